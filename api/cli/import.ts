@@ -1,0 +1,52 @@
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Database } from '../../data/db.ts';
+import { BearingError } from '../../data/errors.ts';
+import { formatProblems, importFiles, type ImportReport } from '../../data/import.ts';
+import { ensureSchema } from '../../data/schema.ts';
+import { DEFAULT_DB } from '../paths.ts';
+import { progress } from './progress.ts';
+
+export function printReport(report: ImportReport): void {
+  for (const w of report.warnings) console.error(`warning: ${w}`);
+  for (const t of report.tables) {
+    console.log(`${t.table}: ${t.rows_read.toLocaleString('en-US')} rows read from ${t.files.join(', ')}; ${t.inserted.toLocaleString('en-US')} new, ${t.updated.toLocaleString('en-US')} updated, ${t.unchanged.toLocaleString('en-US')} unchanged`);
+  }
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('Import CSV files in one transaction: every row lands or none does. The table is the file name (customers.csv → customers).')
+    .argument('<files...>', 'CSV files (customers, touchpoints, spend, surveys, orders)')
+    .option('--db <file>', 'database file', DEFAULT_DB)
+    .option('--table <name>', 'table to load a single file into')
+    .action(async (files: string[], opts: { db: string; table?: string }) => {
+      if (opts.table && files.length > 1) throw new BearingError('usage', '--table names the table of a single file; import several files by naming them after their tables', 2);
+      const paths = files.map((f) => resolve(f));
+      const db = await Database.open(opts.db, { allowedDirectories: [...new Set(paths.map((p) => dirname(p)))] });
+      const bar = progress();
+      try {
+        await db.write(ensureSchema);
+        const report = await importFiles(db, paths.map((path) => ({ path, table: opts.table })), {
+          onProgress: (p) => {
+            if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
+            else if (p.phase === 'validate') bar.update(`validating ${p.table}`);
+            else bar.update(`writing ${p.table} (${p.rows.toLocaleString('en-US')} rows)`);
+          },
+        });
+        bar.done();
+        printReport(report);
+      } catch (error) {
+        bar.done();
+        if (error instanceof BearingError && error.code === 'import-rejected') {
+          const report = error.details as ImportReport;
+          for (const w of report.warnings) console.error(`warning: ${w}`);
+          for (const line of formatProblems(report)) console.error(line);
+        }
+        throw error;
+      } finally {
+        db.close();
+      }
+    });
+}

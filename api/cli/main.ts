@@ -1,0 +1,36 @@
+// `bearing`: one command per file, registered here. Exit codes: 0 ok, 1 failed, 2 usage.
+import { Command, CommanderError } from 'commander';
+import { BearingError } from '../../data/errors.ts';
+import { registerGenerate } from './generate.ts';
+import { registerImport } from './import.ts';
+import { registerServe } from './serve.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('bearing')
+    .description('Bearing: business outcomes (retention, satisfaction, revenue) read like a GPS, and every channel compared by one honest method.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerGenerate(program);
+  registerImport(program);
+  registerServe(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage mistakes were already printed.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof BearingError) {
+      console.error(`error: ${error.message}`);
+      return error.code === 'usage' ? 2 : 1;
+    }
+    console.error(error);
+    return 1;
+  }
+}

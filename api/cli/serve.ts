@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Database } from '../../data/db.ts';
+import { ensureSchema } from '../../data/schema.ts';
+import { DEFAULT_DB, PROJECT_ROOT } from '../paths.ts';
+import { createServerApp, listen, WEB_DIST } from '../server.ts';
+import { generateInto } from './generate.ts';
+import { integer } from './options.ts';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the web app when its sources are newer than the last build, so restarts stay fast. */
+async function buildWebIfStale(): Promise<void> {
+  const index = join(WEB_DIST, 'index.html');
+  const sources = Math.max(newestMtime(resolve(PROJECT_ROOT, 'web')), statSync(resolve(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.error('building the web app…');
+  const { build } = await import('vite');
+  await build({ configFile: resolve(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the web app and the API on one port. Creates the database with the sample world when it does not exist.')
+    .option('--db <file>', 'database file', DEFAULT_DB)
+    .option('--port <n>', 'port (env PORT; 0 picks a free one)', integer('--port', 0), Number(process.env.PORT ?? 8787))
+    .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
+    .option('--build-web', 'build the web app first when its sources changed')
+    .action(async (opts: { db: string; port: number; host: string; buildWeb?: boolean }) => {
+      if (opts.buildWeb) await buildWebIfStale();
+      const dbPath = resolve(opts.db);
+      if (!existsSync(dbPath)) {
+        console.error(`${dbPath} does not exist yet: creating it with the sample world.`);
+        await generateInto(dbPath, {});
+      }
+      const stagingDir = join(dirname(dbPath), 'staging');
+      mkdirSync(stagingDir, { recursive: true });
+      const db = await Database.open(dbPath, {
+        allowedDirectories: [stagingDir],
+        threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
+        memoryLimit: process.env.BEARING_MEMORY_LIMIT,
+        queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
+      });
+      await db.write(ensureSchema);
+      const app = createServerApp({ db, stagingDir });
+      const server = await listen(app, opts.port, opts.host);
+      console.log(`Bearing is serving ${dbPath} on ${server.url}`);
+      const stop = async () => {
+        await server.close();
+        db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => undefined); // serve until stopped
+    });
+}

@@ -1,0 +1,73 @@
+// The HTTP server: API under /api, the built web app everywhere else, on one port.
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { createApi } from './app.ts';
+import type { AppDeps } from './context.ts';
+import { notFound, onError } from './errors.ts';
+import { PROJECT_ROOT } from './paths.ts';
+
+export const WEB_DIST = resolve(PROJECT_ROOT, 'dist/web');
+
+export function createServerApp(deps: AppDeps, webDist = WEB_DIST) {
+  const app = new Hono();
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Recharts sets inline style attributes
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      xContentTypeOptions: 'nosniff',
+    }),
+  );
+  app.route('/api', createApi(deps));
+  // Unknown API paths answer JSON 404 rather than falling through to the web app's page.
+  app.all('/api/*', notFound);
+  if (existsSync(webDist)) {
+    app.use('/assets/*', serveStatic({ root: webDist }));
+    app.use('/favicon.svg', serveStatic({ root: webDist }));
+    // Every other path is a page of the single-page app.
+    app.get('*', serveStatic({ root: webDist, rewriteRequestPath: () => '/index.html' }));
+  } else {
+    app.get('/', (c) => c.text('The web app is not built yet: run "npm run build" (npm start does it for you).', 503));
+  }
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function listen(app: ReturnType<typeof createServerApp>, port: number, hostname: string): Promise<RunningServer> {
+  return new Promise((resolveServer, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolveServer({
+          url: `http://${host}:${info.port}`,
+          port: info.port,
+          close: () => new Promise((done) => server.close(() => done())),
+        });
+      });
+      server.on('error', reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}

@@ -1,0 +1,133 @@
+// The data contract: what each table holds, which columns are required, how values are checked.
+// The DDL, the importer's validation and the metric checker all read this one description.
+
+/** How a CSV text value is checked and converted. */
+export type ColumnKind =
+  | 'id' // non-empty text
+  | 'text' // optional text
+  | 'channel' // text, lower-cased and trimmed
+  | 'date' // YYYY-MM-DD
+  | 'timestamp' // YYYY-MM-DD with optional time and zone, stored as UTC
+  | 'month' // YYYY-MM, stored as the month's first day
+  | 'amount' // number ≥ 0
+  | 'survey_kind' // nps | csat
+  | 'score'; // integer, range depends on kind
+
+export interface ColumnSpec {
+  name: string;
+  kind: ColumnKind;
+  required: boolean;
+}
+
+export interface TableSpec {
+  name: ContractTable;
+  columns: ColumnSpec[];
+  /** Columns that identify a row: re-importing a row with the same key replaces it. */
+  key: string[];
+  /** 'replace' upserts by key; 'dedupe' keeps one copy of identical key tuples. */
+  onConflict: 'replace' | 'dedupe';
+  /** Whether customer_id must name a customer in the database or the same import. */
+  referencesCustomer: boolean;
+  /** Columns that place a row in time (for as-of date and date ranges). */
+  timeColumns: string[];
+}
+
+export const CONTRACT_TABLES = ['customers', 'touchpoints', 'spend', 'surveys', 'orders'] as const;
+export type ContractTable = (typeof CONTRACT_TABLES)[number];
+
+const col = (name: string, kind: ColumnKind, required = true): ColumnSpec => ({ name, kind, required });
+
+export const CONTRACT: Record<ContractTable, TableSpec> = {
+  customers: {
+    name: 'customers',
+    columns: [
+      col('customer_id', 'id'),
+      col('signup_date', 'date'),
+      col('churn_date', 'date', false),
+      col('segment', 'text', false),
+      col('region', 'text', false),
+      col('acquisition_channel', 'channel', false),
+    ],
+    key: ['customer_id'],
+    onConflict: 'replace',
+    referencesCustomer: false,
+    timeColumns: ['signup_date', 'churn_date'],
+  },
+  touchpoints: {
+    name: 'touchpoints',
+    columns: [col('customer_id', 'id'), col('channel', 'channel'), col('activity', 'text', false), col('occurred_at', 'timestamp')],
+    key: ['customer_id', 'channel', 'activity', 'occurred_at'],
+    onConflict: 'dedupe',
+    referencesCustomer: true,
+    timeColumns: ['occurred_at'],
+  },
+  spend: {
+    name: 'spend',
+    columns: [col('channel', 'channel'), col('month', 'month'), col('amount', 'amount')],
+    key: ['channel', 'month'],
+    onConflict: 'replace',
+    referencesCustomer: false,
+    timeColumns: ['month'],
+  },
+  surveys: {
+    name: 'surveys',
+    columns: [
+      col('response_id', 'id'),
+      col('customer_id', 'id'),
+      col('responded_at', 'timestamp'),
+      col('kind', 'survey_kind'),
+      col('score', 'score'),
+    ],
+    key: ['response_id'],
+    onConflict: 'replace',
+    referencesCustomer: true,
+    timeColumns: ['responded_at'],
+  },
+  orders: {
+    name: 'orders',
+    columns: [col('order_id', 'id'), col('customer_id', 'id'), col('ordered_at', 'timestamp'), col('amount', 'amount')],
+    key: ['order_id'],
+    onConflict: 'replace',
+    referencesCustomer: true,
+    timeColumns: ['ordered_at'],
+  },
+};
+
+/** Load order: customers first, since the other tables refer to them. */
+export const LOAD_ORDER: ContractTable[] = ['customers', 'touchpoints', 'spend', 'surveys', 'orders'];
+
+/** Columns of `customers` that any table with customer_id can be broken down by. */
+export const CUSTOMER_DIMENSIONS = ['segment', 'region', 'acquisition_channel'] as const;
+
+const SQL_TYPE: Record<ColumnKind, string> = {
+  id: 'VARCHAR',
+  text: 'VARCHAR',
+  channel: 'VARCHAR',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  month: 'DATE',
+  amount: 'DOUBLE',
+  survey_kind: 'VARCHAR',
+  score: 'INTEGER',
+};
+
+export function sqlType(kind: ColumnKind): string {
+  return SQL_TYPE[kind];
+}
+
+export function isContractTable(name: string): name is ContractTable {
+  return (CONTRACT_TABLES as readonly string[]).includes(name);
+}
+
+/** Human description of what a column of this kind accepts, for error messages. */
+export const EXPECTED: Record<ColumnKind, string> = {
+  id: 'a non-empty identifier',
+  text: 'text',
+  channel: 'a channel name',
+  date: 'a date YYYY-MM-DD',
+  timestamp: 'a date YYYY-MM-DD or timestamp such as 2024-05-01T10:00:00Z',
+  month: 'a month YYYY-MM',
+  amount: 'a number ≥ 0',
+  survey_kind: '"nps" or "csat"',
+  score: 'an integer score (NPS 0–10, CSAT 1–5)',
+};

@@ -1,0 +1,207 @@
+// The only module that touches @duckdb/node-api. It owns the instance, the connections,
+// the sandbox settings and the conversion of results into JSON-safe values.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { BearingError } from './errors.ts';
+
+export type SqlValue = string | number | boolean | null;
+export type Params = SqlValue[] | Record<string, SqlValue>;
+export type Row = Record<string, SqlValue>;
+
+export interface DatabaseOptions {
+  /** Directories from which `read_csv` may read (the staging dir). Everything else on disk is unreachable. */
+  allowedDirectories?: string[];
+  threads?: number;
+  memoryLimit?: string;
+  /** Interrupt any single query that runs longer than this (ms). */
+  queryTimeoutMs?: number;
+}
+
+// Numeric types that getRowObjectsJson returns as strings; converted once here.
+const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.DECIMAL,
+]);
+
+function toSqlValues(params: Params | undefined): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  return params as DuckDBValue[] | Record<string, DuckDBValue> | undefined;
+}
+
+/** One DuckDB connection with JSON-safe reads and a per-query time limit. */
+export class Session {
+  constructor(private readonly connection: DuckDBConnection, private readonly timeoutMs: number) {}
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.withTimeout(() => this.connection.runAndReadAll(sql, toSqlValues(params)));
+    const types = reader.columnTypes();
+    const names = reader.columnNames();
+    const convert = names.filter((_, i) => NUMERIC_AS_STRING.has(types[i]!.typeId));
+    const rows = reader.getRowObjectsJson() as Row[];
+    if (convert.length) {
+      for (const row of rows) for (const name of convert) if (row[name] !== null) row[name] = Number(row[name]);
+    }
+    return rows as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.withTimeout(() => this.connection.run(sql, toSqlValues(params)));
+  }
+
+  /** Share of the running query done, 0–100, or -1 when DuckDB cannot tell. */
+  progress(): number {
+    return this.connection.progress.percentage;
+  }
+
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work(this);
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async withTimeout<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.timeoutMs) return work();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; this.connection.interrupt(); }, this.timeoutMs);
+    try {
+      return await work();
+    } catch (error) {
+      if (timedOut) {
+        throw new BearingError('query-timeout', `The query ran longer than ${this.timeoutMs / 1000} s and was stopped. Narrow the date range or raise BEARING_QUERY_TIMEOUT.`, 504);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
+
+/**
+ * An open database file. Reads go through a small pool of connections so that a slow analyst
+ * query does not queue a health check; every write runs on a connection of its own inside a
+ * transaction, so readers never see half of it.
+ */
+export class Database {
+  private idle: Session[] = [];
+  private open = 0;
+  private waiting: Array<(s: Session) => void> = [];
+  private static readonly POOL = 4;
+
+  private constructor(readonly path: string, private readonly instance: DuckDBInstance, private readonly timeoutMs: number) {}
+
+  static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
+    const file = path === ':memory:' ? path : resolve(path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file);
+    } catch (error) {
+      throw translateOpenError(error, file);
+    }
+    const setup = await instance.connect();
+    // Order matters: allowed_directories must be set before external access is switched off,
+    // and nothing can be changed once the configuration is locked.
+    await setup.run(`SET TimeZone = 'UTC'`);
+    await setup.run(`SET autoinstall_known_extensions = false`);
+    await setup.run(`SET autoload_known_extensions = false`);
+    if (options.threads) await setup.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+    if (options.memoryLimit) {
+      if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(options.memoryLimit)) {
+        throw new BearingError('bad-config', `memory limit "${options.memoryLimit}" is not a size such as 2GB`, 400);
+      }
+      await setup.run(`SET memory_limit = '${options.memoryLimit}'`);
+    }
+    const dirs = (options.allowedDirectories ?? []).map((d) => resolve(d).replace(/\/?$/, '/'));
+    if (dirs.length) await setup.run(`SET allowed_directories = [${dirs.map(() => '?').join(', ')}]`, dirs);
+    await setup.run(`SET enable_external_access = false`);
+    await setup.run(`SET lock_configuration = true`);
+    setup.closeSync();
+    return new Database(file, instance, options.queryTimeoutMs ?? 0);
+  }
+
+  /** Run work on a pooled read connection. */
+  async read<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const session = await this.acquire();
+    try {
+      return await work(session);
+    } finally {
+      this.release(session);
+    }
+  }
+
+  all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    return this.read((s) => s.all<T>(sql, params));
+  }
+
+  one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return this.read((s) => s.one<T>(sql, params));
+  }
+
+  /** A dedicated connection for a write transaction (or a long job that reports progress). */
+  async session(): Promise<Session> {
+    return new Session(await this.instance.connect(), 0);
+  }
+
+  async write<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const session = await this.session();
+    try {
+      return await session.transaction(work);
+    } finally {
+      session.close();
+    }
+  }
+
+  close(): void {
+    for (const s of this.idle) s.close();
+    this.idle = [];
+    this.instance.closeSync();
+  }
+
+  private async acquire(): Promise<Session> {
+    const ready = this.idle.pop();
+    if (ready) return ready;
+    if (this.open < Database.POOL) {
+      this.open++;
+      return new Session(await this.instance.connect(), this.timeoutMs);
+    }
+    return new Promise((resolveSession) => this.waiting.push(resolveSession));
+  }
+
+  private release(session: Session): void {
+    const next = this.waiting.shift();
+    if (next) next(session);
+    else this.idle.push(session);
+  }
+}
+
+function translateOpenError(error: unknown, file: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const held = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
+  if (held) {
+    return new BearingError(
+      'database-busy',
+      `${file} is in use by another process (PID ${held[1]}), most likely a running "bearing serve". ` +
+        `Import through the server instead (POST /api/import, or the Data page), or stop that process and try again.`,
+      409,
+    );
+  }
+  return new BearingError('database-unreadable', `cannot open ${file}: ${message}`, 500);
+}
+
+/** Quote an identifier that has already been checked against an allowlist. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

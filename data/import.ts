@@ -1,0 +1,236 @@
+// CSV import: one transaction across all files, validated in SQL, idempotent.
+import { statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
+import { quoteIdent, type Database, type Session } from './db.ts';
+import { BearingError } from './errors.ts';
+import { cleanQuery, cleanTable, problemsQuery, sameRow, stageTable } from './importValidation.ts';
+import { refreshMeta } from './schema.ts';
+
+export interface ImportFile {
+  path: string;
+  /** Table to load into; defaults to the file's base name. */
+  table?: string;
+  /** Name shown in reports (defaults to the file's base name). */
+  label?: string;
+}
+
+export interface ImportProblem {
+  file: string;
+  line: number;
+  column: string;
+  value: string | null;
+  problem: string;
+  expected?: string;
+}
+
+export interface TableSummary {
+  table: ContractTable;
+  files: string[];
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportReport {
+  ok: boolean;
+  tables: TableSummary[];
+  warnings: string[];
+  problems: ImportProblem[];
+  problem_count: number;
+  data_version_changed: boolean;
+}
+
+export type ImportProgress =
+  | { phase: 'read'; file: string; table: ContractTable; percent: number }
+  | { phase: 'validate'; table: ContractTable }
+  | { phase: 'write'; table: ContractTable; rows: number };
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export const MAX_REPORTED_PROBLEMS = 20;
+
+interface PlannedFile {
+  index: number;
+  path: string;
+  label: string;
+  table: ContractTable;
+}
+
+function plan(files: ImportFile[]): PlannedFile[] {
+  if (!files.length) throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)', 400);
+  const problems: string[] = [];
+  const planned = files.map((f, index) => {
+    const label = f.label ?? basename(f.path);
+    const table = (f.table ?? basename(label, extname(label))).trim().toLowerCase();
+    if (!isContractTable(table)) {
+      problems.push(`${label}: "${table}" is not a contract table (expected one of ${LOAD_ORDER.join(', ')}; name the file after its table or pass --table)`);
+    }
+    let size = -1;
+    try {
+      size = statSync(f.path).size;
+    } catch {
+      problems.push(`${label}: file not found (${f.path})`);
+    }
+    if (size === 0) problems.push(`${label}:1: the file is empty (expected a header row naming the columns)`);
+    return { index, path: f.path, label, table: table as ContractTable };
+  });
+  if (problems.length) throw rejected(problems.map((p) => ({ file: '', line: 0, column: '', value: null, problem: p })), problems.length, []);
+  // Dependency order: customers first, then the tables that refer to them; file order within a table.
+  return planned.sort((a, b) => LOAD_ORDER.indexOf(a.table) - LOAD_ORDER.indexOf(b.table) || a.index - b.index);
+}
+
+function rejected(problems: ImportProblem[], count: number, warnings: string[]): BearingError {
+  const report: ImportReport = { ok: false, tables: [], warnings, problems, problem_count: count, data_version_changed: false };
+  return new BearingError('import-rejected', `import rejected: ${count} problem${count === 1 ? '' : 's'}; nothing was changed`, 422, report);
+}
+
+const CSV_OPTIONS = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false`;
+
+async function readHeader(session: Session, file: PlannedFile): Promise<string[]> {
+  // The header is read by DuckDB's sniffer so quoting and BOMs are treated exactly as the load will.
+  try {
+    const rows = await session.all<{ column_name: string }>(
+      `DESCRIBE SELECT * FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
+      { path: file.path },
+    );
+    return rows.map((r) => r.column_name.trim());
+  } catch (error) {
+    throw csvError(error, file);
+  }
+}
+
+function csvError(error: unknown, file: PlannedFile): BearingError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof BearingError) return error;
+  const line = Number(/Line: (\d+)/i.exec(message)?.[1] ?? 0);
+  let problem = message.split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
+  if (/unicode|utf-?8/i.test(message)) problem = 'the file is not valid UTF-8 (expected UTF-8 text; re-save it as UTF-8)';
+  else if (/Permission Error/.test(message)) problem = 'the file is outside the folders Bearing may read';
+  else if (/Expected Number of Columns|too many columns|Found: \d+/i.test(message)) problem = `a row has a different number of fields than the header (${problem})`;
+  else if (/unterminated quote|quote/i.test(message)) problem = `unterminated quoted field (${problem})`;
+  return rejected([{ file: file.label, line, column: '', value: null, problem }], 1, []);
+}
+
+async function stage(session: Session, file: PlannedFile, header: string[], warnings: string[], onProgress?: ImportOptions['onProgress']): Promise<void> {
+  const spec = CONTRACT[file.table];
+  const known = new Set(spec.columns.map((c) => c.name));
+  for (const name of header) {
+    if (!known.has(name)) warnings.push(`${file.label}: column "${name}" is not in the ${file.table} contract and was ignored`);
+  }
+  const missing = spec.columns.filter((c) => c.required && !header.includes(c.name));
+  if (missing.length) {
+    throw rejected(
+      missing.map((c) => ({ file: file.label, line: 1, column: c.name, value: null, problem: 'missing required column', expected: `a header naming ${spec.columns.filter((x) => x.required).map((x) => x.name).join(', ')}` })),
+      missing.length,
+      warnings,
+    );
+  }
+  const columns = spec.columns.map((c) => (header.includes(c.name) ? quoteIdent(c.name) : `NULL::VARCHAR AS ${quoteIdent(c.name)}`));
+  const select = `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM read_csv($path, ${CSV_OPTIONS}, columns = ${columnsStruct(header)})`;
+  const exists = await session.one(`SELECT 1 AS x FROM duckdb_tables() WHERE table_name = $name AND temporary`, { name: stageTable(file.table) });
+  const sql = exists ? `INSERT INTO ${stageTable(file.table)} ${select}` : `CREATE TEMP TABLE ${stageTable(file.table)} AS ${select}`;
+  const timer = onProgress ? setInterval(() => onProgress({ phase: 'read', file: file.label, table: file.table, percent: Math.max(0, session.progress()) }), 200) : undefined;
+  try {
+    await session.run(sql, { path: file.path });
+  } catch (error) {
+    throw csvError(error, file);
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  onProgress?.({ phase: 'read', file: file.label, table: file.table, percent: 100 });
+}
+
+/** Explicit column list so that every value is read as text under the header's own names. */
+function columnsStruct(header: string[]): string {
+  return `{${header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
+}
+
+async function findProblems(session: Session, tables: ContractTable[]): Promise<{ problems: ImportProblem[]; count: number; fileOf: (i: number) => number }> {
+  const staged = new Set(tables);
+  const queries = tables.map((t) => problemsQuery(t, staged.has('customers') && t !== 'customers'));
+  const all = `(${queries.join('\nUNION ALL\n')})`;
+  const count = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${all}`))?.n ?? 0;
+  const rows = count
+    ? await session.all<{ _file: number; _line: number; column: string; value: string | null; problem: string; expected: string }>(
+        `SELECT * FROM ${all} ORDER BY _file, _line, "column" LIMIT ${MAX_REPORTED_PROBLEMS}`,
+      )
+    : [];
+  return { problems: rows.map((r) => ({ file: String(r._file), line: r._line, column: r.column, value: r.value, problem: r.problem, expected: r.expected })), count, fileOf: (i) => i };
+}
+
+async function write(session: Session, table: ContractTable, files: string[]): Promise<TableSummary> {
+  const spec = CONTRACT[table];
+  const t = quoteIdent(table);
+  await session.run(cleanQuery(table));
+  const clean = cleanTable(table);
+  const rowsRead = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${stageTable(table)}`))?.n ?? 0;
+  // Only rows that differ from what is stored are written, so re-importing the same file changes nothing.
+  await session.run(`CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'all')})`);
+  const changed = `changed_${table}`;
+  let updated = 0;
+  if (spec.onConflict === 'replace') {
+    updated = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${changed} c WHERE EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'key')})`))?.n ?? 0;
+    if (updated) await session.run(`DELETE FROM ${t} t WHERE EXISTS (SELECT 1 FROM ${changed} c WHERE ${sameRow(table, 'key')})`);
+  }
+  const written = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${changed}`))?.n ?? 0;
+  if (written) await session.run(`INSERT INTO ${t} SELECT ${spec.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${changed}`);
+  const distinctRows = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${clean}`))?.n ?? 0;
+  return { table, files, rows_read: rowsRead, inserted: written - updated, updated, unchanged: distinctRows - written };
+}
+
+/**
+ * Import CSV files as one transaction. Throws BearingError('import-rejected') with the report in
+ * `details` when any row breaks the contract; the database is then left exactly as it was.
+ */
+export async function importFiles(db: Database, files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
+  const planned = plan(files);
+  const warnings: string[] = [];
+  const session = await db.session();
+  try {
+    return await session.transaction(async (tx) => {
+      for (const file of planned) {
+        const header = await readHeader(tx, file);
+        await stage(tx, file, header, warnings, options.onProgress);
+      }
+      const tables = LOAD_ORDER.filter((t) => planned.some((f) => f.table === t));
+      for (const table of tables) options.onProgress?.({ phase: 'validate', table });
+      const found = await findProblems(tx, tables);
+      if (found.count) {
+        const labelOf = new Map(planned.map((f) => [String(f.index), f.label]));
+        throw rejected(found.problems.map((p) => ({ ...p, file: labelOf.get(p.file) ?? p.file })), found.count, warnings);
+      }
+      const summaries: TableSummary[] = [];
+      for (const table of tables) {
+        const summary = await write(tx, table, planned.filter((f) => f.table === table).map((f) => f.label));
+        options.onProgress?.({ phase: 'write', table, rows: summary.rows_read });
+        summaries.push(summary);
+      }
+      const changed = summaries.some((s) => s.inserted + s.updated > 0);
+      if (changed) await refreshMeta(tx);
+      // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
+      for (const table of tables) {
+        for (const name of [stageTable(table), cleanTable(table), `changed_${table}`]) await tx.run(`DROP TABLE IF EXISTS ${name}`);
+      }
+      return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed };
+    });
+  } finally {
+    session.close();
+  }
+}
+
+/** `file:line: column: problem (got "value")` lines, as the CLI and API print them. */
+export function formatProblems(report: Pick<ImportReport, 'problems' | 'problem_count'>): string[] {
+  const lines = report.problems.map((p) => {
+    if (!p.file) return p.problem;
+    const where = [p.file, p.line ? String(p.line) : ''].filter(Boolean).join(':');
+    const got = p.value === null ? [] : [`got "${p.value.length > 60 ? `${p.value.slice(0, 57)}...` : p.value}"`];
+    const detail = [...got, ...(p.expected ? [`expected ${p.expected}`] : [])];
+    return `${where}: ${p.column ? `${p.column}: ` : ''}${p.problem}${detail.length ? ` (${detail.join(', ')})` : ''}`;
+  });
+  if (report.problem_count > report.problems.length) lines.push(`… and ${report.problem_count - report.problems.length} more (${report.problem_count} problems in all)`);
+  return lines;
+}

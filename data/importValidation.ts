@@ -1,0 +1,156 @@
+// SQL that finds every contract violation in staged (all-text) rows, and SQL that converts
+// staged text into typed values. Both are built only from the contract's own column names.
+import { CONTRACT, EXPECTED, type ColumnSpec, type ContractTable } from './contract.ts';
+import { quoteIdent } from './db.ts';
+
+export const stageTable = (table: ContractTable) => `stage_${table}`;
+export const cleanTable = (table: ContractTable) => `clean_${table}`;
+
+/** SQL expression turning the staged text of a column into its stored type. */
+export function convertExpr(column: ColumnSpec): string {
+  const v = `trim(${quoteIdent(column.name)})`;
+  switch (column.kind) {
+    case 'id':
+    case 'text':
+      return `nullif(${v}, '')`;
+    case 'channel':
+    case 'survey_kind':
+      return `nullif(lower(${v}), '')`;
+    case 'date':
+      return `${v}::DATE`;
+    case 'timestamp':
+      // Naive timestamps are read as UTC (the session time zone); zoned ones are converted to UTC.
+      return `(${v})::TIMESTAMPTZ::TIMESTAMP`;
+    case 'month':
+      return `(${v} || '-01')::DATE`;
+    case 'amount':
+      return `${v}::DOUBLE`;
+    case 'score':
+      return `${v}::INTEGER`;
+  }
+}
+
+interface Check {
+  column: string;
+  /** true when the row violates the rule */
+  when: string;
+  problem: string;
+  expected: string;
+}
+
+function valueChecks(column: ColumnSpec): Check[] {
+  const raw = quoteIdent(column.name);
+  const v = `trim(${raw})`;
+  const present = `(${raw} IS NOT NULL AND ${v} <> '')`;
+  const checks: Check[] = [];
+  if (column.required) {
+    checks.push({ column: column.name, when: `NOT ${present}`, problem: 'missing value', expected: EXPECTED[column.kind] });
+  }
+  const bad = (when: string, problem: string, expected: string = EXPECTED[column.kind]) =>
+    checks.push({ column: column.name, when: `${present} AND (${when})`, problem, expected });
+  switch (column.kind) {
+    case 'date':
+      bad(`NOT regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}') OR try_cast(${v} AS DATE) IS NULL`, 'not a date');
+      break;
+    case 'timestamp':
+      bad(`NOT regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+)?\\s*(Z|[+-]\\d{2}(:?\\d{2})?)?$') OR try_cast(${v} AS TIMESTAMPTZ) IS NULL`, 'not a timestamp');
+      break;
+    case 'month':
+      bad(`NOT regexp_full_match(${v}, '\\d{4}-\\d{2}') OR try_cast(${v} || '-01' AS DATE) IS NULL`, 'not a month');
+      break;
+    case 'amount':
+      bad(`try_cast(${v} AS DOUBLE) IS NULL OR NOT isfinite(try_cast(${v} AS DOUBLE))`, 'not a number');
+      bad(`try_cast(${v} AS DOUBLE) < 0`, 'negative amount');
+      break;
+    case 'survey_kind':
+      bad(`lower(${v}) NOT IN ('nps', 'csat')`, 'unknown survey kind');
+      break;
+    case 'score':
+      bad(`NOT regexp_full_match(${v}, '-?\\d+')`, 'not an integer');
+      bad(
+        `regexp_full_match(${v}, '-?\\d+') AND ((lower(trim("kind")) = 'nps' AND NOT try_cast(${v} AS INTEGER) BETWEEN 0 AND 10) OR (lower(trim("kind")) = 'csat' AND NOT try_cast(${v} AS INTEGER) BETWEEN 1 AND 5))`,
+        'score out of range',
+        'NPS 0–10, CSAT 1–5',
+      );
+      break;
+    default:
+      break;
+  }
+  return checks;
+}
+
+function rowChecks(table: ContractTable, hasStagedCustomers: boolean): Check[] {
+  const spec = CONTRACT[table];
+  const checks: Check[] = [];
+  if (table === 'customers') {
+    checks.push({
+      column: 'churn_date',
+      when: `try_cast(trim(churn_date) AS DATE) < try_cast(trim(signup_date) AS DATE)`,
+      problem: 'churn_date is before signup_date',
+      expected: 'churn_date ≥ signup_date, or empty while still active',
+    });
+  }
+  if (spec.referencesCustomer) {
+    const staged = hasStagedCustomers ? `UNION ALL SELECT trim(customer_id) FROM ${stageTable('customers')}` : '';
+    checks.push({
+      column: 'customer_id',
+      when: `trim(customer_id) <> '' AND trim(customer_id) NOT IN (SELECT customer_id FROM customers ${staged})`,
+      problem: 'unknown customer',
+      expected: 'a customer_id in the database or in this import',
+    });
+  }
+  return checks;
+}
+
+/** Normalised key expression, as the stored row would have it. */
+function keyExprs(table: ContractTable): string[] {
+  const spec = CONTRACT[table];
+  return spec.key.map((name) => {
+    const column = spec.columns.find((c) => c.name === name)!;
+    return column.kind === 'channel' || column.kind === 'month' ? `lower(trim(${quoteIdent(name)}))` : `trim(${quoteIdent(name)})`;
+  });
+}
+
+/**
+ * One query over the staged rows of a table returning every problem as
+ * (file, line, column, value, problem), in file order.
+ */
+export function problemsQuery(table: ContractTable, hasStagedCustomers: boolean): string {
+  const spec = CONTRACT[table];
+  const checks = [...spec.columns.flatMap(valueChecks), ...rowChecks(table, hasStagedCustomers)];
+  const parts = checks.map(
+    (c) =>
+      `SELECT _file, _line, '${c.column}' AS "column", ${quoteIdent(c.column)}::VARCHAR AS value, ${sqlString(c.problem)} AS problem, ${sqlString(c.expected)} AS expected FROM ${stageTable(table)} WHERE ${c.when}`,
+  );
+  if (spec.onConflict === 'replace') {
+    const keys = keyExprs(table);
+    const keyLabel = spec.key.join(', ');
+    parts.push(`SELECT _file, _line, '${keyLabel}' AS "column", concat_ws(', ', ${spec.key.map(quoteIdent).join(', ')}) AS value,
+      'duplicate key (first seen on line ' || first_line || ')' AS problem, 'one row per ${keyLabel}' AS expected
+      FROM (SELECT *, row_number() OVER w AS nth, first_value(_line) OVER w AS first_line
+            FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')}
+            WINDOW w AS (PARTITION BY ${keys.join(', ')} ORDER BY _file, _line))
+      WHERE nth > 1`);
+  }
+  return parts.join('\nUNION ALL\n');
+}
+
+/** A constant string literal for text we wrote ourselves (never user input). */
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** SQL creating the typed copy of the staged rows. */
+export function cleanQuery(table: ContractTable): string {
+  const spec = CONTRACT[table];
+  const select = spec.columns.map((c) => `${convertExpr(c)} AS ${quoteIdent(c.name)}`).join(', ');
+  const distinct = spec.onConflict === 'dedupe' ? 'DISTINCT ' : '';
+  return `CREATE TEMP TABLE ${cleanTable(table)} AS SELECT ${distinct}${select} FROM ${stageTable(table)}`;
+}
+
+/** Join condition matching a clean row c to a stored row t on every column (null-safe). */
+export function sameRow(table: ContractTable, columns: 'key' | 'all'): string {
+  const spec = CONTRACT[table];
+  const names = columns === 'key' ? spec.key : spec.columns.map((c) => c.name);
+  return names.map((n) => `t.${quoteIdent(n)} IS NOT DISTINCT FROM c.${quoteIdent(n)}`).join(' AND ');
+}

@@ -1,0 +1,75 @@
+// Creates the contract tables and Bearing's own bookkeeping tables, and reads data facts
+// (row counts, date ranges, the as-of date) that every layer above needs.
+import { CONTRACT, CONTRACT_TABLES, sqlType, type ContractTable } from './contract.ts';
+import { quoteIdent, type Session } from './db.ts';
+
+export async function ensureSchema(session: Session): Promise<void> {
+  for (const table of CONTRACT_TABLES) {
+    const columns = CONTRACT[table].columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.kind)}`).join(', ');
+    await session.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${columns})`);
+  }
+  await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
+  await session.run(`CREATE TABLE IF NOT EXISTS annotations (
+    id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'),
+    date DATE NOT NULL,
+    text VARCHAR NOT NULL,
+    metric VARCHAR,
+    goal VARCHAR,
+    author VARCHAR,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  )`);
+  // One row of facts about the data, rewritten in the same transaction as every import, so the
+  // as-of date and version always describe exactly the committed data.
+  await session.run(`CREATE TABLE IF NOT EXISTS bearing_meta (data_version BIGINT NOT NULL, as_of DATE, updated_at TIMESTAMP NOT NULL)`);
+}
+
+/** Recompute the as-of date (latest event date in the data) and bump the data version. */
+export async function refreshMeta(session: Session): Promise<void> {
+  const parts = CONTRACT_TABLES.flatMap((t) =>
+    CONTRACT[t].timeColumns.map((c) => `SELECT max(${quoteIdent(c)})::DATE AS d FROM ${quoteIdent(t)}`),
+  );
+  const row = await session.one<{ as_of: string | null }>(`SELECT strftime(max(d), '%Y-%m-%d') AS as_of FROM (${parts.join(' UNION ALL ')})`);
+  const previous = await session.one<{ v: number }>(`SELECT max(data_version) AS v FROM bearing_meta`);
+  await session.run(`DELETE FROM bearing_meta`);
+  await session.run(`INSERT INTO bearing_meta VALUES ($version, $as_of::DATE, current_timestamp)`, {
+    version: (previous?.v ?? 0) + 1,
+    as_of: row?.as_of ?? null,
+  });
+}
+
+export interface DataFacts {
+  as_of: string | null;
+  data_version: number;
+  tables: Record<ContractTable, number>;
+}
+
+export async function readFacts(session: Session): Promise<DataFacts> {
+  const counts = await session.all<{ name: string; rows: number }>(
+    CONTRACT_TABLES.map((t) => `SELECT '${t}' AS name, count(*) AS rows FROM ${quoteIdent(t)}`).join(' UNION ALL '),
+  );
+  const meta = await session.one<{ as_of: string | null; data_version: number }>(
+    `SELECT strftime(as_of, '%Y-%m-%d') AS as_of, data_version FROM bearing_meta`,
+  );
+  const tables = Object.fromEntries(counts.map((r) => [r.name, r.rows])) as Record<ContractTable, number>;
+  return { as_of: meta?.as_of ?? null, data_version: meta?.data_version ?? 0, tables };
+}
+
+export interface TableRange {
+  name: ContractTable;
+  rows: number;
+  from: string | null;
+  to: string | null;
+}
+
+/** Row counts and date ranges per table, for the Data page. */
+export async function readTableRanges(session: Session): Promise<TableRange[]> {
+  const ranges: TableRange[] = [];
+  for (const table of CONTRACT_TABLES) {
+    const time = quoteIdent(CONTRACT[table].timeColumns[0]!);
+    const row = await session.one<{ rows: number; from: string | null; to: string | null }>(
+      `SELECT count(*) AS rows, strftime(min(${time})::DATE, '%Y-%m-%d') AS "from", strftime(max(${time})::DATE, '%Y-%m-%d') AS "to" FROM ${quoteIdent(table)}`,
+    );
+    ranges.push({ name: table, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null });
+  }
+  return ranges;
+}

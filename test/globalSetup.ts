@@ -1,0 +1,35 @@
+// Shared, read-only fixtures built once per run: the sample database that many test files read
+// (each copies it, since DuckDB lets one process hold a file). Rebuilt when the generator changes.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Database } from '../data/db.ts';
+import { generateSample } from '../data/sample/generate.ts';
+
+export const FIXTURE_DIR = resolve('.tmp/fixtures');
+export const SAMPLE_END = '2026-10-31';
+export const SAMPLE_DB = join(FIXTURE_DIR, 'sample.duckdb');
+export const SAMPLE_TRUTH = join(FIXTURE_DIR, 'sample-truth.json');
+
+function generatorHash(): string {
+  const files = ['data/schema.ts', 'data/contract.ts', ...readdirSync('data/sample').map((f) => join('data/sample', f))];
+  const h = createHash('sha256').update(SAMPLE_END);
+  for (const f of files.sort()) h.update(readFileSync(f));
+  return h.digest('hex');
+}
+
+export default async function setup(): Promise<void> {
+  mkdirSync(FIXTURE_DIR, { recursive: true });
+  const marker = join(FIXTURE_DIR, 'sample.ready');
+  const version = generatorHash();
+  if (existsSync(SAMPLE_DB) && existsSync(marker) && readFileSync(marker, 'utf8') === version) return;
+  rmSync(SAMPLE_DB, { force: true });
+  rmSync(`${SAMPLE_DB}.wal`, { force: true });
+  const db = await Database.open(SAMPLE_DB);
+  try {
+    await generateSample(db, { customers: 50_000, seed: 42, end: SAMPLE_END, truthFile: SAMPLE_TRUTH });
+  } finally {
+    db.close();
+  }
+  writeFileSync(marker, version);
+}
