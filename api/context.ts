@@ -1,8 +1,10 @@
 // What every route needs, built once by the server (or a test) and passed down explicitly.
 import type { Database } from '../data/db.ts';
+import type { Catalog } from '../metrics/catalog.ts';
 
 export interface AppDeps {
   db: Database;
+  catalog: Catalog;
   /** Where uploaded CSV files are written before import (the only folder DuckDB may read). */
   stagingDir: string;
 }

@@ -23,8 +23,12 @@ const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
   DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.DECIMAL,
 ]);
 
-function toSqlValues(params: Params | undefined): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
-  return params as DuckDBValue[] | Record<string, DuckDBValue> | undefined;
+// DuckDB refuses named parameters that a statement does not use, and compiled queries share one
+// parameter set across variants; bind only the names this statement mentions.
+function toSqlValues(sql: string, params: Params | undefined): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  if (!params || Array.isArray(params)) return params as DuckDBValue[] | undefined;
+  const used = new Set(Array.from(sql.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g), (m) => m[1]!));
+  return Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k))) as Record<string, DuckDBValue>;
 }
 
 /** One DuckDB connection with JSON-safe reads and a per-query time limit. */
@@ -32,7 +36,7 @@ export class Session {
   constructor(private readonly connection: DuckDBConnection, private readonly timeoutMs: number) {}
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.withTimeout(() => this.connection.runAndReadAll(sql, toSqlValues(params)));
+    const reader = await this.withTimeout(() => this.connection.runAndReadAll(sql, toSqlValues(sql, params)));
     const types = reader.columnTypes();
     const names = reader.columnNames();
     const convert = names.filter((_, i) => NUMERIC_AS_STRING.has(types[i]!.typeId));
@@ -48,7 +52,7 @@ export class Session {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.withTimeout(() => this.connection.run(sql, toSqlValues(params)));
+    await this.withTimeout(() => this.connection.run(sql, toSqlValues(sql, params)));
   }
 
   /** Share of the running query done, 0–100, or -1 when DuckDB cannot tell. */

@@ -1,8 +1,10 @@
 // `bearing`: one command per file, registered here. Exit codes: 0 ok, 1 failed, 2 usage.
 import { Command, CommanderError } from 'commander';
 import { BearingError } from '../../data/errors.ts';
+import { registerCheck } from './check.ts';
 import { registerGenerate } from './generate.ts';
 import { registerImport } from './import.ts';
+import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
 
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerImport(program);
   registerServe(program);
+  registerCheck(program);
+  registerQuery(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

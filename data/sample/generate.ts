@@ -289,9 +289,7 @@ export async function generateSample(db: Database, options: GenerateOptions = {}
     for (const table of CONTRACT_TABLES) await s.run(`DELETE FROM ${table}`);
     options.onProgress?.('parameters', 1, total);
     for (const [i, step] of plan.entries()) {
-      // Each step binds only the parameters it names.
-      const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(step.sql)));
-      await s.run(step.sql, used);
+      await s.run(step.sql, params);
       options.onProgress?.(step.name, i + 2, total);
     }
     const truth = await plantedTruth(s, { days }, seed, customers, start, end);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
 import { Database } from '../../data/db.ts';
+import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
 import { SAMPLE_DB } from '../globalSetup.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -13,7 +14,8 @@ describe('server over real HTTP', () => {
   beforeAll(async () => {
     copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
     db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
-    server = await listen(createServerApp({ db, stagingDir: dir }, join(dir, 'no-web-build')), 0, '127.0.0.1');
+    const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
+    server = await listen(createServerApp({ db, catalog, stagingDir: dir }, join(dir, 'no-web-build')), 0, '127.0.0.1');
   });
   afterAll(async () => {
     await server.close();

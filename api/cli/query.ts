@@ -1,0 +1,68 @@
+import { Option, type Command } from 'commander';
+import { BearingError } from '../../data/errors.ts';
+import { Catalog, metricsDir } from '../../metrics/catalog.ts';
+import { GRAINS, type Grain } from '../../metrics/definition.ts';
+import { runSeries, type Series } from '../../metrics/series.ts';
+import { DEFAULT_DB } from '../paths.ts';
+import { isoDate } from './options.ts';
+import { openExisting } from './open.ts';
+
+function parseWhere(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new BearingError('usage', `--where expects DIMENSION=VALUE (got "${value}")`, 2);
+  return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1).trim() };
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function seriesToCsv(series: Series): string {
+  const header = ['period', ...(series.by ? ['group'] : []), 'value', 'n', 'complete'];
+  const lines = series.rows.map((r) => [r.period, ...(series.by ? [r.group] : []), r.value, r.n, r.complete].map(csvCell).join(','));
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
+
+function seriesToTable(series: Series): string {
+  const fmt = (v: number | null) => (v === null ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4));
+  const rows = series.rows.map((r) => [r.period, ...(series.by ? [r.group ?? ''] : []), fmt(r.value), String(r.n), r.complete ? '' : 'partial']);
+  const header = ['period', ...(series.by ? [series.by] : []), `value (${series.unit})`, 'n', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || (series.by && i === 1) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [`${series.label} (${series.metric}), by ${series.grain}, as of ${series.as_of}`, line(header), ...rows.map(line)].join('\n');
+}
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description('Compute a metric over time, as a table, JSON or CSV.')
+    .argument('<metric>', 'metric name (see bearing check)')
+    .addOption(new Option('--grain <grain>', 'period length').choices(GRAINS).default('month'))
+    .option('--from <date>', 'first day (YYYY-MM-DD); default: the first row of data', isoDate('--from'))
+    .option('--to <date>', 'last day (YYYY-MM-DD); default: the as-of date', isoDate('--to'))
+    .option('--as-of <date>', 'as-of date; default: the latest event date in the data', isoDate('--as-of'))
+    .option('--by <dimension>', 'break down by a dimension (segment, region, acquisition_channel, …)')
+    .option('--where <dim=value>', 'keep only rows where a dimension has a value (repeatable)', parseWhere)
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV')
+    .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
+    .option('--db <file>', 'database file', DEFAULT_DB)
+    .action(async (name: string, opts: { grain: Grain; from?: string; to?: string; asOf?: string; by?: string; where?: Record<string, string>; json?: boolean; csv?: boolean; metrics?: string; db: string }) => {
+      const db = await openExisting(opts.db);
+      try {
+        const catalog = await Catalog.load(db, metricsDir(opts.metrics));
+        const metric = catalog.get(name);
+        if (!metric) {
+          const broken = catalog.problems.find((p) => p.file.endsWith(`/${name}.yaml`));
+          throw new BearingError('unknown-metric', broken ? `metric "${name}" has problems; run "bearing check"` : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`, 404);
+        }
+        const series = await runSeries(db, metric, { grain: opts.grain, from: opts.from, to: opts.to, asOf: opts.asOf, by: opts.by, where: opts.where }, catalog.resolve);
+        if (opts.json) console.log(JSON.stringify(series, null, 2));
+        else if (opts.csv) process.stdout.write(seriesToCsv(series));
+        else console.log(seriesToTable(series));
+      } finally {
+        db.close();
+      }
+    });
+}

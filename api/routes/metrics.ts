@@ -1,0 +1,120 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { BearingError } from '../../data/errors.ts';
+import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
+import { readDefinitionFiles } from '../../metrics/catalog.ts';
+import { buildSeriesQuery, resolveAsOf, runSeries } from '../../metrics/series.ts';
+import type { AppDeps } from '../context.ts';
+import { ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
+import { validationHook } from '../validation.ts';
+
+const MetricSummary = z
+  .object({
+    name: z.string(),
+    label: z.string(),
+    description: z.string(),
+    unit: z.string(),
+    direction: z.enum(['up', 'down']),
+    kind: z.enum(['aggregate', 'derived']),
+    owner: z.string().nullable(),
+    tags: z.array(z.string()),
+    dimensions: z.array(z.string()),
+    file: z.string(),
+    yaml: z.string(),
+    sql: z.string(),
+    status: z.enum(['ok']),
+  })
+  .openapi('Metric');
+
+const Catalog = z.object({ metrics: z.array(MetricSummary), problems: z.array(ProblemSchema) }).openapi('Catalog');
+const DraftBody = z.object({ yaml: z.string().max(1_000_000), file: z.string().max(200).optional() });
+const CheckAnswer = z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const list = createRoute({ method: 'get', path: '/', summary: 'The metric catalog: definitions, compiled SQL, check status', responses: { 200: json(Catalog, 'Catalog') } });
+const series = createRoute({
+  method: 'get',
+  path: '/{name}/series',
+  summary: 'A metric over time',
+  request: { params: z.object({ name: z.string() }), query: SeriesQuery },
+  responses: { 200: json(SeriesSchema, 'Series'), 400: json(ErrorBody, 'Bad request'), 404: json(ErrorBody, 'Unknown metric'), 422: json(ErrorBody, 'Definition has problems') },
+});
+const check = createRoute({
+  method: 'post',
+  path: '/check',
+  summary: 'Check a definition (YAML text); writes nothing',
+  request: { body: { content: { 'application/json': { schema: DraftBody } } } },
+  responses: { 200: json(CheckAnswer, 'Problems (empty when valid)') },
+});
+const preview = createRoute({
+  method: 'post',
+  path: '/preview',
+  summary: 'Check a definition and compute its series; writes nothing',
+  request: { body: { content: { 'application/json': { schema: DraftBody } } }, query: SeriesQuery },
+  responses: { 200: json(SeriesSchema, 'Series of the draft'), 422: json(ErrorBody, 'The draft has problems') },
+});
+
+function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null) {
+  const d = m.definition;
+  let sql = '';
+  try {
+    sql = buildSeriesQuery(m, { asOf: asOf ?? '2000-01-01' }, deps.catalog.resolve).sql;
+  } catch {
+    sql = '';
+  }
+  return {
+    name: d.name,
+    label: d.label,
+    description: d.description,
+    unit: d.unit,
+    direction: d.direction,
+    kind: 'expression' in d ? ('derived' as const) : ('aggregate' as const),
+    owner: d.owner ?? null,
+    tags: d.tags ?? [],
+    dimensions: m.dimensions,
+    file: m.file.split('/').pop()!,
+    yaml: m.text,
+    sql,
+    status: 'ok' as const,
+  };
+}
+
+/** Check a draft beside the other definitions, so derived drafts can reference them. */
+async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }) {
+  const draftFile = body.file ?? 'draft.yaml';
+  const others = readDefinitionFiles(deps.catalog.dir).filter((s) => !s.file.endsWith(`/${draftFile}`));
+  const result = await deps.db.read((s) => checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]));
+  return { draft: result.metrics.find((m) => m.file === draftFile), problems: result.problems.filter((p) => p.file === draftFile) };
+}
+
+export const metricRoutes = (deps: AppDeps) =>
+  new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(list, async (c) => {
+      const asOf = await resolveAsOf(deps.db).catch(() => null);
+      const problems = deps.catalog.problems.map((p) => ({ ...p, file: p.file.split('/').pop()! }));
+      return c.json({ metrics: deps.catalog.metrics.map((m) => summary(deps, m, asOf)), problems }, 200);
+    })
+    .openapi(series, async (c) => {
+      const { name } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const metric = deps.catalog.get(name);
+      if (!metric) {
+        const broken = deps.catalog.problems.filter((p) => p.file.endsWith(`/${name}.yaml`));
+        if (broken.length) throw new BearingError('definition-invalid', `metric "${name}" has ${broken.length} problem(s); fix its definition`, 422, { problems: broken });
+        throw new BearingError('unknown-metric', `no metric named "${name}"`, 404);
+      }
+      const result = await runSeries(deps.db, metric, { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where }, deps.catalog.resolve);
+      return c.json(result, 200);
+    })
+    .openapi(check, async (c) => {
+      const { problems } = await checkDraft(deps, c.req.valid('json'));
+      return c.json({ ok: problems.length === 0, problems }, 200);
+    })
+    .openapi(preview, async (c) => {
+      const body = c.req.valid('json');
+      const q = c.req.valid('query');
+      const { draft, problems } = await checkDraft(deps, body);
+      if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, 422, { problems });
+      const resolve = (n: string) => (n === draft.definition.name ? draft.definition : deps.catalog.resolve(n));
+      const result = await runSeries(deps.db, draft, { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where }, resolve);
+      return c.json(result, 200);
+    });

@@ -1,0 +1,51 @@
+// The metric catalog: definition files read from a folder and checked against the database.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Database } from '../data/db.ts';
+import { checkDefinitions, type CheckedMetric, type CheckResult, type DefinitionSource } from './check.ts';
+import type { Definition, Problem } from './definition.ts';
+
+export const SHIPPED_METRICS_DIR = resolve(import.meta.dirname, 'definitions');
+
+export function metricsDir(explicit?: string): string {
+  return resolve(explicit ?? process.env.BEARING_METRICS ?? SHIPPED_METRICS_DIR);
+}
+
+export function readDefinitionFiles(dir: string): DefinitionSource[] {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
+}
+
+export class Catalog {
+  private constructor(readonly dir: string, private result: CheckResult) {}
+
+  static async load(db: Database, dir: string): Promise<Catalog> {
+    const result = await db.read((s) => checkDefinitions(s, readDefinitionFiles(dir)));
+    return new Catalog(dir, result);
+  }
+
+  async reload(db: Database): Promise<void> {
+    this.result = await db.read((s) => checkDefinitions(s, readDefinitionFiles(this.dir)));
+  }
+
+  get metrics(): CheckedMetric[] {
+    return this.result.metrics;
+  }
+
+  get problems(): Problem[] {
+    return this.result.problems;
+  }
+
+  get(name: string): CheckedMetric | undefined {
+    return this.result.metrics.find((m) => m.definition.name === name);
+  }
+
+  /** Problems of the file that defines (or tried to define) a metric. */
+  problemsOf(file: string): Problem[] {
+    return this.result.problems.filter((p) => p.file === file);
+  }
+
+  resolve = (name: string): Definition | undefined => this.get(name)?.definition;
+}

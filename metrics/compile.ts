@@ -1,0 +1,137 @@
+// Definition + query options → parameterised DuckDB SQL. Pure: no I/O. Identifiers come only
+// from checked definitions and the contract and pass quoteIdent; grains map through a table;
+// every value a user chooses at query time is a bound parameter.
+import { CONTRACT, CUSTOMER_DIMENSIONS } from '../data/contract.ts';
+import { quoteIdent, type SqlValue } from '../data/db.ts';
+import { isDerived, type AggregateDefinition, type Definition, type Grain } from './definition.ts';
+
+export interface SeriesOptions {
+  grain: Grain;
+  /** First day wanted (YYYY-MM-DD); null = from the first row of the data. */
+  from: string | null;
+  /** Last day wanted; the period containing it is the last one. */
+  to: string;
+  asOf: string;
+  by?: string;
+  where?: Record<string, string>;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  params: Record<string, SqlValue>;
+}
+
+const GRAIN: Record<Grain, { trunc: string; step: string }> = {
+  day: { trunc: 'day', step: 'INTERVAL 1 DAY' },
+  week: { trunc: 'week', step: 'INTERVAL 7 DAY' },
+  month: { trunc: 'month', step: 'INTERVAL 1 MONTH' },
+  quarter: { trunc: 'quarter', step: 'INTERVAL 3 MONTH' },
+};
+
+/** Columns a definition may break down or filter by: its own table's, and customers' through customer_id. */
+export function availableDimensions(table: AggregateDefinition['table']): string[] {
+  const own = CONTRACT[table].columns.map((c) => c.name);
+  const viaCustomer = own.includes('customer_id') && table !== 'customers' ? [...CUSTOMER_DIMENSIONS] : [];
+  return [...own, ...viaCustomer];
+}
+
+type Resolve = (name: string) => Definition | undefined;
+
+export function compileSeries(definition: Definition, options: SeriesOptions, resolve: Resolve): CompiledQuery {
+  const params: Record<string, SqlValue> = { from: options.from, to: options.to, as_of: options.asOf };
+  const whereEntries = Object.entries(options.where ?? {});
+  whereEntries.forEach(([, value], i) => (params[`w${i}`] = value));
+  const sql = isDerived(definition) ? derivedSql(definition, options, resolve, new Set(), params) : aggregateSql(definition, options, params);
+  return { sql, params };
+}
+
+function aggregateSql(d: AggregateDefinition, options: SeriesOptions, params: Record<string, SqlValue>, part: 'series' | 'measure' | 'filter' = 'series'): string {
+  const { trunc, step } = GRAIN[options.grain];
+  const table = quoteIdent(d.table);
+  const time = quoteIdent(d.time);
+  const own = new Set(CONTRACT[d.table].columns.map((c) => c.name));
+  const needed = new Set([...(options.by ? [options.by] : []), ...Object.keys(options.where ?? {})]);
+  const joined = [...needed].filter((dim) => !own.has(dim));
+  const customerJoin = joined.length ? `LEFT JOIN customers c ON c.customer_id = t.customer_id` : '';
+  const extra = joined.map((dim) => `, c.${quoteIdent(dim)}`).join('');
+  // One parameter per definition: a derived metric may combine components with different maturity.
+  const matureParam = `mature_${d.name}`;
+  if (d.mature_after_days !== undefined) params[matureParam] = d.mature_after_days;
+  const mature = d.mature_after_days !== undefined ? `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= CAST($as_of AS DATE)` : '';
+  const rows = d.active_until
+    ? `SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+         ON CAST(s.${time} AS DATE) <= p.period_end AND (s.${quoteIdent(d.active_until)} IS NULL OR CAST(s.${quoteIdent(d.active_until)} AS DATE) >= p.period_start)`
+    : `SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p ON p.period_start = CAST(date_trunc('${trunc}', s.${time}) AS DATE)`;
+  const scopeStart = d.active_until ? `(s_until IS NULL OR s_until >= (SELECT min(period_start) FROM periods))` : `CAST(t.${time} AS DATE) >= (SELECT min(period_start) FROM periods)`;
+  const scopedWhere = [
+    `CAST(t.${time} AS DATE) <= (SELECT max(period_end) FROM periods)`,
+    d.active_until ? scopeStart.replace(/s_until/g, `t.${quoteIdent(d.active_until)}`) : scopeStart,
+  ].join(' AND ');
+  const conditions = [
+    ...(d.filter ? [`(\n${d.filter}\n)`] : []),
+    ...Object.keys(options.where ?? {}).map((dim, i) => `CAST(${quoteIdent(dim)} AS VARCHAR) = $w${i}`),
+  ];
+  const whereClause = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const group = options.by ? `, coalesce(CAST(${quoteIdent(options.by)} AS VARCHAR), '(none)') AS "group"` : '';
+  const ctes = `WITH periods AS (
+  SELECT CAST(p AS DATE) AS period_start, CAST(p + ${step} - INTERVAL 1 DAY AS DATE) AS period_end
+  FROM range(CAST(date_trunc('${trunc}', coalesce(CAST($from AS DATE), (SELECT min(CAST(${time} AS DATE)) FROM ${table}), CAST($to AS DATE))) AS TIMESTAMP),
+             CAST(CAST($to AS DATE) AS TIMESTAMP) + INTERVAL 1 DAY, ${step}) r(p)
+  ${mature}
+), scoped AS (
+  SELECT t.*${extra} FROM ${table} t ${customerJoin}
+  WHERE ${scopedWhere}
+), period_rows AS (
+  ${rows}
+)`;
+  const rowSource = `(SELECT *${group} FROM period_rows) AS ${table}`;
+  if (part === 'measure') return `${ctes}\nSELECT (\n${d.measure}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
+  if (part === 'filter') return `${ctes}\nSELECT (\n${d.filter}\n) AS keep FROM ${rowSource}`;
+  return `${ctes}, agg AS (
+  SELECT period_start, period_end${options.by ? ', "group"' : ''}, (
+${d.measure}
+  ) AS value, count(*) AS n
+  FROM ${rowSource}
+  ${whereClause}
+  GROUP BY period_start, period_end${options.by ? ', "group"' : ''}
+)
+SELECT strftime(p.period_start, '%Y-%m-%d') AS period${options.by ? ', g."group"' : ''}, CAST(a.value AS DOUBLE) AS value, coalesce(a.n, 0) AS n, p.period_end <= CAST($as_of AS DATE) AS complete
+FROM periods p${options.by ? ' CROSS JOIN (SELECT DISTINCT "group" FROM agg) g' : ''}
+LEFT JOIN agg a ON a.period_start = p.period_start${options.by ? ' AND a."group" = g."group"' : ''}
+ORDER BY p.period_start${options.by ? ', g."group"' : ''}`;
+}
+
+function derivedSql(d: Definition & { expression: string }, options: SeriesOptions, resolve: Resolve, seen: Set<string>, params: Record<string, SqlValue>): string {
+  const names = referencedMetrics(d.expression, resolve);
+  if (!names.length) throw new Error(`derived metric ${d.name} references no metric`);
+  const parts = names.map((name, i) => {
+    const inner = resolve(name)!;
+    if (seen.has(name)) throw new Error(`circular reference through ${name}`);
+    const sql = isDerived(inner) ? derivedSql(inner, options, resolve, new Set([...seen, d.name]), params) : aggregateSql(inner, options, params);
+    return { name, alias: `m${i}`, sql };
+  });
+  const keys = options.by ? ['period', 'group'] : ['period'];
+  const first = parts[0]!;
+  const select = parts
+    .map((p) => `(SELECT ${keys.map(quoteIdent).join(', ')}, value AS ${quoteIdent(p.name)}, n AS ${quoteIdent(`n__${p.name}`)}, complete AS ${quoteIdent(`c__${p.name}`)} FROM ${p.alias})`)
+    .map((src, i) => (i === 0 ? src : `JOIN ${src} USING (${keys.map(quoteIdent).join(', ')})`))
+    .join('\n');
+  return `WITH ${parts.map((p) => `${p.alias} AS (\n${p.sql}\n)`).join(',\n')}
+SELECT ${keys.map(quoteIdent).join(', ')}, CAST((
+${d.expression}
+) AS DOUBLE) AS value, least(${parts.map((p) => quoteIdent(`n__${p.name}`)).join(', ')}) AS n, ${quoteIdent(`c__${first.name}`)} AS complete
+FROM ${select}
+ORDER BY ${keys.map(quoteIdent).join(', ')}`;
+}
+
+/** Metric names a derived expression mentions, in order of first mention (identifier tokens that name a metric). */
+export function referencedMetrics(expression: string, resolve: Resolve): string[] {
+  const tokens = expression.replace(/'[^']*'/g, ' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  return [...new Set(tokens.filter((t) => resolve(t) !== undefined))];
+}
+
+/** SQL that binds (DESCRIBE) only one part of an aggregate definition, to type-check it. */
+export function compileProbe(d: AggregateDefinition, part: 'measure' | 'filter'): CompiledQuery {
+  const params: Record<string, SqlValue> = { from: '2000-01-01', to: '2000-01-31', as_of: '2000-01-31' };
+  return { sql: aggregateSql(d, { grain: 'month', from: '2000-01-01', to: '2000-01-31', asOf: '2000-01-31' }, params, part), params };
+}

@@ -1,0 +1,202 @@
+// An analyst's SQL expression, parsed by DuckDB itself (json_serialize_sql parses without
+// running anything) and walked to enforce the sandbox: one expression, no statements, no table
+// functions or files, subqueries only over contract tables, no settings.
+import { isContractTable } from '../data/contract.ts';
+import type { Session } from '../data/db.ts';
+
+export interface ExpressionIssue {
+  code: 'sql-syntax' | 'outside-sandbox' | 'not-one-expression' | 'not-an-aggregate' | 'aggregate-not-allowed' | 'window-not-allowed';
+  message: string;
+  /** Offset into the expression text, when known. */
+  offset: number;
+}
+
+export interface ParsedExpression {
+  /** Column references outside any subquery, as written (last part of a qualified name). */
+  columns: Array<{ name: string; qualifier?: string; offset: number }>;
+  aggregates: number;
+  issues: ExpressionIssue[];
+}
+
+const PREFIX = 'SELECT ';
+
+// Functions that reach outside a single expression over the row: files, settings, sequences,
+// catalogs, extensions. External access is also switched off for the whole instance at run time.
+const DENIED_FUNCTION = /^(read_.*|glob|getenv|current_setting|set_config|nextval|setval|currval|pragma_.*|duckdb_.*|sniff_csv|parquet_.*|query|query_table|sql_auto_complete|which_secret|load_extension|install_extension|checkpoint|force_checkpoint|enable_.*|disable_.*|icu_.*|test_.*|summary|json_execute_serialized_sql|json_serialize_sql|json_deserialize_sql|from_.*|export_.*|import_.*|write_.*|iceberg_.*|delta_.*|sqlite_.*|postgres_.*|mysql_.*|http.*|glob_.*|file_.*|list_files|current_database|current_schema|current_schemas|current_catalog|version|pg_.*|has_.*_privilege|txid_current)$/i;
+
+let aggregateNames: Set<string> | undefined;
+
+export async function loadAggregateNames(session: Session): Promise<Set<string>> {
+  if (!aggregateNames) {
+    const rows = await session.all<{ n: string }>(`SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE function_type = 'aggregate'`);
+    aggregateNames = new Set([...rows.map((r) => r.n), 'count_star']);
+  }
+  return aggregateNames;
+}
+
+/** Reject what must never reach the parser's output: statement separators and comments. */
+function lexicalIssues(text: string): ExpressionIssue[] {
+  const issues: ExpressionIssue[] = [];
+  const semicolon = text.indexOf(';');
+  if (semicolon >= 0) issues.push({ code: 'outside-sandbox', message: 'a definition is one expression: ";" (a second statement) is not allowed', offset: semicolon });
+  for (const token of ['--', '/*']) {
+    const at = text.indexOf(token);
+    if (at >= 0) issues.push({ code: 'outside-sandbox', message: `comments ("${token}") are not allowed inside an expression; use the definition's description`, offset: at });
+  }
+  return issues;
+}
+
+interface Node {
+  [key: string]: unknown;
+}
+
+interface WalkState {
+  inAggregate: boolean;
+  inSubquery: boolean;
+}
+
+export async function parseExpression(session: Session, text: string, kind: 'measure' | 'filter' | 'derived'): Promise<ParsedExpression> {
+  const issues = lexicalIssues(text);
+  const result: ParsedExpression = { columns: [], aggregates: 0, issues };
+  if (issues.length) return result;
+  const sql = PREFIX + text;
+  const row = await session.one<{ j: string }>(`SELECT json_serialize_sql(CAST($sql AS VARCHAR)) AS j`, { sql });
+  const parsed = JSON.parse(row?.j ?? '{}') as { error?: boolean; error_message?: string; position?: string; statements?: Node[] };
+  if (parsed.error) {
+    const offset = Math.max(0, Number(parsed.position ?? PREFIX.length) - PREFIX.length);
+    issues.push({ code: 'sql-syntax', message: `SQL syntax error: ${parsed.error_message ?? 'cannot parse'}`, offset });
+    return result;
+  }
+  const statements = parsed.statements ?? [];
+  const select = statements[0]?.node as Node | undefined;
+  const list = (select?.select_list as Node[] | undefined) ?? [];
+  const single =
+    statements.length === 1 &&
+    select?.type === 'SELECT_NODE' &&
+    list.length === 1 &&
+    (select.from_table as Node | undefined)?.type === 'EMPTY' &&
+    select.where_clause === null &&
+    (select.group_expressions as unknown[]).length === 0 &&
+    select.having === null &&
+    select.qualify === null &&
+    (select.modifiers as unknown[]).length === 0 &&
+    ((select.cte_map as { map: unknown[] }).map ?? []).length === 0 &&
+    list[0]!.alias === '';
+  if (!single) {
+    issues.push({ code: 'not-one-expression', message: 'expected exactly one SQL expression (no FROM, WHERE, aliases or further clauses)', offset: 0 });
+    return result;
+  }
+  const aggregates = await loadAggregateNames(session);
+  walk(list[0]!, { inAggregate: false, inSubquery: false }, result, aggregates, kind);
+  if (kind === 'measure' && !result.issues.length) {
+    const loose = result.columns.filter((c) => !(c as { inAggregate?: boolean }).inAggregate && !['period_start', 'period_end'].includes(c.name));
+    if (result.aggregates === 0) {
+      result.issues.push({ code: 'not-an-aggregate', message: 'a measure must aggregate the rows of a period, e.g. count(*), sum(amount), avg(...)', offset: 0 });
+    } else if (loose.length) {
+      result.issues.push({ code: 'not-an-aggregate', message: `column "${loose[0]!.name}" is used outside an aggregate; wrap it in one (e.g. avg(${loose[0]!.name}))`, offset: loose[0]!.offset });
+    }
+  }
+  if (kind !== 'measure' && result.aggregates > 0 && !result.issues.length) {
+    result.issues.push({
+      code: 'aggregate-not-allowed',
+      message: kind === 'filter' ? 'a filter is a condition on each row and cannot aggregate' : 'a derived expression combines metrics by name and cannot aggregate',
+      offset: 0,
+    });
+  }
+  return result;
+}
+
+function offsetOf(node: Node): number {
+  const at = Number(node.query_location);
+  return Number.isFinite(at) && at < 1e15 ? Math.max(0, at - PREFIX.length) : 0;
+}
+
+function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregates: Set<string>, kind: string): void {
+  if (Array.isArray(value)) {
+    for (const v of value) walk(v, state, out, aggregates, kind);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const node = value as Node;
+  const deny = (message: string) => out.issues.push({ code: 'outside-sandbox', message, offset: offsetOf(node) });
+
+  // Table references anywhere (in subqueries): only contract tables, only by plain name.
+  if (node.type === 'TABLE_FUNCTION') {
+    const fn = (node.function as Node | undefined)?.function_name;
+    deny(`table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract tables`);
+    return;
+  }
+  if (node.type === 'BASE_TABLE') {
+    const name = String(node.table_name);
+    if (!isContractTable(name) || (node.schema_name && node.schema_name !== 'main') || node.catalog_name) {
+      deny(`table "${[node.catalog_name, node.schema_name, name].filter(Boolean).join('.')}" is not a contract table (expected customers, touchpoints, spend, surveys or orders)`);
+    }
+    return;
+  }
+  if (node.type === 'SELECT_NODE' || node.type === 'SET_OPERATION_NODE' || node.type === 'RECURSIVE_CTE_NODE' || node.type === 'CTE_NODE') {
+    const cte = (node.cte_map as { map?: unknown[] } | undefined)?.map ?? [];
+    if (cte.length) deny('WITH clauses are not allowed inside a definition');
+    for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') walk(child, state, out, aggregates, kind);
+    return;
+  }
+
+  switch (node.class) {
+    case 'SUBQUERY':
+      if (kind === 'derived') {
+        deny('a derived expression combines metrics by name; subqueries are not allowed');
+        return;
+      }
+      walk(node.subquery, { ...state, inSubquery: true }, out, aggregates, kind);
+      walk(node.child, state, out, aggregates, kind);
+      return;
+    case 'FUNCTION': {
+      const name = String(node.function_name).toLowerCase();
+      if (node.schema && node.schema !== 'main') {
+        deny(`functions must be called by plain name (got ${String(node.schema)}.${name})`);
+        return;
+      }
+      if (DENIED_FUNCTION.test(name)) {
+        deny(`function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the catalog`);
+        return;
+      }
+      const isAggregate = aggregates.has(name) && !node.is_operator;
+      if (isAggregate && !state.inSubquery) {
+        if (state.inAggregate) {
+          out.issues.push({ code: 'not-an-aggregate', message: `aggregate ${name}() cannot be nested inside another aggregate`, offset: offsetOf(node) });
+          return;
+        }
+        out.aggregates++;
+      }
+      const inner = { ...state, inAggregate: state.inAggregate || (isAggregate && !state.inSubquery) };
+      walk(node.children, inner, out, aggregates, kind);
+      walk(node.filter, inner, out, aggregates, kind);
+      walk(node.order_bys, inner, out, aggregates, kind);
+      return;
+    }
+    case 'WINDOW':
+      out.issues.push({ code: 'window-not-allowed', message: 'window functions (OVER …) are not allowed in a definition', offset: offsetOf(node) });
+      return;
+    case 'COLUMN_REF': {
+      if (!state.inSubquery) {
+        const parts = node.column_names as string[];
+        const entry = { name: parts.at(-1)!, qualifier: parts.length > 1 ? parts.at(-2) : undefined, offset: offsetOf(node), inAggregate: state.inAggregate };
+        out.columns.push(entry);
+      }
+      return;
+    }
+    case 'PARAMETER':
+      deny('parameters ($1, ?) are not allowed in a definition');
+      return;
+    case 'STAR':
+      if (!state.inSubquery) {
+        deny('* and COLUMNS(...) are not allowed in an expression; name the columns');
+        return;
+      }
+      break;
+    case 'LAMBDA':
+      break;
+    default:
+      break;
+  }
+  for (const child of Object.values(node)) if (child && typeof child === 'object') walk(child, state, out, aggregates, kind);
+}

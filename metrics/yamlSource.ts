@@ -1,0 +1,81 @@
+// Parses a definition's YAML and answers "where in the file is this field, or this character
+// of this field's value", so every problem can name a line and column.
+import { isScalar, LineCounter, parseDocument, Scalar, type Document } from 'yaml';
+
+export interface SourcePosition {
+  line: number;
+  col: number;
+}
+
+export class YamlSource {
+  readonly doc: Document;
+  private readonly lines = new LineCounter();
+
+  constructor(readonly file: string, readonly text: string) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+  }
+
+  syntaxErrors(): Array<SourcePosition & { message: string }> {
+    return this.doc.errors.map((e) => {
+      const pos = this.lines.linePos(e.pos[0]);
+      return { line: pos.line, col: pos.col, message: e.message.split('\n')[0]! };
+    });
+  }
+
+  value(): unknown {
+    return this.doc.toJS();
+  }
+
+  /** Position of a field (path of keys and indexes), or of the nearest parent that exists. */
+  fieldPosition(path: Array<string | number>): SourcePosition {
+    for (let depth = path.length; depth > 0; depth--) {
+      const node = this.doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return this.lines.linePos(node.range[0]);
+      if (depth === path.length && path.length) {
+        // A missing key: point at the key that holds it, or the document start.
+        continue;
+      }
+    }
+    return { line: 1, col: 1 };
+  }
+
+  /** Position of character `offset` inside the string value of a top-level field. */
+  valuePosition(field: string, offset: number): SourcePosition {
+    const node = this.doc.get(field, true);
+    if (!isScalar(node) || !node.range) return this.fieldPosition([field]);
+    const [start, end] = node.range;
+    const value = String(node.value);
+    const at = Math.max(0, Math.min(offset, value.length));
+    switch (node.type) {
+      case Scalar.QUOTE_DOUBLE:
+      case Scalar.QUOTE_SINGLE:
+        return this.lines.linePos(start + 1 + at);
+      case Scalar.BLOCK_LITERAL:
+      case Scalar.BLOCK_FOLDED: {
+        const source = this.text.slice(start, end).split('\n');
+        const content = source.slice(1);
+        const indent = Math.min(...content.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+        const before = value.slice(0, at).split('\n');
+        const lineIndex = before.length - 1;
+        const col = before.at(-1)!.length;
+        let pos = start + source[0]!.length + 1;
+        for (let i = 0; i < lineIndex && i < content.length; i++) pos += content[i]!.length + 1;
+        return this.lines.linePos(pos + (Number.isFinite(indent) ? indent : 0) + col);
+      }
+      default: {
+        // Plain scalars may fold across lines; map through the source, skipping line breaks and indentation.
+        const source = this.text.slice(start, end);
+        let seen = 0;
+        for (let i = 0; i < source.length; i++) {
+          if (seen >= at) return this.lines.linePos(start + i);
+          const ch = source[i]!;
+          if (ch === '\n') {
+            while (i + 1 < source.length && source[i + 1] === ' ') i++;
+            seen++;
+          } else seen++;
+        }
+        return this.lines.linePos(start + source.length);
+      }
+    }
+  }
+}
