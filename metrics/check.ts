@@ -60,11 +60,13 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
       for (const issue of result.error.issues) {
         const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
         if (issue.code === 'unrecognized_keys') {
-          for (const key of (issue as { keys: string[] }).keys) at(key, `unknown field "${key}"${'expression' in value ? ' in a derived metric' : ''} (check the spelling; see the README for the fields)`, 'unknown-field');
+          for (const key of (issue as { keys: string[] }).keys) {
+            at(key, `unknown field "${key}"${'expression' in value ? ' in a derived metric' : ''} (check the spelling; see the README for the fields)`, 'unknown-field', source.keyPosition(key));
+          }
           continue;
         }
         const field = path.join('.') || '(yaml)';
-        const missing = (issue as { input?: unknown }).input === undefined;
+        const missing = path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), value) === undefined;
         const pos = source.fieldPosition(path);
         problems.push({ code: missing ? 'missing-field' : field === 'table' ? 'unknown-table' : 'invalid-field', file, line: pos.line, col: pos.col, field, message: missing ? 'required field is missing' : issue.message });
       }

@@ -39,6 +39,13 @@ export class YamlSource {
     return { line: 1, col: 1 };
   }
 
+  /** Position of a top-level key itself (for unknown fields). */
+  keyPosition(key: string): SourcePosition {
+    const contents = this.doc.contents as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null;
+    const pair = contents?.items?.find((p) => p.key?.value === key);
+    return pair?.key?.range ? this.lines.linePos(pair.key.range[0]) : this.fieldPosition([key]);
+  }
+
   /** Position of character `offset` inside the string value of a top-level field. */
   valuePosition(field: string, offset: number): SourcePosition {
     const node = this.doc.get(field, true);
