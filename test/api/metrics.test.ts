@@ -1,0 +1,92 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
+import { Database } from '../../data/db.ts';
+import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import { buildSeriesQuery } from '../../metrics/series.ts';
+import { SAMPLE_DB } from '../globalSetup.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const { dir, cleanup } = tempDir();
+let db: Database;
+let catalog: Catalog;
+let server: RunningServer;
+beforeAll(async () => {
+  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
+  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
+  catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
+  server = await listen(createServerApp({ db, catalog, stagingDir: dir }, join(dir, 'no-web')), 0, '127.0.0.1');
+});
+afterAll(async () => {
+  await server.close();
+  db.close();
+  cleanup();
+});
+
+const get = async (path: string) => {
+  const res = await fetch(`${server.url}${path}`);
+  return { status: res.status, body: await res.json() };
+};
+const post = async (path: string, body: unknown) => {
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+};
+
+describe('metrics API over real HTTP', () => {
+  it('GET /api/metrics lists every definition with its YAML and compiled SQL', async () => {
+    const { status, body } = await get('/api/metrics');
+    expect(status).toBe(200);
+    expect(body.problems).toEqual([]);
+    const nps = body.metrics.find((m: { name: string }) => m.name === 'nps');
+    expect(nps).toMatchObject({ unit: 'score', direction: 'up', kind: 'aggregate', file: 'nps.yaml', dimensions: ['segment', 'region', 'acquisition_channel'] });
+    expect(nps.yaml).toContain("filter: kind = 'nps'");
+    expect(nps.sql).toContain('WITH periods AS');
+  });
+
+  it('GET /api/metrics/:name/series answers exactly what the compiled SQL gives DuckDB directly', async () => {
+    const { status, body } = await get('/api/metrics/nps/series?grain=quarter&from=2025-01-01&where=segment=smb');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ metric: 'nps', grain: 'quarter', unit: 'score', as_of: '2026-10-31', where: { segment: 'smb' } });
+    const direct = buildSeriesQuery(catalog.get('nps')!, { grain: 'quarter', from: '2025-01-01', where: { segment: 'smb' }, asOf: '2026-10-31' }, catalog.resolve);
+    const rows = await db.all<{ period: string; value: number; n: number }>(direct.sql, direct.params);
+    expect(body.rows.map((r: { period: string; value: number; n: number }) => [r.period, r.value, r.n])).toEqual(rows.map((r) => [r.period, r.value, r.n]));
+    expect(body.rows).toHaveLength(8);
+  });
+
+  it('series with --by returns a group per row', async () => {
+    const { body } = await get('/api/metrics/revenue_per_customer/series?from=2026-09-01&by=region');
+    expect(body.rows.map((r: { group: string }) => r.group)).toEqual(['apac', 'emea', 'latam', 'na', 'apac', 'emea', 'latam', 'na']);
+  });
+
+  it('names the bad field: unknown metric 404, bad grain 400, bad dimension 400', async () => {
+    expect((await get('/api/metrics/nope/series')).status).toBe(404);
+    const grain = await get('/api/metrics/nps/series?grain=year');
+    expect(grain.status).toBe(400);
+    expect(grain.body.error.message).toMatch(/^invalid query: grain: /);
+    const dim = await get('/api/metrics/nps/series?by=shoe_size');
+    expect(dim).toMatchObject({ status: 400, body: { error: { code: 'unknown-dimension' } } });
+    const where = await get('/api/metrics/nps/series?where=segment');
+    expect(where.body.error.message).toContain('expected DIMENSION=VALUE (got "segment")');
+  });
+
+  it('POST /api/metrics/check returns problems with line numbers and writes nothing', async () => {
+    const yaml = 'name: draft\nlabel: Draft\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\n';
+    const { status, body } = await post('/api/metrics/check', { yaml });
+    expect(status).toBe(200);
+    expect(body.ok).toBe(false);
+    expect(body.problems).toEqual([expect.objectContaining({ code: 'unknown-column', line: 8, col: 14, field: 'measure' })]);
+    expect((await get('/api/metrics')).body.metrics.map((m: { name: string }) => m.name)).not.toContain('draft');
+  });
+
+  it('POST /api/metrics/preview computes a draft’s series, and refuses a broken one with 422', async () => {
+    const yaml = 'name: big_orders\nlabel: Big orders\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: amount > 500\n';
+    const { status, body } = await post('/api/metrics/preview?from=2026-10-01', { yaml });
+    expect(status).toBe(200);
+    const direct = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders WHERE amount > 500 AND ordered_at >= '2026-10-01'`);
+    expect(body.rows).toEqual([{ period: '2026-10-01', value: direct!.n, n: direct!.n, complete: true }]);
+    const broken = await post('/api/metrics/preview', { yaml: yaml.replace('count(*)', "(select 1 from read_csv('/etc/passwd'))") });
+    expect(broken.status).toBe(422);
+    expect(broken.body.error.details.problems[0].code).toBe('outside-sandbox');
+  });
+});
