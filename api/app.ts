@@ -2,6 +2,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from './context.ts';
 import { notFound, onError } from './errors.ts';
+import { annotationRoutes } from './routes/annotations.ts';
+import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { validationHook } from './validation.ts';
@@ -9,7 +11,9 @@ import { validationHook } from './validation.ts';
 export function createApi(deps: AppDeps) {
   const api = new OpenAPIHono({ defaultHook: validationHook })
     .route('/health', healthRoutes(deps))
-    .route('/metrics', metricRoutes(deps));
+    .route('/metrics', metricRoutes(deps))
+    .route('/goals', goalRoutes(deps))
+    .route('/annotations', annotationRoutes(deps));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Bearing API', version: '0.1.0', description: 'Goals read like a GPS; channels compared by one honest method.' },

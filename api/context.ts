@@ -5,6 +5,8 @@ import type { Catalog } from '../metrics/catalog.ts';
 export interface AppDeps {
   db: Database;
   catalog: Catalog;
+  /** The goals YAML file read and written by the goals routes. */
+  goalsFile: string;
   /** Where uploaded CSV files are written before import (the only folder DuckDB may read). */
   stagingDir: string;
 }

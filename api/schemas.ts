@@ -61,3 +61,80 @@ export const SeriesQuery = z.object({
   by: z.string().optional(),
   where: WhereParam,
 });
+
+export const AnnotationSchema = z
+  .object({ id: z.number().int(), date: z.string(), text: z.string(), metric: z.string().nullable(), goal: z.string().nullable(), author: z.string().nullable(), created_at: z.string() })
+  .openapi('Annotation');
+
+export const AnnotationInput = z.object({
+  date: IsoDate,
+  text: z.string().trim().min(1, 'write what happened').max(2000),
+  metric: z.string().max(63).nullable().optional(),
+  goal: z.string().max(80).nullable().optional(),
+  author: z.string().max(120).nullable().optional(),
+});
+
+const StatusEnum = z.enum(['on_course', 'drifting', 'off_course', 'arrived', 'no_signal']);
+
+export const GoalHeadingSchema = z
+  .object({
+    id: z.string(),
+    metric: z.string(),
+    label: z.string(),
+    unit: z.string(),
+    direction: z.enum(['up', 'down']),
+    target: z.number(),
+    due: z.string(),
+    start: z.string().nullable(),
+    where: z.record(z.string(), z.string()),
+    owner: z.string().nullable(),
+    objective: z.enum(['business', 'community']),
+    note: z.string().nullable(),
+    as_of: z.string(),
+    status: StatusEnum,
+    status_reason: z.string(),
+    position: z.object({ period: z.string(), value: z.number(), n: z.number() }).nullable(),
+    baseline: z.object({ period: z.string(), value: z.number() }).nullable(),
+    progress: z.number().nullable(),
+    heading: z
+      .object({
+        slope_per_month: z.number(),
+        ci: z.tuple([z.number(), z.number()]),
+        window: z.object({ from: z.string(), to: z.string(), periods: z.number() }),
+        method: z.string(),
+        seasonality: z.object({ tested: z.boolean(), p_value: z.number().nullable(), adjusted: z.boolean(), effects: z.record(z.string(), z.number()).nullable(), note: z.string() }),
+      })
+      .nullable(),
+    pace_needed_per_month: z.number().nullable(),
+    months_left: z.number(),
+    projection: z.object({ date: z.string(), value: z.number(), interval: z.tuple([z.number(), z.number()]) }).nullable(),
+    arrival: z.object({ date: z.string().nullable(), reason: z.string() }),
+    shift: z.object({ kind: z.enum(['none', 'level_shift', 'spike']), period: z.string().nullable(), magnitude: z.number().nullable(), message: z.string() }),
+    periods_needed: z.number(),
+    trend: z.array(z.object({ period: z.string(), value: z.number() })),
+    band: z.array(z.object({ period: z.string(), value: z.number(), low: z.number(), high: z.number() })),
+    reading: z.string(),
+    problems: z.array(z.string()),
+    series: z.array(SeriesRowSchema),
+    annotations: z.array(AnnotationSchema),
+  })
+  .openapi('GoalHeading');
+
+const Counts = z.object({ goals: z.number(), on_course: z.number(), drifting: z.number(), off_course: z.number(), arrived: z.number(), no_signal: z.number() });
+export const OverviewSchema = z
+  .object({ as_of: z.string(), balance: z.object({ business: Counts, community: Counts }), goals: z.array(GoalHeadingSchema), problems: z.array(ProblemSchema) })
+  .openapi('HeadingOverview');
+
+export const GoalInput = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _').max(80),
+    metric: z.string().min(1),
+    target: z.number().finite(),
+    due: IsoDate,
+    start: IsoDate.optional(),
+    where: z.record(z.string(), z.string()).optional(),
+    owner: z.string().max(120).optional(),
+    objective: z.enum(['business', 'community']).default('business'),
+    note: z.string().max(2000).optional(),
+  })
+  .openapi('GoalInput');

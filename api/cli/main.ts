@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { registerCheck } from './check.ts';
 import { registerGenerate } from './generate.ts';
+import { registerHeading } from './heading.ts';
 import { registerImport } from './import.ts';
 import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerCheck(program);
   registerQuery(program);
+  registerHeading(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

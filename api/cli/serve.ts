@@ -5,6 +5,7 @@ import { Database } from '../../data/db.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
+import { goalsFile } from '../../metrics/goals.ts';
 import { DEFAULT_DB, PROJECT_ROOT } from '../paths.ts';
 import { createServerApp, listen, WEB_DIST } from '../server.ts';
 import { generateInto } from './generate.ts';
@@ -37,8 +38,9 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (env PORT; 0 picks a free one)', integer('--port', 0), Number(process.env.PORT ?? 8787))
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--metrics <dir>', 'folder of metric definitions (env BEARING_METRICS)')
+    .option('--goals <file>', 'goals file (env BEARING_GOALS)')
     .option('--build-web', 'build the web app first when its sources changed')
-    .action(async (opts: { db: string; port: number; host: string; buildWeb?: boolean; metrics?: string }) => {
+    .action(async (opts: { db: string; port: number; host: string; buildWeb?: boolean; metrics?: string; goals?: string }) => {
       if (opts.buildWeb) await buildWebIfStale();
       const dbPath = resolve(opts.db);
       if (!existsSync(dbPath)) {
@@ -57,7 +59,7 @@ export function registerServe(program: Command): void {
       const catalog = await Catalog.load(db, metricsDir(opts.metrics));
       // A broken definition must not take the server down: report it and serve the others.
       for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
-      const app = createServerApp({ db, catalog, stagingDir });
+      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals) });
       const server = await listen(app, opts.port, opts.host);
       console.log(`Bearing is serving ${dbPath} on ${server.url}`);
       const stop = async () => {

@@ -1,10 +1,11 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { listAnnotations } from '../../data/annotations.ts';
 import { BearingError } from '../../data/errors.ts';
 import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
 import { readDefinitionFiles } from '../../metrics/catalog.ts';
 import { buildSeriesQuery, resolveAsOf, runSeries } from '../../metrics/series.ts';
 import type { AppDeps } from '../context.ts';
-import { ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
+import { AnnotationSchema, ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
 import { validationHook } from '../validation.ts';
 
 const MetricSummary = z
@@ -36,7 +37,7 @@ const series = createRoute({
   path: '/{name}/series',
   summary: 'A metric over time',
   request: { params: z.object({ name: z.string() }), query: SeriesQuery },
-  responses: { 200: json(SeriesSchema, 'Series'), 400: json(ErrorBody, 'Bad request'), 404: json(ErrorBody, 'Unknown metric'), 422: json(ErrorBody, 'Definition has problems') },
+  responses: { 200: json(SeriesSchema.extend({ annotations: z.array(AnnotationSchema) }), 'Series with the annotations that touch it'), 400: json(ErrorBody, 'Bad request'), 404: json(ErrorBody, 'Unknown metric'), 422: json(ErrorBody, 'Definition has problems') },
 });
 const check = createRoute({
   method: 'post',
@@ -103,7 +104,8 @@ export const metricRoutes = (deps: AppDeps) =>
         throw new BearingError('unknown-metric', `no metric named "${name}"`, 404);
       }
       const result = await runSeries(deps.db, metric, { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where }, deps.catalog.resolve);
-      return c.json(result, 200);
+      const annotations = await listAnnotations(deps.db, { metric: name, from: result.rows[0]?.period, to: result.as_of });
+      return c.json({ ...result, annotations }, 200);
     })
     .openapi(check, async (c) => {
       const { problems } = await checkDraft(deps, c.req.valid('json'));

@@ -16,7 +16,7 @@ beforeAll(async () => {
   copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
   db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
   catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
-  server = await listen(createServerApp({ db, catalog, stagingDir: dir }, join(dir, 'no-web')), 0, '127.0.0.1');
+  server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile: join(dir, 'goals.yaml') }, join(dir, 'no-web')), 0, '127.0.0.1');
 });
 afterAll(async () => {
   await server.close();

@@ -15,7 +15,7 @@ describe('server over real HTTP', () => {
     copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
     db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
     const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
-    server = await listen(createServerApp({ db, catalog, stagingDir: dir }, join(dir, 'no-web-build')), 0, '127.0.0.1');
+    server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile: join(dir, 'goals.yaml') }, join(dir, 'no-web-build')), 0, '127.0.0.1');
   });
   afterAll(async () => {
     await server.close();

@@ -1,0 +1,66 @@
+// Time-stamped notes that explain why a number moved, stored beside the data.
+import type { Database } from './db.ts';
+import { BearingError } from './errors.ts';
+
+export interface Annotation {
+  id: number;
+  date: string;
+  text: string;
+  metric: string | null;
+  goal: string | null;
+  author: string | null;
+  created_at: string;
+}
+
+export interface AnnotationInput {
+  date: string;
+  text: string;
+  metric?: string | null;
+  goal?: string | null;
+  author?: string | null;
+}
+
+const COLUMNS = `id, strftime(date, '%Y-%m-%d') AS date, text, metric, goal, author, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at`;
+
+export async function listAnnotations(db: Database, filter: { metric?: string; goal?: string; from?: string; to?: string } = {}): Promise<Annotation[]> {
+  // A note about a metric shows on that metric's series and its goals; a note about a goal shows
+  // there; a note about neither is company-wide and shows everywhere.
+  return db.all<Annotation & Record<string, string | number | null>>(
+    `SELECT ${COLUMNS} FROM annotations
+     WHERE ($metric IS NULL OR metric IS NULL OR metric = $metric)
+       AND ($goal IS NULL OR goal IS NULL OR goal = $goal)
+       AND ($goal IS NOT NULL OR goal IS NULL OR $metric IS NULL)
+       AND ($from IS NULL OR date >= CAST($from AS DATE))
+       AND ($to IS NULL OR date <= CAST($to AS DATE))
+     ORDER BY date, id`,
+    { metric: filter.metric ?? null, goal: filter.goal ?? null, from: filter.from ?? null, to: filter.to ?? null },
+  );
+}
+
+export async function createAnnotation(db: Database, input: AnnotationInput): Promise<Annotation> {
+  return db.write(async (s) => {
+    const row = await s.one<Annotation & Record<string, string | number | null>>(
+      `INSERT INTO annotations (date, text, metric, goal, author) VALUES (CAST($date AS DATE), $text, $metric, $goal, $author) RETURNING ${COLUMNS}`,
+      { date: input.date, text: input.text, metric: input.metric ?? null, goal: input.goal ?? null, author: input.author ?? null },
+    );
+    return row!;
+  });
+}
+
+export async function updateAnnotation(db: Database, id: number, input: AnnotationInput): Promise<Annotation> {
+  return db.write(async (s) => {
+    const row = await s.one<Annotation & Record<string, string | number | null>>(
+      `UPDATE annotations SET date = CAST($date AS DATE), text = $text, metric = $metric, goal = $goal, author = $author WHERE id = $id RETURNING ${COLUMNS}`,
+      { id, date: input.date, text: input.text, metric: input.metric ?? null, goal: input.goal ?? null, author: input.author ?? null },
+    );
+    if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`, 404);
+    return row;
+  });
+}
+
+export async function deleteAnnotation(db: Database, id: number): Promise<void> {
+  await db.write(async (s) => {
+    const row = await s.one(`DELETE FROM annotations WHERE id = $id RETURNING id`, { id });
+    if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`, 404);
+  });
+}

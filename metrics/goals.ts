@@ -1,0 +1,95 @@
+// Goals are a YAML list in a file (metrics/goals.yaml by default), so a goal made in the UI can
+// be reviewed in git. Writes are checked first and atomic (temporary file, then rename).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { BearingError } from '../data/errors.ts';
+import type { Catalog } from './catalog.ts';
+import type { Problem } from './definition.ts';
+import { YamlSource } from './yamlSource.ts';
+
+export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
+
+export function goalsFile(explicit?: string): string {
+  return resolve(explicit ?? process.env.BEARING_GOALS ?? SHIPPED_GOALS_FILE);
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+
+export const GoalSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _').max(80),
+  metric: z.string().min(1),
+  target: z.number().finite(),
+  due: isoDate,
+  start: isoDate.optional(),
+  where: z.record(z.string(), z.string()).optional(),
+  owner: z.string().max(120).optional(),
+  objective: z.enum(['business', 'community']).default('business'),
+  note: z.string().max(2000).optional(),
+});
+export type Goal = z.infer<typeof GoalSchema>;
+
+export interface GoalsFile {
+  file: string;
+  goals: Goal[];
+  problems: Problem[];
+}
+
+export function readGoals(file: string): GoalsFile {
+  if (!existsSync(file)) return { file, goals: [], problems: [] };
+  const source = new YamlSource(file, readFileSync(file, 'utf8'));
+  const problems: Problem[] = source.syntaxErrors().map((e) => ({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message }));
+  if (problems.length) return { file, goals: [], problems };
+  const raw = source.value() ?? [];
+  if (!Array.isArray(raw)) return { file, goals: [], problems: [{ code: 'not-a-list', file, line: 1, col: 1, field: '(yaml)', message: 'expected a list of goals' }] };
+  const goals: Goal[] = [];
+  raw.forEach((item, i) => {
+    const parsed = GoalSchema.safeParse(item);
+    if (parsed.success) {
+      if (goals.some((g) => g.id === parsed.data.id)) {
+        const pos = source.fieldPosition([i, 'id']);
+        problems.push({ code: 'duplicate-id', file, line: pos.line, col: pos.col, field: `${i}.id`, message: `goal id "${parsed.data.id}" is used twice` });
+      } else goals.push(parsed.data);
+      return;
+    }
+    for (const issue of parsed.error.issues) {
+      const path = [i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
+      const pos = source.fieldPosition(path);
+      problems.push({ code: 'invalid-field', file, line: pos.line, col: pos.col, field: path.join('.'), message: issue.message });
+    }
+  });
+  return { file, goals, problems };
+}
+
+/** Problems that need the catalog: unknown metric, dimension not offered by it. */
+export function goalProblems(goal: Goal, catalog: Catalog): string[] {
+  const metric = catalog.get(goal.metric);
+  if (!metric) return [`metric "${goal.metric}" does not exist or has problems (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`];
+  return Object.keys(goal.where ?? {}).filter((d) => !metric.dimensions.includes(d)).map((d) => `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`);
+}
+
+/** Write the whole list atomically, so a crash leaves the old file or the new one, never half. */
+export function writeGoals(file: string, goals: Goal[]): void {
+  const tmp = join(dirname(file), `.goals-${process.pid}-${Date.now()}.tmp`);
+  const header = '# Goals read by `bearing heading` and the Heading page. Edited by hand or through the API.\n';
+  writeFileSync(tmp, header + stringify(goals.map((g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined))), { lineWidth: 0 }));
+  renameSync(tmp, file);
+}
+
+export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace'): Goal[] {
+  const current = readGoals(file);
+  if (current.problems.length) throw new BearingError('goals-file-invalid', `${file} has problems; fix it before writing through the API`, 409, { problems: current.problems });
+  const exists = current.goals.some((g) => g.id === goal.id);
+  if (mode === 'create' && exists) throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`, 409);
+  if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`, 404);
+  const goals = exists ? current.goals.map((g) => (g.id === goal.id ? goal : g)) : [...current.goals, goal];
+  writeGoals(file, goals);
+  return goals;
+}
+
+export function deleteGoal(file: string, id: string): void {
+  const current = readGoals(file);
+  if (!current.goals.some((g) => g.id === id)) throw new BearingError('unknown-goal', `no goal with id "${id}"`, 404);
+  writeGoals(file, current.goals.filter((g) => g.id !== id));
+}

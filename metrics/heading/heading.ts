@@ -1,0 +1,61 @@
+// Goal + metric series → the heading of that goal; all goals → the overview with its balance.
+import { listAnnotations, type Annotation } from '../../data/annotations.ts';
+import type { Database } from '../../data/db.ts';
+import type { Catalog } from '../catalog.ts';
+import { goalProblems, type Goal } from '../goals.ts';
+import { resolveAsOf, runSeries, type SeriesRow } from '../series.ts';
+import { assessGoal, type Assessment, type Status } from './assess.ts';
+
+export interface GoalHeading extends Assessment {
+  id: string;
+  metric: string;
+  label: string;
+  unit: string;
+  direction: 'up' | 'down';
+  target: number;
+  due: string;
+  start: string | null;
+  where: Record<string, string>;
+  owner: string | null;
+  objective: 'business' | 'community';
+  note: string | null;
+  as_of: string;
+  problems: string[];
+  series: SeriesRow[];
+  annotations: Annotation[];
+}
+
+export type Balance = Record<'business' | 'community', { goals: number } & Record<Status, number>>;
+
+const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals: 0, on_course: 0, drifting: 0, off_course: 0, arrived: 0, no_signal: 0 });
+
+export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, options: { asOf?: string; withAnnotations?: boolean } = {}): Promise<GoalHeading> {
+  const asOf = await resolveAsOf(db, options.asOf);
+  const base = {
+    id: goal.id, metric: goal.metric, target: goal.target, due: goal.due, start: goal.start ?? null, where: goal.where ?? {},
+    owner: goal.owner ?? null, objective: goal.objective, note: goal.note ?? null, as_of: asOf,
+  };
+  const problems = goalProblems(goal, catalog);
+  const metric = catalog.get(goal.metric);
+  if (problems.length || !metric) {
+    const empty = assessGoal({ target: goal.target, due: goal.due, direction: 'up', unit: 'count' }, [], asOf);
+    return { ...base, ...empty, label: goal.metric, unit: 'count', direction: 'up', status_reason: problems.join('; '), reading: `This goal cannot be read: ${problems.join('; ')}`, problems, series: [], annotations: [] };
+  }
+  const d = metric.definition;
+  const series = await runSeries(db, metric, { grain: 'month', asOf, where: goal.where }, catalog.resolve);
+  const history = series.rows.filter((r) => r.complete && r.value !== null).map((r) => ({ period: r.period, value: r.value!, n: r.n }));
+  const assessment = assessGoal({ target: goal.target, due: goal.due, start: goal.start, direction: d.direction, unit: d.unit }, history, asOf);
+  const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
+  return { ...base, ...assessment, label: d.label, unit: d.unit, direction: d.direction, problems: [], series: series.rows, annotations };
+}
+
+export async function headingOverview(db: Database, catalog: Catalog, goals: Goal[], options: { asOf?: string } = {}) {
+  const asOf = await resolveAsOf(db, options.asOf);
+  const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf })));
+  const balance: Balance = { business: EMPTY_COUNTS(), community: EMPTY_COUNTS() };
+  for (const h of headings) {
+    balance[h.objective].goals++;
+    balance[h.objective][h.status]++;
+  }
+  return { as_of: asOf, balance, goals: headings };
+}

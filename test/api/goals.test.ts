@@ -1,0 +1,121 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
+import { Database } from '../../data/db.ts';
+import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import { SHIPPED_GOALS_FILE } from '../../metrics/goals.ts';
+import { SAMPLE_DB } from '../globalSetup.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const { dir, cleanup } = tempDir();
+let db: Database;
+let server: RunningServer;
+const goalsFile = join(dir, 'goals.yaml');
+beforeAll(async () => {
+  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
+  copyFileSync(SHIPPED_GOALS_FILE, goalsFile);
+  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
+  const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
+  server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile }, join(dir, 'no-web')), 0, '127.0.0.1');
+});
+afterAll(async () => {
+  await server.close();
+  db.close();
+  cleanup();
+});
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${server.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: await res.json() };
+};
+
+describe('the sample world’s shipped goals tell a real story', () => {
+  it('each lands on its intended status, with business/community balance', async () => {
+    const { status, body } = await call('GET', '/api/goals');
+    expect(status).toBe(200);
+    const statuses = Object.fromEntries(body.goals.map((g: { id: string; status: string }) => [g.id, g.status]));
+    expect(statuses).toEqual({
+      'retention-90d': 'drifting',
+      'monthly-churn': 'drifting',
+      'nps-40': 'off_course',
+      'csat-80': 'off_course',
+      'revenue-per-customer': 'drifting',
+      'repeat-purchase': 'on_course',
+      'enterprise-nps': 'arrived',
+      'social-engagement': 'on_course',
+    });
+    expect(body.balance).toEqual({
+      business: { goals: 7, on_course: 1, drifting: 3, off_course: 2, arrived: 1, no_signal: 0 },
+      community: { goals: 1, on_course: 1, drifting: 0, off_course: 0, arrived: 0, no_signal: 0 },
+    });
+  });
+
+  it('GET /api/goals/:id has the series, trend line, projection band to the due date and a reading', async () => {
+    const { body } = await call('GET', '/api/goals/social-engagement');
+    expect(body.series.length).toBeGreaterThan(30);
+    expect(body.trend).toHaveLength(12);
+    expect(body.band.at(-1).period).toBe('2027-06-01');
+    expect(body.band.every((b: { low: number; value: number; high: number }) => b.low <= b.value && b.value <= b.high)).toBe(true);
+    expect(body.heading.ci[0]).toBeGreaterThan(0);
+    expect(body.reading).toMatch(/^Needs \+[\d.]+ pts a month; doing \+[\d.]+ pts \(95% CI/);
+    expect(body.projection.interval[0]).toBeLessThan(body.projection.value);
+  });
+});
+
+describe('goals are files, editable through the API', () => {
+  const goal = { id: 'latam-retention', metric: 'retention_90d', target: 0.92, due: '2027-12-31', where: { region: 'latam' }, owner: 'lifecycle', objective: 'business' };
+
+  it('POST writes the goal to the YAML file, PUT replaces it, DELETE removes it', async () => {
+    const created = await call('POST', '/api/goals', goal);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'latam-retention', where: { region: 'latam' } });
+    expect(parse(readFileSync(goalsFile, 'utf8')).at(-1)).toEqual(goal);
+    expect((await call('POST', '/api/goals', goal)).status).toBe(409);
+    const replaced = await call('PUT', '/api/goals/latam-retention', { ...goal, target: 0.9 });
+    expect(replaced.status).toBe(200);
+    expect(parse(readFileSync(goalsFile, 'utf8')).at(-1).target).toBe(0.9);
+    expect((await call('DELETE', '/api/goals/latam-retention')).body).toEqual({ deleted: 'latam-retention' });
+    expect(parse(readFileSync(goalsFile, 'utf8')).map((g: { id: string }) => g.id)).not.toContain('latam-retention');
+    expect((await call('DELETE', '/api/goals/latam-retention')).status).toBe(404);
+  });
+
+  it('an invalid goal is never written', async () => {
+    const before = readFileSync(goalsFile, 'utf8');
+    const unknownMetric = await call('POST', '/api/goals', { ...goal, metric: 'vanity_clicks' });
+    expect(unknownMetric.status).toBe(422);
+    expect(unknownMetric.body.error.message).toMatch(/metric "vanity_clicks" does not exist/);
+    const badDim = await call('POST', '/api/goals', { ...goal, where: { shoe_size: '42' } });
+    expect(badDim.body.error.message).toMatch(/"shoe_size" is not a dimension of retention_90d/);
+    const badDate = await call('POST', '/api/goals', { ...goal, due: '31/12/2027' });
+    expect(badDate.status).toBe(400);
+    expect(badDate.body.error.message).toMatch(/due: expected a date YYYY-MM-DD/);
+    expect(readFileSync(goalsFile, 'utf8')).toBe(before);
+  });
+});
+
+describe('annotations: the why beside the number', () => {
+  it('round-trip over HTTP and come back with the series and goals they touch', async () => {
+    const created = await call('POST', '/api/annotations', { date: '2026-09-15', text: 'Community AMA series launched', metric: 'social_engagement_rate', author: 'sam' });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const series = await call('GET', '/api/metrics/social_engagement_rate/series?from=2026-01-01');
+    expect(series.body.annotations.map((a: { text: string }) => a.text)).toEqual(['Community AMA series launched']);
+    const other = await call('GET', '/api/metrics/nps/series?from=2026-01-01');
+    expect(other.body.annotations).toEqual([]);
+    const goal = await call('GET', '/api/goals/social-engagement');
+    expect(goal.body.annotations.map((a: { id: number }) => a.id)).toEqual([id]);
+    const edited = await call('PUT', `/api/annotations/${id}`, { date: '2026-09-16', text: 'AMA series launched (moved)', metric: 'social_engagement_rate' });
+    expect(edited.body).toMatchObject({ id, date: '2026-09-16', text: 'AMA series launched (moved)' });
+    expect((await call('DELETE', `/api/annotations/${id}`)).body).toEqual({ deleted: id });
+    expect((await call('GET', '/api/annotations')).body.annotations).toEqual([]);
+    expect((await call('DELETE', `/api/annotations/${id}`)).status).toBe(404);
+  });
+
+  it('rejects an empty note with the field named', async () => {
+    const res = await call('POST', '/api/annotations', { date: '2026-09-15', text: '   ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('invalid json: text: write what happened');
+  });
+});

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assessGoal, MIN_PERIODS, type GoalInput, type HistoryPoint } from '../../metrics/heading/assess.ts';
+import { mulberry32, normal } from '../../metrics/heading/random.ts';
+import { theilSen } from '../../metrics/heading/trend.ts';
+
+const AS_OF = '2026-10-31';
+const months = (count: number, endIndex = 2026 * 12 + 9) =>
+  Array.from({ length: count }, (_, i) => new Date(Date.UTC(0, endIndex - count + 1 + i, 1)).toISOString().slice(0, 10)).map((d) => d.replace(/^\+?0*(\d{4})/, '$1'));
+function history(values: number[]): HistoryPoint[] {
+  const periods = Array.from({ length: values.length }, (_, i) => {
+    const index = 2026 * 12 + 9 - (values.length - 1 - i);
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+  });
+  return values.map((value, i) => ({ period: periods[i]!, value, n: 500 }));
+}
+const line = (count: number, start: number, slope: number, noise = 0, seed = 1) => {
+  const rand = mulberry32(seed);
+  return Array.from({ length: count }, (_, i) => start + slope * i + noise * normal(rand));
+};
+const up = (target: number, due = '2027-10-31'): GoalInput => ({ target, due, direction: 'up', unit: 'ratio' });
+
+describe('heading interval calibration', () => {
+  it('covers the true slope in 93–97% of 500 fixed-seed series (12 months, known slope and noise)', () => {
+    const rand = mulberry32(20261122);
+    let covered = 0;
+    for (let run = 0; run < 500; run++) {
+      const slope = (rand() - 0.5) * 0.02;
+      const points = Array.from({ length: 12 }, (_, t) => ({ t, v: 0.8 + slope * t + 0.01 * normal(rand) }));
+      const { slope_ci } = theilSen(points);
+      if (slope_ci[0] <= slope && slope <= slope_ci[1]) covered++;
+    }
+    expect(covered / 500).toBeGreaterThanOrEqual(0.93);
+    expect(covered / 500).toBeLessThanOrEqual(0.97);
+  });
+
+  it('one wild period barely moves the heading (robust to single outliers)', () => {
+    const clean = line(12, 0.8, 0.002);
+    const wild = [...clean];
+    wild[5] = 0.2;
+    expect(Math.abs(theilSen(wild.map((v, t) => ({ t, v }))).slope - 0.002)).toBeLessThan(0.0005);
+  });
+});
+
+describe('status rules (direction up)', () => {
+  const cases: Array<{ name: string; values: number[]; goal: GoalInput; status: string }> = [
+    { name: 'steady climb that passes the target well before the due date', values: line(12, 0.8, 0.004, 0.001), goal: up(0.86), status: 'on_course' },
+    { name: 'climbing, projection reaches the target but its interval straddles it', values: line(12, 0.8, 0.002, 0.008, 3), goal: up(0.85), status: 'drifting' },
+    { name: 'heading away: the whole interval points down', values: line(12, 0.9, -0.004, 0.001), goal: up(0.95), status: 'off_course' },
+    { name: 'flat, and even the hopeful end misses a far target', values: line(12, 0.8, 0, 0.002), goal: up(0.95), status: 'off_course' },
+    { name: 'already past the target', values: line(12, 0.9, 0.001, 0.001), goal: up(0.85), status: 'arrived' },
+    { name: 'too few mature periods', values: line(MIN_PERIODS - 1, 0.8, 0.01), goal: up(0.9), status: 'no_signal' },
+  ];
+  it.each(cases)('$name → $status', ({ values, goal, status }) => {
+    expect(assessGoal(goal, history(values), AS_OF).status).toBe(status);
+  });
+
+  it('no_signal says how many more periods are needed', () => {
+    const a = assessGoal(up(0.9), history([0.8, 0.81, 0.82]), AS_OF);
+    expect(a.periods_needed).toBe(MIN_PERIODS - 3);
+    expect(a.reading).toBe(`no signal yet: 3 mature periods of data, needs ${MIN_PERIODS}`);
+  });
+
+  it('never gives an arrival date when heading away or flat within the interval', () => {
+    const away = assessGoal(up(0.95), history(line(12, 0.9, -0.004, 0.001)), AS_OF);
+    expect(away.arrival).toEqual({ date: null, reason: 'heading away from the target: no arrival at this pace' });
+    const flat = assessGoal(up(0.95), history(line(12, 0.8, 0, 0.01, 9)), AS_OF);
+    expect(flat.arrival.date).toBeNull();
+  });
+
+  it('arrival is where the trend crosses the target, and pace needed is the gap over the months left', () => {
+    const a = assessGoal(up(0.84), history(line(12, 0.8, 0.002)), AS_OF);
+    // level 0.822 at 2026-10; 0.018 to go at +0.002/month: 9 months on, mid-2027-07
+    expect(a.arrival.date?.slice(0, 7)).toBe('2027-07');
+    expect(a.heading!.slope_per_month).toBeCloseTo(0.002, 10);
+    expect(a.pace_needed_per_month! * a.months_left).toBeCloseTo(0.84 - 0.822, 10);
+    expect(a.reading).toMatch(/^Needs \+0\.1 pts a month; doing \+0\.2 pts/);
+  });
+});
+
+describe('direction down works symmetrically', () => {
+  it('mirroring values and target about zero gives the same status and arrival (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.01, max: 0.01, noNaN: true }), { minLength: 3, maxLength: 24 }),
+        fc.double({ min: -0.005, max: 0.005, noNaN: true }),
+        fc.double({ min: 0.7, max: 0.99, noNaN: true }),
+        (noise, slope, target) => {
+          const values = noise.map((e, i) => 0.8 + slope * i + e);
+          const a = assessGoal(up(target), history(values), AS_OF);
+          const b = assessGoal({ ...up(-target), direction: 'down' }, history(values.map((v) => -v)), AS_OF);
+          expect(b.status).toBe(a.status);
+          expect(b.arrival.date).toBe(a.arrival.date);
+        },
+      ),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+
+  it('a falling churn rate heads toward a lower target', () => {
+    const a = assessGoal({ target: 0.02, due: '2027-10-31', direction: 'down', unit: 'ratio' }, history(line(12, 0.03, -0.0008, 0.0001)), AS_OF);
+    expect(a.status).toBe('on_course');
+  });
+});
+
+describe('shift: a durable change versus a one-period spike', () => {
+  it('a campaign burst in the last month is a spike, not a new course', () => {
+    const values = line(12, 0.5, 0.001, 0.002, 5);
+    values[11] = values[11]! + 0.05;
+    const a = assessGoal(up(0.6), history(values), AS_OF);
+    expect(a.shift.kind).toBe('spike');
+    expect(a.shift.period).toBe('2026-10-01');
+  });
+
+  it('three periods that all stepped down together are a level shift', () => {
+    const values = line(12, 0.5, 0.001, 0.002, 5).map((v, i) => (i >= 9 ? v - 0.03 : v));
+    const a = assessGoal(up(0.6), history(values), AS_OF);
+    expect(a.shift.kind).toBe('level_shift');
+    expect(a.shift.period).toBe('2026-08-01');
+    expect(a.shift.magnitude!).toBeLessThan(0);
+  });
+
+  it('ordinary noise is neither', () => {
+    expect(assessGoal(up(0.6), history(line(12, 0.5, 0.001, 0.002, 8)), AS_OF).shift.kind).toBe('none');
+  });
+});
+
+describe('seasonality is handled or shown not to matter', () => {
+  it('a strong yearly cycle is detected and removed before the heading is measured', () => {
+    const values = Array.from({ length: 36 }, (_, i) => 0.5 + 0.001 * i + 0.05 * Math.sin((2 * Math.PI * i) / 12) + 0.002 * Math.sin(i * 7.3));
+    const a = assessGoal(up(0.6), history(values), AS_OF);
+    expect(a.heading!.seasonality.adjusted).toBe(true);
+    expect(a.heading!.slope_per_month).toBeCloseTo(0.001, 3);
+  });
+
+  it('a series without a cycle says month of year does not matter, with its p-value', () => {
+    const a = assessGoal(up(0.6), history(line(36, 0.5, 0.001, 0.003, 4)), AS_OF);
+    expect(a.heading!.seasonality).toMatchObject({ tested: true, adjusted: false });
+    expect(a.heading!.seasonality.p_value!).toBeGreaterThanOrEqual(0.05);
+  });
+
+  it('a short history says it was not tested and why', () => {
+    expect(assessGoal(up(0.6), history(line(12, 0.5, 0.001)), AS_OF).heading!.seasonality.note).toBe('not tested: needs 24 months of history, has 12');
+  });
+});
+void months;
