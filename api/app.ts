@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from './context.ts';
 import { notFound, onError } from './errors.ts';
 import { annotationRoutes } from './routes/annotations.ts';
+import { channelRoutes } from './routes/channels.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -13,7 +14,8 @@ export function createApi(deps: AppDeps) {
     .route('/health', healthRoutes(deps))
     .route('/metrics', metricRoutes(deps))
     .route('/goals', goalRoutes(deps))
-    .route('/annotations', annotationRoutes(deps));
+    .route('/annotations', annotationRoutes(deps))
+    .route('/channels', channelRoutes(deps));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Bearing API', version: '0.1.0', description: 'Goals read like a GPS; channels compared by one honest method.' },

@@ -1,6 +1,7 @@
 // `bearing`: one command per file, registered here. Exit codes: 0 ok, 1 failed, 2 usage.
 import { Command, CommanderError } from 'commander';
 import { BearingError } from '../../data/errors.ts';
+import { registerChannels } from './channels.ts';
 import { registerCheck } from './check.ts';
 import { registerGenerate } from './generate.ts';
 import { registerHeading } from './heading.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerQuery(program);
   registerHeading(program);
+  registerChannels(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,165 @@
+// Every channel side by side by one method: landmark cohorts, exposure in the first `window`
+// days, outcomes counted from the landmark over `horizon` days, the effect on the reached
+// adjusted for segment, region and signup quarter, and what each incremental customer costs.
+import type { Database } from '../../data/db.ts';
+import { BearingError } from '../../data/errors.ts';
+import { resolveAsOf } from '../series.ts';
+import { estimateAtt, type Estimate, type StratumCell } from './estimate.ts';
+
+export const OUTCOMES = ['retention', 'nps', 'csat', 'revenue'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface ChannelOptions {
+  outcome?: Outcome;
+  window?: number;
+  horizon?: number;
+  from?: string;
+  to?: string;
+  asOf?: string;
+}
+
+export interface ChannelRow extends Omit<Estimate, 'se' | 'warnings'> {
+  channel: string;
+  spend: number;
+  incremental: number | null;
+  incremental_ci: [number, number] | null;
+  cost_per_incremental: number | null;
+  cost_ci: [number, number] | null;
+  roi: number | null;
+  roi_ci: [number, number] | null;
+  notes: string[];
+}
+
+export interface ChannelComparison {
+  outcome: Outcome;
+  unit: 'share' | 'points' | 'currency';
+  window_days: number;
+  horizon_days: number;
+  as_of: string;
+  cohort: { from: string | null; to: string | null; customers: number; spend_months: { from: string; to: string } | null };
+  method: string;
+  channels: ChannelRow[];
+  warnings: string[];
+}
+
+// Per-customer outcome, counted from the landmark (signup + window) over the horizon. Survey
+// outcomes average a customer's own responses, so each customer counts once.
+const OUTCOME_SQL: Record<Outcome, string> = {
+  retention: `CASE WHEN c.churn_date IS NULL OR c.churn_date >= c.signup_date + to_days(CAST($window + $horizon AS INTEGER)) THEN 1.0 ELSE 0.0 END`,
+  revenue: `coalesce((SELECT sum(o.amount) FROM orders o WHERE o.customer_id = c.customer_id AND o.ordered_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND o.ordered_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER))), 0)`,
+  nps: `(SELECT avg(CASE WHEN s.score >= 9 THEN 100.0 WHEN s.score <= 6 THEN -100.0 ELSE 0.0 END) FROM surveys s WHERE s.kind = 'nps' AND s.customer_id = c.customer_id AND s.responded_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND s.responded_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER)))`,
+  csat: `(SELECT avg(CASE WHEN s.score >= 4 THEN 1.0 ELSE 0.0 END) FROM surveys s WHERE s.kind = 'csat' AND s.customer_id = c.customer_id AND s.responded_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND s.responded_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER)))`,
+};
+
+export function comparisonSql(outcome: Outcome): string {
+  return `WITH cohort AS (
+  SELECT c.customer_id, c.signup_date,
+    concat_ws('|', coalesce(c.segment, '?'), coalesce(c.region, '?'), strftime(date_trunc('quarter', c.signup_date), '%Y-%m')) AS stratum,
+    ${OUTCOME_SQL[outcome]} AS y
+  FROM customers c
+  WHERE ($from IS NULL OR c.signup_date >= CAST($from AS DATE))
+    AND ($to IS NULL OR c.signup_date <= CAST($to AS DATE))
+    -- landmark: alive at day window, so staying longer earns no credit for touches
+    AND (c.churn_date IS NULL OR c.churn_date >= c.signup_date + to_days(CAST($window AS INTEGER)))
+    -- the horizon must be complete by the as-of date
+    AND c.signup_date + to_days(CAST($window + $horizon AS INTEGER)) <= CAST($as_of AS DATE)
+), measured AS (
+  SELECT * FROM cohort WHERE y IS NOT NULL
+), exposure AS (
+  SELECT DISTINCT t.customer_id, t.channel
+  FROM touchpoints t JOIN measured m ON m.customer_id = t.customer_id
+  WHERE t.occurred_at >= m.signup_date AND t.occurred_at < m.signup_date + to_days(CAST($window AS INTEGER))
+), channels AS (
+  SELECT DISTINCT channel FROM touchpoints UNION SELECT DISTINCT channel FROM spend
+)
+SELECT ch.channel, m.stratum, e.customer_id IS NOT NULL AS exposed, count(*) AS n, sum(m.y) AS sum, sum(m.y * m.y) AS sumsq
+FROM channels ch CROSS JOIN measured m
+LEFT JOIN exposure e ON e.customer_id = m.customer_id AND e.channel = ch.channel
+GROUP BY ALL
+ORDER BY ch.channel`;
+}
+
+const COHORT_SQL = `SELECT count(*) AS customers,
+  strftime(date_trunc('month', min(signup_date)), '%Y-%m-%d') AS first_month,
+  strftime(date_trunc('month', max(signup_date) + to_days(CAST($window AS INTEGER) - 1)), '%Y-%m-%d') AS last_month
+FROM customers c
+WHERE ($from IS NULL OR c.signup_date >= CAST($from AS DATE)) AND ($to IS NULL OR c.signup_date <= CAST($to AS DATE))
+  AND (c.churn_date IS NULL OR c.churn_date >= c.signup_date + to_days(CAST($window AS INTEGER)))
+  AND c.signup_date + to_days(CAST($window + $horizon AS INTEGER)) <= CAST($as_of AS DATE)`;
+
+/** Invert a positive interval of a denominator into an interval of a cost. */
+function costInterval(spend: number, low: number, high: number): [number, number] | null {
+  return low > 0 ? [spend / high, spend / low] : null;
+}
+
+export async function compareChannels(db: Database, options: ChannelOptions = {}): Promise<ChannelComparison> {
+  const outcome = options.outcome ?? 'retention';
+  const window = options.window ?? 30;
+  const horizon = options.horizon ?? 90;
+  if (!Number.isInteger(window) || window < 1 || window > 365) throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`, 400);
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095) throw new BearingError('bad-horizon', `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`, 400);
+  const asOf = await resolveAsOf(db, options.asOf);
+  const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };
+  const [cells, cohortRows] = await Promise.all([
+    db.all<{ channel: string; stratum: string; exposed: boolean; n: number; sum: number; sumsq: number }>(comparisonSql(outcome), params),
+    db.all<{ customers: number; first_month: string | null; last_month: string | null }>(COHORT_SQL, params),
+  ]);
+  const cohort = cohortRows[0]!;
+  const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
+  const spendRows = months
+    ? await db.all<{ channel: string; spend: number }>(
+        `SELECT channel, sum(amount) AS spend FROM spend WHERE month BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) GROUP BY channel`,
+        { from: months.from, to: months.to },
+      )
+    : [];
+  const spendOf = new Map(spendRows.map((r) => [r.channel, r.spend]));
+  const byChannel = new Map<string, StratumCell[]>();
+  for (const c of cells) {
+    const list = byChannel.get(c.channel) ?? [];
+    list.push({ stratum: c.stratum, exposed: c.exposed, n: c.n, sum: c.sum, sumsq: c.sumsq });
+    byChannel.set(c.channel, list);
+  }
+  const channelNames = [...new Set([...byChannel.keys(), ...spendOf.keys()])].sort();
+  const warnings: string[] = [];
+  if (!cohort.customers) warnings.push(`no customer has a complete ${window}+${horizon}-day window by ${asOf}${options.from || options.to ? ' in the chosen signup dates' : ''}: nothing to compare`);
+  if (!spendRows.length && cohort.customers) warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
+
+  const channels = channelNames.map((channel): ChannelRow => {
+    const { se: _se, warnings: notes, ...estimate } = estimateAtt(byChannel.get(channel) ?? []);
+    const spend = spendOf.get(channel) ?? 0;
+    const row: ChannelRow = { channel, ...estimate, spend, incremental: null, incremental_ci: null, cost_per_incremental: null, cost_ci: null, roi: null, roi_ci: null, notes: [...notes] };
+    if (estimate.lift === null || !estimate.ci) return row;
+    const reached = estimate.compared_exposed;
+    if (outcome === 'retention' || outcome === 'revenue') {
+      row.incremental = estimate.lift * reached;
+      row.incremental_ci = [estimate.ci[0] * reached, estimate.ci[1] * reached];
+    }
+    if (outcome === 'retention') {
+      if (!spend) row.notes.push('no spend recorded for this channel: cost per incremental retained customer cannot be computed');
+      else if (estimate.ci[0] <= 0) row.notes.push('cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)');
+      else {
+        row.cost_per_incremental = spend / row.incremental!;
+        row.cost_ci = costInterval(spend, row.incremental_ci![0], row.incremental_ci![1]);
+      }
+    }
+    if (outcome === 'revenue' && spend) {
+      row.roi = (row.incremental! - spend) / spend;
+      row.roi_ci = [(row.incremental_ci![0] - spend) / spend, (row.incremental_ci![1] - spend) / spend];
+    }
+    return row;
+  });
+
+  return {
+    outcome,
+    unit: outcome === 'retention' || outcome === 'csat' ? 'share' : outcome === 'nps' ? 'points' : 'currency',
+    window_days: window,
+    horizon_days: horizon,
+    as_of: asOf,
+    cohort: { from: options.from ?? null, to: options.to ?? null, customers: cohort.customers, spend_months: months },
+    method:
+      `Customers alive ${window} days after signup (the landmark) whose ${horizon}-day horizon ended by ${asOf}. Reached = a touch on the channel in the first ${window} days. ` +
+      'Effect on the reached (ATT) = reached minus not-reached inside each segment × region × signup-quarter stratum, weighted by the reached; 95% interval from the stratified variance.',
+    channels,
+    warnings,
+  };
+}

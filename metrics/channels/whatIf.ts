@@ -1,0 +1,78 @@
+// Budget what-if: a model, not a measurement. Each channel's measured incremental retained
+// customers are assumed to follow a diminishing-returns curve in its spend,
+//   incremental(s) = incremental_now × (s / spend_now)^elasticity,
+// so moving money is judged by the same lift the channels table shows. Pure.
+import { BearingError } from '../../data/errors.ts';
+import type { ChannelComparison } from './compare.ts';
+
+export interface Move {
+  from: string;
+  to: string;
+  amount: number;
+}
+
+export interface WhatIfChannel {
+  channel: string;
+  spend_now: number;
+  spend_after: number;
+  incremental_now: number | null;
+  incremental_after: number | null;
+  change: number | null;
+  change_ci: [number, number] | null;
+  measured: boolean;
+}
+
+export interface WhatIf {
+  model: true;
+  label: string;
+  elasticity: number;
+  assumptions: string[];
+  channels: WhatIfChannel[];
+  total_change: number;
+  total_change_ci: [number, number];
+}
+
+export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elasticity = 0.5): WhatIf {
+  if (comparison.outcome !== 'retention') throw new BearingError('bad-outcome', 'the budget what-if models retained customers: compare channels on retention', 400);
+  if (!(elasticity > 0 && elasticity <= 1)) throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`, 400);
+  const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
+  const after = new Map(spend);
+  for (const [i, m] of moves.entries()) {
+    for (const ch of [m.from, m.to]) if (!spend.has(ch)) throw new BearingError('unknown-channel', `moves.${i}: unknown channel "${ch}" (expected one of ${[...spend.keys()].join(', ')})`, 400);
+    if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`, 400);
+    const left = after.get(m.from)! - m.amount;
+    if (left < 0) throw new BearingError('bad-amount', `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`, 400);
+    after.set(m.from, left);
+    after.set(m.to, after.get(m.to)! + m.amount);
+  }
+  const channels = comparison.channels.map((c): WhatIfChannel => {
+    const now = c.spend;
+    const next = after.get(c.channel)!;
+    const measured = c.incremental !== null && c.incremental_ci !== null;
+    if (!measured || now <= 0) {
+      if (next !== now && now <= 0) throw new BearingError('no-spend-history', `${c.channel} has no spend in these months: the model cannot extrapolate a response to new money`, 400);
+      return { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, incremental_after: c.incremental, change: measured ? 0 : null, change_ci: measured ? [0, 0] : null, measured };
+    }
+    const factor = Math.pow(next / now, elasticity) - 1;
+    const change = c.incremental! * factor;
+    const [lo, hi] = c.incremental_ci!.map((x) => x * factor) as [number, number];
+    return { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, incremental_after: c.incremental! + change, change, change_ci: [Math.min(lo, hi), Math.max(lo, hi)], measured };
+  });
+  const total = channels.reduce((a, c) => a + (c.change ?? 0), 0);
+  const lo = channels.reduce((a, c) => a + (c.change_ci?.[0] ?? 0), 0);
+  const hi = channels.reduce((a, c) => a + (c.change_ci?.[1] ?? 0), 0);
+  return {
+    model: true,
+    label: 'A model, not a measurement: what the measured lifts imply if the assumptions below hold.',
+    elasticity,
+    assumptions: [
+      `Diminishing returns: incremental retained customers scale with (new spend / current spend)^${elasticity}; doubling a channel's spend adds ${Math.round((Math.pow(2, elasticity) - 1) * 100)}% more, not 100%.`,
+      `Current incremental customers are the measured ATT × reached customers for the ${comparison.window_days}-day window and ${comparison.horizon_days}-day horizon.`,
+      'Reach moves with spend, and the customers reached by new money respond like those reached today.',
+      'Channels without a measured lift are left unchanged; intervals add the channels’ own intervals (conservatively, as if their errors moved together).',
+    ],
+    channels,
+    total_change: total,
+    total_change_ci: [lo, hi],
+  };
+}

@@ -1,0 +1,52 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
+import { Database } from '../../data/db.ts';
+import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import { SAMPLE_DB } from '../globalSetup.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const { dir, cleanup } = tempDir();
+let db: Database;
+let server: RunningServer;
+beforeAll(async () => {
+  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
+  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
+  server = await listen(createServerApp({ db, catalog: await Catalog.load(db, SHIPPED_METRICS_DIR), stagingDir: dir, goalsFile: join(dir, 'g.yaml') }, join(dir, 'no-web')), 0, '127.0.0.1');
+});
+afterAll(async () => {
+  await server.close();
+  db.close();
+  cleanup();
+});
+
+describe('channels API over real HTTP', () => {
+  it('GET /api/channels answers the documented JSON keys for every channel', async () => {
+    const res = await fetch(`${server.url}/api/channels?outcome=retention&window=30&horizon=90`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ outcome: 'retention', window_days: 30, horizon_days: 90, as_of: '2026-10-31' });
+    expect(body.channels.map((c: { channel: string }) => c.channel)).toEqual(['display', 'email', 'events', 'paid_search', 'referral', 'social']);
+    for (const key of ['channel', 'exposed', 'unexposed', 'rate_exposed', 'rate_unexposed', 'naive_lift', 'lift', 'ci', 'spend', 'incremental', 'cost_per_incremental', 'cost_ci']) {
+      expect(body.channels[0]).toHaveProperty(key);
+    }
+  });
+
+  it('names a bad parameter', async () => {
+    const res = await fetch(`${server.url}/api/channels?outcome=clicks`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/^invalid query: outcome: /);
+  });
+
+  it('POST /api/channels/what-if models a budget move and labels it a model', async () => {
+    const res = await fetch(`${server.url}/api/channels/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moves: [{ from: 'paid_search', to: 'social', amount: 200000 }] }) });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.model).toBe(true);
+    expect(body.assumptions.length).toBeGreaterThanOrEqual(3);
+    const social = body.channels.find((c: { channel: string }) => c.channel === 'social');
+    expect(social.spend_after - social.spend_now).toBeCloseTo(200000, 6);
+    expect(social.change).toBeGreaterThan(0);
+  });
+});
