@@ -6,6 +6,7 @@ import { annotationRoutes } from './routes/annotations.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { validationHook } from './validation.ts';
 
@@ -15,7 +16,8 @@ export function createApi(deps: AppDeps) {
     .route('/metrics', metricRoutes(deps))
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))
-    .route('/channels', channelRoutes(deps));
+    .route('/channels', channelRoutes(deps))
+    .route('/import', importRoutes(deps));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Bearing API', version: '0.1.0', description: 'Goals read like a GPS; channels compared by one honest method.' },

@@ -1,7 +1,6 @@
 // The HTTP server: API under /api, the built web app everywhere else, on one port.
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
@@ -9,9 +8,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './app.ts';
 import type { AppDeps } from './context.ts';
 import { notFound, onError } from './errors.ts';
-import { PROJECT_ROOT } from './paths.ts';
+import { WEB_DIST } from './webBuild.ts';
 
-export const WEB_DIST = resolve(PROJECT_ROOT, 'dist/web');
 
 export function createServerApp(deps: AppDeps, webDist = WEB_DIST) {
   const app = new Hono();

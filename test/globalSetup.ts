@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { Database } from '../data/db.ts';
 import { generateSample } from '../data/sample/generate.ts';
+import { buildWebIfStale } from '../api/webBuild.ts';
 
 export const FIXTURE_DIR = resolve('.tmp/fixtures');
 export const SAMPLE_END = '2026-10-31';
@@ -20,6 +21,7 @@ function generatorHash(): string {
 
 export default async function setup(): Promise<void> {
   mkdirSync(FIXTURE_DIR, { recursive: true });
+  await buildWebIfStale(() => undefined);
   const marker = join(FIXTURE_DIR, 'sample.ready');
   const version = generatorHash();
   if (existsSync(SAMPLE_DB) && existsSync(marker) && readFileSync(marker, 'utf8') === version) return;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Database } from '../../data/db.ts';
@@ -6,29 +6,11 @@ import { ensureSchema } from '../../data/schema.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { goalsFile } from '../../metrics/goals.ts';
-import { DEFAULT_DB, PROJECT_ROOT } from '../paths.ts';
-import { createServerApp, listen, WEB_DIST } from '../server.ts';
+import { DEFAULT_DB } from '../paths.ts';
+import { createServerApp, listen } from '../server.ts';
+import { buildWebIfStale } from '../webBuild.ts';
 import { generateInto } from './generate.ts';
 import { integer } from './options.ts';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Build the web app when its sources are newer than the last build, so restarts stay fast. */
-async function buildWebIfStale(): Promise<void> {
-  const index = join(WEB_DIST, 'index.html');
-  const sources = Math.max(newestMtime(resolve(PROJECT_ROOT, 'web')), statSync(resolve(PROJECT_ROOT, 'vite.config.ts')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  console.error('building the web app…');
-  const { build } = await import('vite');
-  await build({ configFile: resolve(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 export function registerServe(program: Command): void {
   program

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { readFacts } from '../../data/schema.ts';
+import { readFacts, readTableRanges } from '../../data/schema.ts';
 import type { AppDeps } from '../context.ts';
 import { validationHook } from '../validation.ts';
 
@@ -9,6 +9,7 @@ const Health = z
     as_of: z.string().nullable().openapi({ description: 'Latest event date in the data (YYYY-MM-DD)' }),
     data_version: z.number().int(),
     tables: z.record(z.string(), z.number().int()).openapi({ description: 'Row count per contract table' }),
+    ranges: z.array(z.object({ name: z.string(), rows: z.number(), from: z.string().nullable(), to: z.string().nullable() })).openapi({ description: 'Rows and date range per table' }),
   })
   .openapi('Health');
 
@@ -21,6 +22,6 @@ const getHealth = createRoute({
 
 export const healthRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook }).openapi(getHealth, async (c) => {
-    const facts = await deps.db.read(readFacts);
-    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: facts.tables }, 200);
+    const [facts, ranges] = await deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const);
+    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: facts.tables, ranges }, 200);
   });

@@ -3,6 +3,9 @@ import { listAnnotations } from '../../data/annotations.ts';
 import { BearingError } from '../../data/errors.ts';
 import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
 import { readDefinitionFiles } from '../../metrics/catalog.ts';
+import { readGoals } from '../../metrics/goals.ts';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildSeriesQuery, resolveAsOf, runSeries } from '../../metrics/series.ts';
 import type { AppDeps } from '../context.ts';
 import { AnnotationSchema, ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
@@ -23,6 +26,7 @@ const MetricSummary = z
     yaml: z.string(),
     sql: z.string(),
     status: z.enum(['ok']),
+    used_by_goals: z.array(z.string()),
   })
   .openapi('Metric');
 
@@ -54,7 +58,7 @@ const preview = createRoute({
   responses: { 200: json(SeriesSchema, 'Series of the draft'), 422: json(ErrorBody, 'The draft has problems') },
 });
 
-function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null) {
+function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Array<{ id: string; metric: string }>) {
   const d = m.definition;
   let sql = '';
   try {
@@ -76,6 +80,7 @@ function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null) {
     yaml: m.text,
     sql,
     status: 'ok' as const,
+    used_by_goals: goals.filter((g) => g.metric === d.name).map((g) => g.id),
   };
 }
 
@@ -87,12 +92,21 @@ async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }) 
   return { draft: result.metrics.find((m) => m.file === draftFile), problems: result.problems.filter((p) => p.file === draftFile) };
 }
 
+const save = createRoute({
+  method: 'put',
+  path: '/{name}',
+  summary: 'Save a definition: checked first, then written atomically to <name>.yaml',
+  request: { params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case').max(63) }), body: { content: { 'application/json': { schema: DraftBody } } } },
+  responses: { 200: json(z.object({ saved: z.string(), file: z.string() }), 'Saved'), 422: json(ErrorBody, 'The definition has problems; nothing was written') },
+});
+
 export const metricRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook })
     .openapi(list, async (c) => {
       const asOf = await resolveAsOf(deps.db).catch(() => null);
       const problems = deps.catalog.problems.map((p) => ({ ...p, file: p.file.split('/').pop()! }));
-      return c.json({ metrics: deps.catalog.metrics.map((m) => summary(deps, m, asOf)), problems }, 200);
+      const goals = readGoals(deps.goalsFile).goals;
+      return c.json({ metrics: deps.catalog.metrics.map((m) => summary(deps, m, asOf, goals)), problems }, 200);
     })
     .openapi(series, async (c) => {
       const { name } = c.req.valid('param');
@@ -119,4 +133,19 @@ export const metricRoutes = (deps: AppDeps) =>
       const resolve = (n: string) => (n === draft.definition.name ? draft.definition : deps.catalog.resolve(n));
       const result = await runSeries(deps.db, draft, { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where }, resolve);
       return c.json(result, 200);
+    })
+    .openapi(save, async (c) => {
+      const { name } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const file = `${name}.yaml`;
+      const { draft, problems } = await checkDraft(deps, { yaml: body.yaml, file });
+      if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s); nothing was written`, 422, { problems });
+      if (draft.definition.name !== name) throw new BearingError('definition-invalid', `the definition's name "${draft.definition.name}" must match the URL's "${name}"`, 422, { problems: [] });
+      // The name is snake_case (checked above), so the path cannot leave the definitions folder.
+      const target = join(deps.catalog.dir, file);
+      const tmp = join(deps.catalog.dir, `.${name}.${process.pid}.tmp`);
+      writeFileSync(tmp, body.yaml);
+      renameSync(tmp, target);
+      await deps.catalog.reload(deps.db);
+      return c.json({ saved: name, file }, 200);
     });

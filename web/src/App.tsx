@@ -1,25 +1,55 @@
 import { lazy, Suspense } from 'react';
-import { Link, Route, Switch } from 'wouter';
+import { Link, Route, Switch, useLocation } from 'wouter';
 import { Loading } from './components/States.tsx';
 
+// Each page is its own chunk, so the first screen loads only what it draws.
+const HeadingPage = lazy(() => import('./pages/HeadingPage.tsx'));
+const GoalPage = lazy(() => import('./pages/GoalPage.tsx'));
+const ChannelsPage = lazy(() => import('./pages/ChannelsPage.tsx'));
+const MetricsPage = lazy(() => import('./pages/MetricsPage.tsx'));
+const MetricPage = lazy(() => import('./pages/MetricPage.tsx'));
 const DataPage = lazy(() => import('./pages/DataPage.tsx'));
+
+function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
+  const [location] = useLocation();
+  const active = href === '/' ? location === '/' || location.startsWith('/goals') : location.startsWith(href);
+  return (
+    <Link href={href} aria-current={active ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
 
 export function App() {
   return (
     <div className="shell">
+      <a href="#main" className="skip">Skip to content</a>
       <header className="topbar">
         <Link href="/" className="brand" aria-label="Bearing home">
           <img src="/favicon.svg" alt="" width={24} height={24} /> Bearing
         </Link>
         <nav aria-label="Main">
-          <Link href="/data">Data</Link>
+          <NavLink href="/">Heading</NavLink>
+          <NavLink href="/channels">Channels</NavLink>
+          <NavLink href="/metrics">Metrics</NavLink>
+          <NavLink href="/data">Data</NavLink>
         </nav>
       </header>
       <main id="main">
         <Suspense fallback={<Loading what="page" />}>
           <Switch>
-            <Route path="/data" component={DataPage} />
-            <Route component={DataPage} />
+            <Route path="/">{() => <HeadingPage />}</Route>
+            <Route path="/goals/:id">{(p) => <GoalPage id={p.id} />}</Route>
+            <Route path="/channels">{() => <ChannelsPage />}</Route>
+            <Route path="/metrics">{() => <MetricsPage />}</Route>
+            <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
+            <Route path="/data">{() => <DataPage />}</Route>
+            <Route>
+              <section>
+                <h1>Not found</h1>
+                <p>There is no page here. <Link href="/">Back to the heading</Link>.</p>
+              </section>
+            </Route>
           </Switch>
         </Suspense>
       </main>

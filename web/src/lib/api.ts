@@ -1,21 +1,22 @@
-// The web app's only door to the server: a client typed by the API's own routes.
+// The web app's only door to the server: a client typed by the API's own routes (type-only import,
+// so no server code is bundled).
 import { hc } from 'hono/client';
 import type { AppType } from '../../../api/app.ts';
 
 export const api = hc<AppType>('/api');
 
-/** Throw the API's own error message when a response is not ok, so pages can show it as written. */
-export async function json<T>(response: Promise<Response & { json(): Promise<T> }>): Promise<T> {
-  const res = await response;
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
-    try {
-      const body = (await res.json()) as unknown as { error?: { message?: string } };
-      if (body?.error?.message) message = body.error.message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new Error(message);
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number, readonly details?: unknown) {
+    super(message);
   }
-  return res.json();
+}
+
+/** The API's own error message, as written, for pages to show. */
+export async function apiError(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { message?: string; details?: unknown } };
+    return new ApiError(body.error?.message ?? `${res.status} ${res.statusText}`, res.status, body.error?.details);
+  } catch {
+    return new ApiError(`${res.status} ${res.statusText}`, res.status);
+  }
 }

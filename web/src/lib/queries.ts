@@ -1,13 +1,89 @@
-// One queryOptions factory per resource; keys come only from here.
+// One queryOptions factory per resource; every query key comes from `keys`.
 import { queryOptions } from '@tanstack/react-query';
-import { api, json } from './api.ts';
+import { api, apiError } from './api.ts';
+
+export type Grain = 'day' | 'week' | 'month' | 'quarter';
+export type Outcome = 'retention' | 'nps' | 'csat' | 'revenue';
 
 export const keys = {
   health: ['health'] as const,
+  metrics: ['metrics'] as const,
+  series: (name: string, params: object) => ['metrics', 'series', name, params] as const,
+  goals: ['goals'] as const,
+  goal: (id: string) => ['goals', 'detail', id] as const,
+  channels: (params: object) => ['channels', params] as const,
 };
 
 export const healthQuery = () =>
   queryOptions({
     queryKey: keys.health,
-    queryFn: () => json(api.health.$get()),
+    queryFn: async () => {
+      const res = await api.health.$get();
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
+  });
+
+export const metricsQuery = () =>
+  queryOptions({
+    queryKey: keys.metrics,
+    queryFn: async () => {
+      const res = await api.metrics.$get();
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
+  });
+
+export interface SeriesParams {
+  grain?: Grain;
+  from?: string;
+  to?: string;
+  by?: string;
+  where?: string[];
+}
+
+export const seriesQuery = (name: string, params: SeriesParams) =>
+  queryOptions({
+    queryKey: keys.series(name, params),
+    queryFn: async () => {
+      const res = await api.metrics[':name'].series.$get({ param: { name }, query: params });
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
+  });
+
+export const goalsQuery = () =>
+  queryOptions({
+    queryKey: keys.goals,
+    queryFn: async () => {
+      const res = await api.goals.$get({ query: {} });
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
+  });
+
+export const goalQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.goal(id),
+    queryFn: async () => {
+      const res = await api.goals[':id'].$get({ param: { id }, query: {} });
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
+  });
+
+export interface ChannelParams {
+  outcome: Outcome;
+  window: number;
+  horizon: number;
+}
+
+export const channelsQuery = (params: ChannelParams) =>
+  queryOptions({
+    queryKey: keys.channels(params),
+    queryFn: async () => {
+      const res = await api.channels.$get({ query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon) } });
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
   });

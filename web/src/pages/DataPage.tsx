@@ -1,37 +1,99 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
+import { ApiError, apiError } from '../lib/api.ts';
+import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
 
-const number = new Intl.NumberFormat();
+interface Report {
+  tables: Array<{ table: string; files: string[]; rows_read: number; inserted: number; updated: number; unchanged: number }>;
+  warnings: string[];
+  problems: Array<{ file: string; line: number; column: string; value: string | null; problem: string; expected?: string }>;
+  problem_count: number;
+}
+
+function ImportForm() {
+  const input = useRef<HTMLInputElement>(null);
+  const client = useQueryClient();
+  const upload = useMutation({
+    mutationFn: async (files: File[]) => {
+      const form = new FormData();
+      for (const f of files) form.append('files', f, f.name);
+      // Multipart goes through fetch directly: the typed client has no form body for this route.
+      const res = await fetch('/api/import', { method: 'POST', body: form });
+      if (!res.ok) throw await apiError(res);
+      return (await res.json()) as Report;
+    },
+    onSuccess: () => client.invalidateQueries(),
+  });
+  const rejected = upload.error instanceof ApiError ? ((upload.error.details as Report | undefined) ?? null) : null;
+  return (
+    <section aria-labelledby="import-title" className="panel">
+      <h2 id="import-title">Import CSV files</h2>
+      <p className="muted">One import is one transaction: every row lands or none does. Name each file after its table (customers.csv, touchpoints.csv, spend.csv, surveys.csv, orders.csv).</p>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const files = [...(input.current?.files ?? [])];
+          if (files.length) upload.mutate(files);
+        }}
+      >
+        <label className="grow">CSV files <input ref={input} type="file" accept=".csv,text/csv" multiple name="files" /></label>
+        <button type="submit" disabled={upload.isPending}>{upload.isPending ? 'Importing…' : 'Import'}</button>
+      </form>
+      <div aria-live="polite" data-testid="import-result">
+        {upload.data && (
+          <div className="state ok">
+            <strong>Imported.</strong>
+            <ul>{upload.data.tables.map((t) => <li key={t.table}>{t.table}: {t.rows_read.toLocaleString()} rows read; {t.inserted.toLocaleString()} new, {t.updated.toLocaleString()} updated, {t.unchanged.toLocaleString()} unchanged</li>)}</ul>
+            {upload.data.warnings.map((w) => <p key={w} className="muted">Warning: {w}</p>)}
+          </div>
+        )}
+        {upload.isError && (
+          <div className="state error" role="alert">
+            <strong>{upload.error.message}</strong>
+            {rejected && (
+              <ul>
+                {rejected.problems.map((p, i) => (
+                  <li key={i}>{p.file}{p.line ? `:${p.line}` : ''}: {p.column ? `${p.column}: ` : ''}{p.problem}{p.value !== null ? ` (got "${p.value}"${p.expected ? `, expected ${p.expected}` : ''})` : p.expected ? ` (expected ${p.expected})` : ''}</li>
+                ))}
+                {rejected.problem_count > rejected.problems.length && <li>… and {rejected.problem_count - rejected.problems.length} more</li>}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
 
 export default function DataPage() {
   const health = useQuery(healthQuery());
   if (health.isPending) return <Loading what="data facts" />;
   if (health.isError) return <ErrorState error={health.error} retry={() => health.refetch()} />;
-  const { as_of, tables } = health.data;
+  const { as_of, ranges } = health.data;
   return (
     <section aria-labelledby="data-title">
-      <h1 id="data-title">Data</h1>
-      <p>
-        Data as of <strong data-testid="as-of">{as_of ? new Date(`${as_of}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', dateStyle: 'long' }) : 'no data yet'}</strong>
-      </p>
+      <div className="page-head">
+        <h1 id="data-title">Data</h1>
+        <p>Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event date in the data).</p>
+      </div>
       <table className="table">
-        <caption>Rows per table</caption>
-        <thead>
-          <tr>
-            <th scope="col">Table</th>
-            <th scope="col" className="num">Rows</th>
-          </tr>
-        </thead>
+        <caption>Tables of the data contract</caption>
+        <thead><tr><th scope="col">Table</th><th scope="col" className="num">Rows</th><th scope="col">From</th><th scope="col">To</th></tr></thead>
         <tbody>
-          {Object.entries(tables).map(([name, rows]) => (
-            <tr key={name}>
-              <th scope="row">{name}</th>
-              <td className="num" data-testid={`rows-${name}`}>{number.format(rows)}</td>
+          {ranges.map((r) => (
+            <tr key={r.name}>
+              <th scope="row">{r.name}</th>
+              <td className="num" data-testid={`rows-${r.name}`}>{r.rows.toLocaleString()}</td>
+              <td>{formatDate(r.from)}</td>
+              <td>{formatDate(r.to)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <ImportForm />
     </section>
   );
 }

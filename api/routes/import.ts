@@ -1,0 +1,82 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { BearingError } from '../../data/errors.ts';
+import { importFiles, type ImportFile } from '../../data/import.ts';
+import type { AppDeps } from '../context.ts';
+import { ErrorBody } from '../schemas.ts';
+import { validationHook } from '../validation.ts';
+
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const Report = z
+  .object({
+    ok: z.boolean(),
+    tables: z.array(z.object({ table: z.string(), files: z.array(z.string()), rows_read: z.number(), inserted: z.number(), updated: z.number(), unchanged: z.number() })),
+    warnings: z.array(z.string()),
+    problems: z.array(z.object({ file: z.string(), line: z.number(), column: z.string(), value: z.string().nullable(), problem: z.string(), expected: z.string().optional() })),
+    problem_count: z.number(),
+    data_version_changed: z.boolean(),
+  })
+  .openapi('ImportReport');
+
+const limit = bodyLimit({
+  maxSize: MAX_UPLOAD_BYTES,
+  onError: () => {
+    throw new BearingError('too-large', `uploads are limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`, 413);
+  },
+});
+
+const upload = createRoute({
+  method: 'post',
+  path: '/',
+  middleware: [limit] as const,
+  summary: 'Import CSV files in one transaction (multipart "files", or one text/csv body with ?filename=)',
+  request: { query: z.object({ filename: z.string().max(200).optional(), table: z.string().max(40).optional() }) },
+  responses: { 200: json(Report, 'Imported'), 413: json(ErrorBody, 'Too large'), 422: json(ErrorBody, 'Rejected: nothing changed; details hold the report') },
+});
+
+/** A file name that cannot leave the staging folder, keeping the base name that picks the table. */
+function safeName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]/g, '_');
+  return base && !base.startsWith('.') ? base : 'upload.csv';
+}
+
+export const importRoutes = (deps: AppDeps) =>
+  new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(upload, async (c) => {
+      const q = c.req.valid('query');
+      const folder = await mkdtemp(join(deps.stagingDir, 'upload-'));
+      try {
+        const files: ImportFile[] = [];
+        const type = c.req.header('content-type') ?? '';
+        if (type.startsWith('multipart/form-data')) {
+          const form = await c.req.parseBody({ all: true });
+          const parts = ([] as unknown[]).concat(form.files ?? form.file ?? []).filter((f): f is File => f instanceof File);
+          if (!parts.length) throw new BearingError('import-no-files', 'no files in the form (expected one or more "files" fields)', 400);
+          for (const [i, part] of parts.entries()) {
+            const path = join(folder, `${i}-${safeName(part.name)}`);
+            await writeFile(path, Buffer.from(await part.arrayBuffer()));
+            files.push({ path, label: safeName(part.name), table: parts.length === 1 ? q.table : undefined });
+          }
+        } else {
+          if (!q.filename && !q.table) throw new BearingError('import-no-files', 'name the file (?filename=customers.csv) or the table (?table=customers)', 400);
+          const body = c.req.raw.body;
+          if (!body) throw new BearingError('import-no-files', 'the request has no body', 400);
+          const label = safeName(q.filename ?? `${q.table}.csv`);
+          const path = join(folder, label);
+          // Streamed to disk: a 200 MB upload never sits in memory.
+          await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
+          files.push({ path, label, table: q.table });
+        }
+        return c.json(await importFiles(deps.db, files), 200);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });

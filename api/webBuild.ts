@@ -1,0 +1,25 @@
+// Builds the web app when its sources are newer than the last build, so restarts stay fast.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from './paths.ts';
+
+export const WEB_DIST = resolve(PROJECT_ROOT, 'dist/web');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export async function buildWebIfStale(log: (message: string) => void = (m) => console.error(m)): Promise<boolean> {
+  const index = join(WEB_DIST, 'index.html');
+  const sources = Math.max(newestMtime(resolve(PROJECT_ROOT, 'web')), statSync(resolve(PROJECT_ROOT, 'vite.config.ts')).mtimeMs, newestMtime(resolve(PROJECT_ROOT, 'api')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
+  log('building the web app…');
+  const { build } = await import('vite');
+  await build({ configFile: resolve(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  return true;
+}

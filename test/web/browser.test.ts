@@ -1,0 +1,153 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
+import { Database } from '../../data/db.ts';
+import { Catalog } from '../../metrics/catalog.ts';
+import { SHIPPED_GOALS_FILE, readGoals } from '../../metrics/goals.ts';
+import { SAMPLE_DB } from '../globalSetup.ts';
+import { launchBrowser, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const { dir, cleanup } = tempDir();
+let db: Database;
+let server: RunningServer;
+let browser: Browser;
+const shippedGoals = readGoals(SHIPPED_GOALS_FILE).goals;
+
+beforeAll(async () => {
+  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
+  copyFileSync(SHIPPED_GOALS_FILE, join(dir, 'goals.yaml'));
+  const { cpSync } = await import('node:fs');
+  cpSync('metrics/definitions', join(dir, 'definitions'), { recursive: true });
+  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
+  const catalog = await Catalog.load(db, join(dir, 'definitions'));
+  server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile: join(dir, 'goals.yaml') }), 0, '127.0.0.1');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  db?.close();
+  cleanup();
+});
+
+async function visit(path: string, name: string, ready: string) {
+  const watched = await openPage(browser);
+  await watched.page.goto(`${server.url}${path}`);
+  await watched.page.waitForSelector(ready, { timeout: 30_000, state: 'attached' });
+  await watched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  return watched;
+}
+
+const chartCount = (page: import('playwright-core').Page) => page.$$eval('svg.recharts-surface', (svgs) => svgs.filter((s) => s.querySelectorAll('path').length > 0).length);
+
+describe('pages in a real browser', () => {
+  it('heading: every shipped goal with a status, sparklines, balance; no console errors; accessible', async () => {
+    const { page, errors } = await visit('/', 'heading', '[data-testid="goal-card"] svg.recharts-surface');
+    const cards = await page.$$eval('[data-testid="goal-card"]', (els) => els.map((e) => [e.getAttribute('data-goal'), e.querySelector('[data-status]')?.getAttribute('data-status')]));
+    expect(cards.map((c) => c[0]).sort()).toEqual(shippedGoals.map((g) => g.id).sort());
+    expect(cards.every((c) => ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal'].includes(String(c[1])))).toBe(true);
+    expect(await chartCount(page)).toBe(shippedGoals.length);
+    expect(await page.textContent('[data-testid="balance-community"]')).toMatch(/1 community goal: 1 on course or arrived/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('goal detail: goal line, projection band and trend; a shift flag; accessible', async () => {
+    const { page, errors } = await visit('/goals/csat-80', 'goal-detail', '.goal-line');
+    expect(await page.$$('.recharts-area-area')).not.toHaveLength(0);
+    expect(await page.textContent('[data-testid="reading"]')).toMatch(/^Needs \+[\d.]+ pts a month; doing/);
+    expect(await page.textContent('[data-testid="shift"]')).toMatch(/One-period spike/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an added annotation appears on the chart after reload', async () => {
+    const { page, errors } = await visit('/goals/social-engagement', 'annotation-before', '.goal-line');
+    await page.fill('input[type="date"]', '2026-06-15');
+    await page.fill('input[placeholder="Why did the number move?"]', 'Launched the community AMA series');
+    await page.click('button:has-text("Add note")');
+    await page.waitForSelector('[data-testid="notes"] li');
+    await page.reload();
+    await page.waitForSelector('.annotation-marker', { state: 'attached' });
+    expect(await page.$$eval('.annotation-marker title', (t) => t.map((x) => x.textContent))).toEqual([expect.stringMatching(/Launched the community AMA series$/)]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'annotation-after.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('channels: table sorts, exports CSV, lift chart with error bars; accessible', async () => {
+    const { page, errors } = await visit('/channels', 'channels', '[data-testid="channel-table"] tbody tr');
+    const order = () => page.$$eval('[data-testid="channel-table"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-channel')));
+    const byLift = await order();
+    expect(byLift[0]).toBe('social');
+    await page.click('button.sort:has-text("Channel")');
+    await page.waitForFunction(() => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'social');
+    await page.click('button.sort:has-text("Channel")');
+    await page.waitForFunction(() => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'display');
+    expect(await order()).toEqual(['display', 'email', 'events', 'paid_search', 'referral', 'social']);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\n')[1]).toBe('channel,exposed,unexposed,rate_exposed,rate_unexposed,naive_lift,lift,ci_low,ci_high,spend,incremental,cost_per_incremental,cost_ci_low,cost_ci_high');
+    expect(csv.split('\n').filter((l) => /^[a-z_]+,\d/.test(l))).toHaveLength(6);
+    expect(await page.$$('.recharts-errorBar')).not.toHaveLength(0);
+    await page.click('button:has-text("Model it")');
+    await page.waitForSelector('[data-testid="whatif-result"]');
+    expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(/model, not a measurement/i);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a shared URL restores the same view', async () => {
+    const { page, errors } = await visit('/channels?outcome=nps&window=45&sort=channel&dir=asc', 'channels-shared', '[data-testid="channel-table"] tbody tr');
+    expect(await page.inputValue('select')).toBe('nps');
+    expect(await page.inputValue('input[type="number"]')).toBe('45');
+    expect(await page.$eval('[data-testid="channel-table"] tbody tr', (r) => r.getAttribute('data-channel'))).toBe('display');
+    const heading = await visit('/?objective=community', 'heading-community', '[data-testid="goal-card"]');
+    expect(await heading.page.$$eval('[data-testid="goal-card"]', (c) => c.map((e) => e.getAttribute('data-goal')))).toEqual(['social-engagement']);
+    expect([...errors, ...heading.errors]).toEqual([]);
+    await page.context().close();
+    await heading.page.context().close();
+  });
+
+  it('metrics: catalog, definition chart with grain picker, YAML and SQL', async () => {
+    const { page, errors } = await visit('/metrics/nps?grain=quarter', 'metric', 'svg.recharts-surface');
+    expect(await chartCount(page)).toBeGreaterThan(0);
+    await page.click('button[role="tab"]:has-text("YAML and SQL")');
+    expect(await page.textContent('[data-testid="sql"]')).toContain("date_trunc('month'");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a broken definition in the editor shows its error with the line number', async () => {
+    const { page, errors } = await visit('/metrics/new', 'editor', '[data-testid="problems"] .ok-text');
+    const text = 'name: broken\nlabel: Broken\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\n';
+    await page.fill('#definition-yaml', text);
+    await page.waitForSelector('[data-testid="problems"] .problems li');
+    expect(await page.textContent('[data-testid="problems"] .problems li')).toMatch(/^Line 8, column 14: measure: unknown column "amout"/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'editor-error.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('data: tables, as-of date, and a rejected import that shows file and line and changes nothing', async () => {
+    const { page, errors } = await visit('/data', 'data', '[data-testid="rows-customers"]');
+    expect(await page.textContent('[data-testid="rows-customers"]')).toBe((50000).toLocaleString('en-US'));
+    const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
+    await page.setInputFiles('input[type="file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from('order_id,customer_id,ordered_at,amount\nz1,C0000001,2026-10-01,10\nz2,nobody,2026-10-01,5\n') });
+    await page.click('button:has-text("Import")');
+    await page.waitForSelector('[data-testid="import-result"] [role="alert"]');
+    expect(await page.textContent('[data-testid="import-result"]')).toContain('orders.csv:3: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)');
+    expect(await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`)).toEqual(before);
+    await page.screenshot({ path: join(SCREENSHOTS, 'data-import-rejected.png'), fullPage: true });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+});

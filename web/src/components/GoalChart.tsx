@@ -1,0 +1,89 @@
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+
+export interface ChartPoint {
+  t: number;
+  value?: number | null;
+  trend?: number;
+  projection?: number;
+  band?: [number, number];
+}
+
+interface Props {
+  unit: string;
+  label: string;
+  target: number;
+  due: string;
+  series: Array<{ period: string; value: number | null; complete: boolean }>;
+  trend: Array<{ period: string; value: number }>;
+  band: Array<{ period: string; value: number; low: number; high: number }>;
+  annotations: Array<{ id: number; date: string; text: string }>;
+  summary: string;
+}
+
+/** Shapes the goal's data for the chart: one row per month, keyed by epoch milliseconds. */
+export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band'>): ChartPoint[] {
+  const rows = new Map<number, ChartPoint>();
+  const at = (period: string) => {
+    const t = toEpoch(period);
+    if (!rows.has(t)) rows.set(t, { t });
+    return rows.get(t)!;
+  };
+  for (const s of props.series) if (s.complete) at(s.period).value = s.value;
+  for (const p of props.trend) at(p.period).trend = p.value;
+  for (const b of props.band) {
+    const row = at(b.period);
+    row.projection = b.value;
+    row.band = [b.low, b.high];
+  }
+  return [...rows.values()].sort((a, b) => a.t - b.t);
+}
+
+export function GoalChart(props: Props) {
+  const data = chartPoints(props);
+  const fmt = (v: number) => formatValue(props.unit, v);
+  const valueAt = (date: string) => {
+    const t = toEpoch(date);
+    const nearest = data.filter((d) => typeof d.value === 'number').reduce<ChartPoint | undefined>((best, d) => (!best || Math.abs(d.t - t) < Math.abs(best.t - t) ? d : best), undefined);
+    return nearest?.value ?? props.target;
+  };
+  return (
+    <figure className="chart">
+      <div role="img" aria-label={props.summary}>
+        <ResponsiveContainer width="100%" height={340}>
+          <ComposedChart data={data} margin={{ top: 16, right: 64, bottom: 8, left: 8 }}>
+            <CartesianGrid stroke="#e3e9ee" vertical={false} />
+            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')} />
+            <YAxis tickFormatter={fmt} width={80} domain={['auto', 'auto']} label={{ value: props.label, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle', fill: '#5b6b78' } }} />
+            <Tooltip
+              labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
+              formatter={(v, name) => (Array.isArray(v) ? [`${fmt(Number(v[0]))} – ${fmt(Number(v[1]))}`, name] : [fmt(Number(v)), name])}
+            />
+            <Legend />
+            <Area dataKey="band" name="Projection (95% band)" fill="#f5b700" fillOpacity={0.18} stroke="none" isAnimationActive={false} legendType="square" />
+            <Line dataKey="value" name={props.label} stroke="#0b3d5c" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} connectNulls />
+            <Line dataKey="trend" name="Heading (trend)" stroke="#2f7ebc" strokeDasharray="6 3" dot={false} isAnimationActive={false} />
+            <Line dataKey="projection" name="Projection" stroke="#9a6700" strokeDasharray="3 3" dot={false} isAnimationActive={false} />
+            <ReferenceLine y={props.target} stroke="#b42318" strokeWidth={2} ifOverflow="extendDomain" label={{ value: `Goal ${fmt(props.target)}`, position: 'insideTopRight', fill: '#b42318' }} className="goal-line" />
+            <ReferenceLine x={toEpoch(props.due)} stroke="#b42318" strokeDasharray="2 4" ifOverflow="extendDomain" label={{ value: `Due ${formatDate(props.due, 'month')}`, position: 'insideTopLeft', fill: '#b42318' }} />
+            {props.annotations.map((a) => (
+              <ReferenceDot
+                key={a.id}
+                x={toEpoch(a.date)}
+                y={valueAt(a.date)}
+                ifOverflow="extendDomain"
+                shape={(dot: { cx?: number; cy?: number }) => (
+                  <g className="annotation-marker" data-annotation={a.id}>
+                    <circle cx={dot.cx} cy={dot.cy} r={7} fill="#6941c6" stroke="#fff" strokeWidth={2} />
+                    <title>{`${formatDate(a.date)}: ${a.text}`}</title>
+                  </g>
+                )}
+              />
+            ))}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="muted">{props.summary}</figcaption>
+    </figure>
+  );
+}

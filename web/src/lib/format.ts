@@ -1,0 +1,52 @@
+// Numbers formatted by unit with Intl; dates in the user's locale.
+const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
+const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+const currency = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
+
+export function formatValue(unit: string, value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  switch (unit) {
+    case 'ratio':
+      return percent.format(value);
+    case 'percent':
+      return `${number.format(value)}%`;
+    case 'currency':
+      return Math.abs(value) < 1000 ? currencyCents.format(value) : currency.format(value);
+    case 'count':
+      return integer.format(value);
+    case 'days':
+      return `${number.format(value)} days`;
+    default:
+      return number.format(value);
+  }
+}
+
+/** A rate per month in the unit's own words: ratios move in percentage points. */
+export function formatRate(unit: string, perMonth: number | null | undefined): string {
+  if (perMonth === null || perMonth === undefined || !Number.isFinite(perMonth)) return '—';
+  const sign = perMonth > 0 ? '+' : perMonth < 0 ? '−' : '±';
+  const abs = Math.abs(perMonth);
+  // Small rates keep two significant digits so +0.04 does not print as +0.
+  const fine = (v: number) => (v >= 1 ? number.format(v) : new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 }).format(v));
+  if (unit === 'ratio') return `${sign}${fine(abs * 100)} pts/month`;
+  if (unit === 'percent' || unit === 'score') return `${sign}${fine(abs)} pts/month`;
+  if (unit === 'currency') return `${sign}${currencyCents.format(abs)}/month`;
+  return `${sign}${number.format(abs)}/month`;
+}
+
+export function formatDate(iso: string | null | undefined, style: 'month' | 'day' = 'day'): string {
+  if (!iso) return '—';
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return style === 'month'
+    ? d.toLocaleDateString(locale, { timeZone: 'UTC', month: 'short', year: 'numeric' })
+    : d.toLocaleDateString(locale, { timeZone: 'UTC', dateStyle: 'medium' });
+}
+
+export function formatMoney(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : currency.format(value);
+}
+
+export const toEpoch = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
