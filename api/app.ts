@@ -1,8 +1,14 @@
 // The API: one sub-app per resource, mounted here. `AppType` is what the web client is typed by.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { BearingError } from '../data/errors.ts';
+import { authorize } from './auth/middleware.ts';
+import type { Role } from './auth/tokens.ts';
 import type { AppDeps } from './context.ts';
 import { notFound, onError } from './errors.ts';
 import { annotationRoutes } from './routes/annotations.ts';
+import { authRoutes } from './routes/auth.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -10,21 +16,38 @@ import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { validationHook } from './validation.ts';
 
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+// JSON and YAML bodies are small; CSV uploads have their own, larger limit on their route.
+const jsonLimit = bodyLimit({
+  maxSize: MAX_JSON_BYTES,
+  onError: () => {
+    throw new BearingError('too-large', 'request bodies are limited to 1 MB (CSV uploads: 200 MB through /api/import)', 413);
+  },
+});
+const limitBodies: MiddlewareHandler = (c, next) => (c.req.path.endsWith('/import') ? next() : jsonLimit(c, next));
+
 export function createApi(deps: AppDeps) {
-  const api = new OpenAPIHono({ defaultHook: validationHook })
+  const api = new OpenAPIHono<{ Variables: { role: Role | null } }>({ defaultHook: validationHook });
+  api.use('*', limitBodies);
+  api.use('*', authorize(deps.auth));
+  const routes = api
     .route('/health', healthRoutes(deps))
+    .route('/auth', authRoutes(deps))
     .route('/metrics', metricRoutes(deps))
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))
     .route('/channels', channelRoutes(deps))
     .route('/import', importRoutes(deps));
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Bearing API', version: '0.1.0', description: 'Goals read like a GPS; channels compared by one honest method.' },
+    info: { title: 'Bearing API', version: '0.1.0', description: 'Goals read like a GPS; channels compared by one honest method. Writes need a bearer token with the analyst or admin role.' },
+    security: [{ bearer: [] }],
   });
   api.onError(onError);
   api.notFound(notFound);
-  return api;
+  return routes;
 }
 
 export type AppType = ReturnType<typeof createApi>;

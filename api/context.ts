@@ -1,12 +1,14 @@
 // What every route needs, built once by the server (or a test) and passed down explicitly.
 import type { Database } from '../data/db.ts';
 import type { Catalog } from '../metrics/catalog.ts';
+import type { AuthSettings } from './auth/middleware.ts';
 
 export interface AppDeps {
   db: Database;
   catalog: Catalog;
-  /** The goals YAML file read and written by the goals routes. */
-  goalsFile: string;
   /** Where uploaded CSV files are written before import (the only folder DuckDB may read). */
   stagingDir: string;
+  /** The goals YAML file read and written by the goals routes. */
+  goalsFile: string;
+  auth: AuthSettings;
 }

@@ -8,6 +8,7 @@ import { registerHeading } from './heading.ts';
 import { registerImport } from './import.ts';
 import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
+import { registerToken } from './token.ts';
 
 export function buildProgram(): Command {
   const program = new Command('bearing')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerHeading(program);
   registerChannels(program);
+  registerToken(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

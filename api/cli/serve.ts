@@ -9,6 +9,8 @@ import { goalsFile } from '../../metrics/goals.ts';
 import { DEFAULT_DB } from '../paths.ts';
 import { createServerApp, listen } from '../server.ts';
 import { buildWebIfStale } from '../webBuild.ts';
+import { createToken, isLoopback, TokenStore } from '../auth/tokens.ts';
+import { tokensFileFor } from './token.ts';
 import { generateInto } from './generate.ts';
 import { integer } from './options.ts';
 
@@ -41,7 +43,15 @@ export function registerServe(program: Command): void {
       const catalog = await Catalog.load(db, metricsDir(opts.metrics));
       // A broken definition must not take the server down: report it and serve the others.
       for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
-      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals) });
+      const tokensFile = tokensFileFor(dbPath);
+      let tokens = TokenStore.load(tokensFile);
+      if (tokens.size === 0) {
+        const admin = createToken(tokensFile, 'admin', 'created on first start');
+        console.error(`First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. More: bearing token create --role analyst`);
+        tokens = TokenStore.load(tokensFile);
+      }
+      const readsNeedToken = process.env.BEARING_AUTH === 'required' || !isLoopback(opts.host);
+      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken } });
       const server = await listen(app, opts.port, opts.host);
       console.log(`Bearing is serving ${dbPath} on ${server.url}`);
       const stop = async () => {

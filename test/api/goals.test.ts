@@ -1,35 +1,24 @@
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
-import { Database } from '../../data/db.ts';
-import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
-import { SHIPPED_GOALS_FILE } from '../../metrics/goals.ts';
-import { SAMPLE_DB } from '../globalSetup.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import type { Database } from '../../data/db.ts';
+import type { Catalog } from '../../metrics/catalog.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const { dir, cleanup } = tempDir();
+let s: TestServer;
 let db: Database;
-let server: RunningServer;
-const goalsFile = join(dir, 'goals.yaml');
+let catalog: Catalog;
+let goalsFile: string;
+let server: { url: string };
 beforeAll(async () => {
-  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
-  copyFileSync(SHIPPED_GOALS_FILE, goalsFile);
-  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
-  const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
-  server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile }, join(dir, 'no-web')), 0, '127.0.0.1');
+  s = await startTestServer();
+  ({ db, catalog, goalsFile } = s);
+  server = s;
 });
-afterAll(async () => {
-  await server.close();
-  db.close();
-  cleanup();
-});
+afterAll(() => s.close());
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${server.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: await res.json() };
-};
+// Writes need the analyst role; reads are open on loopback.
+const call = (method: string, path: string, body?: unknown) => s.call(method, path, { body, role: 'analyst' });
 
 describe('the sample world’s shipped goals tell a real story', () => {
   it('each lands on its intended status, with business/community balance', async () => {

@@ -1,28 +1,20 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
-import { Database } from '../../data/db.ts';
-import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import type { Database } from '../../data/db.ts';
+import type { Catalog } from '../../metrics/catalog.ts';
 import { buildSeriesQuery } from '../../metrics/series.ts';
-import { SAMPLE_DB } from '../globalSetup.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const { dir, cleanup } = tempDir();
+let s: TestServer;
 let db: Database;
 let catalog: Catalog;
-let server: RunningServer;
+let goalsFile: string;
+let server: { url: string };
 beforeAll(async () => {
-  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
-  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
-  catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
-  server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile: join(dir, 'goals.yaml') }, join(dir, 'no-web')), 0, '127.0.0.1');
+  s = await startTestServer();
+  ({ db, catalog, goalsFile } = s);
+  server = s;
 });
-afterAll(async () => {
-  await server.close();
-  db.close();
-  cleanup();
-});
+afterAll(() => s.close());
 
 const get = async (path: string) => {
   const res = await fetch(`${server.url}${path}`);

@@ -1,40 +1,32 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerApp, listen, type RunningServer } from '../../api/server.ts';
-import { Database } from '../../data/db.ts';
-import { Catalog } from '../../metrics/catalog.ts';
+import type { Database } from '../../data/db.ts';
 import { SHIPPED_GOALS_FILE, readGoals } from '../../metrics/goals.ts';
-import { SAMPLE_DB } from '../globalSetup.ts';
 import { launchBrowser, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
 
-const { dir, cleanup } = tempDir();
+let s: TestServer;
 let db: Database;
-let server: RunningServer;
+let server: { url: string };
 let browser: Browser;
 const shippedGoals = readGoals(SHIPPED_GOALS_FILE).goals;
 
 beforeAll(async () => {
-  copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
-  copyFileSync(SHIPPED_GOALS_FILE, join(dir, 'goals.yaml'));
-  const { cpSync } = await import('node:fs');
-  cpSync('metrics/definitions', join(dir, 'definitions'), { recursive: true });
-  db = await Database.open(join(dir, 's.duckdb'), { allowedDirectories: [dir] });
-  const catalog = await Catalog.load(db, join(dir, 'definitions'));
-  server = await listen(createServerApp({ db, catalog, stagingDir: dir, goalsFile: join(dir, 'goals.yaml') }), 0, '127.0.0.1');
+  s = await startTestServer({ web: true });
+  ({ db } = s);
+  server = s;
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  db?.close();
-  cleanup();
+  await s?.close();
 });
 
-async function visit(path: string, name: string, ready: string) {
+async function visit(path: string, name: string, ready: string, role?: 'analyst') {
   const watched = await openPage(browser);
+  if (role) await watched.page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS[role]);
   await watched.page.goto(`${server.url}${path}`);
   await watched.page.waitForSelector(ready, { timeout: 30_000, state: 'attached' });
   await watched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -67,7 +59,7 @@ describe('pages in a real browser', () => {
   });
 
   it('an added annotation appears on the chart after reload', async () => {
-    const { page, errors } = await visit('/goals/social-engagement', 'annotation-before', '.goal-line');
+    const { page, errors } = await visit('/goals/social-engagement', 'annotation-before', '.goal-line', 'analyst');
     await page.fill('input[type="date"]', '2026-06-15');
     await page.fill('input[placeholder="Why did the number move?"]', 'Launched the community AMA series');
     await page.click('button:has-text("Add note")');
@@ -137,7 +129,7 @@ describe('pages in a real browser', () => {
   });
 
   it('data: tables, as-of date, and a rejected import that shows file and line and changes nothing', async () => {
-    const { page, errors } = await visit('/data', 'data', '[data-testid="rows-customers"]');
+    const { page, errors } = await visit('/data', 'data', '[data-testid="rows-customers"]', 'analyst');
     expect(await page.textContent('[data-testid="rows-customers"]')).toBe((50000).toLocaleString('en-US'));
     const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
     await page.setInputFiles('input[type="file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from('order_id,customer_id,ordered_at,amount\nz1,C0000001,2026-10-01,10\nz2,nobody,2026-10-01,5\n') });

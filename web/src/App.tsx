@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import { SignIn } from './components/SignIn.tsx';
 import { Loading } from './components/States.tsx';
 
 // Each page is its own chunk, so the first screen loads only what it draws.
@@ -34,6 +35,7 @@ export function App() {
           <NavLink href="/metrics">Metrics</NavLink>
           <NavLink href="/data">Data</NavLink>
         </nav>
+        <SignIn />
       </header>
       <main id="main">
         <Suspense fallback={<Loading what="page" />}>

@@ -3,7 +3,27 @@
 import { hc } from 'hono/client';
 import type { AppType } from '../../../api/app.ts';
 
-export const api = hc<AppType>('/api');
+const TOKEN_KEY = 'bearing-token';
+
+export function storedToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function storeToken(token: string | null): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+export function authHeaders(): Record<string, string> {
+  const token = storedToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export const api = hc<AppType>('/api', { headers: authHeaders });
 
 export class ApiError extends Error {
   constructor(message: string, readonly status: number, readonly details?: unknown) {

@@ -7,6 +7,7 @@ export type Outcome = 'retention' | 'nps' | 'csat' | 'revenue';
 
 export const keys = {
   health: ['health'] as const,
+  whoami: ['auth', 'whoami'] as const,
   metrics: ['metrics'] as const,
   series: (name: string, params: object) => ['metrics', 'series', name, params] as const,
   goals: ['goals'] as const,
@@ -86,4 +87,15 @@ export const channelsQuery = (params: ChannelParams) =>
       if (!res.ok) throw await apiError(res);
       return res.json();
     },
+  });
+
+export const whoamiQuery = () =>
+  queryOptions({
+    queryKey: keys.whoami,
+    queryFn: async () => {
+      const res = await api.auth.whoami.$get();
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
+    retry: false,
   });

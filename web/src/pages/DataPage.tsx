@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { ApiError, apiError } from '../lib/api.ts';
+import { ApiError, apiError, authHeaders } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
 
@@ -20,7 +20,7 @@ function ImportForm() {
       const form = new FormData();
       for (const f of files) form.append('files', f, f.name);
       // Multipart goes through fetch directly: the typed client has no form body for this route.
-      const res = await fetch('/api/import', { method: 'POST', body: form });
+      const res = await fetch('/api/import', { method: 'POST', body: form, headers: authHeaders() });
       if (!res.ok) throw await apiError(res);
       return (await res.json()) as Report;
     },

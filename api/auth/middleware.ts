@@ -1,0 +1,37 @@
+// Who may do what: reads are open on a loopback bind unless BEARING_AUTH=required (or the server
+// listens beyond loopback), then they need a viewer token; every write needs analyst or admin.
+import type { MiddlewareHandler } from 'hono';
+import { BearingError } from '../../data/errors.ts';
+import { RANK, type Role, type TokenStore } from './tokens.ts';
+
+export interface AuthSettings {
+  tokens: TokenStore;
+  /** Whether reads need a token too. */
+  readsNeedToken: boolean;
+}
+
+// POST routes that compute without writing anything.
+const READ_POSTS = [/\/metrics\/check$/, /\/metrics\/preview$/, /\/channels\/what-if$/];
+
+export function neededRole(method: string, path: string): Role | null {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
+  if (method === 'POST' && READ_POSTS.some((r) => r.test(path))) return 'viewer';
+  return 'analyst';
+}
+
+export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables: { role: Role | null } }> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const role = token ? settings.tokens.roleOf(token) : null;
+    if (token && !role) throw new BearingError('unauthorized', 'the bearer token is not valid', 401);
+    c.set('role', role);
+    const needed = neededRole(c.req.method, c.req.path);
+    const open = needed === 'viewer' && !settings.readsNeedToken;
+    if (needed && !open) {
+      if (!role) throw new BearingError('unauthorized', `this needs a bearer token with the ${needed} role (Authorization: Bearer …); create one with "bearing token create --role ${needed}"`, 401);
+      if (RANK[role] < RANK[needed]) throw new BearingError('forbidden', `the ${role} role cannot do this; it needs ${needed} or higher`, 403);
+    }
+    await next();
+  };
+}

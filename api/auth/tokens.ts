@@ -1,0 +1,73 @@
+// Bearer tokens with roles. Only SHA-256 hashes are stored (tokens are 256-bit random, so a
+// fast hash is enough); comparison is constant-time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { BearingError } from '../../data/errors.ts';
+
+export const ROLES = ['viewer', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
+
+const StoredToken = z.object({ id: z.string(), role: z.enum(ROLES), hash: z.string().regex(/^[0-9a-f]{64}$/), label: z.string().optional(), created_at: z.string() });
+const TokenFile = z.object({ tokens: z.array(StoredToken) });
+type StoredToken = z.infer<typeof StoredToken>;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+export class TokenStore {
+  private constructor(private readonly entries: Array<{ id: string; role: Role; hash: Buffer }>) {}
+
+  /** Tokens from BEARING_TOKENS ("role:token,role:token") and from the tokens file. */
+  static load(file: string, env = process.env.BEARING_TOKENS): TokenStore {
+    const entries: Array<{ id: string; role: Role; hash: Buffer }> = [];
+    for (const [i, pair] of (env ?? '').split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+      const at = pair.indexOf(':');
+      const role = pair.slice(0, at) as Role;
+      const token = pair.slice(at + 1);
+      if (at <= 0 || !ROLES.includes(role) || token.length < 16) {
+        throw new BearingError('bad-config', `BEARING_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')} and a token of at least 16 characters`, 500);
+      }
+      entries.push({ id: `env-${i + 1}`, role, hash: sha256(token) });
+    }
+    for (const t of readTokenFile(file)) entries.push({ id: t.id, role: t.role, hash: Buffer.from(t.hash, 'hex') });
+    return new TokenStore(entries);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The role of a presented token, or null. Every stored hash is compared, in constant time. */
+  roleOf(token: string): Role | null {
+    const presented = sha256(token);
+    let found: Role | null = null;
+    for (const e of this.entries) {
+      if (timingSafeEqual(presented, e.hash) && (!found || RANK[e.role] > RANK[found])) found = e.role;
+    }
+    return found;
+  }
+}
+
+function readTokenFile(file: string): StoredToken[] {
+  if (!existsSync(file)) return [];
+  const parsed = TokenFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new BearingError('bad-config', `${file} is not a Bearing tokens file: ${parsed.error.issues[0]?.message}`, 500);
+  return parsed.data.tokens;
+}
+
+/** Create a token, store its hash (atomically), and return the token: it is shown only once. */
+export function createToken(file: string, role: Role, label?: string): string {
+  const token = `brg_${randomBytes(32).toString('base64url')}`;
+  const tokens = readTokenFile(file);
+  tokens.push({ id: randomBytes(6).toString('hex'), role, hash: sha256(token).toString('hex'), label, created_at: new Date().toISOString() });
+  const tmp = join(dirname(file), `.tokens-${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+  return token;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
