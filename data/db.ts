@@ -31,9 +31,51 @@ function toSqlValues(sql: string, params: Params | undefined): DuckDBValue[] | R
   return Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k))) as Record<string, DuckDBValue>;
 }
 
+/**
+ * Readers share, a commit is exclusive. Measured on DuckDB 1.5.5: a transaction that inserts
+ * from temporary tables into two tables becomes visible table by table while COMMIT runs
+ * (readers saw 0 customers beside 2,000,000 touchpoints, even part of one table), though never
+ * before COMMIT. Every reader and writer of a served database lives in this process, so no read
+ * statement may overlap a commit.
+ */
+export class CommitLock {
+  private readers = 0;
+  private committing = false;
+  private waiting: Array<() => void> = [];
+
+  async read<T>(work: () => Promise<T>): Promise<T> {
+    while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
+    this.readers++;
+    try {
+      return await work();
+    } finally {
+      this.readers--;
+      this.wake();
+    }
+  }
+
+  async commit<T>(work: () => Promise<T>): Promise<T> {
+    while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
+    this.committing = true;
+    try {
+      while (this.readers > 0) await new Promise<void>((r) => this.waiting.push(r));
+      return await work();
+    } finally {
+      this.committing = false;
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) w();
+  }
+}
+
 /** One DuckDB connection with JSON-safe reads and a per-query time limit. */
 export class Session {
-  constructor(private readonly connection: DuckDBConnection, private readonly timeoutMs: number) {}
+  constructor(private readonly connection: DuckDBConnection, private readonly timeoutMs: number, private readonly lock?: CommitLock) {}
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.withTimeout(() => this.connection.runAndReadAll(sql, toSqlValues(sql, params)));
@@ -64,7 +106,8 @@ export class Session {
     await this.connection.run('BEGIN TRANSACTION');
     try {
       const result = await work(this);
-      await this.connection.run('COMMIT');
+      if (this.lock) await this.lock.commit(() => this.connection.run('COMMIT'));
+      else await this.connection.run('COMMIT');
       return result;
     } catch (error) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -102,6 +145,7 @@ export class Database {
   private idle: Session[] = [];
   private open = 0;
   private waiting: Array<(s: Session) => void> = [];
+  private readonly lock = new CommitLock();
   private static readonly POOL = 4;
 
   private constructor(readonly path: string, private readonly instance: DuckDBInstance, private readonly timeoutMs: number) {}
@@ -140,7 +184,7 @@ export class Database {
   async read<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const session = await this.acquire();
     try {
-      return await work(session);
+      return await this.lock.read(() => work(session));
     } finally {
       this.release(session);
     }
@@ -156,7 +200,7 @@ export class Database {
 
   /** A dedicated connection for a write transaction (or a long job that reports progress). */
   async session(): Promise<Session> {
-    return new Session(await this.instance.connect(), 0);
+    return new Session(await this.instance.connect(), 0, this.lock);
   }
 
   async write<T>(work: (session: Session) => Promise<T>): Promise<T> {

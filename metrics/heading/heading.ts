@@ -3,7 +3,8 @@ import { listAnnotations, type Annotation } from '../../data/annotations.ts';
 import type { Database } from '../../data/db.ts';
 import type { Catalog } from '../catalog.ts';
 import { goalProblems, type Goal } from '../goals.ts';
-import { resolveAsOf, runSeries, type SeriesRow } from '../series.ts';
+import { readFacts } from '../../data/schema.ts';
+import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
 
 export interface GoalHeading extends Assessment {
@@ -29,14 +30,26 @@ export type Balance = Record<'business' | 'community', { goals: number } & Recor
 
 const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals: 0, on_course: 0, drifting: 0, off_course: 0, arrived: 0, no_signal: 0 });
 
+/** The as-of date, or null while the database holds no data (goals then read no_signal). */
+async function asOfOrNull(db: Database, asOf?: string): Promise<string | null> {
+  return asOf ?? (await db.read(readFacts)).as_of;
+}
+
 export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, options: { asOf?: string; withAnnotations?: boolean } = {}): Promise<GoalHeading> {
-  const asOf = await resolveAsOf(db, options.asOf);
+  const known = await asOfOrNull(db, options.asOf);
+  const asOf = known ?? new Date().toISOString().slice(0, 10);
   const base = {
     id: goal.id, metric: goal.metric, target: goal.target, due: goal.due, start: goal.start ?? null, where: goal.where ?? {},
     owner: goal.owner ?? null, objective: goal.objective, note: goal.note ?? null, as_of: asOf,
   };
   const problems = goalProblems(goal, catalog);
   const metric = catalog.get(goal.metric);
+  if (!known && metric && !problems.length) {
+    const d = metric.definition;
+    const empty = assessGoal({ target: goal.target, due: goal.due, direction: d.direction, unit: d.unit }, [], asOf);
+    const reason = 'no data yet: import CSV files (Data page or bearing import) or run bearing generate';
+    return { ...base, ...empty, label: d.label, unit: d.unit, direction: d.direction, status_reason: reason, reading: reason, problems: [], series: [], annotations: [] };
+  }
   if (problems.length || !metric) {
     const empty = assessGoal({ target: goal.target, due: goal.due, direction: 'up', unit: 'count' }, [], asOf);
     return { ...base, ...empty, label: goal.metric, unit: 'count', direction: 'up', status_reason: problems.join('; '), reading: `This goal cannot be read: ${problems.join('; ')}`, problems, series: [], annotations: [] };
@@ -50,8 +63,9 @@ export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, op
 }
 
 export async function headingOverview(db: Database, catalog: Catalog, goals: Goal[], options: { asOf?: string } = {}) {
-  const asOf = await resolveAsOf(db, options.asOf);
-  const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf })));
+  const known = await asOfOrNull(db, options.asOf);
+  const asOf = known ?? new Date().toISOString().slice(0, 10);
+  const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf: known ?? undefined })));
   const balance: Balance = { business: EMPTY_COUNTS(), community: EMPTY_COUNTS() };
   for (const h of headings) {
     balance[h.objective].goals++;

@@ -108,3 +108,18 @@ describe('annotations: the why beside the number', () => {
     expect(res.body.error.message).toBe('invalid json: text: write what happened');
   });
 });
+
+describe('goals before any data is imported', () => {
+  it('read no_signal with the reason, instead of failing', async () => {
+    const empty = await startTestServer({ data: 'empty' });
+    try {
+      const { status, body } = await empty.call('GET', '/api/goals');
+      expect(status).toBe(200);
+      expect(body.goals.length).toBeGreaterThan(0);
+      expect(new Set(body.goals.map((g: { status: string }) => g.status))).toEqual(new Set(['no_signal']));
+      expect(body.goals[0].reading).toMatch(/^no data yet: import CSV files/);
+    } finally {
+      await empty.close();
+    }
+  });
+});
