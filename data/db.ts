@@ -16,6 +16,8 @@ export interface DatabaseOptions {
   memoryLimit?: string;
   /** Interrupt any single query that runs longer than this (ms). */
   queryTimeoutMs?: number;
+  /** Keep query results until the next committed write (default true). */
+  cache?: boolean;
 }
 
 // Numeric types that getRowObjectsJson returns as strings; converted once here.
@@ -54,12 +56,17 @@ export class CommitLock {
     }
   }
 
+  /** Called after every successful commit (the data version moves on). */
+  onCommit: () => void = () => undefined;
+
   async commit<T>(work: () => Promise<T>): Promise<T> {
     while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
     this.committing = true;
     try {
       while (this.readers > 0) await new Promise<void>((r) => this.waiting.push(r));
-      return await work();
+      const result = await work();
+      this.onCommit();
+      return result;
     } finally {
       this.committing = false;
       this.wake();
@@ -147,8 +154,43 @@ export class Database {
   private waiting: Array<(s: Session) => void> = [];
   private readonly lock = new CommitLock();
   private static readonly POOL = 4;
+  private static readonly CACHE_ENTRIES = 512;
+  /** Moves on with every committed write in this process, the only process that may write. */
+  private version = 0;
+  private readonly results = new Map<string, Promise<unknown>>();
 
-  private constructor(readonly path: string, private readonly instance: DuckDBInstance, private readonly timeoutMs: number) {}
+  private constructor(readonly path: string, private readonly instance: DuckDBInstance, private readonly timeoutMs: number, private readonly caching: boolean) {
+    this.lock.onCommit = () => {
+      this.version++;
+      this.results.clear();
+    };
+  }
+
+  /**
+   * A result computed once per data version. Keys must hold everything the answer depends on
+   * besides the data (compiled SQL text, parameters): a definition change is a different key.
+   */
+  cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!this.caching) return compute();
+    const full = `${this.version}\u0000${key}`;
+    const hit = this.results.get(full);
+    if (hit) {
+      // Refresh its place in the LRU order.
+      this.results.delete(full);
+      this.results.set(full, hit);
+      return hit as Promise<T>;
+    }
+    const version = this.version;
+    const pending = compute().catch((error: unknown) => {
+      this.results.delete(full);
+      throw error;
+    });
+    if (version === this.version) {
+      this.results.set(full, pending);
+      if (this.results.size > Database.CACHE_ENTRIES) this.results.delete(this.results.keys().next().value!);
+    }
+    return pending;
+  }
 
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
     const file = path === ':memory:' ? path : resolve(path);
@@ -177,7 +219,7 @@ export class Database {
     await setup.run(`SET enable_external_access = false`);
     await setup.run(`SET lock_configuration = true`);
     setup.closeSync();
-    return new Database(file, instance, options.queryTimeoutMs ?? 0);
+    return new Database(file, instance, options.queryTimeoutMs ?? 0, options.cache ?? true);
   }
 
   /** Run work on a pooled read connection. */

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
-import { cleanQuery, cleanTable, problemsQuery, sameRow, stageTable } from './importValidation.ts';
+import { cleanQuery, cleanTable, convertedRows, problemsQuery, sameRow, stageTable, violationCountQueries } from './importValidation.ts';
 import { refreshMeta } from './schema.ts';
 
 export interface ImportFile {
@@ -151,6 +151,11 @@ function columnsStruct(header: string[]): string {
 
 async function findProblems(session: Session, tables: ContractTable[]): Promise<{ problems: ImportProblem[]; count: number; fileOf: (i: number) => number }> {
   const staged = new Set(tables);
+  let violations = 0;
+  for (const t of tables) {
+    for (const sql of violationCountQueries(t, staged.has('customers') && t !== 'customers')) violations += (await session.one<{ n: number }>(sql))?.n ?? 0;
+  }
+  if (!violations) return { problems: [], count: 0, fileOf: (i) => i };
   const queries = tables.map((t) => problemsQuery(t, staged.has('customers') && t !== 'customers'));
   const all = `(${queries.join('\nUNION ALL\n')})`;
   const count = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${all}`))?.n ?? 0;
@@ -165,9 +170,16 @@ async function findProblems(session: Session, tables: ContractTable[]): Promise<
 async function write(session: Session, table: ContractTable, files: string[]): Promise<TableSummary> {
   const spec = CONTRACT[table];
   const t = quoteIdent(table);
+  const rowsRead = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${stageTable(table)}`))?.n ?? 0;
+  const empty = ((await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0) === 0;
+  if (empty) {
+    // Nothing stored yet, so nothing to compare with: convert and insert in one pass.
+    await session.run(`INSERT INTO ${t} ${convertedRows(table)}`);
+    const inserted = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0;
+    return { table, files, rows_read: rowsRead, inserted, updated: 0, unchanged: 0 };
+  }
   await session.run(cleanQuery(table));
   const clean = cleanTable(table);
-  const rowsRead = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${stageTable(table)}`))?.n ?? 0;
   // Only rows that differ from what is stored are written, so re-importing the same file changes nothing.
   await session.run(`CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'all')})`);
   const changed = `changed_${table}`;

@@ -53,7 +53,9 @@ function valueChecks(column: ColumnSpec): Check[] {
       bad(`NOT regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}') OR try_cast(${v} AS DATE) IS NULL`, 'not a date');
       break;
     case 'timestamp':
-      bad(`NOT regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+)?\\s*(Z|[+-]\\d{2}(:?\\d{2})?)?$') OR try_cast(${v} AS TIMESTAMPTZ) IS NULL`, 'not a timestamp');
+      // The cast rejects malformed times; the prefix test only keeps out what the cast would
+      // accept but the contract does not (e.g. "infinity", "epoch").
+      bad(`NOT regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}') OR try_cast(${v} AS TIMESTAMPTZ) IS NULL`, 'not a timestamp');
       break;
     case 'month':
       bad(`NOT regexp_full_match(${v}, '\\d{4}-\\d{2}') OR try_cast(${v} || '-01' AS DATE) IS NULL`, 'not a month');
@@ -140,12 +142,37 @@ function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/**
+ * Cheap queries that each return { n }: the number of rows breaking any rule. All zero (the usual
+ * case) means the detailed report is not needed: one scan for every value and row rule, one
+ * anti-join for unknown customers, one grouping for duplicate keys.
+ */
+export function violationCountQueries(table: ContractTable, hasStagedCustomers: boolean): string[] {
+  const spec = CONTRACT[table];
+  const local = [...spec.columns.flatMap(valueChecks), ...rowChecks(table, false).filter((c) => c.column !== 'customer_id' || !spec.referencesCustomer)];
+  const queries = [`SELECT count(*) AS n FROM ${stageTable(table)} WHERE ${local.map((c) => `(${c.when})`).join(' OR ') || 'false'}`];
+  if (spec.referencesCustomer) {
+    const staged = hasStagedCustomers ? `UNION ALL SELECT trim(customer_id) FROM ${stageTable('customers')}` : '';
+    queries.push(`SELECT count(*) AS n FROM ${stageTable(table)} s WHERE trim(s.customer_id) <> '' AND NOT EXISTS (SELECT 1 FROM (SELECT customer_id FROM customers ${staged}) k WHERE k.customer_id = trim(s.customer_id))`);
+  }
+  if (spec.onConflict === 'replace') {
+    const keys = keyExprs(table);
+    queries.push(`SELECT count(*) AS n FROM (SELECT 1 FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING count(*) > 1)`);
+  }
+  return queries;
+}
+
 /** SQL creating the typed copy of the staged rows. */
 export function cleanQuery(table: ContractTable): string {
+  return `CREATE TEMP TABLE ${cleanTable(table)} AS ${convertedRows(table)}`;
+}
+
+/** The staged rows converted to their stored types (deduplicated where the table dedupes). */
+export function convertedRows(table: ContractTable): string {
   const spec = CONTRACT[table];
   const select = spec.columns.map((c) => `${convertExpr(c)} AS ${quoteIdent(c.name)}`).join(', ');
   const distinct = spec.onConflict === 'dedupe' ? 'DISTINCT ' : '';
-  return `CREATE TEMP TABLE ${cleanTable(table)} AS SELECT ${distinct}${select} FROM ${stageTable(table)}`;
+  return `SELECT ${distinct}${select} FROM ${stageTable(table)}`;
 }
 
 /** Join condition matching a clean row c to a stored row t on every column (null-safe). */

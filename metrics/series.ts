@@ -38,7 +38,7 @@ export interface Series {
 
 export async function resolveAsOf(db: Database, asOf?: string): Promise<string> {
   if (asOf) return asOf;
-  const facts = await db.read(readFacts);
+  const facts = await db.cached('facts', () => db.read(readFacts));
   if (!facts.as_of) throw new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
   return facts.as_of;
 }
@@ -61,7 +61,9 @@ export function buildSeriesQuery(metric: CheckedMetric, request: SeriesRequest &
 export async function runSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<Series> {
   const asOf = await resolveAsOf(db, request.asOf);
   const query = buildSeriesQuery(metric, { ...request, asOf }, resolve);
-  const rows = await db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params);
+  const rows = await db.cached(`series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`, () =>
+    db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params),
+  );
   const d = metric.definition;
   return {
     metric: d.name,

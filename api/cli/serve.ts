@@ -36,7 +36,9 @@ export function registerServe(program: Command): void {
       const db = await Database.open(dbPath, {
         allowedDirectories: [stagingDir],
         threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
-        memoryLimit: process.env.BEARING_MEMORY_LIMIT,
+        // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
+        memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? '700MB',
+        cache: process.env.BEARING_CACHE !== 'off',
         queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
       });
       await db.write(ensureSchema);

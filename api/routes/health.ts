@@ -22,6 +22,6 @@ const getHealth = createRoute({
 
 export const healthRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook }).openapi(getHealth, async (c) => {
-    const [facts, ranges] = await deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const);
+    const [facts, ranges] = await deps.db.cached('health', () => deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const));
     return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: facts.tables, ranges }, 200);
   });

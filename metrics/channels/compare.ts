@@ -92,7 +92,11 @@ function costInterval(spend: number, low: number, high: number): [number, number
   return low > 0 ? [spend / high, spend / low] : null;
 }
 
-export async function compareChannels(db: Database, options: ChannelOptions = {}): Promise<ChannelComparison> {
+export function compareChannels(db: Database, options: ChannelOptions = {}): Promise<ChannelComparison> {
+  return db.cached(`channels\u0000${JSON.stringify(options)}`, () => computeComparison(db, options));
+}
+
+async function computeComparison(db: Database, options: ChannelOptions): Promise<ChannelComparison> {
   const outcome = options.outcome ?? 'retention';
   const window = options.window ?? 30;
   const horizon = options.horizon ?? 90;

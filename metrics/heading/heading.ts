@@ -32,7 +32,7 @@ const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals:
 
 /** The as-of date, or null while the database holds no data (goals then read no_signal). */
 async function asOfOrNull(db: Database, asOf?: string): Promise<string | null> {
-  return asOf ?? (await db.read(readFacts)).as_of;
+  return asOf ?? (await db.cached('facts', () => db.read(readFacts))).as_of;
 }
 
 export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, options: { asOf?: string; withAnnotations?: boolean } = {}): Promise<GoalHeading> {

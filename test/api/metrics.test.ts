@@ -82,3 +82,27 @@ describe('metrics API over real HTTP', () => {
     expect(broken.body.error.details.problems[0].code).toBe('outside-sandbox');
   });
 });
+
+describe('result cache', () => {
+  it('answers exactly what DuckDB gives directly, before and after a write changes the data', async () => {
+    const direct = async () => {
+      const q = buildSeriesQuery(catalog.get('revenue')!, { from: '2026-10-01', asOf: '2026-10-31' }, catalog.resolve);
+      return (await db.all<{ period: string; value: number; n: number }>(q.sql, q.params)).map((r) => [r.period, r.value, r.n]);
+    };
+    const viaApi = async () => (await (await fetch(`${server.url}/api/metrics/revenue/series?from=2026-10-01`)).json()).rows.map((r: { period: string; value: number; n: number }) => [r.period, r.value, r.n]);
+    // Parallel sums of doubles may differ in the last bits between runs; everything else is exact.
+    const same = (a: unknown[][], b: unknown[][]) => {
+      expect(a.map((r) => [r[0], r[2]])).toEqual(b.map((r) => [r[0], r[2]]));
+      a.forEach((r, i) => expect(r[1] as number).toBeCloseTo(b[i]![1] as number, 4));
+    };
+    const before = await direct();
+    same(await viaApi(), before);
+    same(await viaApi(), before); // served from the cache
+    const csv = 'order_id,customer_id,ordered_at,amount\ncache-o1,C0000001,2026-10-15,1000\n';
+    const imported = await s.call('POST', '/api/import?filename=orders.csv', { role: 'analyst', body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status).toBe(200);
+    const after = await direct();
+    expect(after[0]![2]).toBe((before[0]![2] as number) + 1);
+    same(await viaApi(), after);
+  });
+});

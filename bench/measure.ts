@@ -1,0 +1,24 @@
+// Timing helpers: warm medians, so one cold cache or GC pause does not decide a figure.
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median wall time (ms) of `runs` runs after `warmup` unmeasured ones. */
+export async function timeMedian(work: () => Promise<unknown>, runs: number, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await work();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

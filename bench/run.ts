@@ -1,0 +1,225 @@
+// npm run bench [-- --max 10k|100k|1m] [--runs 5] [--load-seconds 20] [--no-load]
+// Figures are ratios against raw DuckDB doing the same work, on worlds that grow ×10.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+// @ts-expect-error autocannon ships no types; its result shape is used as documented in its README
+import autocannon from 'autocannon';
+import { buildWebIfStale, WEB_DIST } from '../api/webBuild.ts';
+import { Database } from '../data/db.ts';
+import { importFiles } from '../data/import.ts';
+import { generateSample } from '../data/sample/generate.ts';
+import { CONTRACT_TABLES } from '../data/contract.ts';
+import { ensureSchema, readFacts } from '../data/schema.ts';
+import { Catalog, SHIPPED_METRICS_DIR } from '../metrics/catalog.ts';
+import { comparisonSql } from '../metrics/channels/compare.ts';
+import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
+import { buildSeriesQuery } from '../metrics/series.ts';
+import { bundleSizes } from './bundle.ts';
+import { log, round, timeMedian } from './measure.ts';
+import { startServerChild, type ServerChild } from './serverProcess.ts';
+
+const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
+const { values: args } = parseArgs({
+  options: { max: { type: 'string', default: '1m' }, runs: { type: 'string', default: '5' }, 'load-seconds': { type: 'string', default: '20' }, 'no-load': { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results.json' } },
+});
+const maxSize = SIZES[String(args.max).toLowerCase()] ?? 0;
+if (!maxSize) throw new Error(`--max must be one of ${Object.keys(SIZES).join(', ')}`);
+const RUNS = Math.max(5, Number(args.runs));
+const TOKEN = `bench-${Date.now()}-analyst-token`;
+const END = '2026-10-31';
+
+const root = mkdtempSync(join(tmpdir(), 'bearing-bench-'));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+
+async function exportCsvs(db: Database, dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const table of CONTRACT_TABLES) {
+    const path = join(dir, `${table}.csv`);
+    const select = table === 'spend' ? `SELECT channel, strftime(month, '%Y-%m') AS month, amount FROM spend` : `SELECT * FROM ${table}`;
+    await db.read((s) => s.run(`COPY (${select}) TO '${path.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`));
+    files[table] = path;
+  }
+  return files;
+}
+
+async function benchImport(dir: string, files: Record<string, string>, rows: number, runs: number) {
+  let n = 0;
+  const fresh = async () => {
+    const path = join(dir, `import-${n++}.duckdb`);
+    rmSync(path, { force: true });
+    return Database.open(path, { allowedDirectories: [dir] });
+  };
+  const bare = await timeMedian(async () => {
+    const db = await fresh();
+    for (const [table, path] of Object.entries(files)) await db.read((s) => s.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv($path)`, { path }));
+    db.close();
+  }, runs, 0);
+  const ours = await timeMedian(async () => {
+    const db = await fresh();
+    await db.write(ensureSchema);
+    await importFiles(db, Object.values(files).map((path) => ({ path })));
+    db.close();
+  }, runs, 0);
+  return { rows, bare_read_csv_ms: round(bare), bearing_import_ms: round(ours), rows_per_s: Math.round(rows / (ours / 1000)), bare_rows_per_s: Math.round(rows / (bare / 1000)), speed_vs_bare: round(bare / ours, 3) };
+}
+
+async function get(server: ServerChild, path: string): Promise<void> {
+  const res = await fetch(`${server.url}${path}`);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+async function loadTest(server: ServerChild, seconds: number, extraRows: string | null) {
+  const requests = [{ method: 'GET', path: '/api/goals' }, { method: 'GET', path: '/api/metrics/nps/series' }, { method: 'GET', path: '/api/channels' }, { method: 'GET', path: '/api/metrics/revenue/series?grain=week' }] as const;
+  let importMs: number | null = null;
+  const importing = extraRows
+    ? (async () => {
+        const t = performance.now();
+        const { createReadStream } = await import('node:fs');
+        const res = await fetch(`${server.url}/api/import?filename=touchpoints.csv`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/csv' }, body: createReadStream(extraRows) as unknown as BodyInit, duplex: 'half' } as RequestInit);
+        if (!res.ok) throw new Error(`import during load: ${res.status} ${await res.text()}`);
+        importMs = performance.now() - t;
+      })()
+    : null;
+  const result = await autocannon({ url: server.url, connections: 50, duration: seconds, requests: requests.map((r) => ({ method: r.method, path: r.path })) });
+  await importing;
+  return {
+    connections: 50,
+    seconds,
+    requests: result.requests.total,
+    rps: round(result.requests.average, 1),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+    ...(extraRows ? { concurrent_import_ms: importMs === null ? null : round(importMs) } : {}),
+  };
+}
+
+async function benchSize(label: string, customers: number) {
+  const dir = join(root, label);
+  mkdirSync(dir, { recursive: true });
+  const dbPath = join(dir, 'world.duckdb');
+  log(`\n== ${label}: ${customers.toLocaleString('en-US')} customers ==`);
+  const gen = await Database.open(dbPath, { allowedDirectories: [dir] });
+  const genStart = performance.now();
+  await generateSample(gen, { customers, seed: 42, end: END, onProgress: (step, done, total) => process.stderr.write(`\r  generating: ${step} (${Math.round((done / total) * 100)}%)        `) });
+  process.stderr.write('\n');
+  const facts = await gen.read(readFacts);
+  const rows = Object.values(facts.tables).reduce((a, b) => a + b, 0);
+  log(`  ${rows.toLocaleString('en-US')} rows in ${round((performance.now() - genStart) / 1000, 1)} s (touchpoints ${facts.tables.touchpoints.toLocaleString('en-US')})`);
+  const files = await exportCsvs(gen, dir);
+  const extra = join(dir, 'extra_touchpoints.csv');
+  await gen.read((s) => s.run(`COPY (SELECT customer_id, channel, activity, occurred_at + INTERVAL 1 SECOND AS occurred_at FROM touchpoints) TO '${extra.replace(/'/g, "''")}' (HEADER)`));
+  gen.close();
+
+  log('  import vs bare read_csv…');
+  const importFigures = await benchImport(dir, files, rows, RUNS);
+  log(`  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the speed of bare read_csv`);
+
+  // The server holds its file; direct SQL runs on an identical copy.
+  const directPath = join(dir, 'direct.duckdb');
+  copyFileSync(dbPath, directPath);
+  const direct = await Database.open(directPath);
+  const catalog = await Catalog.load(direct, SHIPPED_METRICS_DIR);
+  const asOf = (await direct.read(readFacts)).as_of!;
+  const server = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '120' });
+  log(`  server ready in ${round(server.startupMs)} ms`);
+
+  const series: Record<string, { http_ms: number; direct_ms: number; ratio: number }> = {};
+  for (const m of catalog.metrics) {
+    const name = m.definition.name;
+    const q = buildSeriesQuery(m, { asOf }, catalog.resolve);
+    const directMs = await timeMedian(() => direct.all(q.sql, q.params), RUNS);
+    const httpMs = await timeMedian(() => get(server, `/api/metrics/${name}/series`), RUNS);
+    series[name] = { http_ms: round(httpMs), direct_ms: round(directMs), ratio: round(httpMs / directMs, 3) };
+    log(`  series ${name}: ${round(httpMs)} ms over HTTP, ${round(directMs)} ms direct (${round(httpMs / directMs, 2)}×)`);
+  }
+
+  const goals = readGoals(SHIPPED_GOALS_FILE).goals;
+  let goalsDirect = 0;
+  for (const g of goals) {
+    const q = buildSeriesQuery(catalog.get(g.metric)!, { asOf, where: g.where }, catalog.resolve);
+    goalsDirect += await timeMedian(() => direct.all(q.sql, q.params), RUNS);
+  }
+  const headingMs = await timeMedian(() => get(server, '/api/goals'), RUNS);
+  log(`  heading overview (${goals.length} goals): ${round(headingMs)} ms (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`);
+
+  const params = { window: 30, horizon: 90, from: null, to: null, as_of: asOf };
+  const channelsDirect = await timeMedian(() => direct.all(comparisonSql('retention'), params), RUNS);
+  const channelsMs = await timeMedian(() => get(server, '/api/channels'), RUNS);
+  log(`  channel comparison: ${round(channelsMs)} ms (raw SQL ${round(channelsDirect)} ms)`);
+  direct.close();
+
+  let load: unknown = null;
+  if (!args['no-load'] && customers === Math.min(maxSize, 100_000)) {
+    const seconds = Number(args['load-seconds']);
+    log(`  load test: 50 connections, ${seconds} s, mixed reads…`);
+    const idle = await loadTest(server, seconds, null);
+    log(`    ${idle.rps} req/s, p50 ${idle.p50_ms} ms, p99 ${idle.p99_ms} ms, ${idle.errors} errors`);
+    log('  load test again while an import runs…');
+    const busy = await loadTest(server, seconds, extra);
+    log(`    ${busy.rps} req/s, p50 ${busy.p50_ms} ms, p99 ${busy.p99_ms} ms, ${busy.errors} errors; import took ${busy.concurrent_import_ms} ms`);
+    load = { idle, during_import: busy };
+  }
+  const rss = server.peakRssMb();
+  await server.stop();
+  log(`  server peak RSS ${round(rss, 0)} MB`);
+  return {
+    customers,
+    rows,
+    touchpoints: facts.tables.touchpoints,
+    import: importFigures,
+    series,
+    series_worst_ratio: round(Math.max(...Object.values(series).map((s) => s.ratio)), 3),
+    heading_overview: { goals: goals.length, http_ms: round(headingMs), direct_series_ms: round(goalsDirect), ratio: round(headingMs / goalsDirect, 3) },
+    channels: { http_ms: round(channelsMs), direct_ms: round(channelsDirect), ratio: round(channelsMs / channelsDirect, 3) },
+    server: { startup_ms: round(server.startupMs), peak_rss_mb: round(rss, 0) },
+    load,
+  };
+}
+
+async function main() {
+  await buildWebIfStale(log);
+  const bundle = bundleSizes(WEB_DIST);
+  log(`web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ${round(bundle.total_gzip_kb, 1)} KB in all`);
+  const results: Record<string, Awaited<ReturnType<typeof benchSize>>> = {};
+  for (const [label, customers] of Object.entries(SIZES)) {
+    if (customers > maxSize) break;
+    results[label] = await benchSize(label, customers);
+  }
+  const labels = Object.keys(results);
+  const growth = labels.slice(1).map((label, i) => {
+    const a = results[labels[i]!]!;
+    const b = results[label]!;
+    return {
+      from: labels[i],
+      to: label,
+      import: round(b.import.bearing_import_ms / a.import.bearing_import_ms, 2),
+      series_worst: round(Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_ms / a.series[k]!.http_ms)), 2),
+      heading: round(b.heading_overview.http_ms / a.heading_overview.http_ms, 2),
+      channels: round(b.channels.http_ms / a.channels.http_ms, 2),
+    };
+  });
+  const report = { machine: { cores: (await import('node:os')).cpus().length, node: process.version, date: new Date().toISOString() }, runs: RUNS, bundle, sizes: results, growth };
+  mkdirSync('bench', { recursive: true });
+  writeFileSync(String(args.out), `${JSON.stringify(report, null, 2)}\n`);
+
+  // One table for people.
+  const cols = ['size', 'import rows/s', 'import vs read_csv', 'series worst ×', 'heading ms', 'channels ms', 'start ms', 'peak RSS MB'];
+  const rowsOut = labels.map((l) => {
+    const r = results[l]!;
+    return [l, r.import.rows_per_s.toLocaleString('en-US'), `${r.import.speed_vs_bare}×`, `${r.series_worst_ratio}×`, String(r.heading_overview.http_ms), String(r.channels.http_ms), String(r.server.startup_ms), String(r.server.peak_rss_mb)];
+  });
+  const widths = cols.map((c, i) => Math.max(c.length, ...rowsOut.map((r) => r[i]!.length)));
+  console.log(`\n${[cols, ...rowsOut].map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n')}`);
+  for (const g of growth) console.log(`growth ${g.from} → ${g.to} (10× data): import ${g.import}×, series ${g.series_worst}×, heading ${g.heading}×, channels ${g.channels}×`);
+  console.log(`web bundle: first screen ${round(bundle.initial_gzip_kb, 1)} KB gzip, all ${round(bundle.total_gzip_kb, 1)} KB`);
+  const load = Object.values(results).find((r) => r.load)?.load as { idle: { rps: number; p50_ms: number; p99_ms: number; errors: number }; during_import: { rps: number; p50_ms: number; p99_ms: number; errors: number } } | undefined;
+  if (load) console.log(`load (50 connections): ${load.idle.rps} req/s, p50 ${load.idle.p50_ms} ms, p99 ${load.idle.p99_ms} ms, ${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`);
+  console.log(`written to ${args.out}`);
+}
+
+await main();
+process.exit(0);
