@@ -125,16 +125,5 @@ export const OverviewSchema = z
   .object({ as_of: z.string(), balance: z.object({ business: Counts, community: Counts }), goals: z.array(GoalHeadingSchema), problems: z.array(ProblemSchema) })
   .openapi('HeadingOverview');
 
-export const GoalInput = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _').max(80),
-    metric: z.string().min(1),
-    target: z.number().finite(),
-    due: IsoDate,
-    start: IsoDate.optional(),
-    where: z.record(z.string(), z.string()).optional(),
-    owner: z.string().max(120).optional(),
-    objective: z.enum(['business', 'community']).default('business'),
-    note: z.string().max(2000).optional(),
-  })
-  .openapi('GoalInput');
+// The API accepts exactly what a goals file may hold.
+export { GoalSchema as GoalInput } from '../metrics/goals.ts';

@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../data/db.ts';
-import type { Catalog } from '../../metrics/catalog.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
-let db: Database;
-let catalog: Catalog;
-let goalsFile: string;
-let server: { url: string };
 beforeAll(async () => {
   s = await startTestServer();
-  ({ db, catalog, goalsFile } = s);
-  server = s;
 });
 afterAll(() => s.close());
 
 describe('channels API over real HTTP', () => {
   it('GET /api/channels answers the documented JSON keys for every channel', async () => {
-    const res = await fetch(`${server.url}/api/channels?outcome=retention&window=30&horizon=90`);
+    const res = await fetch(`${s.url}/api/channels?outcome=retention&window=30&horizon=90`);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ outcome: 'retention', window_days: 30, horizon_days: 90, as_of: '2026-10-31' });
@@ -28,13 +20,13 @@ describe('channels API over real HTTP', () => {
   });
 
   it('names a bad parameter', async () => {
-    const res = await fetch(`${server.url}/api/channels?outcome=clicks`);
+    const res = await fetch(`${s.url}/api/channels?outcome=clicks`);
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/^invalid query: outcome: /);
   });
 
   it('POST /api/channels/what-if models a budget move and labels it a model', async () => {
-    const res = await fetch(`${server.url}/api/channels/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moves: [{ from: 'paid_search', to: 'social', amount: 200000 }] }) });
+    const res = await fetch(`${s.url}/api/channels/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moves: [{ from: 'paid_search', to: 'social', amount: 200000 }] }) });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.model).toBe(true);

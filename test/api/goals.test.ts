@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../data/db.ts';
-import type { Catalog } from '../../metrics/catalog.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
-let db: Database;
-let catalog: Catalog;
-let goalsFile: string;
-let server: { url: string };
 beforeAll(async () => {
   s = await startTestServer();
-  ({ db, catalog, goalsFile } = s);
-  server = s;
 });
 afterAll(() => s.close());
 
@@ -60,18 +52,18 @@ describe('goals are files, editable through the API', () => {
     const created = await call('POST', '/api/goals', goal);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'latam-retention', where: { region: 'latam' } });
-    expect(parse(readFileSync(goalsFile, 'utf8')).at(-1)).toEqual(goal);
+    expect(parse(readFileSync(s.goalsFile, 'utf8')).at(-1)).toEqual(goal);
     expect((await call('POST', '/api/goals', goal)).status).toBe(409);
     const replaced = await call('PUT', '/api/goals/latam-retention', { ...goal, target: 0.9 });
     expect(replaced.status).toBe(200);
-    expect(parse(readFileSync(goalsFile, 'utf8')).at(-1).target).toBe(0.9);
+    expect(parse(readFileSync(s.goalsFile, 'utf8')).at(-1).target).toBe(0.9);
     expect((await call('DELETE', '/api/goals/latam-retention')).body).toEqual({ deleted: 'latam-retention' });
-    expect(parse(readFileSync(goalsFile, 'utf8')).map((g: { id: string }) => g.id)).not.toContain('latam-retention');
+    expect(parse(readFileSync(s.goalsFile, 'utf8')).map((g: { id: string }) => g.id)).not.toContain('latam-retention');
     expect((await call('DELETE', '/api/goals/latam-retention')).status).toBe(404);
   });
 
   it('an invalid goal is never written', async () => {
-    const before = readFileSync(goalsFile, 'utf8');
+    const before = readFileSync(s.goalsFile, 'utf8');
     const unknownMetric = await call('POST', '/api/goals', { ...goal, metric: 'vanity_clicks' });
     expect(unknownMetric.status).toBe(422);
     expect(unknownMetric.body.error.message).toMatch(/metric "vanity_clicks" does not exist/);
@@ -80,7 +72,7 @@ describe('goals are files, editable through the API', () => {
     const badDate = await call('POST', '/api/goals', { ...goal, due: '31/12/2027' });
     expect(badDate.status).toBe(400);
     expect(badDate.body.error.message).toMatch(/due: expected a date YYYY-MM-DD/);
-    expect(readFileSync(goalsFile, 'utf8')).toBe(before);
+    expect(readFileSync(s.goalsFile, 'utf8')).toBe(before);
   });
 });
 

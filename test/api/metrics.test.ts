@@ -1,27 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../data/db.ts';
-import type { Catalog } from '../../metrics/catalog.ts';
 import { buildSeriesQuery } from '../../metrics/series.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
-let db: Database;
-let catalog: Catalog;
-let goalsFile: string;
-let server: { url: string };
 beforeAll(async () => {
   s = await startTestServer();
-  ({ db, catalog, goalsFile } = s);
-  server = s;
 });
 afterAll(() => s.close());
 
 const get = async (path: string) => {
-  const res = await fetch(`${server.url}${path}`);
+  const res = await fetch(`${s.url}${path}`);
   return { status: res.status, body: await res.json() };
 };
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 };
 
@@ -40,8 +32,8 @@ describe('metrics API over real HTTP', () => {
     const { status, body } = await get('/api/metrics/nps/series?grain=quarter&from=2025-01-01&where=segment=smb');
     expect(status).toBe(200);
     expect(body).toMatchObject({ metric: 'nps', grain: 'quarter', unit: 'score', as_of: '2026-10-31', where: { segment: 'smb' } });
-    const direct = buildSeriesQuery(catalog.get('nps')!, { grain: 'quarter', from: '2025-01-01', where: { segment: 'smb' }, asOf: '2026-10-31' }, catalog.resolve);
-    const rows = await db.all<{ period: string; value: number; n: number }>(direct.sql, direct.params);
+    const direct = buildSeriesQuery(s.catalog.get('nps')!, { grain: 'quarter', from: '2025-01-01', where: { segment: 'smb' }, asOf: '2026-10-31' }, s.catalog.resolve);
+    const rows = await s.db.all<{ period: string; value: number; n: number }>(direct.sql, direct.params);
     expect(body.rows.map((r: { period: string; value: number; n: number }) => [r.period, r.value, r.n])).toEqual(rows.map((r) => [r.period, r.value, r.n]));
     expect(body.rows).toHaveLength(8);
   });
@@ -75,7 +67,7 @@ describe('metrics API over real HTTP', () => {
     const yaml = 'name: big_orders\nlabel: Big orders\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: amount > 500\n';
     const { status, body } = await post('/api/metrics/preview?from=2026-10-01', { yaml });
     expect(status).toBe(200);
-    const direct = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders WHERE amount > 500 AND ordered_at >= '2026-10-01'`);
+    const direct = await s.db.one<{ n: number }>(`SELECT count(*) AS n FROM orders WHERE amount > 500 AND ordered_at >= '2026-10-01'`);
     expect(body.rows).toEqual([{ period: '2026-10-01', value: direct!.n, n: direct!.n, complete: true }]);
     const broken = await post('/api/metrics/preview', { yaml: yaml.replace('count(*)', "(select 1 from read_csv('/etc/passwd'))") });
     expect(broken.status).toBe(422);
@@ -86,10 +78,10 @@ describe('metrics API over real HTTP', () => {
 describe('result cache', () => {
   it('answers exactly what DuckDB gives directly, before and after a write changes the data', async () => {
     const direct = async () => {
-      const q = buildSeriesQuery(catalog.get('revenue')!, { from: '2026-10-01', asOf: '2026-10-31' }, catalog.resolve);
-      return (await db.all<{ period: string; value: number; n: number }>(q.sql, q.params)).map((r) => [r.period, r.value, r.n]);
+      const q = buildSeriesQuery(s.catalog.get('revenue')!, { from: '2026-10-01', asOf: '2026-10-31' }, s.catalog.resolve);
+      return (await s.db.all<{ period: string; value: number; n: number }>(q.sql, q.params)).map((r) => [r.period, r.value, r.n]);
     };
-    const viaApi = async () => (await (await fetch(`${server.url}/api/metrics/revenue/series?from=2026-10-01`)).json()).rows.map((r: { period: string; value: number; n: number }) => [r.period, r.value, r.n]);
+    const viaApi = async () => (await (await fetch(`${s.url}/api/metrics/revenue/series?from=2026-10-01`)).json()).rows.map((r: { period: string; value: number; n: number }) => [r.period, r.value, r.n]);
     // Parallel sums of doubles may differ in the last bits between runs; everything else is exact.
     const same = (a: unknown[][], b: unknown[][]) => {
       expect(a.map((r) => [r[0], r[2]])).toEqual(b.map((r) => [r[0], r[2]]));

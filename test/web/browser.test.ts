@@ -108,8 +108,10 @@ describe('pages in a real browser', () => {
   });
 
   it('metrics: catalog, definition chart with grain picker, YAML and SQL', async () => {
-    const { page, errors } = await visit('/metrics/nps?grain=quarter', 'metric', 'svg.recharts-surface');
+    const { page, errors } = await visit('/metrics/nps?grain=quarter&from=2025-01-01', 'metric', 'svg.recharts-surface');
     expect(await chartCount(page)).toBeGreaterThan(0);
+    expect(await page.inputValue('input[type="date"] >> nth=0')).toBe('2025-01-01');
+    expect(await page.getAttribute('figure.chart [role="img"]', 'aria-label')).toMatch(/^Net Promoter Score by quarter: 8 periods/);
     await page.click('button[role="tab"]:has-text("YAML and SQL")');
     expect(await page.textContent('[data-testid="sql"]')).toContain("date_trunc('month'");
     expect(await seriousA11yViolations(page)).toEqual([]);

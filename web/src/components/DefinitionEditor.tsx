@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, apiError } from '../lib/api.ts';
-import { keys } from '../lib/queries.ts';
+import { checkQuery, keys } from '../lib/queries.ts';
 import { SeriesChart } from './SeriesChart.tsx';
 
 /** Waits for the analyst to pause typing before asking the server to check. */
@@ -18,14 +18,7 @@ export function DefinitionEditor({ initial, file, name }: { initial: string; fil
   const [yaml, setYaml] = useState(initial);
   const settled = useDebounced(yaml, 400);
   const client = useQueryClient();
-  const check = useQuery({
-    queryKey: ['metrics', 'check', file ?? 'new', settled],
-    queryFn: async () => {
-      const res = await api.metrics.check.$post({ json: { yaml: settled, file } });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
-    },
-  });
+  const check = useQuery(checkQuery(settled, file));
   const preview = useMutation({
     mutationFn: async () => {
       const res = await api.metrics.preview.$post({ json: { yaml, file }, query: {} });

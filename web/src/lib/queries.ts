@@ -8,6 +8,7 @@ export type Outcome = 'retention' | 'nps' | 'csat' | 'revenue';
 export const keys = {
   health: ['health'] as const,
   whoami: ['auth', 'whoami'] as const,
+  check: (file: string, yaml: string) => ['metrics', 'check', file, yaml] as const,
   metrics: ['metrics'] as const,
   series: (name: string, params: object) => ['metrics', 'series', name, params] as const,
   goals: ['goals'] as const,
@@ -98,4 +99,15 @@ export const whoamiQuery = () =>
       return res.json();
     },
     retry: false,
+  });
+
+/** Problems of a draft definition (POST /api/metrics/check writes nothing, so it is a query). */
+export const checkQuery = (yaml: string, file?: string) =>
+  queryOptions({
+    queryKey: keys.check(file ?? 'new', yaml),
+    queryFn: async () => {
+      const res = await api.metrics.check.$post({ json: { yaml, file } });
+      if (!res.ok) throw await apiError(res);
+      return res.json();
+    },
   });

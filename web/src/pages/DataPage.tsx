@@ -1,16 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { ApiError, apiError, authHeaders } from '../lib/api.ts';
+import type { InferResponseType } from 'hono/client';
+import { api, ApiError, apiError, authHeaders } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
 
-interface Report {
-  tables: Array<{ table: string; files: string[]; rows_read: number; inserted: number; updated: number; unchanged: number }>;
-  warnings: string[];
-  problems: Array<{ file: string; line: number; column: string; value: string | null; problem: string; expected?: string }>;
-  problem_count: number;
-}
+// The report's type comes from the API's own route (the upload itself is multipart, sent with fetch).
+type Report = InferResponseType<typeof api.import.$post, 200>;
 
 function ImportForm() {
   const input = useRef<HTMLInputElement>(null);

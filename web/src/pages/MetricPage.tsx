@@ -8,9 +8,9 @@ import { metricsQuery, seriesQuery, type Grain } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 export default function MetricPage({ name }: { name: string }) {
-  const [view, setView] = useUrlState({ grain: 'month', by: '', tab: 'chart' });
+  const [view, setView] = useUrlState({ grain: 'month', by: '', tab: 'chart', from: '', to: '' });
   const metrics = useQuery(metricsQuery());
-  const series = useQuery({ ...seriesQuery(name, { grain: view.grain as Grain, by: view.by || undefined }), enabled: name !== 'new' });
+  const series = useQuery({ ...seriesQuery(name, { grain: view.grain as Grain, by: view.by || undefined, from: view.from || undefined, to: view.to || undefined }), enabled: name !== 'new' });
   if (name === 'new') {
     return (
       <section aria-labelledby="new-title">
@@ -49,6 +49,8 @@ export default function MetricPage({ name }: { name: string }) {
                 {m.dimensions.map((d) => <option key={d} value={d}>{d}</option>)}
               </select>
             </label>
+            <label>From <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value })} /></label>
+            <label>To <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value })} /></label>
           </form>
           {series.isPending && <Loading what="series" />}
           {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
