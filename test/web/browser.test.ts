@@ -86,7 +86,8 @@ describe('pages in a real browser', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.split('\n')[1]).toBe('channel,exposed,unexposed,rate_exposed,rate_unexposed,naive_lift,lift,ci_low,ci_high,spend,incremental,cost_per_incremental,cost_ci_low,cost_ci_high');
     expect(csv.split('\n').filter((l) => /^[a-z_]+,\d/.test(l))).toHaveLength(6);
-    expect(await page.$$('.recharts-errorBar')).not.toHaveLength(0);
+    // Forest plot: one interval bar per channel with a measured lift.
+    expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
     await page.click('button:has-text("Model it")');
     await page.waitForSelector('[data-testid="whatif-result"]');
     expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(/model, not a measurement/i);

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ErrorBar, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { api, apiError } from '../lib/api.ts';
 import { formatMoney } from '../lib/format.ts';
@@ -22,11 +22,11 @@ const COLUMNS: Array<{ key: keyof Row; label: string }> = [
 
 function liftText(outcome: string, v: number | null): string {
   if (v === null) return '—';
-  const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
-  const abs = Math.abs(v);
-  if (outcome === 'retention' || outcome === 'csat') return `${sign}${(abs * 100).toFixed(1)} pts`;
-  if (outcome === 'nps') return `${sign}${abs.toFixed(1)} pts`;
-  return `${sign}${formatMoney(abs)}`;
+  const shown = outcome === 'retention' || outcome === 'csat' ? Number((v * 100).toFixed(1)) : outcome === 'nps' ? Number(v.toFixed(1)) : Math.round(v);
+  // The sign follows what is shown, so a tiny negative reads ±0.0, not −0.0.
+  const sign = shown > 0 ? '+' : shown < 0 ? '−' : '±';
+  const abs = Math.abs(shown);
+  return outcome === 'revenue' ? `${sign}${formatMoney(abs)}` : `${sign}${abs.toFixed(1)} pts`;
 }
 
 function toCsv(outcome: string, rows: Row[]): string {
@@ -106,7 +106,8 @@ export default function ChannelsPage() {
     a.click();
     URL.revokeObjectURL(a.href);
   };
-  const chartData = rows.filter((r) => r.lift !== null && r.ci).map((r) => ({ channel: r.channel, lift: r.lift!, error: [r.lift! - r.ci![0], r.ci![1] - r.lift!] as [number, number] }));
+  // A forest plot: each interval as a floating bar, the adjusted estimate and the naive difference as points.
+  const chartData = rows.filter((r) => r.lift !== null && r.ci).map((r) => ({ channel: r.channel, lift: r.lift!, naive: r.naive_lift, interval: r.ci! }));
   return (
     <section aria-labelledby="channels-title">
       <div className="page-head">
@@ -179,19 +180,20 @@ export default function ChannelsPage() {
             <figure className="chart">
               <div role="img" aria-label={`Adjusted lift by channel with 95% intervals: ${chartData.map((d) => `${d.channel} ${liftText(outcome, d.lift)}`).join(', ')}`}>
                 <ResponsiveContainer width="100%" height={280}>
-                  <BarChart data={chartData} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
+                  <ComposedChart data={chartData} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
                     <CartesianGrid stroke="#e3e9ee" vertical={false} />
-                    <XAxis dataKey="channel" />
-                    <YAxis tickFormatter={(v: number) => liftText(outcome, v)} width={80} label={{ value: 'Adjusted lift', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle', fill: '#5b6b78' } }} />
-                    <Tooltip formatter={(v) => liftText(outcome, Number(v))} />
+                    <XAxis dataKey="channel" type="category" allowDuplicatedCategory={false} />
+                    <YAxis tickFormatter={(v: number) => liftText(outcome, v)} width={80} domain={['auto', 'auto']} label={{ value: 'Effect on the reached', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle', fill: '#5b6b78' } }} />
+                    <Tooltip formatter={(v, name) => (Array.isArray(v) ? [`${liftText(outcome, Number(v[0]))} to ${liftText(outcome, Number(v[1]))}`, name] : [liftText(outcome, Number(v)), name])} />
+                    <Legend />
                     <ReferenceLine y={0} stroke="#5b6b78" />
-                    <Bar dataKey="lift" name="Adjusted lift" fill="#2f7ebc" isAnimationActive={false}>
-                      <ErrorBar dataKey="error" width={8} strokeWidth={2} stroke="#14212b" direction="y" />
-                    </Bar>
-                  </BarChart>
+                    <Bar dataKey="interval" name="95% interval" fill="#2f7ebc" fillOpacity={0.35} barSize={22} isAnimationActive={false} className="ci-bar" />
+                    <Scatter dataKey="lift" name="Adjusted lift" fill="#0b3d5c" shape="diamond" isAnimationActive={false} />
+                    <Scatter dataKey="naive" name="Naive difference" fill="#fde8e6" stroke="#a3201a" strokeWidth={2} isAnimationActive={false} />
+                  </ComposedChart>
                 </ResponsiveContainer>
               </div>
-              <figcaption className="muted">Adjusted lift with 95% intervals; bars crossing zero are not distinguishable from no effect.</figcaption>
+              <figcaption className="muted">Adjusted lift (◆) with its 95% interval (bar) and the naive difference (○). An interval crossing zero is not distinguishable from no effect.</figcaption>
             </figure>
           )}
           {outcome === 'retention' && rows.length > 1 && <WhatIf rows={rows} window={params.window} horizon={params.horizon} />}
