@@ -37,7 +37,7 @@ export function registerServe(program: Command): void {
         allowedDirectories: [stagingDir],
         threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
         // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
-        memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? '512MB',
+        memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? '384MB',
         cache: process.env.BEARING_CACHE !== 'off',
         queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
       });
