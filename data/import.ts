@@ -149,13 +149,13 @@ function columnsStruct(header: string[]): string {
   return `{${header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
 }
 
-async function findProblems(session: Session, tables: ContractTable[]): Promise<{ problems: ImportProblem[]; count: number; fileOf: (i: number) => number }> {
+async function findProblems(session: Session, tables: ContractTable[]): Promise<{ problems: ImportProblem[]; count: number }> {
   const staged = new Set(tables);
   let violations = 0;
   for (const t of tables) {
     for (const sql of violationCountQueries(t, staged.has('customers') && t !== 'customers')) violations += (await session.one<{ n: number }>(sql))?.n ?? 0;
   }
-  if (!violations) return { problems: [], count: 0, fileOf: (i) => i };
+  if (!violations) return { problems: [], count: 0 };
   const queries = tables.map((t) => problemsQuery(t, staged.has('customers') && t !== 'customers'));
   const all = `(${queries.join('\nUNION ALL\n')})`;
   const count = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${all}`))?.n ?? 0;
@@ -164,7 +164,7 @@ async function findProblems(session: Session, tables: ContractTable[]): Promise<
         `SELECT * FROM ${all} ORDER BY _file, _line, "column" LIMIT ${MAX_REPORTED_PROBLEMS}`,
       )
     : [];
-  return { problems: rows.map((r) => ({ file: String(r._file), line: r._line, column: r.column, value: r.value, problem: r.problem, expected: r.expected })), count, fileOf: (i) => i };
+  return { problems: rows.map((r) => ({ file: String(r._file), line: r._line, column: r.column, value: r.value, problem: r.problem, expected: r.expected })), count };
 }
 
 async function write(session: Session, table: ContractTable, files: string[]): Promise<TableSummary> {

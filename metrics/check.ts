@@ -1,6 +1,5 @@
 // Checks definition files like code: collects every problem (not just the first), each with a
 // stable code, the file, line, column and field. One broken file never hides the others.
-import { basename } from 'node:path';
 import type { z } from 'zod';
 import { CONTRACT } from '../data/contract.ts';
 import type { Session } from '../data/db.ts';
@@ -72,11 +71,7 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
       }
       continue;
     }
-    const definition = result.data;
-    if (basename(file).replace(/\.ya?ml$/, '') !== definition.name && !file.startsWith('(')) {
-      // Not an error: the name inside the file is what counts, but a mismatch confuses reviewers.
-    }
-    parsed.push({ source, definition });
+    parsed.push({ source, definition: result.data });
   }
 
   // Duplicate names: every file after the first one with that name is a problem.

@@ -5,8 +5,6 @@ import { mulberry32, normal } from '../../metrics/heading/random.ts';
 import { theilSen } from '../../metrics/heading/trend.ts';
 
 const AS_OF = '2026-10-31';
-const months = (count: number, endIndex = 2026 * 12 + 9) =>
-  Array.from({ length: count }, (_, i) => new Date(Date.UTC(0, endIndex - count + 1 + i, 1)).toISOString().slice(0, 10)).map((d) => d.replace(/^\+?0*(\d{4})/, '$1'));
 function history(values: number[]): HistoryPoint[] {
   const periods = Array.from({ length: values.length }, (_, i) => {
     const index = 2026 * 12 + 9 - (values.length - 1 - i);
@@ -143,4 +141,3 @@ describe('seasonality is handled or shown not to matter', () => {
     expect(assessGoal(up(0.6), history(line(12, 0.5, 0.001)), AS_OF).heading!.seasonality.note).toBe('not tested: needs 24 months of history, has 12');
   });
 });
-void months;
