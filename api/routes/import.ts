@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +10,7 @@ import { BearingError } from '../../data/errors.ts';
 import { importFiles, type ImportFile } from '../../data/import.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody } from '../schemas.ts';
+import { saveMultipart } from '../multipart.ts';
 import { validationHook } from '../validation.ts';
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -37,7 +38,7 @@ const upload = createRoute({
   method: 'post',
   path: '/',
   middleware: [limit] as const,
-  summary: 'Import CSV files in one transaction (multipart "files", or one text/csv body with ?filename=)',
+  summary: 'Import CSV files in one transaction (multipart "files" or one text/csv body with ?filename=; both streamed to disk)',
   request: { query: z.object({ filename: z.string().max(200).optional(), table: z.string().max(40).optional() }) },
   responses: { 200: json(Report, 'Imported'), 413: json(ErrorBody, 'Too large'), 422: json(ErrorBody, 'Rejected: nothing changed; details hold the report') },
 });
@@ -57,14 +58,10 @@ export const importRoutes = (deps: AppDeps) =>
         const files: ImportFile[] = [];
         const type = c.req.header('content-type') ?? '';
         if (type.startsWith('multipart/form-data')) {
-          const form = await c.req.parseBody({ all: true });
-          const parts = ([] as unknown[]).concat(form.files ?? form.file ?? []).filter((f): f is File => f instanceof File);
+          if (!c.req.raw.body) throw new BearingError('import-no-files', 'the request has no body', 400);
+          const parts = (await saveMultipart(c.req.raw.body, type, folder, safeName, MAX_UPLOAD_BYTES)).filter((p) => p.field === 'files' || p.field === 'file');
           if (!parts.length) throw new BearingError('import-no-files', 'no files in the form (expected one or more "files" fields)', 400);
-          for (const [i, part] of parts.entries()) {
-            const path = join(folder, `${i}-${safeName(part.name)}`);
-            await writeFile(path, Buffer.from(await part.arrayBuffer()));
-            files.push({ path, label: safeName(part.name), table: parts.length === 1 ? q.table : undefined });
-          }
+          for (const part of parts) files.push({ path: part.path, label: part.name, table: parts.length === 1 ? q.table : undefined });
         } else {
           if (!q.filename && !q.table) throw new BearingError('import-no-files', 'name the file (?filename=customers.csv) or the table (?table=customers)', 400);
           const body = c.req.raw.body;
