@@ -1,7 +1,7 @@
 // Creates the contract tables and Bearing's own bookkeeping tables, and reads data facts
 // (row counts, date ranges, the as-of date) that every layer above needs.
 import { CONTRACT, CONTRACT_TABLES, sqlType, type ContractTable } from './contract.ts';
-import { quoteIdent, type Session } from './db.ts';
+import { quoteIdent, type Database, type Session } from './db.ts';
 
 export async function ensureSchema(session: Session): Promise<void> {
   for (const table of CONTRACT_TABLES) {
@@ -52,6 +52,11 @@ export async function readFacts(session: Session): Promise<DataFacts> {
   );
   const tables = Object.fromEntries(counts.map((r) => [r.name, r.rows])) as Record<ContractTable, number>;
   return { as_of: meta?.as_of ?? null, data_version: meta?.data_version ?? 0, tables };
+}
+
+/** The data facts, computed once per data version (the cache moves on with every write). */
+export function currentFacts(db: Database): Promise<DataFacts> {
+  return db.cached('facts', () => db.read(readFacts));
 }
 
 export interface TableRange {

@@ -1,7 +1,8 @@
 // Goals are a YAML list in a file (metrics/goals.yaml by default), so a goal made in the UI can
 // be reviewed in git. Writes are checked first and atomic (temporary file, then rename).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../data/atomicFile.ts';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { BearingError } from '../data/errors.ts';
@@ -71,10 +72,8 @@ export function goalProblems(goal: Goal, catalog: Catalog): string[] {
 
 /** Write the whole list atomically, so a crash leaves the old file or the new one, never half. */
 export function writeGoals(file: string, goals: Goal[]): void {
-  const tmp = join(dirname(file), `.goals-${process.pid}-${Date.now()}.tmp`);
   const header = '# Goals read by `bearing heading` and the Heading page. Edited by hand or through the API.\n';
-  writeFileSync(tmp, header + stringify(goals.map((g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined))), { lineWidth: 0 }));
-  renameSync(tmp, file);
+  writeFileAtomic(file, header + stringify(goals.map((g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined))), { lineWidth: 0 }));
 }
 
 export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace'): Goal[] {

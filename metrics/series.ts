@@ -1,7 +1,7 @@
 // Runs a metric's compiled SQL and shapes the answer the CLI, API and web app share.
 import { BearingError } from '../data/errors.ts';
 import type { Database } from '../data/db.ts';
-import { readFacts } from '../data/schema.ts';
+import { currentFacts } from '../data/schema.ts';
 import type { CheckedMetric } from './check.ts';
 import { compileSeries, type CompiledQuery } from './compile.ts';
 import type { Definition, Grain, Unit } from './definition.ts';
@@ -38,7 +38,7 @@ export interface Series {
 
 export async function resolveAsOf(db: Database, asOf?: string): Promise<string> {
   if (asOf) return asOf;
-  const facts = await db.cached('facts', () => db.read(readFacts));
+  const facts = await currentFacts(db);
   if (!facts.as_of) throw new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
   return facts.as_of;
 }

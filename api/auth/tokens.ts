@@ -1,8 +1,8 @@
 // Bearer tokens with roles. Only SHA-256 hashes are stored (tokens are 256-bit random, so a
 // fast hash is enough); comparison is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../data/atomicFile.ts';
 import { z } from 'zod';
 import { BearingError } from '../../data/errors.ts';
 
@@ -62,9 +62,7 @@ export function createToken(file: string, role: Role, label?: string): string {
   const token = `brg_${randomBytes(32).toString('base64url')}`;
   const tokens = readTokenFile(file);
   tokens.push({ id: randomBytes(6).toString('hex'), role, hash: sha256(token).toString('hex'), label, created_at: new Date().toISOString() });
-  const tmp = join(dirname(file), `.tokens-${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify({ tokens }, null, 2)}\n`, 0o600);
   return token;
 }
 

@@ -4,7 +4,7 @@ import { BearingError } from '../../data/errors.ts';
 import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
 import { readDefinitionFiles } from '../../metrics/catalog.ts';
 import { readGoals } from '../../metrics/goals.ts';
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../data/atomicFile.ts';
 import { join } from 'node:path';
 import { buildSeriesQuery, resolveAsOf, runSeries } from '../../metrics/series.ts';
 import type { AppDeps } from '../context.ts';
@@ -142,10 +142,7 @@ export const metricRoutes = (deps: AppDeps) =>
       if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s); nothing was written`, 422, { problems });
       if (draft.definition.name !== name) throw new BearingError('definition-invalid', `the definition's name "${draft.definition.name}" must match the URL's "${name}"`, 422, { problems: [] });
       // The name is snake_case (checked above), so the path cannot leave the definitions folder.
-      const target = join(deps.catalog.dir, file);
-      const tmp = join(deps.catalog.dir, `.${name}.${process.pid}.tmp`);
-      writeFileSync(tmp, body.yaml);
-      renameSync(tmp, target);
+      writeFileAtomic(join(deps.catalog.dir, file), body.yaml);
       await deps.catalog.reload(deps.db);
       return c.json({ saved: name, file }, 200);
     });

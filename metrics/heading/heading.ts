@@ -3,7 +3,7 @@ import { listAnnotations, type Annotation } from '../../data/annotations.ts';
 import type { Database } from '../../data/db.ts';
 import type { Catalog } from '../catalog.ts';
 import { goalProblems, type Goal } from '../goals.ts';
-import { readFacts } from '../../data/schema.ts';
+import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
 
@@ -32,7 +32,7 @@ const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals:
 
 /** The as-of date, or null while the database holds no data (goals then read no_signal). */
 async function asOfOrNull(db: Database, asOf?: string): Promise<string | null> {
-  return asOf ?? (await db.cached('facts', () => db.read(readFacts))).as_of;
+  return asOf ?? (await currentFacts(db)).as_of;
 }
 
 export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, options: { asOf?: string; withAnnotations?: boolean } = {}): Promise<GoalHeading> {
