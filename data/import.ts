@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
+import { checkIncoming, createIncoming, dropIncoming, loadIncoming, swapIn, tablesAreEmpty } from './importFresh.ts';
 import { cleanQuery, cleanTable, convertedRows, problemsQuery, sameRow, stageTable, violationCountQueries } from './importValidation.ts';
 import { refreshMeta } from './schema.ts';
 
@@ -40,6 +41,8 @@ export interface ImportReport {
   problems: ImportProblem[];
   problem_count: number;
   data_version_changed: boolean;
+  /** How the rows were loaded: 'first_load' (empty tables, converted while read) or 'careful'. */
+  method?: 'first_load' | 'careful';
 }
 
 export type ImportProgress =
@@ -49,6 +52,8 @@ export type ImportProgress =
 
 export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
+  /** Skip the first-load path even into empty tables (same result, slower; for comparison and diagnosis). */
+  careful?: boolean;
 }
 
 export const MAX_REPORTED_PROBLEMS = 20;
@@ -115,12 +120,16 @@ function csvError(error: unknown, file: PlannedFile): BearingError {
   return rejected([{ file: file.label, line, column: '', value: null, problem }], 1, []);
 }
 
-async function stage(session: Session, file: PlannedFile, header: string[], warnings: string[], onProgress?: ImportOptions['onProgress']): Promise<void> {
-  const spec = CONTRACT[file.table];
-  const known = new Set(spec.columns.map((c) => c.name));
+function warnUnknownColumns(file: PlannedFile, header: string[], warnings: string[]): void {
+  const known = new Set(CONTRACT[file.table].columns.map((c) => c.name));
   for (const name of header) {
     if (!known.has(name)) warnings.push(`${file.label}: column "${name}" is not in the ${file.table} contract and was ignored`);
   }
+}
+
+async function stage(session: Session, file: PlannedFile, header: string[], warnings: string[], onProgress?: ImportOptions['onProgress']): Promise<void> {
+  const spec = CONTRACT[file.table];
+  warnUnknownColumns(file, header, warnings);
   const missing = spec.columns.filter((c) => c.required && !header.includes(c.name));
   if (missing.length) {
     throw rejected(
@@ -197,41 +206,103 @@ async function write(session: Session, table: ContractTable, files: string[]): P
 /**
  * Import CSV files as one transaction. Throws BearingError('import-rejected') with the report in
  * `details` when any row breaks the contract; the database is then left exactly as it was.
+ * Imports into one database run one at a time, so two never compare against the same snapshot.
  */
 export async function importFiles(db: Database, files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
   const planned = plan(files);
-  const warnings: string[] = [];
+  const previous = running.get(db) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => importPlanned(db, planned, options));
+  running.set(db, next);
+  return next;
+}
+
+const running = new WeakMap<Database, Promise<unknown>>();
+
+async function importPlanned(db: Database, planned: PlannedFile[], options: ImportOptions): Promise<ImportReport> {
+  const tables = LOAD_ORDER.filter((t) => planned.some((f) => f.table === t));
+  const filesOf = (table: ContractTable) => planned.filter((f) => f.table === table).map((f) => f.label);
   const session = await db.session();
   try {
-    return await session.transaction(async (tx) => {
-      for (const file of planned) {
-        const header = await readHeader(tx, file);
-        await stage(tx, file, header, warnings, options.onProgress);
-      }
-      const tables = LOAD_ORDER.filter((t) => planned.some((f) => f.table === t));
-      for (const table of tables) options.onProgress?.({ phase: 'validate', table });
-      const found = await findProblems(tx, tables);
-      if (found.count) {
-        const labelOf = new Map(planned.map((f) => [String(f.index), f.label]));
-        throw rejected(found.problems.map((p) => ({ ...p, file: labelOf.get(p.file) ?? p.file })), found.count, warnings);
-      }
-      const summaries: TableSummary[] = [];
-      for (const table of tables) {
-        const summary = await write(tx, table, planned.filter((f) => f.table === table).map((f) => f.label));
-        options.onProgress?.({ phase: 'write', table, rows: summary.rows_read });
-        summaries.push(summary);
-      }
-      const changed = summaries.some((s) => s.inserted + s.updated > 0);
-      if (changed) await refreshMeta(tx);
-      // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
-      for (const table of tables) {
-        for (const name of [stageTable(table), cleanTable(table), `changed_${table}`]) await tx.run(`DROP TABLE IF EXISTS ${name}`);
-      }
-      return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed };
-    });
+    return (options.careful ? null : await importFresh(session, planned, tables, filesOf, options)) ?? (await importCarefully(session, planned, tables, filesOf, options));
   } finally {
     session.close();
   }
+}
+
+/**
+ * When every table the files go to is empty (a first load, the usual big import), convert while
+ * reading and check afterwards: about the speed of a bare read_csv. Returns null, with nothing
+ * changed, whenever the careful path has to decide (some table holds rows, or anything at all
+ * looks wrong); that path then finds and reports every problem by line.
+ */
+async function importFresh(session: Session, planned: PlannedFile[], tables: ContractTable[], filesOf: (t: ContractTable) => string[], options: ImportOptions): Promise<ImportReport | null> {
+  const warnings: string[] = [];
+  const read = new Map<ContractTable, number>();
+  try {
+    const loaded = await session.transaction(async (tx) => {
+      if (!(await tablesAreEmpty(tx, tables))) return false;
+      await createIncoming(tx, tables);
+      for (const file of planned) {
+        const header = await readHeader(tx, file);
+        warnUnknownColumns(file, header, warnings);
+        const progress = (percent: number) => options.onProgress?.({ phase: 'read', file: file.label, table: file.table, percent });
+        read.set(file.table, (read.get(file.table) ?? 0) + (await loadIncoming(tx, { ...file, header }, options.onProgress ? progress : undefined)));
+        progress(100);
+      }
+      return true;
+    });
+    if (!loaded) return null;
+    for (const table of tables) {
+      options.onProgress?.({ phase: 'validate', table });
+      await checkIncoming(session, table, tables);
+    }
+    return await session.transaction(async (tx) => {
+      if (!(await tablesAreEmpty(tx, tables))) return null;
+      const summaries: TableSummary[] = [];
+      for (const table of tables) {
+        const loaded = await swapIn(tx, table, read.get(table) ?? 0);
+        options.onProgress?.({ phase: 'write', table, rows: loaded.rows_read });
+        summaries.push({ table, files: filesOf(table), rows_read: loaded.rows_read, inserted: loaded.inserted, updated: 0, unchanged: 0 });
+      }
+      const changed = summaries.some((s) => s.inserted > 0);
+      if (changed) await refreshMeta(tx);
+      return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed, method: 'first_load' };
+    });
+  } catch {
+    // Whatever went wrong, nothing visible changed; the careful path reproduces it with a report.
+    return null;
+  } finally {
+    await session.transaction(dropIncoming).catch(() => undefined);
+  }
+}
+
+async function importCarefully(session: Session, planned: PlannedFile[], tables: ContractTable[], filesOf: (t: ContractTable) => string[], options: ImportOptions): Promise<ImportReport> {
+  const warnings: string[] = [];
+  return session.transaction(async (tx) => {
+    for (const file of planned) {
+      const header = await readHeader(tx, file);
+      await stage(tx, file, header, warnings, options.onProgress);
+    }
+    for (const table of tables) options.onProgress?.({ phase: 'validate', table });
+    const found = await findProblems(tx, tables);
+    if (found.count) {
+      const labelOf = new Map(planned.map((f) => [String(f.index), f.label]));
+      throw rejected(found.problems.map((p) => ({ ...p, file: labelOf.get(p.file) ?? p.file })), found.count, warnings);
+    }
+    const summaries: TableSummary[] = [];
+    for (const table of tables) {
+      const summary = await write(tx, table, filesOf(table));
+      options.onProgress?.({ phase: 'write', table, rows: summary.rows_read });
+      summaries.push(summary);
+    }
+    const changed = summaries.some((s) => s.inserted + s.updated > 0);
+    if (changed) await refreshMeta(tx);
+    // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
+    for (const table of tables) {
+      for (const name of [stageTable(table), cleanTable(table), `changed_${table}`]) await tx.run(`DROP TABLE IF EXISTS ${name}`);
+    }
+    return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed, method: 'careful' };
+  });
 }
 
 /** `file:line: column: problem (got "value")` lines, as the CLI and API print them. */

@@ -3,10 +3,20 @@
 import { CONTRACT, CONTRACT_TABLES, sqlType, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 
+/** DDL for a contract table's layout under a given name (the table itself, or an import's copy). */
+export function tableDdl(table: ContractTable, name: string = table): string {
+  const columns = CONTRACT[table].columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.kind)}`).join(', ');
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${columns})`;
+}
+
+/** Name of the table a first load fills before it is checked and swapped in (see importFresh.ts). */
+export const incomingTable = (table: ContractTable) => `incoming_${table}`;
+
 export async function ensureSchema(session: Session): Promise<void> {
   for (const table of CONTRACT_TABLES) {
-    const columns = CONTRACT[table].columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.kind)}`).join(', ');
-    await session.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${columns})`);
+    await session.run(tableDdl(table));
+    // Left behind only by a process killed between a first load's two transactions; never read.
+    await session.run(`DROP TABLE IF EXISTS ${quoteIdent(incomingTable(table))}`);
   }
   await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
   await session.run(`CREATE TABLE IF NOT EXISTS annotations (

@@ -24,6 +24,7 @@ const Report = z
     problems: z.array(z.object({ file: z.string(), line: z.number(), column: z.string(), value: z.string().nullable(), problem: z.string(), expected: z.string().optional() })),
     problem_count: z.number(),
     data_version_changed: z.boolean(),
+    method: z.enum(['first_load', 'careful']).optional().openapi({ description: 'first_load: every target table was empty, rows were converted while read and checked before being swapped in; careful: staged as text and compared with stored rows' }),
   })
   .openapi('ImportReport');
 
