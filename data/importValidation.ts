@@ -96,21 +96,28 @@ export function loadedViolationQuery(table: ContractTable, loaded: string, impor
     const known = `SELECT customer_id FROM customers${importedCustomers ? ` UNION ALL SELECT customer_id FROM ${importedCustomers}` : ''}`;
     parts.push(`SELECT count(*) AS n FROM ${loaded} s WHERE NOT EXISTS (SELECT 1 FROM (${known}) k WHERE k.customer_id = s.customer_id)`);
   }
-  if (spec.onConflict === 'replace') parts.push(`SELECT count(*) - count(DISTINCT (${spec.key.map(quoteIdent).join(', ')})) AS n FROM ${loaded}`);
+  if (spec.onConflict === 'replace') {
+    // Sorted key hashes: equal neighbours mean a repeated key (or, once in ~10^12, a collision, which
+    // only sends the import down the careful path). Sorting is 2x faster than a DISTINCT count.
+    const keyHash = `hash(${spec.key.map(quoteIdent).join(', ')})`;
+    parts.push(`SELECT count(*) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${keyHash} AS h FROM ${loaded})) WHERE h = previous`);
+  }
   return parts.length ? `SELECT sum(n) AS n FROM (${parts.join(' UNION ALL ')})` : null;
 }
 
 /**
- * SQL deleting every repeated copy of a row from `loaded`, keeping the first. Rows are first
- * matched by a hash of all their columns, sorted (a sort of 64-bit hashes is 2-3x faster than
- * hashing whole rows into a DISTINCT); only rows whose hash repeats are then compared column by
- * column, so a hash collision between different rows never removes anything.
+ * SQL deleting every repeated copy of a row from `loaded`, keeping the first. Candidate rows are
+ * found by sorting a 32-bit hash of all columns (sorting 4-byte keys is about twice as fast as
+ * 8-byte ones, and 4x faster than hashing whole rows into a DISTINCT); only rows whose hash repeats
+ * (real repeats plus some thousands of collisions at 10^7 rows) are then compared column by column,
+ * so a collision never removes a row.
  */
 export function deleteRepeatsQuery(table: ContractTable, loaded: string): string {
   const columns = CONTRACT[table].columns.map((c) => quoteIdent(c.name)).join(', ');
-  const repeated = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT hash(${columns}) AS h FROM ${loaded})) WHERE h = previous`;
+  const h = `CAST(hash(${columns}) >> 32 AS UINTEGER)`;
+  const repeated = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${h} AS h FROM ${loaded})) WHERE h = previous`;
   return `DELETE FROM ${loaded} WHERE rowid IN (
-    SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY ${columns} ORDER BY rowid) AS copy FROM ${loaded} WHERE hash(${columns}) IN (${repeated}))
+    SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY ${columns} ORDER BY rowid) AS copy FROM ${loaded} WHERE ${h} IN (${repeated}))
     WHERE copy > 1)`;
 }
 
