@@ -1,6 +1,7 @@
 // What every route needs, built once by the server (or a test) and passed down explicitly.
 import type { Database } from '../data/db.ts';
 import type { Catalog } from '../metrics/catalog.ts';
+import type { RollupRefresher } from '../metrics/rollups.ts';
 import type { AuthSettings } from './auth/middleware.ts';
 
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   /** The goals YAML file read and written by the goals routes. */
   goalsFile: string;
   auth: AuthSettings;
+  /** Recomputes stored series after data or definitions change (absent: series are always computed). */
+  rollups?: RollupRefresher;
 }

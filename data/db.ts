@@ -18,6 +18,8 @@ export interface DatabaseOptions {
   queryTimeoutMs?: number;
   /** Keep query results until the next committed write (default true). */
   cache?: boolean;
+  /** Answer series from stored rollups when they hold the exact answer (default true). */
+  rollups?: boolean;
 }
 
 // Numeric types that getRowObjectsJson returns as strings; converted once here.
@@ -59,13 +61,14 @@ export class CommitLock {
   /** Called after every successful commit (the data version moves on). */
   onCommit: () => void = () => undefined;
 
-  async commit<T>(work: () => Promise<T>): Promise<T> {
+  /** `touchesData` false: bookkeeping (stored rollups) that leaves every cached answer valid. */
+  async commit<T>(work: () => Promise<T>, touchesData = true): Promise<T> {
     while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
     this.committing = true;
     try {
       while (this.readers > 0) await new Promise<void>((r) => this.waiting.push(r));
       const result = await work();
-      this.onCommit();
+      if (touchesData) this.onCommit();
       return result;
     } finally {
       this.committing = false;
@@ -109,11 +112,11 @@ export class Session {
     return this.connection.progress.percentage;
   }
 
-  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (session: Session) => Promise<T>, touchesData = true): Promise<T> {
     await this.connection.run('BEGIN TRANSACTION');
     try {
       const result = await work(this);
-      if (this.lock) await this.lock.commit(() => this.connection.run('COMMIT'));
+      if (this.lock) await this.lock.commit(() => this.connection.run('COMMIT'), touchesData);
       else await this.connection.run('COMMIT');
       return result;
     } catch (error) {
@@ -159,7 +162,14 @@ export class Database {
   private version = 0;
   private readonly results = new Map<string, Promise<unknown>>();
 
-  private constructor(readonly path: string, private readonly instance: DuckDBInstance, private readonly timeoutMs: number, private readonly caching: boolean) {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly timeoutMs: number,
+    private readonly caching: boolean,
+    /** Whether series may be read from stored rollups (metrics/rollups.ts). */
+    readonly useRollups: boolean,
+  ) {
     this.lock.onCommit = () => {
       this.version++;
       this.results.clear();
@@ -219,7 +229,7 @@ export class Database {
     await setup.run(`SET enable_external_access = false`);
     await setup.run(`SET lock_configuration = true`);
     setup.closeSync();
-    return new Database(file, instance, options.queryTimeoutMs ?? 0, options.cache ?? true);
+    return new Database(file, instance, options.queryTimeoutMs ?? 0, options.cache ?? true, options.rollups ?? true);
   }
 
   /** Run work on a pooled read connection. */
@@ -245,10 +255,10 @@ export class Database {
     return new Session(await this.instance.connect(), 0, this.lock);
   }
 
-  async write<T>(work: (session: Session) => Promise<T>): Promise<T> {
+  async write<T>(work: (session: Session) => Promise<T>, touchesData = true): Promise<T> {
     const session = await this.session();
     try {
-      return await session.transaction(work);
+      return await session.transaction(work, touchesData);
     } finally {
       session.close();
     }

@@ -31,6 +31,10 @@ export async function ensureSchema(session: Session): Promise<void> {
   // One row of facts about the data, rewritten in the same transaction as every import, so the
   // as-of date and version always describe exactly the committed data.
   await session.run(`CREATE TABLE IF NOT EXISTS bearing_meta (data_version BIGINT NOT NULL, as_of DATE, updated_at TIMESTAMP NOT NULL)`);
+  // Stored answers of whole-history metric series (metrics/rollups.ts): one row per set computed,
+  // tied to the data version it was computed on, and the set's rows.
+  await session.run(`CREATE TABLE IF NOT EXISTS rollup_sets (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, data_version BIGINT NOT NULL, rows BIGINT NOT NULL, compute_ms DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL)`);
+  await session.run(`CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`);
 }
 
 /** Recompute the as-of date (latest event date in the data) and bump the data version. */

@@ -4,6 +4,7 @@ import type { Database } from '../data/db.ts';
 import { currentFacts } from '../data/schema.ts';
 import type { CheckedMetric } from './check.ts';
 import { compileSeries, type CompiledQuery } from './compile.ts';
+import { readRollup } from './rollups.ts';
 import type { Definition, Grain, Unit } from './definition.ts';
 
 export interface SeriesRequest {
@@ -61,8 +62,9 @@ export function buildSeriesQuery(metric: CheckedMetric, request: SeriesRequest &
 export async function runSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<Series> {
   const asOf = await resolveAsOf(db, request.asOf);
   const query = buildSeriesQuery(metric, { ...request, asOf }, resolve);
-  const rows = await db.cached(`series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`, () =>
-    db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params),
+  const rows = await db.cached(
+    `series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`,
+    async () => (await readRollup(db, metric, request, resolve)) ?? db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params),
   );
   const d = metric.definition;
   return {

@@ -5,6 +5,7 @@ import { Database } from '../../data/db.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
+import { RollupRefresher } from '../../metrics/rollups.ts';
 import { goalsFile } from '../../metrics/goals.ts';
 import { DEFAULT_DB } from '../paths.ts';
 import { createServerApp, listen } from '../server.ts';
@@ -39,6 +40,7 @@ export function registerServe(program: Command): void {
         // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
         memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? '384MB',
         cache: process.env.BEARING_CACHE !== 'off',
+        rollups: process.env.BEARING_ROLLUPS !== 'off',
         queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
       });
       await db.write(ensureSchema);
@@ -53,11 +55,15 @@ export function registerServe(program: Command): void {
         tokens = TokenStore.load(tokensFile);
       }
       const readsNeedToken = process.env.BEARING_AUTH === 'required' || !isLoopback(opts.host);
-      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken } });
+      // Stored month series are brought up to date in the background; until then series are computed.
+      const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
+      void rollups.schedule();
+      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups });
       const server = await listen(app, opts.port, opts.host);
       console.log(`Bearing is serving ${dbPath} on ${server.url}`);
       const stop = async () => {
         await server.close();
+        await rollups.stop();
         db.close();
         process.exit(0);
       };

@@ -10,6 +10,10 @@ const Health = z
     data_version: z.number().int(),
     tables: z.record(z.string(), z.number().int()).openapi({ description: 'Row count per contract table' }),
     ranges: z.array(z.object({ name: z.string(), rows: z.number(), from: z.string().nullable(), to: z.string().nullable() })).openapi({ description: 'Rows and date range per table' }),
+    rollups: z
+      .object({ refreshing: z.boolean(), sets: z.number().int(), computed: z.number().int(), ms: z.number(), finished_at: z.string() .nullable() })
+      .nullable()
+      .openapi({ description: 'Stored month series: whether a refresh runs now, and the last refresh (sets needed, sets computed, time). null when rollups are off.' }),
   })
   .openapi('Health');
 
@@ -23,5 +27,7 @@ const getHealth = createRoute({
 export const healthRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook }).openapi(getHealth, async (c) => {
     const [facts, ranges] = await deps.db.cached('health', () => deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const));
-    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: facts.tables, ranges }, 200);
+    const r = deps.rollups;
+    const rollups = r && deps.db.useRollups ? { refreshing: r.busy, sets: r.last?.sets ?? 0, computed: r.last?.computed ?? 0, ms: Math.round(r.last?.ms ?? 0), finished_at: r.last?.finished_at ?? null } : null;
+    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: facts.tables, ranges, rollups }, 200);
   });

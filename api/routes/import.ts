@@ -73,7 +73,9 @@ export const importRoutes = (deps: AppDeps) =>
           await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
           files.push({ path, label, table: q.table });
         }
-        return c.json(await importFiles(deps.db, files), 200);
+        const report = await importFiles(deps.db, files);
+        if (report.data_version_changed) void deps.rollups?.schedule();
+        return c.json(report, 200);
       } finally {
         await rm(folder, { recursive: true, force: true });
       }

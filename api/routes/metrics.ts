@@ -144,5 +144,6 @@ export const metricRoutes = (deps: AppDeps) =>
       // The name is snake_case (checked above), so the path cannot leave the definitions folder.
       writeFileAtomic(join(deps.catalog.dir, file), body.yaml);
       await deps.catalog.reload(deps.db);
+      void deps.rollups?.schedule();
       return c.json({ saved: name, file }, 200);
     });

@@ -8,6 +8,7 @@ import { createServerApp, listen } from '../../api/server.ts';
 import { Database } from '../../data/db.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import { RollupRefresher } from '../../metrics/rollups.ts';
 import { SHIPPED_GOALS_FILE } from '../../metrics/goals.ts';
 import { SAMPLE_DB } from '../globalSetup.ts';
 import { tempDir } from './tmp.ts';
@@ -19,6 +20,7 @@ export interface TestServer {
   dir: string;
   db: Database;
   catalog: Catalog;
+  rollups?: RollupRefresher;
   goalsFile: string;
   metricsDir: string;
   auth: AuthSettings;
@@ -27,7 +29,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { data?: 'sample' | 'empty'; web?: boolean; readsNeedToken?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { data?: 'sample' | 'empty'; web?: boolean; readsNeedToken?: boolean; rollups?: boolean } = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const path = join(dir, 'bearing.duckdb');
   if ((options.data ?? 'sample') === 'sample') copyFileSync(SAMPLE_DB, path);
@@ -35,18 +37,20 @@ export async function startTestServer(options: { data?: 'sample' | 'empty'; web?
   copyFileSync(SHIPPED_GOALS_FILE, goalsFile);
   const metricsDir = join(dir, 'definitions');
   cpSync(SHIPPED_METRICS_DIR, metricsDir, { recursive: true });
-  const db = await Database.open(path, { allowedDirectories: [dir], queryTimeoutMs: 30_000 });
+  const db = await Database.open(path, { allowedDirectories: [dir], queryTimeoutMs: 30_000, rollups: options.rollups ?? false });
   await db.write(ensureSchema);
   const catalog = await Catalog.load(db, metricsDir);
   const env = Object.entries(TEST_TOKENS).map(([role, token]) => `${role}:${token}`).join(',');
   const auth: AuthSettings = { tokens: TokenStore.load(join(dir, 'no-tokens.json'), env), readsNeedToken: options.readsNeedToken ?? false };
-  const app = createServerApp({ db, catalog, stagingDir: dir, goalsFile, auth }, options.web ? undefined : join(dir, 'no-web'));
+  const rollups = options.rollups ? new RollupRefresher(db, catalog) : undefined;
+  const app = createServerApp({ db, catalog, stagingDir: dir, goalsFile, auth, rollups }, options.web ? undefined : join(dir, 'no-web'));
   const server = await listen(app, 0, '127.0.0.1');
   return {
     url: server.url,
     dir,
     db,
     catalog,
+    rollups,
     goalsFile,
     metricsDir,
     auth,
@@ -73,6 +77,7 @@ export async function startTestServer(options: { data?: 'sample' | 'empty'; web?
     },
     async close() {
       await server.close();
+      await rollups?.stop();
       db.close();
       cleanup();
     },

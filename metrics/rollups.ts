@@ -1,0 +1,189 @@
+// Pre-aggregated series. After each data change, every checked metric is computed once at month
+// grain over its whole history, overall and by each of its dimensions, and stored in DuckDB
+// (rollup_sets / rollup_rows) under a key that is the hash of the compiled SQL and its parameters,
+// beside the data version it was computed on. A request is answered from a stored set only when
+// the answer is provably the same as running its own SQL:
+//   - same grain (month) and as-of date as the set, and the data version the set was computed on;
+//   - a date range inside the set's periods: a metric's value for a period depends only on the
+//     rows of that period, so a sub-range is a slice;
+//   - no filter, or one dimension = value (the rows of that group in the by-dimension set; the
+//     group "(none)" also holds NULLs, so filtering on that literal is computed afresh).
+// Anything else (week grain, two filters, a past as-of) runs its SQL as before. The heading and
+// every default chart hit the stored sets, so they cost a few dozen stored rows at any data size.
+import { createHash } from 'node:crypto';
+import type { Database } from '../data/db.ts';
+import { currentFacts } from '../data/schema.ts';
+import type { Catalog } from './catalog.ts';
+import type { CheckedMetric } from './check.ts';
+import { compileSeries, type CompiledQuery } from './compile.ts';
+import type { Definition } from './definition.ts';
+import type { SeriesRequest } from './series.ts';
+
+export const ROLLUP_GRAIN = 'month';
+
+export interface StoredRow {
+  period: string;
+  value: number | null;
+  n: number;
+  complete: boolean;
+  group?: string;
+}
+
+type Resolve = (name: string) => Definition | undefined;
+
+function wholeHistory(metric: CheckedMetric, dimension: string | undefined, asOf: string, resolve: Resolve): CompiledQuery {
+  // What buildSeriesQuery compiles for a request with no range and no filter.
+  return compileSeries(metric.definition, { grain: ROLLUP_GRAIN, from: null, to: asOf, asOf, by: dimension }, resolve);
+}
+
+function keyOf(query: CompiledQuery): string {
+  const params = Object.keys(query.params).sort().map((k) => [k, query.params[k]]);
+  return createHash('sha256').update(query.sql).update('\u0000').update(JSON.stringify(params)).digest('hex');
+}
+
+/** The stored answer to a series request, or null when it has to be computed. */
+export async function readRollup(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: Resolve): Promise<StoredRow[] | null> {
+  if (!db.useRollups || (request.grain ?? 'month') !== ROLLUP_GRAIN) return null;
+  const filters = Object.entries(request.where ?? {});
+  if (filters.length > 1 || (filters.length && request.by)) return null;
+  const [filterDimension, filterValue] = filters[0] ?? [];
+  if (filterValue === '(none)') return null;
+  const dimension = request.by ?? filterDimension;
+  if (dimension && !metric.dimensions.includes(dimension)) return null;
+  const facts = await currentFacts(db);
+  if (!facts.as_of || (request.asOf && request.asOf !== facts.as_of)) return null;
+  const key = keyOf(wholeHistory(metric, dimension, facts.as_of, resolve));
+  const stored = await db.all<{ rows: number; period: string | null; group: string | null; value: number | null; n: number | null; complete: boolean | null }>(
+    `SELECT s.rows, r.period, r."group", r.value, r.n, r.complete
+     FROM rollup_sets s LEFT JOIN rollup_rows r ON r.key = s.key AND r.data_version = s.data_version
+     WHERE s.key = $key AND s.data_version = $version
+     ORDER BY r.period, r."group"`,
+    { key, version: facts.data_version },
+  );
+  if (!stored.length) return null;
+  let rows: StoredRow[] = stored.filter((r) => r.period !== null).map((r) => ({ period: r.period!, value: r.value, n: r.n ?? 0, complete: r.complete ?? false, ...(dimension ? { group: r.group ?? '' } : {}) }));
+  // A range reaching before the set's first period would list extra empty periods: compute it.
+  const first = rows[0]?.period;
+  const from = request.from ? monthStart(request.from) : null;
+  if (from && first && from < first) return null;
+  const to = monthStart(request.to && request.to < facts.as_of ? request.to : facts.as_of);
+  rows = rows.filter((r) => (!from || r.period >= from) && r.period <= to);
+  if (filterDimension) {
+    const group = rows.filter((r) => r.group === filterValue);
+    // A value no row has: the direct query lists every period empty; rare enough to compute.
+    if (!group.length) return null;
+    rows = group.map(({ group: _group, ...row }) => row);
+  }
+  return rows;
+}
+
+function monthStart(date: string): string {
+  return `${date.slice(0, 7)}-01`;
+}
+
+export interface RefreshReport {
+  sets: number;
+  computed: number;
+  ms: number;
+}
+
+/**
+ * Compute every set the catalog needs for the current data and drop stale ones. Each set is
+ * computed and stored in one transaction that also reads the data version, so a set is always
+ * labelled with the version of the very rows it was computed from, even if an import commits
+ * meanwhile (its sets then simply stop matching and are recomputed next time).
+ */
+export async function refreshRollups(db: Database, catalog: Catalog, shouldStop: () => boolean = () => false): Promise<RefreshReport> {
+  const started = performance.now();
+  const facts = await db.read(async (s) => s.one<{ as_of: string | null; data_version: number }>(`SELECT strftime(as_of, '%Y-%m-%d') AS as_of, data_version FROM bearing_meta`));
+  const keys: string[] = [];
+  let computed = 0;
+  if (facts?.as_of) {
+    for (const metric of catalog.metrics) {
+      for (const dimension of [undefined, ...metric.dimensions]) {
+        if (shouldStop()) return { sets: keys.length, computed, ms: performance.now() - started };
+        const query = wholeHistory(metric, dimension, facts.as_of, catalog.resolve);
+        const key = keyOf(query);
+        keys.push(key);
+        const have = await db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`, { key, version: facts.data_version });
+        if (have?.n) continue;
+        await storeSet(db, metric.definition.name, dimension ?? null, key, query);
+        computed++;
+      }
+    }
+  }
+  // Sets of older data. (A set of a definition since changed keeps its key and is just never asked
+  // for again; it goes with the next data change.)
+  await db.write(async (s) => {
+    await s.run(`DELETE FROM rollup_rows WHERE data_version <> (SELECT max(data_version) FROM bearing_meta)`);
+    await s.run(`DELETE FROM rollup_sets WHERE data_version <> (SELECT max(data_version) FROM bearing_meta)`);
+  }, false);
+  return { sets: keys.length, computed, ms: performance.now() - started };
+}
+
+async function storeSet(db: Database, metric: string, dimension: string | null, key: string, query: CompiledQuery): Promise<void> {
+  const started = performance.now();
+  await db.write(async (s) => {
+    const version = `(SELECT max(data_version) FROM bearing_meta)`;
+    const params = { ...query.params, rollup_key: key, rollup_metric: metric, rollup_dimension: dimension };
+    await s.run(`DELETE FROM rollup_rows WHERE key = $rollup_key`, params);
+    await s.run(`DELETE FROM rollup_sets WHERE key = $rollup_key`, params);
+    await s.run(
+      `INSERT INTO rollup_rows SELECT $rollup_key, ${version}, period, ${dimension ? '"group"' : 'NULL'}, value, n, complete FROM (${query.sql})`,
+      params,
+    );
+    await s.run(
+      `INSERT INTO rollup_sets SELECT $rollup_key, $rollup_metric, $rollup_dimension, ${version}, (SELECT count(*) FROM rollup_rows WHERE key = $rollup_key), ${performance.now() - started}, current_timestamp`,
+      params,
+    );
+  }, false);
+}
+
+/**
+ * Runs refreshRollups in the background, one at a time: a request to refresh while one runs
+ * makes it run once more afterwards. stop() waits for the current set to finish.
+ */
+export class RollupRefresher {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  last: (RefreshReport & { finished_at: string }) | null = null;
+
+  constructor(private readonly db: Database, private readonly catalog: Catalog, private readonly log: (line: string) => void = () => undefined) {}
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  schedule(): Promise<void> {
+    if (this.stopped || !this.db.useRollups) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        try {
+          const report = await refreshRollups(this.db, this.catalog, () => this.stopped);
+          this.last = { ...report, finished_at: new Date().toISOString() };
+          if (report.computed) this.log(`rollups: ${report.computed} of ${report.sets} series sets computed in ${(report.ms / 1000).toFixed(1)} s`);
+        } catch (error) {
+          this.log(`rollups: refresh failed, series are computed directly meanwhile (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+        }
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = null;
+    }
+  }
+}
