@@ -67,6 +67,15 @@ async function benchImport(dir: string, files: Record<string, string>, rows: num
   return { rows, bare_read_csv_ms: round(bare), bearing_import_ms: round(ours), rows_per_s: Math.round(rows / (ours / 1000)), bare_rows_per_s: Math.round(rows / (bare / 1000)), speed_vs_bare: round(bare / ours, 3) };
 }
 
+/** Wait until the server's background rollup refresh has finished; its report. */
+async function rollupsReady(server: ServerChild): Promise<{ sets: number; ms: number }> {
+  for (;;) {
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { rollups: { refreshing: boolean; sets: number; ms: number; finished_at: string | null } | null };
+    if (health.rollups && !health.rollups.refreshing && health.rollups.finished_at) return { sets: health.rollups.sets, ms: health.rollups.ms };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function get(server: ServerChild, path: string): Promise<void> {
   const res = await fetch(`${server.url}${path}`);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -144,8 +153,8 @@ async function benchSize(label: string, customers: number) {
   const channelsDirect = await timeMedian(() => direct.all(comparisonSql('retention'), params), RUNS);
   direct.close();
 
-  // Cold: a server without the result cache, so every request runs its SQL (the layers' own cost).
-  const cold = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off' });
+  // Cold: a server without the result cache or rollups, so every request runs its SQL (the layers' own cost).
+  const cold = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off', BEARING_ROLLUPS: 'off' });
   const coldSeries: Record<string, number> = {};
   for (const m of catalog.metrics) coldSeries[m.definition.name] = await timeMedian(() => get(cold, `/api/metrics/${m.definition.name}/series`), RUNS);
   const headingCold = await timeMedian(() => get(cold, '/api/goals'), RUNS);
@@ -153,19 +162,31 @@ async function benchSize(label: string, customers: number) {
   const coldRss = cold.peakRssMb();
   await cold.stop();
 
+  // Stored: no result cache, but the month series stored after a data change (rollups), as the
+  // first request after an import or a restart meets them. The refresh itself is timed too.
+  const stored = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off' });
+  const refresh = await rollupsReady(stored);
+  log(`  rollups: ${refresh.sets} month series sets computed in ${round(refresh.ms / 1000, 1)} s after start (in the background)`);
+  const storedSeries: Record<string, number> = {};
+  for (const m of catalog.metrics) storedSeries[m.definition.name] = await timeMedian(() => get(stored, `/api/metrics/${m.definition.name}/series`), RUNS);
+  const headingStored = await timeMedian(() => get(stored, '/api/goals'), RUNS);
+  const storedRss = stored.peakRssMb();
+  await stored.stop();
+
   // Warm: the server as shipped, with the result cache.
   const server = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300' });
   log(`  server ready in ${round(server.startupMs)} ms`);
-  const series: Record<string, { http_cold_ms: number; http_warm_ms: number; direct_ms: number; ratio_cold: number; ratio_warm: number }> = {};
+  const series: Record<string, { http_cold_ms: number; http_stored_ms: number; http_warm_ms: number; direct_ms: number; ratio_cold: number; ratio_stored: number; ratio_warm: number }> = {};
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const warm = await timeMedian(() => get(server, `/api/metrics/${name}/series`), RUNS);
     const d = directSeries[name]!;
-    series[name] = { http_cold_ms: round(coldSeries[name]!), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(coldSeries[name]! / d, 3), ratio_warm: round(warm / d, 3) };
-    log(`  series ${name}: ${round(d)} ms direct; over HTTP ${round(coldSeries[name]!)} ms uncached (${round(coldSeries[name]! / d, 2)}×), ${round(warm)} ms warm`);
+    const st = storedSeries[name]!;
+    series[name] = { http_cold_ms: round(coldSeries[name]!), http_stored_ms: round(st), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(coldSeries[name]! / d, 3), ratio_stored: round(st / d, 3), ratio_warm: round(warm / d, 3) };
+    log(`  series ${name}: ${round(d)} ms direct; over HTTP ${round(coldSeries[name]!)} ms uncached (${round(coldSeries[name]! / d, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`);
   }
   const headingMs = await timeMedian(() => get(server, '/api/goals'), RUNS);
-  log(`  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`);
+  log(`  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`);
   const channelsMs = await timeMedian(() => get(server, '/api/channels'), RUNS);
   log(`  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ${round(channelsDirect)} ms)`);
 
@@ -180,7 +201,7 @@ async function benchSize(label: string, customers: number) {
     log(`    ${busy.rps} req/s, p50 ${busy.p50_ms} ms, p99 ${busy.p99_ms} ms, ${busy.errors} errors; import took ${busy.concurrent_import_ms} ms`);
     load = { idle, during_import: busy };
   }
-  const rss = Math.max(server.peakRssMb(), coldRss);
+  const rss = Math.max(server.peakRssMb(), coldRss, storedRss);
   await server.stop();
   log(`  server peak RSS ${round(rss, 0)} MB`);
   return {
@@ -191,7 +212,9 @@ async function benchSize(label: string, customers: number) {
     series,
     series_worst_ratio_cold: round(Math.max(...Object.values(series).map((s) => s.ratio_cold)), 3),
     series_median_ratio_cold: round(median(Object.values(series).map((s) => s.ratio_cold)), 3),
-    heading_overview: { goals: goals.length, http_warm_ms: round(headingMs), http_cold_ms: round(headingCold), direct_series_ms: round(goalsDirect), ratio_cold: round(headingCold / goalsDirect, 3) },
+    series_worst_stored_ms: round(Math.max(...Object.values(series).map((s) => s.http_stored_ms))),
+    rollups: { sets: refresh.sets, refresh_ms: round(refresh.ms) },
+    heading_overview: { goals: goals.length, http_warm_ms: round(headingMs), http_stored_ms: round(headingStored), http_cold_ms: round(headingCold), direct_series_ms: round(goalsDirect), ratio_cold: round(headingCold / goalsDirect, 3) },
     channels: { http_warm_ms: round(channelsMs), http_cold_ms: round(channelsCold), direct_ms: round(channelsDirect), ratio_cold: round(channelsCold / channelsDirect, 3) },
     server: { startup_ms: round(server.startupMs), peak_rss_mb: round(rss, 0) },
     load,
@@ -216,7 +239,10 @@ async function main() {
       to: label,
       import: a.import && b.import ? round(b.import.bearing_import_ms / a.import.bearing_import_ms, 2) : null,
       series_worst_cold: round(Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_cold_ms / a.series[k]!.http_cold_ms)), 2),
+      series_worst_stored: round(Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_stored_ms / a.series[k]!.http_stored_ms)), 2),
       heading_cold: round(b.heading_overview.http_cold_ms / a.heading_overview.http_cold_ms, 2),
+      heading_stored: round(b.heading_overview.http_stored_ms / a.heading_overview.http_stored_ms, 2),
+      rollup_refresh: round(b.rollups.refresh_ms / a.rollups.refresh_ms, 2),
       channels_cold: round(b.channels.http_cold_ms / a.channels.http_cold_ms, 2),
     };
   });
@@ -225,17 +251,19 @@ async function main() {
   writeFileSync(String(args.out), `${JSON.stringify(report, null, 2)}\n`);
 
   // One table for people.
-  const cols = ['size', 'import rows/s', 'vs read_csv', 'series × raw (median/worst, uncached)', 'heading ms warm/uncached', 'channels ms warm/uncached', 'start ms', 'peak RSS MB'];
+  const cols = ['size', 'import rows/s', 'vs read_csv', 'series × raw (median/worst, uncached)', 'series ms from rollups (worst)', 'heading ms warm/rollups/uncached', 'rollup refresh s', 'channels ms warm/uncached', 'start ms', 'peak RSS MB'];
   const rowsOut = labels.map((l) => {
     const r = results[l]!;
     return [
       l, r.import ? r.import.rows_per_s.toLocaleString('en-US') : '—', r.import ? `${r.import.speed_vs_bare}×` : '—', `${r.series_median_ratio_cold}× / ${r.series_worst_ratio_cold}×`,
-      `${r.heading_overview.http_warm_ms} / ${r.heading_overview.http_cold_ms}`, `${r.channels.http_warm_ms} / ${r.channels.http_cold_ms}`, String(r.server.startup_ms), String(r.server.peak_rss_mb),
+      String(r.series_worst_stored_ms), `${r.heading_overview.http_warm_ms} / ${r.heading_overview.http_stored_ms} / ${r.heading_overview.http_cold_ms}`, String(round(r.rollups.refresh_ms / 1000, 1)), `${r.channels.http_warm_ms} / ${r.channels.http_cold_ms}`, String(r.server.startup_ms), String(r.server.peak_rss_mb),
     ];
   });
   const widths = cols.map((c, i) => Math.max(c.length, ...rowsOut.map((r) => r[i]!.length)));
   console.log(`\n${[cols, ...rowsOut].map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n')}`);
-  for (const g of growth) console.log(`growth ${g.from} → ${g.to} (10× data, uncached): import ${g.import}×, series ${g.series_worst_cold}× (worst), heading ${g.heading_cold}×, channels ${g.channels_cold}×`);
+  for (const g of growth) {
+    console.log(`growth ${g.from} → ${g.to} (10× data): from rollups: series ${g.series_worst_stored}× (worst), heading ${g.heading_stored}×; uncached: import ${g.import}×, series ${g.series_worst_cold}× (worst), heading ${g.heading_cold}×, channels ${g.channels_cold}×; rollup refresh ${g.rollup_refresh}×`);
+  }
   console.log(`web bundle: first screen ${round(bundle.initial_gzip_kb, 1)} KB gzip, all ${round(bundle.total_gzip_kb, 1)} KB`);
   const load = Object.values(results).find((r) => r.load)?.load as { idle: { rps: number; p50_ms: number; p99_ms: number; errors: number }; during_import: { rps: number; p50_ms: number; p99_ms: number; errors: number } } | undefined;
   if (load) console.log(`load (50 connections): ${load.idle.rps} req/s, p50 ${load.idle.p50_ms} ms, p99 ${load.idle.p99_ms} ms, ${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`);
