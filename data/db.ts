@@ -180,8 +180,8 @@ export class Database {
    * A result computed once per data version. Keys must hold everything the answer depends on
    * besides the data (compiled SQL text, parameters): a definition change is a different key.
    */
-  cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    if (!this.caching) return compute();
+  cached<T>(key: string, compute: () => Promise<T>, options: { evenWhenCachingIsOff?: boolean } = {}): Promise<T> {
+    if (!this.caching && !options.evenWhenCachingIsOff) return compute();
     const full = `${this.version}\u0000${key}`;
     const hit = this.results.get(full);
     if (hit) {

@@ -250,7 +250,7 @@ async function importFresh(session: Session, planned: PlannedFile[], tables: Con
         progress(100);
       }
       return true;
-    });
+    }, false); // only the incoming copies, which nothing reads: every cached answer stays valid
     if (!loaded) return null;
     for (const table of tables) {
       options.onProgress?.({ phase: 'validate', table });
@@ -272,7 +272,7 @@ async function importFresh(session: Session, planned: PlannedFile[], tables: Con
     // Whatever went wrong, nothing visible changed; the careful path reproduces it with a report.
     return null;
   } finally {
-    await session.transaction(dropIncoming).catch(() => undefined);
+    await session.transaction(dropIncoming, false).catch(() => undefined);
   }
 }
 

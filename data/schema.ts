@@ -68,9 +68,13 @@ export async function readFacts(session: Session): Promise<DataFacts> {
   return { as_of: meta?.as_of ?? null, data_version: meta?.data_version ?? 0, tables };
 }
 
-/** The data facts, computed once per data version (the cache moves on with every write). */
+/**
+ * The data facts, computed once per data version (the cache moves on with every write). Kept even
+ * with BEARING_CACHE=off: this is the layer's own bookkeeping (as-of date, version), not an answer,
+ * and recomputing it made every uncached request pay four extra queries.
+ */
 export function currentFacts(db: Database): Promise<DataFacts> {
-  return db.cached('facts', () => db.read(readFacts));
+  return db.cached('facts', () => db.read(readFacts), { evenWhenCachingIsOff: true });
 }
 
 export interface TableRange {

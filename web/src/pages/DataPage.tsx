@@ -66,15 +66,25 @@ function ImportForm() {
 }
 
 export default function DataPage() {
-  const health = useQuery(healthQuery());
+  // While stored series are being recomputed (after an import), check back every 2 s.
+  const health = useQuery({ ...healthQuery(), refetchInterval: (q) => (q.state.data?.rollups?.refreshing ? 2000 : false) });
   if (health.isPending) return <Loading what="data facts" />;
   if (health.isError) return <ErrorState error={health.error} retry={() => health.refetch()} />;
-  const { as_of, ranges } = health.data;
+  const { as_of, ranges, rollups } = health.data;
   return (
     <section aria-labelledby="data-title">
       <div className="page-head">
         <h1 id="data-title">Data</h1>
         <p>Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event date in the data).</p>
+        {rollups && (
+          <p className="muted" data-testid="rollups">
+            {rollups.refreshing
+              ? 'Stored month series are being recomputed for the latest data; charts are computed directly meanwhile.'
+              : rollups.finished_at
+                ? `Stored month series: ${rollups.sets} up to date (the last refresh computed ${rollups.computed} in ${(rollups.ms / 1000).toFixed(1)} s).`
+                : 'Stored month series will be computed shortly.'}
+          </p>
+        )}
       </div>
       <table className="table">
         <caption>Tables of the data contract</caption>
