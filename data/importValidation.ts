@@ -33,9 +33,10 @@ export function convertExpr(column: ColumnSpec): string {
 /**
  * SQL expression converting a column as it is read from the CSV file, for loading into an empty
  * table. It yields exactly what convertExpr yields for every value the contract accepts, and
- * raises an error for any value it cannot vouch for (missing, malformed, out of range); the careful path then reports the problem by line. The common shapes
- * (2024-05-01, 2024-05-01 10:00:00) take a plain cast; the zone-aware cast, three times slower, is
- * kept for values that may carry an offset.
+ * raises an error for any value it cannot vouch for (missing, malformed, out of range); the careful
+ * path then reports the problem by line. Text that needs no trimming is kept as read (trimming every
+ * value cost a quarter of the load); the common date shapes (2024-05-01, 2024-05-01 10:00:00) take
+ * a plain cast; the zone-aware cast, three times slower, is kept for values that may carry an offset.
  */
 export function loadExpr(column: ColumnSpec): string {
   const raw = quoteIdent(column.name);
@@ -46,12 +47,16 @@ export function loadExpr(column: ColumnSpec): string {
   const day = `${d}${d}${d}${d}-${d}${d}-${d}${d}`;
   const shaped = (...globs: string[]) => `(${globs.map((g) => `${raw} GLOB '${g}'`).join(' OR ')})`;
   const reject = `error(${sqlString(`${column.name}: value outside the contract`)})`;
+  // Same as nullif(trim(v), ''): DuckDB's trim removes spaces only.
+  const tidy = `CASE WHEN ${raw} <> '' AND NOT starts_with(${raw}, ' ') AND NOT ends_with(${raw}, ' ') THEN ${raw} ELSE nullif(${v}, '') END`;
   let converted: string;
   switch (column.kind) {
     case 'id':
     case 'text':
+      converted = tidy;
+      break;
     case 'channel':
-      converted = convertExpr(column);
+      converted = `lower(${tidy})`;
       break;
     case 'survey_kind':
       converted = `CASE WHEN lower(${v}) IN ('nps', 'csat') THEN lower(${v}) WHEN ${blank} THEN NULL ELSE ${reject} END`;
@@ -69,7 +74,8 @@ export function loadExpr(column: ColumnSpec): string {
         WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}') THEN CAST(${v} || '-01' AS DATE) ELSE ${reject} END`;
       break;
     case 'amount':
-      converted = `CASE WHEN ${blank} THEN NULL WHEN isfinite(CAST(${v} AS DOUBLE)) AND CAST(${v} AS DOUBLE) >= 0 THEN CAST(${v} AS DOUBLE) ELSE ${reject} END`;
+      // Finite and ≥ 0 is checked after loading (loadedViolationQuery): one cast per value here.
+      converted = `CASE WHEN ${blank} THEN NULL ELSE CAST(${v} AS DOUBLE) END`;
       break;
     case 'score': {
       const score = `CAST(${v} AS INTEGER)`;
@@ -84,14 +90,17 @@ export function loadExpr(column: ColumnSpec): string {
 
 /**
  * For rows loaded with loadExpr into `loaded` (a copy of the table's layout), one query returning
- * { n } = the number of rows breaking a rule no single value shows: churn before signup, an
- * unknown customer, a repeated key. Zero means the careful path would have found nothing either.
+ * { n } = the number of rows breaking a rule no single value shows (churn before signup, an
+ * unknown customer, a repeated key) or one left to check here (amounts finite and ≥ 0). Zero means the careful path would have found nothing either.
  * `importedCustomers` names the table holding the customers of the same import, if any.
  */
 export function loadedViolationQuery(table: ContractTable, loaded: string, importedCustomers: string | null): string | null {
   const spec = CONTRACT[table];
   const parts: string[] = [];
   if (table === 'customers') parts.push(`SELECT count(*) AS n FROM ${loaded} WHERE churn_date < signup_date`);
+  for (const c of spec.columns.filter((c) => c.kind === 'amount')) {
+    parts.push(`SELECT count(*) AS n FROM ${loaded} WHERE NOT isfinite(${quoteIdent(c.name)}) OR ${quoteIdent(c.name)} < 0`);
+  }
   if (spec.referencesCustomer) {
     const known = `SELECT customer_id FROM customers${importedCustomers ? ` UNION ALL SELECT customer_id FROM ${importedCustomers}` : ''}`;
     parts.push(`SELECT count(*) AS n FROM ${loaded} s WHERE NOT EXISTS (SELECT 1 FROM (${known}) k WHERE k.customer_id = s.customer_id)`);

@@ -69,6 +69,9 @@ describe('first load into empty tables', () => {
         ['c3', 'events', 'booth', '2024-03-04 08:15:30.250'], // fractional seconds
         ['c3', 'events', 'booth', '2024-03-04T08:15:30Z'],
         ['c3', 'events', 'booth', ' 2024-03-05 01:02:03 '],
+        ['c3', ' Events', 'booth ', '2024-03-06 01:02:03'], // spaces to trim, in any position
+        ['c3', 'events\t', '\tbooth', '2024-03-07 01:02:03'], // tabs are kept, as the careful path keeps them
+        ['c3', 'EVENTS', '  ', '2024-03-08 01:02:03'], // only spaces: empty
       ]) },
       { path: writeCsv(dir, 'spend.csv', ['channel', 'month', 'amount'], [['Social', '2024-03', '1200.5'], ['email', ' 2024-04 ', ' 0 ']]) },
       { path: writeCsv(dir, 'surveys.csv', ['response_id', 'customer_id', 'responded_at', 'kind', 'score'], [
@@ -78,7 +81,7 @@ describe('first load into empty tables', () => {
     ];
     const { fast: a } = await expectSameOutcome(files);
     expect(a.report?.method).toBe('first_load');
-    expect(a.report?.tables.find((t) => t.table === 'touchpoints')).toMatchObject({ rows_read: 8, inserted: 6 });
+    expect(a.report?.tables.find((t) => t.table === 'touchpoints')).toMatchObject({ rows_read: 11, inserted: 9 });
     const moved = await fast.one<{ t: string }>(`SELECT strftime(occurred_at, '%Y-%m-%d %H:%M:%S') AS t FROM touchpoints WHERE customer_id = 'c2' AND activity IS NULL AND occurred_at < '2024-03-03'`);
     expect(moved?.t).toBe('2024-03-02 21:30:00');
   });
