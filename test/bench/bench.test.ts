@@ -1,0 +1,43 @@
+// `npm run bench` at its smallest size, end to end: worlds, import against bare read_csv, series,
+// heading and channels against their raw SQL, rollups, server memory and start, the bundle, and
+// the one table plus results.json it promises.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.ts';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+describe('npm run bench', () => {
+  it('measures a 10k world and writes its figures', async () => {
+    const out = join(dir, 'results.json');
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--max', '10k', '--no-load', '--out', out], { maxBuffer: 16 * 1024 * 1024, timeout: 240_000 });
+    expect(stderr).toMatch(/generating: done \(100%\)/); // progress is shown
+    expect(stdout).toMatch(/size\s+import rows\/s\s+vs read_csv/);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results.runs).toBeGreaterThanOrEqual(5);
+    expect(results.bundle.total_gzip_kb).toBeGreaterThan(results.bundle.initial_gzip_kb);
+    const r = results.sizes['10k'];
+    expect(r.customers).toBe(10_000);
+    expect(r.import.rows).toBe(r.rows);
+    expect(r.import.speed_vs_bare).toBeGreaterThan(0);
+    expect(Object.keys(r.series).sort()).toEqual(readdirNames());
+    for (const s of Object.values(r.series) as Array<Record<string, number>>) {
+      for (const k of ['http_cold_ms', 'http_stored_ms', 'http_warm_ms', 'direct_ms']) expect(s[k]).toBeGreaterThan(0);
+      expect(s.ratio_cold).toBeCloseTo(s.http_cold_ms! / s.direct_ms!, 1);
+    }
+    expect(r.rollups.sets).toBe(36);
+    expect(r.heading_overview.goals).toBe(8);
+    expect(r.channels.http_warm_ms).toBeGreaterThan(0);
+    expect(r.server.peak_rss_mb).toBeGreaterThan(50);
+    expect(r.server.startup_ms).toBeGreaterThan(0);
+    expect(results.growth).toEqual([]); // one size: nothing to grow from
+  }, 300_000);
+});
+
+function readdirNames(): string[] {
+  return readdirSync('metrics/definitions').map((f) => f.replace(/\.yaml$/, '')).sort();
+}
