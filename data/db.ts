@@ -246,6 +246,19 @@ export class Database {
     return this.read((s) => s.all<T>(sql, params));
   }
 
+  /**
+   * Background reads that may take long (no query time limit), on a connection of their own, with
+   * no COMMIT in between their statements: they all see one state of the data.
+   */
+  async readInBackground<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const session = new Session(await this.instance.connect(), 0);
+    try {
+      return await this.lock.read(() => work(session));
+    } finally {
+      session.close();
+    }
+  }
+
   one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
     return this.read((s) => s.one<T>(sql, params));
   }

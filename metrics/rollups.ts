@@ -21,13 +21,13 @@ import type { SeriesRequest } from './series.ts';
 
 export const ROLLUP_GRAIN = 'month';
 
-export interface StoredRow {
+export type StoredRow = {
   period: string;
   value: number | null;
   n: number;
   complete: boolean;
   group?: string;
-}
+};
 
 type Resolve = (name: string) => Definition | undefined;
 
@@ -89,7 +89,7 @@ export interface RefreshReport {
 
 /**
  * Compute every set the catalog needs for the current data and drop stale ones. Each set is
- * computed and stored in one transaction that also reads the data version, so a set is always
+ * computed together with the data version, with no commit in between, so a set is always
  * labelled with the version of the very rows it was computed from, even if an import commits
  * meanwhile (its sets then simply stop matching and are recomputed next time).
  */
@@ -123,19 +123,23 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
 
 async function storeSet(db: Database, metric: string, dimension: string | null, key: string, query: CompiledQuery): Promise<void> {
   const started = performance.now();
+  // The rows and the version they belong to are read with no commit in between (DuckDB 1.5.5 can
+  // show another connection half of a large commit; see data/db.ts), then written as bookkeeping.
+  const { version, rows } = await db.readInBackground(async (s) => ({
+    version: (await s.one<{ v: number }>(`SELECT max(data_version) AS v FROM bearing_meta`))?.v ?? 0,
+    rows: await s.all<StoredRow>(query.sql, query.params),
+  }));
+  const stored = rows.map((r) => ({ period: r.period, group: dimension ? (r.group ?? null) : null, value: r.value === null || Number.isNaN(r.value) ? null : r.value, n: r.n, complete: r.complete }));
   await db.write(async (s) => {
-    const version = `(SELECT max(data_version) FROM bearing_meta)`;
-    const params = { ...query.params, rollup_key: key, rollup_metric: metric, rollup_dimension: dimension };
-    await s.run(`DELETE FROM rollup_rows WHERE key = $rollup_key`, params);
-    await s.run(`DELETE FROM rollup_sets WHERE key = $rollup_key`, params);
+    const params = { key, version, metric, dimension, rows: JSON.stringify(stored), ms: performance.now() - started };
+    await s.run(`DELETE FROM rollup_rows WHERE key = $key`, params);
+    await s.run(`DELETE FROM rollup_sets WHERE key = $key`, params);
     await s.run(
-      `INSERT INTO rollup_rows SELECT $rollup_key, ${version}, period, ${dimension ? '"group"' : 'NULL'}, value, n, complete FROM (${query.sql})`,
+      `INSERT INTO rollup_rows SELECT $key, $version, r.period, r."group", r.value, r.n, r.complete
+       FROM (SELECT unnest(from_json($rows, '[{"period":"VARCHAR","group":"VARCHAR","value":"DOUBLE","n":"BIGINT","complete":"BOOLEAN"}]'), recursive := true)) r`,
       params,
     );
-    await s.run(
-      `INSERT INTO rollup_sets SELECT $rollup_key, $rollup_metric, $rollup_dimension, ${version}, (SELECT count(*) FROM rollup_rows WHERE key = $rollup_key), ${performance.now() - started}, current_timestamp`,
-      params,
-    );
+    await s.run(`INSERT INTO rollup_sets VALUES ($key, $metric, $dimension, $version, ${stored.length}, $ms, current_timestamp)`, params);
   }, false);
 }
 
