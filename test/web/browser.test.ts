@@ -14,7 +14,9 @@ let browser: Browser;
 const shippedGoals = readGoals(SHIPPED_GOALS_FILE).goals;
 
 beforeAll(async () => {
-  s = await startTestServer({ web: true });
+  // As shipped: the pages read the stored month series (computed here before the first visit).
+  s = await startTestServer({ web: true, rollups: true });
+  await s.rollups!.schedule();
   ({ db } = s);
   server = s;
   browser = await launchBrowser();
@@ -134,6 +136,7 @@ describe('pages in a real browser', () => {
   it('data: tables, as-of date, and a rejected import that shows file and line and changes nothing', async () => {
     const { page, errors } = await visit('/data', 'data', '[data-testid="rows-customers"]', 'analyst');
     expect(await page.textContent('[data-testid="rows-customers"]')).toBe((50000).toLocaleString('en-US'));
+    expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 36 up to date/);
     const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
     await page.setInputFiles('input[type="file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from('order_id,customer_id,ordered_at,amount\nz1,C0000001,2026-10-01,10\nz2,nobody,2026-10-01,5\n') });
     await page.click('button:has-text("Import")');
