@@ -41,7 +41,10 @@ export function convertExpr(column: ColumnSpec): string {
 export function loadExpr(column: ColumnSpec): string {
   const raw = quoteIdent(column.name);
   const v = `trim(${raw})`;
-  const blank = `${raw} IS NULL OR ${v} = ''`;
+  // Stricter than the careful path is always safe (an error hands over to it), so only the exactly
+  // empty value counts as blank here: "   " falls through to an error and the careful path says
+  // "missing value".
+  const blank = `${raw} IS NULL OR ${raw} = ''`;
   // GLOB with character classes is a cheap, exact shape test (a regular expression costs 2x more).
   const d = '[0-9]';
   const day = `${d}${d}${d}${d}-${d}${d}-${d}${d}`;
@@ -59,7 +62,8 @@ export function loadExpr(column: ColumnSpec): string {
       converted = `lower(${tidy})`;
       break;
     case 'survey_kind':
-      converted = `CASE WHEN lower(${v}) IN ('nps', 'csat') THEN lower(${v}) WHEN ${blank} THEN NULL ELSE ${reject} END`;
+      converted = `CASE WHEN lower(${raw}) IN ('nps', 'csat') THEN lower(${raw}) WHEN ${blank} THEN NULL
+        WHEN lower(${v}) IN ('nps', 'csat') THEN lower(${v}) ELSE ${reject} END`;
       break;
     case 'date':
       converted = `CASE WHEN ${shaped(day)} THEN CAST(${raw} AS DATE) WHEN ${blank} THEN NULL
@@ -74,14 +78,19 @@ export function loadExpr(column: ColumnSpec): string {
         WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}') THEN CAST(${v} || '-01' AS DATE) ELSE ${reject} END`;
       break;
     case 'amount':
-      // Finite and ≥ 0 is checked after loading (loadedViolationQuery): one cast per value here.
-      converted = `CASE WHEN ${blank} THEN NULL ELSE CAST(${v} AS DOUBLE) END`;
+      // DuckDB's number cast ignores surrounding spaces, as trim-then-cast would. Finite and ≥ 0 is
+      // checked after loading (loadedViolationQuery): one cast per value here.
+      converted = `CASE WHEN ${blank} THEN NULL ELSE CAST(${raw} AS DOUBLE) END`;
       break;
     case 'score': {
-      const score = `CAST(${v} AS INTEGER)`;
+      // Valid scores written plainly (NPS 0–10, CSAT 1–5) take a cheap test; the rest ("07", " 5")
+      // the careful path's own rule.
       const kind = `lower(trim("kind"))`;
-      converted = `CASE WHEN ${blank} THEN NULL WHEN regexp_full_match(${v}, '-?\\d+')
-        AND ((${kind} = 'nps' AND ${score} BETWEEN 0 AND 10) OR (${kind} = 'csat' AND ${score} BETWEEN 1 AND 5)) THEN ${score} ELSE ${reject} END`;
+      const score = `CAST(${v} AS INTEGER)`;
+      converted = `CASE WHEN (lower("kind") = 'nps' AND (${raw} GLOB '[0-9]' OR ${raw} = '10')) OR (lower("kind") = 'csat' AND ${raw} GLOB '[1-5]') THEN CAST(${raw} AS INTEGER)
+        WHEN ${blank} THEN NULL
+        WHEN regexp_full_match(${v}, '-?\\d+') AND ((${kind} = 'nps' AND ${score} BETWEEN 0 AND 10) OR (${kind} = 'csat' AND ${score} BETWEEN 1 AND 5)) THEN ${score}
+        ELSE ${reject} END`;
       break;
     }
   }

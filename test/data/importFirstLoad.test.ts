@@ -103,10 +103,10 @@ describe('first load into empty tables', () => {
 
   it('agrees with the careful path on values a plain cast would read differently from the contract', async () => {
     const odd: Array<[string, string[], string[]]> = [
-      ['customers', ['customer_id', 'signup_date'], ['2024-5-1', '2024/05/01', 'infinity', '20240501', '2024-02-30', '-024-05-01', '2024-05-01 10:00:00', ' 2024-05-01']],
+      ['customers', ['customer_id', 'signup_date'], ['2024-5-1', '2024/05/01', 'infinity', '20240501', '2024-02-30', '-024-05-01', '2024-05-01 10:00:00', ' 2024-05-01', '   ']],
       ['touchpoints', ['customer_id', 'channel', 'occurred_at'], ['infinity', 'epoch', '2024-05-01 25:00:00', '-024-05-01 10:00:00', '2024-05-01 10:00+02', '2024-05-01T10:00:00.5Z', '2024-5-01 10:00:00', '2024-05-01 10:00']],
-      ['orders', ['order_id', 'customer_id', 'ordered_at', 'amount'], ['nan', 'inf', '-0', '0x10', '1e400', '-1', ' 7 ', '1_000']],
-      ['surveys', ['response_id', 'customer_id', 'responded_at', 'kind', 'score'], ['1.0', '+5', '011', '-0', ' 3', '99999999999', '11']],
+      ['orders', ['order_id', 'customer_id', 'ordered_at', 'amount'], ['nan', 'inf', '-0', '0x10', '1e400', '-1', ' 7 ', '1_000', '   ', '\t5', ' 1e3']],
+      ['surveys', ['response_id', 'customer_id', 'responded_at', 'kind', 'score'], ['1.0', '+5', '011', '-0', ' 3', '99999999999', '11', '   ', '10', '0', ' 10 ']],
     ];
     const base = writeCsv(dir, 'customers_base.csv', ['customer_id', 'signup_date'], [['c1', '2024-01-01']]);
     await importFiles(fast, [{ path: base, table: 'customers' }]);
