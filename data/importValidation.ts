@@ -132,7 +132,9 @@ export function loadedViolationQuery(table: ContractTable, loaded: string, impor
  */
 export function deleteRepeatsQuery(table: ContractTable, loaded: string): string {
   const columns = CONTRACT[table].columns.map((c) => quoteIdent(c.name)).join(', ');
-  const h = `CAST(hash(${columns}) >> 32 AS UINTEGER)`;
+  // Identical rows share their identifier and time; hashing just those is cheaper than whole rows.
+  const probe = CONTRACT[table].columns.filter((c) => c.kind === 'id' || c.kind === 'timestamp').map((c) => quoteIdent(c.name));
+  const h = `CAST(hash(${(probe.length ? probe : [columns]).join(', ')}) >> 32 AS UINTEGER)`;
   const repeated = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${h} AS h FROM ${loaded})) WHERE h = previous`;
   return `DELETE FROM ${loaded} WHERE rowid IN (
     SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY ${columns} ORDER BY rowid) AS copy FROM ${loaded} WHERE ${h} IN (${repeated}))
