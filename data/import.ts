@@ -223,7 +223,7 @@ async function importPlanned(db: Database, planned: PlannedFile[], options: Impo
   const filesOf = (table: ContractTable) => planned.filter((f) => f.table === table).map((f) => f.label);
   const session = await db.session();
   try {
-    return (options.careful ? null : await importFresh(session, planned, tables, filesOf, options)) ?? (await importCarefully(session, planned, tables, filesOf, options));
+    return (options.careful ? null : await importFresh(db, session, planned, tables, filesOf, options)) ?? (await importCarefully(session, planned, tables, filesOf, options));
   } finally {
     session.close();
   }
@@ -235,7 +235,7 @@ async function importPlanned(db: Database, planned: PlannedFile[], options: Impo
  * changed, whenever the careful path has to decide (some table holds rows, or anything at all
  * looks wrong); that path then finds and reports every problem by line.
  */
-async function importFresh(session: Session, planned: PlannedFile[], tables: ContractTable[], filesOf: (t: ContractTable) => string[], options: ImportOptions): Promise<ImportReport | null> {
+async function importFresh(db: Database, session: Session, planned: PlannedFile[], tables: ContractTable[], filesOf: (t: ContractTable) => string[], options: ImportOptions): Promise<ImportReport | null> {
   const warnings: string[] = [];
   const read = new Map<ContractTable, number>();
   try {
@@ -252,10 +252,18 @@ async function importFresh(session: Session, planned: PlannedFile[], tables: Con
       return true;
     }, false); // only the incoming copies, which nothing reads: every cached answer stays valid
     if (!loaded) return null;
-    for (const table of tables) {
-      options.onProgress?.({ phase: 'validate', table });
-      await checkIncoming(session, table, tables);
-    }
+    // Each table's checks on a connection of its own: a big table's sort leaves a core idle at times.
+    for (const table of tables) options.onProgress?.({ phase: 'validate', table });
+    await Promise.all(
+      tables.map(async (table) => {
+        const checker = await db.session();
+        try {
+          await checkIncoming(checker, table, tables);
+        } finally {
+          checker.close();
+        }
+      }),
+    );
     return await session.transaction(async (tx) => {
       if (!(await tablesAreEmpty(tx, tables))) return null;
       const summaries: TableSummary[] = [];
