@@ -254,7 +254,8 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
     if (!loaded) return null;
     // Each table's checks on a connection of its own: a big table's sort leaves a core idle at times.
     for (const table of tables) options.onProgress?.({ phase: 'validate', table });
-    await Promise.all(
+    // All settle before anything is dropped or the careful path starts.
+    const checks = await Promise.allSettled(
       tables.map(async (table) => {
         const checker = await db.session();
         try {
@@ -264,6 +265,8 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
         }
       }),
     );
+    const failed = checks.find((c) => c.status === 'rejected');
+    if (failed) throw failed.reason;
     return await session.transaction(async (tx) => {
       if (!(await tablesAreEmpty(tx, tables))) return null;
       const summaries: TableSummary[] = [];
