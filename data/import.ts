@@ -4,9 +4,9 @@ import { basename, extname } from 'node:path';
 import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
-import { checkIncoming, createIncoming, dropIncoming, loadIncoming, swapIn, tablesAreEmpty } from './importFresh.ts';
+import { checkIncoming, createIncoming, loadIncoming, swapIn, tablesAreEmpty } from './importFresh.ts';
 import { cleanQuery, cleanTable, convertedRows, problemsQuery, sameRow, stageTable, violationCountQueries } from './importValidation.ts';
-import { refreshMeta } from './schema.ts';
+import { dropIncoming, refreshMeta } from './schema.ts';
 
 export interface ImportFile {
   path: string;

@@ -5,10 +5,10 @@
 // the copies in. Readers only ever see before or after. It never decides that a file is bad: on
 // any doubt it throws NeedsCarefulImport, and the careful path (stage as text, report every
 // problem by line) runs instead.
-import { CONTRACT, CONTRACT_TABLES, type ContractTable } from './contract.ts';
+import { CONTRACT, type ContractTable } from './contract.ts';
 import { quoteIdent, type Session } from './db.ts';
 import { deleteRepeatsQuery, loadedViolationQuery, loadExpr } from './importValidation.ts';
-import { incomingTable, tableDdl } from './schema.ts';
+import { dropIncoming, incomingTable, tableDdl } from './schema.ts';
 
 export interface FreshFile {
   path: string;
@@ -31,10 +31,6 @@ const CSV_OPTIONS = `header = true, delim = ',', quote = '"', escape = '"', stri
 export async function tablesAreEmpty(session: Session, tables: ContractTable[]): Promise<boolean> {
   const counts = await session.all<{ n: number }>(tables.map((t) => `SELECT count(*) AS n FROM ${quoteIdent(t)}`).join(' UNION ALL '));
   return counts.every((c) => c.n === 0);
-}
-
-export async function dropIncoming(session: Session): Promise<void> {
-  for (const table of CONTRACT_TABLES) await session.run(`DROP TABLE IF EXISTS ${quoteIdent(incomingTable(table))}`);
 }
 
 export async function createIncoming(session: Session, tables: ContractTable[]): Promise<void> {

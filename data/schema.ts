@@ -12,12 +12,14 @@ export function tableDdl(table: ContractTable, name: string = table): string {
 /** Name of the table a first load fills before it is checked and swapped in (see importFresh.ts). */
 export const incomingTable = (table: ContractTable) => `incoming_${table}`;
 
+/** Drop every first-load copy (left behind only by a process killed between its two transactions). */
+export async function dropIncoming(session: Session): Promise<void> {
+  for (const table of CONTRACT_TABLES) await session.run(`DROP TABLE IF EXISTS ${quoteIdent(incomingTable(table))}`);
+}
+
 export async function ensureSchema(session: Session): Promise<void> {
-  for (const table of CONTRACT_TABLES) {
-    await session.run(tableDdl(table));
-    // Left behind only by a process killed between a first load's two transactions; never read.
-    await session.run(`DROP TABLE IF EXISTS ${quoteIdent(incomingTable(table))}`);
-  }
+  for (const table of CONTRACT_TABLES) await session.run(tableDdl(table));
+  await dropIncoming(session);
   await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
   await session.run(`CREATE TABLE IF NOT EXISTS annotations (
     id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'),

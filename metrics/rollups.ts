@@ -95,10 +95,10 @@ export interface RefreshReport {
  */
 export async function refreshRollups(db: Database, catalog: Catalog, shouldStop: () => boolean = () => false): Promise<RefreshReport> {
   const started = performance.now();
-  const facts = await db.read(async (s) => s.one<{ as_of: string | null; data_version: number }>(`SELECT strftime(as_of, '%Y-%m-%d') AS as_of, data_version FROM bearing_meta`));
+  const facts = await currentFacts(db);
   const keys: string[] = [];
   let computed = 0;
-  if (facts?.as_of) {
+  if (facts.as_of) {
     for (const metric of catalog.metrics) {
       for (const dimension of [undefined, ...metric.dimensions]) {
         if (shouldStop()) return { sets: keys.length, computed, ms: performance.now() - started };
