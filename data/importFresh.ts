@@ -7,7 +7,7 @@
 // problem by line) runs instead.
 import { CONTRACT, type ContractTable } from './contract.ts';
 import { quoteIdent, type Session } from './db.ts';
-import { deleteRepeatsQuery, loadedViolationQuery, loadExpr } from './importValidation.ts';
+import { deleteRepeatsQuery, loadedViolationQuery, loadExpr, tidyQuery } from './importValidation.ts';
 import { dropIncoming, incomingTable, tableDdl } from './schema.ts';
 
 export interface FreshFile {
@@ -55,8 +55,14 @@ export async function loadIncoming(session: Session, file: FreshFile, onPercent?
   return (await count(session, target)) - before;
 }
 
+/** Over the committed incoming rows: text values trimmed and lower-cased as the contract stores them. */
+export async function tidyIncoming(session: Session, table: ContractTable): Promise<void> {
+  const tidy = tidyQuery(table, quoteIdent(incomingTable(table)));
+  if (tidy) await session.run(tidy);
+}
+
 /**
- * Over the committed incoming rows (nothing reads them yet): throws NeedsCarefulImport when a
+ * Over the committed, tidied incoming rows (nothing reads them yet): throws NeedsCarefulImport when a
  * cross-row rule is broken, and removes repeated rows where the contract dedupes.
  */
 export async function checkIncoming(session: Session, table: ContractTable, tables: ContractTable[]): Promise<void> {

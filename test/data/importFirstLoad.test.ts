@@ -134,6 +134,15 @@ describe('first load into empty tables', () => {
     expect(problems).toEqual(expect.arrayContaining(['customers.csv:3: churn_date is before signup_date', 'customers.csv:4: duplicate key (first seen on line 2)', 'orders.csv:3: unknown customer']));
   });
 
+  it('loads in any row order only on its own connection: every other one keeps file order for line numbers', async () => {
+    const setting = `SELECT current_setting('preserve_insertion_order') AS ordered`;
+    expect(await fast.inAnyOrder((s) => s.one(setting))).toEqual({ ordered: false });
+    expect(await fast.one(setting)).toEqual({ ordered: true });
+    const session = await fast.session();
+    expect(await session.one(setting)).toEqual({ ordered: true });
+    session.close();
+  });
+
   it('takes the careful path when a table already holds rows, and still dedupes against them', async () => {
     const first = writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['c1', '2024-01-05']]);
     expect((await importFiles(fast, [{ path: first }])).method).toBe('first_load');
