@@ -17,6 +17,26 @@ export async function timeMedian(work: () => Promise<unknown>, runs: number, war
   return median(times);
 }
 
+/**
+ * Medians (ms) of two pieces of work timed in alternation, so a machine that speeds up or slows
+ * down between phases moves both alike and their ratio stays honest.
+ */
+export async function timeMedianPair(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number, warmup = 1): Promise<[number, number]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [k, work] of [a, b].entries()) {
+      const t = performance.now();
+      await work();
+      times[k]!.push(performance.now() - t);
+    }
+  }
+  return [median(times[0]), median(times[1])];
+}
+
 export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export function log(message: string): void {

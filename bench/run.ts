@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 // @ts-expect-error autocannon ships no types; its result shape is used as documented in its README
 import autocannon from 'autocannon';
 import { buildWebIfStale, WEB_DIST } from '../api/webBuild.ts';
-import { Database } from '../data/db.ts';
+import { Database, DEFAULT_SERVER_MEMORY_LIMIT } from '../data/db.ts';
 import { importFiles } from '../data/import.ts';
 import { generateSample } from '../data/sample/generate.ts';
 import { CONTRACT_TABLES } from '../data/contract.ts';
@@ -17,7 +17,7 @@ import { comparisonSql } from '../metrics/channels/compare.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
 import { bundleSizes } from './bundle.ts';
-import { log, median, round, timeMedian } from './measure.ts';
+import { log, median, round, timeMedian, timeMedianPair } from './measure.ts';
 import { startServerChild, type ServerChild } from './serverProcess.ts';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -139,33 +139,34 @@ async function benchSize(label: string, customers: number) {
     log(`  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the speed of bare read_csv`);
   }
 
-  // The server holds its file; direct SQL runs on an identical copy.
+  // The server holds its file; direct SQL runs on an identical copy, with the server's memory limit
+  // and threads, each raw run alternating with its HTTP twin on a server without the result cache
+  // or rollups (so every request runs its SQL: the layers' own cost).
   const directPath = join(dir, 'direct.duckdb');
   copyFileSync(dbPath, directPath);
-  const direct = await Database.open(directPath);
+  const direct = await Database.open(directPath, { memoryLimit: DEFAULT_SERVER_MEMORY_LIMIT });
   const catalog = await Catalog.load(direct, SHIPPED_METRICS_DIR);
   const asOf = (await direct.read(readFacts)).as_of!;
   const goals = readGoals(SHIPPED_GOALS_FILE).goals;
   const params = { window: 30, horizon: 90, from: null, to: null, as_of: asOf };
-  const directSeries: Record<string, number> = {};
-  for (const m of catalog.metrics) {
-    const q = buildSeriesQuery(m, { asOf }, catalog.resolve);
-    directSeries[m.definition.name] = await timeMedian(() => direct.all(q.sql, q.params), RUNS);
-  }
-  let goalsDirect = 0;
-  for (const g of goals) {
-    const q = buildSeriesQuery(catalog.get(g.metric)!, { asOf, where: g.where }, catalog.resolve);
-    goalsDirect += await timeMedian(() => direct.all(q.sql, q.params), RUNS);
-  }
-  const channelsDirect = await timeMedian(() => direct.all(comparisonSql('retention'), params), RUNS);
-  direct.close();
-
-  // Cold: a server without the result cache or rollups, so every request runs its SQL (the layers' own cost).
   const cold = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off', BEARING_ROLLUPS: 'off' });
+  const directSeries: Record<string, number> = {};
   const coldSeries: Record<string, number> = {};
-  for (const m of catalog.metrics) coldSeries[m.definition.name] = await timeMedian(() => get(cold, `/api/metrics/${m.definition.name}/series`), RUNS);
-  const headingCold = await timeMedian(() => get(cold, '/api/goals'), RUNS);
-  const channelsCold = await timeMedian(() => get(cold, '/api/channels'), RUNS);
+  for (const m of catalog.metrics) {
+    const name = m.definition.name;
+    const q = buildSeriesQuery(m, { asOf }, catalog.resolve);
+    [directSeries[name], coldSeries[name]] = await timeMedianPair(() => direct.all(q.sql, q.params), () => get(cold, `/api/metrics/${name}/series`), RUNS);
+  }
+  const goalQueries = goals.map((g) => buildSeriesQuery(catalog.get(g.metric)!, { asOf, where: g.where }, catalog.resolve));
+  const [goalsDirect, headingCold] = await timeMedianPair(
+    async () => {
+      for (const q of goalQueries) await direct.all(q.sql, q.params);
+    },
+    () => get(cold, '/api/goals'),
+    RUNS,
+  );
+  const [channelsDirect, channelsCold] = await timeMedianPair(() => direct.all(comparisonSql('retention'), params), () => get(cold, '/api/channels'), RUNS);
+  direct.close();
   const coldRss = cold.peakRssMb();
   await cold.stop();
 

@@ -9,6 +9,9 @@ export type SqlValue = string | number | boolean | null;
 export type Params = SqlValue[] | Record<string, SqlValue>;
 export type Row = Record<string, SqlValue>;
 
+/** The server's DuckDB memory limit unless BEARING_MEMORY_LIMIT says otherwise: keeps its RSS under 1 GB. */
+export const DEFAULT_SERVER_MEMORY_LIMIT = '384MB';
+
 export interface DatabaseOptions {
   /** Directories from which `read_csv` may read (the staging dir). Everything else on disk is unreachable. */
   allowedDirectories?: string[];

@@ -254,26 +254,8 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
       return true;
     }, false)); // only the incoming copies, which nothing reads: every cached answer stays valid
     if (!loaded) return null;
-    // Each table on a connection of its own: a big table's sort leaves a core idle at times.
     for (const table of tables) options.onProgress?.({ phase: 'validate', table });
-    // Every table is tidied before any is checked (a touchpoint's customer is looked up by its
-    // tidied id), and all settle before anything is dropped or the careful path starts.
-    const eachTable = async (step: (session: Session, table: ContractTable) => Promise<void>) => {
-      const settled = await Promise.allSettled(
-        tables.map(async (table) => {
-          const worker = await db.session();
-          try {
-            await step(worker, table);
-          } finally {
-            worker.close();
-          }
-        }),
-      );
-      const failed = settled.find((c) => c.status === 'rejected');
-      if (failed) throw failed.reason;
-    };
-    await eachTable(tidyIncoming);
-    await eachTable((worker, table) => checkIncoming(worker, table, tables));
+    await tidyAndCheck(db, tables);
     return await session.transaction(async (tx) => {
       if (!(await tablesAreEmpty(tx, tables))) return null;
       const summaries: TableSummary[] = [];
@@ -291,6 +273,27 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
     return null;
   } finally {
     await session.transaction(dropIncoming, false).catch(() => undefined);
+  }
+}
+
+/**
+ * Each table tidied and checked on a connection of its own (a big table's sort leaves a core idle
+ * at times). A table's customers are looked up only once the incoming customers are tidied; all
+ * settle before anything is dropped or the careful path starts.
+ */
+async function tidyAndCheck(db: Database, tables: ContractTable[]): Promise<void> {
+  const workers = await Promise.all(tables.map(() => db.session()));
+  try {
+    const tidied = tables.map((table, i) => tidyIncoming(workers[i]!, table));
+    const customersTidied = tidied[tables.indexOf('customers')] ?? Promise.resolve();
+    const checked = tables.map(async (table, i) => {
+      await Promise.all([tidied[i], customersTidied]);
+      await checkIncoming(workers[i]!, table, tables);
+    });
+    const failed = (await Promise.allSettled([...tidied, ...checked])).find((c) => c.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    for (const worker of workers) worker.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Database } from '../../data/db.ts';
+import { Database, DEFAULT_SERVER_MEMORY_LIMIT } from '../../data/db.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
@@ -38,7 +38,7 @@ export function registerServe(program: Command): void {
         allowedDirectories: [stagingDir],
         threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
         // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
-        memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? '384MB',
+        memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,
         cache: process.env.BEARING_CACHE !== 'off',
         rollups: process.env.BEARING_ROLLUPS !== 'off',
         queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
