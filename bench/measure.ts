@@ -18,10 +18,11 @@ export async function timeMedian(work: () => Promise<unknown>, runs: number, war
 }
 
 /**
- * Medians (ms) of two pieces of work timed in alternation, so a machine that speeds up or slows
- * down between phases moves both alike and their ratio stays honest.
+ * Two pieces of work timed in alternation, so a machine that speeds up or slows down between
+ * phases moves both alike: the median time (ms) of each, and the median of the per-pair ratios
+ * b/a, which cancels drift better than a ratio of medians.
  */
-export async function timeMedianPair(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number, warmup = 1): Promise<[number, number]> {
+export async function timePairs(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number, warmup = 1): Promise<{ a: number; b: number; ratio: number }> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();
@@ -34,7 +35,7 @@ export async function timeMedianPair(a: () => Promise<unknown>, b: () => Promise
       times[k]!.push(performance.now() - t);
     }
   }
-  return [median(times[0]), median(times[1])];
+  return { a: median(times[0]), b: median(times[1]), ratio: median(times[1].map((t, i) => t / times[0][i]!)) };
 }
 
 export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;

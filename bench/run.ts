@@ -17,7 +17,7 @@ import { comparisonSql } from '../metrics/channels/compare.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
 import { bundleSizes } from './bundle.ts';
-import { log, median, round, timeMedian, timeMedianPair } from './measure.ts';
+import { log, median, round, timeMedian, timePairs } from './measure.ts';
 import { startServerChild, type ServerChild } from './serverProcess.ts';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
@@ -150,22 +150,23 @@ async function benchSize(label: string, customers: number) {
   const goals = readGoals(SHIPPED_GOALS_FILE).goals;
   const params = { window: 30, horizon: 90, from: null, to: null, as_of: asOf };
   const cold = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off', BEARING_ROLLUPS: 'off' });
-  const directSeries: Record<string, number> = {};
-  const coldSeries: Record<string, number> = {};
+  // Two runs of one query on two DuckDB instances differ by up to ±20% at random, so the
+  // per-metric ratios (the median of 2N+1 paired ratios) get more runs than the rest.
+  const coldPairs: Record<string, { a: number; b: number; ratio: number }> = {};
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const q = buildSeriesQuery(m, { asOf }, catalog.resolve);
-    [directSeries[name], coldSeries[name]] = await timeMedianPair(() => direct.all(q.sql, q.params), () => get(cold, `/api/metrics/${name}/series`), RUNS);
+    coldPairs[name] = await timePairs(() => direct.all(q.sql, q.params), () => get(cold, `/api/metrics/${name}/series`), 2 * RUNS + 1);
   }
   const goalQueries = goals.map((g) => buildSeriesQuery(catalog.get(g.metric)!, { asOf, where: g.where }, catalog.resolve));
-  const [goalsDirect, headingCold] = await timeMedianPair(
+  const { a: goalsDirect, b: headingCold } = await timePairs(
     async () => {
       for (const q of goalQueries) await direct.all(q.sql, q.params);
     },
     () => get(cold, '/api/goals'),
     RUNS,
   );
-  const [channelsDirect, channelsCold] = await timeMedianPair(() => direct.all(comparisonSql('retention'), params), () => get(cold, '/api/channels'), RUNS);
+  const { a: channelsDirect, b: channelsCold } = await timePairs(() => direct.all(comparisonSql('retention'), params), () => get(cold, '/api/channels'), RUNS);
   direct.close();
   const coldRss = cold.peakRssMb();
   await cold.stop();
@@ -188,10 +189,10 @@ async function benchSize(label: string, customers: number) {
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const warm = await timeMedian(() => get(server, `/api/metrics/${name}/series`), RUNS);
-    const d = directSeries[name]!;
+    const { a: d, b: c, ratio } = coldPairs[name]!;
     const st = storedSeries[name]!;
-    series[name] = { http_cold_ms: round(coldSeries[name]!), http_stored_ms: round(st), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(coldSeries[name]! / d, 3), ratio_stored: round(st / d, 3), ratio_warm: round(warm / d, 3) };
-    log(`  series ${name}: ${round(d)} ms direct; over HTTP ${round(coldSeries[name]!)} ms uncached (${round(coldSeries[name]! / d, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`);
+    series[name] = { http_cold_ms: round(c), http_stored_ms: round(st), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(ratio, 3), ratio_stored: round(st / d, 3), ratio_warm: round(warm / d, 3) };
+    log(`  series ${name}: ${round(d)} ms direct; over HTTP ${round(c)} ms uncached (${round(ratio, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`);
   }
   const headingMs = await timeMedian(() => get(server, '/api/goals'), RUNS);
   log(`  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`);
