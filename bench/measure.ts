@@ -22,7 +22,7 @@ export async function timeMedian(work: () => Promise<unknown>, runs: number, war
  * phases moves both alike: the median time (ms) of each, and the median of the per-pair ratios
  * b/a, which cancels drift better than a ratio of medians.
  */
-export async function timePairs(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number, warmup = 1): Promise<{ a: number; b: number; ratio: number }> {
+export async function timePairs(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number, warmup = 1): Promise<{ a: number; b: number; ratio: number; ratios: number[] }> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();
@@ -35,7 +35,8 @@ export async function timePairs(a: () => Promise<unknown>, b: () => Promise<unkn
       times[k]!.push(performance.now() - t);
     }
   }
-  return { a: median(times[0]), b: median(times[1]), ratio: median(times[1].map((t, i) => t / times[0][i]!)) };
+  const ratios = times[1].map((t, i) => t / times[0][i]!);
+  return { a: median(times[0]), b: median(times[1]), ratio: median(ratios), ratios };
 }
 
 export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -152,7 +152,7 @@ async function benchSize(label: string, customers: number) {
   const cold = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off', BEARING_ROLLUPS: 'off' });
   // Two runs of one query on two DuckDB instances differ by up to ±20% at random, so the
   // per-metric ratios (the median of 2N+1 paired ratios) get more runs than the rest.
-  const coldPairs: Record<string, { a: number; b: number; ratio: number }> = {};
+  const coldPairs: Record<string, Awaited<ReturnType<typeof timePairs>>> = {};
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const q = buildSeriesQuery(m, { asOf }, catalog.resolve);
@@ -185,13 +185,13 @@ async function benchSize(label: string, customers: number) {
   // Warm: the server as shipped, with the result cache.
   const server = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300' });
   log(`  server ready in ${round(server.startupMs)} ms`);
-  const series: Record<string, { http_cold_ms: number; http_stored_ms: number; http_warm_ms: number; direct_ms: number; ratio_cold: number; ratio_stored: number; ratio_warm: number }> = {};
+  const series: Record<string, { http_cold_ms: number; http_stored_ms: number; http_warm_ms: number; direct_ms: number; ratio_cold: number; paired_ratios_cold: number[]; ratio_stored: number; ratio_warm: number }> = {};
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const warm = await timeMedian(() => get(server, `/api/metrics/${name}/series`), RUNS);
-    const { a: d, b: c, ratio } = coldPairs[name]!;
+    const { a: d, b: c, ratio, ratios } = coldPairs[name]!;
     const st = storedSeries[name]!;
-    series[name] = { http_cold_ms: round(c), http_stored_ms: round(st), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(ratio, 3), ratio_stored: round(st / d, 3), ratio_warm: round(warm / d, 3) };
+    series[name] = { http_cold_ms: round(c), http_stored_ms: round(st), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(ratio, 3), paired_ratios_cold: ratios.map((x) => round(x, 3)), ratio_stored: round(st / d, 3), ratio_warm: round(warm / d, 3) };
     log(`  series ${name}: ${round(d)} ms direct; over HTTP ${round(c)} ms uncached (${round(ratio, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`);
   }
   const headingMs = await timeMedian(() => get(server, '/api/goals'), RUNS);
