@@ -1,10 +1,10 @@
 // The fast way to fill empty tables. Each file is converted while DuckDB reads it into a copy of
-// its table (incoming_<table>) in a first transaction that nothing else reads; the rules no single
-// value shows are then counted over those committed rows (scans of committed rows run in parallel,
-// several times faster than scans of a transaction's own rows); a second, short transaction swaps
-// the copies in. Readers only ever see before or after. It never decides that a file is bad: on
-// any doubt it throws NeedsCarefulImport, and the careful path (stage as text, report every
-// problem by line) runs instead.
+// its table (incoming_<table>) in a first transaction that nothing else reads; text columns are
+// then tidied in place and the rules no single value shows counted over those committed rows
+// (scans of committed rows run in parallel, several times faster than scans of a transaction's
+// own rows); a second, short transaction swaps the copies in. Readers only ever see before or
+// after. It never decides that a file is bad: on any doubt it throws NeedsCarefulImport, and the
+// careful path (stage as text, report every problem by line) runs instead.
 import { CONTRACT, type ContractTable } from './contract.ts';
 import { quoteIdent, type Session } from './db.ts';
 import { deleteRepeatsQuery, loadedViolationQuery, loadExpr, tidyQuery } from './importValidation.ts';
