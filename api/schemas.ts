@@ -1,8 +1,10 @@
 // Shared zod schemas for request parameters and response bodies.
 import { z } from '@hono/zod-openapi';
+import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { GRAINS, UNITS } from '../metrics/definition.ts';
+import { STATUSES } from '../metrics/heading/assess.ts';
 
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+export const IsoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);
 
 export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
@@ -66,7 +68,7 @@ export const AnnotationSchema = z
   .object({ id: z.number().int(), date: z.string(), text: z.string(), metric: z.string().nullable(), goal: z.string().nullable(), author: z.string().nullable(), created_at: z.string() })
   .openapi('Annotation');
 
-export const AnnotationInput = z.object({
+export const AnnotationInput = z.strictObject({
   date: IsoDate,
   text: z.string().trim().min(1, 'write what happened').max(2000),
   metric: z.string().max(63).nullable().optional(),
@@ -74,7 +76,7 @@ export const AnnotationInput = z.object({
   author: z.string().max(120).nullable().optional(),
 });
 
-const StatusEnum = z.enum(['on_course', 'drifting', 'off_course', 'arrived', 'no_signal']);
+const StatusEnum = z.enum(STATUSES);
 
 export const GoalHeadingSchema = z
   .object({
@@ -110,6 +112,7 @@ export const GoalHeadingSchema = z
     projection: z.object({ date: z.string(), value: z.number(), interval: z.tuple([z.number(), z.number()]) }).nullable(),
     arrival: z.object({ date: z.string().nullable(), reason: z.string() }),
     shift: z.object({ kind: z.enum(['none', 'level_shift', 'spike']), period: z.string().nullable(), magnitude: z.number().nullable(), message: z.string() }),
+    stale: z.object({ latest_period: z.string(), expected_period: z.string(), message: z.string() }).nullable(),
     periods_needed: z.number(),
     trend: z.array(z.object({ period: z.string(), value: z.number() })),
     band: z.array(z.object({ period: z.string(), value: z.number(), low: z.number(), high: z.number() })),
@@ -120,7 +123,7 @@ export const GoalHeadingSchema = z
   })
   .openapi('GoalHeading');
 
-const Counts = z.object({ goals: z.number(), on_course: z.number(), drifting: z.number(), off_course: z.number(), arrived: z.number(), no_signal: z.number() });
+const Counts = z.object({ goals: z.number(), ...Object.fromEntries(STATUSES.map((s) => [s, z.number()])) as Record<(typeof STATUSES)[number], z.ZodNumber> });
 export const OverviewSchema = z
   .object({ as_of: z.string(), balance: z.object({ business: Counts, community: Counts }), goals: z.array(GoalHeadingSchema), problems: z.array(ProblemSchema) })
   .openapi('HeadingOverview');

@@ -1,12 +1,13 @@
 // CSV import: one transaction across all files, validated in SQL, idempotent.
 import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { CsvFileProblem, describeCsvError, readCsvHeader } from './csvFile.ts';
 import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
 import { checkIncoming, createIncoming, loadIncoming, swapIn, tablesAreEmpty, tidyIncoming } from './importFresh.ts';
 import { cleanQuery, cleanTable, convertedRows, problemsQuery, sameRow, stageTable, violationCountQueries } from './importValidation.ts';
-import { dropIncoming, refreshMeta } from './schema.ts';
+import { dropIncoming, refreshMeta, type CoverageChange } from './schema.ts';
 
 export interface ImportFile {
   path: string;
@@ -54,6 +55,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Skip the first-load path even into empty tables (same result, slower; for comparison and diagnosis). */
   careful?: boolean;
+  /** Declare every imported table complete through this date (YYYY-MM-DD) instead of its latest date. */
+  completeThrough?: string;
 }
 
 export const MAX_REPORTED_PROBLEMS = 20;
@@ -95,28 +98,19 @@ function rejected(problems: ImportProblem[], count: number, warnings: string[]):
 
 const CSV_OPTIONS = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false`;
 
-async function readHeader(session: Session, file: PlannedFile): Promise<string[]> {
-  // The header is read by DuckDB's sniffer so quoting and BOMs are treated exactly as the load will.
+async function readHeader(_session: Session, file: PlannedFile): Promise<string[]> {
+  // Read by Bearing, not sniffed by DuckDB: a sniffer takes a bad row further down for the header.
   try {
-    const rows = await session.all<{ column_name: string }>(
-      `DESCRIBE SELECT * FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
-      { path: file.path },
-    );
-    return rows.map((r) => r.column_name.trim());
+    return readCsvHeader(file.path);
   } catch (error) {
     throw csvError(error, file);
   }
 }
 
 function csvError(error: unknown, file: PlannedFile): BearingError {
-  const message = error instanceof Error ? error.message : String(error);
   if (error instanceof BearingError) return error;
-  const line = Number(/Line: (\d+)/i.exec(message)?.[1] ?? 0);
-  let problem = message.split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
-  if (/unicode|utf-?8/i.test(message)) problem = 'the file is not valid UTF-8 (expected UTF-8 text; re-save it as UTF-8)';
-  else if (/Permission Error/.test(message)) problem = 'the file is outside the folders Bearing may read';
-  else if (/Expected Number of Columns|too many columns|Found: \d+/i.test(message)) problem = `a row has a different number of fields than the header (${problem})`;
-  else if (/unterminated quote|quote/i.test(message)) problem = `unterminated quoted field (${problem})`;
+  if (error instanceof CsvFileProblem) return rejected([{ file: file.label, line: error.line, column: '', value: null, problem: error.message }], 1, []);
+  const { line, problem } = describeCsvError(error instanceof Error ? error.message : String(error));
   return rejected([{ file: file.label, line, column: '', value: null, problem }], 1, []);
 }
 
@@ -264,8 +258,8 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
         options.onProgress?.({ phase: 'write', table, rows: loaded.rows_read });
         summaries.push({ table, files: filesOf(table), rows_read: loaded.rows_read, inserted: loaded.inserted, updated: 0, unchanged: 0 });
       }
-      const changed = summaries.some((s) => s.inserted > 0);
-      if (changed) await refreshMeta(tx);
+      const changed = summaries.some((s) => s.inserted > 0) || options.completeThrough !== undefined;
+      if (changed) await refreshMeta(tx, coverageChange(tables, options));
       return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed, method: 'first_load' };
     });
   } catch {
@@ -316,14 +310,20 @@ async function importCarefully(session: Session, planned: PlannedFile[], tables:
       options.onProgress?.({ phase: 'write', table, rows: summary.rows_read });
       summaries.push(summary);
     }
-    const changed = summaries.some((s) => s.inserted + s.updated > 0);
-    if (changed) await refreshMeta(tx);
+    // A declared complete-through date changes answers too, so it is a change of its own.
+    const changed = summaries.some((s) => s.inserted + s.updated > 0) || options.completeThrough !== undefined;
+    if (changed) await refreshMeta(tx, coverageChange(tables, options));
     // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
     for (const table of tables) {
       for (const name of [stageTable(table), cleanTable(table), `changed_${table}`]) await tx.run(`DROP TABLE IF EXISTS ${name}`);
     }
     return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed, method: 'careful' };
   });
+}
+
+function coverageChange(tables: ContractTable[], options: ImportOptions): CoverageChange {
+  const declared = options.completeThrough;
+  return { touched: tables, declared: declared ? Object.fromEntries(tables.map((t) => [t, declared])) : undefined };
 }
 
 /** `file:line: column: problem (got "value")` lines, as the CLI and API print them. */

@@ -15,7 +15,8 @@ export function readDefinitionFiles(dir: string): DefinitionSource[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
+    // Named by their file name alone: problems travel to API clients, who must never see server paths.
+    .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
 }
 
 export class Catalog {

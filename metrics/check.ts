@@ -38,6 +38,7 @@ function duckdbMessage(error: unknown): string {
 export async function checkDefinitions(session: Session, sources: DefinitionSource[]): Promise<CheckResult> {
   const problems: Problem[] = [];
   const parsed: Array<{ source: YamlSource; definition: Definition }> = [];
+  const partial: Array<{ source: YamlSource; definition: Definition }> = [];
 
   for (const { file, text } of sources) {
     const source = new YamlSource(file, text);
@@ -69,6 +70,10 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
         const pos = source.fieldPosition(path);
         problems.push({ code: missing ? 'missing-field' : field === 'table' ? 'unknown-table' : 'invalid-field', file, line: pos.line, col: pos.col, field, message: missing ? 'required field is missing' : issue.message });
       }
+      // A rejected field must not hide the problems of the others (a bad unit and a bad column are
+      // reported together): check the SQL fields of whatever remains valid.
+      const rest = withoutRejectedFields(value as Record<string, unknown>, result.error.issues, schema as z.ZodType<Definition>);
+      if (rest) partial.push({ source, definition: rest });
       continue;
     }
     parsed.push({ source, definition: result.data });
@@ -91,8 +96,7 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
 
   const valid = new Map<string, CheckedMetric>();
   const failed = new Set<string>();
-  for (const { source, definition } of unique) {
-    const before = problems.length;
+  const checkSql = async (source: YamlSource, definition: Definition) => {
     const at = (field: string, message: string, code: string, offset?: number) => {
       const pos = offset === undefined ? source.fieldPosition([field]) : source.valuePosition(field, offset);
       problems.push({ code, file: source.file, line: pos.line, col: pos.col, field, message });
@@ -106,9 +110,14 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
     } else {
       await checkAggregate(session, definition, at);
     }
+  };
+  for (const { source, definition } of unique) {
+    const before = problems.length;
+    await checkSql(source, definition);
     if (problems.length > before) failed.add(definition.name);
     valid.set(definition.name, { definition, file: source.file, text: source.text, dimensions: isDerived(definition) ? [] : (definition.dimensions ?? []) });
   }
+  for (const { source, definition } of partial) await checkSql(source, definition);
 
   // Derived metrics: cycles, broken parts, and the dimensions they can offer.
   for (const { source, definition } of unique) {
@@ -196,6 +205,26 @@ async function checkAggregate(session: Session, d: AggregateDefinition, at: (fie
       at(part, duckdbMessage(error), 'sql-error');
     }
   }
+}
+
+// Fields that say nothing about the SQL: a rejected one is replaced by a harmless stand-in so the
+// SQL fields can still be checked. A rejected SQL field that is optional is left out; a rejected
+// required one (table, time, measure, expression) leaves nothing to check.
+const STAND_IN: Record<string, unknown> = { name: 'draft', label: 'draft', description: 'draft', unit: 'count', direction: 'up' };
+const OPTIONAL = new Set(['owner', 'tags', 'format', 'mature_after_days', 'filter', 'dimensions', 'active_until']);
+
+function withoutRejectedFields(value: Record<string, unknown>, issues: z.core.$ZodIssue[], schema: z.ZodType<Definition>): Definition | null {
+  const rest: Record<string, unknown> = { ...value };
+  for (const issue of issues) {
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [String(issue.path[0] ?? '')];
+    for (const key of keys) {
+      if (issue.code === 'unrecognized_keys' || OPTIONAL.has(key)) delete rest[key];
+      else if (key in STAND_IN) rest[key] = STAND_IN[key];
+      else return null;
+    }
+  }
+  const again = schema.safeParse(rest);
+  return again.success ? again.data : null;
 }
 
 function allParts(name: string, resolve: (n: string) => Definition | undefined, seen = new Set<string>()): string[] {

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomicFile.ts';
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { BearingError } from '../data/errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { Problem } from './definition.ts';
@@ -16,7 +17,7 @@ export function goalsFile(explicit?: string): string {
   return resolve(explicit ?? process.env.BEARING_GOALS ?? SHIPPED_GOALS_FILE);
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+const isoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);
 
 export const GoalSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _').max(80),

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../data/db.ts';
 import { currentFacts } from '../data/schema.ts';
+import { asOfFor, tablesOf } from './asOf.ts';
 import type { Catalog } from './catalog.ts';
 import type { CheckedMetric } from './check.ts';
 import { compileSeries, type CompiledQuery } from './compile.ts';
@@ -51,8 +52,10 @@ export async function readRollup(db: Database, metric: CheckedMetric, request: S
   const dimension = request.by ?? filterDimension;
   if (dimension && !metric.dimensions.includes(dimension)) return null;
   const facts = await currentFacts(db);
-  if (!facts.as_of || (request.asOf && request.asOf !== facts.as_of)) return null;
-  const key = keyOf(wholeHistory(metric, dimension, facts.as_of, resolve));
+  // Stored sets are computed as of the metric's own tables' date (metrics/asOf.ts).
+  const asOf = asOfFor(facts, tablesOf(metric.definition, resolve));
+  if (!asOf || (request.asOf && request.asOf !== asOf)) return null;
+  const key = keyOf(wholeHistory(metric, dimension, asOf, resolve));
   const stored = await db.all<{ rows: number; period: string | null; group: string | null; value: number | null; n: number | null; complete: boolean | null }>(
     `SELECT s.rows, r.period, r."group", r.value, r.n, r.complete
      FROM rollup_sets s LEFT JOIN rollup_rows r ON r.key = s.key AND r.data_version = s.data_version
@@ -66,7 +69,7 @@ export async function readRollup(db: Database, metric: CheckedMetric, request: S
   const first = rows[0]?.period;
   const from = request.from ? monthStart(request.from) : null;
   if (from && first && from < first) return null;
-  const to = monthStart(request.to && request.to < facts.as_of ? request.to : facts.as_of);
+  const to = monthStart(request.to && request.to < asOf ? request.to : asOf);
   rows = rows.filter((r) => (!from || r.period >= from) && r.period <= to);
   if (filterDimension) {
     const group = rows.filter((r) => r.group === filterValue);
@@ -98,18 +101,18 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
   const facts = await currentFacts(db);
   const keys: string[] = [];
   let computed = 0;
-  if (facts.as_of) {
-    for (const metric of catalog.metrics) {
-      for (const dimension of [undefined, ...metric.dimensions]) {
-        if (shouldStop()) return { sets: keys.length, computed, ms: performance.now() - started };
-        const query = wholeHistory(metric, dimension, facts.as_of, catalog.resolve);
-        const key = keyOf(query);
-        keys.push(key);
-        const have = await db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`, { key, version: facts.data_version });
-        if (have?.n) continue;
-        await storeSet(db, metric.definition.name, dimension ?? null, key, query);
-        computed++;
-      }
+  for (const metric of catalog.metrics) {
+    const asOf = asOfFor(facts, tablesOf(metric.definition, catalog.resolve));
+    if (!asOf) continue;
+    for (const dimension of [undefined, ...metric.dimensions]) {
+      if (shouldStop()) return { sets: keys.length, computed, ms: performance.now() - started };
+      const query = wholeHistory(metric, dimension, asOf, catalog.resolve);
+      const key = keyOf(query);
+      keys.push(key);
+      const have = await db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`, { key, version: facts.data_version });
+      if (have?.n) continue;
+      await storeSet(db, metric.definition.name, dimension ?? null, key, query);
+      computed++;
     }
   }
   // Sets of older data. (A set of a definition since changed keeps its key and is just never asked

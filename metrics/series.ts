@@ -1,7 +1,9 @@
 // Runs a metric's compiled SQL and shapes the answer the CLI, API and web app share.
 import { BearingError } from '../data/errors.ts';
 import type { Database } from '../data/db.ts';
+import type { ContractTable } from '../data/contract.ts';
 import { currentFacts } from '../data/schema.ts';
+import { asOfFor, tablesOf } from './asOf.ts';
 import type { CheckedMetric } from './check.ts';
 import { compileSeries, type CompiledQuery } from './compile.ts';
 import { readRollup } from './rollups.ts';
@@ -40,8 +42,17 @@ export interface Series {
 export async function resolveAsOf(db: Database, asOf?: string): Promise<string> {
   if (asOf) return asOf;
   const facts = await currentFacts(db);
-  if (!facts.as_of) throw new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
+  if (!facts.as_of) throw noData();
   return facts.as_of;
+}
+
+const noData = () => new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
+
+/** The as-of date of an answer drawn from these tables (see metrics/asOf.ts). */
+export async function resolveTablesAsOf(db: Database, tables: ContractTable[], requested?: string): Promise<string> {
+  const asOf = asOfFor(await currentFacts(db), tables, requested);
+  if (!asOf) throw noData();
+  return asOf;
 }
 
 export function buildSeriesQuery(metric: CheckedMetric, request: SeriesRequest & { asOf: string }, resolve: (n: string) => Definition | undefined): CompiledQuery {
@@ -60,11 +71,11 @@ export function buildSeriesQuery(metric: CheckedMetric, request: SeriesRequest &
 }
 
 export async function runSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<Series> {
-  const asOf = await resolveAsOf(db, request.asOf);
+  const asOf = await resolveTablesAsOf(db, tablesOf(metric.definition, resolve), request.asOf);
   const query = buildSeriesQuery(metric, { ...request, asOf }, resolve);
   const rows = await db.cached(
     `series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`,
-    async () => (await readRollup(db, metric, request, resolve)) ?? db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params),
+    async () => (await readRollup(db, metric, { ...request, asOf }, resolve)) ?? db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params),
   );
   const d = metric.definition;
   return {

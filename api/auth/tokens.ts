@@ -35,6 +35,13 @@ export class TokenStore {
     return new TokenStore(entries);
   }
 
+  /** A token that lives only as long as this process (the server's token for the CLI beside it). */
+  addEphemeral(role: Role, label: string): string {
+    const token = `brg_${randomBytes(32).toString('base64url')}`;
+    this.entries.push({ id: label, role, hash: sha256(token) });
+    return token;
+  }
+
   get size(): number {
     return this.entries.length;
   }

@@ -1,8 +1,17 @@
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { DEFAULT_DB } from '../paths.ts';
 import { openForCheck } from './open.ts';
+
+/** A path as the user would type it: relative to here when inside it, absolute otherwise. */
+const shown = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+};
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function registerCheck(program: Command): void {
   program
@@ -15,14 +24,15 @@ export function registerCheck(program: Command): void {
       try {
         if (note) console.error(note);
         const catalog = await Catalog.load(db, metricsDir(opts.metrics));
-        for (const p of catalog.problems) console.log(formatProblem(p));
+        // Problems name files relative to where the command runs, as a compiler's would.
+        const ordered = [...catalog.problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+        for (const p of ordered) console.log(formatProblem({ ...p, file: shown(join(catalog.dir, p.file)) }));
         const files = new Set(catalog.problems.map((p) => p.file)).size;
         if (catalog.problems.length) {
-          console.error(`${catalog.problems.length} problem${catalog.problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ${catalog.metrics.length} metric${catalog.metrics.length === 1 ? '' : 's'} valid`);
-          process.exitCode = 1;
-        } else {
-          console.error(`${catalog.metrics.length} metrics valid in ${catalog.dir}`);
+          // The exit code comes from main(), like every command's: a failure is thrown, never set aside.
+          throw new BearingError('definitions-invalid', `${plural(catalog.problems.length, 'problem')} in ${plural(files, 'file')}; ${plural(catalog.metrics.length, 'metric')} valid`, 422);
         }
+        console.error(`${plural(catalog.metrics.length, 'metric')} valid in ${shown(catalog.dir)}`);
       } finally {
         db.close();
       }

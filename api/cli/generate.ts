@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Database } from '../../data/db.ts';
 import { generateSample } from '../../data/sample/generate.ts';
 import { DEFAULT_DB } from '../paths.ts';
-import { integer } from './options.ts';
+import { integer, isoDate } from './options.ts';
 import { progress } from './progress.ts';
 
 export async function generateInto(dbPath: string, options: { customers?: number; seed?: number; end?: string }): Promise<void> {
@@ -31,7 +31,7 @@ export function registerGenerate(program: Command): void {
     .option('--db <file>', 'database file', DEFAULT_DB)
     .option('--customers <n>', 'number of customers', integer('--customers', 1), 50_000)
     .option('--seed <s>', 'random seed: the same seed gives identical data', integer('--seed'), 42)
-    .option('--end <date>', 'last day of data (YYYY-MM-DD); default: the last day of the previous month')
+    .option('--end <date>', 'last day of data (YYYY-MM-DD); default: the last day of the previous month', isoDate('--end'))
     .action(async (opts: { db: string; customers: number; seed: number; end?: string }) => {
       await generateInto(opts.db, { customers: opts.customers, seed: opts.seed, end: opts.end });
     });

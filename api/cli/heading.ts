@@ -3,12 +3,12 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
-import { headingOverview } from '../../metrics/heading/heading.ts';
+import { headingOverview, type Overview } from '../../metrics/heading/heading.ts';
 import { DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
-import { openExisting } from './open.ts';
+import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
-const SYMBOL: Record<string, string> = { on_course: '✔ on course', drifting: '~ drifting', off_course: '✘ off course', arrived: '★ arrived', no_signal: '? no signal' };
+const SYMBOL: Record<string, string> = { on_course: '✔ on course', drifting: '~ drifting', off_course: '✘ off course', arrived: '★ arrived', no_signal: '? no signal', met: '✔ met', missed: '✘ missed' };
 
 export function registerHeading(program: Command): void {
   program
@@ -26,23 +26,27 @@ export function registerHeading(program: Command): void {
         for (const p of goals.problems) console.error(formatProblem(p));
         throw new BearingError('goals-file-invalid', `${file} has ${goals.problems.length} problem(s)`, 422);
       }
-      const db = await openExisting(opts.db);
-      try {
-        const catalog = await Catalog.load(db, metricsDir(opts.metrics));
-        const overview = await headingOverview(db, catalog, goals.goals, { asOf: opts.asOf });
-        if (opts.json) {
-          console.log(JSON.stringify(overview, null, 2));
-          return;
-        }
-        const b = overview.balance;
-        console.log(`Heading as of ${overview.as_of}: ${b.business.goals} business goals (${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community (${b.community.on_course + b.community.arrived} on course or arrived)\n`);
-        for (const g of overview.goals) {
-          const where = Object.entries(g.where).map(([k, v]) => `${k}=${v}`).join(', ');
-          console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${where ? ` (${where})` : ''} → ${g.target} by ${g.due}`);
-          console.log(`    ${g.reading}`);
-        }
-      } finally {
-        db.close();
+      const dir = metricsDir(opts.metrics);
+      const overview = await readLocallyOrFromServer(
+        opts.db,
+        async (db) => headingOverview(db, await Catalog.load(db, dir), goals.goals, { asOf: opts.asOf }),
+        async (server) => {
+          sameFiles(server, 'metrics_dir', dir);
+          sameFiles(server, 'goals_file', file);
+          const { problems: _problems, ...answer } = await server.get<Overview & { problems: unknown }>('/goals', { as_of: opts.asOf });
+          return answer;
+        },
+      );
+      if (opts.json) {
+        console.log(JSON.stringify(overview, null, 2));
+        return;
+      }
+      const b = overview.balance;
+      console.log(`Heading as of ${overview.as_of}: ${b.business.goals} business goals (${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community (${b.community.on_course + b.community.arrived} on course or arrived)\n`);
+      for (const g of overview.goals) {
+        const where = Object.entries(g.where).map(([k, v]) => `${k}=${v}`).join(', ');
+        console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${where ? ` (${where})` : ''} → ${g.target} by ${g.due}`);
+        console.log(`    ${g.reading}`);
       }
     });
 }

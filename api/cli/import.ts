@@ -5,6 +5,7 @@ import { BearingError } from '../../data/errors.ts';
 import { formatProblems, importFiles, type ImportReport } from '../../data/import.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { DEFAULT_DB } from '../paths.ts';
+import { isoDate } from './options.ts';
 import { progress } from './progress.ts';
 
 export function printReport(report: ImportReport): void {
@@ -21,7 +22,8 @@ export function registerImport(program: Command): void {
     .argument('<files...>', 'CSV files (customers, touchpoints, spend, surveys, orders)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .option('--table <name>', 'table to load a single file into')
-    .action(async (files: string[], opts: { db: string; table?: string }) => {
+    .option('--complete-through <date>', 'declare the imported tables complete through this date (default: their latest date)', isoDate('--complete-through'))
+    .action(async (files: string[], opts: { db: string; table?: string; completeThrough?: string }) => {
       if (opts.table && files.length > 1) throw new BearingError('usage', '--table names the table of a single file; import several files by naming them after their tables', 2);
       const paths = files.map((f) => resolve(f));
       const db = await Database.open(opts.db, { allowedDirectories: [...new Set(paths.map((p) => dirname(p)))] });
@@ -29,6 +31,7 @@ export function registerImport(program: Command): void {
       try {
         await db.write(ensureSchema);
         const report = await importFiles(db, paths.map((path) => ({ path, table: opts.table })), {
+          completeThrough: opts.completeThrough,
           onProgress: (p) => {
             if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
             else if (p.phase === 'validate') bar.update(`validating ${p.table}`);

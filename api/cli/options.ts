@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { isIsoDate } from '../../data/dates.ts';
 
 /** A commander parser for whole numbers with a lower bound, naming the flag when it fails. */
 export function integer(flag: string, min = Number.MIN_SAFE_INTEGER) {
@@ -13,8 +14,8 @@ export function integer(flag: string, min = Number.MIN_SAFE_INTEGER) {
 
 export function isoDate(flag: string) {
   return (value: string): string => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-      throw new InvalidArgumentError(`${flag} expects a date YYYY-MM-DD (got "${value}")`);
+    if (!isIsoDate(value)) {
+      throw new InvalidArgumentError(`${flag} expects a real date YYYY-MM-DD (got "${value}")`);
     }
     return value;
   };

@@ -5,7 +5,7 @@ import { GRAINS, type Grain } from '../../metrics/definition.ts';
 import { runSeries, type Series } from '../../metrics/series.ts';
 import { DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
-import { openExisting } from './open.ts';
+import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
 function parseWhere(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const at = value.indexOf('=');
@@ -49,20 +49,28 @@ export function registerQuery(program: Command): void {
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .action(async (name: string, opts: { grain: Grain; from?: string; to?: string; asOf?: string; by?: string; where?: Record<string, string>; json?: boolean; csv?: boolean; metrics?: string; db: string }) => {
-      const db = await openExisting(opts.db);
-      try {
-        const catalog = await Catalog.load(db, metricsDir(opts.metrics));
-        const metric = catalog.get(name);
-        if (!metric) {
-          const broken = catalog.problems.find((p) => p.file.endsWith(`/${name}.yaml`));
-          throw new BearingError('unknown-metric', broken ? `metric "${name}" has problems; run "bearing check"` : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`, 404);
-        }
-        const series = await runSeries(db, metric, { grain: opts.grain, from: opts.from, to: opts.to, asOf: opts.asOf, by: opts.by, where: opts.where }, catalog.resolve);
-        if (opts.json) console.log(JSON.stringify(series, null, 2));
-        else if (opts.csv) process.stdout.write(seriesToCsv(series));
-        else console.log(seriesToTable(series));
-      } finally {
-        db.close();
-      }
+      const dir = metricsDir(opts.metrics);
+      const request = { grain: opts.grain, from: opts.from, to: opts.to, asOf: opts.asOf, by: opts.by, where: opts.where };
+      const series = await readLocallyOrFromServer(
+        opts.db,
+        async (db) => {
+          const catalog = await Catalog.load(db, dir);
+          const metric = catalog.get(name);
+          if (!metric) {
+            const broken = catalog.problems.find((p) => p.file === `${name}.yaml`);
+            throw new BearingError('unknown-metric', broken ? `metric "${name}" has problems; run "bearing check"` : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`, 404);
+          }
+          return runSeries(db, metric, request, catalog.resolve);
+        },
+        async (server) => {
+          sameFiles(server, 'metrics_dir', dir);
+          const where = Object.entries(opts.where ?? {}).map(([k, v]) => `${k}=${v}`);
+          const { annotations: _notes, ...answer } = await server.get<Series & { annotations: unknown }>(`/metrics/${encodeURIComponent(name)}/series`, { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where });
+          return answer;
+        },
+      );
+      if (opts.json) console.log(JSON.stringify(series, null, 2));
+      else if (opts.csv) process.stdout.write(seriesToCsv(series));
+      else console.log(seriesToTable(series));
     });
 }

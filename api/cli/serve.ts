@@ -11,6 +11,7 @@ import { DEFAULT_DB } from '../paths.ts';
 import { createServerApp, listen } from '../server.ts';
 import { buildWebIfStale } from '../webBuild.ts';
 import { createToken, isLoopback, TokenStore } from '../auth/tokens.ts';
+import { removeServerFile, writeServerFile } from '../serverFile.ts';
 import { tokensFileFor } from './token.ts';
 import { generateInto } from './generate.ts';
 import { integer } from './options.ts';
@@ -60,8 +61,12 @@ export function registerServe(program: Command): void {
       void rollups.schedule();
       const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups });
       const server = await listen(app, opts.port, opts.host);
+      // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
+      writeServerFile(dbPath, { url: server.url, token: tokens.addEphemeral('viewer', 'cli-beside-server'), metrics_dir: catalog.dir, goals_file: goalsFile(opts.goals) });
+      process.once('exit', () => removeServerFile(dbPath));
       console.log(`Bearing is serving ${dbPath} on ${server.url}`);
       const stop = async () => {
+        removeServerFile(dbPath);
         await server.close();
         await rollups.stop();
         db.close();

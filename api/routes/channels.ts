@@ -29,13 +29,14 @@ const Query = z.object({
   to: IsoDate.optional(),
   as_of: IsoDate.optional(),
 });
-const WhatIfBody = z.object({
+const WhatIfBody = z.strictObject({
+  outcome: z.enum(['retention', 'revenue']).optional(),
   window: z.number().int().min(1).max(365).optional(),
   horizon: z.number().int().min(1).max(1095).optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   elasticity: z.number().gt(0).max(1).optional(),
-  moves: z.array(z.object({ from: z.string(), to: z.string(), amount: z.number().positive() })).max(50),
+  moves: z.array(z.strictObject({ from: z.string(), to: z.string(), amount: z.number().positive() })).max(50),
 });
 const WhatIfAnswer = z
   .object({
@@ -46,7 +47,7 @@ const WhatIfAnswer = z
   .openapi('WhatIf');
 
 const compare = createRoute({ method: 'get', path: '/', summary: 'Every channel compared on one outcome, with spend and cost per incremental customer', request: { query: Query }, responses: { 200: json(Comparison, 'Comparison'), 400: json(ErrorBody, 'Bad request') } });
-const whatIf = createRoute({ method: 'post', path: '/what-if', summary: 'Model moving budget between channels (a model, not a measurement)', request: { body: { content: { 'application/json': { schema: WhatIfBody } } } }, responses: { 200: json(WhatIfAnswer, 'Modelled change in retained customers'), 400: json(ErrorBody, 'Bad request') } });
+const whatIf = createRoute({ method: 'post', path: '/what-if', summary: 'Model moving budget between channels (a model, not a measurement)', request: { body: { content: { 'application/json': { schema: WhatIfBody } } } }, responses: { 200: json(WhatIfAnswer, 'Modelled change in retained customers (or revenue)'), 400: json(ErrorBody, 'Bad request'), 422: json(ErrorBody, 'No channel has a measured lift: nothing can be modelled') } });
 
 export const channelRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook })
@@ -56,6 +57,6 @@ export const channelRoutes = (deps: AppDeps) =>
     })
     .openapi(whatIf, async (c) => {
       const b = c.req.valid('json');
-      const comparison = await compareChannels(deps.db, { outcome: 'retention', window: b.window, horizon: b.horizon, from: b.from, to: b.to });
+      const comparison = await compareChannels(deps.db, { outcome: b.outcome ?? 'retention', window: b.window, horizon: b.horizon, from: b.from, to: b.to });
       return c.json(budgetWhatIf(comparison, b.moves, b.elasticity), 200);
     });

@@ -3,13 +3,21 @@ import { readFacts, readTableRanges } from '../../data/schema.ts';
 import type { AppDeps } from '../context.ts';
 import { validationHook } from '../validation.ts';
 
+const TableFacts = z.object({
+  rows: z.number().int(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  complete_through: z.string().nullable().openapi({ description: 'The latest date this table is complete through: its latest date, or one declared at import. Metrics reading it are computed as of this date.' }),
+  declared: z.boolean(),
+});
+
 const Health = z
   .object({
     ok: z.boolean(),
     as_of: z.string().nullable().openapi({ description: 'Latest event date in the data (YYYY-MM-DD)' }),
     data_version: z.number().int(),
-    tables: z.record(z.string(), z.number().int()).openapi({ description: 'Row count per contract table' }),
-    ranges: z.array(z.object({ name: z.string(), rows: z.number(), from: z.string().nullable(), to: z.string().nullable() })).openapi({ description: 'Rows and date range per table' }),
+    tables: z.record(z.string(), TableFacts).openapi({ description: 'Per contract table: rows, date range and the date it is complete through' }),
+    ranges: z.array(TableFacts.extend({ name: z.string() })).openapi({ description: 'The same per table, as a list in load order' }),
     rollups: z
       .object({ refreshing: z.boolean(), sets: z.number().int(), computed: z.number().int(), ms: z.number(), finished_at: z.string() .nullable() })
       .nullable()
@@ -29,5 +37,6 @@ export const healthRoutes = (deps: AppDeps) =>
     const [facts, ranges] = await deps.db.cached('health', () => deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const));
     const r = deps.rollups;
     const rollups = r && deps.db.useRollups ? { refreshing: r.busy, sets: r.last?.sets ?? 0, computed: r.last?.computed ?? 0, ms: Math.round(r.last?.ms ?? 0), finished_at: r.last?.finished_at ?? null } : null;
-    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: facts.tables, ranges, rollups }, 200);
+    const tables = ranges.map((r) => ({ ...r, complete_through: facts.complete_through[r.name], declared: facts.declared.includes(r.name) }));
+    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: Object.fromEntries(tables.map(({ name, ...t }) => [name, t])), ranges: tables, rollups }, 200);
   });

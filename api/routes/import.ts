@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../../data/errors.ts';
 import { importFiles, type ImportFile } from '../../data/import.ts';
 import type { AppDeps } from '../context.ts';
-import { ErrorBody } from '../schemas.ts';
+import { ErrorBody, IsoDate } from '../schemas.ts';
 import { saveMultipart } from '../multipart.ts';
 import { validationHook } from '../validation.ts';
 
@@ -40,7 +40,7 @@ const upload = createRoute({
   path: '/',
   middleware: [limit] as const,
   summary: 'Import CSV files in one transaction (multipart "files" or one text/csv body with ?filename=; both streamed to disk)',
-  request: { query: z.object({ filename: z.string().max(200).optional(), table: z.string().max(40).optional() }) },
+  request: { query: z.object({ filename: z.string().max(200).optional(), table: z.string().max(40).optional(), complete_through: IsoDate.optional().openapi({ description: 'Declare the imported tables complete through this date (default: their latest date)' }) }) },
   responses: { 200: json(Report, 'Imported'), 413: json(ErrorBody, 'Too large'), 422: json(ErrorBody, 'Rejected: nothing changed; details hold the report') },
 });
 
@@ -73,7 +73,7 @@ export const importRoutes = (deps: AppDeps) =>
           await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
           files.push({ path, label, table: q.table });
         }
-        const report = await importFiles(deps.db, files);
+        const report = await importFiles(deps.db, files, { completeThrough: q.complete_through });
         if (report.data_version_changed) void deps.rollups?.schedule();
         return c.json(report, 200);
       } finally {

@@ -31,7 +31,7 @@ const MetricSummary = z
   .openapi('Metric');
 
 const Catalog = z.object({ metrics: z.array(MetricSummary), problems: z.array(ProblemSchema) }).openapi('Catalog');
-const DraftBody = z.object({ yaml: z.string().max(1_000_000), file: z.string().max(200).optional() });
+const DraftBody = z.strictObject({ yaml: z.string().max(1_000_000), file: z.string().max(200).optional() });
 const CheckAnswer = z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
@@ -76,7 +76,7 @@ function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Ar
     owner: d.owner ?? null,
     tags: d.tags ?? [],
     dimensions: m.dimensions,
-    file: m.file.split('/').pop()!,
+    file: m.file,
     yaml: m.text,
     sql,
     status: 'ok' as const,
@@ -87,7 +87,7 @@ function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Ar
 /** Check a draft beside the other definitions, so derived drafts can reference them. */
 async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }) {
   const draftFile = body.file ?? 'draft.yaml';
-  const others = readDefinitionFiles(deps.catalog.dir).filter((s) => !s.file.endsWith(`/${draftFile}`));
+  const others = readDefinitionFiles(deps.catalog.dir).filter((s) => s.file !== draftFile);
   const result = await deps.db.read((s) => checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]));
   return { draft: result.metrics.find((m) => m.file === draftFile), problems: result.problems.filter((p) => p.file === draftFile) };
 }
@@ -104,7 +104,7 @@ export const metricRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook })
     .openapi(list, async (c) => {
       const asOf = await resolveAsOf(deps.db).catch(() => null);
-      const problems = deps.catalog.problems.map((p) => ({ ...p, file: p.file.split('/').pop()! }));
+      const problems = deps.catalog.problems;
       const goals = readGoals(deps.goalsFile).goals;
       return c.json({ metrics: deps.catalog.metrics.map((m) => summary(deps, m, asOf, goals)), problems }, 200);
     })
@@ -113,7 +113,7 @@ export const metricRoutes = (deps: AppDeps) =>
       const q = c.req.valid('query');
       const metric = deps.catalog.get(name);
       if (!metric) {
-        const broken = deps.catalog.problems.filter((p) => p.file.endsWith(`/${name}.yaml`));
+        const broken = deps.catalog.problems.filter((p) => p.file === `${name}.yaml`);
         if (broken.length) throw new BearingError('definition-invalid', `metric "${name}" has ${broken.length} problem(s); fix its definition`, 422, { problems: broken });
         throw new BearingError('unknown-metric', `no metric named "${name}"`, 404);
       }

@@ -3,7 +3,8 @@
 // adjusted for segment, region and signup quarter, and what each incremental customer costs.
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
-import { resolveAsOf } from '../series.ts';
+import type { ContractTable } from '../../data/contract.ts';
+import { resolveTablesAsOf } from '../series.ts';
 import { estimateAtt, type Estimate, type StratumCell } from './estimate.ts';
 
 export const OUTCOMES = ['retention', 'nps', 'csat', 'revenue'] as const;
@@ -49,6 +50,13 @@ const OUTCOME_SQL: Record<Outcome, string> = {
   revenue: `coalesce((SELECT sum(o.amount) FROM orders o WHERE o.customer_id = c.customer_id AND o.ordered_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND o.ordered_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER))), 0)`,
   nps: `(SELECT avg(CASE WHEN s.score >= 9 THEN 100.0 WHEN s.score <= 6 THEN -100.0 ELSE 0.0 END) FROM surveys s WHERE s.kind = 'nps' AND s.customer_id = c.customer_id AND s.responded_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND s.responded_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER)))`,
   csat: `(SELECT avg(CASE WHEN s.score >= 4 THEN 1.0 ELSE 0.0 END) FROM surveys s WHERE s.kind = 'csat' AND s.customer_id = c.customer_id AND s.responded_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND s.responded_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER)))`,
+};
+
+const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {
+  retention: ['customers', 'touchpoints'],
+  revenue: ['customers', 'touchpoints', 'orders'],
+  nps: ['customers', 'touchpoints', 'surveys'],
+  csat: ['customers', 'touchpoints', 'surveys'],
 };
 
 export function comparisonSql(outcome: Outcome): string {
@@ -102,7 +110,8 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const horizon = options.horizon ?? 90;
   if (!Number.isInteger(window) || window < 1 || window > 365) throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`, 400);
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095) throw new BearingError('bad-horizon', `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`, 400);
-  const asOf = await resolveAsOf(db, options.asOf);
+  // As of the earliest date the tables this outcome reads are complete through (metrics/asOf.ts).
+  const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };
   const [cells, cohortRows] = await Promise.all([
     db.all<{ channel: string; stratum: string; exposed: boolean; n: number; sum: number; sumsq: number }>(comparisonSql(outcome), params),

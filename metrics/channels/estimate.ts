@@ -82,5 +82,10 @@ export function estimateAtt(cells: StratumCell[]): Estimate {
   }
   const lift = weighted / compared;
   const se = Math.sqrt(varianceSum) / compared;
+  if (!(se > 0)) {
+    // A zero-width interval would claim certainty the data cannot give (e.g. nobody churned).
+    warnings.push('not estimable: the outcome does not vary within the compared groups (for example nobody churned, or everyone gave the same score), so no interval can be put on a difference');
+    return { ...base, lift: null, ci: null, se: null, compared_exposed: compared, strata: byStratum.size, strata_without_overlap: withoutOverlap, dropped_exposed: dropped, warnings };
+  }
   return { ...base, lift, ci: [lift - Z95 * se, lift + Z95 * se], se, compared_exposed: compared, strata: byStratum.size, strata_without_overlap: withoutOverlap, dropped_exposed: dropped, warnings };
 }

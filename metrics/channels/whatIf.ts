@@ -33,7 +33,10 @@ export interface WhatIf {
 }
 
 export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elasticity = 0.5): WhatIf {
-  if (comparison.outcome !== 'retention') throw new BearingError('bad-outcome', 'the budget what-if models retained customers: compare channels on retention', 400);
+  if (comparison.outcome !== 'retention' && comparison.outcome !== 'revenue') {
+    throw new BearingError('bad-outcome', `the budget what-if models retained customers or revenue, which scale with reach (got ${comparison.outcome})`, 400);
+  }
+  const counted = comparison.outcome === 'retention' ? 'incremental retained customers' : 'incremental revenue';
   if (!(elasticity > 0 && elasticity <= 1)) throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`, 400);
   const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
   const after = new Map(spend);
@@ -58,6 +61,14 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     const [lo, hi] = c.incremental_ci!.map((x) => x * factor) as [number, number];
     return { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, incremental_after: c.incremental! + change, change, change_ci: [Math.min(lo, hi), Math.max(lo, hi)], measured };
   });
+  if (!channels.some((c) => c.measured && c.spend_now > 0)) {
+    // Zeros here would read as "this move changes nothing", which nobody measured.
+    throw new BearingError(
+      'nothing-to-model',
+      `no channel has a measured lift on ${comparison.outcome} with spend behind it (every lift is missing or not estimable), so nothing can be modelled; see each channel's notes in the comparison`,
+      422,
+    );
+  }
   const total = channels.reduce((a, c) => a + (c.change ?? 0), 0);
   const lo = channels.reduce((a, c) => a + (c.change_ci?.[0] ?? 0), 0);
   const hi = channels.reduce((a, c) => a + (c.change_ci?.[1] ?? 0), 0);
@@ -66,8 +77,8 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     label: 'A model, not a measurement: what the measured lifts imply if the assumptions below hold.',
     elasticity,
     assumptions: [
-      `Diminishing returns: incremental retained customers scale with (new spend / current spend)^${elasticity}; doubling a channel's spend adds ${Math.round((Math.pow(2, elasticity) - 1) * 100)}% more, not 100%.`,
-      `Current incremental customers are the measured ATT × reached customers for the ${comparison.window_days}-day window and ${comparison.horizon_days}-day horizon.`,
+      `Diminishing returns: ${counted} scale with (new spend / current spend)^${elasticity}; doubling a channel's spend adds ${Math.round((Math.pow(2, elasticity) - 1) * 100)}% more, not 100%.`,
+      `Current ${counted} are the measured ATT × reached customers for the ${comparison.window_days}-day window and ${comparison.horizon_days}-day horizon.`,
       'Reach moves with spend, and the customers reached by new money respond like those reached today.',
       'Channels without a measured lift are left unchanged; intervals add the channels’ own intervals (conservatively, as if their errors moved together).',
     ],

@@ -13,7 +13,10 @@ const SHIFT_Z = 2;
 const Z95 = 1.959963984540054;
 const DAYS_PER_MONTH = 30.436875;
 
-export type Status = 'on_course' | 'drifting' | 'off_course' | 'arrived' | 'no_signal';
+export const STATUSES = ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'] as const;
+export type Status = (typeof STATUSES)[number];
+/** A goal's data is stale when its latest value is more than this many periods older than expected. */
+export const STALE_AFTER_PERIODS = 2;
 export type ShiftKind = 'none' | 'level_shift' | 'spike';
 
 export interface HistoryPoint {
@@ -28,6 +31,8 @@ export interface GoalInput {
   start?: string;
   direction: 'up' | 'down';
   unit: Unit;
+  /** Cohort metrics report a period only this many days after it ends (0 or absent: at once). */
+  matureAfterDays?: number;
 }
 
 export interface Assessment {
@@ -48,6 +53,8 @@ export interface Assessment {
   projection: { date: string; value: number; interval: [number, number] } | null;
   arrival: { date: string | null; reason: string };
   shift: { kind: ShiftKind; period: string | null; magnitude: number | null; message: string };
+  /** Set when the latest value is older than the metric's tables' as-of date leads to expect. */
+  stale: { latest_period: string; expected_period: string; message: string } | null;
   periods_needed: number;
   trend: Array<{ period: string; value: number }>;
   band: Array<{ period: string; value: number; low: number; high: number }>;
@@ -94,6 +101,7 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
     projection: null,
     arrival: { date: null, reason: 'no heading yet' },
     shift: { kind: 'none', period: null, magnitude: null, message: 'not enough periods to look for a shift' },
+    stale: null,
     periods_needed: Math.max(0, MIN_PERIODS - history.length),
     trend: [],
     band: [],
@@ -147,13 +155,79 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
   return { kind: 'none', period: null, magnitude: null, message: 'the last periods follow the trend' };
 }
 
+/** A value in the unit's own words, for readings ("93.4%", "41.2", "1,204"). */
+export function formatValue(unit: Unit, value: number): string {
+  switch (unit) {
+    case 'ratio':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'percent':
+      return `${value.toFixed(1)}%`;
+    case 'score':
+      return value.toFixed(1);
+    case 'days':
+      return `${value.toFixed(1)} days`;
+    case 'currency':
+    case 'count':
+      return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
+  }
+}
+
+/** The last month whose value can be known at `asOf` (complete, and mature for cohort metrics). */
+function expectedLatestMonth(asOf: string, matureAfterDays: number): number {
+  const known = new Date(Date.parse(`${asOf}T00:00:00Z`) - matureAfterDays * 86_400_000);
+  const lastDay = new Date(Date.UTC(known.getUTCFullYear(), known.getUTCMonth() + 1, 0)).getUTCDate();
+  const index = known.getUTCFullYear() * 12 + known.getUTCMonth();
+  return known.getUTCDate() === lastDay ? index : index - 1;
+}
+
+function staleness(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment['stale'] {
+  const last = points.at(-1);
+  if (!last) return null;
+  const expected = expectedLatestMonth(asOf, goal.matureAfterDays ?? 0);
+  if (monthIndex(last.period) >= expected - STALE_AFTER_PERIODS) return null;
+  const expectedPeriod = monthStart(expected);
+  return {
+    latest_period: last.period,
+    expected_period: expectedPeriod,
+    message: `Stale data: the latest value is for ${last.period.slice(0, 7)}, though the metric's data runs to ${asOf} (a value for ${expectedPeriod.slice(0, 7)} was expected); this reading describes ${last.period.slice(0, 7)}.`,
+  };
+}
+
+/** After the due date the goal is judged on the due period's own value: met or missed. */
+function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): Assessment {
+  const duePeriod = monthStart(monthIndex(goal.due));
+  const due = points.find((p) => p.period === duePeriod);
+  const closed = { ...course, pace_needed_per_month: null, stale: null };
+  if (!due) {
+    const reason = `the due date (${goal.due}) has passed, but ${duePeriod.slice(0, 7)} has no ${goal.matureAfterDays ? 'mature ' : ''}value yet to judge it by`;
+    return { ...closed, status: 'no_signal', status_reason: reason, arrival: { date: null, reason: 'the due date has passed' }, reading: `${reason[0]!.toUpperCase()}${reason.slice(1)}.` };
+  }
+  const met = (goal.direction === 'up' ? 1 : -1) * (due.value - goal.target) >= 0;
+  const words = `${duePeriod.slice(0, 7)}, the due period, closed at ${formatValue(goal.unit, due.value)} against a target of ${formatValue(goal.unit, goal.target)}`;
+  return {
+    ...closed,
+    status: met ? 'met' : 'missed',
+    status_reason: words,
+    position: due,
+    arrival: met ? { date: due.period, reason: 'met by the due date' } : { date: null, reason: 'the due date has passed' },
+    reading: `${met ? 'Met' : 'Missed'}: ${words} (due ${goal.due}).`,
+  };
+}
+
 /**
  * @param history complete, mature monthly periods with values, oldest first
- * @param asOf the data's as-of date
+ * @param asOf the metric's as-of date (its tables' complete-through date)
  */
 export function assessGoal(goal: GoalInput, history: HistoryPoint[], asOf: string): Assessment {
-  const sign = goal.direction === 'up' ? 1 : -1;
   const points = history.filter((h) => Number.isFinite(h.value));
+  const course = readCourse(goal, points, asOf);
+  if (asOf > goal.due) return afterDue(goal, points, course);
+  const stale = staleness(goal, points, asOf);
+  return stale ? { ...course, stale, reading: `${course.reading} ${stale.message}` } : course;
+}
+
+function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
+  const sign = goal.direction === 'up' ? 1 : -1;
   const last = points.at(-1);
   const lastIndex = last ? monthIndex(last.period) : monthIndex(asOf);
   // Months from the middle of the last measured period to the due date.
@@ -263,6 +337,7 @@ export function assessGoal(goal: GoalInput, history: HistoryPoint[], asOf: strin
     projection: { date: goal.due, value: projection, interval },
     arrival,
     shift,
+    stale: null,
     periods_needed: 0,
     trend: trendLine,
     band,

@@ -28,7 +28,7 @@ export interface GoalHeading extends Assessment {
 
 export type Balance = Record<'business' | 'community', { goals: number } & Record<Status, number>>;
 
-const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals: 0, on_course: 0, drifting: 0, off_course: 0, arrived: 0, no_signal: 0 });
+const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals: 0, on_course: 0, drifting: 0, off_course: 0, arrived: 0, no_signal: 0, met: 0, missed: 0 });
 
 /** The as-of date, or null while the database holds no data (goals then read no_signal). */
 async function asOfOrNull(db: Database, asOf?: string): Promise<string | null> {
@@ -55,17 +55,25 @@ export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, op
     return { ...base, ...empty, label: goal.metric, unit: 'count', direction: 'up', status_reason: problems.join('; '), reading: `This goal cannot be read: ${problems.join('; ')}`, problems, series: [], annotations: [] };
   }
   const d = metric.definition;
-  const series = await runSeries(db, metric, { grain: 'month', asOf, where: goal.where }, catalog.resolve);
+  // The metric's own as-of date: its tables may end earlier than the newest table (metrics/asOf.ts).
+  const series = await runSeries(db, metric, { grain: 'month', asOf: options.asOf, where: goal.where }, catalog.resolve);
   const history = series.rows.filter((r) => r.complete && r.value !== null).map((r) => ({ period: r.period, value: r.value!, n: r.n }));
-  const assessment = assessGoal({ target: goal.target, due: goal.due, start: goal.start, direction: d.direction, unit: d.unit }, history, asOf);
+  const maturity = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
+  const assessment = assessGoal({ target: goal.target, due: goal.due, start: goal.start, direction: d.direction, unit: d.unit, matureAfterDays: maturity }, history, series.as_of);
   const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
-  return { ...base, ...assessment, label: d.label, unit: d.unit, direction: d.direction, problems: [], series: series.rows, annotations };
+  return { ...base, as_of: series.as_of, ...assessment, label: d.label, unit: d.unit, direction: d.direction, problems: [], series: series.rows, annotations };
 }
 
-export async function headingOverview(db: Database, catalog: Catalog, goals: Goal[], options: { asOf?: string } = {}) {
+export interface Overview {
+  as_of: string;
+  balance: Balance;
+  goals: GoalHeading[];
+}
+
+export async function headingOverview(db: Database, catalog: Catalog, goals: Goal[], options: { asOf?: string } = {}): Promise<Overview> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
-  const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf: known ?? undefined })));
+  const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf: options.asOf })));
   const balance: Balance = { business: EMPTY_COUNTS(), community: EMPTY_COUNTS() };
   for (const h of headings) {
     balance[h.objective].goals++;

@@ -28,8 +28,8 @@ describe('the sample world’s shipped goals tell a real story', () => {
       'social-engagement': 'on_course',
     });
     expect(body.balance).toEqual({
-      business: { goals: 7, on_course: 1, drifting: 3, off_course: 2, arrived: 1, no_signal: 0 },
-      community: { goals: 1, on_course: 1, drifting: 0, off_course: 0, arrived: 0, no_signal: 0 },
+      business: { goals: 7, on_course: 1, drifting: 3, off_course: 2, arrived: 1, no_signal: 0, met: 0, missed: 0 },
+      community: { goals: 1, on_course: 1, drifting: 0, off_course: 0, arrived: 0, no_signal: 0, met: 0, missed: 0 },
     });
   });
 

@@ -12,7 +12,9 @@ describe('server over real HTTP', () => {
     const { status, body } = await s.call('GET', '/api/health');
     expect(status).toBe(200);
     const counts = await s.db.one<Record<string, number>>(`SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM touchpoints) AS touchpoints`);
-    expect(body).toMatchObject({ ok: true, as_of: '2026-10-31', tables: counts });
+    expect(body).toMatchObject({ ok: true, as_of: '2026-10-31', tables: { customers: { rows: counts!.customers }, touchpoints: { rows: counts!.touchpoints } } });
+    // Each table is complete through its own latest date; the sample world's tables all end on its last day.
+    for (const t of ['customers', 'touchpoints', 'spend', 'surveys', 'orders']) expect(body.tables[t].complete_through).toBe('2026-10-31');
     expect(body.ranges.find((r: { name: string }) => r.name === 'customers')).toMatchObject({ rows: 50000, from: '2023-11-01', to: '2026-10-31' });
   });
 

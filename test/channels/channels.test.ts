@@ -108,7 +108,7 @@ describe('edge cases', () => {
       // everyone got an email in the first days; only some saw social
       { path: writeCsv(dir, 'touchpoints.csv', ['customer_id', 'channel', 'occurred_at'], customers.flatMap((c, i) => [[c[0]!, 'email', c[1]!], ...(i % 3 === 0 ? [[c[0]!, 'social', c[1]!]] : [])])) },
       { path: writeCsv(dir, 'orders.csv', ['order_id', 'customer_id', 'ordered_at', 'amount'], [['o1', 'c1', '2026-01-01', '5']]) },
-    ]);
+    ], { completeThrough: '2026-01-01' });
   });
   afterAll(() => {
     db.close();

@@ -64,7 +64,7 @@ describe('kill -9 during an import', () => {
     await reopened.write(ensureSchema);
     const server = await listen(createServerApp({ db: reopened, catalog: await Catalog.load(reopened, 'metrics/definitions'), stagingDir: dir, goalsFile: join(dir, 'g.yaml'), auth: { tokens: TokenStore.load(join(dir, 'none.json'), ''), readsNeedToken: false } }, join(dir, 'no-web')), 0, '127.0.0.1');
     const health = await (await fetch(`${server.url}/api/health`)).json();
-    expect(health).toMatchObject({ ok: true, tables: { customers: 2, touchpoints: 0 } });
+    expect(health).toMatchObject({ ok: true, tables: { customers: { rows: 2 }, touchpoints: { rows: 0 } } });
     await server.close();
     const report = await importFiles(reopened, [{ path: customersCsv }, { path: touchpointsCsv }]);
     expect(report.tables.map((t) => t.inserted)).toEqual([CUSTOMERS, 2_000_000]);

@@ -5,6 +5,8 @@ const LOOK: Record<string, { icon: string; words: string }> = {
   off_course: { icon: '✘', words: 'Off course' },
   arrived: { icon: '★', words: 'Arrived' },
   no_signal: { icon: '?', words: 'No signal yet' },
+  met: { icon: '✔', words: 'Met' },
+  missed: { icon: '✘', words: 'Missed' },
 };
 
 export function statusWords(status: string): string {

@@ -75,7 +75,7 @@ export default function DataPage() {
     <section aria-labelledby="data-title">
       <div className="page-head">
         <h1 id="data-title">Data</h1>
-        <p>Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event date in the data).</p>
+        <p>Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event date in the data). Each metric is computed as of its own tables' complete-through date, so a table that ends earlier never makes a month look complete.</p>
         {rollups && (
           <p className="muted" data-testid="rollups">
             {rollups.refreshing
@@ -88,7 +88,7 @@ export default function DataPage() {
       </div>
       <table className="table">
         <caption>Tables of the data contract</caption>
-        <thead><tr><th scope="col">Table</th><th scope="col" className="num">Rows</th><th scope="col">From</th><th scope="col">To</th></tr></thead>
+        <thead><tr><th scope="col">Table</th><th scope="col" className="num">Rows</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Complete through</th></tr></thead>
         <tbody>
           {ranges.map((r) => (
             <tr key={r.name}>
@@ -96,6 +96,7 @@ export default function DataPage() {
               <td className="num" data-testid={`rows-${r.name}`}>{r.rows.toLocaleString()}</td>
               <td>{formatDate(r.from)}</td>
               <td>{formatDate(r.to)}</td>
+              <td data-testid={`complete-${r.name}`}>{formatDate(r.complete_through)}{r.declared ? ' (declared at import)' : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -61,7 +61,7 @@ export default function HeadingPage() {
           Status{' '}
           <select value={filters.status} onChange={(e) => setFilters({ status: e.target.value })}>
             <option value="">Any status</option>
-            {['on_course', 'drifting', 'off_course', 'arrived', 'no_signal'].map((s) => (
+            {['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'].map((s) => (
               <option key={s} value={s}>{statusWords(s)}</option>
             ))}
           </select>

@@ -1,0 +1,121 @@
+// What a file handed to the CSV importer really is, and its header row, read by Bearing itself
+// rather than by DuckDB's sniffer. The sniffer guesses a dialect from the whole sample, so a bad
+// row further down made it take that row as the header ("missing required column" on line 1) and
+// a JSON file or an unterminated quote read as "not UTF-8". Reading the header here lets the load
+// run with a fixed dialect, whose own errors then name the real line and the real problem.
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/** The header must fit in this many bytes (a 1M-column header is refused, not parsed). */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+
+export class CsvFileProblem extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message);
+  }
+}
+
+const startsWith = (bytes: Uint8Array, ...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+
+function readStart(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = new Uint8Array(MAX_HEADER_BYTES + 1);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Names what a non-CSV file is, from its first bytes; null when it may be CSV text. */
+export function notCsv(bytes: Uint8Array): string | null {
+  if (startsWith(bytes, 0x50, 0x41, 0x52, 0x31)) return 'this is a Parquet file, not CSV (expected comma-separated text with a header row)';
+  if (startsWith(bytes, 0x1f, 0x8b)) return 'this is a gzip-compressed file, not CSV text (decompress it first)';
+  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return 'this is a ZIP archive or an Excel workbook, not CSV (export the sheet as CSV)';
+  if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) return 'this file is UTF-16 text (expected UTF-8; re-save it as UTF-8 CSV)';
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  if (text.startsWith('{') || text.startsWith('[')) return 'this looks like JSON, not CSV (expected comma-separated text with a header row)';
+  if (bytes.subarray(0, 8192).includes(0)) return 'this is a binary file, not CSV text (expected UTF-8 comma-separated text)';
+  return null;
+}
+
+/**
+ * The first record of a CSV file, split by RFC 4180 rules (comma, double quotes, "" inside
+ * quotes); a leading byte-order mark is dropped. Throws CsvFileProblem naming line 1.
+ */
+export function parseHeader(bytes: Uint8Array): string[] {
+  let end = -1;
+  let quoted = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) quoted = !quoted;
+    else if (b === 0x0a && !quoted) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) {
+    if (bytes.length > MAX_HEADER_BYTES) throw new CsvFileProblem(1, `the header row is longer than ${MAX_HEADER_BYTES / 1024 / 1024} MB (expected a row of column names)`);
+    if (quoted) throw new CsvFileProblem(1, 'unterminated quoted field in the header row (a value opened with " is never closed)');
+    end = bytes.length;
+  }
+  let line: string;
+  try {
+    line = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
+  } catch {
+    throw new CsvFileProblem(1, 'the header row is not valid UTF-8 (expected UTF-8 text; re-save the file as UTF-8)');
+  }
+  line = line.replace(/^\uFEFF/, '').replace(/\r$/, '');
+  if (!line.trim()) throw new CsvFileProblem(1, 'the first line is empty (expected a header row naming the columns)');
+  const fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (inQuotes) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') inQuotes = false;
+      else field += ch;
+    } else if (ch === '"') inQuotes = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  const names = fields.map((f) => f.trim());
+  const blank = names.findIndex((n) => !n);
+  if (blank >= 0) throw new CsvFileProblem(1, `column ${blank + 1} of the header row has no name (expected a name for every column)`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new CsvFileProblem(1, `the header row names "${name}" twice (expected each column once)`);
+    seen.add(name);
+  }
+  return names;
+}
+
+/** The header of a CSV file on disk, or a CsvFileProblem saying what the file is instead. */
+export function readCsvHeader(path: string): string[] {
+  const bytes = readStart(path);
+  const other = notCsv(bytes);
+  if (other) throw new CsvFileProblem(1, other);
+  return parseHeader(bytes);
+}
+
+/**
+ * DuckDB's CSV reader error → the line it names and what is wrong, in the user's words. Only the
+ * first line of DuckDB's text is reasoned about; its hints and echo of our options are dropped.
+ */
+export function describeCsvError(message: string): { line: number; problem: string } {
+  const line = Number(/CSV Error on Line: (\d+)/i.exec(message)?.[1] ?? /Line: (\d+)/i.exec(message)?.[1] ?? 0);
+  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/i.exec(message);
+  if (counts) return { line, problem: `expected ${counts[1]} fields, found ${counts[2]}` };
+  if (/unterminated quote/i.test(message)) return { line, problem: 'unterminated quoted field: a value opened with " on this line is never closed' };
+  if (/Invalid unicode|not utf-8 encoded/i.test(message)) return { line, problem: 'the file is not valid UTF-8 here (expected UTF-8 text; re-save the file as UTF-8)' };
+  if (/Permission Error/i.test(message)) return { line, problem: 'the file is outside the folders Bearing may read' };
+  if (/maximum line size|max_line_size/i.test(message)) return { line, problem: 'a line is longer than the reader allows (a value may be missing its closing quote)' };
+  const first = message.split('\n').find((l) => l.trim() && !/^CSV Error on Line/i.test(l) && !/^Original Line/i.test(l)) ?? message.split('\n')[0]!;
+  return { line, problem: first.replace(/^[A-Za-z ]*Error: /, '').trim() };
+}

@@ -1,0 +1,116 @@
+// Every command's exit codes, from the real `bearing` binary: 0 success, 1 failure, 2 usage.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeCsv } from '../helpers/tmp.ts';
+
+const BIN = resolve('api/bin/bearing.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+/** Start `bearing serve` and wait for it to listen (or to exit). */
+export function startServe(args: string[]): Promise<{ url: string; stop: () => Promise<number | null>; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return new Promise((ready, fail) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /serving .* on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) ready({ url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => fail(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
+
+describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
+  const { dir, cleanup } = tempDir();
+  const db = join(dir, 'w.duckdb');
+  beforeAll(() => {
+    expect(run('generate', '--db', db, '--customers', '300', '--seed', '5', '--end', '2026-10-31').status).toBe(0);
+  });
+  afterAll(cleanup);
+
+  it('generate', () => {
+    expect(run('generate', '--db', dir, '--customers', '10').status).toBe(1); // a folder, not a database file
+    expect(run('generate', '--end', '2025-02-30', '--db', join(dir, 'g.duckdb')).status).toBe(2);
+    expect(run('generate', '--bogus').status).toBe(2);
+  });
+
+  it('import', () => {
+    const other = join(dir, 'import.duckdb');
+    expect(run('import', '--db', other, writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['a', '2025-01-01']])).status).toBe(0);
+    expect(run('import', '--db', other, writeCsv(dir, 'orders.csv', ['order_id', 'customer_id', 'ordered_at', 'amount'], [['o', 'nobody', '2025-01-01', '1']])).status).toBe(1);
+    expect(run('import', '--db', other, '--table', 'customers', join(dir, 'customers.csv'), join(dir, 'orders.csv')).status).toBe(2);
+    expect(run('import', '--db', other, '--complete-through', 'soon', join(dir, 'customers.csv')).status).toBe(2);
+    expect(run('import', '--db', other).status).toBe(2);
+  });
+
+  it('check: a broken definition exits 1 after printing it, a valid folder 0', () => {
+    const defs = join(dir, 'defs');
+    mkdirSync(defs, { recursive: true });
+    writeFileSync(join(defs, 'broken.yaml'), 'name: broken\nlabel: B\ndescription: x\nunit: ratio\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\n');
+    const broken = run('check', '--metrics', defs, '--db', db);
+    expect(broken.stdout).toMatch(/broken\.yaml:8:14: measure: unknown column "amout"/);
+    expect(broken.status).toBe(1);
+    expect(run('check', '--db', db).status).toBe(0);
+    expect(run('check', '--nope').status).toBe(2);
+  });
+
+  it('query', () => {
+    expect(run('query', 'revenue', '--db', db).status).toBe(0);
+    expect(run('query', 'no_such_metric', '--db', db).status).toBe(1);
+    expect(run('query', 'revenue', '--db', join(dir, 'missing.duckdb')).status).toBe(1);
+    expect(run('query', 'revenue', '--grain', 'year', '--db', db).status).toBe(2);
+    expect(run('query', '--db', db).status).toBe(2);
+  });
+
+  it('heading', () => {
+    expect(run('heading', '--db', db).status).toBe(0);
+    const goals = join(dir, 'goals.yaml');
+    writeFileSync(goals, '- id: x\n  metric: revenue\n  target: nope\n  due: 2027-01-01\n');
+    expect(run('heading', '--db', db, '--goals', goals).status).toBe(1);
+    expect(run('heading', '--db', db, '--as-of', '2026-13-01').status).toBe(2);
+  });
+
+  it('channels', () => {
+    expect(run('channels', '--db', db).status).toBe(0);
+    expect(run('channels', '--db', join(dir, 'missing.duckdb')).status).toBe(1);
+    expect(run('channels', '--db', db, '--outcome', 'happiness').status).toBe(2);
+    expect(run('channels', '--db', db, '--window', '0').status).toBe(2);
+  });
+
+  it('token create', () => {
+    const tokens = join(dir, 'tokens.json');
+    expect(run('token', 'create', '--role', 'viewer', '--tokens', tokens).status).toBe(0);
+    writeFileSync(join(dir, 'broken-tokens.json'), '{ not json');
+    expect(run('token', 'create', '--role', 'viewer', '--tokens', join(dir, 'broken-tokens.json')).status).toBe(1);
+    expect(run('token', 'create', '--tokens', tokens).status).toBe(2);
+    expect(run('token', 'create', '--role', 'king', '--tokens', tokens).status).toBe(2);
+  });
+
+  it('serve: start-up failures exit 1 (port taken, database held), bad flags 2', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const taken = run('serve', '--db', db, '--port', String(port));
+      expect(taken.status).toBe(1);
+      expect(taken.stderr).toMatch(/EADDRINUSE|in use/);
+    } finally {
+      blocker.close();
+    }
+    const server = await startServe(['--db', db, '--port', '0']);
+    try {
+      const second = run('serve', '--db', db, '--port', '0');
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(/in use by another process/);
+    } finally {
+      await server.stop();
+    }
+    expect(run('serve', '--db', db, '--port', 'eighty').status).toBe(2);
+  }, 60_000);
+});
