@@ -84,7 +84,8 @@ SELECT ch.channel, m.stratum, e.customer_id IS NOT NULL AS exposed, count(*) AS 
 FROM channels ch CROSS JOIN measured m
 LEFT JOIN exposure e ON e.customer_id = m.customer_id AND e.channel = ch.channel
 GROUP BY ALL
-ORDER BY ch.channel`;
+-- A fixed order, so the estimate sums its strata in the same order on every run.
+ORDER BY ch.channel, m.stratum, exposed`;
 }
 
 const COHORT_SQL = `SELECT count(*) AS customers,

@@ -38,6 +38,14 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
   }
   const counted = comparison.outcome === 'retention' ? 'incremental retained customers' : 'incremental revenue';
   if (!(elasticity > 0 && elasticity <= 1)) throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`, 400);
+  if (!comparison.channels.some((c) => c.incremental !== null && c.incremental_ci !== null && c.spend > 0)) {
+    // Zeros here would read as "this move changes nothing", which nobody measured.
+    throw new BearingError(
+      'nothing-to-model',
+      `no channel has a measured lift on ${comparison.outcome} with spend behind it (every lift is missing or not estimable), so nothing can be modelled; see each channel's notes in the comparison`,
+      422,
+    );
+  }
   const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
   const after = new Map(spend);
   for (const [i, m] of moves.entries()) {
@@ -61,14 +69,6 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     const [lo, hi] = c.incremental_ci!.map((x) => x * factor) as [number, number];
     return { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, incremental_after: c.incremental! + change, change, change_ci: [Math.min(lo, hi), Math.max(lo, hi)], measured };
   });
-  if (!channels.some((c) => c.measured && c.spend_now > 0)) {
-    // Zeros here would read as "this move changes nothing", which nobody measured.
-    throw new BearingError(
-      'nothing-to-model',
-      `no channel has a measured lift on ${comparison.outcome} with spend behind it (every lift is missing or not estimable), so nothing can be modelled; see each channel's notes in the comparison`,
-      422,
-    );
-  }
   const total = channels.reduce((a, c) => a + (c.change ?? 0), 0);
   const lo = channels.reduce((a, c) => a + (c.change_ci?.[0] ?? 0), 0);
   const hi = channels.reduce((a, c) => a + (c.change_ci?.[1] ?? 0), 0);

@@ -1,30 +1,11 @@
 // Every command's exit codes, from the real `bearing` binary: 0 success, 1 failure, 2 usage.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, startServe } from '../helpers/cli.ts';
 import { tempDir, writeCsv } from '../helpers/tmp.ts';
 
-const BIN = resolve('api/bin/bearing.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-
-/** Start `bearing serve` and wait for it to listen (or to exit). */
-export function startServe(args: string[]): Promise<{ url: string; stop: () => Promise<number | null>; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return new Promise((ready, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /serving .* on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) ready({ url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => fail(new Error(`serve exited with ${code}: ${output}`)));
-  });
-}
 
 describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
   const { dir, cleanup } = tempDir();
