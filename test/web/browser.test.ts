@@ -136,6 +136,8 @@ describe('pages in a real browser', () => {
   it('data: tables, as-of date, and a rejected import that shows file and line and changes nothing', async () => {
     const { page, errors } = await visit('/data', 'data', '[data-testid="rows-customers"]', 'analyst');
     expect(await page.textContent('[data-testid="rows-customers"]')).toBe((50000).toLocaleString('en-US'));
+    // Each table's own complete-through date (the sample world's tables all end on its last day).
+    expect(await page.textContent('[data-testid="complete-orders"]')).toMatch(/2026/);
     expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 36 up to date/);
     const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
     await page.setInputFiles('input[type="file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from('order_id,customer_id,ordered_at,amount\nz1,C0000001,2026-10-01,10\nz2,nobody,2026-10-01,5\n') });
