@@ -11,8 +11,27 @@ import { notFound, onError } from './errors.ts';
 import { WEB_DIST } from './webBuild.ts';
 
 
-export function createServerApp(deps: AppDeps, webDist = WEB_DIST) {
+/**
+ * Host names a loopback-bound server answers to. A page on another site that rebinds its own name
+ * to 127.0.0.1 (DNS rebinding) sends its own name as Host, so it is refused before any route.
+ * BEARING_ALLOWED_HOSTS adds names (comma-separated), e.g. a name in /etc/hosts.
+ */
+export function loopbackHosts(extra = process.env.BEARING_ALLOWED_HOSTS): string[] {
+  return ['localhost', '127.0.0.1', '[::1]', ...(extra ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)];
+}
+
+export function createServerApp(deps: AppDeps, webDist = WEB_DIST, options: { allowedHosts?: string[] } = {}) {
   const app = new Hono();
+  if (options.allowedHosts) {
+    const allowed = new Set(options.allowedHosts);
+    app.use('*', async (c, next) => {
+      const host = (c.req.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
+      if (!allowed.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
+        return c.json({ error: { code: 'host-not-allowed', message: `this server answers only to ${[...allowed].join(', ')} (set BEARING_ALLOWED_HOSTS to add a name)` } }, 421);
+      }
+      await next();
+    });
+  }
   app.use(
     '*',
     secureHeaders({
@@ -60,7 +79,11 @@ export function listen(app: ReturnType<typeof createServerApp>, port: number, ho
         resolveServer({
           url: `http://${host}:${info.port}`,
           port: info.port,
-          close: () => new Promise((done) => server.close(() => done())),
+          // Idle keep-alive connections would hold close() open: they are ended too.
+          close: () => new Promise((done) => {
+            server.close(() => done());
+            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          }),
         });
       });
       server.on('error', reject);

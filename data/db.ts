@@ -19,6 +19,13 @@ export interface DatabaseOptions {
   memoryLimit?: string;
   /** Interrupt any single query that runs longer than this (ms). */
   queryTimeoutMs?: number;
+  /** Time limit of background work (stored series), per query (ms; default: queryTimeoutMs). */
+  backgroundTimeoutMs?: number;
+  /** Analyst lane (previews, checks): queries at once in all, and per caller. */
+  analystSlots?: number;
+  analystPerCaller?: number;
+  /** Bytes the result cache may hold (estimated as JSON). */
+  cacheBytes?: number;
   /** Keep query results until the next committed write (default true). */
   cache?: boolean;
   /** Answer series from stored rollups when they hold the exact answer (default true). */
@@ -49,6 +56,17 @@ export class CommitLock {
   private readers = 0;
   private committing = false;
   private waiting: Array<() => void> = [];
+  /** Every commit, bookkeeping included: optimistic readers compare it before and after. */
+  commits = 0;
+
+  get busy(): boolean {
+    return this.committing;
+  }
+
+  /** Wait until no commit is running (for readers that do not hold the lock). */
+  async idle(): Promise<void> {
+    while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
+  }
 
   async read<T>(work: () => Promise<T>): Promise<T> {
     while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
@@ -71,6 +89,7 @@ export class CommitLock {
     try {
       while (this.readers > 0) await new Promise<void>((r) => this.waiting.push(r));
       const result = await work();
+      this.commits++;
       if (touchesData) this.onCommit();
       return result;
     } finally {
@@ -144,8 +163,51 @@ export class Session {
     }
   }
 
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
   close(): void {
     this.connection.closeSync();
+  }
+}
+
+/** Rough size of a value as JSON, without building the string (answers are rows of scalars). */
+function estimateBytes(value: unknown, depth = 0): number {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value !== 'object') return 8;
+  if (depth > 8) return 64;
+  if (Array.isArray(value)) return value.reduce<number>((a, v) => a + estimateBytes(v, depth + 1) + 1, 2);
+  return Object.entries(value).reduce<number>((a, [k, v]) => a + k.length + 3 + estimateBytes(v, depth + 1), 2);
+}
+
+/** Concurrency limits of the analyst lane: in all (callers wait) and per caller (refused). */
+class Lane {
+  private running = 0;
+  private readonly perCaller = new Map<string, number>();
+  private readonly queue: Array<() => void> = [];
+
+  constructor(private readonly slots: number, private readonly perCallerLimit: number) {}
+
+  async enter(caller: string): Promise<() => void> {
+    const mine = this.perCaller.get(caller) ?? 0;
+    if (mine >= this.perCallerLimit) {
+      throw new BearingError('too-many-requests', `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`, 429);
+    }
+    this.perCaller.set(caller, mine + 1);
+    while (this.running >= this.slots) await new Promise<void>((r) => this.queue.push(r));
+    this.running++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.running--;
+      const n = (this.perCaller.get(caller) ?? 1) - 1;
+      if (n) this.perCaller.set(caller, n);
+      else this.perCaller.delete(caller);
+      this.queue.shift()?.();
+    };
   }
 }
 
@@ -160,10 +222,13 @@ export class Database {
   private waiting: Array<(s: Session) => void> = [];
   private readonly lock = new CommitLock();
   private static readonly POOL = 4;
-  private static readonly CACHE_ENTRIES = 512;
   /** Moves on with every committed write in this process, the only process that may write. */
   private version = 0;
   private readonly results = new Map<string, Promise<unknown>>();
+  private readonly sizes = new Map<string, number>();
+  private cachedBytes = 0;
+  private readonly analystLane: Lane;
+  private readonly background = new Set<Session>();
 
   private readonly loader: Session;
   private loaderQueue: Promise<unknown> = Promise.resolve();
@@ -176,12 +241,21 @@ export class Database {
     private readonly caching: boolean,
     /** Whether series may be read from stored rollups (metrics/rollups.ts). */
     readonly useRollups: boolean,
+    private readonly limits: { backgroundTimeoutMs: number; analystSlots: number; analystPerCaller: number; cacheBytes: number },
   ) {
     this.loader = new Session(loaderConnection, 0, this.lock);
+    this.analystLane = new Lane(limits.analystSlots, limits.analystPerCaller);
     this.lock.onCommit = () => {
       this.version++;
       this.results.clear();
+      this.sizes.clear();
+      this.cachedBytes = 0;
     };
+  }
+
+  /** What the result cache holds now, for health and tests. */
+  get cacheStats(): { entries: number; bytes: number; limit: number } {
+    return { entries: this.results.size, bytes: this.cachedBytes, limit: this.limits.cacheBytes };
   }
 
   /**
@@ -200,14 +274,31 @@ export class Database {
     }
     const version = this.version;
     const pending = compute().catch((error: unknown) => {
-      this.results.delete(full);
+      this.forget(full);
       throw error;
     });
     if (version === this.version) {
       this.results.set(full, pending);
-      if (this.results.size > Database.CACHE_ENTRIES) this.results.delete(this.results.keys().next().value!);
+      // Bounded by bytes, not entries: one huge answer must not crowd the process out of memory.
+      void pending.then((value) => {
+        if (this.results.get(full) !== pending) return;
+        const bytes = estimateBytes(value);
+        if (bytes > this.limits.cacheBytes / 4) return this.forget(full);
+        this.sizes.set(full, bytes);
+        this.cachedBytes += bytes;
+        for (const oldest of this.results.keys()) {
+          if (this.cachedBytes <= this.limits.cacheBytes) break;
+          if (oldest !== full) this.forget(oldest);
+        }
+      }, () => undefined);
     }
     return pending;
+  }
+
+  private forget(key: string): void {
+    this.results.delete(key);
+    this.cachedBytes -= this.sizes.get(key) ?? 0;
+    this.sizes.delete(key);
   }
 
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -240,7 +331,13 @@ export class Database {
     await loader.run(`SET SESSION preserve_insertion_order = false`);
     await setup.run(`SET lock_configuration = true`);
     setup.closeSync();
-    return new Database(file, instance, loader, options.queryTimeoutMs ?? 0, options.cache ?? true, options.rollups ?? true);
+    const timeout = options.queryTimeoutMs ?? 0;
+    return new Database(file, instance, loader, timeout, options.cache ?? true, options.rollups ?? true, {
+      backgroundTimeoutMs: options.backgroundTimeoutMs ?? timeout,
+      analystSlots: Math.max(1, options.analystSlots ?? 2),
+      analystPerCaller: Math.max(1, options.analystPerCaller ?? 1),
+      cacheBytes: options.cacheBytes ?? 64 * 1024 * 1024,
+    });
   }
 
   /** Run work on a pooled read connection. */
@@ -258,15 +355,56 @@ export class Database {
   }
 
   /**
-   * Background reads that may take long (no query time limit), on a connection of their own, with
-   * no COMMIT in between their statements: they all see one state of the data.
+   * Reads that may take long, on a connection of their own, without holding the commit lock: a
+   * write never waits behind them. What they read is kept only when no commit happened while they
+   * ran (a commit may be seen half-done by a reader that overlaps it; see CommitLock), otherwise
+   * they run again, at most `attempts` times in all, then fail with 'data-changed'.
+   */
+  private async optimistic<T>(session: Session, work: (session: Session) => Promise<T>, attempts = 3): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await this.lock.idle();
+      const before = this.lock.commits;
+      const result = await work(session);
+      if (this.lock.commits === before && !this.lock.busy) return result;
+      if (attempt >= attempts) throw new BearingError('data-changed', 'the data changed several times while this was computed; try again', 503);
+    }
+  }
+
+  /**
+   * Background work (stored series): its own connection, the background time limit per query, no
+   * hold on the commit lock; all its statements see one state of the data (see optimistic).
+   * interruptBackground() stops it at once (shutdown).
    */
   async readInBackground<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const session = new Session(await this.instance.connect(), 0);
+    const session = new Session(await this.instance.connect(), this.limits.backgroundTimeoutMs);
+    this.background.add(session);
     try {
-      return await this.lock.read(() => work(session));
+      return await this.optimistic(session, work);
+    } finally {
+      this.background.delete(session);
+      session.close();
+    }
+  }
+
+  /** Interrupt every running background query (the server is stopping). */
+  interruptBackground(): void {
+    for (const session of this.background) session.interrupt();
+  }
+
+  /**
+   * Analyst work (previews, checks, drafts): a lane of its own connections, so dashboard reads
+   * and writes always have capacity. At most `analystSlots` run at once, at most
+   * `analystPerCaller` for one caller (more answers 429 at once); the query time limit applies and
+   * the commit lock is not held (see optimistic).
+   */
+  async analyst<T>(caller: string, work: (session: Session) => Promise<T>): Promise<T> {
+    const release = await this.analystLane.enter(caller);
+    const session = new Session(await this.instance.connect(), this.timeoutMs);
+    try {
+      return await this.optimistic(session, work);
     } finally {
       session.close();
+      release();
     }
   }
 

@@ -43,6 +43,9 @@ export async function ensureSchema(session: Session): Promise<void> {
   // Stored answers of whole-history metric series (metrics/rollups.ts): one row per set computed,
   // tied to the data version it was computed on, and the set's rows.
   await session.run(`CREATE TABLE IF NOT EXISTS rollup_sets (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, data_version BIGINT NOT NULL, rows BIGINT NOT NULL, compute_ms DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL)`);
+  // Sets whose query failed or ran out of time in the background: skipped until their SQL changes
+  // (an edited definition has another key), kept across restarts so a bad one cannot wedge a start.
+  await session.run(`CREATE TABLE IF NOT EXISTS rollup_failures (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, message VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL)`);
   await session.run(`CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`);
 }
 
@@ -101,11 +104,13 @@ export interface DataFacts {
   complete_through: Record<ContractTable, string | null>;
   /** Tables whose date was declared at import rather than read from the data. */
   declared: ContractTable[];
+  /** Per table: its earliest date (null while empty), where a series without `from` starts. */
+  first: Record<ContractTable, string | null>;
 }
 
 export async function readFacts(session: Session): Promise<DataFacts> {
-  const counts = await session.all<{ name: string; rows: number }>(
-    CONTRACT_TABLES.map((t) => `SELECT '${t}' AS name, count(*) AS rows FROM ${quoteIdent(t)}`).join(' UNION ALL '),
+  const counts = await session.all<{ name: string; rows: number; first: string | null }>(
+    CONTRACT_TABLES.map((t) => `SELECT '${t}' AS name, count(*) AS rows, strftime(CAST(min(${quoteIdent(CONTRACT[t].timeColumns[0]!)}) AS DATE), '%Y-%m-%d') AS first FROM ${quoteIdent(t)}`).join(' UNION ALL '),
   );
   const meta = await session.one<{ as_of: string | null; data_version: number }>(
     `SELECT strftime(as_of, '%Y-%m-%d') AS as_of, data_version FROM bearing_meta`,
@@ -113,7 +118,8 @@ export async function readFacts(session: Session): Promise<DataFacts> {
   const tables = Object.fromEntries(counts.map((r) => [r.name, r.rows])) as Record<ContractTable, number>;
   const coverage = await session.all<{ name: ContractTable; d: string | null; declared: boolean }>(`SELECT name, strftime(complete_through, '%Y-%m-%d') AS d, declared FROM table_coverage`);
   const complete_through = Object.fromEntries(CONTRACT_TABLES.map((t) => [t, coverage.find((c) => c.name === t)?.d ?? null])) as Record<ContractTable, string | null>;
-  return { as_of: meta?.as_of ?? null, data_version: meta?.data_version ?? 0, tables, complete_through, declared: coverage.filter((c) => c.declared).map((c) => c.name) };
+  const first = Object.fromEntries(counts.map((r) => [r.name, r.first])) as Record<ContractTable, string | null>;
+  return { as_of: meta?.as_of ?? null, data_version: meta?.data_version ?? 0, tables, complete_through, declared: coverage.filter((c) => c.declared).map((c) => c.name), first };
 }
 
 /**

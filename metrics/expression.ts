@@ -24,6 +24,46 @@ const PREFIX = 'SELECT ';
 // catalogs, extensions. External access is also switched off for the whole instance at run time.
 const DENIED_FUNCTION = /^(read_.*|glob|getenv|current_setting|set_config|nextval|setval|currval|pragma_.*|duckdb_.*|sniff_csv|parquet_.*|query|query_table|sql_auto_complete|which_secret|load_extension|install_extension|checkpoint|force_checkpoint|enable_.*|disable_.*|icu_.*|test_.*|summary|json_execute_serialized_sql|json_serialize_sql|json_deserialize_sql|from_.*|export_.*|import_.*|write_.*|iceberg_.*|delta_.*|sqlite_.*|postgres_.*|mysql_.*|http.*|glob_.*|file_.*|list_files|current_database|current_schema|current_schemas|current_catalog|version|pg_.*|has_.*_privilege|txid_current)$/i;
 
+// What a definition may call: an allow-list, so a function DuckDB adds later is refused until it
+// is looked at. Left out on purpose: anything reading files, settings, the catalog or the plan
+// (json_serialize_plan folds current_setting() and reveals paths), and functions that build big
+// values from constants (range, repeat, lpad, list and string generators), which DuckDB folds
+// while binding, where neither the memory limit nor the time limit applies.
+export const ALLOWED_FUNCTIONS = new Set([
+  // operators
+  '+', '-', '*', '/', '//', '%', '^', '**', '||', '~~', '!~~', '~~*', '!~~*', '~~~', '&', '|', '<<', '>>', '~',
+  // aggregates
+  'count', 'count_star', 'sum', 'avg', 'mean', 'min', 'max', 'count_if', 'countif', 'bool_and', 'bool_or', 'any_value', 'first', 'last',
+  'arg_max', 'arg_min', 'argmax', 'argmin', 'max_by', 'min_by', 'median', 'mode', 'quantile', 'quantile_cont', 'quantile_disc',
+  'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop', 'corr', 'covar_pop', 'covar_samp', 'regr_slope',
+  'regr_intercept', 'regr_r2', 'approx_count_distinct', 'approx_quantile', 'product', 'fsum', 'sumkahan', 'kahan_sum', 'entropy',
+  'kurtosis', 'skewness', 'geomean', 'geometric_mean', 'favg', 'bit_and', 'bit_or', 'bit_xor',
+  // numbers
+  'abs', 'round', 'round_even', 'floor', 'ceil', 'ceiling', 'trunc', 'sqrt', 'cbrt', 'ln', 'log', 'log10', 'log2', 'exp', 'pow', 'power',
+  'sign', 'mod', 'fmod', 'greatest', 'least', 'isnan', 'isinf', 'isfinite', 'pi', 'radians', 'degrees', 'even', 'gcd', 'lcm', 'factorial',
+  'ifnull', 'nullif', 'if', 'coalesce',
+  // text
+  'lower', 'upper', 'lcase', 'ucase', 'trim', 'ltrim', 'rtrim', 'length', 'len', 'strlen', 'char_length', 'character_length',
+  'substr', 'substring', 'left', 'right', 'starts_with', 'ends_with', 'prefix', 'suffix', 'contains', 'replace', 'reverse',
+  'regexp_matches', 'regexp_full_match', 'regexp_extract', 'regexp_replace', 'concat', 'concat_ws', 'split_part', 'strpos',
+  'instr', 'position', 'like_escape', 'ilike_escape', 'md5', 'hash', 'ascii', 'chr', 'format', 'printf', 'nfc_normalize', 'strip_accents',
+  // dates and times
+  'date_trunc', 'datetrunc', 'date_part', 'datepart', 'date_diff', 'datediff', 'date_sub', 'datesub', 'date_add', 'time_bucket',
+  'year', 'month', 'day', 'dayofmonth', 'dayofweek', 'isodow', 'dayofyear', 'week', 'weekofyear', 'weekday', 'yearweek', 'quarter',
+  'hour', 'minute', 'second', 'epoch', 'epoch_ms', 'strftime', 'strptime', 'try_strptime', 'make_date', 'make_timestamp', 'last_day',
+  'age', 'isoyear', 'era', 'century', 'decade', 'millennium', 'monthname', 'dayname',
+  'to_days', 'to_weeks', 'to_months', 'to_years', 'to_hours', 'to_minutes', 'to_seconds', 'to_milliseconds', 'to_microseconds',
+  'to_timestamp', 'timezone',
+]);
+
+/** Bounds on an expression's parse tree, checked before DuckDB binds it. */
+export const MAX_EXPRESSION_NODES = 400;
+export const MAX_EXPRESSION_DEPTH = 24;
+
+// Table references a definition's subqueries may use; SHOW, DESCRIBE, SUMMARIZE, PIVOT, VALUES
+// lists and table functions are not among them.
+const ALLOWED_TABLE_REFS = new Set(['BASE_TABLE', 'SUBQUERY', 'JOIN', 'EMPTY']);
+
 let aggregateNames: Set<string> | undefined;
 
 export async function loadAggregateNames(session: Session): Promise<Set<string>> {
@@ -86,6 +126,11 @@ export async function parseExpression(session: Session, text: string, kind: 'mea
     issues.push({ code: 'not-one-expression', message: 'expected exactly one SQL expression (no FROM, WHERE, aliases or further clauses)', offset: 0 });
     return result;
   }
+  const size = treeSize(list[0]);
+  if (size.nodes > MAX_EXPRESSION_NODES || size.depth > MAX_EXPRESSION_DEPTH) {
+    issues.push({ code: 'outside-sandbox', message: `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`, offset: 0 });
+    return result;
+  }
   const aggregates = await loadAggregateNames(session);
   walk(list[0]!, { inAggregate: false, inSubquery: false }, result, aggregates, kind);
   if (kind === 'measure' && !result.issues.length) {
@@ -106,6 +151,22 @@ export async function parseExpression(session: Session, text: string, kind: 'mea
   return result;
 }
 
+/** Expression nodes and their deepest nesting in a parse tree (the JSON's own wrappers not counted). */
+function treeSize(value: unknown, depth = 0): { nodes: number; depth: number } {
+  if (!value || typeof value !== 'object') return { nodes: 0, depth };
+  const node = value as Node;
+  const counted = !Array.isArray(value) && (typeof node.class === 'string' || typeof node.type === 'string');
+  const here = counted ? depth + 1 : depth;
+  let nodes = counted ? 1 : 0;
+  let deepest = here;
+  for (const child of Array.isArray(value) ? value : Object.values(node)) {
+    const s = treeSize(child, here);
+    nodes += s.nodes;
+    deepest = Math.max(deepest, s.depth);
+  }
+  return { nodes, depth: deepest };
+}
+
 function offsetOf(node: Node): number {
   const at = Number(node.query_location);
   return Number.isFinite(at) && at < 1e15 ? Math.max(0, at - PREFIX.length) : 0;
@@ -121,6 +182,10 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
   const deny = (message: string) => out.issues.push({ code: 'outside-sandbox', message, offset: offsetOf(node) });
 
   // Table references anywhere (in subqueries): only contract tables, only by plain name.
+  if (typeof node.class !== 'string' && 'sample' in node && 'alias' in node && !ALLOWED_TABLE_REFS.has(String(node.type)) && node.type !== 'TABLE_FUNCTION') {
+    deny(`${String(node.type).replace(/_REF$/, '').toLowerCase()} is not allowed inside a definition: a subquery may read only the contract tables`);
+    return;
+  }
   if (node.type === 'TABLE_FUNCTION') {
     const fn = (node.function as Node | undefined)?.function_name;
     deny(`table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract tables`);
@@ -157,6 +222,10 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
       }
       if (DENIED_FUNCTION.test(name)) {
         deny(`function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the catalog`);
+        return;
+      }
+      if (!ALLOWED_FUNCTIONS.has(name)) {
+        deny(`function ${name}() is not allowed in a definition (allowed: arithmetic, aggregates, and number, text and date functions; see the README's Sandbox)`);
         return;
       }
       const isAggregate = aggregates.has(name) && !node.is_operator;

@@ -12,6 +12,7 @@
 // every default chart hit the stored sets, so they cost a few dozen stored rows at any data size.
 import { createHash } from 'node:crypto';
 import type { Database } from '../data/db.ts';
+import { BearingError } from '../data/errors.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
 import type { Catalog } from './catalog.ts';
@@ -56,6 +57,8 @@ export async function readRollup(db: Database, metric: CheckedMetric, request: S
   const asOf = asOfFor(facts, tablesOf(metric.definition, resolve));
   if (!asOf || (request.asOf && request.asOf !== asOf)) return null;
   const key = keyOf(wholeHistory(metric, dimension, asOf, resolve));
+  const failed = (await failures(db)).get(key);
+  if (failed) throw new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${failed.message}. Fix or delete its definition (it is skipped until edited)`, 422);
   const stored = await db.all<{ rows: number; period: string | null; group: string | null; value: number | null; n: number | null; complete: boolean | null }>(
     `SELECT s.rows, r.period, r."group", r.value, r.n, r.complete
      FROM rollup_sets s LEFT JOIN rollup_rows r ON r.key = s.key AND r.data_version = s.data_version
@@ -88,6 +91,44 @@ export interface RefreshReport {
   sets: number;
   computed: number;
   ms: number;
+  /** Sets that failed (now or before, with the same SQL): skipped until their definition changes. */
+  failed: Array<{ metric: string; dimension: string | null; message: string }>;
+}
+
+export interface Failure {
+  metric: string;
+  dimension: string | null;
+  message: string;
+}
+
+const failureCache = new WeakMap<Database, Promise<Map<string, Failure>>>();
+
+/** Keys of sets that failed, read once per process and kept in step with every failure written. */
+export function failures(db: Database): Promise<Map<string, Failure>> {
+  let cached = failureCache.get(db);
+  if (!cached) {
+    cached = db.all<{ key: string; metric: string; dimension: string | null; message: string }>(`SELECT key, metric, dimension, message FROM rollup_failures`)
+      .then((rows) => new Map(rows.map((r) => [r.key, { metric: r.metric, dimension: r.dimension, message: r.message }])));
+    failureCache.set(db, cached);
+  }
+  return cached;
+}
+
+/** Why a metric could not be computed in the background, or null. */
+export async function failureOf(db: Database, metric: string): Promise<string | null> {
+  for (const f of (await failures(db)).values()) if (f.metric === metric) return f.message;
+  return null;
+}
+
+async function recordFailure(db: Database, key: string, failure: Failure): Promise<void> {
+  await db.write((s) => s.run(`INSERT INTO rollup_failures VALUES ($key, $metric, $dimension, $message, current_timestamp)`, { key, ...failure }), false);
+  (await failures(db)).set(key, failure);
+}
+
+/** A database error's reason, without the SQL DuckDB echoes after it. */
+function reasonOf(error: unknown): string {
+  if (error instanceof BearingError) return error.code === 'query-timeout' ? `it ran longer than the time limit (${error.message.match(/\d+(\.\d+)? s/)?.[0] ?? 'BEARING_QUERY_TIMEOUT'})` : error.message;
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
 }
 
 /**
@@ -101,18 +142,28 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
   const facts = await currentFacts(db);
   const keys: string[] = [];
   let computed = 0;
+  const failed = await failures(db);
+  const report = () => ({ sets: keys.length, computed, ms: performance.now() - started, failed: [...failed.entries()].filter(([k]) => keys.includes(k)).map(([, f]) => f) });
   for (const metric of catalog.metrics) {
     const asOf = asOfFor(facts, tablesOf(metric.definition, catalog.resolve));
     if (!asOf) continue;
     for (const dimension of [undefined, ...metric.dimensions]) {
-      if (shouldStop()) return { sets: keys.length, computed, ms: performance.now() - started };
+      if (shouldStop()) return report();
       const query = wholeHistory(metric, dimension, asOf, catalog.resolve);
       const key = keyOf(query);
       keys.push(key);
+      if (failed.has(key)) continue;
       const have = await db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`, { key, version: facts.data_version });
       if (have?.n) continue;
-      await storeSet(db, metric.definition.name, dimension ?? null, key, query);
-      computed++;
+      try {
+        await storeSet(db, metric.definition.name, dimension ?? null, key, query);
+        computed++;
+      } catch (error) {
+        if (shouldStop()) return report();
+        if (error instanceof BearingError && error.code === 'data-changed') continue; // recomputed next time
+        // One failing definition fails alone: marked, skipped until edited, the others go on.
+        await recordFailure(db, key, { metric: metric.definition.name, dimension: dimension ?? null, message: reasonOf(error) });
+      }
     }
   }
   // Sets of older data. (A set of a definition since changed keeps its key and is just never asked
@@ -121,7 +172,7 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
     await s.run(`DELETE FROM rollup_rows WHERE data_version <> (SELECT max(data_version) FROM bearing_meta)`);
     await s.run(`DELETE FROM rollup_sets WHERE data_version <> (SELECT max(data_version) FROM bearing_meta)`);
   }, false);
-  return { sets: keys.length, computed, ms: performance.now() - started };
+  return report();
 }
 
 async function storeSet(db: Database, metric: string, dimension: string | null, key: string, query: CompiledQuery): Promise<void> {
@@ -172,8 +223,10 @@ export class RollupRefresher {
     return this.running;
   }
 
+  /** Stop at once: the running background query is interrupted, nothing half-stored is kept. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.db.interruptBackground();
     await this.running;
   }
 
@@ -185,6 +238,7 @@ export class RollupRefresher {
           const report = await refreshRollups(this.db, this.catalog, () => this.stopped);
           this.last = { ...report, finished_at: new Date().toISOString() };
           if (report.computed) this.log(`rollups: ${report.computed} of ${report.sets} series sets computed in ${(report.ms / 1000).toFixed(1)} s`);
+          for (const f of report.failed) this.log(`rollups: ${f.metric}${f.dimension ? ` by ${f.dimension}` : ''} cannot be computed (${f.message}); skipped until its definition changes`);
         } catch (error) {
           this.log(`rollups: refresh failed, series are computed directly meanwhile (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
         }

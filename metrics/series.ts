@@ -70,13 +70,65 @@ export function buildSeriesQuery(metric: CheckedMetric, request: SeriesRequest &
   );
 }
 
-export async function runSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<Series> {
-  const asOf = await resolveTablesAsOf(db, tablesOf(metric.definition, resolve), request.asOf);
+/** Periods one request may produce (a day series over 13 years); BEARING_MAX_PERIODS changes it. */
+export const MAX_PERIODS = Number(process.env.BEARING_MAX_PERIODS ?? 5000);
+/** Rows one answer may hold (periods × groups); BEARING_MAX_ROWS changes it. */
+export const MAX_ROWS = Number(process.env.BEARING_MAX_ROWS ?? 200_000);
+const DAYS_PER_PERIOD: Record<Grain, number> = { day: 1, week: 7, month: 30.436875, quarter: 91.310625 };
+
+/** Refuse, before running anything, a range that would produce more periods than one answer may hold. */
+export function checkPeriods(grain: Grain, from: string | null, to: string): void {
+  if (!from) return;
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+  const periods = Math.floor(days / DAYS_PER_PERIOD[grain]) + 1;
+  if (periods > MAX_PERIODS) {
+    throw new BearingError('too-many-periods', `this request spans about ${periods.toLocaleString('en-US')} ${grain}s from ${from} to ${to}; one answer may hold at most ${MAX_PERIODS.toLocaleString('en-US')} periods (narrow from/to/as_of, or use a coarser grain)`, 400);
+  }
+}
+
+type SeriesRows = Array<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>;
+
+/** The request's as-of date and compiled query, refused when it would produce too many periods. */
+export async function prepareSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<{ asOf: string; query: CompiledQuery }> {
+  const tables = tablesOf(metric.definition, resolve);
+  const asOf = await resolveTablesAsOf(db, tables, request.asOf);
   const query = buildSeriesQuery(metric, { ...request, asOf }, resolve);
+  const facts = await currentFacts(db);
+  const firsts = tables.map((t) => facts.first?.[t]).filter((d): d is string => !!d);
+  const to = request.to && request.to < asOf ? request.to : asOf;
+  checkPeriods(request.grain ?? 'month', request.from ?? (firsts.length ? firsts.reduce((a, b) => (b < a ? b : a)) : null), to);
+  return { asOf, query };
+}
+
+/** Run a compiled series query with its row bound (the SQL ends with ORDER BY, so LIMIT applies to the answer). */
+export async function runBounded(all: (sql: string, params: CompiledQuery['params']) => Promise<SeriesRows>, query: CompiledQuery): Promise<SeriesRows> {
+  const rows = await all(`${query.sql}\nLIMIT ${MAX_ROWS + 1}`, query.params);
+  if (rows.length > MAX_ROWS) throw new BearingError('too-many-rows', `this answer would hold more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × groups); narrow the range or break down by a dimension with fewer values`, 400);
+  return rows;
+}
+
+export async function runSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<Series> {
+  const { asOf, query } = await prepareSeries(db, metric, request, resolve);
   const rows = await db.cached(
     `series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`,
-    async () => (await readRollup(db, metric, { ...request, asOf }, resolve)) ?? db.all<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>(query.sql, query.params),
+    async () => (await readRollup(db, metric, { ...request, asOf }, resolve)) ?? runBounded((sql, params) => db.all(sql, params), query).catch((error) => { throw cannotCompute(metric, error); }),
   );
+  return shapeSeries(metric, request, asOf, rows);
+}
+
+/**
+ * A definition that checks but fails when run (a cast that meets a value it cannot convert) is
+ * the definition's problem, answered 422 with DuckDB's reason and never the SQL.
+ */
+function cannotCompute(metric: CheckedMetric, error: unknown): unknown {
+  if (error instanceof BearingError) return error;
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
+  if (/out of memory|could not allocate/i.test(reason)) return new BearingError('out-of-memory', `${metric.definition.name} needs more memory than the server may use (BEARING_MEMORY_LIMIT); narrow the range or raise the limit`, 503);
+  return new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${reason}`, 422);
+}
+
+/** The answer the CLI, API and web app share, from a series' rows. */
+export function shapeSeries(metric: CheckedMetric, request: SeriesRequest, asOf: string, rows: SeriesRows): Series {
   const d = metric.definition;
   return {
     metric: d.name,

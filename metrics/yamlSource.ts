@@ -7,6 +7,9 @@ export interface SourcePosition {
   col: number;
 }
 
+/** YAML aliases one file may expand (the yaml library counts nested expansions). */
+export const MAX_ALIAS_COUNT = 100;
+
 export class YamlSource {
   readonly doc: Document;
   private readonly lines = new LineCounter();
@@ -16,14 +19,33 @@ export class YamlSource {
   }
 
   syntaxErrors(): Array<SourcePosition & { message: string }> {
-    return this.doc.errors.map((e) => {
+    const errors = this.doc.errors.map((e) => {
       const pos = this.lines.linePos(e.pos[0]);
       return { line: pos.line, col: pos.col, message: e.message.split('\n')[0]! };
     });
+    if (errors.length) return errors;
+    // An alias bomb (aliases of aliases, expanding to millions of nodes) is a problem of the file,
+    // reported like any other, never an exception that takes a request or a start-up down.
+    const js = this.convert();
+    return js.ok ? [] : [{ line: 1, col: 1, message: js.message }];
+  }
+
+  private converted?: { ok: true; value: unknown } | { ok: false; message: string };
+
+  private convert() {
+    if (!this.converted) {
+      try {
+        this.converted = { ok: true, value: this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+      } catch (error) {
+        this.converted = { ok: false, message: `the file could not be expanded: ${(error as Error).message.split('\n')[0]} (at most ${MAX_ALIAS_COUNT} alias expansions)` };
+      }
+    }
+    return this.converted;
   }
 
   value(): unknown {
-    return this.doc.toJS();
+    const js = this.convert();
+    return js.ok ? js.value : undefined;
   }
 
   /** Position of a field (path of keys and indexes), or of the nearest parent that exists. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Database, DEFAULT_SERVER_MEMORY_LIMIT } from '../../data/db.ts';
@@ -8,13 +8,15 @@ import { formatProblem } from '../../metrics/definition.ts';
 import { RollupRefresher } from '../../metrics/rollups.ts';
 import { goalsFile } from '../../metrics/goals.ts';
 import { DEFAULT_DB } from '../paths.ts';
-import { createServerApp, listen } from '../server.ts';
+import { createServerApp, listen, loopbackHosts } from '../server.ts';
 import { buildWebIfStale } from '../webBuild.ts';
 import { createToken, isLoopback, TokenStore } from '../auth/tokens.ts';
 import { removeServerFile, writeServerFile } from '../serverFile.ts';
 import { tokensFileFor } from './token.ts';
 import { generateInto } from './generate.ts';
 import { integer } from './options.ts';
+
+const SHUTDOWN_GRACE_MS = 5000;
 
 export function registerServe(program: Command): void {
   program
@@ -35,6 +37,8 @@ export function registerServe(program: Command): void {
       }
       const stagingDir = join(dirname(dbPath), 'staging');
       mkdirSync(stagingDir, { recursive: true });
+      // Uploads killed mid-way leave their folders behind; nothing else lives in staging.
+      for (const entry of readdirSync(stagingDir)) if (entry.startsWith('upload-')) rmSync(join(stagingDir, entry), { recursive: true, force: true });
       const db = await Database.open(dbPath, {
         allowedDirectories: [stagingDir],
         threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
@@ -43,6 +47,10 @@ export function registerServe(program: Command): void {
         cache: process.env.BEARING_CACHE !== 'off',
         rollups: process.env.BEARING_ROLLUPS !== 'off',
         queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
+        backgroundTimeoutMs: Number(process.env.BEARING_REFRESH_TIMEOUT ?? process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
+        analystSlots: process.env.BEARING_ANALYST_SLOTS ? Number(process.env.BEARING_ANALYST_SLOTS) : undefined,
+        analystPerCaller: process.env.BEARING_ANALYST_PER_CALLER ? Number(process.env.BEARING_ANALYST_PER_CALLER) : undefined,
+        cacheBytes: process.env.BEARING_CACHE_MB ? Number(process.env.BEARING_CACHE_MB) * 1024 * 1024 : undefined,
       });
       await db.write(ensureSchema);
       const catalog = await Catalog.load(db, metricsDir(opts.metrics));
@@ -59,16 +67,21 @@ export function registerServe(program: Command): void {
       // Stored month series are brought up to date in the background; until then series are computed.
       const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
       void rollups.schedule();
-      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups });
+      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups }, undefined, {
+        allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined,
+      });
       const server = await listen(app, opts.port, opts.host);
       // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
       writeServerFile(dbPath, { url: server.url, token: tokens.addEphemeral('viewer', 'cli-beside-server'), metrics_dir: catalog.dir, goals_file: goalsFile(opts.goals) });
       process.once('exit', () => removeServerFile(dbPath));
       console.log(`Bearing is serving ${dbPath} on ${server.url}`);
+      // Shutdown is bounded: background queries are interrupted, and whatever still holds on is cut
+      // after a few seconds (every committed write is already durable).
       const stop = async () => {
+        setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
         removeServerFile(dbPath);
-        await server.close();
         await rollups.stop();
+        await server.close();
         db.close();
         process.exit(0);
       };

@@ -5,8 +5,13 @@ import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
 import { readDefinitionFiles } from '../../metrics/catalog.ts';
 import { readGoals } from '../../metrics/goals.ts';
 import { writeFileAtomic } from '../../data/atomicFile.ts';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSeriesQuery, resolveAsOf, runSeries } from '../../metrics/series.ts';
+import { buildSeriesQuery, prepareSeries, resolveAsOf, runBounded, runSeries, shapeSeries } from '../../metrics/series.ts';
+import { referencedMetrics } from '../../metrics/compile.ts';
+import { isDerived } from '../../metrics/definition.ts';
+import { callerOf } from '../caller.ts';
+import { failureOf } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { AnnotationSchema, ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
 import { validationHook } from '../validation.ts';
@@ -25,7 +30,8 @@ const MetricSummary = z
     file: z.string(),
     yaml: z.string(),
     sql: z.string(),
-    status: z.enum(['ok']),
+    status: z.enum(['ok', 'failed']).openapi({ description: 'failed: it checks, but could not be computed in the background (time limit or run-time error); see failure' }),
+    failure: z.string().nullable(),
     used_by_goals: z.array(z.string()),
   })
   .openapi('Metric');
@@ -58,7 +64,7 @@ const preview = createRoute({
   responses: { 200: json(SeriesSchema, 'Series of the draft'), 422: json(ErrorBody, 'The draft has problems') },
 });
 
-function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Array<{ id: string; metric: string }>) {
+function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Array<{ id: string; metric: string }>, failure: string | null) {
   const d = m.definition;
   let sql = '';
   try {
@@ -79,16 +85,30 @@ function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Ar
     file: m.file,
     yaml: m.text,
     sql,
-    status: 'ok' as const,
+    status: failure ? ('failed' as const) : ('ok' as const),
+    failure,
     used_by_goals: goals.filter((g) => g.metric === d.name).map((g) => g.id),
   };
 }
 
-/** Check a draft beside the other definitions, so derived drafts can reference them. */
-async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }) {
+/**
+ * Check a draft beside only the definitions it names (the metrics a derived draft references, and
+ * one that already has its name), in the analyst lane: the editor checks on every keystroke, so a
+ * check must never re-check the whole catalog or take a dashboard connection.
+ */
+async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }, caller: string) {
   const draftFile = body.file ?? 'draft.yaml';
-  const others = readDefinitionFiles(deps.catalog.dir).filter((s) => s.file !== draftFile);
-  const result = await deps.db.read((s) => checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]));
+  const wanted = new Set<string>();
+  const visit = (name: string) => {
+    const metric = deps.catalog.get(name);
+    if (!metric || wanted.has(name)) return;
+    wanted.add(name);
+    if (isDerived(metric.definition)) for (const part of referencedMetrics(metric.definition.expression, deps.catalog.resolve)) visit(part);
+  };
+  for (const token of new Set(body.yaml.match(/[a-z][a-z0-9_]*/g) ?? [])) visit(token);
+  const files = new Set(deps.catalog.metrics.filter((m) => wanted.has(m.definition.name)).map((m) => m.file));
+  const others = readDefinitionFiles(deps.catalog.dir).filter((s) => s.file !== draftFile && files.has(s.file));
+  const result = await deps.db.analyst(caller, (s) => checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]));
   return { draft: result.metrics.find((m) => m.file === draftFile), problems: result.problems.filter((p) => p.file === draftFile) };
 }
 
@@ -100,13 +120,22 @@ const save = createRoute({
   responses: { 200: json(z.object({ saved: z.string(), file: z.string() }), 'Saved'), 422: json(ErrorBody, 'The definition has problems; nothing was written') },
 });
 
+const remove = createRoute({
+  method: 'delete',
+  path: '/{name}',
+  summary: 'Delete a definition file (analyst); goals that use it then say so',
+  request: { params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case').max(63) }) },
+  responses: { 200: json(z.object({ deleted: z.string(), file: z.string() }), 'Deleted'), 404: json(ErrorBody, 'No such definition file') },
+});
+
 export const metricRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook })
     .openapi(list, async (c) => {
       const asOf = await resolveAsOf(deps.db).catch(() => null);
       const problems = deps.catalog.problems;
       const goals = readGoals(deps.goalsFile).goals;
-      return c.json({ metrics: deps.catalog.metrics.map((m) => summary(deps, m, asOf, goals)), problems }, 200);
+      const failed = await Promise.all(deps.catalog.metrics.map((m) => failureOf(deps.db, m.definition.name)));
+      return c.json({ metrics: deps.catalog.metrics.map((m, i) => summary(deps, m, asOf, goals, failed[i]!)), problems }, 200);
     })
     .openapi(series, async (c) => {
       const { name } = c.req.valid('param');
@@ -122,23 +151,26 @@ export const metricRoutes = (deps: AppDeps) =>
       return c.json({ ...result, annotations }, 200);
     })
     .openapi(check, async (c) => {
-      const { problems } = await checkDraft(deps, c.req.valid('json'));
+      const { problems } = await checkDraft(deps, c.req.valid('json'), callerOf(c));
       return c.json({ ok: problems.length === 0, problems }, 200);
     })
     .openapi(preview, async (c) => {
       const body = c.req.valid('json');
       const q = c.req.valid('query');
-      const { draft, problems } = await checkDraft(deps, body);
+      const caller = callerOf(c);
+      const { draft, problems } = await checkDraft(deps, body, caller);
       if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, 422, { problems });
       const resolve = (n: string) => (n === draft.definition.name ? draft.definition : deps.catalog.resolve(n));
-      const result = await runSeries(deps.db, draft, { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where }, resolve);
-      return c.json(result, 200);
+      const request = { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where };
+      const { asOf, query } = await prepareSeries(deps.db, draft, request, resolve);
+      const rows = await deps.db.analyst(caller, (s) => runBounded((sql, params) => s.all(sql, params), query));
+      return c.json(shapeSeries(draft, request, asOf, rows), 200);
     })
     .openapi(save, async (c) => {
       const { name } = c.req.valid('param');
       const body = c.req.valid('json');
       const file = `${name}.yaml`;
-      const { draft, problems } = await checkDraft(deps, { yaml: body.yaml, file });
+      const { draft, problems } = await checkDraft(deps, { yaml: body.yaml, file }, callerOf(c));
       if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s); nothing was written`, 422, { problems });
       if (draft.definition.name !== name) throw new BearingError('definition-invalid', `the definition's name "${draft.definition.name}" must match the URL's "${name}"`, 422, { problems: [] });
       // The name is snake_case (checked above), so the path cannot leave the definitions folder.
@@ -146,4 +178,15 @@ export const metricRoutes = (deps: AppDeps) =>
       await deps.catalog.reload(deps.db);
       void deps.rollups?.schedule();
       return c.json({ saved: name, file }, 200);
+    })
+    .openapi(remove, async (c) => {
+      const { name } = c.req.valid('param');
+      // The file named after the metric, or the file that defines it under another name.
+      const file = deps.catalog.get(name)?.file ?? `${name}.yaml`;
+      const path = join(deps.catalog.dir, file);
+      if (!existsSync(path)) throw new BearingError('unknown-metric', `no definition file for "${name}"`, 404);
+      rmSync(path);
+      await deps.catalog.reload(deps.db);
+      void deps.rollups?.schedule();
+      return c.json({ deleted: name, file }, 200);
     });

@@ -3,6 +3,7 @@ import { listAnnotations, type Annotation } from '../../data/annotations.ts';
 import type { Database } from '../../data/db.ts';
 import type { Catalog } from '../catalog.ts';
 import { goalProblems, type Goal } from '../goals.ts';
+import { BearingError } from '../../data/errors.ts';
 import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
@@ -56,7 +57,16 @@ export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, op
   }
   const d = metric.definition;
   // The metric's own as-of date: its tables may end earlier than the newest table (metrics/asOf.ts).
-  const series = await runSeries(db, metric, { grain: 'month', asOf: options.asOf, where: goal.where }, catalog.resolve);
+  let series;
+  try {
+    series = await runSeries(db, metric, { grain: 'month', asOf: options.asOf, where: goal.where }, catalog.resolve);
+  } catch (error) {
+    // A metric that cannot be computed fails alone: this goal says why, the page and the others go on.
+    if (!(error instanceof BearingError)) throw error;
+    const empty = assessGoal({ target: goal.target, due: goal.due, direction: d.direction, unit: d.unit }, [], asOf);
+    const reason = `cannot compute: ${error.message}`;
+    return { ...base, ...empty, label: d.label, unit: d.unit, direction: d.direction, status_reason: reason, reading: `This goal cannot be computed: ${error.message}`, problems: [reason], series: [], annotations: [] };
+  }
   const history = series.rows.filter((r) => r.complete && r.value !== null).map((r) => ({ period: r.period, value: r.value!, n: r.n }));
   const maturity = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
   const assessment = assessGoal({ target: goal.target, due: goal.due, start: goal.start, direction: d.direction, unit: d.unit, matureAfterDays: maturity }, history, series.as_of);

@@ -86,8 +86,10 @@ describe('pages in a real browser', () => {
     expect(await order()).toEqual(['display', 'email', 'events', 'paid_search', 'referral', 'social']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
     const csv = readFileSync(await download.path(), 'utf8');
-    expect(csv.split('\n')[1]).toBe('channel,exposed,unexposed,rate_exposed,rate_unexposed,naive_lift,lift,ci_low,ci_high,spend,incremental,cost_per_incremental,cost_ci_low,cost_ci_high');
-    expect(csv.split('\n').filter((l) => /^[a-z_]+,\d/.test(l))).toHaveLength(6);
+    // A header row first (no comment line a reader would take for it), every field quoted.
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(['outcome', 'channel', 'exposed', 'unexposed', 'rate_exposed', 'rate_unexposed', 'naive_lift', 'lift', 'ci_low', 'ci_high', 'spend', 'incremental', 'cost_per_incremental', 'cost_ci_low', 'cost_ci_high'].map((h) => `"${h}"`).join(','));
+    expect(lines.filter((l) => /^"retention","[a-z_]+","\d/.test(l))).toHaveLength(6);
     // Forest plot: one interval bar per channel with a measured lift.
     expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
     await page.click('button:has-text("Model it")');

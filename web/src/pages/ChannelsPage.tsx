@@ -6,6 +6,7 @@ import { api, apiError } from '../lib/api.ts';
 import { formatMoney } from '../lib/format.ts';
 import { channelsQuery, type Outcome } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
+import { toCsvText } from '../lib/csv.ts';
 
 const DEFAULTS = { outcome: 'retention', window: '30', horizon: '90', sort: 'lift', dir: 'desc' };
 type Row = Awaited<ReturnType<NonNullable<ReturnType<typeof channelsQuery>['queryFn']>>>['channels'][number];
@@ -30,10 +31,8 @@ function liftText(outcome: string, v: number | null): string {
 }
 
 function toCsv(outcome: string, rows: Row[]): string {
-  const header = ['channel', 'exposed', 'unexposed', 'rate_exposed', 'rate_unexposed', 'naive_lift', 'lift', 'ci_low', 'ci_high', 'spend', 'incremental', 'cost_per_incremental', 'cost_ci_low', 'cost_ci_high'];
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-  const lines = rows.map((r) => [r.channel, r.exposed, r.unexposed, r.rate_exposed, r.rate_unexposed, r.naive_lift, r.lift, r.ci?.[0], r.ci?.[1], r.spend, r.incremental, r.cost_per_incremental, r.cost_ci?.[0], r.cost_ci?.[1]].map(cell).join(','));
-  return `# outcome=${outcome}\n${[header.join(','), ...lines].join('\n')}\n`;
+  const header = ['outcome', 'channel', 'exposed', 'unexposed', 'rate_exposed', 'rate_unexposed', 'naive_lift', 'lift', 'ci_low', 'ci_high', 'spend', 'incremental', 'cost_per_incremental', 'cost_ci_low', 'cost_ci_high'];
+  return toCsvText(header, rows.map((r) => [outcome, r.channel, r.exposed, r.unexposed, r.rate_exposed, r.rate_unexposed, r.naive_lift, r.lift, r.ci?.[0], r.ci?.[1], r.spend, r.incremental, r.cost_per_incremental, r.cost_ci?.[0], r.cost_ci?.[1]]));
 }
 
 function WhatIf({ rows, window, horizon }: { rows: Row[]; window: number; horizon: number }) {

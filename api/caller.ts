@@ -1,0 +1,11 @@
+// Who is asking, for per-caller limits: the presented token (by a hash prefix, never the token),
+// else the client's address.
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+
+export function callerOf(c: Context): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  if (token) return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return `address:${incoming?.socket?.remoteAddress ?? 'unknown'}`;
+}
