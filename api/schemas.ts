@@ -50,7 +50,17 @@ export const WhereParam = z
         ctx.addIssue({ code: 'custom', message: `expected DIMENSION=VALUE (got "${item}")` });
         return z.NEVER;
       }
-      out[item.slice(0, at)] = item.slice(at + 1);
+      const key = item.slice(0, at);
+      // Dimension names are snake_case; anything else (__proto__, constructor…) is refused, not dropped.
+      if (!/^[a-z][a-z0-9_]*$/.test(key) || key in Object.prototype) {
+        ctx.addIssue({ code: 'custom', message: `"${key}" is not a dimension name (expected snake_case, e.g. segment=smb)` });
+        return z.NEVER;
+      }
+      if (/[\u0000-\u001f\u007f]/.test(item)) {
+        ctx.addIssue({ code: 'custom', message: 'control characters are not allowed in a filter' });
+        return z.NEVER;
+      }
+      out[key] = item.slice(at + 1);
     }
     return out;
   });

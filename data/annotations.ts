@@ -25,7 +25,10 @@ const COLUMNS = `id, strftime(date, '%Y-%m-%d') AS date, text, metric, goal, aut
 export async function listAnnotations(db: Database, filter: { metric?: string; goal?: string; from?: string; to?: string } = {}): Promise<Annotation[]> {
   // A note about a metric shows on that metric's series and its goals; a note about a goal shows
   // there; a note about neither is company-wide and shows everywhere.
-  return db.all<Annotation & Record<string, string | number | null>>(
+  // Kept in memory until the next write (every note change is a write): a chart's notes never
+  // wait for a free connection behind slow queries.
+  const params = { metric: filter.metric ?? null, goal: filter.goal ?? null, from: filter.from ?? null, to: filter.to ?? null };
+  return db.cached(`annotations\u0000${JSON.stringify(params)}`, () => db.all<Annotation & Record<string, string | number | null>>(
     `SELECT ${COLUMNS} FROM annotations
      WHERE ($metric IS NULL OR metric IS NULL OR metric = $metric)
        AND ($goal IS NULL OR goal IS NULL OR goal = $goal)
@@ -33,8 +36,8 @@ export async function listAnnotations(db: Database, filter: { metric?: string; g
        AND ($from IS NULL OR date >= CAST($from AS DATE))
        AND ($to IS NULL OR date <= CAST($to AS DATE))
      ORDER BY date, id`,
-    { metric: filter.metric ?? null, goal: filter.goal ?? null, from: filter.from ?? null, to: filter.to ?? null },
-  );
+    params,
+  ), { evenWhenCachingIsOff: true });
 }
 
 export async function createAnnotation(db: Database, input: AnnotationInput): Promise<Annotation> {

@@ -35,7 +35,10 @@ export function notCsv(bytes: Uint8Array): string | null {
   if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) return 'this file is UTF-16 text (expected UTF-8; re-save it as UTF-8 CSV)';
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('{') || text.startsWith('[')) return 'this looks like JSON, not CSV (expected comma-separated text with a header row)';
-  if (bytes.subarray(0, 8192).includes(0)) return 'this is a binary file, not CSV text (expected UTF-8 comma-separated text)';
+  // Binary files (and UTF-16 without a byte-order mark) are full of NUL bytes; one NUL in a value
+  // is the value's problem, reported at its line.
+  const head = bytes.subarray(0, 8192);
+  if (head.length && head.filter((b) => b === 0).length / head.length > 0.1) return 'this is a binary file, not CSV text (expected UTF-8 comma-separated text)';
   return null;
 }
 

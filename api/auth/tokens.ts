@@ -1,7 +1,7 @@
 // Bearer tokens with roles. Only SHA-256 hashes are stored (tokens are 256-bit random, so a
 // fast hash is enough); comparison is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../../data/atomicFile.ts';
 import { z } from 'zod';
 import { BearingError } from '../../data/errors.ts';
@@ -17,7 +17,12 @@ type StoredToken = z.infer<typeof StoredToken>;
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 export class TokenStore {
-  private constructor(private readonly entries: Array<{ id: string; role: Role; hash: Buffer }>) {}
+  private constructor(
+    private entries: Array<{ id: string; role: Role; hash: Buffer }>,
+    private readonly source?: { file: string; env?: string },
+  ) {}
+  private readonly ephemeral: Array<{ id: string; role: Role; hash: Buffer }> = [];
+  private seen = { mtimeMs: -1, size: -1, checkedAt: 0 };
 
   /** Tokens from BEARING_TOKENS ("role:token,role:token") and from the tokens file. */
   static load(file: string, env = process.env.BEARING_TOKENS): TokenStore {
@@ -32,28 +37,60 @@ export class TokenStore {
       entries.push({ id: `env-${i + 1}`, role, hash: sha256(token) });
     }
     for (const t of readTokenFile(file)) entries.push({ id: t.id, role: t.role, hash: Buffer.from(t.hash, 'hex') });
-    return new TokenStore(entries);
+    const store = new TokenStore(entries, { file, env });
+    store.seen = { ...fileStamp(file), checkedAt: Date.now() };
+    return store;
+  }
+
+  /**
+   * Tokens created (bearing token create) or revoked (removed from the file) while the server runs
+   * take effect within a second: the file is re-read when its size or time changes. A file that
+   * cannot be read keeps the tokens known before, and says so in the log.
+   */
+  private refresh(): void {
+    if (!this.source || Date.now() - this.seen.checkedAt < RELOAD_CHECK_MS) return;
+    const stamp = fileStamp(this.source.file);
+    this.seen.checkedAt = Date.now();
+    if (stamp.mtimeMs === this.seen.mtimeMs && stamp.size === this.seen.size) return;
+    try {
+      this.entries = TokenStore.load(this.source.file, this.source.env).entries;
+      this.seen = { ...stamp, checkedAt: Date.now() };
+    } catch (error) {
+      console.error(`[bearing] tokens file not reloaded: ${(error as Error).message}`);
+    }
   }
 
   /** A token that lives only as long as this process (the server's token for the CLI beside it). */
   addEphemeral(role: Role, label: string): string {
     const token = `brg_${randomBytes(32).toString('base64url')}`;
-    this.entries.push({ id: label, role, hash: sha256(token) });
+    this.ephemeral.push({ id: label, role, hash: sha256(token) });
     return token;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.entries.length + this.ephemeral.length;
   }
 
   /** The role of a presented token, or null. Every stored hash is compared, in constant time. */
   roleOf(token: string): Role | null {
+    this.refresh();
     const presented = sha256(token);
     let found: Role | null = null;
-    for (const e of this.entries) {
+    for (const e of [...this.entries, ...this.ephemeral]) {
       if (timingSafeEqual(presented, e.hash) && (!found || RANK[e.role] > RANK[found])) found = e.role;
     }
     return found;
+  }
+}
+
+const RELOAD_CHECK_MS = 1000;
+
+function fileStamp(file: string): { mtimeMs: number; size: number } {
+  try {
+    const s = statSync(file);
+    return { mtimeMs: s.mtimeMs, size: s.size };
+  } catch {
+    return { mtimeMs: 0, size: 0 };
   }
 }
 

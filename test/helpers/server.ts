@@ -29,7 +29,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { data?: 'sample' | 'empty'; web?: boolean; readsNeedToken?: boolean; rollups?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { data?: 'sample' | 'empty'; web?: boolean; readsNeedToken?: boolean; rollups?: boolean; queryTimeoutMs?: number; backgroundTimeoutMs?: number; tokensFile?: boolean } = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const path = join(dir, 'bearing.duckdb');
   if ((options.data ?? 'sample') === 'sample') copyFileSync(SAMPLE_DB, path);
@@ -37,11 +37,11 @@ export async function startTestServer(options: { data?: 'sample' | 'empty'; web?
   copyFileSync(SHIPPED_GOALS_FILE, goalsFile);
   const metricsDir = join(dir, 'definitions');
   cpSync(SHIPPED_METRICS_DIR, metricsDir, { recursive: true });
-  const db = await Database.open(path, { allowedDirectories: [dir], queryTimeoutMs: 30_000, rollups: options.rollups ?? false });
+  const db = await Database.open(path, { allowedDirectories: [dir], queryTimeoutMs: options.queryTimeoutMs ?? 30_000, backgroundTimeoutMs: options.backgroundTimeoutMs, rollups: options.rollups ?? false });
   await db.write(ensureSchema);
   const catalog = await Catalog.load(db, metricsDir);
   const env = Object.entries(TEST_TOKENS).map(([role, token]) => `${role}:${token}`).join(',');
-  const auth: AuthSettings = { tokens: TokenStore.load(join(dir, 'no-tokens.json'), env), readsNeedToken: options.readsNeedToken ?? false };
+  const auth: AuthSettings = { tokens: TokenStore.load(join(dir, 'tokens.json'), env), readsNeedToken: options.readsNeedToken ?? false };
   const rollups = options.rollups ? new RollupRefresher(db, catalog) : undefined;
   const app = createServerApp({ db, catalog, stagingDir: dir, goalsFile, auth, rollups }, options.web ? undefined : join(dir, 'no-web'));
   const server = await listen(app, 0, '127.0.0.1');
