@@ -35,7 +35,7 @@ export default function MetricsPage() {
           <tbody>
             {shown.map((m) => (
               <tr key={m.name}>
-                <th scope="row"><Link href={`/metrics/${m.name}`}>{m.label}</Link><div className="muted small">{m.name} · {m.description}</div></th>
+                <th scope="row"><Link href={`/metrics/${m.name}`}>{m.label}</Link><div className="muted small">{m.name} · {m.description}</div>{m.failure && <div className="error-text small" data-testid={`failed-${m.name}`}>Cannot be computed: {m.failure}</div>}</th>
                 <td>{m.unit}</td>
                 <td>{m.direction === 'up' ? 'higher' : 'lower'}</td>
                 <td>{m.owner ?? '—'}</td>
