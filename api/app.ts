@@ -22,7 +22,11 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 const jsonLimit = bodyLimit({
   maxSize: MAX_JSON_BYTES,
   onError: () => {
-    throw new BearingError('too-large', 'request bodies are limited to 1 MB (CSV uploads: 200 MB through /api/import)', 413);
+    throw new BearingError(
+      'too-large',
+      'request bodies are limited to 1 MB (CSV uploads: 200 MB through /api/import)',
+      413,
+    );
   },
 });
 const limitBodies: MiddlewareHandler = (c, next) => (c.req.path.endsWith('/import') ? next() : jsonLimit(c, next));
@@ -42,7 +46,12 @@ export function createApi(deps: AppDeps) {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Bearing API', version: '0.1.0', description: 'Goals read like a GPS; channels compared by one honest method. Writes need a bearer token with the analyst or admin role.' },
+    info: {
+      title: 'Bearing API',
+      version: '0.1.0',
+      description:
+        'Goals read like a GPS; channels compared by one honest method. Writes need a bearer token with the analyst or admin role.',
+    },
     security: [{ bearer: [] }],
   });
   api.onError(onError);

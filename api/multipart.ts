@@ -17,13 +17,22 @@ export interface SavedFile {
 /** Files one import may carry; more is refused whole (413), never silently cut. */
 export const MAX_UPLOAD_FILES = 20;
 
-export function saveMultipart(body: ReadableStream<Uint8Array>, contentType: string, folder: string, safeName: (name: string) => string, maxBytes: number): Promise<SavedFile[]> {
+export function saveMultipart(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  folder: string,
+  safeName: (name: string) => string,
+  maxBytes: number,
+): Promise<SavedFile[]> {
   return new Promise((resolve, reject) => {
     const saved: SavedFile[] = [];
     const writes: Promise<void>[] = [];
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: { 'content-type': contentType }, limits: { fileSize: maxBytes, files: MAX_UPLOAD_FILES, fields: 100, parts: MAX_UPLOAD_FILES + 100 } });
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        limits: { fileSize: maxBytes, files: MAX_UPLOAD_FILES, fields: 100, parts: MAX_UPLOAD_FILES + 100 },
+      });
     } catch (error) {
       reject(new BearingError('invalid-request', `not a multipart form: ${(error as Error).message}`, 400));
       return;
@@ -32,17 +41,35 @@ export function saveMultipart(body: ReadableStream<Uint8Array>, contentType: str
       const name = safeName(info.filename ?? 'upload.csv');
       const path = join(folder, `${saved.length}-${name}`);
       saved.push({ field, name, path });
-      stream.on('limit', () => reject(new BearingError('too-large', `${name} is larger than ${maxBytes / 1024 / 1024} MB`, 413)));
+      stream.on('limit', () =>
+        reject(new BearingError('too-large', `${name} is larger than ${maxBytes / 1024 / 1024} MB`, 413)),
+      );
       writes.push(pipeline(stream, createWriteStream(path)));
     });
     // busboy drops parts past its limits and says so only through these events.
-    parser.on('filesLimit', () => reject(new BearingError('too-many-files', `one import takes at most ${MAX_UPLOAD_FILES} files; nothing was imported (send the rest in another import)`, 413)));
-    parser.on('partsLimit', () => reject(new BearingError('too-large', 'the form has too many parts; nothing was imported', 413)));
-    parser.on('fieldsLimit', () => reject(new BearingError('too-large', 'the form has too many fields; nothing was imported', 413)));
-    parser.on('error', (error) => reject(new BearingError('invalid-request', `could not read the form: ${(error as Error).message}`, 400)));
+    parser.on('filesLimit', () =>
+      reject(
+        new BearingError(
+          'too-many-files',
+          `one import takes at most ${MAX_UPLOAD_FILES} files; nothing was imported (send the rest in another import)`,
+          413,
+        ),
+      ),
+    );
+    parser.on('partsLimit', () =>
+      reject(new BearingError('too-large', 'the form has too many parts; nothing was imported', 413)),
+    );
+    parser.on('fieldsLimit', () =>
+      reject(new BearingError('too-large', 'the form has too many fields; nothing was imported', 413)),
+    );
+    parser.on('error', (error) =>
+      reject(new BearingError('invalid-request', `could not read the form: ${(error as Error).message}`, 400)),
+    );
     parser.on('close', () => {
       Promise.all(writes).then(() => resolve(saved), reject);
     });
-    Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>).on('error', reject).pipe(parser);
+    Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>)
+      .on('error', reject)
+      .pipe(parser);
   });
 }

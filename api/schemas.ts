@@ -11,7 +11,14 @@ export const ErrorBody = z
   .openapi('Error');
 
 export const ProblemSchema = z
-  .object({ code: z.string(), file: z.string(), line: z.number().int(), col: z.number().int(), field: z.string(), message: z.string() })
+  .object({
+    code: z.string(),
+    file: z.string(),
+    line: z.number().int(),
+    col: z.number().int(),
+    field: z.string(),
+    message: z.string(),
+  })
   .openapi('Problem');
 
 export const SeriesRowSchema = z.object({
@@ -53,7 +60,10 @@ export const WhereParam = z
       const key = item.slice(0, at);
       // Dimension names are snake_case; anything else (__proto__, constructor…) is refused, not dropped.
       if (!/^[a-z][a-z0-9_]*$/.test(key) || key in Object.prototype) {
-        ctx.addIssue({ code: 'custom', message: `"${key}" is not a dimension name (expected snake_case, e.g. segment=smb)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${key}" is not a dimension name (expected snake_case, e.g. segment=smb)`,
+        });
         return z.NEVER;
       }
       if (/[\u0000-\u001f\u007f]/.test(item)) {
@@ -75,7 +85,15 @@ export const SeriesQuery = z.object({
 });
 
 export const AnnotationSchema = z
-  .object({ id: z.number().int(), date: z.string(), text: z.string(), metric: z.string().nullable(), goal: z.string().nullable(), author: z.string().nullable(), created_at: z.string() })
+  .object({
+    id: z.number().int(),
+    date: z.string(),
+    text: z.string(),
+    metric: z.string().nullable(),
+    goal: z.string().nullable(),
+    author: z.string().nullable(),
+    created_at: z.string(),
+  })
   .openapi('Annotation');
 
 export const AnnotationInput = z.strictObject({
@@ -114,14 +132,27 @@ export const GoalHeadingSchema = z
         ci: z.tuple([z.number(), z.number()]),
         window: z.object({ from: z.string(), to: z.string(), periods: z.number() }),
         method: z.string(),
-        seasonality: z.object({ tested: z.boolean(), p_value: z.number().nullable(), adjusted: z.boolean(), effects: z.record(z.string(), z.number()).nullable(), note: z.string() }),
+        seasonality: z.object({
+          tested: z.boolean(),
+          p_value: z.number().nullable(),
+          adjusted: z.boolean(),
+          effects: z.record(z.string(), z.number()).nullable(),
+          note: z.string(),
+        }),
       })
       .nullable(),
     pace_needed_per_month: z.number().nullable(),
     months_left: z.number(),
-    projection: z.object({ date: z.string(), value: z.number(), interval: z.tuple([z.number(), z.number()]) }).nullable(),
+    projection: z
+      .object({ date: z.string(), value: z.number(), interval: z.tuple([z.number(), z.number()]) })
+      .nullable(),
     arrival: z.object({ date: z.string().nullable(), reason: z.string() }),
-    shift: z.object({ kind: z.enum(['none', 'level_shift', 'spike']), period: z.string().nullable(), magnitude: z.number().nullable(), message: z.string() }),
+    shift: z.object({
+      kind: z.enum(['none', 'level_shift', 'spike']),
+      period: z.string().nullable(),
+      magnitude: z.number().nullable(),
+      message: z.string(),
+    }),
     stale: z.object({ latest_period: z.string(), expected_period: z.string(), message: z.string() }).nullable(),
     periods_needed: z.number(),
     trend: z.array(z.object({ period: z.string(), value: z.number() })),
@@ -133,9 +164,17 @@ export const GoalHeadingSchema = z
   })
   .openapi('GoalHeading');
 
-const Counts = z.object({ goals: z.number(), ...Object.fromEntries(STATUSES.map((s) => [s, z.number()])) as Record<(typeof STATUSES)[number], z.ZodNumber> });
+const Counts = z.object({
+  goals: z.number(),
+  ...(Object.fromEntries(STATUSES.map((s) => [s, z.number()])) as Record<(typeof STATUSES)[number], z.ZodNumber>),
+});
 export const OverviewSchema = z
-  .object({ as_of: z.string(), balance: z.object({ business: Counts, community: Counts }), goals: z.array(GoalHeadingSchema), problems: z.array(ProblemSchema) })
+  .object({
+    as_of: z.string(),
+    balance: z.object({ business: Counts, community: Counts }),
+    goals: z.array(GoalHeadingSchema),
+    problems: z.array(ProblemSchema),
+  })
   .openapi('HeadingOverview');
 
 // The API accepts exactly what a goals file may hold.

@@ -10,14 +10,21 @@ import type { AppDeps } from './context.ts';
 import { notFound, onError } from './errors.ts';
 import { WEB_DIST } from './webBuild.ts';
 
-
 /**
  * Host names a loopback-bound server answers to. A page on another site that rebinds its own name
  * to 127.0.0.1 (DNS rebinding) sends its own name as Host, so it is refused before any route.
  * BEARING_ALLOWED_HOSTS adds names (comma-separated), e.g. a name in /etc/hosts.
  */
 export function loopbackHosts(extra = process.env.BEARING_ALLOWED_HOSTS): string[] {
-  return ['localhost', '127.0.0.1', '[::1]', ...(extra ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)];
+  return [
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    ...(extra ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  ];
 }
 
 export function createServerApp(deps: AppDeps, webDist = WEB_DIST, options: { allowedHosts?: string[] } = {}) {
@@ -27,7 +34,15 @@ export function createServerApp(deps: AppDeps, webDist = WEB_DIST, options: { al
     app.use('*', async (c, next) => {
       const host = (c.req.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
       if (!allowed.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
-        return c.json({ error: { code: 'host-not-allowed', message: `this server answers only to ${[...allowed].join(', ')} (set BEARING_ALLOWED_HOSTS to add a name)` } }, 421);
+        return c.json(
+          {
+            error: {
+              code: 'host-not-allowed',
+              message: `this server answers only to ${[...allowed].join(', ')} (set BEARING_ALLOWED_HOSTS to add a name)`,
+            },
+          },
+          421,
+        );
       }
       await next();
     });
@@ -70,7 +85,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(app: ReturnType<typeof createServerApp>, port: number, hostname: string): Promise<RunningServer> {
+export function listen(
+  app: ReturnType<typeof createServerApp>,
+  port: number,
+  hostname: string,
+): Promise<RunningServer> {
   return new Promise((resolveServer, reject) => {
     let server: ServerType;
     try {
@@ -80,10 +99,11 @@ export function listen(app: ReturnType<typeof createServerApp>, port: number, ho
           url: `http://${host}:${info.port}`,
           port: info.port,
           // Idle keep-alive connections would hold close() open: they are ended too.
-          close: () => new Promise((done) => {
-            server.close(() => done());
-            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-          }),
+          close: () =>
+            new Promise((done) => {
+              server.close(() => done());
+              (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            }),
         });
       });
       server.on('error', reject);

@@ -8,13 +8,24 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../data/atomicFile.ts';
 
-const ServerFile = z.object({ pid: z.number().int(), url: z.string().url(), token: z.string().min(16), metrics_dir: z.string(), goals_file: z.string(), started_at: z.string() });
+const ServerFile = z.object({
+  pid: z.number().int(),
+  url: z.string().url(),
+  token: z.string().min(16),
+  metrics_dir: z.string(),
+  goals_file: z.string(),
+  started_at: z.string(),
+});
 export type ServerFile = z.infer<typeof ServerFile>;
 
 export const serverFileFor = (dbPath: string) => `${resolve(dbPath)}.server.json`;
 
 export function writeServerFile(dbPath: string, info: Omit<ServerFile, 'pid' | 'started_at'>): void {
-  writeFileAtomic(serverFileFor(dbPath), `${JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), ...info }, null, 2)}\n`, 0o600);
+  writeFileAtomic(
+    serverFileFor(dbPath),
+    `${JSON.stringify({ pid: process.pid, started_at: new Date().toISOString(), ...info }, null, 2)}\n`,
+    0o600,
+  );
 }
 
 export function removeServerFile(dbPath: string): void {

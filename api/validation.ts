@@ -12,7 +12,10 @@ export function validationHook(result: HookResult): void {
   // JSON bodies are strict objects: an unknown key is named as the field, never silently dropped.
   const issues = (result.error?.issues ?? []).flatMap((i) =>
     i.code === 'unrecognized_keys' && i.keys?.length
-      ? i.keys.map((key) => ({ field: [...i.path.map(String), key].join('.'), message: 'unknown field (check the spelling; see /api/openapi.json)' }))
+      ? i.keys.map((key) => ({
+          field: [...i.path.map(String), key].join('.'),
+          message: 'unknown field (check the spelling; see /api/openapi.json)',
+        }))
       : [{ field: i.path.map(String).join('.') || '(body)', message: i.message }],
   );
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');

@@ -16,7 +16,11 @@ function newestMtime(dir: string): number {
 
 export async function buildWebIfStale(log: (message: string) => void = (m) => console.error(m)): Promise<boolean> {
   const index = join(WEB_DIST, 'index.html');
-  const sources = Math.max(newestMtime(resolve(PROJECT_ROOT, 'web')), statSync(resolve(PROJECT_ROOT, 'vite.config.ts')).mtimeMs, newestMtime(resolve(PROJECT_ROOT, 'api')));
+  const sources = Math.max(
+    newestMtime(resolve(PROJECT_ROOT, 'web')),
+    statSync(resolve(PROJECT_ROOT, 'vite.config.ts')).mtimeMs,
+    newestMtime(resolve(PROJECT_ROOT, 'api')),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
   log('building the web app…');
   const { build } = await import('vite');

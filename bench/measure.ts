@@ -22,7 +22,12 @@ export async function timeMedian(work: () => Promise<unknown>, runs: number, war
  * phases moves both alike: the median time (ms) of each, and the median of the per-pair ratios
  * b/a, which cancels drift better than a ratio of medians.
  */
-export async function timePairs(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number, warmup = 1): Promise<{ a: number; b: number; ratio: number; ratios: number[] }> {
+export async function timePairs(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  runs: number,
+  warmup = 1,
+): Promise<{ a: number; b: number; ratio: number; ratios: number[] }> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();

@@ -22,7 +22,14 @@ import { startServerChild, type ServerChild } from './serverProcess.ts';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
 const { values: args } = parseArgs({
-  options: { max: { type: 'string', default: '1m' }, 'import-max': { type: 'string' }, runs: { type: 'string', default: '5' }, 'load-seconds': { type: 'string', default: '20' }, 'no-load': { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results.json' } },
+  options: {
+    max: { type: 'string', default: '1m' },
+    'import-max': { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    'load-seconds': { type: 'string', default: '20' },
+    'no-load': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results.json' },
+  },
 });
 const maxSize = SIZES[String(args.max).toLowerCase()] ?? 0;
 if (!maxSize) throw new Error(`--max must be one of ${Object.keys(SIZES).join(', ')}`);
@@ -39,7 +46,10 @@ async function exportCsvs(db: Database, dir: string): Promise<Record<string, str
   const files: Record<string, string> = {};
   for (const table of CONTRACT_TABLES) {
     const path = join(dir, `${table}.csv`);
-    const select = table === 'spend' ? `SELECT channel, strftime(month, '%Y-%m') AS month, amount FROM spend` : `SELECT * FROM ${table}`;
+    const select =
+      table === 'spend'
+        ? `SELECT channel, strftime(month, '%Y-%m') AS month, amount FROM spend`
+        : `SELECT * FROM ${table}`;
     await db.read((s) => s.run(`COPY (${select}) TO '${path.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`));
     files[table] = path;
   }
@@ -59,26 +69,40 @@ async function benchImport(dir: string, files: Record<string, string>, rows: num
   for (let i = 0; i < runs; i++) {
     let db = await fresh();
     let t = performance.now();
-    for (const [table, path] of Object.entries(files)) await db.read((s) => s.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv($path)`, { path }));
+    for (const [table, path] of Object.entries(files))
+      await db.read((s) => s.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv($path)`, { path }));
     db.close();
     bareRuns.push(performance.now() - t);
     db = await fresh();
     t = performance.now();
     await db.write(ensureSchema);
-    await importFiles(db, Object.values(files).map((path) => ({ path })));
+    await importFiles(
+      db,
+      Object.values(files).map((path) => ({ path })),
+    );
     db.close();
     ourRuns.push(performance.now() - t);
   }
   const bare = median(bareRuns);
   const ours = median(ourRuns);
-  return { rows, bare_read_csv_ms: round(bare), bearing_import_ms: round(ours), rows_per_s: Math.round(rows / (ours / 1000)), bare_rows_per_s: Math.round(rows / (bare / 1000)), speed_vs_bare: round(bare / ours, 3) };
+  return {
+    rows,
+    bare_read_csv_ms: round(bare),
+    bearing_import_ms: round(ours),
+    rows_per_s: Math.round(rows / (ours / 1000)),
+    bare_rows_per_s: Math.round(rows / (bare / 1000)),
+    speed_vs_bare: round(bare / ours, 3),
+  };
 }
 
 /** Wait until the server's background rollup refresh has finished; its report. */
 async function rollupsReady(server: ServerChild): Promise<{ sets: number; ms: number }> {
   for (;;) {
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { rollups: { refreshing: boolean; sets: number; ms: number; finished_at: string | null } | null };
-    if (health.rollups && !health.rollups.refreshing && health.rollups.finished_at) return { sets: health.rollups.sets, ms: health.rollups.ms };
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+      rollups: { refreshing: boolean; sets: number; ms: number; finished_at: string | null } | null;
+    };
+    if (health.rollups && !health.rollups.refreshing && health.rollups.finished_at)
+      return { sets: health.rollups.sets, ms: health.rollups.ms };
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -90,18 +114,33 @@ async function get(server: ServerChild, path: string): Promise<void> {
 }
 
 async function loadTest(server: ServerChild, seconds: number, extraRows: string | null) {
-  const requests = [{ method: 'GET', path: '/api/goals' }, { method: 'GET', path: '/api/metrics/nps/series' }, { method: 'GET', path: '/api/channels' }, { method: 'GET', path: '/api/metrics/revenue/series?grain=week' }] as const;
+  const requests = [
+    { method: 'GET', path: '/api/goals' },
+    { method: 'GET', path: '/api/metrics/nps/series' },
+    { method: 'GET', path: '/api/channels' },
+    { method: 'GET', path: '/api/metrics/revenue/series?grain=week' },
+  ] as const;
   let importMs: number | null = null;
   const importing = extraRows
     ? (async () => {
         const t = performance.now();
         const { createReadStream } = await import('node:fs');
-        const res = await fetch(`${server.url}/api/import?filename=touchpoints.csv`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/csv' }, body: createReadStream(extraRows) as unknown as BodyInit, duplex: 'half' } as RequestInit);
+        const res = await fetch(`${server.url}/api/import?filename=touchpoints.csv`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/csv' },
+          body: createReadStream(extraRows) as unknown as BodyInit,
+          duplex: 'half',
+        } as RequestInit);
         if (!res.ok) throw new Error(`import during load: ${res.status} ${await res.text()}`);
         importMs = performance.now() - t;
       })()
     : null;
-  const result = await autocannon({ url: server.url, connections: 50, duration: seconds, requests: requests.map((r) => ({ method: r.method, path: r.path })) });
+  const result = await autocannon({
+    url: server.url,
+    connections: 50,
+    duration: seconds,
+    requests: requests.map((r) => ({ method: r.method, path: r.path })),
+  });
   await importing;
   return {
     connections: 50,
@@ -122,21 +161,35 @@ async function benchSize(label: string, customers: number) {
   log(`\n== ${label}: ${customers.toLocaleString('en-US')} customers ==`);
   const gen = await Database.open(dbPath, { allowedDirectories: [dir] });
   const genStart = performance.now();
-  await generateSample(gen, { customers, seed: 42, end: END, onProgress: (step, done, total) => process.stderr.write(`\r  generating: ${step} (${Math.round((done / total) * 100)}%)        `) });
+  await generateSample(gen, {
+    customers,
+    seed: 42,
+    end: END,
+    onProgress: (step, done, total) =>
+      process.stderr.write(`\r  generating: ${step} (${Math.round((done / total) * 100)}%)        `),
+  });
   process.stderr.write('\n');
   const facts = await gen.read(readFacts);
   const rows = Object.values(facts.tables).reduce((a, b) => a + b, 0);
-  log(`  ${rows.toLocaleString('en-US')} rows in ${round((performance.now() - genStart) / 1000, 1)} s (touchpoints ${facts.tables.touchpoints.toLocaleString('en-US')})`);
+  log(
+    `  ${rows.toLocaleString('en-US')} rows in ${round((performance.now() - genStart) / 1000, 1)} s (touchpoints ${facts.tables.touchpoints.toLocaleString('en-US')})`,
+  );
   const files = await exportCsvs(gen, dir);
   const extra = join(dir, 'extra_touchpoints.csv');
-  await gen.read((s) => s.run(`COPY (SELECT customer_id, channel, activity, occurred_at + INTERVAL 1 SECOND AS occurred_at FROM touchpoints) TO '${extra.replace(/'/g, "''")}' (HEADER)`));
+  await gen.read((s) =>
+    s.run(
+      `COPY (SELECT customer_id, channel, activity, occurred_at + INTERVAL 1 SECOND AS occurred_at FROM touchpoints) TO '${extra.replace(/'/g, "''")}' (HEADER)`,
+    ),
+  );
   gen.close();
 
   let importFigures: Awaited<ReturnType<typeof benchImport>> | null = null;
   if (customers <= importMax) {
     log('  import vs bare read_csv…');
     importFigures = await benchImport(dir, files, rows, RUNS);
-    log(`  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the speed of bare read_csv`);
+    log(
+      `  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the speed of bare read_csv`,
+    );
   }
 
   // The server holds its file; direct SQL runs on an identical copy, with the server's memory limit
@@ -149,16 +202,27 @@ async function benchSize(label: string, customers: number) {
   const asOf = (await direct.read(readFacts)).as_of!;
   const goals = readGoals(SHIPPED_GOALS_FILE).goals;
   const params = { window: 30, horizon: 90, from: null, to: null, as_of: asOf };
-  const cold = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off', BEARING_ROLLUPS: 'off' });
+  const cold = await startServerChild(dbPath, {
+    BEARING_TOKENS: `analyst:${TOKEN}`,
+    BEARING_QUERY_TIMEOUT: '300',
+    BEARING_CACHE: 'off',
+    BEARING_ROLLUPS: 'off',
+  });
   // Two runs of one query on two DuckDB instances differ by up to ±20% at random, so the
   // per-metric ratios (the median of 2N+1 paired ratios) get more runs than the rest.
   const coldPairs: Record<string, Awaited<ReturnType<typeof timePairs>>> = {};
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const q = buildSeriesQuery(m, { asOf }, catalog.resolve);
-    coldPairs[name] = await timePairs(() => direct.all(q.sql, q.params), () => get(cold, `/api/metrics/${name}/series`), 2 * RUNS + 1);
+    coldPairs[name] = await timePairs(
+      () => direct.all(q.sql, q.params),
+      () => get(cold, `/api/metrics/${name}/series`),
+      2 * RUNS + 1,
+    );
   }
-  const goalQueries = goals.map((g) => buildSeriesQuery(catalog.get(g.metric)!, { asOf, where: g.where }, catalog.resolve));
+  const goalQueries = goals.map((g) =>
+    buildSeriesQuery(catalog.get(g.metric)!, { asOf, where: g.where }, catalog.resolve),
+  );
   const { a: goalsDirect, b: headingCold } = await timePairs(
     async () => {
       for (const q of goalQueries) await direct.all(q.sql, q.params);
@@ -166,18 +230,32 @@ async function benchSize(label: string, customers: number) {
     () => get(cold, '/api/goals'),
     RUNS,
   );
-  const { a: channelsDirect, b: channelsCold } = await timePairs(() => direct.all(comparisonSql('retention'), params), () => get(cold, '/api/channels'), RUNS);
+  const { a: channelsDirect, b: channelsCold } = await timePairs(
+    () => direct.all(comparisonSql('retention'), params),
+    () => get(cold, '/api/channels'),
+    RUNS,
+  );
   direct.close();
   const coldRss = cold.peakRssMb();
   await cold.stop();
 
   // Stored: no result cache, but the month series stored after a data change (rollups), as the
   // first request after an import or a restart meets them. The refresh itself is timed too.
-  const stored = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300', BEARING_CACHE: 'off' });
+  const stored = await startServerChild(dbPath, {
+    BEARING_TOKENS: `analyst:${TOKEN}`,
+    BEARING_QUERY_TIMEOUT: '300',
+    BEARING_CACHE: 'off',
+  });
   const refresh = await rollupsReady(stored);
-  log(`  rollups: ${refresh.sets} month series sets computed in ${round(refresh.ms / 1000, 1)} s after start (in the background)`);
+  log(
+    `  rollups: ${refresh.sets} month series sets computed in ${round(refresh.ms / 1000, 1)} s after start (in the background)`,
+  );
   const storedSeries: Record<string, number> = {};
-  for (const m of catalog.metrics) storedSeries[m.definition.name] = await timeMedian(() => get(stored, `/api/metrics/${m.definition.name}/series`), RUNS);
+  for (const m of catalog.metrics)
+    storedSeries[m.definition.name] = await timeMedian(
+      () => get(stored, `/api/metrics/${m.definition.name}/series`),
+      RUNS,
+    );
   const headingStored = await timeMedian(() => get(stored, '/api/goals'), RUNS);
   const storedRss = stored.peakRssMb();
   await stored.stop();
@@ -185,19 +263,46 @@ async function benchSize(label: string, customers: number) {
   // Warm: the server as shipped, with the result cache.
   const server = await startServerChild(dbPath, { BEARING_TOKENS: `analyst:${TOKEN}`, BEARING_QUERY_TIMEOUT: '300' });
   log(`  server ready in ${round(server.startupMs)} ms`);
-  const series: Record<string, { http_cold_ms: number; http_stored_ms: number; http_warm_ms: number; direct_ms: number; ratio_cold: number; paired_ratios_cold: number[]; ratio_stored: number; ratio_warm: number }> = {};
+  const series: Record<
+    string,
+    {
+      http_cold_ms: number;
+      http_stored_ms: number;
+      http_warm_ms: number;
+      direct_ms: number;
+      ratio_cold: number;
+      paired_ratios_cold: number[];
+      ratio_stored: number;
+      ratio_warm: number;
+    }
+  > = {};
   for (const m of catalog.metrics) {
     const name = m.definition.name;
     const warm = await timeMedian(() => get(server, `/api/metrics/${name}/series`), RUNS);
     const { a: d, b: c, ratio, ratios } = coldPairs[name]!;
     const st = storedSeries[name]!;
-    series[name] = { http_cold_ms: round(c), http_stored_ms: round(st), http_warm_ms: round(warm), direct_ms: round(d), ratio_cold: round(ratio, 3), paired_ratios_cold: ratios.map((x) => round(x, 3)), ratio_stored: round(st / d, 3), ratio_warm: round(warm / d, 3) };
-    log(`  series ${name}: ${round(d)} ms direct; over HTTP ${round(c)} ms uncached (${round(ratio, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`);
+    series[name] = {
+      http_cold_ms: round(c),
+      http_stored_ms: round(st),
+      http_warm_ms: round(warm),
+      direct_ms: round(d),
+      ratio_cold: round(ratio, 3),
+      paired_ratios_cold: ratios.map((x) => round(x, 3)),
+      ratio_stored: round(st / d, 3),
+      ratio_warm: round(warm / d, 3),
+    };
+    log(
+      `  series ${name}: ${round(d)} ms direct; over HTTP ${round(c)} ms uncached (${round(ratio, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`,
+    );
   }
   const headingMs = await timeMedian(() => get(server, '/api/goals'), RUNS);
-  log(`  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`);
+  log(
+    `  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`,
+  );
   const channelsMs = await timeMedian(() => get(server, '/api/channels'), RUNS);
-  log(`  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ${round(channelsDirect)} ms)`);
+  log(
+    `  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ${round(channelsDirect)} ms)`,
+  );
 
   let load: unknown = null;
   if (!args['no-load'] && customers === Math.min(maxSize, 100_000)) {
@@ -207,7 +312,9 @@ async function benchSize(label: string, customers: number) {
     log(`    ${idle.rps} req/s, p50 ${idle.p50_ms} ms, p99 ${idle.p99_ms} ms, ${idle.errors} errors`);
     log('  load test again while an import runs…');
     const busy = await loadTest(server, seconds, extra);
-    log(`    ${busy.rps} req/s, p50 ${busy.p50_ms} ms, p99 ${busy.p99_ms} ms, ${busy.errors} errors; import took ${busy.concurrent_import_ms} ms`);
+    log(
+      `    ${busy.rps} req/s, p50 ${busy.p50_ms} ms, p99 ${busy.p99_ms} ms, ${busy.errors} errors; import took ${busy.concurrent_import_ms} ms`,
+    );
     load = { idle, during_import: busy };
   }
   const rss = Math.max(server.peakRssMb(), coldRss, storedRss);
@@ -223,8 +330,20 @@ async function benchSize(label: string, customers: number) {
     series_median_ratio_cold: round(median(Object.values(series).map((s) => s.ratio_cold)), 3),
     series_worst_stored_ms: round(Math.max(...Object.values(series).map((s) => s.http_stored_ms))),
     rollups: { sets: refresh.sets, refresh_ms: round(refresh.ms) },
-    heading_overview: { goals: goals.length, http_warm_ms: round(headingMs), http_stored_ms: round(headingStored), http_cold_ms: round(headingCold), direct_series_ms: round(goalsDirect), ratio_cold: round(headingCold / goalsDirect, 3) },
-    channels: { http_warm_ms: round(channelsMs), http_cold_ms: round(channelsCold), direct_ms: round(channelsDirect), ratio_cold: round(channelsCold / channelsDirect, 3) },
+    heading_overview: {
+      goals: goals.length,
+      http_warm_ms: round(headingMs),
+      http_stored_ms: round(headingStored),
+      http_cold_ms: round(headingCold),
+      direct_series_ms: round(goalsDirect),
+      ratio_cold: round(headingCold / goalsDirect, 3),
+    },
+    channels: {
+      http_warm_ms: round(channelsMs),
+      http_cold_ms: round(channelsCold),
+      direct_ms: round(channelsDirect),
+      ratio_cold: round(channelsCold / channelsDirect, 3),
+    },
     server: { startup_ms: round(server.startupMs), peak_rss_mb: round(rss, 0) },
     load,
   };
@@ -233,7 +352,9 @@ async function benchSize(label: string, customers: number) {
 async function main() {
   await buildWebIfStale(log);
   const bundle = bundleSizes(WEB_DIST);
-  log(`web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ${round(bundle.total_gzip_kb, 1)} KB in all`);
+  log(
+    `web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ${round(bundle.total_gzip_kb, 1)} KB in all`,
+  );
   const results: Record<string, Awaited<ReturnType<typeof benchSize>>> = {};
   for (const [label, customers] of Object.entries(SIZES)) {
     if (customers > maxSize) break;
@@ -247,35 +368,80 @@ async function main() {
       from: labels[i],
       to: label,
       import: a.import && b.import ? round(b.import.bearing_import_ms / a.import.bearing_import_ms, 2) : null,
-      series_worst_cold: round(Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_cold_ms / a.series[k]!.http_cold_ms)), 2),
-      series_worst_stored: round(Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_stored_ms / a.series[k]!.http_stored_ms)), 2),
+      series_worst_cold: round(
+        Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_cold_ms / a.series[k]!.http_cold_ms)),
+        2,
+      ),
+      series_worst_stored: round(
+        Math.max(...Object.keys(b.series).map((k) => b.series[k]!.http_stored_ms / a.series[k]!.http_stored_ms)),
+        2,
+      ),
       heading_cold: round(b.heading_overview.http_cold_ms / a.heading_overview.http_cold_ms, 2),
       heading_stored: round(b.heading_overview.http_stored_ms / a.heading_overview.http_stored_ms, 2),
       rollup_refresh: round(b.rollups.refresh_ms / a.rollups.refresh_ms, 2),
       channels_cold: round(b.channels.http_cold_ms / a.channels.http_cold_ms, 2),
     };
   });
-  const report = { machine: { cores: (await import('node:os')).cpus().length, node: process.version, date: new Date().toISOString() }, runs: RUNS, bundle, sizes: results, growth };
+  const report = {
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version, date: new Date().toISOString() },
+    runs: RUNS,
+    bundle,
+    sizes: results,
+    growth,
+  };
   mkdirSync('bench', { recursive: true });
   writeFileSync(String(args.out), `${JSON.stringify(report, null, 2)}\n`);
 
   // One table for people.
-  const cols = ['size', 'import rows/s', 'vs read_csv', 'series × raw (median/worst, uncached)', 'series ms from rollups (worst)', 'heading ms warm/rollups/uncached', 'rollup refresh s', 'channels ms warm/uncached', 'start ms', 'peak RSS MB'];
+  const cols = [
+    'size',
+    'import rows/s',
+    'vs read_csv',
+    'series × raw (median/worst, uncached)',
+    'series ms from rollups (worst)',
+    'heading ms warm/rollups/uncached',
+    'rollup refresh s',
+    'channels ms warm/uncached',
+    'start ms',
+    'peak RSS MB',
+  ];
   const rowsOut = labels.map((l) => {
     const r = results[l]!;
     return [
-      l, r.import ? r.import.rows_per_s.toLocaleString('en-US') : '—', r.import ? `${r.import.speed_vs_bare}×` : '—', `${r.series_median_ratio_cold}× / ${r.series_worst_ratio_cold}×`,
-      String(r.series_worst_stored_ms), `${r.heading_overview.http_warm_ms} / ${r.heading_overview.http_stored_ms} / ${r.heading_overview.http_cold_ms}`, String(round(r.rollups.refresh_ms / 1000, 1)), `${r.channels.http_warm_ms} / ${r.channels.http_cold_ms}`, String(r.server.startup_ms), String(r.server.peak_rss_mb),
+      l,
+      r.import ? r.import.rows_per_s.toLocaleString('en-US') : '—',
+      r.import ? `${r.import.speed_vs_bare}×` : '—',
+      `${r.series_median_ratio_cold}× / ${r.series_worst_ratio_cold}×`,
+      String(r.series_worst_stored_ms),
+      `${r.heading_overview.http_warm_ms} / ${r.heading_overview.http_stored_ms} / ${r.heading_overview.http_cold_ms}`,
+      String(round(r.rollups.refresh_ms / 1000, 1)),
+      `${r.channels.http_warm_ms} / ${r.channels.http_cold_ms}`,
+      String(r.server.startup_ms),
+      String(r.server.peak_rss_mb),
     ];
   });
   const widths = cols.map((c, i) => Math.max(c.length, ...rowsOut.map((r) => r[i]!.length)));
-  console.log(`\n${[cols, ...rowsOut].map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n')}`);
+  console.log(
+    `\n${[cols, ...rowsOut].map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n')}`,
+  );
   for (const g of growth) {
-    console.log(`growth ${g.from} → ${g.to} (10× data): from rollups: series ${g.series_worst_stored}× (worst), heading ${g.heading_stored}×; uncached: import ${g.import}×, series ${g.series_worst_cold}× (worst), heading ${g.heading_cold}×, channels ${g.channels_cold}×; rollup refresh ${g.rollup_refresh}×`);
+    console.log(
+      `growth ${g.from} → ${g.to} (10× data): from rollups: series ${g.series_worst_stored}× (worst), heading ${g.heading_stored}×; uncached: import ${g.import}×, series ${g.series_worst_cold}× (worst), heading ${g.heading_cold}×, channels ${g.channels_cold}×; rollup refresh ${g.rollup_refresh}×`,
+    );
   }
-  console.log(`web bundle: first screen ${round(bundle.initial_gzip_kb, 1)} KB gzip, all ${round(bundle.total_gzip_kb, 1)} KB`);
-  const load = Object.values(results).find((r) => r.load)?.load as { idle: { rps: number; p50_ms: number; p99_ms: number; errors: number }; during_import: { rps: number; p50_ms: number; p99_ms: number; errors: number } } | undefined;
-  if (load) console.log(`load (50 connections): ${load.idle.rps} req/s, p50 ${load.idle.p50_ms} ms, p99 ${load.idle.p99_ms} ms, ${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`);
+  console.log(
+    `web bundle: first screen ${round(bundle.initial_gzip_kb, 1)} KB gzip, all ${round(bundle.total_gzip_kb, 1)} KB`,
+  );
+  const load = Object.values(results).find((r) => r.load)?.load as
+    | {
+        idle: { rps: number; p50_ms: number; p99_ms: number; errors: number };
+        during_import: { rps: number; p50_ms: number; p99_ms: number; errors: number };
+      }
+    | undefined;
+  if (load)
+    console.log(
+      `load (50 connections): ${load.idle.rps} req/s, p50 ${load.idle.p50_ms} ms, p99 ${load.idle.p99_ms} ms, ${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`,
+    );
   console.log(`written to ${args.out}`);
 }
 

@@ -12,7 +12,10 @@ export interface ServerChild {
 
 export async function startServerChild(db: string, env: Record<string, string>): Promise<ServerChild> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['api/bin/bearing.js', 'serve', '--db', db, '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['api/bin/bearing.js', 'serve', '--db', db, '--port', '0'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -22,29 +22,48 @@ export interface AnnotationInput {
 
 const COLUMNS = `id, strftime(date, '%Y-%m-%d') AS date, text, metric, goal, author, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at`;
 
-export async function listAnnotations(db: Database, filter: { metric?: string; goal?: string; from?: string; to?: string } = {}): Promise<Annotation[]> {
+export async function listAnnotations(
+  db: Database,
+  filter: { metric?: string; goal?: string; from?: string; to?: string } = {},
+): Promise<Annotation[]> {
   // A note about a metric shows on that metric's series and its goals; a note about a goal shows
   // there; a note about neither is company-wide and shows everywhere.
   // Kept in memory until the next write (every note change is a write): a chart's notes never
   // wait for a free connection behind slow queries.
-  const params = { metric: filter.metric ?? null, goal: filter.goal ?? null, from: filter.from ?? null, to: filter.to ?? null };
-  return db.cached(`annotations\u0000${JSON.stringify(params)}`, () => db.all<Annotation & Record<string, string | number | null>>(
-    `SELECT ${COLUMNS} FROM annotations
+  const params = {
+    metric: filter.metric ?? null,
+    goal: filter.goal ?? null,
+    from: filter.from ?? null,
+    to: filter.to ?? null,
+  };
+  return db.cached(
+    `annotations\u0000${JSON.stringify(params)}`,
+    () =>
+      db.all<Annotation & Record<string, string | number | null>>(
+        `SELECT ${COLUMNS} FROM annotations
      WHERE ($metric IS NULL OR metric IS NULL OR metric = $metric)
        AND ($goal IS NULL OR goal IS NULL OR goal = $goal)
        AND ($goal IS NOT NULL OR goal IS NULL OR $metric IS NULL)
        AND ($from IS NULL OR date >= CAST($from AS DATE))
        AND ($to IS NULL OR date <= CAST($to AS DATE))
      ORDER BY date, id`,
-    params,
-  ), { evenWhenCachingIsOff: true });
+        params,
+      ),
+    { evenWhenCachingIsOff: true },
+  );
 }
 
 export async function createAnnotation(db: Database, input: AnnotationInput): Promise<Annotation> {
   return db.write(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
       `INSERT INTO annotations (date, text, metric, goal, author) VALUES (CAST($date AS DATE), $text, $metric, $goal, $author) RETURNING ${COLUMNS}`,
-      { date: input.date, text: input.text, metric: input.metric ?? null, goal: input.goal ?? null, author: input.author ?? null },
+      {
+        date: input.date,
+        text: input.text,
+        metric: input.metric ?? null,
+        goal: input.goal ?? null,
+        author: input.author ?? null,
+      },
     );
     return row!;
   });
@@ -54,7 +73,14 @@ export async function updateAnnotation(db: Database, id: number, input: Annotati
   return db.write(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
       `UPDATE annotations SET date = CAST($date AS DATE), text = $text, metric = $metric, goal = $goal, author = $author WHERE id = $id RETURNING ${COLUMNS}`,
-      { id, date: input.date, text: input.text, metric: input.metric ?? null, goal: input.goal ?? null, author: input.author ?? null },
+      {
+        id,
+        date: input.date,
+        text: input.text,
+        metric: input.metric ?? null,
+        goal: input.goal ?? null,
+        author: input.author ?? null,
+      },
     );
     if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`, 404);
     return row;

@@ -55,7 +55,12 @@ export const CONTRACT: Record<ContractTable, TableSpec> = {
   },
   touchpoints: {
     name: 'touchpoints',
-    columns: [col('customer_id', 'id'), col('channel', 'channel'), col('activity', 'text', false), col('occurred_at', 'timestamp')],
+    columns: [
+      col('customer_id', 'id'),
+      col('channel', 'channel'),
+      col('activity', 'text', false),
+      col('occurred_at', 'timestamp'),
+    ],
     key: ['customer_id', 'channel', 'activity', 'occurred_at'],
     onConflict: 'dedupe',
     referencesCustomer: true,

@@ -9,7 +9,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export const MAX_HEADER_BYTES = 1024 * 1024;
 
 export class CsvFileProblem extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -29,16 +32,24 @@ function readStart(path: string): Uint8Array {
 
 /** Names what a non-CSV file is, from its first bytes; null when it may be CSV text. */
 export function notCsv(bytes: Uint8Array): string | null {
-  if (startsWith(bytes, 0x50, 0x41, 0x52, 0x31)) return 'this is a Parquet file, not CSV (expected comma-separated text with a header row)';
+  if (startsWith(bytes, 0x50, 0x41, 0x52, 0x31))
+    return 'this is a Parquet file, not CSV (expected comma-separated text with a header row)';
   if (startsWith(bytes, 0x1f, 0x8b)) return 'this is a gzip-compressed file, not CSV text (decompress it first)';
-  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return 'this is a ZIP archive or an Excel workbook, not CSV (export the sheet as CSV)';
-  if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff)) return 'this file is UTF-16 text (expected UTF-8; re-save it as UTF-8 CSV)';
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
-  if (text.startsWith('{') || text.startsWith('[')) return 'this looks like JSON, not CSV (expected comma-separated text with a header row)';
+  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04))
+    return 'this is a ZIP archive or an Excel workbook, not CSV (export the sheet as CSV)';
+  if (startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff))
+    return 'this file is UTF-16 text (expected UTF-8; re-save it as UTF-8 CSV)';
+  const text = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (text.startsWith('{') || text.startsWith('['))
+    return 'this looks like JSON, not CSV (expected comma-separated text with a header row)';
   // Binary files (and UTF-16 without a byte-order mark) are full of NUL bytes; one NUL in a value
   // is the value's problem, reported at its line.
   const head = bytes.subarray(0, 8192);
-  if (head.length && head.filter((b) => b === 0).length / head.length > 0.1) return 'this is a binary file, not CSV text (expected UTF-8 comma-separated text)';
+  if (head.length && head.filter((b) => b === 0).length / head.length > 0.1)
+    return 'this is a binary file, not CSV text (expected UTF-8 comma-separated text)';
   return null;
 }
 
@@ -58,8 +69,16 @@ export function parseHeader(bytes: Uint8Array): string[] {
     }
   }
   if (end < 0) {
-    if (bytes.length > MAX_HEADER_BYTES) throw new CsvFileProblem(1, `the header row is longer than ${MAX_HEADER_BYTES / 1024 / 1024} MB (expected a row of column names)`);
-    if (quoted) throw new CsvFileProblem(1, 'unterminated quoted field in the header row (a value opened with " is never closed)');
+    if (bytes.length > MAX_HEADER_BYTES)
+      throw new CsvFileProblem(
+        1,
+        `the header row is longer than ${MAX_HEADER_BYTES / 1024 / 1024} MB (expected a row of column names)`,
+      );
+    if (quoted)
+      throw new CsvFileProblem(
+        1,
+        'unterminated quoted field in the header row (a value opened with " is never closed)',
+      );
     end = bytes.length;
   }
   let line: string;
@@ -90,7 +109,8 @@ export function parseHeader(bytes: Uint8Array): string[] {
   fields.push(field);
   const names = fields.map((f) => f.trim());
   const blank = names.findIndex((n) => !n);
-  if (blank >= 0) throw new CsvFileProblem(1, `column ${blank + 1} of the header row has no name (expected a name for every column)`);
+  if (blank >= 0)
+    throw new CsvFileProblem(1, `column ${blank + 1} of the header row has no name (expected a name for every column)`);
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw new CsvFileProblem(1, `the header row names "${name}" twice (expected each column once)`);
@@ -115,10 +135,15 @@ export function describeCsvError(message: string): { line: number; problem: stri
   const line = Number(/CSV Error on Line: (\d+)/i.exec(message)?.[1] ?? /Line: (\d+)/i.exec(message)?.[1] ?? 0);
   const counts = /Expected Number of Columns: (\d+) Found: (\d+)/i.exec(message);
   if (counts) return { line, problem: `expected ${counts[1]} fields, found ${counts[2]}` };
-  if (/unterminated quote/i.test(message)) return { line, problem: 'unterminated quoted field: a value opened with " on this line is never closed' };
-  if (/Invalid unicode|not utf-8 encoded/i.test(message)) return { line, problem: 'the file is not valid UTF-8 here (expected UTF-8 text; re-save the file as UTF-8)' };
+  if (/unterminated quote/i.test(message))
+    return { line, problem: 'unterminated quoted field: a value opened with " on this line is never closed' };
+  if (/Invalid unicode|not utf-8 encoded/i.test(message))
+    return { line, problem: 'the file is not valid UTF-8 here (expected UTF-8 text; re-save the file as UTF-8)' };
   if (/Permission Error/i.test(message)) return { line, problem: 'the file is outside the folders Bearing may read' };
-  if (/maximum line size|max_line_size/i.test(message)) return { line, problem: 'a line is longer than the reader allows (a value may be missing its closing quote)' };
-  const first = message.split('\n').find((l) => l.trim() && !/^CSV Error on Line/i.test(l) && !/^Original Line/i.test(l)) ?? message.split('\n')[0]!;
+  if (/maximum line size|max_line_size/i.test(message))
+    return { line, problem: 'a line is longer than the reader allows (a value may be missing its closing quote)' };
+  const first =
+    message.split('\n').find((l) => l.trim() && !/^CSV Error on Line/i.test(l) && !/^Original Line/i.test(l)) ??
+    message.split('\n')[0]!;
   return { line, problem: first.replace(/^[A-Za-z ]*Error: /, '').trim() };
 }

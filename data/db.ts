@@ -2,7 +2,7 @@
 // the sandbox settings and the conversion of results into JSON-safe values.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 import { BearingError } from './errors.ts';
 
 export type SqlValue = string | number | boolean | null;
@@ -34,7 +34,11 @@ export interface DatabaseOptions {
 
 // Numeric types that getRowObjectsJson returns as strings; converted once here.
 const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
-  DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.DECIMAL,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.DECIMAL,
 ]);
 
 // DuckDB refuses named parameters that a statement does not use, and compiled queries share one
@@ -107,7 +111,11 @@ export class CommitLock {
 
 /** One DuckDB connection with JSON-safe reads and a per-query time limit. */
 export class Session {
-  constructor(private readonly connection: DuckDBConnection, private readonly timeoutMs: number, private readonly lock?: CommitLock) {}
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly timeoutMs: number,
+    private readonly lock?: CommitLock,
+  ) {}
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.withTimeout(() => this.connection.runAndReadAll(sql, toSqlValues(sql, params)));
@@ -150,12 +158,19 @@ export class Session {
   private async withTimeout<T>(work: () => Promise<T>): Promise<T> {
     if (!this.timeoutMs) return work();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; this.connection.interrupt(); }, this.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.connection.interrupt();
+    }, this.timeoutMs);
     try {
       return await work();
     } catch (error) {
       if (timedOut) {
-        throw new BearingError('query-timeout', `The query ran longer than ${this.timeoutMs / 1000} s and was stopped. Narrow the date range or raise BEARING_QUERY_TIMEOUT.`, 504);
+        throw new BearingError(
+          'query-timeout',
+          `The query ran longer than ${this.timeoutMs / 1000} s and was stopped. Narrow the date range or raise BEARING_QUERY_TIMEOUT.`,
+          504,
+        );
       }
       throw error;
     } finally {
@@ -188,12 +203,19 @@ class Lane {
   private readonly perCaller = new Map<string, number>();
   private readonly queue: Array<() => void> = [];
 
-  constructor(private readonly slots: number, private readonly perCallerLimit: number) {}
+  constructor(
+    private readonly slots: number,
+    private readonly perCallerLimit: number,
+  ) {}
 
   async enter(caller: string): Promise<() => void> {
     const mine = this.perCaller.get(caller) ?? 0;
     if (mine >= this.perCallerLimit) {
-      throw new BearingError('too-many-requests', `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`, 429);
+      throw new BearingError(
+        'too-many-requests',
+        `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`,
+        429,
+      );
     }
     this.perCaller.set(caller, mine + 1);
     while (this.running >= this.slots) await new Promise<void>((r) => this.queue.push(r));
@@ -241,7 +263,12 @@ export class Database {
     private readonly caching: boolean,
     /** Whether series may be read from stored rollups (metrics/rollups.ts). */
     readonly useRollups: boolean,
-    private readonly limits: { backgroundTimeoutMs: number; analystSlots: number; analystPerCaller: number; cacheBytes: number },
+    private readonly limits: {
+      backgroundTimeoutMs: number;
+      analystSlots: number;
+      analystPerCaller: number;
+      cacheBytes: number;
+    },
   ) {
     this.loader = new Session(loaderConnection, 0, this.lock);
     this.analystLane = new Lane(limits.analystSlots, limits.analystPerCaller);
@@ -280,17 +307,20 @@ export class Database {
     if (version === this.version) {
       this.results.set(full, pending);
       // Bounded by bytes, not entries: one huge answer must not crowd the process out of memory.
-      void pending.then((value) => {
-        if (this.results.get(full) !== pending) return;
-        const bytes = estimateBytes(value);
-        if (bytes > this.limits.cacheBytes / 4) return this.forget(full);
-        this.sizes.set(full, bytes);
-        this.cachedBytes += bytes;
-        for (const oldest of this.results.keys()) {
-          if (this.cachedBytes <= this.limits.cacheBytes) break;
-          if (oldest !== full) this.forget(oldest);
-        }
-      }, () => undefined);
+      void pending.then(
+        (value) => {
+          if (this.results.get(full) !== pending) return;
+          const bytes = estimateBytes(value);
+          if (bytes > this.limits.cacheBytes / 4) return this.forget(full);
+          this.sizes.set(full, bytes);
+          this.cachedBytes += bytes;
+          for (const oldest of this.results.keys()) {
+            if (this.cachedBytes <= this.limits.cacheBytes) break;
+            if (oldest !== full) this.forget(oldest);
+          }
+        },
+        () => undefined,
+      );
     }
     return pending;
   }
@@ -366,7 +396,12 @@ export class Database {
       const before = this.lock.commits;
       const result = await work(session);
       if (this.lock.commits === before && !this.lock.busy) return result;
-      if (attempt >= attempts) throw new BearingError('data-changed', 'the data changed several times while this was computed; try again', 503);
+      if (attempt >= attempts)
+        throw new BearingError(
+          'data-changed',
+          'the data changed several times while this was computed; try again',
+          503,
+        );
     }
   }
 

@@ -6,7 +6,15 @@ import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './con
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
 import { checkIncoming, createIncoming, loadIncoming, swapIn, tablesAreEmpty, tidyIncoming } from './importFresh.ts';
-import { cleanQuery, cleanTable, convertedRows, problemsQuery, sameRow, stageTable, violationCountQueries } from './importValidation.ts';
+import {
+  cleanQuery,
+  cleanTable,
+  convertedRows,
+  problemsQuery,
+  sameRow,
+  stageTable,
+  violationCountQueries,
+} from './importValidation.ts';
 import { dropIncoming, refreshMeta, type CoverageChange } from './schema.ts';
 
 export interface ImportFile {
@@ -69,13 +77,16 @@ interface PlannedFile {
 }
 
 function plan(files: ImportFile[]): PlannedFile[] {
-  if (!files.length) throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)', 400);
+  if (!files.length)
+    throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)', 400);
   const problems: string[] = [];
   const planned = files.map((f, index) => {
     const label = f.label ?? basename(f.path);
     const table = (f.table ?? basename(label, extname(label))).trim().toLowerCase();
     if (!isContractTable(table)) {
-      problems.push(`${label}: "${table}" is not a contract table (expected one of ${LOAD_ORDER.join(', ')}; name the file after its table or pass --table)`);
+      problems.push(
+        `${label}: "${table}" is not a contract table (expected one of ${LOAD_ORDER.join(', ')}; name the file after its table or pass --table)`,
+      );
     }
     let size = -1;
     try {
@@ -86,14 +97,31 @@ function plan(files: ImportFile[]): PlannedFile[] {
     if (size === 0) problems.push(`${label}:1: the file is empty (expected a header row naming the columns)`);
     return { index, path: f.path, label, table: table as ContractTable };
   });
-  if (problems.length) throw rejected(problems.map((p) => ({ file: '', line: 0, column: '', value: null, problem: p })), problems.length, []);
+  if (problems.length)
+    throw rejected(
+      problems.map((p) => ({ file: '', line: 0, column: '', value: null, problem: p })),
+      problems.length,
+      [],
+    );
   // Dependency order: customers first, then the tables that refer to them; file order within a table.
   return planned.sort((a, b) => LOAD_ORDER.indexOf(a.table) - LOAD_ORDER.indexOf(b.table) || a.index - b.index);
 }
 
 function rejected(problems: ImportProblem[], count: number, warnings: string[]): BearingError {
-  const report: ImportReport = { ok: false, tables: [], warnings, problems, problem_count: count, data_version_changed: false };
-  return new BearingError('import-rejected', `import rejected: ${count} problem${count === 1 ? '' : 's'}; nothing was changed`, 422, report);
+  const report: ImportReport = {
+    ok: false,
+    tables: [],
+    warnings,
+    problems,
+    problem_count: count,
+    data_version_changed: false,
+  };
+  return new BearingError(
+    'import-rejected',
+    `import rejected: ${count} problem${count === 1 ? '' : 's'}; nothing was changed`,
+    422,
+    report,
+  );
 }
 
 const CSV_OPTIONS = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false`;
@@ -109,7 +137,8 @@ async function readHeader(_session: Session, file: PlannedFile): Promise<string[
 
 function csvError(error: unknown, file: PlannedFile): BearingError {
   if (error instanceof BearingError) return error;
-  if (error instanceof CsvFileProblem) return rejected([{ file: file.label, line: error.line, column: '', value: null, problem: error.message }], 1, []);
+  if (error instanceof CsvFileProblem)
+    return rejected([{ file: file.label, line: error.line, column: '', value: null, problem: error.message }], 1, []);
   const { line, problem } = describeCsvError(error instanceof Error ? error.message : String(error));
   return rejected([{ file: file.label, line, column: '', value: null, problem }], 1, []);
 }
@@ -117,26 +146,55 @@ function csvError(error: unknown, file: PlannedFile): BearingError {
 function warnUnknownColumns(file: PlannedFile, header: string[], warnings: string[]): void {
   const known = new Set(CONTRACT[file.table].columns.map((c) => c.name));
   for (const name of header) {
-    if (!known.has(name)) warnings.push(`${file.label}: column "${name}" is not in the ${file.table} contract and was ignored`);
+    if (!known.has(name))
+      warnings.push(`${file.label}: column "${name}" is not in the ${file.table} contract and was ignored`);
   }
 }
 
-async function stage(session: Session, file: PlannedFile, header: string[], warnings: string[], onProgress?: ImportOptions['onProgress']): Promise<void> {
+async function stage(
+  session: Session,
+  file: PlannedFile,
+  header: string[],
+  warnings: string[],
+  onProgress?: ImportOptions['onProgress'],
+): Promise<void> {
   const spec = CONTRACT[file.table];
   warnUnknownColumns(file, header, warnings);
   const missing = spec.columns.filter((c) => c.required && !header.includes(c.name));
   if (missing.length) {
     throw rejected(
-      missing.map((c) => ({ file: file.label, line: 1, column: c.name, value: null, problem: 'missing required column', expected: `a header naming ${spec.columns.filter((x) => x.required).map((x) => x.name).join(', ')}` })),
+      missing.map((c) => ({
+        file: file.label,
+        line: 1,
+        column: c.name,
+        value: null,
+        problem: 'missing required column',
+        expected: `a header naming ${spec.columns
+          .filter((x) => x.required)
+          .map((x) => x.name)
+          .join(', ')}`,
+      })),
       missing.length,
       warnings,
     );
   }
-  const columns = spec.columns.map((c) => (header.includes(c.name) ? quoteIdent(c.name) : `NULL::VARCHAR AS ${quoteIdent(c.name)}`));
+  const columns = spec.columns.map((c) =>
+    header.includes(c.name) ? quoteIdent(c.name) : `NULL::VARCHAR AS ${quoteIdent(c.name)}`,
+  );
   const select = `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM read_csv($path, ${CSV_OPTIONS}, columns = ${columnsStruct(header)})`;
-  const exists = await session.one(`SELECT 1 AS x FROM duckdb_tables() WHERE table_name = $name AND temporary`, { name: stageTable(file.table) });
-  const sql = exists ? `INSERT INTO ${stageTable(file.table)} ${select}` : `CREATE TEMP TABLE ${stageTable(file.table)} AS ${select}`;
-  const timer = onProgress ? setInterval(() => onProgress({ phase: 'read', file: file.label, table: file.table, percent: Math.max(0, session.progress()) }), 200) : undefined;
+  const exists = await session.one(`SELECT 1 AS x FROM duckdb_tables() WHERE table_name = $name AND temporary`, {
+    name: stageTable(file.table),
+  });
+  const sql = exists
+    ? `INSERT INTO ${stageTable(file.table)} ${select}`
+    : `CREATE TEMP TABLE ${stageTable(file.table)} AS ${select}`;
+  const timer = onProgress
+    ? setInterval(
+        () =>
+          onProgress({ phase: 'read', file: file.label, table: file.table, percent: Math.max(0, session.progress()) }),
+        200,
+      )
+    : undefined;
   try {
     await session.run(sql, { path: file.path });
   } catch (error) {
@@ -152,22 +210,41 @@ function columnsStruct(header: string[]): string {
   return `{${header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
 }
 
-async function findProblems(session: Session, tables: ContractTable[]): Promise<{ problems: ImportProblem[]; count: number }> {
+async function findProblems(
+  session: Session,
+  tables: ContractTable[],
+): Promise<{ problems: ImportProblem[]; count: number }> {
   const staged = new Set(tables);
   let violations = 0;
   for (const t of tables) {
-    for (const sql of violationCountQueries(t, staged.has('customers') && t !== 'customers')) violations += (await session.one<{ n: number }>(sql))?.n ?? 0;
+    for (const sql of violationCountQueries(t, staged.has('customers') && t !== 'customers'))
+      violations += (await session.one<{ n: number }>(sql))?.n ?? 0;
   }
   if (!violations) return { problems: [], count: 0 };
   const queries = tables.map((t) => problemsQuery(t, staged.has('customers') && t !== 'customers'));
   const all = `(${queries.join('\nUNION ALL\n')})`;
   const count = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${all}`))?.n ?? 0;
   const rows = count
-    ? await session.all<{ _file: number; _line: number; column: string; value: string | null; problem: string; expected: string }>(
-        `SELECT * FROM ${all} ORDER BY _file, _line, "column" LIMIT ${MAX_REPORTED_PROBLEMS}`,
-      )
+    ? await session.all<{
+        _file: number;
+        _line: number;
+        column: string;
+        value: string | null;
+        problem: string;
+        expected: string;
+      }>(`SELECT * FROM ${all} ORDER BY _file, _line, "column" LIMIT ${MAX_REPORTED_PROBLEMS}`)
     : [];
-  return { problems: rows.map((r) => ({ file: String(r._file), line: r._line, column: r.column, value: r.value, problem: r.problem, expected: r.expected })), count };
+  return {
+    problems: rows.map((r) => ({
+      file: String(r._file),
+      line: r._line,
+      column: r.column,
+      value: r.value,
+      problem: r.problem,
+      expected: r.expected,
+    })),
+    count,
+  };
 }
 
 async function write(session: Session, table: ContractTable, files: string[]): Promise<TableSummary> {
@@ -184,15 +261,26 @@ async function write(session: Session, table: ContractTable, files: string[]): P
   await session.run(cleanQuery(table));
   const clean = cleanTable(table);
   // Only rows that differ from what is stored are written, so re-importing the same file changes nothing.
-  await session.run(`CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'all')})`);
+  await session.run(
+    `CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'all')})`,
+  );
   const changed = `changed_${table}`;
   let updated = 0;
   if (spec.onConflict === 'replace') {
-    updated = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${changed} c WHERE EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'key')})`))?.n ?? 0;
-    if (updated) await session.run(`DELETE FROM ${t} t WHERE EXISTS (SELECT 1 FROM ${changed} c WHERE ${sameRow(table, 'key')})`);
+    updated =
+      (
+        await session.one<{ n: number }>(
+          `SELECT count(*) AS n FROM ${changed} c WHERE EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'key')})`,
+        )
+      )?.n ?? 0;
+    if (updated)
+      await session.run(`DELETE FROM ${t} t WHERE EXISTS (SELECT 1 FROM ${changed} c WHERE ${sameRow(table, 'key')})`);
   }
   const written = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${changed}`))?.n ?? 0;
-  if (written) await session.run(`INSERT INTO ${t} SELECT ${spec.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${changed}`);
+  if (written)
+    await session.run(
+      `INSERT INTO ${t} SELECT ${spec.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${changed}`,
+    );
   const distinctRows = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${clean}`))?.n ?? 0;
   return { table, files, rows_read: rowsRead, inserted: written - updated, updated, unchanged: distinctRows - written };
 }
@@ -202,7 +290,11 @@ async function write(session: Session, table: ContractTable, files: string[]): P
  * `details` when any row breaks the contract; the database is then left exactly as it was.
  * Imports into one database run one at a time, so two never compare against the same snapshot.
  */
-export async function importFiles(db: Database, files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function importFiles(
+  db: Database,
+  files: ImportFile[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const planned = plan(files);
   const previous = running.get(db) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => importPlanned(db, planned, options));
@@ -217,7 +309,10 @@ async function importPlanned(db: Database, planned: PlannedFile[], options: Impo
   const filesOf = (table: ContractTable) => planned.filter((f) => f.table === table).map((f) => f.label);
   const session = await db.session();
   try {
-    return (options.careful ? null : await importFresh(db, session, planned, tables, filesOf, options)) ?? (await importCarefully(session, planned, tables, filesOf, options));
+    return (
+      (options.careful ? null : await importFresh(db, session, planned, tables, filesOf, options)) ??
+      (await importCarefully(session, planned, tables, filesOf, options))
+    );
   } finally {
     session.close();
   }
@@ -229,24 +324,38 @@ async function importPlanned(db: Database, planned: PlannedFile[], options: Impo
  * changed, whenever the careful path has to decide (some table holds rows, or anything at all
  * looks wrong); that path then finds and reports every problem by line.
  */
-async function importFresh(db: Database, session: Session, planned: PlannedFile[], tables: ContractTable[], filesOf: (t: ContractTable) => string[], options: ImportOptions): Promise<ImportReport | null> {
+async function importFresh(
+  db: Database,
+  session: Session,
+  planned: PlannedFile[],
+  tables: ContractTable[],
+  filesOf: (t: ContractTable) => string[],
+  options: ImportOptions,
+): Promise<ImportReport | null> {
   const warnings: string[] = [];
   const read = new Map<ContractTable, number>();
   try {
     // Row order means nothing in a first load (no line numbers are counted), so the copies are
     // written in any order: whole row groups, nothing for a checkpoint to merge later.
-    const loaded = await db.inAnyOrder((loader) => loader.transaction(async (tx) => {
-      if (!(await tablesAreEmpty(tx, tables))) return false;
-      await createIncoming(tx, tables);
-      for (const file of planned) {
-        const header = await readHeader(tx, file);
-        warnUnknownColumns(file, header, warnings);
-        const progress = (percent: number) => options.onProgress?.({ phase: 'read', file: file.label, table: file.table, percent });
-        read.set(file.table, (read.get(file.table) ?? 0) + (await loadIncoming(tx, { ...file, header }, options.onProgress ? progress : undefined)));
-        progress(100);
-      }
-      return true;
-    }, false)); // only the incoming copies, which nothing reads: every cached answer stays valid
+    const loaded = await db.inAnyOrder((loader) =>
+      loader.transaction(async (tx) => {
+        if (!(await tablesAreEmpty(tx, tables))) return false;
+        await createIncoming(tx, tables);
+        for (const file of planned) {
+          const header = await readHeader(tx, file);
+          warnUnknownColumns(file, header, warnings);
+          const progress = (percent: number) =>
+            options.onProgress?.({ phase: 'read', file: file.label, table: file.table, percent });
+          read.set(
+            file.table,
+            (read.get(file.table) ?? 0) +
+              (await loadIncoming(tx, { ...file, header }, options.onProgress ? progress : undefined)),
+          );
+          progress(100);
+        }
+        return true;
+      }, false),
+    ); // only the incoming copies, which nothing reads: every cached answer stays valid
     if (!loaded) return null;
     for (const table of tables) options.onProgress?.({ phase: 'validate', table });
     await tidyAndCheck(db, tables);
@@ -256,11 +365,26 @@ async function importFresh(db: Database, session: Session, planned: PlannedFile[
       for (const table of tables) {
         const loaded = await swapIn(tx, table, read.get(table) ?? 0);
         options.onProgress?.({ phase: 'write', table, rows: loaded.rows_read });
-        summaries.push({ table, files: filesOf(table), rows_read: loaded.rows_read, inserted: loaded.inserted, updated: 0, unchanged: 0 });
+        summaries.push({
+          table,
+          files: filesOf(table),
+          rows_read: loaded.rows_read,
+          inserted: loaded.inserted,
+          updated: 0,
+          unchanged: 0,
+        });
       }
       const changed = summaries.some((s) => s.inserted > 0) || options.completeThrough !== undefined;
       if (changed) await refreshMeta(tx, coverageChange(tables, options));
-      return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed, method: 'first_load' };
+      return {
+        ok: true,
+        tables: summaries,
+        warnings,
+        problems: [],
+        problem_count: 0,
+        data_version_changed: changed,
+        method: 'first_load',
+      };
     });
   } catch {
     // Whatever went wrong, nothing visible changed; the careful path reproduces it with a report.
@@ -291,7 +415,13 @@ async function tidyAndCheck(db: Database, tables: ContractTable[]): Promise<void
   }
 }
 
-async function importCarefully(session: Session, planned: PlannedFile[], tables: ContractTable[], filesOf: (t: ContractTable) => string[], options: ImportOptions): Promise<ImportReport> {
+async function importCarefully(
+  session: Session,
+  planned: PlannedFile[],
+  tables: ContractTable[],
+  filesOf: (t: ContractTable) => string[],
+  options: ImportOptions,
+): Promise<ImportReport> {
   const warnings: string[] = [];
   return session.transaction(async (tx) => {
     for (const file of planned) {
@@ -302,7 +432,11 @@ async function importCarefully(session: Session, planned: PlannedFile[], tables:
     const found = await findProblems(tx, tables);
     if (found.count) {
       const labelOf = new Map(planned.map((f) => [String(f.index), f.label]));
-      throw rejected(found.problems.map((p) => ({ ...p, file: labelOf.get(p.file) ?? p.file })), found.count, warnings);
+      throw rejected(
+        found.problems.map((p) => ({ ...p, file: labelOf.get(p.file) ?? p.file })),
+        found.count,
+        warnings,
+      );
     }
     const summaries: TableSummary[] = [];
     for (const table of tables) {
@@ -315,9 +449,18 @@ async function importCarefully(session: Session, planned: PlannedFile[], tables:
     if (changed) await refreshMeta(tx, coverageChange(tables, options));
     // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
     for (const table of tables) {
-      for (const name of [stageTable(table), cleanTable(table), `changed_${table}`]) await tx.run(`DROP TABLE IF EXISTS ${name}`);
+      for (const name of [stageTable(table), cleanTable(table), `changed_${table}`])
+        await tx.run(`DROP TABLE IF EXISTS ${name}`);
     }
-    return { ok: true, tables: summaries, warnings, problems: [], problem_count: 0, data_version_changed: changed, method: 'careful' };
+    return {
+      ok: true,
+      tables: summaries,
+      warnings,
+      problems: [],
+      problem_count: 0,
+      data_version_changed: changed,
+      method: 'careful',
+    };
   });
 }
 
@@ -335,6 +478,7 @@ export function formatProblems(report: Pick<ImportReport, 'problems' | 'problem_
     const detail = [...got, ...(p.expected ? [`expected ${p.expected}`] : [])];
     return `${where}: ${p.column ? `${p.column}: ` : ''}${p.problem}${detail.length ? ` (${detail.join(', ')})` : ''}`;
   });
-  if (report.problem_count > report.problems.length) lines.push(`… and ${report.problem_count - report.problems.length} more (${report.problem_count} problems in all)`);
+  if (report.problem_count > report.problems.length)
+    lines.push(`… and ${report.problem_count - report.problems.length} more (${report.problem_count} problems in all)`);
   return lines;
 }

@@ -29,7 +29,9 @@ export class NeedsCarefulImport extends Error {}
 const CSV_OPTIONS = `header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false`;
 
 export async function tablesAreEmpty(session: Session, tables: ContractTable[]): Promise<boolean> {
-  const counts = await session.all<{ n: number }>(tables.map((t) => `SELECT count(*) AS n FROM ${quoteIdent(t)}`).join(' UNION ALL '));
+  const counts = await session.all<{ n: number }>(
+    tables.map((t) => `SELECT count(*) AS n FROM ${quoteIdent(t)}`).join(' UNION ALL '),
+  );
   return counts.every((c) => c.n === 0);
 }
 
@@ -39,16 +41,24 @@ export async function createIncoming(session: Session, tables: ContractTable[]):
 }
 
 /** Read one file into its table's incoming copy, converting as it goes; returns the rows read. */
-export async function loadIncoming(session: Session, file: FreshFile, onPercent?: (percent: number) => void): Promise<number> {
+export async function loadIncoming(
+  session: Session,
+  file: FreshFile,
+  onPercent?: (percent: number) => void,
+): Promise<number> {
   const spec = CONTRACT[file.table];
-  if (spec.columns.some((c) => c.required && !file.header.includes(c.name))) throw new NeedsCarefulImport('missing column');
+  if (spec.columns.some((c) => c.required && !file.header.includes(c.name)))
+    throw new NeedsCarefulImport('missing column');
   const columns = spec.columns.map((c) => (file.header.includes(c.name) ? loadExpr(c) : 'NULL'));
   const types = `{${file.header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
   const target = quoteIdent(incomingTable(file.table));
   const before = await count(session, target);
   const timer = onPercent ? setInterval(() => onPercent(Math.max(0, session.progress())), 200) : undefined;
   try {
-    await session.run(`INSERT INTO ${target} SELECT ${columns.join(', ')} FROM read_csv($path, ${CSV_OPTIONS}, columns = ${types})`, { path: file.path });
+    await session.run(
+      `INSERT INTO ${target} SELECT ${columns.join(', ')} FROM read_csv($path, ${CSV_OPTIONS}, columns = ${types})`,
+      { path: file.path },
+    );
   } finally {
     if (timer) clearInterval(timer);
   }
@@ -67,7 +77,11 @@ export async function tidyIncoming(session: Session, table: ContractTable): Prom
  */
 export async function checkIncoming(session: Session, table: ContractTable, tables: ContractTable[]): Promise<void> {
   const loaded = quoteIdent(incomingTable(table));
-  const violations = loadedViolationQuery(table, loaded, tables.includes('customers') && table !== 'customers' ? quoteIdent(incomingTable('customers')) : null);
+  const violations = loadedViolationQuery(
+    table,
+    loaded,
+    tables.includes('customers') && table !== 'customers' ? quoteIdent(incomingTable('customers')) : null,
+  );
   const broken = violations ? ((await session.one<{ n: number | null }>(violations))?.n ?? 0) : 0;
   if (broken) throw new NeedsCarefulImport(`${broken} rows of ${table} break a rule`);
   if (CONTRACT[table].onConflict === 'dedupe') await session.run(deleteRepeatsQuery(table, loaded));

@@ -122,29 +122,42 @@ export function tidyQuery(table: ContractTable, loaded: string): string | null {
  * text present). Zero means the careful path would have found nothing either.
  * `importedCustomers` names the table holding the customers of the same import, if any.
  */
-export function loadedViolationQuery(table: ContractTable, loaded: string, importedCustomers: string | null): string | null {
+export function loadedViolationQuery(
+  table: ContractTable,
+  loaded: string,
+  importedCustomers: string | null,
+): string | null {
   const spec = CONTRACT[table];
   const parts: string[] = [];
   const rowRules = [
     ...(table === 'customers' ? ['churn_date < signup_date'] : []),
-    ...spec.columns.filter((c) => c.kind === 'amount').map((c) => `NOT isfinite(${quoteIdent(c.name)}) OR ${quoteIdent(c.name)} < 0`),
+    ...spec.columns
+      .filter((c) => c.kind === 'amount')
+      .map((c) => `NOT isfinite(${quoteIdent(c.name)}) OR ${quoteIdent(c.name)} < 0`),
     ...spec.columns.filter((c) => c.required && TEXT_KINDS.has(c.kind)).map((c) => `${quoteIdent(c.name)} IS NULL`),
   ];
-  if (rowRules.length) parts.push(`SELECT count(*) AS n FROM ${loaded} WHERE ${rowRules.map((r) => `(${r})`).join(' OR ')}`);
+  if (rowRules.length)
+    parts.push(`SELECT count(*) AS n FROM ${loaded} WHERE ${rowRules.map((r) => `(${r})`).join(' OR ')}`);
   // Control characters in keys, tested on each distinct value (a table of 33M touchpoints holds a
   // few dozen channels).
   for (const column of keyTextColumns(table)) {
-    parts.push(`SELECT count(*) AS n FROM (SELECT DISTINCT ${quoteIdent(column)} AS v FROM ${loaded}) WHERE ${hasControl('v')}`);
+    parts.push(
+      `SELECT count(*) AS n FROM (SELECT DISTINCT ${quoteIdent(column)} AS v FROM ${loaded}) WHERE ${hasControl('v')}`,
+    );
   }
   if (spec.referencesCustomer) {
     const known = `SELECT customer_id FROM customers${importedCustomers ? ` UNION ALL SELECT customer_id FROM ${importedCustomers}` : ''}`;
-    parts.push(`SELECT count(*) AS n FROM ${loaded} s WHERE NOT EXISTS (SELECT 1 FROM (${known}) k WHERE k.customer_id = s.customer_id)`);
+    parts.push(
+      `SELECT count(*) AS n FROM ${loaded} s WHERE NOT EXISTS (SELECT 1 FROM (${known}) k WHERE k.customer_id = s.customer_id)`,
+    );
   }
   if (spec.onConflict === 'replace') {
     // Sorted key hashes: equal neighbours mean a repeated key (or, once in ~10^12, a collision, which
     // only sends the import down the careful path). Sorting is 2x faster than a DISTINCT count.
     const keyHash = `hash(${spec.key.map(quoteIdent).join(', ')})`;
-    parts.push(`SELECT count(*) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${keyHash} AS h FROM ${loaded})) WHERE h = previous`);
+    parts.push(
+      `SELECT count(*) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${keyHash} AS h FROM ${loaded})) WHERE h = previous`,
+    );
   }
   return parts.length ? `SELECT sum(n) AS n FROM (${parts.join(' UNION ALL ')})` : null;
 }
@@ -159,7 +172,9 @@ export function loadedViolationQuery(table: ContractTable, loaded: string, impor
 export function deleteRepeatsQuery(table: ContractTable, loaded: string): string {
   const columns = CONTRACT[table].columns.map((c) => quoteIdent(c.name)).join(', ');
   // Identical rows share their identifier and time; hashing just those is cheaper than whole rows.
-  const probe = CONTRACT[table].columns.filter((c) => c.kind === 'id' || c.kind === 'timestamp').map((c) => quoteIdent(c.name));
+  const probe = CONTRACT[table].columns
+    .filter((c) => c.kind === 'id' || c.kind === 'timestamp')
+    .map((c) => quoteIdent(c.name));
   const h = `CAST(hash(${(probe.length ? probe : [columns]).join(', ')}) >> 32 AS UINTEGER)`;
   const repeated = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${h} AS h FROM ${loaded})) WHERE h = previous`;
   return `DELETE FROM ${loaded} WHERE rowid IN (
@@ -181,7 +196,12 @@ function valueChecks(column: ColumnSpec): Check[] {
   const present = `(${raw} IS NOT NULL AND ${v} <> '')`;
   const checks: Check[] = [];
   if (column.required) {
-    checks.push({ column: column.name, when: `NOT ${present}`, problem: 'missing value', expected: EXPECTED[column.kind] });
+    checks.push({
+      column: column.name,
+      when: `NOT ${present}`,
+      problem: 'missing value',
+      expected: EXPECTED[column.kind],
+    });
   }
   const bad = (when: string, problem: string, expected: string = EXPECTED[column.kind]) =>
     checks.push({ column: column.name, when: `${present} AND (${when})`, problem, expected });
@@ -192,7 +212,10 @@ function valueChecks(column: ColumnSpec): Check[] {
     case 'timestamp':
       // The cast rejects malformed times; the prefix test only keeps out what the cast would
       // accept but the contract does not (e.g. "infinity", "epoch").
-      bad(`NOT regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}') OR try_cast(${v} AS TIMESTAMPTZ) IS NULL`, 'not a timestamp');
+      bad(
+        `NOT regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}') OR try_cast(${v} AS TIMESTAMPTZ) IS NULL`,
+        'not a timestamp',
+      );
       break;
     case 'month':
       bad(`NOT regexp_full_match(${v}, '\\d{4}-\\d{2}') OR try_cast(${v} || '-01' AS DATE) IS NULL`, 'not a month');
@@ -227,7 +250,9 @@ export function keyTextColumns(table: ContractTable): string[] {
   const spec = CONTRACT[table];
   return spec.key.filter((name) => {
     const kind = spec.columns.find((c) => c.name === name)?.kind;
-    return (kind === 'id' || kind === 'text' || kind === 'channel') && !(name === 'customer_id' && spec.referencesCustomer);
+    return (
+      (kind === 'id' || kind === 'text' || kind === 'channel') && !(name === 'customer_id' && spec.referencesCustomer)
+    );
   });
 }
 
@@ -266,7 +291,9 @@ function keyExprs(table: ContractTable): string[] {
   const spec = CONTRACT[table];
   return spec.key.map((name) => {
     const column = spec.columns.find((c) => c.name === name)!;
-    return column.kind === 'channel' || column.kind === 'month' ? `lower(trim(${quoteIdent(name)}))` : `trim(${quoteIdent(name)})`;
+    return column.kind === 'channel' || column.kind === 'month'
+      ? `lower(trim(${quoteIdent(name)}))`
+      : `trim(${quoteIdent(name)})`;
   });
 }
 
@@ -306,15 +333,24 @@ function sqlString(text: string): string {
  */
 export function violationCountQueries(table: ContractTable, hasStagedCustomers: boolean): string[] {
   const spec = CONTRACT[table];
-  const local = [...spec.columns.flatMap(valueChecks), ...rowChecks(table, false).filter((c) => c.column !== 'customer_id' || !spec.referencesCustomer)];
-  const queries = [`SELECT count(*) AS n FROM ${stageTable(table)} WHERE ${local.map((c) => `(${c.when})`).join(' OR ') || 'false'}`];
+  const local = [
+    ...spec.columns.flatMap(valueChecks),
+    ...rowChecks(table, false).filter((c) => c.column !== 'customer_id' || !spec.referencesCustomer),
+  ];
+  const queries = [
+    `SELECT count(*) AS n FROM ${stageTable(table)} WHERE ${local.map((c) => `(${c.when})`).join(' OR ') || 'false'}`,
+  ];
   if (spec.referencesCustomer) {
     const staged = hasStagedCustomers ? `UNION ALL SELECT trim(customer_id) FROM ${stageTable('customers')}` : '';
-    queries.push(`SELECT count(*) AS n FROM ${stageTable(table)} s WHERE trim(s.customer_id) <> '' AND NOT EXISTS (SELECT 1 FROM (SELECT customer_id FROM customers ${staged}) k WHERE k.customer_id = trim(s.customer_id))`);
+    queries.push(
+      `SELECT count(*) AS n FROM ${stageTable(table)} s WHERE trim(s.customer_id) <> '' AND NOT EXISTS (SELECT 1 FROM (SELECT customer_id FROM customers ${staged}) k WHERE k.customer_id = trim(s.customer_id))`,
+    );
   }
   if (spec.onConflict === 'replace') {
     const keys = keyExprs(table);
-    queries.push(`SELECT count(*) AS n FROM (SELECT 1 FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING count(*) > 1)`);
+    queries.push(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING count(*) > 1)`,
+    );
   }
   return queries;
 }

@@ -32,21 +32,33 @@ export async function ensureSchema(session: Session): Promise<void> {
   )`);
   // One row of facts about the data, rewritten in the same transaction as every import, so the
   // as-of date and version always describe exactly the committed data.
-  await session.run(`CREATE TABLE IF NOT EXISTS bearing_meta (data_version BIGINT NOT NULL, as_of DATE, updated_at TIMESTAMP NOT NULL)`);
+  await session.run(
+    `CREATE TABLE IF NOT EXISTS bearing_meta (data_version BIGINT NOT NULL, as_of DATE, updated_at TIMESTAMP NOT NULL)`,
+  );
   // Each table's complete-through date: the latest date it holds, or one declared at import.
   // Real exports end on different days (reviews answered weeks after the last order), so each
   // metric is computed as of its own tables' date, never a later table's.
-  await session.run(`CREATE TABLE IF NOT EXISTS table_coverage (name VARCHAR NOT NULL, complete_through DATE, declared BOOLEAN NOT NULL)`);
+  await session.run(
+    `CREATE TABLE IF NOT EXISTS table_coverage (name VARCHAR NOT NULL, complete_through DATE, declared BOOLEAN NOT NULL)`,
+  );
   // Databases written before coverage was kept get it computed from their data once.
-  const coverage = await session.one<{ n: number; meta: number }>(`SELECT (SELECT count(*) FROM table_coverage) AS n, (SELECT count(*) FROM bearing_meta) AS meta`);
+  const coverage = await session.one<{ n: number; meta: number }>(
+    `SELECT (SELECT count(*) FROM table_coverage) AS n, (SELECT count(*) FROM bearing_meta) AS meta`,
+  );
   if (coverage && !coverage.n && coverage.meta) await refreshCoverage(session, {});
   // Stored answers of whole-history metric series (metrics/rollups.ts): one row per set computed,
   // tied to the data version it was computed on, and the set's rows.
-  await session.run(`CREATE TABLE IF NOT EXISTS rollup_sets (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, data_version BIGINT NOT NULL, rows BIGINT NOT NULL, compute_ms DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL)`);
+  await session.run(
+    `CREATE TABLE IF NOT EXISTS rollup_sets (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, data_version BIGINT NOT NULL, rows BIGINT NOT NULL, compute_ms DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL)`,
+  );
   // Sets whose query failed or ran out of time in the background: skipped until their SQL changes
   // (an edited definition has another key), kept across restarts so a bad one cannot wedge a start.
-  await session.run(`CREATE TABLE IF NOT EXISTS rollup_failures (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, message VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL)`);
-  await session.run(`CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`);
+  await session.run(
+    `CREATE TABLE IF NOT EXISTS rollup_failures (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, message VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL)`,
+  );
+  await session.run(
+    `CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`,
+  );
 }
 
 /** The latest day a table's rows cover: its latest date, and for a month column that month's last day. */
@@ -68,16 +80,30 @@ export interface CoverageChange {
 
 async function refreshCoverage(session: Session, change: CoverageChange): Promise<void> {
   const previous = new Map(
-    (await session.all<{ name: string; d: string | null; declared: boolean }>(`SELECT name, strftime(complete_through, '%Y-%m-%d') AS d, declared FROM table_coverage`)).map((r) => [r.name, r]),
+    (
+      await session.all<{ name: string; d: string | null; declared: boolean }>(
+        `SELECT name, strftime(complete_through, '%Y-%m-%d') AS d, declared FROM table_coverage`,
+      )
+    ).map((r) => [r.name, r]),
   );
-  const computed = await session.all<{ name: ContractTable; d: string | null }>(CONTRACT_TABLES.map(latestDaySql).join(' UNION ALL '));
+  const computed = await session.all<{ name: ContractTable; d: string | null }>(
+    CONTRACT_TABLES.map(latestDaySql).join(' UNION ALL '),
+  );
   await session.run(`DELETE FROM table_coverage`);
   for (const { name, d } of computed) {
     const declared = change.declared?.[name];
     const kept = previous.get(name);
     // A declaration lasts until the table is written again without one.
-    const row = declared ? { d: declared, declared: true } : kept?.declared && !change.touched?.includes(name) ? { d: kept.d, declared: true } : { d, declared: false };
-    await session.run(`INSERT INTO table_coverage VALUES ($name, CAST($d AS DATE), $declared)`, { name, d: row.d, declared: row.declared });
+    const row = declared
+      ? { d: declared, declared: true }
+      : kept?.declared && !change.touched?.includes(name)
+        ? { d: kept.d, declared: true }
+        : { d, declared: false };
+    await session.run(`INSERT INTO table_coverage VALUES ($name, CAST($d AS DATE), $declared)`, {
+      name,
+      d: row.d,
+      declared: row.declared,
+    });
   }
 }
 
@@ -87,7 +113,9 @@ export async function refreshMeta(session: Session, change: CoverageChange = {})
   const parts = CONTRACT_TABLES.flatMap((t) =>
     CONTRACT[t].timeColumns.map((c) => `SELECT max(${quoteIdent(c)})::DATE AS d FROM ${quoteIdent(t)}`),
   );
-  const row = await session.one<{ as_of: string | null }>(`SELECT strftime(max(d), '%Y-%m-%d') AS as_of FROM (${parts.join(' UNION ALL ')})`);
+  const row = await session.one<{ as_of: string | null }>(
+    `SELECT strftime(max(d), '%Y-%m-%d') AS as_of FROM (${parts.join(' UNION ALL ')})`,
+  );
   const previous = await session.one<{ v: number }>(`SELECT max(data_version) AS v FROM bearing_meta`);
   await session.run(`DELETE FROM bearing_meta`);
   await session.run(`INSERT INTO bearing_meta VALUES ($version, $as_of::DATE, current_timestamp)`, {
@@ -110,16 +138,30 @@ export interface DataFacts {
 
 export async function readFacts(session: Session): Promise<DataFacts> {
   const counts = await session.all<{ name: string; rows: number; first: string | null }>(
-    CONTRACT_TABLES.map((t) => `SELECT '${t}' AS name, count(*) AS rows, strftime(CAST(min(${quoteIdent(CONTRACT[t].timeColumns[0]!)}) AS DATE), '%Y-%m-%d') AS first FROM ${quoteIdent(t)}`).join(' UNION ALL '),
+    CONTRACT_TABLES.map(
+      (t) =>
+        `SELECT '${t}' AS name, count(*) AS rows, strftime(CAST(min(${quoteIdent(CONTRACT[t].timeColumns[0]!)}) AS DATE), '%Y-%m-%d') AS first FROM ${quoteIdent(t)}`,
+    ).join(' UNION ALL '),
   );
   const meta = await session.one<{ as_of: string | null; data_version: number }>(
     `SELECT strftime(as_of, '%Y-%m-%d') AS as_of, data_version FROM bearing_meta`,
   );
   const tables = Object.fromEntries(counts.map((r) => [r.name, r.rows])) as Record<ContractTable, number>;
-  const coverage = await session.all<{ name: ContractTable; d: string | null; declared: boolean }>(`SELECT name, strftime(complete_through, '%Y-%m-%d') AS d, declared FROM table_coverage`);
-  const complete_through = Object.fromEntries(CONTRACT_TABLES.map((t) => [t, coverage.find((c) => c.name === t)?.d ?? null])) as Record<ContractTable, string | null>;
+  const coverage = await session.all<{ name: ContractTable; d: string | null; declared: boolean }>(
+    `SELECT name, strftime(complete_through, '%Y-%m-%d') AS d, declared FROM table_coverage`,
+  );
+  const complete_through = Object.fromEntries(
+    CONTRACT_TABLES.map((t) => [t, coverage.find((c) => c.name === t)?.d ?? null]),
+  ) as Record<ContractTable, string | null>;
   const first = Object.fromEntries(counts.map((r) => [r.name, r.first])) as Record<ContractTable, string | null>;
-  return { as_of: meta?.as_of ?? null, data_version: meta?.data_version ?? 0, tables, complete_through, declared: coverage.filter((c) => c.declared).map((c) => c.name), first };
+  return {
+    as_of: meta?.as_of ?? null,
+    data_version: meta?.data_version ?? 0,
+    tables,
+    complete_through,
+    declared: coverage.filter((c) => c.declared).map((c) => c.name),
+    first,
+  };
 }
 
 /**

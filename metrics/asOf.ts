@@ -14,7 +14,9 @@ export function tablesOf(definition: Definition, resolve: Resolve, seen = new Se
   if (seen.has(definition.name)) return [];
   seen.add(definition.name);
   if (isDerived(definition)) {
-    const parts = referencedMetrics(definition.expression, resolve).map((n) => resolve(n)).filter((d): d is Definition => d !== undefined);
+    const parts = referencedMetrics(definition.expression, resolve)
+      .map((n) => resolve(n))
+      .filter((d): d is Definition => d !== undefined);
     return [...new Set(parts.flatMap((d) => tablesOf(d, resolve, seen)))];
   }
   const sql = `${definition.measure} ${definition.filter ?? ''}`.toLowerCase();

@@ -12,15 +12,20 @@ export function metricsDir(explicit?: string): string {
 }
 
 export function readDefinitionFiles(dir: string): DefinitionSource[] {
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    // Named by their file name alone: problems travel to API clients, who must never see server paths.
-    .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
+  return (
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      // Named by their file name alone: problems travel to API clients, who must never see server paths.
+      .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }))
+  );
 }
 
 export class Catalog {
-  private constructor(readonly dir: string, private result: CheckResult) {}
+  private constructor(
+    readonly dir: string,
+    private result: CheckResult,
+  ) {}
 
   static async load(db: Database, dir: string): Promise<Catalog> {
     const result = await db.read((s) => checkDefinitions(s, readDefinitionFiles(dir)));

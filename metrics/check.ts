@@ -27,7 +27,8 @@ export interface CheckResult {
 }
 
 const TIME_KINDS = new Set(['date', 'timestamp', 'month']);
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
 function duckdbMessage(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
@@ -46,7 +47,8 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
       problems.push({ code, file, line: pos.line, col: pos.col, field, message });
     const syntax = source.syntaxErrors();
     if (syntax.length) {
-      for (const e of syntax) problems.push({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message });
+      for (const e of syntax)
+        problems.push({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message });
       continue;
     }
     const value = source.value();
@@ -61,18 +63,38 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
         const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
         if (issue.code === 'unrecognized_keys') {
           for (const key of (issue as { keys: string[] }).keys) {
-            at(key, `unknown field "${key}"${'expression' in value ? ' in a derived metric' : ''} (check the spelling; see the README for the fields)`, 'unknown-field', source.keyPosition(key));
+            at(
+              key,
+              `unknown field "${key}"${'expression' in value ? ' in a derived metric' : ''} (check the spelling; see the README for the fields)`,
+              'unknown-field',
+              source.keyPosition(key),
+            );
           }
           continue;
         }
         const field = path.join('.') || '(yaml)';
-        const missing = path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), value) === undefined;
+        const missing =
+          path.reduce<unknown>(
+            (v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined),
+            value,
+          ) === undefined;
         const pos = source.fieldPosition(path);
-        problems.push({ code: missing ? 'missing-field' : field === 'table' ? 'unknown-table' : 'invalid-field', file, line: pos.line, col: pos.col, field, message: missing ? 'required field is missing' : issue.message });
+        problems.push({
+          code: missing ? 'missing-field' : field === 'table' ? 'unknown-table' : 'invalid-field',
+          file,
+          line: pos.line,
+          col: pos.col,
+          field,
+          message: missing ? 'required field is missing' : issue.message,
+        });
       }
       // A rejected field must not hide the problems of the others (a bad unit and a bad column are
       // reported together): check the SQL fields of whatever remains valid.
-      const rest = withoutRejectedFields(value as Record<string, unknown>, result.error.issues, schema as z.ZodType<Definition>);
+      const rest = withoutRejectedFields(
+        value as Record<string, unknown>,
+        result.error.issues,
+        schema as z.ZodType<Definition>,
+      );
       if (rest) partial.push({ source, definition: rest });
       continue;
     }
@@ -86,7 +108,14 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
     const first = byName.get(entry.definition.name);
     if (first) {
       const pos = entry.source.fieldPosition(['name']);
-      problems.push({ code: 'duplicate-name', file: entry.source.file, line: pos.line, col: pos.col, field: 'name', message: `metric "${entry.definition.name}" is already defined in ${first.source.file}` });
+      problems.push({
+        code: 'duplicate-name',
+        file: entry.source.file,
+        line: pos.line,
+        col: pos.col,
+        field: 'name',
+        message: `metric "${entry.definition.name}" is already defined in ${first.source.file}`,
+      });
       continue;
     }
     byName.set(entry.definition.name, entry);
@@ -105,7 +134,13 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
       const expr = await parseExpression(session, definition.expression, 'derived');
       for (const issue of expr.issues) at('expression', issue.message, issue.code, issue.offset);
       for (const column of expr.columns) {
-        if (!resolve(column.name)) at('expression', `unknown metric "${column.name}" (expected the name of another metric)`, 'unknown-metric', column.offset);
+        if (!resolve(column.name))
+          at(
+            'expression',
+            `unknown metric "${column.name}" (expected the name of another metric)`,
+            'unknown-metric',
+            column.offset,
+          );
       }
     } else {
       await checkAggregate(session, definition, at);
@@ -115,7 +150,12 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
     const before = problems.length;
     await checkSql(source, definition);
     if (problems.length > before) failed.add(definition.name);
-    valid.set(definition.name, { definition, file: source.file, text: source.text, dimensions: isDerived(definition) ? [] : (definition.dimensions ?? []) });
+    valid.set(definition.name, {
+      definition,
+      file: source.file,
+      text: source.text,
+      dimensions: isDerived(definition) ? [] : (definition.dimensions ?? []),
+    });
   }
   for (const { source, definition } of partial) await checkSql(source, definition);
 
@@ -125,23 +165,48 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
     const cycle = findCycle(definition.name, resolve);
     const pos = source.fieldPosition(['expression']);
     if (cycle) {
-      problems.push({ code: 'circular-reference', file: source.file, line: pos.line, col: pos.col, field: 'expression', message: `circular reference: ${cycle.join(' → ')}` });
+      problems.push({
+        code: 'circular-reference',
+        file: source.file,
+        line: pos.line,
+        col: pos.col,
+        field: 'expression',
+        message: `circular reference: ${cycle.join(' → ')}`,
+      });
       failed.add(definition.name);
       continue;
     }
     const broken = allParts(definition.name, resolve).filter((n) => failed.has(n));
     if (broken.length) {
-      problems.push({ code: 'broken-reference', file: source.file, line: pos.line, col: pos.col, field: 'expression', message: `depends on ${broken.join(', ')}, which ${broken.length === 1 ? 'has' : 'have'} problems` });
+      problems.push({
+        code: 'broken-reference',
+        file: source.file,
+        line: pos.line,
+        col: pos.col,
+        field: 'expression',
+        message: `depends on ${broken.join(', ')}, which ${broken.length === 1 ? 'has' : 'have'} problems`,
+      });
       failed.add(definition.name);
       continue;
     }
     const parts = referencedMetrics(definition.expression, resolve).map((n) => valid.get(n)!);
-    const shared = parts.reduce<string[] | null>((acc, p) => (acc === null ? [...p.dimensions] : acc.filter((d) => p.dimensions.includes(d))), null) ?? [];
+    const shared =
+      parts.reduce<string[] | null>(
+        (acc, p) => (acc === null ? [...p.dimensions] : acc.filter((d) => p.dimensions.includes(d))),
+        null,
+      ) ?? [];
     const declared = definition.dimensions;
     for (const dim of declared ?? []) {
       if (!shared.includes(dim)) {
         const dpos = source.fieldPosition(['dimensions']);
-        problems.push({ code: 'unknown-dimension', file: source.file, line: dpos.line, col: dpos.col, field: 'dimensions', message: `"${dim}" is not a dimension of every metric in the expression (shared: ${shared.join(', ') || 'none'})` });
+        problems.push({
+          code: 'unknown-dimension',
+          file: source.file,
+          line: dpos.line,
+          col: dpos.col,
+          field: 'dimensions',
+          message: `"${dim}" is not a dimension of every metric in the expression (shared: ${shared.join(', ') || 'none'})`,
+        });
         failed.add(definition.name);
       }
     }
@@ -151,7 +216,11 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
   return { metrics: [...valid.values()].filter((m) => !failed.has(m.definition.name)), problems };
 }
 
-async function checkAggregate(session: Session, d: AggregateDefinition, at: (field: string, message: string, code: string, offset?: number) => void): Promise<void> {
+async function checkAggregate(
+  session: Session,
+  d: AggregateDefinition,
+  at: (field: string, message: string, code: string, offset?: number) => void,
+): Promise<void> {
   const spec = CONTRACT[d.table];
   const columns = new Map(spec.columns.map((c) => [c.name, c.kind]));
   const columnList = spec.columns.map((c) => c.name).join(', ');
@@ -171,7 +240,11 @@ async function checkAggregate(session: Session, d: AggregateDefinition, at: (fie
   const dims = availableDimensions(d.table);
   for (const dim of d.dimensions ?? []) {
     if (!dims.includes(dim)) {
-      at('dimensions', `unknown dimension "${dim}" for ${d.table} (expected one of ${dims.join(', ')})`, 'unknown-dimension');
+      at(
+        'dimensions',
+        `unknown dimension "${dim}" for ${d.table} (expected one of ${dims.join(', ')})`,
+        'unknown-dimension',
+      );
       structural = false;
     }
   }
@@ -184,9 +257,19 @@ async function checkAggregate(session: Session, d: AggregateDefinition, at: (fie
     for (const issue of expr.issues) at(field, issue.message, issue.code, issue.offset);
     for (const column of expr.columns) {
       if (column.qualifier && column.qualifier !== d.table) {
-        at(field, `"${column.qualifier}.${column.name}": outside a subquery, columns belong to ${d.table}`, 'unknown-column', column.offset);
+        at(
+          field,
+          `"${column.qualifier}.${column.name}": outside a subquery, columns belong to ${d.table}`,
+          'unknown-column',
+          column.offset,
+        );
       } else if (!known.has(column.name)) {
-        at(field, `unknown column "${column.name}" in ${d.table} (expected one of ${[...known].join(', ')})`, 'unknown-column', column.offset);
+        at(
+          field,
+          `unknown column "${column.name}" in ${d.table} (expected one of ${[...known].join(', ')})`,
+          'unknown-column',
+          column.offset,
+        );
       }
     }
     if (expr.issues.length || expr.columns.some((c) => !known.has(c.name))) expressionsOk = false;
@@ -197,10 +280,15 @@ async function checkAggregate(session: Session, d: AggregateDefinition, at: (fie
     if (part === 'filter' && !d.filter) continue;
     const probe = compileProbe(d, part);
     try {
-      const described = await session.all<{ column_name: string; column_type: string }>(`DESCRIBE ${probe.sql}`, probe.params);
+      const described = await session.all<{ column_name: string; column_type: string }>(
+        `DESCRIBE ${probe.sql}`,
+        probe.params,
+      );
       const type = described[0]?.column_type ?? '';
-      if (part === 'measure' && !NUMERIC.test(type)) at('measure', `a measure must be a number (this one is ${type})`, 'not-numeric');
-      if (part === 'filter' && type !== 'BOOLEAN') at('filter', `a filter must be a true/false condition (this one is ${type})`, 'not-a-boolean');
+      if (part === 'measure' && !NUMERIC.test(type))
+        at('measure', `a measure must be a number (this one is ${type})`, 'not-numeric');
+      if (part === 'filter' && type !== 'BOOLEAN')
+        at('filter', `a filter must be a true/false condition (this one is ${type})`, 'not-a-boolean');
     } catch (error) {
       at(part, duckdbMessage(error), 'sql-error');
     }
@@ -210,13 +298,24 @@ async function checkAggregate(session: Session, d: AggregateDefinition, at: (fie
 // Fields that say nothing about the SQL: a rejected one is replaced by a harmless stand-in so the
 // SQL fields can still be checked. A rejected SQL field that is optional is left out; a rejected
 // required one (table, time, measure, expression) leaves nothing to check.
-const STAND_IN: Record<string, unknown> = { name: 'draft', label: 'draft', description: 'draft', unit: 'count', direction: 'up' };
+const STAND_IN: Record<string, unknown> = {
+  name: 'draft',
+  label: 'draft',
+  description: 'draft',
+  unit: 'count',
+  direction: 'up',
+};
 const OPTIONAL = new Set(['owner', 'tags', 'format', 'mature_after_days', 'filter', 'dimensions', 'active_until']);
 
-function withoutRejectedFields(value: Record<string, unknown>, issues: z.core.$ZodIssue[], schema: z.ZodType<Definition>): Definition | null {
+function withoutRejectedFields(
+  value: Record<string, unknown>,
+  issues: z.core.$ZodIssue[],
+  schema: z.ZodType<Definition>,
+): Definition | null {
   const rest: Record<string, unknown> = { ...value };
   for (const issue of issues) {
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [String(issue.path[0] ?? '')];
+    const keys =
+      issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [String(issue.path[0] ?? '')];
     for (const key of keys) {
       if (issue.code === 'unrecognized_keys' || OPTIONAL.has(key)) delete rest[key];
       else if (key in STAND_IN) rest[key] = STAND_IN[key];

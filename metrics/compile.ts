@@ -40,12 +40,19 @@ type Resolve = (name: string) => Definition | undefined;
 export function compileSeries(definition: Definition, options: SeriesOptions, resolve: Resolve): CompiledQuery {
   const params: Record<string, SqlValue> = { from: options.from, to: options.to, as_of: options.asOf };
   const whereEntries = Object.entries(options.where ?? {});
-  whereEntries.forEach(([, value], i) => (params[`w${i}`] = value));
-  const sql = isDerived(definition) ? derivedSql(definition, options, resolve, new Set(), params) : aggregateSql(definition, options, params);
+  for (const [i, [, value]] of whereEntries.entries()) params[`w${i}`] = value;
+  const sql = isDerived(definition)
+    ? derivedSql(definition, options, resolve, new Set(), params)
+    : aggregateSql(definition, options, params);
   return { sql, params };
 }
 
-function aggregateSql(d: AggregateDefinition, options: SeriesOptions, params: Record<string, SqlValue>, part: 'series' | 'measure' | 'filter' = 'series'): string {
+function aggregateSql(
+  d: AggregateDefinition,
+  options: SeriesOptions,
+  params: Record<string, SqlValue>,
+  part: 'series' | 'measure' | 'filter' = 'series',
+): string {
   const { trunc, step } = GRAIN[options.grain];
   const table = quoteIdent(d.table);
   const time = quoteIdent(d.time);
@@ -57,12 +64,17 @@ function aggregateSql(d: AggregateDefinition, options: SeriesOptions, params: Re
   // One parameter per definition: a derived metric may combine components with different maturity.
   const matureParam = `mature_${d.name}`;
   if (d.mature_after_days !== undefined) params[matureParam] = d.mature_after_days;
-  const mature = d.mature_after_days !== undefined ? `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= CAST($as_of AS DATE)` : '';
+  const mature =
+    d.mature_after_days !== undefined
+      ? `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= CAST($as_of AS DATE)`
+      : '';
   const rows = d.active_until
     ? `SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
          ON CAST(s.${time} AS DATE) <= p.period_end AND (s.${quoteIdent(d.active_until)} IS NULL OR CAST(s.${quoteIdent(d.active_until)} AS DATE) >= p.period_start)`
     : `SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p ON p.period_start = CAST(date_trunc('${trunc}', s.${time}) AS DATE)`;
-  const scopeStart = d.active_until ? `(s_until IS NULL OR s_until >= (SELECT min(period_start) FROM periods))` : `CAST(t.${time} AS DATE) >= (SELECT min(period_start) FROM periods)`;
+  const scopeStart = d.active_until
+    ? `(s_until IS NULL OR s_until >= (SELECT min(period_start) FROM periods))`
+    : `CAST(t.${time} AS DATE) >= (SELECT min(period_start) FROM periods)`;
   const scopedWhere = [
     `CAST(t.${time} AS DATE) <= (SELECT max(period_end) FROM periods)`,
     d.active_until ? scopeStart.replace(/s_until/g, `t.${quoteIdent(d.active_until)}`) : scopeStart,
@@ -85,7 +97,8 @@ function aggregateSql(d: AggregateDefinition, options: SeriesOptions, params: Re
   ${rows}
 )`;
   const rowSource = `(SELECT *${group} FROM period_rows) AS ${table}`;
-  if (part === 'measure') return `${ctes}\nSELECT (\n${d.measure}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
+  if (part === 'measure')
+    return `${ctes}\nSELECT (\n${d.measure}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
   if (part === 'filter') return `${ctes}\nSELECT (\n${d.filter}\n) AS keep FROM ${rowSource}`;
   return `${ctes}, agg AS (
   SELECT period_start, period_end${options.by ? ', "group"' : ''}, (
@@ -101,19 +114,30 @@ LEFT JOIN agg a ON a.period_start = p.period_start${options.by ? ' AND a."group"
 ORDER BY p.period_start${options.by ? ', g."group"' : ''}`;
 }
 
-function derivedSql(d: Definition & { expression: string }, options: SeriesOptions, resolve: Resolve, seen: Set<string>, params: Record<string, SqlValue>): string {
+function derivedSql(
+  d: Definition & { expression: string },
+  options: SeriesOptions,
+  resolve: Resolve,
+  seen: Set<string>,
+  params: Record<string, SqlValue>,
+): string {
   const names = referencedMetrics(d.expression, resolve);
   if (!names.length) throw new Error(`derived metric ${d.name} references no metric`);
   const parts = names.map((name, i) => {
     const inner = resolve(name)!;
     if (seen.has(name)) throw new Error(`circular reference through ${name}`);
-    const sql = isDerived(inner) ? derivedSql(inner, options, resolve, new Set([...seen, d.name]), params) : aggregateSql(inner, options, params);
+    const sql = isDerived(inner)
+      ? derivedSql(inner, options, resolve, new Set([...seen, d.name]), params)
+      : aggregateSql(inner, options, params);
     return { name, alias: `m${i}`, sql };
   });
   const keys = options.by ? ['period', 'group'] : ['period'];
   const first = parts[0]!;
   const select = parts
-    .map((p) => `(SELECT ${keys.map(quoteIdent).join(', ')}, value AS ${quoteIdent(p.name)}, n AS ${quoteIdent(`n__${p.name}`)}, complete AS ${quoteIdent(`c__${p.name}`)} FROM ${p.alias})`)
+    .map(
+      (p) =>
+        `(SELECT ${keys.map(quoteIdent).join(', ')}, value AS ${quoteIdent(p.name)}, n AS ${quoteIdent(`n__${p.name}`)}, complete AS ${quoteIdent(`c__${p.name}`)} FROM ${p.alias})`,
+    )
     .map((src, i) => (i === 0 ? src : `JOIN ${src} USING (${keys.map(quoteIdent).join(', ')})`))
     .join('\n');
   return `WITH ${parts.map((p) => `${p.alias} AS (\n${p.sql}\n)`).join(',\n')}
@@ -133,5 +157,8 @@ export function referencedMetrics(expression: string, resolve: Resolve): string[
 /** SQL that binds (DESCRIBE) only one part of an aggregate definition, to type-check it. */
 export function compileProbe(d: AggregateDefinition, part: 'measure' | 'filter'): CompiledQuery {
   const params: Record<string, SqlValue> = { from: '2000-01-01', to: '2000-01-31', as_of: '2000-01-31' };
-  return { sql: aggregateSql(d, { grain: 'month', from: '2000-01-01', to: '2000-01-31', asOf: '2000-01-31' }, params, part), params };
+  return {
+    sql: aggregateSql(d, { grain: 'month', from: '2000-01-01', to: '2000-01-31', asOf: '2000-01-31' }, params, part),
+    params,
+  };
 }

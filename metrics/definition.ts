@@ -9,7 +9,10 @@ export const GRAINS = ['day', 'week', 'month', 'quarter'] as const;
 export type Grain = (typeof GRAINS)[number];
 
 const common = {
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case: lower-case letters, digits and _, starting with a letter').max(63),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case: lower-case letters, digits and _, starting with a letter')
+    .max(63),
   label: z.string().min(1),
   description: z.string().min(1),
   unit: z.enum(UNITS),

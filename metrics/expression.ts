@@ -5,7 +5,13 @@ import { isContractTable } from '../data/contract.ts';
 import type { Session } from '../data/db.ts';
 
 export interface ExpressionIssue {
-  code: 'sql-syntax' | 'outside-sandbox' | 'not-one-expression' | 'not-an-aggregate' | 'aggregate-not-allowed' | 'window-not-allowed';
+  code:
+    | 'sql-syntax'
+    | 'outside-sandbox'
+    | 'not-one-expression'
+    | 'not-an-aggregate'
+    | 'aggregate-not-allowed'
+    | 'window-not-allowed';
   message: string;
   /** Offset into the expression text, when known. */
   offset: number;
@@ -22,7 +28,8 @@ const PREFIX = 'SELECT ';
 
 // Functions that reach outside a single expression over the row: files, settings, sequences,
 // catalogs, extensions. External access is also switched off for the whole instance at run time.
-const DENIED_FUNCTION = /^(read_.*|glob|getenv|current_setting|set_config|nextval|setval|currval|pragma_.*|duckdb_.*|sniff_csv|parquet_.*|query|query_table|sql_auto_complete|which_secret|load_extension|install_extension|checkpoint|force_checkpoint|enable_.*|disable_.*|icu_.*|test_.*|summary|json_execute_serialized_sql|json_serialize_sql|json_deserialize_sql|from_.*|export_.*|import_.*|write_.*|iceberg_.*|delta_.*|sqlite_.*|postgres_.*|mysql_.*|http.*|glob_.*|file_.*|list_files|current_database|current_schema|current_schemas|current_catalog|version|pg_.*|has_.*_privilege|txid_current)$/i;
+const DENIED_FUNCTION =
+  /^(read_.*|glob|getenv|current_setting|set_config|nextval|setval|currval|pragma_.*|duckdb_.*|sniff_csv|parquet_.*|query|query_table|sql_auto_complete|which_secret|load_extension|install_extension|checkpoint|force_checkpoint|enable_.*|disable_.*|icu_.*|test_.*|summary|json_execute_serialized_sql|json_serialize_sql|json_deserialize_sql|from_.*|export_.*|import_.*|write_.*|iceberg_.*|delta_.*|sqlite_.*|postgres_.*|mysql_.*|http.*|glob_.*|file_.*|list_files|current_database|current_schema|current_schemas|current_catalog|version|pg_.*|has_.*_privilege|txid_current)$/i;
 
 // What a definition may call: an allow-list, so a function DuckDB adds later is refused until it
 // is looked at. Left out on purpose: anything reading files, settings, the catalog or the plan
@@ -31,29 +38,211 @@ const DENIED_FUNCTION = /^(read_.*|glob|getenv|current_setting|set_config|nextva
 // while binding, where neither the memory limit nor the time limit applies.
 export const ALLOWED_FUNCTIONS = new Set([
   // operators
-  '+', '-', '*', '/', '//', '%', '^', '**', '||', '~~', '!~~', '~~*', '!~~*', '~~~', '&', '|', '<<', '>>', '~',
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '^',
+  '**',
+  '||',
+  '~~',
+  '!~~',
+  '~~*',
+  '!~~*',
+  '~~~',
+  '&',
+  '|',
+  '<<',
+  '>>',
+  '~',
   // aggregates
-  'count', 'count_star', 'sum', 'avg', 'mean', 'min', 'max', 'count_if', 'countif', 'bool_and', 'bool_or', 'any_value', 'first', 'last',
-  'arg_max', 'arg_min', 'argmax', 'argmin', 'max_by', 'min_by', 'median', 'mode', 'quantile', 'quantile_cont', 'quantile_disc',
-  'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop', 'corr', 'covar_pop', 'covar_samp', 'regr_slope',
-  'regr_intercept', 'regr_r2', 'approx_count_distinct', 'approx_quantile', 'product', 'fsum', 'sumkahan', 'kahan_sum', 'entropy',
-  'kurtosis', 'skewness', 'geomean', 'geometric_mean', 'favg', 'bit_and', 'bit_or', 'bit_xor',
+  'count',
+  'count_star',
+  'sum',
+  'avg',
+  'mean',
+  'min',
+  'max',
+  'count_if',
+  'countif',
+  'bool_and',
+  'bool_or',
+  'any_value',
+  'first',
+  'last',
+  'arg_max',
+  'arg_min',
+  'argmax',
+  'argmin',
+  'max_by',
+  'min_by',
+  'median',
+  'mode',
+  'quantile',
+  'quantile_cont',
+  'quantile_disc',
+  'stddev',
+  'stddev_samp',
+  'stddev_pop',
+  'variance',
+  'var_samp',
+  'var_pop',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_slope',
+  'regr_intercept',
+  'regr_r2',
+  'approx_count_distinct',
+  'approx_quantile',
+  'product',
+  'fsum',
+  'sumkahan',
+  'kahan_sum',
+  'entropy',
+  'kurtosis',
+  'skewness',
+  'geomean',
+  'geometric_mean',
+  'favg',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
   // numbers
-  'abs', 'round', 'round_even', 'floor', 'ceil', 'ceiling', 'trunc', 'sqrt', 'cbrt', 'ln', 'log', 'log10', 'log2', 'exp', 'pow', 'power',
-  'sign', 'mod', 'fmod', 'greatest', 'least', 'isnan', 'isinf', 'isfinite', 'pi', 'radians', 'degrees', 'even', 'gcd', 'lcm', 'factorial',
-  'ifnull', 'nullif', 'if', 'coalesce',
+  'abs',
+  'round',
+  'round_even',
+  'floor',
+  'ceil',
+  'ceiling',
+  'trunc',
+  'sqrt',
+  'cbrt',
+  'ln',
+  'log',
+  'log10',
+  'log2',
+  'exp',
+  'pow',
+  'power',
+  'sign',
+  'mod',
+  'fmod',
+  'greatest',
+  'least',
+  'isnan',
+  'isinf',
+  'isfinite',
+  'pi',
+  'radians',
+  'degrees',
+  'even',
+  'gcd',
+  'lcm',
+  'factorial',
+  'ifnull',
+  'nullif',
+  'if',
+  'coalesce',
   // text
-  'lower', 'upper', 'lcase', 'ucase', 'trim', 'ltrim', 'rtrim', 'length', 'len', 'strlen', 'char_length', 'character_length',
-  'substr', 'substring', 'left', 'right', 'starts_with', 'ends_with', 'prefix', 'suffix', 'contains', 'replace', 'reverse',
-  'regexp_matches', 'regexp_full_match', 'regexp_extract', 'regexp_replace', 'concat', 'concat_ws', 'split_part', 'strpos',
-  'instr', 'position', 'like_escape', 'ilike_escape', 'md5', 'hash', 'ascii', 'chr', 'format', 'printf', 'nfc_normalize', 'strip_accents',
+  'lower',
+  'upper',
+  'lcase',
+  'ucase',
+  'trim',
+  'ltrim',
+  'rtrim',
+  'length',
+  'len',
+  'strlen',
+  'char_length',
+  'character_length',
+  'substr',
+  'substring',
+  'left',
+  'right',
+  'starts_with',
+  'ends_with',
+  'prefix',
+  'suffix',
+  'contains',
+  'replace',
+  'reverse',
+  'regexp_matches',
+  'regexp_full_match',
+  'regexp_extract',
+  'regexp_replace',
+  'concat',
+  'concat_ws',
+  'split_part',
+  'strpos',
+  'instr',
+  'position',
+  'like_escape',
+  'ilike_escape',
+  'md5',
+  'hash',
+  'ascii',
+  'chr',
+  'format',
+  'printf',
+  'nfc_normalize',
+  'strip_accents',
   // dates and times
-  'date_trunc', 'datetrunc', 'date_part', 'datepart', 'date_diff', 'datediff', 'date_sub', 'datesub', 'date_add', 'time_bucket',
-  'year', 'month', 'day', 'dayofmonth', 'dayofweek', 'isodow', 'dayofyear', 'week', 'weekofyear', 'weekday', 'yearweek', 'quarter',
-  'hour', 'minute', 'second', 'epoch', 'epoch_ms', 'strftime', 'strptime', 'try_strptime', 'make_date', 'make_timestamp', 'last_day',
-  'age', 'isoyear', 'era', 'century', 'decade', 'millennium', 'monthname', 'dayname',
-  'to_days', 'to_weeks', 'to_months', 'to_years', 'to_hours', 'to_minutes', 'to_seconds', 'to_milliseconds', 'to_microseconds',
-  'to_timestamp', 'timezone',
+  'date_trunc',
+  'datetrunc',
+  'date_part',
+  'datepart',
+  'date_diff',
+  'datediff',
+  'date_sub',
+  'datesub',
+  'date_add',
+  'time_bucket',
+  'year',
+  'month',
+  'day',
+  'dayofmonth',
+  'dayofweek',
+  'isodow',
+  'dayofyear',
+  'week',
+  'weekofyear',
+  'weekday',
+  'yearweek',
+  'quarter',
+  'hour',
+  'minute',
+  'second',
+  'epoch',
+  'epoch_ms',
+  'strftime',
+  'strptime',
+  'try_strptime',
+  'make_date',
+  'make_timestamp',
+  'last_day',
+  'age',
+  'isoyear',
+  'era',
+  'century',
+  'decade',
+  'millennium',
+  'monthname',
+  'dayname',
+  'to_days',
+  'to_weeks',
+  'to_months',
+  'to_years',
+  'to_hours',
+  'to_minutes',
+  'to_seconds',
+  'to_milliseconds',
+  'to_microseconds',
+  'to_timestamp',
+  'timezone',
 ]);
 
 /** Bounds on an expression's parse tree, checked before DuckDB binds it. */
@@ -68,7 +257,9 @@ let aggregateNames: Set<string> | undefined;
 
 export async function loadAggregateNames(session: Session): Promise<Set<string>> {
   if (!aggregateNames) {
-    const rows = await session.all<{ n: string }>(`SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE function_type = 'aggregate'`);
+    const rows = await session.all<{ n: string }>(
+      `SELECT DISTINCT lower(function_name) AS n FROM duckdb_functions() WHERE function_type = 'aggregate'`,
+    );
     aggregateNames = new Set([...rows.map((r) => r.n), 'count_star']);
   }
   return aggregateNames;
@@ -78,10 +269,20 @@ export async function loadAggregateNames(session: Session): Promise<Set<string>>
 function lexicalIssues(text: string): ExpressionIssue[] {
   const issues: ExpressionIssue[] = [];
   const semicolon = text.indexOf(';');
-  if (semicolon >= 0) issues.push({ code: 'outside-sandbox', message: 'a definition is one expression: ";" (a second statement) is not allowed', offset: semicolon });
+  if (semicolon >= 0)
+    issues.push({
+      code: 'outside-sandbox',
+      message: 'a definition is one expression: ";" (a second statement) is not allowed',
+      offset: semicolon,
+    });
   for (const token of ['--', '/*']) {
     const at = text.indexOf(token);
-    if (at >= 0) issues.push({ code: 'outside-sandbox', message: `comments ("${token}") are not allowed inside an expression; use the definition's description`, offset: at });
+    if (at >= 0)
+      issues.push({
+        code: 'outside-sandbox',
+        message: `comments ("${token}") are not allowed inside an expression; use the definition's description`,
+        offset: at,
+      });
   }
   return issues;
 }
@@ -95,13 +296,22 @@ interface WalkState {
   inSubquery: boolean;
 }
 
-export async function parseExpression(session: Session, text: string, kind: 'measure' | 'filter' | 'derived'): Promise<ParsedExpression> {
+export async function parseExpression(
+  session: Session,
+  text: string,
+  kind: 'measure' | 'filter' | 'derived',
+): Promise<ParsedExpression> {
   const issues = lexicalIssues(text);
   const result: ParsedExpression = { columns: [], aggregates: 0, issues };
   if (issues.length) return result;
   const sql = PREFIX + text;
   const row = await session.one<{ j: string }>(`SELECT json_serialize_sql(CAST($sql AS VARCHAR)) AS j`, { sql });
-  const parsed = JSON.parse(row?.j ?? '{}') as { error?: boolean; error_message?: string; position?: string; statements?: Node[] };
+  const parsed = JSON.parse(row?.j ?? '{}') as {
+    error?: boolean;
+    error_message?: string;
+    position?: string;
+    statements?: Node[];
+  };
   if (parsed.error) {
     const offset = Math.max(0, Number(parsed.position ?? PREFIX.length) - PREFIX.length);
     issues.push({ code: 'sql-syntax', message: `SQL syntax error: ${parsed.error_message ?? 'cannot parse'}`, offset });
@@ -123,28 +333,49 @@ export async function parseExpression(session: Session, text: string, kind: 'mea
     ((select.cte_map as { map: unknown[] }).map ?? []).length === 0 &&
     list[0]!.alias === '';
   if (!single) {
-    issues.push({ code: 'not-one-expression', message: 'expected exactly one SQL expression (no FROM, WHERE, aliases or further clauses)', offset: 0 });
+    issues.push({
+      code: 'not-one-expression',
+      message: 'expected exactly one SQL expression (no FROM, WHERE, aliases or further clauses)',
+      offset: 0,
+    });
     return result;
   }
   const size = treeSize(list[0]);
   if (size.nodes > MAX_EXPRESSION_NODES || size.depth > MAX_EXPRESSION_DEPTH) {
-    issues.push({ code: 'outside-sandbox', message: `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`, offset: 0 });
+    issues.push({
+      code: 'outside-sandbox',
+      message: `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`,
+      offset: 0,
+    });
     return result;
   }
   const aggregates = await loadAggregateNames(session);
   walk(list[0]!, { inAggregate: false, inSubquery: false }, result, aggregates, kind);
   if (kind === 'measure' && !result.issues.length) {
-    const loose = result.columns.filter((c) => !(c as { inAggregate?: boolean }).inAggregate && !['period_start', 'period_end'].includes(c.name));
+    const loose = result.columns.filter(
+      (c) => !(c as { inAggregate?: boolean }).inAggregate && !['period_start', 'period_end'].includes(c.name),
+    );
     if (result.aggregates === 0) {
-      result.issues.push({ code: 'not-an-aggregate', message: 'a measure must aggregate the rows of a period, e.g. count(*), sum(amount), avg(...)', offset: 0 });
+      result.issues.push({
+        code: 'not-an-aggregate',
+        message: 'a measure must aggregate the rows of a period, e.g. count(*), sum(amount), avg(...)',
+        offset: 0,
+      });
     } else if (loose.length) {
-      result.issues.push({ code: 'not-an-aggregate', message: `column "${loose[0]!.name}" is used outside an aggregate; wrap it in one (e.g. avg(${loose[0]!.name}))`, offset: loose[0]!.offset });
+      result.issues.push({
+        code: 'not-an-aggregate',
+        message: `column "${loose[0]!.name}" is used outside an aggregate; wrap it in one (e.g. avg(${loose[0]!.name}))`,
+        offset: loose[0]!.offset,
+      });
     }
   }
   if (kind !== 'measure' && result.aggregates > 0 && !result.issues.length) {
     result.issues.push({
       code: 'aggregate-not-allowed',
-      message: kind === 'filter' ? 'a filter is a condition on each row and cannot aggregate' : 'a derived expression combines metrics by name and cannot aggregate',
+      message:
+        kind === 'filter'
+          ? 'a filter is a condition on each row and cannot aggregate'
+          : 'a derived expression combines metrics by name and cannot aggregate',
       offset: 0,
     });
   }
@@ -182,23 +413,40 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
   const deny = (message: string) => out.issues.push({ code: 'outside-sandbox', message, offset: offsetOf(node) });
 
   // Table references anywhere (in subqueries): only contract tables, only by plain name.
-  if (typeof node.class !== 'string' && 'sample' in node && 'alias' in node && !ALLOWED_TABLE_REFS.has(String(node.type)) && node.type !== 'TABLE_FUNCTION') {
-    deny(`${String(node.type).replace(/_REF$/, '').toLowerCase()} is not allowed inside a definition: a subquery may read only the contract tables`);
+  if (
+    typeof node.class !== 'string' &&
+    'sample' in node &&
+    'alias' in node &&
+    !ALLOWED_TABLE_REFS.has(String(node.type)) &&
+    node.type !== 'TABLE_FUNCTION'
+  ) {
+    deny(
+      `${String(node.type).replace(/_REF$/, '').toLowerCase()} is not allowed inside a definition: a subquery may read only the contract tables`,
+    );
     return;
   }
   if (node.type === 'TABLE_FUNCTION') {
     const fn = (node.function as Node | undefined)?.function_name;
-    deny(`table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract tables`);
+    deny(
+      `table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract tables`,
+    );
     return;
   }
   if (node.type === 'BASE_TABLE') {
     const name = String(node.table_name);
     if (!isContractTable(name) || (node.schema_name && node.schema_name !== 'main') || node.catalog_name) {
-      deny(`table "${[node.catalog_name, node.schema_name, name].filter(Boolean).join('.')}" is not a contract table (expected customers, touchpoints, spend, surveys or orders)`);
+      deny(
+        `table "${[node.catalog_name, node.schema_name, name].filter(Boolean).join('.')}" is not a contract table (expected customers, touchpoints, spend, surveys or orders)`,
+      );
     }
     return;
   }
-  if (node.type === 'SELECT_NODE' || node.type === 'SET_OPERATION_NODE' || node.type === 'RECURSIVE_CTE_NODE' || node.type === 'CTE_NODE') {
+  if (
+    node.type === 'SELECT_NODE' ||
+    node.type === 'SET_OPERATION_NODE' ||
+    node.type === 'RECURSIVE_CTE_NODE' ||
+    node.type === 'CTE_NODE'
+  ) {
     const cte = (node.cte_map as { map?: unknown[] } | undefined)?.map ?? [];
     if (cte.length) deny('WITH clauses are not allowed inside a definition');
     for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') walk(child, state, out, aggregates, kind);
@@ -221,17 +469,25 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
         return;
       }
       if (DENIED_FUNCTION.test(name)) {
-        deny(`function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the catalog`);
+        deny(
+          `function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the catalog`,
+        );
         return;
       }
       if (!ALLOWED_FUNCTIONS.has(name)) {
-        deny(`function ${name}() is not allowed in a definition (allowed: arithmetic, aggregates, and number, text and date functions; see the README's Sandbox)`);
+        deny(
+          `function ${name}() is not allowed in a definition (allowed: arithmetic, aggregates, and number, text and date functions; see the README's Sandbox)`,
+        );
         return;
       }
       const isAggregate = aggregates.has(name) && !node.is_operator;
       if (isAggregate && !state.inSubquery) {
         if (state.inAggregate) {
-          out.issues.push({ code: 'not-an-aggregate', message: `aggregate ${name}() cannot be nested inside another aggregate`, offset: offsetOf(node) });
+          out.issues.push({
+            code: 'not-an-aggregate',
+            message: `aggregate ${name}() cannot be nested inside another aggregate`,
+            offset: offsetOf(node),
+          });
           return;
         }
         out.aggregates++;
@@ -243,12 +499,21 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
       return;
     }
     case 'WINDOW':
-      out.issues.push({ code: 'window-not-allowed', message: 'window functions (OVER …) are not allowed in a definition', offset: offsetOf(node) });
+      out.issues.push({
+        code: 'window-not-allowed',
+        message: 'window functions (OVER …) are not allowed in a definition',
+        offset: offsetOf(node),
+      });
       return;
     case 'COLUMN_REF': {
       if (!state.inSubquery) {
         const parts = node.column_names as string[];
-        const entry = { name: parts.at(-1)!, qualifier: parts.length > 1 ? parts.at(-2) : undefined, offset: offsetOf(node), inAggregate: state.inAggregate };
+        const entry = {
+          name: parts.at(-1)!,
+          qualifier: parts.length > 1 ? parts.at(-2) : undefined,
+          offset: offsetOf(node),
+          inAggregate: state.inAggregate,
+        };
         out.columns.push(entry);
       }
       return;
@@ -267,5 +532,6 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
     default:
       break;
   }
-  for (const child of Object.values(node)) if (child && typeof child === 'object') walk(child, state, out, aggregates, kind);
+  for (const child of Object.values(node))
+    if (child && typeof child === 'object') walk(child, state, out, aggregates, kind);
 }

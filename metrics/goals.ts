@@ -20,7 +20,10 @@ export function goalsFile(explicit?: string): string {
 const isoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);
 
 export const GoalSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _').max(80),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _')
+    .max(80),
   metric: z.string().min(1),
   target: z.number().finite(),
   due: isoDate,
@@ -41,24 +44,45 @@ export interface GoalsFile {
 export function readGoals(file: string): GoalsFile {
   if (!existsSync(file)) return { file, goals: [], problems: [] };
   const source = new YamlSource(file, readFileSync(file, 'utf8'));
-  const problems: Problem[] = source.syntaxErrors().map((e) => ({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message }));
+  const problems: Problem[] = source
+    .syntaxErrors()
+    .map((e) => ({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message }));
   if (problems.length) return { file, goals: [], problems };
   const raw = source.value() ?? [];
-  if (!Array.isArray(raw)) return { file, goals: [], problems: [{ code: 'not-a-list', file, line: 1, col: 1, field: '(yaml)', message: 'expected a list of goals' }] };
+  if (!Array.isArray(raw))
+    return {
+      file,
+      goals: [],
+      problems: [{ code: 'not-a-list', file, line: 1, col: 1, field: '(yaml)', message: 'expected a list of goals' }],
+    };
   const goals: Goal[] = [];
   raw.forEach((item, i) => {
     const parsed = GoalSchema.safeParse(item);
     if (parsed.success) {
       if (goals.some((g) => g.id === parsed.data.id)) {
         const pos = source.fieldPosition([i, 'id']);
-        problems.push({ code: 'duplicate-id', file, line: pos.line, col: pos.col, field: `${i}.id`, message: `goal id "${parsed.data.id}" is used twice` });
+        problems.push({
+          code: 'duplicate-id',
+          file,
+          line: pos.line,
+          col: pos.col,
+          field: `${i}.id`,
+          message: `goal id "${parsed.data.id}" is used twice`,
+        });
       } else goals.push(parsed.data);
       return;
     }
     for (const issue of parsed.error.issues) {
       const path = [i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
       const pos = source.fieldPosition(path);
-      problems.push({ code: 'invalid-field', file, line: pos.line, col: pos.col, field: path.join('.'), message: issue.message });
+      problems.push({
+        code: 'invalid-field',
+        file,
+        line: pos.line,
+        col: pos.col,
+        field: path.join('.'),
+        message: issue.message,
+      });
     }
   });
   return { file, goals, problems };
@@ -67,21 +91,37 @@ export function readGoals(file: string): GoalsFile {
 /** Problems that need the catalog: unknown metric, dimension not offered by it. */
 export function goalProblems(goal: Goal, catalog: Catalog): string[] {
   const metric = catalog.get(goal.metric);
-  if (!metric) return [`metric "${goal.metric}" does not exist or has problems (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`];
-  return Object.keys(goal.where ?? {}).filter((d) => !metric.dimensions.includes(d)).map((d) => `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`);
+  if (!metric)
+    return [
+      `metric "${goal.metric}" does not exist or has problems (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
+    ];
+  return Object.keys(goal.where ?? {})
+    .filter((d) => !metric.dimensions.includes(d))
+    .map((d) => `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`);
 }
 
 /** Write the whole list atomically, so a crash leaves the old file or the new one, never half. */
 export function writeGoals(file: string, goals: Goal[]): void {
   const header = '# Goals read by `bearing heading` and the Heading page. Edited by hand or through the API.\n';
-  writeFileAtomic(file, header + stringify(goals.map((g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined))), { lineWidth: 0 }));
+  writeFileAtomic(
+    file,
+    header +
+      stringify(
+        goals.map((g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined))),
+        { lineWidth: 0 },
+      ),
+  );
 }
 
 export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace'): Goal[] {
   const current = readGoals(file);
-  if (current.problems.length) throw new BearingError('goals-file-invalid', `${file} has problems; fix it before writing through the API`, 409, { problems: current.problems });
+  if (current.problems.length)
+    throw new BearingError('goals-file-invalid', `${file} has problems; fix it before writing through the API`, 409, {
+      problems: current.problems,
+    });
   const exists = current.goals.some((g) => g.id === goal.id);
-  if (mode === 'create' && exists) throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`, 409);
+  if (mode === 'create' && exists)
+    throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`, 409);
   if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`, 404);
   const goals = exists ? current.goals.map((g) => (g.id === goal.id ? goal : g)) : [...current.goals, goal];
   writeGoals(file, goals);
@@ -91,5 +131,8 @@ export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace')
 export function deleteGoal(file: string, id: string): void {
   const current = readGoals(file);
   if (!current.goals.some((g) => g.id === id)) throw new BearingError('unknown-goal', `no goal with id "${id}"`, 404);
-  writeGoals(file, current.goals.filter((g) => g.id !== id));
+  writeGoals(
+    file,
+    current.goals.filter((g) => g.id !== id),
+  );
 }

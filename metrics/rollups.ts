@@ -33,18 +33,30 @@ export type StoredRow = {
 
 type Resolve = (name: string) => Definition | undefined;
 
-function wholeHistory(metric: CheckedMetric, dimension: string | undefined, asOf: string, resolve: Resolve): CompiledQuery {
+function wholeHistory(
+  metric: CheckedMetric,
+  dimension: string | undefined,
+  asOf: string,
+  resolve: Resolve,
+): CompiledQuery {
   // What buildSeriesQuery compiles for a request with no range and no filter.
   return compileSeries(metric.definition, { grain: ROLLUP_GRAIN, from: null, to: asOf, asOf, by: dimension }, resolve);
 }
 
 function keyOf(query: CompiledQuery): string {
-  const params = Object.keys(query.params).sort().map((k) => [k, query.params[k]]);
+  const params = Object.keys(query.params)
+    .sort()
+    .map((k) => [k, query.params[k]]);
   return createHash('sha256').update(query.sql).update('\u0000').update(JSON.stringify(params)).digest('hex');
 }
 
 /** The stored answer to a series request, or null when it has to be computed. */
-export async function readRollup(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: Resolve): Promise<StoredRow[] | null> {
+export async function readRollup(
+  db: Database,
+  metric: CheckedMetric,
+  request: SeriesRequest,
+  resolve: Resolve,
+): Promise<StoredRow[] | null> {
   if (!db.useRollups || (request.grain ?? 'month') !== ROLLUP_GRAIN) return null;
   const filters = Object.entries(request.where ?? {});
   if (filters.length > 1 || (filters.length && request.by)) return null;
@@ -58,8 +70,20 @@ export async function readRollup(db: Database, metric: CheckedMetric, request: S
   if (!asOf || (request.asOf && request.asOf !== asOf)) return null;
   const key = keyOf(wholeHistory(metric, dimension, asOf, resolve));
   const failed = (await failures(db)).get(key);
-  if (failed) throw new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${failed.message}. Fix or delete its definition (it is skipped until edited)`, 422);
-  const stored = await db.all<{ rows: number; period: string | null; group: string | null; value: number | null; n: number | null; complete: boolean | null }>(
+  if (failed)
+    throw new BearingError(
+      'metric-failed',
+      `${metric.definition.name} cannot be computed: ${failed.message}. Fix or delete its definition (it is skipped until edited)`,
+      422,
+    );
+  const stored = await db.all<{
+    rows: number;
+    period: string | null;
+    group: string | null;
+    value: number | null;
+    n: number | null;
+    complete: boolean | null;
+  }>(
     `SELECT s.rows, r.period, r."group", r.value, r.n, r.complete
      FROM rollup_sets s LEFT JOIN rollup_rows r ON r.key = s.key AND r.data_version = s.data_version
      WHERE s.key = $key AND s.data_version = $version
@@ -67,7 +91,15 @@ export async function readRollup(db: Database, metric: CheckedMetric, request: S
     { key, version: facts.data_version },
   );
   if (!stored.length) return null;
-  let rows: StoredRow[] = stored.filter((r) => r.period !== null).map((r) => ({ period: r.period!, value: r.value, n: r.n ?? 0, complete: r.complete ?? false, ...(dimension ? { group: r.group ?? '' } : {}) }));
+  let rows: StoredRow[] = stored
+    .filter((r) => r.period !== null)
+    .map((r) => ({
+      period: r.period!,
+      value: r.value,
+      n: r.n ?? 0,
+      complete: r.complete ?? false,
+      ...(dimension ? { group: r.group ?? '' } : {}),
+    }));
   // A range reaching before the set's first period would list extra empty periods: compute it.
   const first = rows[0]?.period;
   const from = request.from ? monthStart(request.from) : null;
@@ -107,8 +139,13 @@ const failureCache = new WeakMap<Database, Promise<Map<string, Failure>>>();
 export function failures(db: Database): Promise<Map<string, Failure>> {
   let cached = failureCache.get(db);
   if (!cached) {
-    cached = db.all<{ key: string; metric: string; dimension: string | null; message: string }>(`SELECT key, metric, dimension, message FROM rollup_failures`)
-      .then((rows) => new Map(rows.map((r) => [r.key, { metric: r.metric, dimension: r.dimension, message: r.message }])));
+    cached = db
+      .all<{ key: string; metric: string; dimension: string | null; message: string }>(
+        `SELECT key, metric, dimension, message FROM rollup_failures`,
+      )
+      .then(
+        (rows) => new Map(rows.map((r) => [r.key, { metric: r.metric, dimension: r.dimension, message: r.message }])),
+      );
     failureCache.set(db, cached);
   }
   return cached;
@@ -121,13 +158,23 @@ export async function failureOf(db: Database, metric: string): Promise<string | 
 }
 
 async function recordFailure(db: Database, key: string, failure: Failure): Promise<void> {
-  await db.write((s) => s.run(`INSERT INTO rollup_failures VALUES ($key, $metric, $dimension, $message, current_timestamp)`, { key, ...failure }), false);
+  await db.write(
+    (s) =>
+      s.run(`INSERT INTO rollup_failures VALUES ($key, $metric, $dimension, $message, current_timestamp)`, {
+        key,
+        ...failure,
+      }),
+    false,
+  );
   (await failures(db)).set(key, failure);
 }
 
 /** A database error's reason, without the SQL DuckDB echoes after it. */
 function reasonOf(error: unknown): string {
-  if (error instanceof BearingError) return error.code === 'query-timeout' ? `it ran longer than the time limit (${error.message.match(/\d+(\.\d+)? s/)?.[0] ?? 'BEARING_QUERY_TIMEOUT'})` : error.message;
+  if (error instanceof BearingError)
+    return error.code === 'query-timeout'
+      ? `it ran longer than the time limit (${error.message.match(/\d+(\.\d+)? s/)?.[0] ?? 'BEARING_QUERY_TIMEOUT'})`
+      : error.message;
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
 }
 
@@ -137,13 +184,22 @@ function reasonOf(error: unknown): string {
  * labelled with the version of the very rows it was computed from, even if an import commits
  * meanwhile (its sets then simply stop matching and are recomputed next time).
  */
-export async function refreshRollups(db: Database, catalog: Catalog, shouldStop: () => boolean = () => false): Promise<RefreshReport> {
+export async function refreshRollups(
+  db: Database,
+  catalog: Catalog,
+  shouldStop: () => boolean = () => false,
+): Promise<RefreshReport> {
   const started = performance.now();
   const facts = await currentFacts(db);
   const keys: string[] = [];
   let computed = 0;
   const failed = await failures(db);
-  const report = () => ({ sets: keys.length, computed, ms: performance.now() - started, failed: [...failed.entries()].filter(([k]) => keys.includes(k)).map(([, f]) => f) });
+  const report = () => ({
+    sets: keys.length,
+    computed,
+    ms: performance.now() - started,
+    failed: [...failed.entries()].filter(([k]) => keys.includes(k)).map(([, f]) => f),
+  });
   for (const metric of catalog.metrics) {
     const asOf = asOfFor(facts, tablesOf(metric.definition, catalog.resolve));
     if (!asOf) continue;
@@ -153,7 +209,10 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
       const key = keyOf(query);
       keys.push(key);
       if (failed.has(key)) continue;
-      const have = await db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`, { key, version: facts.data_version });
+      const have = await db.one<{ n: number }>(
+        `SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`,
+        { key, version: facts.data_version },
+      );
       if (have?.n) continue;
       try {
         await storeSet(db, metric.definition.name, dimension ?? null, key, query);
@@ -162,7 +221,11 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
         if (shouldStop()) return report();
         if (error instanceof BearingError && error.code === 'data-changed') continue; // recomputed next time
         // One failing definition fails alone: marked, skipped until edited, the others go on.
-        await recordFailure(db, key, { metric: metric.definition.name, dimension: dimension ?? null, message: reasonOf(error) });
+        await recordFailure(db, key, {
+          metric: metric.definition.name,
+          dimension: dimension ?? null,
+          message: reasonOf(error),
+        });
       }
     }
   }
@@ -175,7 +238,13 @@ export async function refreshRollups(db: Database, catalog: Catalog, shouldStop:
   return report();
 }
 
-async function storeSet(db: Database, metric: string, dimension: string | null, key: string, query: CompiledQuery): Promise<void> {
+async function storeSet(
+  db: Database,
+  metric: string,
+  dimension: string | null,
+  key: string,
+  query: CompiledQuery,
+): Promise<void> {
   const started = performance.now();
   // The rows and the version they belong to are read with no commit in between (DuckDB 1.5.5 can
   // show another connection half of a large commit; see data/db.ts), then written as bookkeeping.
@@ -183,7 +252,13 @@ async function storeSet(db: Database, metric: string, dimension: string | null, 
     version: (await s.one<{ v: number }>(`SELECT max(data_version) AS v FROM bearing_meta`))?.v ?? 0,
     rows: await s.all<StoredRow>(query.sql, query.params),
   }));
-  const stored = rows.map((r) => ({ period: r.period, group: dimension ? (r.group ?? null) : null, value: r.value === null || Number.isNaN(r.value) ? null : r.value, n: r.n, complete: r.complete }));
+  const stored = rows.map((r) => ({
+    period: r.period,
+    group: dimension ? (r.group ?? null) : null,
+    value: r.value === null || Number.isNaN(r.value) ? null : r.value,
+    n: r.n,
+    complete: r.complete,
+  }));
   await db.write(async (s) => {
     const params = { key, version, metric, dimension, rows: JSON.stringify(stored), ms: performance.now() - started };
     await s.run(`DELETE FROM rollup_rows WHERE key = $key`, params);
@@ -193,7 +268,10 @@ async function storeSet(db: Database, metric: string, dimension: string | null, 
        FROM (SELECT unnest(from_json($rows, '[{"period":"VARCHAR","group":"VARCHAR","value":"DOUBLE","n":"BIGINT","complete":"BOOLEAN"}]'), recursive := true)) r`,
       params,
     );
-    await s.run(`INSERT INTO rollup_sets VALUES ($key, $metric, $dimension, $version, ${stored.length}, $ms, current_timestamp)`, params);
+    await s.run(
+      `INSERT INTO rollup_sets VALUES ($key, $metric, $dimension, $version, ${stored.length}, $ms, current_timestamp)`,
+      params,
+    );
   }, false);
 }
 
@@ -207,7 +285,11 @@ export class RollupRefresher {
   private stopped = false;
   last: (RefreshReport & { finished_at: string }) | null = null;
 
-  constructor(private readonly db: Database, private readonly catalog: Catalog, private readonly log: (line: string) => void = () => undefined) {}
+  constructor(
+    private readonly db: Database,
+    private readonly catalog: Catalog,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
 
   get busy(): boolean {
     return this.running !== null;
@@ -237,10 +319,18 @@ export class RollupRefresher {
         try {
           const report = await refreshRollups(this.db, this.catalog, () => this.stopped);
           this.last = { ...report, finished_at: new Date().toISOString() };
-          if (report.computed) this.log(`rollups: ${report.computed} of ${report.sets} series sets computed in ${(report.ms / 1000).toFixed(1)} s`);
-          for (const f of report.failed) this.log(`rollups: ${f.metric}${f.dimension ? ` by ${f.dimension}` : ''} cannot be computed (${f.message}); skipped until its definition changes`);
+          if (report.computed)
+            this.log(
+              `rollups: ${report.computed} of ${report.sets} series sets computed in ${(report.ms / 1000).toFixed(1)} s`,
+            );
+          for (const f of report.failed)
+            this.log(
+              `rollups: ${f.metric}${f.dimension ? ` by ${f.dimension}` : ''} cannot be computed (${f.message}); skipped until its definition changes`,
+            );
         } catch (error) {
-          this.log(`rollups: refresh failed, series are computed directly meanwhile (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+          this.log(
+            `rollups: refresh failed, series are computed directly meanwhile (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+          );
         }
       } while (this.again && !this.stopped);
     } finally {

@@ -46,7 +46,8 @@ export async function resolveAsOf(db: Database, asOf?: string): Promise<string> 
   return facts.as_of;
 }
 
-const noData = () => new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
+const noData = () =>
+  new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
 
 /** The as-of date of an answer drawn from these tables (see metrics/asOf.ts). */
 export async function resolveTablesAsOf(db: Database, tables: ContractTable[], requested?: string): Promise<string> {
@@ -55,17 +56,33 @@ export async function resolveTablesAsOf(db: Database, tables: ContractTable[], r
   return asOf;
 }
 
-export function buildSeriesQuery(metric: CheckedMetric, request: SeriesRequest & { asOf: string }, resolve: (n: string) => Definition | undefined): CompiledQuery {
+export function buildSeriesQuery(
+  metric: CheckedMetric,
+  request: SeriesRequest & { asOf: string },
+  resolve: (n: string) => Definition | undefined,
+): CompiledQuery {
   const { definition, dimensions } = metric;
   for (const dim of [...(request.by ? [request.by] : []), ...Object.keys(request.where ?? {})]) {
     if (!dimensions.includes(dim)) {
-      throw new BearingError('unknown-dimension', `"${dim}" is not a dimension of ${definition.name} (expected one of: ${dimensions.join(', ') || 'none'})`, 400);
+      throw new BearingError(
+        'unknown-dimension',
+        `"${dim}" is not a dimension of ${definition.name} (expected one of: ${dimensions.join(', ') || 'none'})`,
+        400,
+      );
     }
   }
-  if (request.from && request.to && request.from > request.to) throw new BearingError('bad-range', `from (${request.from}) is after to (${request.to})`, 400);
+  if (request.from && request.to && request.from > request.to)
+    throw new BearingError('bad-range', `from (${request.from}) is after to (${request.to})`, 400);
   return compileSeries(
     definition,
-    { grain: request.grain ?? 'month', from: request.from ?? null, to: request.to && request.to < request.asOf ? request.to : request.asOf, asOf: request.asOf, by: request.by, where: request.where },
+    {
+      grain: request.grain ?? 'month',
+      from: request.from ?? null,
+      to: request.to && request.to < request.asOf ? request.to : request.asOf,
+      asOf: request.asOf,
+      by: request.by,
+      where: request.where,
+    },
     resolve,
   );
 }
@@ -82,36 +99,66 @@ export function checkPeriods(grain: Grain, from: string | null, to: string): voi
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
   const periods = Math.floor(days / DAYS_PER_PERIOD[grain]) + 1;
   if (periods > MAX_PERIODS) {
-    throw new BearingError('too-many-periods', `this request spans about ${periods.toLocaleString('en-US')} ${grain}s from ${from} to ${to}; one answer may hold at most ${MAX_PERIODS.toLocaleString('en-US')} periods (narrow from/to/as_of, or use a coarser grain)`, 400);
+    throw new BearingError(
+      'too-many-periods',
+      `this request spans about ${periods.toLocaleString('en-US')} ${grain}s from ${from} to ${to}; one answer may hold at most ${MAX_PERIODS.toLocaleString('en-US')} periods (narrow from/to/as_of, or use a coarser grain)`,
+      400,
+    );
   }
 }
 
 type SeriesRows = Array<{ period: string; value: number | null; n: number; complete: boolean; group?: string }>;
 
 /** The request's as-of date and compiled query, refused when it would produce too many periods. */
-export async function prepareSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<{ asOf: string; query: CompiledQuery }> {
+export async function prepareSeries(
+  db: Database,
+  metric: CheckedMetric,
+  request: SeriesRequest,
+  resolve: (n: string) => Definition | undefined,
+): Promise<{ asOf: string; query: CompiledQuery }> {
   const tables = tablesOf(metric.definition, resolve);
   const asOf = await resolveTablesAsOf(db, tables, request.asOf);
   const query = buildSeriesQuery(metric, { ...request, asOf }, resolve);
   const facts = await currentFacts(db);
   const firsts = tables.map((t) => facts.first?.[t]).filter((d): d is string => !!d);
   const to = request.to && request.to < asOf ? request.to : asOf;
-  checkPeriods(request.grain ?? 'month', request.from ?? (firsts.length ? firsts.reduce((a, b) => (b < a ? b : a)) : null), to);
+  checkPeriods(
+    request.grain ?? 'month',
+    request.from ?? (firsts.length ? firsts.reduce((a, b) => (b < a ? b : a)) : null),
+    to,
+  );
   return { asOf, query };
 }
 
 /** Run a compiled series query with its row bound (the SQL ends with ORDER BY, so LIMIT applies to the answer). */
-export async function runBounded(all: (sql: string, params: CompiledQuery['params']) => Promise<SeriesRows>, query: CompiledQuery): Promise<SeriesRows> {
+export async function runBounded(
+  all: (sql: string, params: CompiledQuery['params']) => Promise<SeriesRows>,
+  query: CompiledQuery,
+): Promise<SeriesRows> {
   const rows = await all(`${query.sql}\nLIMIT ${MAX_ROWS + 1}`, query.params);
-  if (rows.length > MAX_ROWS) throw new BearingError('too-many-rows', `this answer would hold more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × groups); narrow the range or break down by a dimension with fewer values`, 400);
+  if (rows.length > MAX_ROWS)
+    throw new BearingError(
+      'too-many-rows',
+      `this answer would hold more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × groups); narrow the range or break down by a dimension with fewer values`,
+      400,
+    );
   return rows;
 }
 
-export async function runSeries(db: Database, metric: CheckedMetric, request: SeriesRequest, resolve: (n: string) => Definition | undefined): Promise<Series> {
+export async function runSeries(
+  db: Database,
+  metric: CheckedMetric,
+  request: SeriesRequest,
+  resolve: (n: string) => Definition | undefined,
+): Promise<Series> {
   const { asOf, query } = await prepareSeries(db, metric, request, resolve);
   const rows = await db.cached(
     `series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`,
-    async () => (await readRollup(db, metric, { ...request, asOf }, resolve)) ?? runBounded((sql, params) => db.all(sql, params), query).catch((error) => { throw cannotCompute(metric, error); }),
+    async () =>
+      (await readRollup(db, metric, { ...request, asOf }, resolve)) ??
+      runBounded((sql, params) => db.all(sql, params), query).catch((error) => {
+        throw cannotCompute(metric, error);
+      }),
   );
   return shapeSeries(metric, request, asOf, rows);
 }
@@ -122,8 +169,15 @@ export async function runSeries(db: Database, metric: CheckedMetric, request: Se
  */
 function cannotCompute(metric: CheckedMetric, error: unknown): unknown {
   if (error instanceof BearingError) return error;
-  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
-  if (/out of memory|could not allocate/i.test(reason)) return new BearingError('out-of-memory', `${metric.definition.name} needs more memory than the server may use (BEARING_MEMORY_LIMIT); narrow the range or raise the limit`, 503);
+  const reason = (error instanceof Error ? error.message : String(error))
+    .split('\n')[0]!
+    .replace(/^[A-Za-z ]*Error: /, '');
+  if (/out of memory|could not allocate/i.test(reason))
+    return new BearingError(
+      'out-of-memory',
+      `${metric.definition.name} needs more memory than the server may use (BEARING_MEMORY_LIMIT); narrow the range or raise the limit`,
+      503,
+    );
   return new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${reason}`, 422);
 }
 
@@ -140,6 +194,12 @@ export function shapeSeries(metric: CheckedMetric, request: SeriesRequest, asOf:
     by: request.by ?? null,
     where: request.where ?? {},
     mature_after_days: 'mature_after_days' in d ? (d.mature_after_days ?? null) : null,
-    rows: rows.map((r) => ({ period: r.period, ...(request.by ? { group: r.group } : {}), value: r.value === null || Number.isNaN(r.value) ? null : r.value, n: r.n, complete: r.complete })),
+    rows: rows.map((r) => ({
+      period: r.period,
+      ...(request.by ? { group: r.group } : {}),
+      value: r.value === null || Number.isNaN(r.value) ? null : r.value,
+      n: r.n,
+      complete: r.complete,
+    })),
   };
 }

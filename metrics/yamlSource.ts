@@ -14,7 +14,10 @@ export class YamlSource {
   readonly doc: Document;
   private readonly lines = new LineCounter();
 
-  constructor(readonly file: string, readonly text: string) {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
 
@@ -37,7 +40,10 @@ export class YamlSource {
       try {
         this.converted = { ok: true, value: this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
       } catch (error) {
-        this.converted = { ok: false, message: `the file could not be expanded: ${(error as Error).message.split('\n')[0]} (at most ${MAX_ALIAS_COUNT} alias expansions)` };
+        this.converted = {
+          ok: false,
+          message: `the file could not be expanded: ${(error as Error).message.split('\n')[0]} (at most ${MAX_ALIAS_COUNT} alias expansions)`,
+        };
       }
     }
     return this.converted;
@@ -54,8 +60,6 @@ export class YamlSource {
       const node = this.doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
       if (node?.range) return this.lines.linePos(node.range[0]);
       if (depth === path.length && path.length) {
-        // A missing key: point at the key that holds it, or the document start.
-        continue;
       }
     }
     return { line: 1, col: 1 };
@@ -63,7 +67,9 @@ export class YamlSource {
 
   /** Position of a top-level key itself (for unknown fields). */
   keyPosition(key: string): SourcePosition {
-    const contents = this.doc.contents as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null;
+    const contents = this.doc.contents as {
+      items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }>;
+    } | null;
     const pair = contents?.items?.find((p) => p.key?.value === key);
     return pair?.key?.range ? this.lines.linePos(pair.key.range[0]) : this.fieldPosition([key]);
   }

@@ -13,7 +13,11 @@ export const SAMPLE_DB = join(FIXTURE_DIR, 'sample.duckdb');
 export const SAMPLE_TRUTH = join(FIXTURE_DIR, 'sample-truth.json');
 
 function generatorHash(): string {
-  const files = ['data/schema.ts', 'data/contract.ts', ...readdirSync('data/sample').map((f) => join('data/sample', f))];
+  const files = [
+    'data/schema.ts',
+    'data/contract.ts',
+    ...readdirSync('data/sample').map((f) => join('data/sample', f)),
+  ];
   const h = createHash('sha256').update(SAMPLE_END);
   for (const f of files.sort()) h.update(readFileSync(f));
   return h.digest('hex');

@@ -29,8 +29,14 @@ export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables
     const needed = neededRole(c.req.method, c.req.path);
     const open = needed === 'viewer' && !settings.readsNeedToken;
     if (needed && !open) {
-      if (!role) throw new BearingError('unauthorized', `this needs a bearer token with the ${needed} role (Authorization: Bearer …); create one with "bearing token create --role ${needed}"`, 401);
-      if (RANK[role] < RANK[needed]) throw new BearingError('forbidden', `the ${role} role cannot do this; it needs ${needed} or higher`, 403);
+      if (!role)
+        throw new BearingError(
+          'unauthorized',
+          `this needs a bearer token with the ${needed} role (Authorization: Bearer …); create one with "bearing token create --role ${needed}"`,
+          401,
+        );
+      if (RANK[role] < RANK[needed])
+        throw new BearingError('forbidden', `the ${role} role cannot do this; it needs ${needed} or higher`, 403);
     }
     await next();
   };

@@ -10,7 +10,13 @@ export const ROLES = ['viewer', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
 
-const StoredToken = z.object({ id: z.string(), role: z.enum(ROLES), hash: z.string().regex(/^[0-9a-f]{64}$/), label: z.string().optional(), created_at: z.string() });
+const StoredToken = z.object({
+  id: z.string(),
+  role: z.enum(ROLES),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  label: z.string().optional(),
+  created_at: z.string(),
+});
 const TokenFile = z.object({ tokens: z.array(StoredToken) });
 type StoredToken = z.infer<typeof StoredToken>;
 
@@ -27,12 +33,20 @@ export class TokenStore {
   /** Tokens from BEARING_TOKENS ("role:token,role:token") and from the tokens file. */
   static load(file: string, env = process.env.BEARING_TOKENS): TokenStore {
     const entries: Array<{ id: string; role: Role; hash: Buffer }> = [];
-    for (const [i, pair] of (env ?? '').split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+    for (const [i, pair] of (env ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .entries()) {
       const at = pair.indexOf(':');
       const role = pair.slice(0, at) as Role;
       const token = pair.slice(at + 1);
       if (at <= 0 || !ROLES.includes(role) || token.length < 16) {
-        throw new BearingError('bad-config', `BEARING_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')} and a token of at least 16 characters`, 500);
+        throw new BearingError(
+          'bad-config',
+          `BEARING_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')} and a token of at least 16 characters`,
+          500,
+        );
       }
       entries.push({ id: `env-${i + 1}`, role, hash: sha256(token) });
     }
@@ -97,7 +111,12 @@ function fileStamp(file: string): { mtimeMs: number; size: number } {
 function readTokenFile(file: string): StoredToken[] {
   if (!existsSync(file)) return [];
   const parsed = TokenFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new BearingError('bad-config', `${file} is not a Bearing tokens file: ${parsed.error.issues[0]?.message}`, 500);
+  if (!parsed.success)
+    throw new BearingError(
+      'bad-config',
+      `${file} is not a Bearing tokens file: ${parsed.error.issues[0]?.message}`,
+      500,
+    );
   return parsed.data.tokens;
 }
 
@@ -105,7 +124,13 @@ function readTokenFile(file: string): StoredToken[] {
 export function createToken(file: string, role: Role, label?: string): string {
   const token = `brg_${randomBytes(32).toString('base64url')}`;
   const tokens = readTokenFile(file);
-  tokens.push({ id: randomBytes(6).toString('hex'), role, hash: sha256(token).toString('hex'), label, created_at: new Date().toISOString() });
+  tokens.push({
+    id: randomBytes(6).toString('hex'),
+    role,
+    hash: sha256(token).toString('hex'),
+    label,
+    created_at: new Date().toISOString(),
+  });
   writeFileAtomic(file, `${JSON.stringify({ tokens }, null, 2)}\n`, 0o600);
   return token;
 }

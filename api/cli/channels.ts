@@ -7,7 +7,9 @@ import { readLocallyOrFromServer } from './remote.ts';
 export function registerChannels(program: Command): void {
   program
     .command('channels')
-    .description('Compare every channel by one method: the effect on the customers it reached, adjusted for segment, region and signup quarter, with spend and cost per incremental retained customer.')
+    .description(
+      'Compare every channel by one method: the effect on the customers it reached, adjusted for segment, region and signup quarter, with spend and cost per incremental retained customer.',
+    )
     .addOption(new Option('--outcome <outcome>', 'what to compare').choices(OUTCOMES).default('retention'))
     .option('--window <days>', 'exposure window after signup (days)', integer('--window', 1), 30)
     .option('--horizon <days>', 'outcome horizon after the landmark (days)', integer('--horizon', 1), 90)
@@ -16,31 +18,71 @@ export function registerChannels(program: Command): void {
     .option('--as-of <date>', 'as-of date; default: the latest event date in the data', isoDate('--as-of'))
     .option('--json', 'print JSON')
     .option('--db <file>', 'database file', DEFAULT_DB)
-    .action(async (opts: { outcome: Outcome; window: number; horizon: number; from?: string; to?: string; asOf?: string; json?: boolean; db: string }) => {
-      const options = { outcome: opts.outcome, window: opts.window, horizon: opts.horizon, from: opts.from, to: opts.to, asOf: opts.asOf };
-      const result = await readLocallyOrFromServer(
-        opts.db,
-        (db) => compareChannels(db, options),
-        (server) => server.get<ChannelComparison>('/channels', { ...options, asOf: undefined, as_of: opts.asOf }),
-      );
-      if (opts.json) {
-        console.log(JSON.stringify(result, null, 2));
-        return;
-      }
-      const scale = result.unit === 'share' ? 100 : 1;
-      const unit = result.unit === 'share' ? ' pts' : result.unit === 'points' ? ' pts' : '';
-      const f = (v: number | null, digits = 1) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}${unit}`);
-      const money = (v: number | null) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
-      console.log(`Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`);
-      const rows = result.channels.map((c) => [
-        c.channel, c.exposed.toLocaleString('en-US'), c.lift === null && c.exposed > 0 ? 'not estimable' : f(c.lift), c.ci ? `${f(c.ci[0])} … ${f(c.ci[1])}` : '—', f(c.naive_lift), money(c.spend),
-        c.incremental === null ? '—' : Math.round(c.incremental).toLocaleString('en-US'), money(c.cost_per_incremental), c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
-      ]);
-      const header = ['channel', 'reached', 'lift', '95% CI', 'naive', 'spend', 'incremental', 'cost/incr.', 'cost 95% CI'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const r of [header, ...rows]) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-      for (const c of result.channels) if (c.lift === null && c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
-      for (const w of result.warnings) console.log(`\nwarning: ${w}`);
-      console.log(`\n${result.method}`);
-    });
+    .action(
+      async (opts: {
+        outcome: Outcome;
+        window: number;
+        horizon: number;
+        from?: string;
+        to?: string;
+        asOf?: string;
+        json?: boolean;
+        db: string;
+      }) => {
+        const options = {
+          outcome: opts.outcome,
+          window: opts.window,
+          horizon: opts.horizon,
+          from: opts.from,
+          to: opts.to,
+          asOf: opts.asOf,
+        };
+        const result = await readLocallyOrFromServer(
+          opts.db,
+          (db) => compareChannels(db, options),
+          (server) => server.get<ChannelComparison>('/channels', { ...options, asOf: undefined, as_of: opts.asOf }),
+        );
+        if (opts.json) {
+          console.log(JSON.stringify(result, null, 2));
+          return;
+        }
+        const scale = result.unit === 'share' ? 100 : 1;
+        const unit = result.unit === 'share' ? ' pts' : result.unit === 'points' ? ' pts' : '';
+        const f = (v: number | null, digits = 1) =>
+          v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}${unit}`;
+        const money = (v: number | null) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
+        console.log(
+          `Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`,
+        );
+        const rows = result.channels.map((c) => [
+          c.channel,
+          c.exposed.toLocaleString('en-US'),
+          c.lift === null && c.exposed > 0 ? 'not estimable' : f(c.lift),
+          c.ci ? `${f(c.ci[0])} … ${f(c.ci[1])}` : '—',
+          f(c.naive_lift),
+          money(c.spend),
+          c.incremental === null ? '—' : Math.round(c.incremental).toLocaleString('en-US'),
+          money(c.cost_per_incremental),
+          c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
+        ]);
+        const header = [
+          'channel',
+          'reached',
+          'lift',
+          '95% CI',
+          'naive',
+          'spend',
+          'incremental',
+          'cost/incr.',
+          'cost 95% CI',
+        ];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+        for (const r of [header, ...rows])
+          console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+        for (const c of result.channels)
+          if (c.lift === null && c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
+        for (const w of result.warnings) console.log(`\nwarning: ${w}`);
+        console.log(`\n${result.method}`);
+      },
+    );
 }

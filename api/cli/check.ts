@@ -16,7 +16,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('Check every metric definition like code: YAML, fields, columns against the database, SQL, references and the sandbox. Exit 1 on any problem.')
+    .description(
+      'Check every metric definition like code: YAML, fields, columns against the database, SQL, references and the sandbox. Exit 1 on any problem.',
+    )
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .action(async (opts: { metrics?: string; db: string }) => {
@@ -25,12 +27,18 @@ export function registerCheck(program: Command): void {
         if (note) console.error(note);
         const catalog = await Catalog.load(db, metricsDir(opts.metrics));
         // Problems name files relative to where the command runs, as a compiler's would.
-        const ordered = [...catalog.problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+        const ordered = [...catalog.problems].sort(
+          (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col,
+        );
         for (const p of ordered) console.log(formatProblem({ ...p, file: shown(join(catalog.dir, p.file)) }));
         const files = new Set(catalog.problems.map((p) => p.file)).size;
         if (catalog.problems.length) {
           // The exit code comes from main(), like every command's: a failure is thrown, never set aside.
-          throw new BearingError('definitions-invalid', `${plural(catalog.problems.length, 'problem')} in ${plural(files, 'file')}; ${plural(catalog.metrics.length, 'metric')} valid`, 422);
+          throw new BearingError(
+            'definitions-invalid',
+            `${plural(catalog.problems.length, 'problem')} in ${plural(files, 'file')}; ${plural(catalog.metrics.length, 'metric')} valid`,
+            422,
+          );
         }
         console.error(`${plural(catalog.metrics.length, 'metric')} valid in ${shown(catalog.dir)}`);
       } finally {

@@ -8,7 +8,15 @@ import { DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
-const SYMBOL: Record<string, string> = { on_course: '✔ on course', drifting: '~ drifting', off_course: '✘ off course', arrived: '★ arrived', no_signal: '? no signal', met: '✔ met', missed: '✘ missed' };
+const SYMBOL: Record<string, string> = {
+  on_course: '✔ on course',
+  drifting: '~ drifting',
+  off_course: '✘ off course',
+  arrived: '★ arrived',
+  no_signal: '? no signal',
+  met: '✔ met',
+  missed: '✘ missed',
+};
 
 export function registerHeading(program: Command): void {
   program
@@ -33,7 +41,9 @@ export function registerHeading(program: Command): void {
         async (server) => {
           sameFiles(server, 'metrics_dir', dir);
           sameFiles(server, 'goals_file', file);
-          const { problems: _problems, ...answer } = await server.get<Overview & { problems: unknown }>('/goals', { as_of: opts.asOf });
+          const { problems: _problems, ...answer } = await server.get<Overview & { problems: unknown }>('/goals', {
+            as_of: opts.asOf,
+          });
           return answer;
         },
       );
@@ -42,9 +52,13 @@ export function registerHeading(program: Command): void {
         return;
       }
       const b = overview.balance;
-      console.log(`Heading as of ${overview.as_of}: ${b.business.goals} business goals (${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community (${b.community.on_course + b.community.arrived} on course or arrived)\n`);
+      console.log(
+        `Heading as of ${overview.as_of}: ${b.business.goals} business goals (${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community (${b.community.on_course + b.community.arrived} on course or arrived)\n`,
+      );
       for (const g of overview.goals) {
-        const where = Object.entries(g.where).map(([k, v]) => `${k}=${v}`).join(', ');
+        const where = Object.entries(g.where)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ');
         console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${where ? ` (${where})` : ''} → ${g.target} by ${g.due}`);
         console.log(`    ${g.reading}`);
       }

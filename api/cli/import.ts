@@ -11,33 +11,50 @@ import { progress } from './progress.ts';
 export function printReport(report: ImportReport): void {
   for (const w of report.warnings) console.error(`warning: ${w}`);
   for (const t of report.tables) {
-    console.log(`${t.table}: ${t.rows_read.toLocaleString('en-US')} rows read from ${t.files.join(', ')}; ${t.inserted.toLocaleString('en-US')} new, ${t.updated.toLocaleString('en-US')} updated, ${t.unchanged.toLocaleString('en-US')} unchanged`);
+    console.log(
+      `${t.table}: ${t.rows_read.toLocaleString('en-US')} rows read from ${t.files.join(', ')}; ${t.inserted.toLocaleString('en-US')} new, ${t.updated.toLocaleString('en-US')} updated, ${t.unchanged.toLocaleString('en-US')} unchanged`,
+    );
   }
 }
 
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('Import CSV files in one transaction: every row lands or none does. The table is the file name (customers.csv → customers).')
+    .description(
+      'Import CSV files in one transaction: every row lands or none does. The table is the file name (customers.csv → customers).',
+    )
     .argument('<files...>', 'CSV files (customers, touchpoints, spend, surveys, orders)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .option('--table <name>', 'table to load a single file into')
-    .option('--complete-through <date>', 'declare the imported tables complete through this date (default: their latest date)', isoDate('--complete-through'))
+    .option(
+      '--complete-through <date>',
+      'declare the imported tables complete through this date (default: their latest date)',
+      isoDate('--complete-through'),
+    )
     .action(async (files: string[], opts: { db: string; table?: string; completeThrough?: string }) => {
-      if (opts.table && files.length > 1) throw new BearingError('usage', '--table names the table of a single file; import several files by naming them after their tables', 2);
+      if (opts.table && files.length > 1)
+        throw new BearingError(
+          'usage',
+          '--table names the table of a single file; import several files by naming them after their tables',
+          2,
+        );
       const paths = files.map((f) => resolve(f));
       const db = await Database.open(opts.db, { allowedDirectories: [...new Set(paths.map((p) => dirname(p)))] });
       const bar = progress();
       try {
         await db.write(ensureSchema);
-        const report = await importFiles(db, paths.map((path) => ({ path, table: opts.table })), {
-          completeThrough: opts.completeThrough,
-          onProgress: (p) => {
-            if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
-            else if (p.phase === 'validate') bar.update(`validating ${p.table}`);
-            else bar.update(`writing ${p.table} (${p.rows.toLocaleString('en-US')} rows)`);
+        const report = await importFiles(
+          db,
+          paths.map((path) => ({ path, table: opts.table })),
+          {
+            completeThrough: opts.completeThrough,
+            onProgress: (p) => {
+              if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
+              else if (p.phase === 'validate') bar.update(`validating ${p.table}`);
+              else bar.update(`writing ${p.table} (${p.rows.toLocaleString('en-US')} rows)`);
+            },
           },
-        });
+        );
         bar.done();
         printReport(report);
       } catch (error) {

@@ -5,7 +5,12 @@ import { ensureSchema } from '../../data/schema.ts';
 
 /** Open a database for reading, failing clearly when it does not exist. */
 export async function openExisting(path: string): Promise<Database> {
-  if (!existsSync(path)) throw new BearingError('no-database', `${path} does not exist: run "bearing generate" or "bearing import" first`, 404);
+  if (!existsSync(path))
+    throw new BearingError(
+      'no-database',
+      `${path} does not exist: run "bearing generate" or "bearing import" first`,
+      404,
+    );
   const db = await Database.open(path, { queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000 });
   await db.write(ensureSchema);
   return db;
@@ -22,6 +27,9 @@ export async function openForCheck(path: string): Promise<{ db: Database; note?:
     if (!(error instanceof BearingError) || !['database-busy', 'no-database'].includes(error.code)) throw error;
     const db = await Database.open(':memory:');
     await db.write(ensureSchema);
-    return { db, note: `note: checked against the data contract's empty catalog (${error.code === 'database-busy' ? 'the database is in use by a server' : 'no database yet'})` };
+    return {
+      db,
+      note: `note: checked against the data contract's empty catalog (${error.code === 'database-busy' ? 'the database is in use by a server' : 'no database yet'})`,
+    };
   }
 }

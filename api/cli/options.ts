@@ -6,7 +6,9 @@ export function integer(flag: string, min = Number.MIN_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${flag} expects a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''} (got "${value}")`);
+      throw new InvalidArgumentError(
+        `${flag} expects a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''} (got "${value}")`,
+      );
     }
     return n;
   };

@@ -20,17 +20,34 @@ function csvCell(v: unknown): string {
 
 export function seriesToCsv(series: Series): string {
   const header = ['period', ...(series.by ? ['group'] : []), 'value', 'n', 'complete'];
-  const lines = series.rows.map((r) => [r.period, ...(series.by ? [r.group] : []), r.value, r.n, r.complete].map(csvCell).join(','));
+  const lines = series.rows.map((r) =>
+    [r.period, ...(series.by ? [r.group] : []), r.value, r.n, r.complete].map(csvCell).join(','),
+  );
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
 function seriesToTable(series: Series): string {
-  const fmt = (v: number | null) => (v === null ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4));
-  const rows = series.rows.map((r) => [r.period, ...(series.by ? [r.group ?? ''] : []), fmt(r.value), String(r.n), r.complete ? '' : 'partial']);
+  const fmt = (v: number | null) =>
+    v === null ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4);
+  const rows = series.rows.map((r) => [
+    r.period,
+    ...(series.by ? [r.group ?? ''] : []),
+    fmt(r.value),
+    String(r.n),
+    r.complete ? '' : 'partial',
+  ]);
   const header = ['period', ...(series.by ? [series.by] : []), `value (${series.unit})`, 'n', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || (series.by && i === 1) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [`${series.label} (${series.metric}), by ${series.grain}, as of ${series.as_of}`, line(header), ...rows.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || (series.by && i === 1) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    `${series.label} (${series.metric}), by ${series.grain}, as of ${series.as_of}`,
+    line(header),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 export function registerQuery(program: Command): void {
@@ -48,29 +65,61 @@ export function registerQuery(program: Command): void {
     .option('--csv', 'print CSV')
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
-    .action(async (name: string, opts: { grain: Grain; from?: string; to?: string; asOf?: string; by?: string; where?: Record<string, string>; json?: boolean; csv?: boolean; metrics?: string; db: string }) => {
-      const dir = metricsDir(opts.metrics);
-      const request = { grain: opts.grain, from: opts.from, to: opts.to, asOf: opts.asOf, by: opts.by, where: opts.where };
-      const series = await readLocallyOrFromServer(
-        opts.db,
-        async (db) => {
-          const catalog = await Catalog.load(db, dir);
-          const metric = catalog.get(name);
-          if (!metric) {
-            const broken = catalog.problems.find((p) => p.file === `${name}.yaml`);
-            throw new BearingError('unknown-metric', broken ? `metric "${name}" has problems; run "bearing check"` : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`, 404);
-          }
-          return runSeries(db, metric, request, catalog.resolve);
+    .action(
+      async (
+        name: string,
+        opts: {
+          grain: Grain;
+          from?: string;
+          to?: string;
+          asOf?: string;
+          by?: string;
+          where?: Record<string, string>;
+          json?: boolean;
+          csv?: boolean;
+          metrics?: string;
+          db: string;
         },
-        async (server) => {
-          sameFiles(server, 'metrics_dir', dir);
-          const where = Object.entries(opts.where ?? {}).map(([k, v]) => `${k}=${v}`);
-          const { annotations: _notes, ...answer } = await server.get<Series & { annotations: unknown }>(`/metrics/${encodeURIComponent(name)}/series`, { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where });
-          return answer;
-        },
-      );
-      if (opts.json) console.log(JSON.stringify(series, null, 2));
-      else if (opts.csv) process.stdout.write(seriesToCsv(series));
-      else console.log(seriesToTable(series));
-    });
+      ) => {
+        const dir = metricsDir(opts.metrics);
+        const request = {
+          grain: opts.grain,
+          from: opts.from,
+          to: opts.to,
+          asOf: opts.asOf,
+          by: opts.by,
+          where: opts.where,
+        };
+        const series = await readLocallyOrFromServer(
+          opts.db,
+          async (db) => {
+            const catalog = await Catalog.load(db, dir);
+            const metric = catalog.get(name);
+            if (!metric) {
+              const broken = catalog.problems.find((p) => p.file === `${name}.yaml`);
+              throw new BearingError(
+                'unknown-metric',
+                broken
+                  ? `metric "${name}" has problems; run "bearing check"`
+                  : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
+                404,
+              );
+            }
+            return runSeries(db, metric, request, catalog.resolve);
+          },
+          async (server) => {
+            sameFiles(server, 'metrics_dir', dir);
+            const where = Object.entries(opts.where ?? {}).map(([k, v]) => `${k}=${v}`);
+            const { annotations: _notes, ...answer } = await server.get<Series & { annotations: unknown }>(
+              `/metrics/${encodeURIComponent(name)}/series`,
+              { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where },
+            );
+            return answer;
+          },
+        );
+        if (opts.json) console.log(JSON.stringify(series, null, 2));
+        else if (opts.csv) process.stdout.write(seriesToCsv(series));
+        else console.log(seriesToTable(series));
+      },
+    );
 }

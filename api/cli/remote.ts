@@ -18,16 +18,29 @@ function remote(info: ServerFile): RemoteServer {
     async get<T>(path: string, query: Record<string, string | number | string[] | undefined> = {}): Promise<T> {
       const url = new URL(`/api${path}`, base);
       for (const [key, value] of Object.entries(query)) {
-        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) url.searchParams.append(key, String(v));
+        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+          url.searchParams.append(key, String(v));
       }
       let res: Response;
       try {
         res = await fetch(url, { headers: { authorization: `Bearer ${info.token}` } });
       } catch {
-        throw new BearingError('server-unreachable', `the database is held by a server (PID ${info.pid}) that does not answer at ${base}; stop it or wait for it to start`, 503);
+        throw new BearingError(
+          'server-unreachable',
+          `the database is held by a server (PID ${info.pid}) that does not answer at ${base}; stop it or wait for it to start`,
+          503,
+        );
       }
-      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; details?: unknown } } | null;
-      if (!res.ok) throw new BearingError(body?.error?.code ?? 'server-error', body?.error?.message ?? `the server answered ${res.status}`, res.status, body?.error?.details);
+      const body = (await res.json().catch(() => null)) as {
+        error?: { code: string; message: string; details?: unknown };
+      } | null;
+      if (!res.ok)
+        throw new BearingError(
+          body?.error?.code ?? 'server-error',
+          body?.error?.message ?? `the server answered ${res.status}`,
+          res.status,
+          body?.error?.details,
+        );
       return body as T;
     },
   };
@@ -44,7 +57,11 @@ export function sameFiles(server: RemoteServer, what: 'metrics_dir' | 'goals_fil
   );
 }
 
-export async function readLocallyOrFromServer<T>(dbPath: string, local: (db: Database) => Promise<T>, fromServer: (server: RemoteServer) => Promise<T>): Promise<T> {
+export async function readLocallyOrFromServer<T>(
+  dbPath: string,
+  local: (db: Database) => Promise<T>,
+  fromServer: (server: RemoteServer) => Promise<T>,
+): Promise<T> {
   let db: Database;
   try {
     db = await openExisting(dbPath);

@@ -21,72 +21,98 @@ const SHUTDOWN_GRACE_MS = 5000;
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve the web app and the API on one port. Creates the database with the sample world when it does not exist.')
+    .description(
+      'Serve the web app and the API on one port. Creates the database with the sample world when it does not exist.',
+    )
     .option('--db <file>', 'database file', DEFAULT_DB)
     .option('--port <n>', 'port (env PORT; 0 picks a free one)', integer('--port', 0), Number(process.env.PORT ?? 8787))
     .option('--host <address>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--metrics <dir>', 'folder of metric definitions (env BEARING_METRICS)')
     .option('--goals <file>', 'goals file (env BEARING_GOALS)')
     .option('--build-web', 'build the web app first when its sources changed')
-    .action(async (opts: { db: string; port: number; host: string; buildWeb?: boolean; metrics?: string; goals?: string }) => {
-      if (opts.buildWeb) await buildWebIfStale();
-      const dbPath = resolve(opts.db);
-      if (!existsSync(dbPath)) {
-        console.error(`${dbPath} does not exist yet: creating it with the sample world.`);
-        await generateInto(dbPath, {});
-      }
-      const stagingDir = join(dirname(dbPath), 'staging');
-      mkdirSync(stagingDir, { recursive: true });
-      // Uploads killed mid-way leave their folders behind; nothing else lives in staging.
-      for (const entry of readdirSync(stagingDir)) if (entry.startsWith('upload-')) rmSync(join(stagingDir, entry), { recursive: true, force: true });
-      const db = await Database.open(dbPath, {
-        allowedDirectories: [stagingDir],
-        threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
-        // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
-        memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,
-        cache: process.env.BEARING_CACHE !== 'off',
-        rollups: process.env.BEARING_ROLLUPS !== 'off',
-        queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
-        backgroundTimeoutMs: Number(process.env.BEARING_REFRESH_TIMEOUT ?? process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
-        analystSlots: process.env.BEARING_ANALYST_SLOTS ? Number(process.env.BEARING_ANALYST_SLOTS) : undefined,
-        analystPerCaller: process.env.BEARING_ANALYST_PER_CALLER ? Number(process.env.BEARING_ANALYST_PER_CALLER) : undefined,
-        cacheBytes: process.env.BEARING_CACHE_MB ? Number(process.env.BEARING_CACHE_MB) * 1024 * 1024 : undefined,
-      });
-      await db.write(ensureSchema);
-      const catalog = await Catalog.load(db, metricsDir(opts.metrics));
-      // A broken definition must not take the server down: report it and serve the others.
-      for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
-      const tokensFile = tokensFileFor(dbPath);
-      let tokens = TokenStore.load(tokensFile);
-      if (tokens.size === 0) {
-        const admin = createToken(tokensFile, 'admin', 'created on first start');
-        console.error(`First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. More: bearing token create --role analyst`);
-        tokens = TokenStore.load(tokensFile);
-      }
-      const readsNeedToken = process.env.BEARING_AUTH === 'required' || !isLoopback(opts.host);
-      // Stored month series are brought up to date in the background; until then series are computed.
-      const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
-      void rollups.schedule();
-      const app = createServerApp({ db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups }, undefined, {
-        allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined,
-      });
-      const server = await listen(app, opts.port, opts.host);
-      // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
-      writeServerFile(dbPath, { url: server.url, token: tokens.addEphemeral('viewer', 'cli-beside-server'), metrics_dir: catalog.dir, goals_file: goalsFile(opts.goals) });
-      process.once('exit', () => removeServerFile(dbPath));
-      console.log(`Bearing is serving ${dbPath} on ${server.url}`);
-      // Shutdown is bounded: background queries are interrupted, and whatever still holds on is cut
-      // after a few seconds (every committed write is already durable).
-      const stop = async () => {
-        setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-        removeServerFile(dbPath);
-        await rollups.stop();
-        await server.close();
-        db.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await new Promise(() => undefined); // serve until stopped
-    });
+    .action(
+      async (opts: {
+        db: string;
+        port: number;
+        host: string;
+        buildWeb?: boolean;
+        metrics?: string;
+        goals?: string;
+      }) => {
+        if (opts.buildWeb) await buildWebIfStale();
+        const dbPath = resolve(opts.db);
+        if (!existsSync(dbPath)) {
+          console.error(`${dbPath} does not exist yet: creating it with the sample world.`);
+          await generateInto(dbPath, {});
+        }
+        const stagingDir = join(dirname(dbPath), 'staging');
+        mkdirSync(stagingDir, { recursive: true });
+        // Uploads killed mid-way leave their folders behind; nothing else lives in staging.
+        for (const entry of readdirSync(stagingDir))
+          if (entry.startsWith('upload-')) rmSync(join(stagingDir, entry), { recursive: true, force: true });
+        const db = await Database.open(dbPath, {
+          allowedDirectories: [stagingDir],
+          threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
+          // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
+          memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,
+          cache: process.env.BEARING_CACHE !== 'off',
+          rollups: process.env.BEARING_ROLLUPS !== 'off',
+          queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
+          backgroundTimeoutMs:
+            Number(process.env.BEARING_REFRESH_TIMEOUT ?? process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
+          analystSlots: process.env.BEARING_ANALYST_SLOTS ? Number(process.env.BEARING_ANALYST_SLOTS) : undefined,
+          analystPerCaller: process.env.BEARING_ANALYST_PER_CALLER
+            ? Number(process.env.BEARING_ANALYST_PER_CALLER)
+            : undefined,
+          cacheBytes: process.env.BEARING_CACHE_MB ? Number(process.env.BEARING_CACHE_MB) * 1024 * 1024 : undefined,
+        });
+        await db.write(ensureSchema);
+        const catalog = await Catalog.load(db, metricsDir(opts.metrics));
+        // A broken definition must not take the server down: report it and serve the others.
+        for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
+        const tokensFile = tokensFileFor(dbPath);
+        let tokens = TokenStore.load(tokensFile);
+        if (tokens.size === 0) {
+          const admin = createToken(tokensFile, 'admin', 'created on first start');
+          console.error(
+            `First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. More: bearing token create --role analyst`,
+          );
+          tokens = TokenStore.load(tokensFile);
+        }
+        const readsNeedToken = process.env.BEARING_AUTH === 'required' || !isLoopback(opts.host);
+        // Stored month series are brought up to date in the background; until then series are computed.
+        const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
+        void rollups.schedule();
+        const app = createServerApp(
+          { db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups },
+          undefined,
+          {
+            allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined,
+          },
+        );
+        const server = await listen(app, opts.port, opts.host);
+        // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
+        writeServerFile(dbPath, {
+          url: server.url,
+          token: tokens.addEphemeral('viewer', 'cli-beside-server'),
+          metrics_dir: catalog.dir,
+          goals_file: goalsFile(opts.goals),
+        });
+        process.once('exit', () => removeServerFile(dbPath));
+        console.log(`Bearing is serving ${dbPath} on ${server.url}`);
+        // Shutdown is bounded: background queries are interrupted, and whatever still holds on is cut
+        // after a few seconds (every committed write is already durable).
+        const stop = async () => {
+          setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+          removeServerFile(dbPath);
+          await rollups.stop();
+          await server.close();
+          db.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        await new Promise(() => undefined); // serve until stopped
+      },
+    );
 }

@@ -4,20 +4,54 @@ import type { AppDeps } from '../context.ts';
 import { AnnotationInput, AnnotationSchema, ErrorBody, IsoDate } from '../schemas.ts';
 import { validationHook } from '../validation.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
-const Filter = z.object({ metric: z.string().optional(), goal: z.string().optional(), from: IsoDate.optional(), to: IsoDate.optional() });
+const Filter = z.object({
+  metric: z.string().optional(),
+  goal: z.string().optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+});
 
-const list = createRoute({ method: 'get', path: '/', summary: 'Annotations, optionally for a metric or goal and a date range', request: { query: Filter }, responses: { 200: json(z.object({ annotations: z.array(AnnotationSchema) }), 'Annotations') } });
-const create = createRoute({ method: 'post', path: '/', summary: 'Add an annotation', request: { body: { content: { 'application/json': { schema: AnnotationInput } } } }, responses: { 201: json(AnnotationSchema, 'Created') } });
-const update = createRoute({ method: 'put', path: '/{id}', summary: 'Edit an annotation', request: { params: IdParam, body: { content: { 'application/json': { schema: AnnotationInput } } } }, responses: { 200: json(AnnotationSchema, 'Updated'), 404: json(ErrorBody, 'Unknown annotation') } });
-const remove = createRoute({ method: 'delete', path: '/{id}', summary: 'Delete an annotation', request: { params: IdParam }, responses: { 200: json(z.object({ deleted: z.number() }), 'Deleted'), 404: json(ErrorBody, 'Unknown annotation') } });
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'Annotations, optionally for a metric or goal and a date range',
+  request: { query: Filter },
+  responses: { 200: json(z.object({ annotations: z.array(AnnotationSchema) }), 'Annotations') },
+});
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Add an annotation',
+  request: { body: { content: { 'application/json': { schema: AnnotationInput } } } },
+  responses: { 201: json(AnnotationSchema, 'Created') },
+});
+const update = createRoute({
+  method: 'put',
+  path: '/{id}',
+  summary: 'Edit an annotation',
+  request: { params: IdParam, body: { content: { 'application/json': { schema: AnnotationInput } } } },
+  responses: { 200: json(AnnotationSchema, 'Updated'), 404: json(ErrorBody, 'Unknown annotation') },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  summary: 'Delete an annotation',
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ deleted: z.number() }), 'Deleted'), 404: json(ErrorBody, 'Unknown annotation') },
+});
 
 export const annotationRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook })
     .openapi(list, async (c) => c.json({ annotations: await listAnnotations(deps.db, c.req.valid('query')) }, 200))
     .openapi(create, async (c) => c.json(await createAnnotation(deps.db, c.req.valid('json')), 201))
-    .openapi(update, async (c) => c.json(await updateAnnotation(deps.db, c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(update, async (c) =>
+      c.json(await updateAnnotation(deps.db, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
       await deleteAnnotation(deps.db, id);

@@ -7,7 +7,16 @@ const whoami = createRoute({
   method: 'get',
   path: '/whoami',
   summary: 'The role of the presented token, and whether reads need one',
-  responses: { 200: { description: 'Identity', content: { 'application/json': { schema: z.object({ role: z.enum(['viewer', 'analyst', 'admin']).nullable(), reads_need_token: z.boolean() }) } } } },
+  responses: {
+    200: {
+      description: 'Identity',
+      content: {
+        'application/json': {
+          schema: z.object({ role: z.enum(['viewer', 'analyst', 'admin']).nullable(), reads_need_token: z.boolean() }),
+        },
+      },
+    },
+  },
 });
 
 export const authRoutes = (deps: AppDeps) =>

@@ -6,15 +6,56 @@ import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, OverviewSchema } from '../schemas.ts';
 import { validationHook } from '../validation.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const IdParam = z.object({ id: z.string().max(80) });
 const AsOf = z.object({ as_of: IsoDate.optional() });
 
-const overview = createRoute({ method: 'get', path: '/', summary: 'Every goal read like a GPS, with the business/community balance', request: { query: AsOf }, responses: { 200: json(OverviewSchema, 'Overview') } });
-const detail = createRoute({ method: 'get', path: '/{id}', summary: 'One goal with its series, trend line, projection band and annotations', request: { params: IdParam, query: AsOf }, responses: { 200: json(GoalHeadingSchema, 'Goal'), 404: json(ErrorBody, 'Unknown goal') } });
-const create = createRoute({ method: 'post', path: '/', summary: 'Add a goal (written to the goals file)', request: { body: { content: { 'application/json': { schema: GoalInput } } } }, responses: { 201: json(GoalHeadingSchema, 'Created'), 409: json(ErrorBody, 'Exists'), 422: json(ErrorBody, 'Invalid goal') } });
-const replace = createRoute({ method: 'put', path: '/{id}', summary: 'Replace a goal', request: { params: IdParam, body: { content: { 'application/json': { schema: GoalInput } } } }, responses: { 200: json(GoalHeadingSchema, 'Replaced'), 404: json(ErrorBody, 'Unknown goal'), 422: json(ErrorBody, 'Invalid goal') } });
-const remove = createRoute({ method: 'delete', path: '/{id}', summary: 'Delete a goal', request: { params: IdParam }, responses: { 200: json(z.object({ deleted: z.string() }), 'Deleted'), 404: json(ErrorBody, 'Unknown goal') } });
+const overview = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'Every goal read like a GPS, with the business/community balance',
+  request: { query: AsOf },
+  responses: { 200: json(OverviewSchema, 'Overview') },
+});
+const detail = createRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'One goal with its series, trend line, projection band and annotations',
+  request: { params: IdParam, query: AsOf },
+  responses: { 200: json(GoalHeadingSchema, 'Goal'), 404: json(ErrorBody, 'Unknown goal') },
+});
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Add a goal (written to the goals file)',
+  request: { body: { content: { 'application/json': { schema: GoalInput } } } },
+  responses: {
+    201: json(GoalHeadingSchema, 'Created'),
+    409: json(ErrorBody, 'Exists'),
+    422: json(ErrorBody, 'Invalid goal'),
+  },
+});
+const replace = createRoute({
+  method: 'put',
+  path: '/{id}',
+  summary: 'Replace a goal',
+  request: { params: IdParam, body: { content: { 'application/json': { schema: GoalInput } } } },
+  responses: {
+    200: json(GoalHeadingSchema, 'Replaced'),
+    404: json(ErrorBody, 'Unknown goal'),
+    422: json(ErrorBody, 'Invalid goal'),
+  },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  summary: 'Delete a goal',
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ deleted: z.string() }), 'Deleted'), 404: json(ErrorBody, 'Unknown goal') },
+});
 
 function loadGoals(deps: AppDeps) {
   const file = readGoals(deps.goalsFile);
@@ -38,7 +79,10 @@ export const goalRoutes = (deps: AppDeps) =>
       const { id } = c.req.valid('param');
       const goal = loadGoals(deps).goals.find((g) => g.id === id);
       if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`, 404);
-      return c.json(await goalHeading(deps.db, deps.catalog, goal, { asOf: c.req.valid('query').as_of, withAnnotations: true }), 200);
+      return c.json(
+        await goalHeading(deps.db, deps.catalog, goal, { asOf: c.req.valid('query').as_of, withAnnotations: true }),
+        200,
+      );
     })
     .openapi(create, async (c) => {
       const goal = checked(deps, c.req.valid('json'));
@@ -48,7 +92,8 @@ export const goalRoutes = (deps: AppDeps) =>
     .openapi(replace, async (c) => {
       const { id } = c.req.valid('param');
       const goal = checked(deps, c.req.valid('json'));
-      if (goal.id !== id) throw new BearingError('goal-invalid', `the body's id "${goal.id}" differs from the URL's "${id}"`, 422);
+      if (goal.id !== id)
+        throw new BearingError('goal-invalid', `the body's id "${goal.id}" differs from the URL's "${id}"`, 422);
       upsertGoal(deps.goalsFile, goal, 'replace');
       return c.json(await goalHeading(deps.db, deps.catalog, goal, { withAnnotations: true }), 200);
     })

@@ -8,7 +8,10 @@ const TableFacts = z.object({
   rows: z.number().int(),
   from: z.string().nullable(),
   to: z.string().nullable(),
-  complete_through: z.string().nullable().openapi({ description: 'The latest date this table is complete through: its latest date, or one declared at import. Metrics reading it are computed as of this date.' }),
+  complete_through: z.string().nullable().openapi({
+    description:
+      'The latest date this table is complete through: its latest date, or one declared at import. Metrics reading it are computed as of this date.',
+  }),
   declared: z.boolean(),
 });
 
@@ -17,15 +20,31 @@ const Health = z
     ok: z.boolean(),
     as_of: z.string().nullable().openapi({ description: 'Latest event date in the data (YYYY-MM-DD)' }),
     data_version: z.number().int(),
-    tables: z.record(z.string(), TableFacts).openapi({ description: 'Per contract table: rows, date range and the date it is complete through' }),
-    ranges: z.array(TableFacts.extend({ name: z.string() })).openapi({ description: 'The same per table, as a list in load order' }),
+    tables: z
+      .record(z.string(), TableFacts)
+      .openapi({ description: 'Per contract table: rows, date range and the date it is complete through' }),
+    ranges: z
+      .array(TableFacts.extend({ name: z.string() }))
+      .openapi({ description: 'The same per table, as a list in load order' }),
     rollups: z
       .object({
-        refreshing: z.boolean(), sets: z.number().int(), computed: z.number().int(), ms: z.number(), finished_at: z.string().nullable(),
-        failed: z.array(z.object({ metric: z.string(), dimension: z.string().nullable(), message: z.string() })).openapi({ description: 'Stored series that could not be computed (time limit, run-time error): skipped until their definition changes' }),
+        refreshing: z.boolean(),
+        sets: z.number().int(),
+        computed: z.number().int(),
+        ms: z.number(),
+        finished_at: z.string().nullable(),
+        failed: z
+          .array(z.object({ metric: z.string(), dimension: z.string().nullable(), message: z.string() }))
+          .openapi({
+            description:
+              'Stored series that could not be computed (time limit, run-time error): skipped until their definition changes',
+          }),
       })
       .nullable()
-      .openapi({ description: 'Stored month series: whether a refresh runs now, and the last refresh (sets needed, sets computed, time). null when rollups are off.' }),
+      .openapi({
+        description:
+          'Stored month series: whether a refresh runs now, and the last refresh (sets needed, sets computed, time). null when rollups are off.',
+      }),
   })
   .openapi('Health');
 
@@ -38,10 +57,38 @@ const getHealth = createRoute({
 
 export const healthRoutes = (deps: AppDeps) =>
   new OpenAPIHono({ defaultHook: validationHook }).openapi(getHealth, async (c) => {
-    const [facts, ranges] = await deps.db.cached('health', () => deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const));
+    const [facts, ranges] = await deps.db.cached('health', () =>
+      deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const),
+    );
     const r = deps.rollups;
-    const failed = deps.db.useRollups ? [...(await failures(deps.db)).values()].filter((f) => deps.catalog.get(f.metric)) : [];
-    const rollups = r && deps.db.useRollups ? { refreshing: r.busy, sets: r.last?.sets ?? 0, computed: r.last?.computed ?? 0, ms: Math.round(r.last?.ms ?? 0), finished_at: r.last?.finished_at ?? null, failed } : null;
-    const tables = ranges.map((r) => ({ ...r, complete_through: facts.complete_through[r.name], declared: facts.declared.includes(r.name) }));
-    return c.json({ ok: true, as_of: facts.as_of, data_version: facts.data_version, tables: Object.fromEntries(tables.map(({ name, ...t }) => [name, t])), ranges: tables, rollups }, 200);
+    const failed = deps.db.useRollups
+      ? [...(await failures(deps.db)).values()].filter((f) => deps.catalog.get(f.metric))
+      : [];
+    const rollups =
+      r && deps.db.useRollups
+        ? {
+            refreshing: r.busy,
+            sets: r.last?.sets ?? 0,
+            computed: r.last?.computed ?? 0,
+            ms: Math.round(r.last?.ms ?? 0),
+            finished_at: r.last?.finished_at ?? null,
+            failed,
+          }
+        : null;
+    const tables = ranges.map((r) => ({
+      ...r,
+      complete_through: facts.complete_through[r.name],
+      declared: facts.declared.includes(r.name),
+    }));
+    return c.json(
+      {
+        ok: true,
+        as_of: facts.as_of,
+        data_version: facts.data_version,
+        tables: Object.fromEntries(tables.map(({ name, ...t }) => [name, t])),
+        ranges: tables,
+        rollups,
+      },
+      200,
+    );
   });

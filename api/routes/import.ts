@@ -15,16 +15,40 @@ import { validationHook } from '../validation.ts';
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const Report = z
   .object({
     ok: z.boolean(),
-    tables: z.array(z.object({ table: z.string(), files: z.array(z.string()), rows_read: z.number(), inserted: z.number(), updated: z.number(), unchanged: z.number() })),
+    tables: z.array(
+      z.object({
+        table: z.string(),
+        files: z.array(z.string()),
+        rows_read: z.number(),
+        inserted: z.number(),
+        updated: z.number(),
+        unchanged: z.number(),
+      }),
+    ),
     warnings: z.array(z.string()),
-    problems: z.array(z.object({ file: z.string(), line: z.number(), column: z.string(), value: z.string().nullable(), problem: z.string(), expected: z.string().optional() })),
+    problems: z.array(
+      z.object({
+        file: z.string(),
+        line: z.number(),
+        column: z.string(),
+        value: z.string().nullable(),
+        problem: z.string(),
+        expected: z.string().optional(),
+      }),
+    ),
     problem_count: z.number(),
     data_version_changed: z.boolean(),
-    method: z.enum(['first_load', 'careful']).optional().openapi({ description: 'first_load: every target table was empty, rows were converted while read and checked before being swapped in; careful: staged as text and compared with stored rows' }),
+    method: z.enum(['first_load', 'careful']).optional().openapi({
+      description:
+        'first_load: every target table was empty, rows were converted while read and checked before being swapped in; careful: staged as text and compared with stored rows',
+    }),
   })
   .openapi('ImportReport');
 
@@ -39,9 +63,22 @@ const upload = createRoute({
   method: 'post',
   path: '/',
   middleware: [limit] as const,
-  summary: 'Import CSV files in one transaction (multipart "files" or one text/csv body with ?filename=; both streamed to disk)',
-  request: { query: z.object({ filename: z.string().max(200).optional(), table: z.string().max(40).optional(), complete_through: IsoDate.optional().openapi({ description: 'Declare the imported tables complete through this date (default: their latest date)' }) }) },
-  responses: { 200: json(Report, 'Imported'), 413: json(ErrorBody, 'Too large'), 422: json(ErrorBody, 'Rejected: nothing changed; details hold the report') },
+  summary:
+    'Import CSV files in one transaction (multipart "files" or one text/csv body with ?filename=; both streamed to disk)',
+  request: {
+    query: z.object({
+      filename: z.string().max(200).optional(),
+      table: z.string().max(40).optional(),
+      complete_through: IsoDate.optional().openapi({
+        description: 'Declare the imported tables complete through this date (default: their latest date)',
+      }),
+    }),
+  },
+  responses: {
+    200: json(Report, 'Imported'),
+    413: json(ErrorBody, 'Too large'),
+    422: json(ErrorBody, 'Rejected: nothing changed; details hold the report'),
+  },
 });
 
 /** A file name that cannot leave the staging folder, keeping the base name that picks the table. */
@@ -51,32 +88,40 @@ function safeName(name: string): string {
 }
 
 export const importRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook })
-    .openapi(upload, async (c) => {
-      const q = c.req.valid('query');
-      const folder = await mkdtemp(join(deps.stagingDir, 'upload-'));
-      try {
-        const files: ImportFile[] = [];
-        const type = c.req.header('content-type') ?? '';
-        if (type.startsWith('multipart/form-data')) {
-          if (!c.req.raw.body) throw new BearingError('import-no-files', 'the request has no body', 400);
-          const parts = (await saveMultipart(c.req.raw.body, type, folder, safeName, MAX_UPLOAD_BYTES)).filter((p) => p.field === 'files' || p.field === 'file');
-          if (!parts.length) throw new BearingError('import-no-files', 'no files in the form (expected one or more "files" fields)', 400);
-          for (const part of parts) files.push({ path: part.path, label: part.name, table: parts.length === 1 ? q.table : undefined });
-        } else {
-          if (!q.filename && !q.table) throw new BearingError('import-no-files', 'name the file (?filename=customers.csv) or the table (?table=customers)', 400);
-          const body = c.req.raw.body;
-          if (!body) throw new BearingError('import-no-files', 'the request has no body', 400);
-          const label = safeName(q.filename ?? `${q.table}.csv`);
-          const path = join(folder, label);
-          // Streamed to disk: a 200 MB upload never sits in memory.
-          await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
-          files.push({ path, label, table: q.table });
-        }
-        const report = await importFiles(deps.db, files, { completeThrough: q.complete_through });
-        if (report.data_version_changed) void deps.rollups?.schedule();
-        return c.json(report, 200);
-      } finally {
-        await rm(folder, { recursive: true, force: true });
+  new OpenAPIHono({ defaultHook: validationHook }).openapi(upload, async (c) => {
+    const q = c.req.valid('query');
+    const folder = await mkdtemp(join(deps.stagingDir, 'upload-'));
+    try {
+      const files: ImportFile[] = [];
+      const type = c.req.header('content-type') ?? '';
+      if (type.startsWith('multipart/form-data')) {
+        if (!c.req.raw.body) throw new BearingError('import-no-files', 'the request has no body', 400);
+        const parts = (await saveMultipart(c.req.raw.body, type, folder, safeName, MAX_UPLOAD_BYTES)).filter(
+          (p) => p.field === 'files' || p.field === 'file',
+        );
+        if (!parts.length)
+          throw new BearingError('import-no-files', 'no files in the form (expected one or more "files" fields)', 400);
+        for (const part of parts)
+          files.push({ path: part.path, label: part.name, table: parts.length === 1 ? q.table : undefined });
+      } else {
+        if (!q.filename && !q.table)
+          throw new BearingError(
+            'import-no-files',
+            'name the file (?filename=customers.csv) or the table (?table=customers)',
+            400,
+          );
+        const body = c.req.raw.body;
+        if (!body) throw new BearingError('import-no-files', 'the request has no body', 400);
+        const label = safeName(q.filename ?? `${q.table}.csv`);
+        const path = join(folder, label);
+        // Streamed to disk: a 200 MB upload never sits in memory.
+        await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
+        files.push({ path, label, table: q.table });
       }
-    });
+      const report = await importFiles(deps.db, files, { completeThrough: q.complete_through });
+      if (report.data_version_changed) void deps.rollups?.schedule();
+      return c.json(report, 200);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });

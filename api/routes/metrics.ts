@@ -7,7 +7,14 @@ import { readGoals } from '../../metrics/goals.ts';
 import { writeFileAtomic } from '../../data/atomicFile.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSeriesQuery, prepareSeries, resolveAsOf, runBounded, runSeries, shapeSeries } from '../../metrics/series.ts';
+import {
+  buildSeriesQuery,
+  prepareSeries,
+  resolveAsOf,
+  runBounded,
+  runSeries,
+  shapeSeries,
+} from '../../metrics/series.ts';
 import { referencedMetrics } from '../../metrics/compile.ts';
 import { isDerived } from '../../metrics/definition.ts';
 import { callerOf } from '../caller.ts';
@@ -30,7 +37,10 @@ const MetricSummary = z
     file: z.string(),
     yaml: z.string(),
     sql: z.string(),
-    status: z.enum(['ok', 'failed']).openapi({ description: 'failed: it checks, but could not be computed in the background (time limit or run-time error); see failure' }),
+    status: z.enum(['ok', 'failed']).openapi({
+      description:
+        'failed: it checks, but could not be computed in the background (time limit or run-time error); see failure',
+    }),
     failure: z.string().nullable(),
     used_by_goals: z.array(z.string()),
   })
@@ -39,15 +49,31 @@ const MetricSummary = z
 const Catalog = z.object({ metrics: z.array(MetricSummary), problems: z.array(ProblemSchema) }).openapi('Catalog');
 const DraftBody = z.strictObject({ yaml: z.string().max(1_000_000), file: z.string().max(200).optional() });
 const CheckAnswer = z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
-const list = createRoute({ method: 'get', path: '/', summary: 'The metric catalog: definitions, compiled SQL, check status', responses: { 200: json(Catalog, 'Catalog') } });
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'The metric catalog: definitions, compiled SQL, check status',
+  responses: { 200: json(Catalog, 'Catalog') },
+});
 const series = createRoute({
   method: 'get',
   path: '/{name}/series',
   summary: 'A metric over time',
   request: { params: z.object({ name: z.string() }), query: SeriesQuery },
-  responses: { 200: json(SeriesSchema.extend({ annotations: z.array(AnnotationSchema) }), 'Series with the annotations that touch it'), 400: json(ErrorBody, 'Bad request'), 404: json(ErrorBody, 'Unknown metric'), 422: json(ErrorBody, 'Definition has problems') },
+  responses: {
+    200: json(
+      SeriesSchema.extend({ annotations: z.array(AnnotationSchema) }),
+      'Series with the annotations that touch it',
+    ),
+    400: json(ErrorBody, 'Bad request'),
+    404: json(ErrorBody, 'Unknown metric'),
+    422: json(ErrorBody, 'Definition has problems'),
+  },
 });
 const check = createRoute({
   method: 'post',
@@ -64,7 +90,13 @@ const preview = createRoute({
   responses: { 200: json(SeriesSchema, 'Series of the draft'), 422: json(ErrorBody, 'The draft has problems') },
 });
 
-function summary(deps: AppDeps, m: CheckedMetric, asOf: string | null, goals: Array<{ id: string; metric: string }>, failure: string | null) {
+function summary(
+  deps: AppDeps,
+  m: CheckedMetric,
+  asOf: string | null,
+  goals: Array<{ id: string; metric: string }>,
+  failure: string | null,
+) {
   const d = m.definition;
   let sql = '';
   try {
@@ -103,29 +135,56 @@ async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }, 
     const metric = deps.catalog.get(name);
     if (!metric || wanted.has(name)) return;
     wanted.add(name);
-    if (isDerived(metric.definition)) for (const part of referencedMetrics(metric.definition.expression, deps.catalog.resolve)) visit(part);
+    if (isDerived(metric.definition))
+      for (const part of referencedMetrics(metric.definition.expression, deps.catalog.resolve)) visit(part);
   };
   for (const token of new Set(body.yaml.match(/[a-z][a-z0-9_]*/g) ?? [])) visit(token);
   const files = new Set(deps.catalog.metrics.filter((m) => wanted.has(m.definition.name)).map((m) => m.file));
   const others = readDefinitionFiles(deps.catalog.dir).filter((s) => s.file !== draftFile && files.has(s.file));
-  const result = await deps.db.analyst(caller, (s) => checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]));
-  return { draft: result.metrics.find((m) => m.file === draftFile), problems: result.problems.filter((p) => p.file === draftFile) };
+  const result = await deps.db.analyst(caller, (s) =>
+    checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]),
+  );
+  return {
+    draft: result.metrics.find((m) => m.file === draftFile),
+    problems: result.problems.filter((p) => p.file === draftFile),
+  };
 }
 
 const save = createRoute({
   method: 'put',
   path: '/{name}',
   summary: 'Save a definition: checked first, then written atomically to <name>.yaml',
-  request: { params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case').max(63) }), body: { content: { 'application/json': { schema: DraftBody } } } },
-  responses: { 200: json(z.object({ saved: z.string(), file: z.string() }), 'Saved'), 422: json(ErrorBody, 'The definition has problems; nothing was written') },
+  request: {
+    params: z.object({
+      name: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case')
+        .max(63),
+    }),
+    body: { content: { 'application/json': { schema: DraftBody } } },
+  },
+  responses: {
+    200: json(z.object({ saved: z.string(), file: z.string() }), 'Saved'),
+    422: json(ErrorBody, 'The definition has problems; nothing was written'),
+  },
 });
 
 const remove = createRoute({
   method: 'delete',
   path: '/{name}',
   summary: 'Delete a definition file (analyst); goals that use it then say so',
-  request: { params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case').max(63) }) },
-  responses: { 200: json(z.object({ deleted: z.string(), file: z.string() }), 'Deleted'), 404: json(ErrorBody, 'No such definition file') },
+  request: {
+    params: z.object({
+      name: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case')
+        .max(63),
+    }),
+  },
+  responses: {
+    200: json(z.object({ deleted: z.string(), file: z.string() }), 'Deleted'),
+    404: json(ErrorBody, 'No such definition file'),
+  },
 });
 
 export const metricRoutes = (deps: AppDeps) =>
@@ -135,7 +194,10 @@ export const metricRoutes = (deps: AppDeps) =>
       const problems = deps.catalog.problems;
       const goals = readGoals(deps.goalsFile).goals;
       const failed = await Promise.all(deps.catalog.metrics.map((m) => failureOf(deps.db, m.definition.name)));
-      return c.json({ metrics: deps.catalog.metrics.map((m, i) => summary(deps, m, asOf, goals, failed[i]!)), problems }, 200);
+      return c.json(
+        { metrics: deps.catalog.metrics.map((m, i) => summary(deps, m, asOf, goals, failed[i]!)), problems },
+        200,
+      );
     })
     .openapi(series, async (c) => {
       const { name } = c.req.valid('param');
@@ -143,11 +205,26 @@ export const metricRoutes = (deps: AppDeps) =>
       const metric = deps.catalog.get(name);
       if (!metric) {
         const broken = deps.catalog.problems.filter((p) => p.file === `${name}.yaml`);
-        if (broken.length) throw new BearingError('definition-invalid', `metric "${name}" has ${broken.length} problem(s); fix its definition`, 422, { problems: broken });
+        if (broken.length)
+          throw new BearingError(
+            'definition-invalid',
+            `metric "${name}" has ${broken.length} problem(s); fix its definition`,
+            422,
+            { problems: broken },
+          );
         throw new BearingError('unknown-metric', `no metric named "${name}"`, 404);
       }
-      const result = await runSeries(deps.db, metric, { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where }, deps.catalog.resolve);
-      const annotations = await listAnnotations(deps.db, { metric: name, from: result.rows[0]?.period, to: result.as_of });
+      const result = await runSeries(
+        deps.db,
+        metric,
+        { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where },
+        deps.catalog.resolve,
+      );
+      const annotations = await listAnnotations(deps.db, {
+        metric: name,
+        from: result.rows[0]?.period,
+        to: result.as_of,
+      });
       return c.json({ ...result, annotations }, 200);
     })
     .openapi(check, async (c) => {
@@ -159,7 +236,10 @@ export const metricRoutes = (deps: AppDeps) =>
       const q = c.req.valid('query');
       const caller = callerOf(c);
       const { draft, problems } = await checkDraft(deps, body, caller);
-      if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, 422, { problems });
+      if (!draft || problems.length)
+        throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, 422, {
+          problems,
+        });
       const resolve = (n: string) => (n === draft.definition.name ? draft.definition : deps.catalog.resolve(n));
       const request = { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where };
       const { asOf, query } = await prepareSeries(deps.db, draft, request, resolve);
@@ -171,8 +251,20 @@ export const metricRoutes = (deps: AppDeps) =>
       const body = c.req.valid('json');
       const file = `${name}.yaml`;
       const { draft, problems } = await checkDraft(deps, { yaml: body.yaml, file }, callerOf(c));
-      if (!draft || problems.length) throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s); nothing was written`, 422, { problems });
-      if (draft.definition.name !== name) throw new BearingError('definition-invalid', `the definition's name "${draft.definition.name}" must match the URL's "${name}"`, 422, { problems: [] });
+      if (!draft || problems.length)
+        throw new BearingError(
+          'definition-invalid',
+          `the definition has ${problems.length} problem(s); nothing was written`,
+          422,
+          { problems },
+        );
+      if (draft.definition.name !== name)
+        throw new BearingError(
+          'definition-invalid',
+          `the definition's name "${draft.definition.name}" must match the URL's "${name}"`,
+          422,
+          { problems: [] },
+        );
       // The name is snake_case (checked above), so the path cannot leave the definitions folder.
       writeFileAtomic(join(deps.catalog.dir, file), body.yaml);
       await deps.catalog.reload(deps.db);

@@ -60,18 +60,44 @@ const MACROS = [
 ];
 
 async function loadParameters(s: Session): Promise<void> {
-  await s.run(`CREATE OR REPLACE TEMP TABLE gen_channels (idx INTEGER, channel VARCHAR, reach0 DOUBLE, reach1 DOUBLE, reach2 DOUBLE, hr DOUBLE, pshift DOUBLE, cshift DOUBLE, rate DOUBLE, growth DOUBLE, budget DOUBLE, activities VARCHAR[])`);
+  await s.run(
+    `CREATE OR REPLACE TEMP TABLE gen_channels (idx INTEGER, channel VARCHAR, reach0 DOUBLE, reach1 DOUBLE, reach2 DOUBLE, hr DOUBLE, pshift DOUBLE, cshift DOUBLE, rate DOUBLE, growth DOUBLE, budget DOUBLE, activities VARCHAR[])`,
+  );
   for (const [idx, c] of CHANNELS.entries()) {
-    await s.run(`INSERT INTO gen_channels VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, string_split($12, ','))`, [
-      idx, c.channel, ...c.reach, c.hazard_ratio, c.promoter_shift, c.csat_shift, c.monthly_touches,
-      c.channel === 'social' ? WORLD.social_growth : 0, c.budget, c.activities.join(','),
-    ]);
+    await s.run(
+      `INSERT INTO gen_channels VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, string_split($12, ','))`,
+      [
+        idx,
+        c.channel,
+        ...c.reach,
+        c.hazard_ratio,
+        c.promoter_shift,
+        c.csat_shift,
+        c.monthly_touches,
+        c.channel === 'social' ? WORLD.social_growth : 0,
+        c.budget,
+        c.activities.join(','),
+      ],
+    );
   }
-  await s.run(`CREATE OR REPLACE TEMP TABLE gen_segments (idx INTEGER, segment VARCHAR, lo DOUBLE, hi DOUBLE, monthly_churn DOUBLE, promoter DOUBLE, detractor DOUBLE, satisfied DOUBLE, order_rate DOUBLE, order_mean DOUBLE)`);
+  await s.run(
+    `CREATE OR REPLACE TEMP TABLE gen_segments (idx INTEGER, segment VARCHAR, lo DOUBLE, hi DOUBLE, monthly_churn DOUBLE, promoter DOUBLE, detractor DOUBLE, satisfied DOUBLE, order_rate DOUBLE, order_mean DOUBLE)`,
+  );
   let lo = 0;
   for (const [idx, g] of SEGMENTS.entries()) {
     const hi = idx === SEGMENTS.length - 1 ? 1.0000001 : lo + g.share;
-    await s.run(`INSERT INTO gen_segments VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [idx, g.segment, lo, hi, g.monthly_churn, g.promoter, g.detractor, g.satisfied, g.order_rate, g.order_mean]);
+    await s.run(`INSERT INTO gen_segments VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      idx,
+      g.segment,
+      lo,
+      hi,
+      g.monthly_churn,
+      g.promoter,
+      g.detractor,
+      g.satisfied,
+      g.order_rate,
+      g.order_mean,
+    ]);
     lo = hi;
   }
   await s.run(`CREATE OR REPLACE TEMP TABLE gen_regions (region VARCHAR, lo DOUBLE, hi DOUBLE)`);
@@ -227,7 +253,14 @@ function steps(): Step[] {
   ];
 }
 
-async function plantedTruth(s: Session, params: Record<string, string | number>, seed: number, customers: number, start: string, end: string): Promise<SampleTruth> {
+async function plantedTruth(
+  s: Session,
+  params: Record<string, string | number>,
+  seed: number,
+  customers: number,
+  start: string,
+  end: string,
+): Promise<SampleTruth> {
   const window = 30;
   const horizon = 90;
   // The exact expected effect on the exposed (ATT) under the generating model: for each exposed
@@ -252,12 +285,19 @@ async function plantedTruth(s: Session, params: Record<string, string | number>,
       channel: c.channel,
       reach: { smb: c.reach[0], mid_market: c.reach[1], enterprise: c.reach[2] },
       hazard_ratio: c.hazard_ratio,
-      retention_att: { window_days: window, horizon_days: horizon, value: byChannel.get(c.channel)?.value ?? 0, exposed: byChannel.get(c.channel)?.exposed ?? 0 },
+      retention_att: {
+        window_days: window,
+        horizon_days: horizon,
+        value: byChannel.get(c.channel)?.value ?? 0,
+        exposed: byChannel.get(c.channel)?.exposed ?? 0,
+      },
       // NPS = 100 × (P(promoter) − P(detractor)); promoter +δ and detractor −δ/2 move it by 150δ points.
       nps_effect_points: 150 * c.promoter_shift,
       csat_effect_share: c.csat_shift,
     })),
-    no_effect_channels: CHANNELS.filter((c) => c.hazard_ratio === 1 && c.promoter_shift === 0 && c.csat_shift === 0).map((c) => c.channel),
+    no_effect_channels: CHANNELS.filter(
+      (c) => c.hazard_ratio === 1 && c.promoter_shift === 0 && c.csat_shift === 0,
+    ).map((c) => c.channel),
     confounded_channels: ['events', 'paid_search'],
     cohort_hazard: WORLD.cohort_hazard,
     drifting_region: WORLD.drifting_region,
@@ -265,20 +305,35 @@ async function plantedTruth(s: Session, params: Record<string, string | number>,
 }
 
 /** Replace the contract tables' content with the sample world. One transaction: all or nothing. */
-export async function generateSample(db: Database, options: GenerateOptions = {}): Promise<{ truth: SampleTruth; rows: Record<string, number> }> {
+export async function generateSample(
+  db: Database,
+  options: GenerateOptions = {},
+): Promise<{ truth: SampleTruth; rows: Record<string, number> }> {
   const customers = options.customers ?? 50_000;
   const seed = options.seed ?? 42;
-  if (!Number.isSafeInteger(customers) || customers < 1) throw new RangeError(`customers must be a positive integer (got ${customers})`);
+  if (!Number.isSafeInteger(customers) || customers < 1)
+    throw new RangeError(`customers must be a positive integer (got ${customers})`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer (got ${seed})`);
   const end = options.end ?? lastDayOfPreviousMonth();
   const start = startOf(end);
   const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
   const params = {
-    seed, n: customers, start, end, days, months: WORLD.months,
-    ch0: WORLD.cohort_hazard[0], ch1: WORLD.cohort_hazard[1],
-    drift_region: WORLD.drifting_region.region, dr0: WORLD.drifting_region.hazard[0], dr1: WORLD.drifting_region.hazard[1],
-    promoter_trend: WORLD.promoter_trend, nps_slots: WORLD.nps_slots, nps_rate: WORLD.nps_response_rate,
-    csat_slots: WORLD.csat_slots, csat_rate: WORLD.csat_response_rate,
+    seed,
+    n: customers,
+    start,
+    end,
+    days,
+    months: WORLD.months,
+    ch0: WORLD.cohort_hazard[0],
+    ch1: WORLD.cohort_hazard[1],
+    drift_region: WORLD.drifting_region.region,
+    dr0: WORLD.drifting_region.hazard[0],
+    dr1: WORLD.drifting_region.hazard[1],
+    promoter_trend: WORLD.promoter_trend,
+    nps_slots: WORLD.nps_slots,
+    nps_rate: WORLD.nps_response_rate,
+    csat_slots: WORLD.csat_slots,
+    csat_rate: WORLD.csat_response_rate,
   };
   const plan = steps();
   const total = plan.length + 2;
@@ -294,9 +349,21 @@ export async function generateSample(db: Database, options: GenerateOptions = {}
     }
     const truth = await plantedTruth(s, { days }, seed, customers, start, end);
     await refreshMeta(s);
-    for (const t of ['gen_c', 'gen_exp', 'gen_life', 'gen_channels', 'gen_segments', 'gen_regions', 'gen_acq', 'gen_season']) await s.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of [
+      'gen_c',
+      'gen_exp',
+      'gen_life',
+      'gen_channels',
+      'gen_segments',
+      'gen_regions',
+      'gen_acq',
+      'gen_season',
+    ])
+      await s.run(`DROP TABLE IF EXISTS ${t}`);
     options.onProgress?.('done', total, total);
-    const counts = await s.all<{ t: string; n: number }>(CONTRACT_TABLES.map((t) => `SELECT '${t}' AS t, count(*) AS n FROM ${t}`).join(' UNION ALL '));
+    const counts = await s.all<{ t: string; n: number }>(
+      CONTRACT_TABLES.map((t) => `SELECT '${t}' AS t, count(*) AS n FROM ${t}`).join(' UNION ALL '),
+    );
     if (options.truthFile) writeFileSync(options.truthFile, `${JSON.stringify(truth, null, 2)}\n`);
     return { truth, rows: Object.fromEntries(counts.map((c) => [c.t, c.n])) };
   });

@@ -22,20 +22,110 @@ export interface ChannelTruth {
 }
 
 export const CHANNELS: ChannelTruth[] = [
-  { channel: 'social', reach: [0.6, 0.4, 0.15], hazard_ratio: 0.8, promoter_shift: 0.04, csat_shift: 0.03, monthly_touches: 0.3, budget: 42000, activities: ['like', 'comment', 'share', 'dm'] },
-  { channel: 'email', reach: [0.55, 0.55, 0.55], hazard_ratio: 0.9, promoter_shift: 0.02, csat_shift: 0.02, monthly_touches: 1.2, budget: 14000, activities: ['open', 'click'] },
+  {
+    channel: 'social',
+    reach: [0.6, 0.4, 0.15],
+    hazard_ratio: 0.8,
+    promoter_shift: 0.04,
+    csat_shift: 0.03,
+    monthly_touches: 0.3,
+    budget: 42000,
+    activities: ['like', 'comment', 'share', 'dm'],
+  },
+  {
+    channel: 'email',
+    reach: [0.55, 0.55, 0.55],
+    hazard_ratio: 0.9,
+    promoter_shift: 0.02,
+    csat_shift: 0.02,
+    monthly_touches: 1.2,
+    budget: 14000,
+    activities: ['open', 'click'],
+  },
   // paid_search has no effect at all, and reaches mostly smb customers, who churn most.
-  { channel: 'paid_search', reach: [0.5, 0.3, 0.12], hazard_ratio: 1.0, promoter_shift: 0, csat_shift: 0, monthly_touches: 0.2, budget: 61000, activities: ['click'] },
+  {
+    channel: 'paid_search',
+    reach: [0.5, 0.3, 0.12],
+    hazard_ratio: 1.0,
+    promoter_shift: 0,
+    csat_shift: 0,
+    monthly_touches: 0.2,
+    budget: 61000,
+    activities: ['click'],
+  },
   // events reach mostly enterprise customers, who churn least: the naive comparison flatters them.
-  { channel: 'events', reach: [0.05, 0.25, 0.6], hazard_ratio: 0.75, promoter_shift: 0.05, csat_shift: 0.04, monthly_touches: 0.05, budget: 52000, activities: ['attend', 'webinar'] },
-  { channel: 'display', reach: [0.35, 0.3, 0.2], hazard_ratio: 0.95, promoter_shift: 0.01, csat_shift: 0.01, monthly_touches: 0.6, budget: 30000, activities: ['impression', 'click'] },
-  { channel: 'referral', reach: [0.15, 0.15, 0.15], hazard_ratio: 0.8, promoter_shift: 0.04, csat_shift: 0.03, monthly_touches: 0.05, budget: 9000, activities: ['referral_visit'] },
+  {
+    channel: 'events',
+    reach: [0.05, 0.25, 0.6],
+    hazard_ratio: 0.75,
+    promoter_shift: 0.05,
+    csat_shift: 0.04,
+    monthly_touches: 0.05,
+    budget: 52000,
+    activities: ['attend', 'webinar'],
+  },
+  {
+    channel: 'display',
+    reach: [0.35, 0.3, 0.2],
+    hazard_ratio: 0.95,
+    promoter_shift: 0.01,
+    csat_shift: 0.01,
+    monthly_touches: 0.6,
+    budget: 30000,
+    activities: ['impression', 'click'],
+  },
+  {
+    channel: 'referral',
+    reach: [0.15, 0.15, 0.15],
+    hazard_ratio: 0.8,
+    promoter_shift: 0.04,
+    csat_shift: 0.03,
+    monthly_touches: 0.05,
+    budget: 9000,
+    activities: ['referral_visit'],
+  },
 ];
 
-export const SEGMENTS: { segment: Segment; share: number; monthly_churn: number; promoter: number; detractor: number; satisfied: number; order_rate: number; order_mean: number }[] = [
-  { segment: 'smb', share: 0.5, monthly_churn: 0.05, promoter: 0.36, detractor: 0.26, satisfied: 0.7, order_rate: 0.3, order_mean: 80 },
-  { segment: 'mid_market', share: 0.3, monthly_churn: 0.03, promoter: 0.42, detractor: 0.21, satisfied: 0.76, order_rate: 0.4, order_mean: 260 },
-  { segment: 'enterprise', share: 0.2, monthly_churn: 0.015, promoter: 0.5, detractor: 0.15, satisfied: 0.82, order_rate: 0.5, order_mean: 900 },
+export const SEGMENTS: {
+  segment: Segment;
+  share: number;
+  monthly_churn: number;
+  promoter: number;
+  detractor: number;
+  satisfied: number;
+  order_rate: number;
+  order_mean: number;
+}[] = [
+  {
+    segment: 'smb',
+    share: 0.5,
+    monthly_churn: 0.05,
+    promoter: 0.36,
+    detractor: 0.26,
+    satisfied: 0.7,
+    order_rate: 0.3,
+    order_mean: 80,
+  },
+  {
+    segment: 'mid_market',
+    share: 0.3,
+    monthly_churn: 0.03,
+    promoter: 0.42,
+    detractor: 0.21,
+    satisfied: 0.76,
+    order_rate: 0.4,
+    order_mean: 260,
+  },
+  {
+    segment: 'enterprise',
+    share: 0.2,
+    monthly_churn: 0.015,
+    promoter: 0.5,
+    detractor: 0.15,
+    satisfied: 0.82,
+    order_rate: 0.5,
+    order_mean: 900,
+  },
 ];
 
 export const REGIONS = [

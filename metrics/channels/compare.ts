@@ -37,7 +37,12 @@ export interface ChannelComparison {
   window_days: number;
   horizon_days: number;
   as_of: string;
-  cohort: { from: string | null; to: string | null; customers: number; spend_months: { from: string; to: string } | null };
+  cohort: {
+    from: string | null;
+    to: string | null;
+    customers: number;
+    spend_months: { from: string; to: string } | null;
+  };
   method: string;
   channels: ChannelRow[];
   warnings: string[];
@@ -109,13 +114,22 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const outcome = options.outcome ?? 'retention';
   const window = options.window ?? 30;
   const horizon = options.horizon ?? 90;
-  if (!Number.isInteger(window) || window < 1 || window > 365) throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`, 400);
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095) throw new BearingError('bad-horizon', `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`, 400);
+  if (!Number.isInteger(window) || window < 1 || window > 365)
+    throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`, 400);
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095)
+    throw new BearingError(
+      'bad-horizon',
+      `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`,
+      400,
+    );
   // As of the earliest date the tables this outcome reads are complete through (metrics/asOf.ts).
   const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };
   const [cells, cohortRows] = await Promise.all([
-    db.all<{ channel: string; stratum: string; exposed: boolean; n: number; sum: number; sumsq: number }>(comparisonSql(outcome), params),
+    db.all<{ channel: string; stratum: string; exposed: boolean; n: number; sum: number; sumsq: number }>(
+      comparisonSql(outcome),
+      params,
+    ),
     db.all<{ customers: number; first_month: string | null; last_month: string | null }>(COHORT_SQL, params),
   ]);
   const cohort = cohortRows[0]!;
@@ -135,13 +149,28 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   }
   const channelNames = [...new Set([...byChannel.keys(), ...spendOf.keys()])].sort();
   const warnings: string[] = [];
-  if (!cohort.customers) warnings.push(`no customer has a complete ${window}+${horizon}-day window by ${asOf}${options.from || options.to ? ' in the chosen signup dates' : ''}: nothing to compare`);
-  if (!spendRows.length && cohort.customers) warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
+  if (!cohort.customers)
+    warnings.push(
+      `no customer has a complete ${window}+${horizon}-day window by ${asOf}${options.from || options.to ? ' in the chosen signup dates' : ''}: nothing to compare`,
+    );
+  if (!spendRows.length && cohort.customers)
+    warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
 
   const channels = channelNames.map((channel): ChannelRow => {
     const { se: _se, warnings: notes, ...estimate } = estimateAtt(byChannel.get(channel) ?? []);
     const spend = spendOf.get(channel) ?? 0;
-    const row: ChannelRow = { channel, ...estimate, spend, incremental: null, incremental_ci: null, cost_per_incremental: null, cost_ci: null, roi: null, roi_ci: null, notes: [...notes] };
+    const row: ChannelRow = {
+      channel,
+      ...estimate,
+      spend,
+      incremental: null,
+      incremental_ci: null,
+      cost_per_incremental: null,
+      cost_ci: null,
+      roi: null,
+      roi_ci: null,
+      notes: [...notes],
+    };
     if (estimate.lift === null || !estimate.ci) return row;
     const reached = estimate.compared_exposed;
     if (outcome === 'retention' || outcome === 'revenue') {
@@ -149,8 +178,12 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
       row.incremental_ci = [estimate.ci[0] * reached, estimate.ci[1] * reached];
     }
     if (outcome === 'retention') {
-      if (!spend) row.notes.push('no spend recorded for this channel: cost per incremental retained customer cannot be computed');
-      else if (estimate.ci[0] <= 0) row.notes.push('cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)');
+      if (!spend)
+        row.notes.push('no spend recorded for this channel: cost per incremental retained customer cannot be computed');
+      else if (estimate.ci[0] <= 0)
+        row.notes.push(
+          'cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)',
+        );
       else {
         row.cost_per_incremental = spend / row.incremental!;
         row.cost_ci = costInterval(spend, row.incremental_ci![0], row.incremental_ci![1]);

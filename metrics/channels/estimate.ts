@@ -42,16 +42,37 @@ export function estimateAtt(cells: StratumCell[]): Estimate {
     else s.u = c;
     byStratum.set(c.stratum, s);
   }
-  const total = (pick: 'e' | 'u', field: 'n' | 'sum' | 'sumsq') => [...byStratum.values()].reduce((a, s) => a + (s[pick]?.[field] ?? 0), 0);
+  const total = (pick: 'e' | 'u', field: 'n' | 'sum' | 'sumsq') =>
+    [...byStratum.values()].reduce((a, s) => a + (s[pick]?.[field] ?? 0), 0);
   const n1 = total('e', 'n');
   const n0 = total('u', 'n');
   const rate1 = n1 ? total('e', 'sum') / n1 : null;
   const rate0 = n0 ? total('u', 'sum') / n0 : null;
   const warnings: string[] = [];
-  const base = { exposed: n1, unexposed: n0, rate_exposed: rate1, rate_unexposed: rate0, naive_lift: rate1 !== null && rate0 !== null ? rate1 - rate0 : null };
+  const base = {
+    exposed: n1,
+    unexposed: n0,
+    rate_exposed: rate1,
+    rate_unexposed: rate0,
+    naive_lift: rate1 !== null && rate0 !== null ? rate1 - rate0 : null,
+  };
   if (!n1 || !n0) {
-    warnings.push(!n1 ? 'no customers were reached by this channel in the window: nothing to estimate' : 'every customer was reached: there is no comparison group');
-    return { ...base, lift: null, ci: null, se: null, compared_exposed: 0, strata: byStratum.size, strata_without_overlap: byStratum.size, dropped_exposed: n1, warnings };
+    warnings.push(
+      !n1
+        ? 'no customers were reached by this channel in the window: nothing to estimate'
+        : 'every customer was reached: there is no comparison group',
+    );
+    return {
+      ...base,
+      lift: null,
+      ci: null,
+      se: null,
+      compared_exposed: 0,
+      strata: byStratum.size,
+      strata_without_overlap: byStratum.size,
+      dropped_exposed: n1,
+      warnings,
+    };
   }
   // Pooled variances stand in for strata too small to estimate their own.
   const pooled1 = variance(n1, total('e', 'sum'), total('e', 'sumsq'));
@@ -74,18 +95,54 @@ export function estimateAtt(cells: StratumCell[]): Estimate {
   }
   const dropped = n1 - compared;
   if (!compared) {
-    warnings.push('no stratum holds both reached and not-reached customers: the groups do not overlap, so no adjusted effect can be estimated');
-    return { ...base, lift: null, ci: null, se: null, compared_exposed: 0, strata: byStratum.size, strata_without_overlap: withoutOverlap, dropped_exposed: dropped, warnings };
+    warnings.push(
+      'no stratum holds both reached and not-reached customers: the groups do not overlap, so no adjusted effect can be estimated',
+    );
+    return {
+      ...base,
+      lift: null,
+      ci: null,
+      se: null,
+      compared_exposed: 0,
+      strata: byStratum.size,
+      strata_without_overlap: withoutOverlap,
+      dropped_exposed: dropped,
+      warnings,
+    };
   }
   if (dropped / n1 > 0.05) {
-    warnings.push(`${dropped} of ${n1} reached customers (${Math.round((dropped / n1) * 100)}%) are in strata with no comparable customer who was not reached; they are left out of the adjusted effect`);
+    warnings.push(
+      `${dropped} of ${n1} reached customers (${Math.round((dropped / n1) * 100)}%) are in strata with no comparable customer who was not reached; they are left out of the adjusted effect`,
+    );
   }
   const lift = weighted / compared;
   const se = Math.sqrt(varianceSum) / compared;
   if (!(se > 0)) {
     // A zero-width interval would claim certainty the data cannot give (e.g. nobody churned).
-    warnings.push('not estimable: the outcome does not vary within the compared groups (for example nobody churned, or everyone gave the same score), so no interval can be put on a difference');
-    return { ...base, lift: null, ci: null, se: null, compared_exposed: compared, strata: byStratum.size, strata_without_overlap: withoutOverlap, dropped_exposed: dropped, warnings };
+    warnings.push(
+      'not estimable: the outcome does not vary within the compared groups (for example nobody churned, or everyone gave the same score), so no interval can be put on a difference',
+    );
+    return {
+      ...base,
+      lift: null,
+      ci: null,
+      se: null,
+      compared_exposed: compared,
+      strata: byStratum.size,
+      strata_without_overlap: withoutOverlap,
+      dropped_exposed: dropped,
+      warnings,
+    };
   }
-  return { ...base, lift, ci: [lift - Z95 * se, lift + Z95 * se], se, compared_exposed: compared, strata: byStratum.size, strata_without_overlap: withoutOverlap, dropped_exposed: dropped, warnings };
+  return {
+    ...base,
+    lift,
+    ci: [lift - Z95 * se, lift + Z95 * se],
+    se,
+    compared_exposed: compared,
+    strata: byStratum.size,
+    strata_without_overlap: withoutOverlap,
+    dropped_exposed: dropped,
+    warnings,
+  };
 }

@@ -34,10 +34,15 @@ export interface WhatIf {
 
 export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elasticity = 0.5): WhatIf {
   if (comparison.outcome !== 'retention' && comparison.outcome !== 'revenue') {
-    throw new BearingError('bad-outcome', `the budget what-if models retained customers or revenue, which scale with reach (got ${comparison.outcome})`, 400);
+    throw new BearingError(
+      'bad-outcome',
+      `the budget what-if models retained customers or revenue, which scale with reach (got ${comparison.outcome})`,
+      400,
+    );
   }
   const counted = comparison.outcome === 'retention' ? 'incremental retained customers' : 'incremental revenue';
-  if (!(elasticity > 0 && elasticity <= 1)) throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`, 400);
+  if (!(elasticity > 0 && elasticity <= 1))
+    throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`, 400);
   if (!comparison.channels.some((c) => c.incremental !== null && c.incremental_ci !== null && c.spend > 0)) {
     // Zeros here would read as "this move changes nothing", which nobody measured.
     throw new BearingError(
@@ -49,10 +54,21 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
   const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
   const after = new Map(spend);
   for (const [i, m] of moves.entries()) {
-    for (const ch of [m.from, m.to]) if (!spend.has(ch)) throw new BearingError('unknown-channel', `moves.${i}: unknown channel "${ch}" (expected one of ${[...spend.keys()].join(', ')})`, 400);
+    for (const ch of [m.from, m.to])
+      if (!spend.has(ch))
+        throw new BearingError(
+          'unknown-channel',
+          `moves.${i}: unknown channel "${ch}" (expected one of ${[...spend.keys()].join(', ')})`,
+          400,
+        );
     if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`, 400);
     const left = after.get(m.from)! - m.amount;
-    if (left < 0) throw new BearingError('bad-amount', `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`, 400);
+    if (left < 0)
+      throw new BearingError(
+        'bad-amount',
+        `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`,
+        400,
+      );
     after.set(m.from, left);
     after.set(m.to, after.get(m.to)! + m.amount);
   }
@@ -61,13 +77,36 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     const next = after.get(c.channel)!;
     const measured = c.incremental !== null && c.incremental_ci !== null;
     if (!measured || now <= 0) {
-      if (next !== now && now <= 0) throw new BearingError('no-spend-history', `${c.channel} has no spend in these months: the model cannot extrapolate a response to new money`, 400);
-      return { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, incremental_after: c.incremental, change: measured ? 0 : null, change_ci: measured ? [0, 0] : null, measured };
+      if (next !== now && now <= 0)
+        throw new BearingError(
+          'no-spend-history',
+          `${c.channel} has no spend in these months: the model cannot extrapolate a response to new money`,
+          400,
+        );
+      return {
+        channel: c.channel,
+        spend_now: now,
+        spend_after: next,
+        incremental_now: c.incremental,
+        incremental_after: c.incremental,
+        change: measured ? 0 : null,
+        change_ci: measured ? [0, 0] : null,
+        measured,
+      };
     }
-    const factor = Math.pow(next / now, elasticity) - 1;
+    const factor = (next / now) ** elasticity - 1;
     const change = c.incremental! * factor;
     const [lo, hi] = c.incremental_ci!.map((x) => x * factor) as [number, number];
-    return { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, incremental_after: c.incremental! + change, change, change_ci: [Math.min(lo, hi), Math.max(lo, hi)], measured };
+    return {
+      channel: c.channel,
+      spend_now: now,
+      spend_after: next,
+      incremental_now: c.incremental,
+      incremental_after: c.incremental! + change,
+      change,
+      change_ci: [Math.min(lo, hi), Math.max(lo, hi)],
+      measured,
+    };
   });
   const total = channels.reduce((a, c) => a + (c.change ?? 0), 0);
   const lo = channels.reduce((a, c) => a + (c.change_ci?.[0] ?? 0), 0);
@@ -77,7 +116,7 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     label: 'A model, not a measurement: what the measured lifts imply if the assumptions below hold.',
     elasticity,
     assumptions: [
-      `Diminishing returns: ${counted} scale with (new spend / current spend)^${elasticity}; doubling a channel's spend adds ${Math.round((Math.pow(2, elasticity) - 1) * 100)}% more, not 100%.`,
+      `Diminishing returns: ${counted} scale with (new spend / current spend)^${elasticity}; doubling a channel's spend adds ${Math.round((2 ** elasticity - 1) * 100)}% more, not 100%.`,
       `Current ${counted} are the measured ATT × reached customers for the ${comparison.window_days}-day window and ${comparison.horizon_days}-day horizon.`,
       'Reach moves with spend, and the customers reached by new money respond like those reached today.',
       'Channels without a measured lift are left unchanged; intervals add the channels’ own intervals (conservatively, as if their errors moved together).',

@@ -65,8 +65,10 @@ const monthIndex = (iso: string) => {
   const d = new Date(`${iso}T00:00:00Z`);
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 };
-const monthStart = (index: number) => new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)).toISOString().slice(0, 10);
-const addMonths = (iso: string, months: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + months * DAYS_PER_MONTH * 86_400_000).toISOString().slice(0, 10);
+const monthStart = (index: number) =>
+  new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)).toISOString().slice(0, 10);
+const addMonths = (iso: string, months: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + months * DAYS_PER_MONTH * 86_400_000).toISOString().slice(0, 10);
 
 /** Per-unit words for rates: ratios and percents move in points. */
 export function formatRate(unit: Unit, perMonth: number): string {
@@ -111,7 +113,12 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
 
 function detectShift(points: Array<{ t: number; v: number; period: string }>): Assessment['shift'] {
   if (points.length < MIN_PERIODS + SHIFT_PERIODS) {
-    return { kind: 'none', period: null, magnitude: null, message: `not enough periods to look for a shift (needs ${MIN_PERIODS + SHIFT_PERIODS})` };
+    return {
+      kind: 'none',
+      period: null,
+      magnitude: null,
+      message: `not enough periods to look for a shift (needs ${MIN_PERIODS + SHIFT_PERIODS})`,
+    };
   }
   const before = points.slice(0, -SHIFT_PERIODS).map((p, i) => ({ ...p, t: i }));
   const recent = points.slice(-SHIFT_PERIODS);
@@ -200,7 +207,13 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
   const closed = { ...course, pace_needed_per_month: null, stale: null };
   if (!due) {
     const reason = `the due date (${goal.due}) has passed, but ${duePeriod.slice(0, 7)} has no ${goal.matureAfterDays ? 'mature ' : ''}value yet to judge it by`;
-    return { ...closed, status: 'no_signal', status_reason: reason, arrival: { date: null, reason: 'the due date has passed' }, reading: `${reason[0]!.toUpperCase()}${reason.slice(1)}.` };
+    return {
+      ...closed,
+      status: 'no_signal',
+      status_reason: reason,
+      arrival: { date: null, reason: 'the due date has passed' },
+      reading: `${reason[0]!.toUpperCase()}${reason.slice(1)}.`,
+    };
   }
   const met = (goal.direction === 'up' ? 1 : -1) * (due.value - goal.target) >= 0;
   const words = `${duePeriod.slice(0, 7)}, the due period, closed at ${formatValue(goal.unit, due.value)} against a target of ${formatValue(goal.unit, goal.target)}`;
@@ -209,7 +222,9 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
     status: met ? 'met' : 'missed',
     status_reason: words,
     position: due,
-    arrival: met ? { date: due.period, reason: 'met by the due date' } : { date: null, reason: 'the due date has passed' },
+    arrival: met
+      ? { date: due.period, reason: 'met by the due date' }
+      : { date: null, reason: 'the due date has passed' },
     reading: `${met ? 'Met' : 'Missed'}: ${words} (due ${goal.due}).`,
   };
 }
@@ -231,11 +246,24 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   const last = points.at(-1);
   const lastIndex = last ? monthIndex(last.period) : monthIndex(asOf);
   // Months from the middle of the last measured period to the due date.
-  const monthsLeft = (Date.parse(`${goal.due}T00:00:00Z`) - Date.parse(`${monthStart(lastIndex)}T00:00:00Z`)) / (DAYS_PER_MONTH * 86_400_000) - 0.5;
+  const monthsLeft =
+    (Date.parse(`${goal.due}T00:00:00Z`) - Date.parse(`${monthStart(lastIndex)}T00:00:00Z`)) /
+      (DAYS_PER_MONTH * 86_400_000) -
+    0.5;
   if (points.length < MIN_PERIODS) {
-    return noSignal(goal, points, monthsLeft, `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ${MIN_PERIODS}`);
+    return noSignal(
+      goal,
+      points,
+      monthsLeft,
+      `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ${MIN_PERIODS}`,
+    );
   }
-  const all = points.map((p) => ({ t: monthIndex(p.period) - lastIndex, v: p.value, month: (monthIndex(p.period) % 12) + 1, period: p.period }));
+  const all = points.map((p) => ({
+    t: monthIndex(p.period) - lastIndex,
+    v: p.value,
+    month: (monthIndex(p.period) % 12) + 1,
+    period: p.period,
+  }));
   const seasonality = testSeasonality(all);
   const adjust = (p: { v: number; month: number }) => p.v - (seasonality.effects?.[p.month] ?? 0);
   const adjusted = all.map((p) => ({ ...p, v: adjust(p) }));
@@ -243,14 +271,22 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   const trend: Trend = theilSen(window);
   const level = trend.intercept; // fitted value of the last period, seasonally adjusted
   const position = last!;
-  const baselinePoint = goal.start ? (points.find((p) => p.period >= goal.start!.slice(0, 7) + '-01') ?? points[0]!) : points[points.length - window.length]!;
-  const progress = goal.target === baselinePoint.value ? null : (position.value - baselinePoint.value) / (goal.target - baselinePoint.value);
-  const dueMonth = ((monthIndex(goal.due) % 12) + 12) % 12 + 1;
+  const baselinePoint = goal.start
+    ? (points.find((p) => p.period >= `${goal.start!.slice(0, 7)}-01`) ?? points[0]!)
+    : points[points.length - window.length]!;
+  const progress =
+    goal.target === baselinePoint.value
+      ? null
+      : (position.value - baselinePoint.value) / (goal.target - baselinePoint.value);
+  const dueMonth = (((monthIndex(goal.due) % 12) + 12) % 12) + 1;
   const h = Math.max(0, monthsLeft);
   const seasonalAtDue = seasonality.effects?.[dueMonth] ?? 0;
   const noise = Z95 * trend.sigma * Math.sqrt(1 + 1 / trend.n);
   const projection = level + trend.slope * h + seasonalAtDue;
-  const interval: [number, number] = [level + Math.min(trend.slope_ci[0] * h, trend.slope_ci[1] * h) - noise + seasonalAtDue, level + Math.max(trend.slope_ci[0] * h, trend.slope_ci[1] * h) + noise + seasonalAtDue];
+  const interval: [number, number] = [
+    level + Math.min(trend.slope_ci[0] * h, trend.slope_ci[1] * h) - noise + seasonalAtDue,
+    level + Math.max(trend.slope_ci[0] * h, trend.slope_ci[1] * h) + noise + seasonalAtDue,
+  ];
   const pace = monthsLeft > 0 ? (goal.target - level) / monthsLeft : null;
 
   const gap = sign * (goal.target - level);
@@ -260,12 +296,14 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   let arrival: Assessment['arrival'];
   if (gap <= 0) arrival = { date: position.period, reason: 'already at the target' };
   else if (!towards) arrival = { date: null, reason: 'heading away from the target: no arrival at this pace' };
-  else if (flat) arrival = { date: null, reason: 'the heading is flat within its interval: no arrival date can be promised' };
+  else if (flat)
+    arrival = { date: null, reason: 'the heading is flat within its interval: no arrival date can be promised' };
   else {
     const months = (goal.target - level) / trend.slope;
-    arrival = months > ARRIVAL_HORIZON_MONTHS
-      ? { date: null, reason: `beyond ${ARRIVAL_HORIZON_MONTHS / 12} years at this pace` }
-      : { date: addMonths(monthStart(lastIndex), months + 0.5), reason: 'where the trend line crosses the target' };
+    arrival =
+      months > ARRIVAL_HORIZON_MONTHS
+        ? { date: null, reason: `beyond ${ARRIVAL_HORIZON_MONTHS / 12} years at this pace` }
+        : { date: addMonths(monthStart(lastIndex), months + 0.5), reason: 'where the trend line crosses the target' };
   }
 
   const reaches = (v: number) => sign * (v - goal.target) >= 0;
@@ -288,7 +326,9 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     reason = 'the projection reaches the target, but only part of its interval does';
   } else {
     status = 'drifting';
-    reason = towards ? 'moving the right way, but slower than the pace needed' : 'not clearly moving; the target is reachable only within the interval';
+    reason = towards
+      ? 'moving the right way, but slower than the pace needed'
+      : 'not clearly moving; the target is reachable only within the interval';
   }
 
   const periods = [...window.map((p) => p.period)];
@@ -314,10 +354,18 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   const doing = formatRate(goal.unit, trend.slope);
   const needs = pace === null ? 'the due date has passed' : `needs ${formatRate(goal.unit, pace)} a month`;
   const reading = [
-    status === 'arrived' ? 'Arrived: at or past the target.' : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${doing} (95% CI ${formatRate(goal.unit, trend.slope_ci[0])} to ${formatRate(goal.unit, trend.slope_ci[1])}) over the last ${window.length} months.`,
-    arrival.date && status !== 'arrived' ? `At this pace it arrives around ${arrival.date.slice(0, 7)}.` : status === 'arrived' ? '' : `No arrival date: ${arrival.reason}.`,
+    status === 'arrived'
+      ? 'Arrived: at or past the target.'
+      : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${doing} (95% CI ${formatRate(goal.unit, trend.slope_ci[0])} to ${formatRate(goal.unit, trend.slope_ci[1])}) over the last ${window.length} months.`,
+    arrival.date && status !== 'arrived'
+      ? `At this pace it arrives around ${arrival.date.slice(0, 7)}.`
+      : status === 'arrived'
+        ? ''
+        : `No arrival date: ${arrival.reason}.`,
     shift.kind !== 'none' ? `${shift.kind === 'spike' ? 'Spike' : 'Shift'}: ${shift.message}.` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return {
     status,

@@ -29,19 +29,41 @@ export interface GoalHeading extends Assessment {
 
 export type Balance = Record<'business' | 'community', { goals: number } & Record<Status, number>>;
 
-const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({ goals: 0, on_course: 0, drifting: 0, off_course: 0, arrived: 0, no_signal: 0, met: 0, missed: 0 });
+const EMPTY_COUNTS = (): { goals: number } & Record<Status, number> => ({
+  goals: 0,
+  on_course: 0,
+  drifting: 0,
+  off_course: 0,
+  arrived: 0,
+  no_signal: 0,
+  met: 0,
+  missed: 0,
+});
 
 /** The as-of date, or null while the database holds no data (goals then read no_signal). */
 async function asOfOrNull(db: Database, asOf?: string): Promise<string | null> {
   return asOf ?? (await currentFacts(db)).as_of;
 }
 
-export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, options: { asOf?: string; withAnnotations?: boolean } = {}): Promise<GoalHeading> {
+export async function goalHeading(
+  db: Database,
+  catalog: Catalog,
+  goal: Goal,
+  options: { asOf?: string; withAnnotations?: boolean } = {},
+): Promise<GoalHeading> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
   const base = {
-    id: goal.id, metric: goal.metric, target: goal.target, due: goal.due, start: goal.start ?? null, where: goal.where ?? {},
-    owner: goal.owner ?? null, objective: goal.objective, note: goal.note ?? null, as_of: asOf,
+    id: goal.id,
+    metric: goal.metric,
+    target: goal.target,
+    due: goal.due,
+    start: goal.start ?? null,
+    where: goal.where ?? {},
+    owner: goal.owner ?? null,
+    objective: goal.objective,
+    note: goal.note ?? null,
+    as_of: asOf,
   };
   const problems = goalProblems(goal, catalog);
   const metric = catalog.get(goal.metric);
@@ -49,15 +71,37 @@ export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, op
     const d = metric.definition;
     const empty = assessGoal({ target: goal.target, due: goal.due, direction: d.direction, unit: d.unit }, [], asOf);
     const reason = 'no data yet: import CSV files (Data page or bearing import) or run bearing generate';
-    return { ...base, ...empty, label: d.label, unit: d.unit, direction: d.direction, status_reason: reason, reading: reason, problems: [], series: [], annotations: [] };
+    return {
+      ...base,
+      ...empty,
+      label: d.label,
+      unit: d.unit,
+      direction: d.direction,
+      status_reason: reason,
+      reading: reason,
+      problems: [],
+      series: [],
+      annotations: [],
+    };
   }
   if (problems.length || !metric) {
     const empty = assessGoal({ target: goal.target, due: goal.due, direction: 'up', unit: 'count' }, [], asOf);
-    return { ...base, ...empty, label: goal.metric, unit: 'count', direction: 'up', status_reason: problems.join('; '), reading: `This goal cannot be read: ${problems.join('; ')}`, problems, series: [], annotations: [] };
+    return {
+      ...base,
+      ...empty,
+      label: goal.metric,
+      unit: 'count',
+      direction: 'up',
+      status_reason: problems.join('; '),
+      reading: `This goal cannot be read: ${problems.join('; ')}`,
+      problems,
+      series: [],
+      annotations: [],
+    };
   }
   const d = metric.definition;
   // The metric's own as-of date: its tables may end earlier than the newest table (metrics/asOf.ts).
-  let series;
+  let series: Awaited<ReturnType<typeof runSeries>>;
   try {
     series = await runSeries(db, metric, { grain: 'month', asOf: options.asOf, where: goal.where }, catalog.resolve);
   } catch (error) {
@@ -65,13 +109,47 @@ export async function goalHeading(db: Database, catalog: Catalog, goal: Goal, op
     if (!(error instanceof BearingError)) throw error;
     const empty = assessGoal({ target: goal.target, due: goal.due, direction: d.direction, unit: d.unit }, [], asOf);
     const reason = `cannot compute: ${error.message}`;
-    return { ...base, ...empty, label: d.label, unit: d.unit, direction: d.direction, status_reason: reason, reading: `This goal cannot be computed: ${error.message}`, problems: [reason], series: [], annotations: [] };
+    return {
+      ...base,
+      ...empty,
+      label: d.label,
+      unit: d.unit,
+      direction: d.direction,
+      status_reason: reason,
+      reading: `This goal cannot be computed: ${error.message}`,
+      problems: [reason],
+      series: [],
+      annotations: [],
+    };
   }
-  const history = series.rows.filter((r) => r.complete && r.value !== null).map((r) => ({ period: r.period, value: r.value!, n: r.n }));
+  const history = series.rows
+    .filter((r) => r.complete && r.value !== null)
+    .map((r) => ({ period: r.period, value: r.value!, n: r.n }));
   const maturity = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
-  const assessment = assessGoal({ target: goal.target, due: goal.due, start: goal.start, direction: d.direction, unit: d.unit, matureAfterDays: maturity }, history, series.as_of);
+  const assessment = assessGoal(
+    {
+      target: goal.target,
+      due: goal.due,
+      start: goal.start,
+      direction: d.direction,
+      unit: d.unit,
+      matureAfterDays: maturity,
+    },
+    history,
+    series.as_of,
+  );
   const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
-  return { ...base, as_of: series.as_of, ...assessment, label: d.label, unit: d.unit, direction: d.direction, problems: [], series: series.rows, annotations };
+  return {
+    ...base,
+    as_of: series.as_of,
+    ...assessment,
+    label: d.label,
+    unit: d.unit,
+    direction: d.direction,
+    problems: [],
+    series: series.rows,
+    annotations,
+  };
 }
 
 export interface Overview {
@@ -80,7 +158,12 @@ export interface Overview {
   goals: GoalHeading[];
 }
 
-export async function headingOverview(db: Database, catalog: Catalog, goals: Goal[], options: { asOf?: string } = {}): Promise<Overview> {
+export async function headingOverview(
+  db: Database,
+  catalog: Catalog,
+  goals: Goal[],
+  options: { asOf?: string } = {},
+): Promise<Overview> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
   const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf: options.asOf })));

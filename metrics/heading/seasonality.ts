@@ -33,7 +33,13 @@ function betweenMonthVariance(residuals: number[], months: number[]): number {
 
 export function testSeasonality(points: Array<Point & { month: number }>): Seasonality {
   if (points.length < MIN_SEASONAL_PERIODS) {
-    return { tested: false, p_value: null, adjusted: false, effects: null, note: `not tested: needs ${MIN_SEASONAL_PERIODS} months of history, has ${points.length}` };
+    return {
+      tested: false,
+      p_value: null,
+      adjusted: false,
+      effects: null,
+      note: `not tested: needs ${MIN_SEASONAL_PERIODS} months of history, has ${points.length}`,
+    };
   }
   const trend = seasonalTheilSen(points);
   const residuals = points.map((p) => p.v - (trend.intercept + trend.slope * p.t));
@@ -51,7 +57,13 @@ export function testSeasonality(points: Array<Point & { month: number }>): Seaso
   }
   const p = (atLeast + 1) / (PERMUTATIONS + 1);
   if (p >= 0.05) {
-    return { tested: true, p_value: p, adjusted: false, effects: null, note: `month of year does not matter here (permutation test p = ${p.toFixed(2)})` };
+    return {
+      tested: true,
+      p_value: p,
+      adjusted: false,
+      effects: null,
+      note: `month of year does not matter here (permutation test p = ${p.toFixed(2)})`,
+    };
   }
   const effects: Record<number, number> = {};
   for (let m = 1; m <= 12; m++) {
@@ -60,5 +72,11 @@ export function testSeasonality(points: Array<Point & { month: number }>): Seaso
   }
   const mean = Object.values(effects).reduce((a, b) => a + b, 0) / 12;
   for (let m = 1; m <= 12; m++) effects[m] = effects[m]! - mean;
-  return { tested: true, p_value: p, adjusted: true, effects, note: `seasonal (permutation test p = ${p.toFixed(3)}): month effects removed before measuring the heading` };
+  return {
+    tested: true,
+    p_value: p,
+    adjusted: true,
+    effects,
+    note: `seasonal (permutation test p = ${p.toFixed(3)}): month effects removed before measuring the heading`,
+  };
 }

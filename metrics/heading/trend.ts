@@ -63,7 +63,8 @@ export function seasonalTheilSen(points: Array<Point & { month: number }>): { sl
   const slopes: number[] = [];
   for (let i = 0; i < points.length; i++) {
     for (let j = i + 1; j < points.length; j++) {
-      if (points[i]!.month === points[j]!.month && points[j]!.t !== points[i]!.t) slopes.push((points[j]!.v - points[i]!.v) / (points[j]!.t - points[i]!.t));
+      if (points[i]!.month === points[j]!.month && points[j]!.t !== points[i]!.t)
+        slopes.push((points[j]!.v - points[i]!.v) / (points[j]!.t - points[i]!.t));
     }
   }
   const slope = slopes.length ? median(slopes) : theilSen(points).slope;

@@ -13,8 +13,28 @@ describe('channels API over real HTTP', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ outcome: 'retention', window_days: 30, horizon_days: 90, as_of: '2026-10-31' });
-    expect(body.channels.map((c: { channel: string }) => c.channel)).toEqual(['display', 'email', 'events', 'paid_search', 'referral', 'social']);
-    for (const key of ['channel', 'exposed', 'unexposed', 'rate_exposed', 'rate_unexposed', 'naive_lift', 'lift', 'ci', 'spend', 'incremental', 'cost_per_incremental', 'cost_ci']) {
+    expect(body.channels.map((c: { channel: string }) => c.channel)).toEqual([
+      'display',
+      'email',
+      'events',
+      'paid_search',
+      'referral',
+      'social',
+    ]);
+    for (const key of [
+      'channel',
+      'exposed',
+      'unexposed',
+      'rate_exposed',
+      'rate_unexposed',
+      'naive_lift',
+      'lift',
+      'ci',
+      'spend',
+      'incremental',
+      'cost_per_incremental',
+      'cost_ci',
+    ]) {
       expect(body.channels[0]).toHaveProperty(key);
     }
   });
@@ -26,7 +46,11 @@ describe('channels API over real HTTP', () => {
   });
 
   it('POST /api/channels/what-if models a budget move and labels it a model', async () => {
-    const res = await fetch(`${s.url}/api/channels/what-if`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moves: [{ from: 'paid_search', to: 'social', amount: 200000 }] }) });
+    const res = await fetch(`${s.url}/api/channels/what-if`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ moves: [{ from: 'paid_search', to: 'social', amount: 200000 }] }),
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.model).toBe(true);

@@ -38,7 +38,9 @@ describe('the sample world’s shipped goals tell a real story', () => {
     expect(body.series.length).toBeGreaterThan(30);
     expect(body.trend).toHaveLength(12);
     expect(body.band.at(-1).period).toBe('2027-06-01');
-    expect(body.band.every((b: { low: number; value: number; high: number }) => b.low <= b.value && b.value <= b.high)).toBe(true);
+    expect(
+      body.band.every((b: { low: number; value: number; high: number }) => b.low <= b.value && b.value <= b.high),
+    ).toBe(true);
     expect(body.heading.ci[0]).toBeGreaterThan(0);
     expect(body.reading).toMatch(/^Needs \+[\d.]+ pts a month; doing \+[\d.]+ pts \(95% CI/);
     expect(body.projection.interval[0]).toBeLessThan(body.projection.value);
@@ -46,7 +48,15 @@ describe('the sample world’s shipped goals tell a real story', () => {
 });
 
 describe('goals are files, editable through the API', () => {
-  const goal = { id: 'latam-retention', metric: 'retention_90d', target: 0.92, due: '2027-12-31', where: { region: 'latam' }, owner: 'lifecycle', objective: 'business' };
+  const goal = {
+    id: 'latam-retention',
+    metric: 'retention_90d',
+    target: 0.92,
+    due: '2027-12-31',
+    where: { region: 'latam' },
+    owner: 'lifecycle',
+    objective: 'business',
+  };
 
   it('POST writes the goal to the YAML file, PUT replaces it, DELETE removes it', async () => {
     const created = await call('POST', '/api/goals', goal);
@@ -78,7 +88,12 @@ describe('goals are files, editable through the API', () => {
 
 describe('annotations: the why beside the number', () => {
   it('round-trip over HTTP and come back with the series and goals they touch', async () => {
-    const created = await call('POST', '/api/annotations', { date: '2026-09-15', text: 'Community AMA series launched', metric: 'social_engagement_rate', author: 'sam' });
+    const created = await call('POST', '/api/annotations', {
+      date: '2026-09-15',
+      text: 'Community AMA series launched',
+      metric: 'social_engagement_rate',
+      author: 'sam',
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     const series = await call('GET', '/api/metrics/social_engagement_rate/series?from=2026-01-01');
@@ -87,7 +102,11 @@ describe('annotations: the why beside the number', () => {
     expect(other.body.annotations).toEqual([]);
     const goal = await call('GET', '/api/goals/social-engagement');
     expect(goal.body.annotations.map((a: { id: number }) => a.id)).toEqual([id]);
-    const edited = await call('PUT', `/api/annotations/${id}`, { date: '2026-09-16', text: 'AMA series launched (moved)', metric: 'social_engagement_rate' });
+    const edited = await call('PUT', `/api/annotations/${id}`, {
+      date: '2026-09-16',
+      text: 'AMA series launched (moved)',
+      metric: 'social_engagement_rate',
+    });
     expect(edited.body).toMatchObject({ id, date: '2026-09-16', text: 'AMA series launched (moved)' });
     expect((await call('DELETE', `/api/annotations/${id}`)).body).toEqual({ deleted: id });
     expect((await call('GET', '/api/annotations')).body.annotations).toEqual([]);

@@ -14,7 +14,11 @@ afterAll(cleanup);
 describe('npm run bench', () => {
   it('measures a 10k world and writes its figures', async () => {
     const out = join(dir, 'results.json');
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--max', '10k', '--no-load', '--out', out], { maxBuffer: 16 * 1024 * 1024, timeout: 240_000 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--max', '10k', '--no-load', '--out', out],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
+    );
     expect(stderr).toMatch(/generating: done \(100%\)/); // progress is shown
     expect(stdout).toMatch(/size\s+import rows\/s\s+vs read_csv/);
     const results = JSON.parse(readFileSync(out, 'utf8'));
@@ -43,5 +47,7 @@ describe('npm run bench', () => {
 });
 
 function readdirNames(): string[] {
-  return readdirSync('metrics/definitions').map((f) => f.replace(/\.yaml$/, '')).sort();
+  return readdirSync('metrics/definitions')
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
 }

@@ -21,7 +21,8 @@ describe('channels on the sample world recover the planted truth', () => {
     copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
     db = await Database.open(join(dir, 's.duckdb'));
     truth = JSON.parse(readFileSync(SAMPLE_TRUTH, 'utf8'));
-    for (const outcome of ['retention', 'nps', 'csat'] as const) results[outcome] = await compareChannels(db, { outcome });
+    for (const outcome of ['retention', 'nps', 'csat'] as const)
+      results[outcome] = await compareChannels(db, { outcome });
   });
   afterAll(() => {
     db.close();
@@ -38,8 +39,14 @@ describe('channels on the sample world recover the planted truth', () => {
 
   it('satisfaction too: NPS points and CSAT share', () => {
     for (const t of truth.channels) {
-      expect(covers(results.nps!.channels.find((c) => c.channel === t.channel)!.ci, t.nps_effect_points), `nps ${t.channel}`).toBe(true);
-      expect(covers(results.csat!.channels.find((c) => c.channel === t.channel)!.ci, t.csat_effect_share), `csat ${t.channel}`).toBe(true);
+      expect(
+        covers(results.nps!.channels.find((c) => c.channel === t.channel)!.ci, t.nps_effect_points),
+        `nps ${t.channel}`,
+      ).toBe(true);
+      expect(
+        covers(results.csat!.channels.find((c) => c.channel === t.channel)!.ci, t.csat_effect_share),
+        `csat ${t.channel}`,
+      ).toBe(true);
     }
   });
 
@@ -62,10 +69,15 @@ describe('channels on the sample world recover the planted truth', () => {
     expect(social.cost_ci![1]).toBeGreaterThan(social.cost_per_incremental!);
     const paid = results.retention!.channels.find((c) => c.channel === 'paid_search')!;
     expect(paid.cost_per_incremental).toBeNull();
-    expect(paid.notes).toContain('cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)');
+    expect(paid.notes).toContain(
+      'cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)',
+    );
     // spend covers the months of the compared cohorts' exposure windows
     const months = results.retention!.cohort.spend_months!;
-    const direct = db.one<{ s: number }>(`SELECT sum(amount) AS s FROM spend WHERE channel = 'social' AND month BETWEEN CAST($a AS DATE) AND CAST($b AS DATE)`, { a: months.from, b: months.to });
+    const direct = db.one<{ s: number }>(
+      `SELECT sum(amount) AS s FROM spend WHERE channel = 'social' AND month BETWEEN CAST($a AS DATE) AND CAST($b AS DATE)`,
+      { a: months.from, b: months.to },
+    );
     return direct.then((d) => expect(social.spend).toBeCloseTo(d!.s, 6));
   });
 });
@@ -102,13 +114,45 @@ describe('edge cases', () => {
   let db: Database;
   beforeAll(async () => {
     db = await openTestDb(dir);
-    const customers = Array.from({ length: 40 }, (_, i) => [`c${i}`, `2025-0${1 + (i % 3)}-1${i % 10}`, i % 4 === 0 ? '2025-06-01' : null, i % 2 ? 'smb' : 'enterprise', 'na', 'email']);
-    await importFiles(db, [
-      { path: writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date', 'churn_date', 'segment', 'region', 'acquisition_channel'], customers) },
-      // everyone got an email in the first days; only some saw social
-      { path: writeCsv(dir, 'touchpoints.csv', ['customer_id', 'channel', 'occurred_at'], customers.flatMap((c, i) => [[c[0]!, 'email', c[1]!], ...(i % 3 === 0 ? [[c[0]!, 'social', c[1]!]] : [])])) },
-      { path: writeCsv(dir, 'orders.csv', ['order_id', 'customer_id', 'ordered_at', 'amount'], [['o1', 'c1', '2026-01-01', '5']]) },
-    ], { completeThrough: '2026-01-01' });
+    const customers = Array.from({ length: 40 }, (_, i) => [
+      `c${i}`,
+      `2025-0${1 + (i % 3)}-1${i % 10}`,
+      i % 4 === 0 ? '2025-06-01' : null,
+      i % 2 ? 'smb' : 'enterprise',
+      'na',
+      'email',
+    ]);
+    await importFiles(
+      db,
+      [
+        {
+          path: writeCsv(
+            dir,
+            'customers.csv',
+            ['customer_id', 'signup_date', 'churn_date', 'segment', 'region', 'acquisition_channel'],
+            customers,
+          ),
+        },
+        // everyone got an email in the first days; only some saw social
+        {
+          path: writeCsv(
+            dir,
+            'touchpoints.csv',
+            ['customer_id', 'channel', 'occurred_at'],
+            customers.flatMap((c, i) => [[c[0]!, 'email', c[1]!], ...(i % 3 === 0 ? [[c[0]!, 'social', c[1]!]] : [])]),
+          ),
+        },
+        {
+          path: writeCsv(
+            dir,
+            'orders.csv',
+            ['order_id', 'customer_id', 'ordered_at', 'amount'],
+            [['o1', 'c1', '2026-01-01', '5']],
+          ),
+        },
+      ],
+      { completeThrough: '2026-01-01' },
+    );
   });
   afterAll(() => {
     db.close();
@@ -128,7 +172,19 @@ describe('edge cases', () => {
   });
 
   it('a channel with spend but no exposed customers gets a row that says so', async () => {
-    await importFiles(db, [{ path: writeCsv(dir, 'spend.csv', ['channel', 'month', 'amount'], [['podcast', '2025-02', '900'], ['social', '2025-02', '500']]) }]);
+    await importFiles(db, [
+      {
+        path: writeCsv(
+          dir,
+          'spend.csv',
+          ['channel', 'month', 'amount'],
+          [
+            ['podcast', '2025-02', '900'],
+            ['social', '2025-02', '500'],
+          ],
+        ),
+      },
+    ]);
     const podcast = (await compareChannels(db)).channels.find((c) => c.channel === 'podcast')!;
     expect(podcast).toMatchObject({ exposed: 0, lift: null, spend: 900 });
     expect(podcast.notes).toContain('no customers were reached by this channel in the window: nothing to estimate');
@@ -141,13 +197,22 @@ describe('edge cases', () => {
   });
 
   it('rejects a window or horizon out of range', async () => {
-    await expect(compareChannels(db, { window: 0 })).rejects.toThrow(/window must be a whole number of days from 1 to 365/);
+    await expect(compareChannels(db, { window: 0 })).rejects.toThrow(
+      /window must be a whole number of days from 1 to 365/,
+    );
   });
 });
 
 describe('budget what-if (a model)', () => {
   const comparison = {
-    outcome: 'retention', unit: 'share', window_days: 30, horizon_days: 90, as_of: '2026-10-31', cohort: { from: null, to: null, customers: 1000, spend_months: null }, method: '', warnings: [],
+    outcome: 'retention',
+    unit: 'share',
+    window_days: 30,
+    horizon_days: 90,
+    as_of: '2026-10-31',
+    cohort: { from: null, to: null, customers: 1000, spend_months: null },
+    method: '',
+    warnings: [],
     channels: [
       { channel: 'social', spend: 1000, incremental: 100, incremental_ci: [50, 150] },
       { channel: 'events', spend: 4000, incremental: 100, incremental_ci: [60, 140] },
@@ -168,7 +233,9 @@ describe('budget what-if (a model)', () => {
 
   it('no move, no change; refuses to move more than a channel has, or into an unknown channel', () => {
     expect(budgetWhatIf(comparison, []).total_change).toBe(0);
-    expect(() => budgetWhatIf(comparison, [{ from: 'social', to: 'events', amount: 5000 }])).toThrow(/social has only 1000 to move/);
+    expect(() => budgetWhatIf(comparison, [{ from: 'social', to: 'events', amount: 5000 }])).toThrow(
+      /social has only 1000 to move/,
+    );
     expect(() => budgetWhatIf(comparison, [{ from: 'social', to: 'tv', amount: 5 }])).toThrow(/unknown channel "tv"/);
   });
 });

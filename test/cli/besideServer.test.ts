@@ -6,7 +6,13 @@ import { run, startServe } from '../helpers/cli.ts';
 import { tempDir, writeCsv } from '../helpers/tmp.ts';
 
 const rounded = (value: unknown): unknown =>
-  typeof value === 'number' ? Number(value.toPrecision(12)) : Array.isArray(value) ? value.map(rounded) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) : value;
+  typeof value === 'number'
+    ? Number(value.toPrecision(12))
+    : Array.isArray(value)
+      ? value.map(rounded)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]))
+        : value;
 
 describe('query, heading, channels and check beside a running server', () => {
   const { dir, cleanup } = tempDir();
@@ -30,32 +36,45 @@ describe('query, heading, channels and check beside a running server', () => {
   }, 120_000);
   afterAll(cleanup);
 
-  it.each([['reads open on loopback', {}], ['reads need a token', { BEARING_AUTH: 'required' }]])('same output and exit 0 with the server up (%s)', async (_label, env) => {
-    const server = await startServe(['--db', db, '--port', '0'], { ...process.env, ...env });
-    try {
-      expect(existsSync(`${db}.server.json`)).toBe(true);
-      for (const c of commands) {
-        const r = run(...c, '--db', db);
-        expect(r.status, `${c.join(' ')}: ${r.stderr}`).toBe(0);
-        // JSON compared to 12 significant digits: DuckDB's parallel sums of doubles may differ in the last bit.
-        if (c.includes('--json')) expect(rounded(JSON.parse(r.stdout)), c.join(' ')).toEqual(rounded(JSON.parse(alone.get(c.join(' '))!)));
-        else expect(r.stdout, c.join(' ')).toBe(alone.get(c.join(' ')));
+  it.each([
+    ['reads open on loopback', {}],
+    ['reads need a token', { BEARING_AUTH: 'required' }],
+  ])(
+    'same output and exit 0 with the server up (%s)',
+    async (_label, env) => {
+      const server = await startServe(['--db', db, '--port', '0'], { ...process.env, ...env });
+      try {
+        expect(existsSync(`${db}.server.json`)).toBe(true);
+        for (const c of commands) {
+          const r = run(...c, '--db', db);
+          expect(r.status, `${c.join(' ')}: ${r.stderr}`).toBe(0);
+          // JSON compared to 12 significant digits: DuckDB's parallel sums of doubles may differ in the last bit.
+          if (c.includes('--json'))
+            expect(rounded(JSON.parse(r.stdout)), c.join(' ')).toEqual(rounded(JSON.parse(alone.get(c.join(' '))!)));
+          else expect(r.stdout, c.join(' ')).toBe(alone.get(c.join(' ')));
+        }
+        const check = run('check', '--db', db);
+        expect(check.status).toBe(0);
+        // Errors come back as errors, with the server's message and exit 1.
+        const unknown = run('query', 'no_such_metric', '--db', db);
+        expect(unknown.status).toBe(1);
+        expect(unknown.stderr).toMatch(/no metric named "no_such_metric"/);
+        // Imports still refuse, saying how to import through the server.
+        const imp = run(
+          'import',
+          '--db',
+          db,
+          writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['zz', '2026-01-01']]),
+        );
+        expect(imp.status).toBe(1);
+        expect(imp.stderr).toMatch(/POST \/api\/import/);
+      } finally {
+        expect(await server.stop()).toBe(0);
       }
-      const check = run('check', '--db', db);
-      expect(check.status).toBe(0);
-      // Errors come back as errors, with the server's message and exit 1.
-      const unknown = run('query', 'no_such_metric', '--db', db);
-      expect(unknown.status).toBe(1);
-      expect(unknown.stderr).toMatch(/no metric named "no_such_metric"/);
-      // Imports still refuse, saying how to import through the server.
-      const imp = run('import', '--db', db, writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['zz', '2026-01-01']]));
-      expect(imp.status).toBe(1);
-      expect(imp.stderr).toMatch(/POST \/api\/import/);
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
-    expect(existsSync(`${db}.server.json`)).toBe(false);
-  }, 120_000);
+      expect(existsSync(`${db}.server.json`)).toBe(false);
+    },
+    120_000,
+  );
 
   it('a server reading other definitions is not asked for answers it would compute differently', async () => {
     const server = await startServe(['--db', db, '--port', '0']);

@@ -32,10 +32,17 @@ describe('bearing CLI', () => {
     const ok = run('import', '--db', db, good);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('customers: 1 rows read from customers.csv; 1 new, 0 updated, 0 unchanged');
-    const bad = writeCsv(dir, 'orders.csv', ['order_id', 'customer_id', 'ordered_at', 'amount'], [['z1', 'nobody', '2025-01-01', '1']]);
+    const bad = writeCsv(
+      dir,
+      'orders.csv',
+      ['order_id', 'customer_id', 'ordered_at', 'amount'],
+      [['z1', 'nobody', '2025-01-01', '1']],
+    );
     const r = run('import', '--db', db, bad);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('orders.csv:2: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)');
+    expect(r.stderr).toContain(
+      'orders.csv:2: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)',
+    );
     expect(r.stderr).toContain('import rejected: 1 problem; nothing was changed');
   });
 

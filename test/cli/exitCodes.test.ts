@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startServe } from '../helpers/cli.ts';
 import { tempDir, writeCsv } from '../helpers/tmp.ts';
 
-
 describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
   const { dir, cleanup } = tempDir();
   const db = join(dir, 'w.duckdb');
@@ -23,9 +22,30 @@ describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
 
   it('import', () => {
     const other = join(dir, 'import.duckdb');
-    expect(run('import', '--db', other, writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['a', '2025-01-01']])).status).toBe(0);
-    expect(run('import', '--db', other, writeCsv(dir, 'orders.csv', ['order_id', 'customer_id', 'ordered_at', 'amount'], [['o', 'nobody', '2025-01-01', '1']])).status).toBe(1);
-    expect(run('import', '--db', other, '--table', 'customers', join(dir, 'customers.csv'), join(dir, 'orders.csv')).status).toBe(2);
+    expect(
+      run(
+        'import',
+        '--db',
+        other,
+        writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['a', '2025-01-01']]),
+      ).status,
+    ).toBe(0);
+    expect(
+      run(
+        'import',
+        '--db',
+        other,
+        writeCsv(
+          dir,
+          'orders.csv',
+          ['order_id', 'customer_id', 'ordered_at', 'amount'],
+          [['o', 'nobody', '2025-01-01', '1']],
+        ),
+      ).status,
+    ).toBe(1);
+    expect(
+      run('import', '--db', other, '--table', 'customers', join(dir, 'customers.csv'), join(dir, 'orders.csv')).status,
+    ).toBe(2);
     expect(run('import', '--db', other, '--complete-through', 'soon', join(dir, 'customers.csv')).status).toBe(2);
     expect(run('import', '--db', other).status).toBe(2);
   });
@@ -33,7 +53,10 @@ describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
   it('check: a broken definition exits 1 after printing it, a valid folder 0', () => {
     const defs = join(dir, 'defs');
     mkdirSync(defs, { recursive: true });
-    writeFileSync(join(defs, 'broken.yaml'), 'name: broken\nlabel: B\ndescription: x\nunit: ratio\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\n');
+    writeFileSync(
+      join(defs, 'broken.yaml'),
+      'name: broken\nlabel: B\ndescription: x\nunit: ratio\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\n',
+    );
     const broken = run('check', '--metrics', defs, '--db', db);
     expect(broken.stdout).toMatch(/broken\.yaml:8:14: measure: unknown column "amout"/);
     expect(broken.status).toBe(1);

@@ -15,14 +15,22 @@ describe('the checker reports every problem of a file at once', () => {
     const { dir, cleanup } = tempDir();
     const db = await openTestDb(dir);
     try {
-      const text = 'name: broken\nlabel: B\ndescription: x\nunit: ratioz\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\nfilter: amount > 0\n';
+      const text =
+        'name: broken\nlabel: B\ndescription: x\nunit: ratioz\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\nfilter: amount > 0\n';
       const { problems } = await db.read((s) => checkDefinitions(s, [{ file: 'broken.yaml', text }]));
       expect(problems.map(formatProblem)).toEqual([
         expect.stringMatching(/^broken\.yaml:4:7: unit: /),
         expect.stringMatching(/^broken\.yaml:8:14: measure: unknown column "amout" in orders/),
       ]);
       // A rejected SQL field leaves the others checked too; a rejected table leaves nothing to bind.
-      const badFilter = await db.read((s) => checkDefinitions(s, [{ file: 'b.yaml', text: 'name: b\nlabel: B\ndescription: x\nunit: count\ndirection: sideways\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\nfilter: 7\n' }]));
+      const badFilter = await db.read((s) =>
+        checkDefinitions(s, [
+          {
+            file: 'b.yaml',
+            text: 'name: b\nlabel: B\ndescription: x\nunit: count\ndirection: sideways\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\nfilter: 7\n',
+          },
+        ]),
+      );
       expect(badFilter.problems.map((p) => p.field).sort()).toEqual(['direction', 'filter', 'measure']);
     } finally {
       db.close();
@@ -39,14 +47,30 @@ describe('API answers never show server paths', () => {
   afterAll(() => s.close());
 
   it('check, preview, save and the catalog name files by their own name only', async () => {
-    const dup = 'name: revenue\nlabel: R\ndescription: again\nunit: currency\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amount)\n';
+    const dup =
+      'name: revenue\nlabel: R\ndescription: again\nunit: currency\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amount)\n';
     const checked = await s.call('POST', '/api/metrics/check', { body: { yaml: dup, file: 'again.yaml' } });
-    expect(checked.body.problems).toEqual([expect.objectContaining({ code: 'duplicate-name', file: 'again.yaml', message: 'metric "revenue" is already defined in revenue.yaml' })]);
-    const saved = await s.call('PUT', '/api/metrics/again', { role: 'analyst', body: { yaml: dup.replace('name: revenue', 'name: again') } });
+    expect(checked.body.problems).toEqual([
+      expect.objectContaining({
+        code: 'duplicate-name',
+        file: 'again.yaml',
+        message: 'metric "revenue" is already defined in revenue.yaml',
+      }),
+    ]);
+    const saved = await s.call('PUT', '/api/metrics/again', {
+      role: 'analyst',
+      body: { yaml: dup.replace('name: revenue', 'name: again') },
+    });
     expect(saved.status).toBe(200);
     writeFileSync(join(s.metricsDir, 'zz_broken.yaml'), 'name: zz\nlabel: Z\n');
     await s.catalog.reload(s.db);
-    for (const answer of [checked, saved, await s.call('GET', '/api/metrics'), await s.call('PUT', '/api/metrics/again', { role: 'analyst', body: { yaml: dup } }), await s.call('GET', '/api/metrics/zz_broken/series')]) {
+    for (const answer of [
+      checked,
+      saved,
+      await s.call('GET', '/api/metrics'),
+      await s.call('PUT', '/api/metrics/again', { role: 'analyst', body: { yaml: dup } }),
+      await s.call('GET', '/api/metrics/zz_broken/series'),
+    ]) {
       expect(JSON.stringify(answer.body)).not.toContain(s.dir);
       expect(JSON.stringify(answer.body)).not.toMatch(/\/tmp\/|\/work\//);
     }
@@ -82,7 +106,10 @@ describe('API answers never show server paths', () => {
     // A window no cohort completes: no channel has a measured lift.
     const none = await s.call('POST', '/api/channels/what-if', { body: { ...move, window: 365, horizon: 1095 } });
     expect(none.status, JSON.stringify(none.body)).toBe(422);
-    expect(none.body.error).toMatchObject({ code: 'nothing-to-model', message: expect.stringMatching(/nothing can be modelled/) });
+    expect(none.body.error).toMatchObject({
+      code: 'nothing-to-model',
+      message: expect.stringMatching(/nothing can be modelled/),
+    });
   });
 });
 
@@ -91,11 +118,36 @@ describe('an outcome with no variance is not estimable', () => {
     const { dir, cleanup } = tempDir();
     const db = await openTestDb(dir);
     try {
-      const customers = Array.from({ length: 60 }, (_, i) => [`c${i}`, `2025-01-${String(1 + (i % 28)).padStart(2, '0')}`, null, i % 2 ? 'smb' : 'enterprise', 'na', 'email']);
-      await importFiles(db, [
-        { path: writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date', 'churn_date', 'segment', 'region', 'acquisition_channel'], customers) },
-        { path: writeCsv(dir, 'touchpoints.csv', ['customer_id', 'channel', 'occurred_at'], customers.filter((_, i) => i % 3 === 0).map((c) => [c[0]!, 'social', c[1]!])) },
-      ], { completeThrough: '2025-12-31' });
+      const customers = Array.from({ length: 60 }, (_, i) => [
+        `c${i}`,
+        `2025-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+        null,
+        i % 2 ? 'smb' : 'enterprise',
+        'na',
+        'email',
+      ]);
+      await importFiles(
+        db,
+        [
+          {
+            path: writeCsv(
+              dir,
+              'customers.csv',
+              ['customer_id', 'signup_date', 'churn_date', 'segment', 'region', 'acquisition_channel'],
+              customers,
+            ),
+          },
+          {
+            path: writeCsv(
+              dir,
+              'touchpoints.csv',
+              ['customer_id', 'channel', 'occurred_at'],
+              customers.filter((_, i) => i % 3 === 0).map((c) => [c[0]!, 'social', c[1]!]),
+            ),
+          },
+        ],
+        { completeThrough: '2025-12-31' },
+      );
       const social = (await compareChannels(db)).channels.find((c) => c.channel === 'social')!;
       expect(social).toMatchObject({ lift: null, ci: null, incremental: null, exposed: 20 });
       expect(social.notes.join(' ')).toMatch(/not estimable: the outcome does not vary/);

@@ -25,7 +25,8 @@ async function problemsOf(name: string, content: string | Buffer, table = 'custo
   try {
     await importFiles(db, [{ path, table }]);
   } catch (error) {
-    if (error instanceof BearingError && error.code === 'import-rejected') return formatProblems(error.details as ImportReport);
+    if (error instanceof BearingError && error.code === 'import-rejected')
+      return formatProblems(error.details as ImportReport);
     throw error;
   }
   throw new Error('the import was accepted');
@@ -34,34 +35,60 @@ async function problemsOf(name: string, content: string | Buffer, table = 'custo
 describe('import messages name the real problem', () => {
   it('an unterminated quote is reported at its line, not as an encoding problem', async () => {
     const lines = await problemsOf('customers.csv', 'customer_id,signup_date\n"a,2024-01-01\nb,2024-01-02\n');
-    expect(lines).toEqual(['customers.csv:2: unterminated quoted field: a value opened with " on this line is never closed']);
+    expect(lines).toEqual([
+      'customers.csv:2: unterminated quoted field: a value opened with " on this line is never closed',
+    ]);
   });
 
   it('a row with one field too many names that row and both counts', async () => {
-    expect(await problemsOf('customers.csv', 'customer_id,signup_date\na,2024-01-01\nb,2024-01-02,extra\n')).toEqual(['customers.csv:3: expected 2 fields, found 3']);
-    expect(await problemsOf('customers.csv', 'customer_id,signup_date\na,2024-01-01\nb\n')).toEqual(['customers.csv:3: expected 2 fields, found 1']);
+    expect(await problemsOf('customers.csv', 'customer_id,signup_date\na,2024-01-01\nb,2024-01-02,extra\n')).toEqual([
+      'customers.csv:3: expected 2 fields, found 3',
+    ]);
+    expect(await problemsOf('customers.csv', 'customer_id,signup_date\na,2024-01-01\nb\n')).toEqual([
+      'customers.csv:3: expected 2 fields, found 1',
+    ]);
   });
 
   it('JSON, Parquet, gzip and UTF-16 files are named as such', async () => {
-    expect((await problemsOf('customers.json', '[{"customer_id":"a","signup_date":"2024-01-01"}]\n'))[0]).toMatch(/^customers\.json:1: this looks like JSON, not CSV/);
-    expect((await problemsOf('customers.ndjson', '{"customer_id":"a"}\n{"customer_id":"b"}\n'))[0]).toMatch(/looks like JSON/);
+    expect((await problemsOf('customers.json', '[{"customer_id":"a","signup_date":"2024-01-01"}]\n'))[0]).toMatch(
+      /^customers\.json:1: this looks like JSON, not CSV/,
+    );
+    expect((await problemsOf('customers.ndjson', '{"customer_id":"a"}\n{"customer_id":"b"}\n'))[0]).toMatch(
+      /looks like JSON/,
+    );
     const parquet = join(dir, 'c.parquet');
-    await db.write((s) => s.run(`COPY (SELECT 'a' AS customer_id, DATE '2024-01-01' AS signup_date) TO '${parquet}' (FORMAT parquet)`));
+    await db.write((s) =>
+      s.run(`COPY (SELECT 'a' AS customer_id, DATE '2024-01-01' AS signup_date) TO '${parquet}' (FORMAT parquet)`),
+    );
     const asCsv = join(dir, 'customers.csv');
     copyFileSync(parquet, asCsv);
-    await expect(importFiles(db, [{ path: asCsv }])).rejects.toMatchObject({ details: { problems: [{ line: 1, problem: expect.stringMatching(/Parquet file, not CSV/) }] } });
+    await expect(importFiles(db, [{ path: asCsv }])).rejects.toMatchObject({
+      details: { problems: [{ line: 1, problem: expect.stringMatching(/Parquet file, not CSV/) }] },
+    });
     expect((await problemsOf('customers.csv', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0])))[0]).toMatch(/gzip-compressed/);
-    expect((await problemsOf('customers.csv', Buffer.from('\ufeffcustomer_id', 'utf16le').subarray(0))) [0]).toMatch(/UTF-16|binary/);
+    expect((await problemsOf('customers.csv', Buffer.from('\ufeffcustomer_id', 'utf16le').subarray(0)))[0]).toMatch(
+      /UTF-16|binary/,
+    );
   });
 
   it('text that is not UTF-8 is still reported as such, with its line', async () => {
-    const bytes = Buffer.concat([Buffer.from('customer_id,signup_date\na,2024-01-01\n'), Buffer.from([0xff, 0xfe]), Buffer.from(',2024-01-02\n')]);
-    expect(await problemsOf('customers.csv', bytes)).toEqual(['customers.csv:3: the file is not valid UTF-8 here (expected UTF-8 text; re-save the file as UTF-8)']);
+    const bytes = Buffer.concat([
+      Buffer.from('customer_id,signup_date\na,2024-01-01\n'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(',2024-01-02\n'),
+    ]);
+    expect(await problemsOf('customers.csv', bytes)).toEqual([
+      'customers.csv:3: the file is not valid UTF-8 here (expected UTF-8 text; re-save the file as UTF-8)',
+    ]);
   });
 
   it('header problems: empty name, repeated name', async () => {
-    expect(await problemsOf('customers.csv', 'customer_id,,signup_date\na,b,2024-01-01\n')).toEqual(['customers.csv:1: column 2 of the header row has no name (expected a name for every column)']);
-    expect(await problemsOf('customers.csv', 'customer_id,signup_date,customer_id\na,2024-01-01,a\n')).toEqual(['customers.csv:1: the header row names "customer_id" twice (expected each column once)']);
+    expect(await problemsOf('customers.csv', 'customer_id,,signup_date\na,b,2024-01-01\n')).toEqual([
+      'customers.csv:1: column 2 of the header row has no name (expected a name for every column)',
+    ]);
+    expect(await problemsOf('customers.csv', 'customer_id,signup_date,customer_id\na,2024-01-01,a\n')).toEqual([
+      'customers.csv:1: the header row names "customer_id" twice (expected each column once)',
+    ]);
   });
 
   it('a quoted header with a BOM and CRLF line ends still imports', async () => {
@@ -74,7 +101,11 @@ describe('import messages name the real problem', () => {
   it('the CLI prints the same line and exits 1', () => {
     const file = join(dir, 'customers.csv');
     writeFileSync(file, 'customer_id,signup_date\na,2024-01-01\nb,2024-01-02,extra\n');
-    const r = spawnSync(process.execPath, [resolve('api/bin/bearing.js'), 'import', '--db', join(dir, 'cli.duckdb'), file], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [resolve('api/bin/bearing.js'), 'import', '--db', join(dir, 'cli.duckdb'), file],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('customers.csv:3: expected 2 fields, found 3');
   });

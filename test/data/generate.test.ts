@@ -13,7 +13,11 @@ describe('sample world: determinism', () => {
     const { dir, cleanup } = tempDir();
     try {
       const prints: Record<string, string>[] = [];
-      for (const [name, seed] of [['a', 7], ['b', 7], ['c', 8]] as const) {
+      for (const [name, seed] of [
+        ['a', 7],
+        ['b', 7],
+        ['c', 8],
+      ] as const) {
         const db = await Database.open(join(dir, `${name}.duckdb`));
         await generateSample(db, { customers: 3000, seed, end: '2026-10-31' });
         prints.push(await contentFingerprint(db));
@@ -66,7 +70,9 @@ describe('sample world: planted effects are really there', () => {
     expect(share('enterprise', 'events')).toBeGreaterThan(share('smb', 'events') * 5);
     expect(share('smb', 'paid_search')).toBeGreaterThan(share('enterprise', 'paid_search') * 3);
     // and segments differ in churn, so reach and outcome share a cause
-    const churn = await db.all<{ segment: string; r: number }>(`SELECT segment, avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0 ELSE 0 END) AS r FROM customers WHERE signup_date <= '2026-07-01' GROUP BY 1`);
+    const churn = await db.all<{ segment: string; r: number }>(
+      `SELECT segment, avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0 ELSE 0 END) AS r FROM customers WHERE signup_date <= '2026-07-01' GROUP BY 1`,
+    );
     const r = (s: string) => churn.find((x) => x.segment === s)!.r;
     expect(r('enterprise') - r('smb')).toBeGreaterThan(0.05);
   });

@@ -3,10 +3,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const BIN = resolve('api/bin/bearing.js');
-export const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+export const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 /** Start `bearing serve` and wait for it to listen (or to exit). */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; stop: () => Promise<number | null>; output: () => string }> {
+export function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; stop: () => Promise<number | null>; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -14,11 +18,16 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = process.env)
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const url = /serving .* on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) ready({ url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) });
+      if (url) {
+        const stop = () => {
+          child.kill('SIGTERM');
+          return exited;
+        };
+        ready({ url, output: () => output, stop });
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     void exited.then((code) => fail(new Error(`serve exited with ${code}: ${output}`)));
   });
 }
-

@@ -13,7 +13,9 @@ export async function openTestDb(dir: string, name = 'test.duckdb'): Promise<Dat
 export async function contentFingerprint(db: Database): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const t of CONTRACT_TABLES) {
-    const row = await db.one<{ n: number; h: string }>(`SELECT count(*) AS n, coalesce(sum(hash(t))::VARCHAR, '0') AS h FROM ${t} t`);
+    const row = await db.one<{ n: number; h: string }>(
+      `SELECT count(*) AS n, coalesce(sum(hash(t))::VARCHAR, '0') AS h FROM ${t} t`,
+    );
     out[t] = `${row?.n}:${row?.h}`;
   }
   return out;

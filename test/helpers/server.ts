@@ -13,7 +13,11 @@ import { SHIPPED_GOALS_FILE } from '../../metrics/goals.ts';
 import { SAMPLE_DB } from '../globalSetup.ts';
 import { tempDir } from './tmp.ts';
 
-export const TEST_TOKENS: Record<Role, string> = { viewer: 'viewer-token-0123456789', analyst: 'analyst-token-0123456789', admin: 'admin-token-0123456789' };
+export const TEST_TOKENS: Record<Role, string> = {
+  viewer: 'viewer-token-0123456789',
+  analyst: 'analyst-token-0123456789',
+  admin: 'admin-token-0123456789',
+};
 
 export interface TestServer {
   url: string;
@@ -25,11 +29,25 @@ export interface TestServer {
   metricsDir: string;
   auth: AuthSettings;
   /** fetch against the server with an optional role's token */
-  call(method: string, path: string, options?: { role?: Role; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    options?: { role?: Role; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { data?: 'sample' | 'empty'; web?: boolean; readsNeedToken?: boolean; rollups?: boolean; queryTimeoutMs?: number; backgroundTimeoutMs?: number; tokensFile?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    data?: 'sample' | 'empty';
+    web?: boolean;
+    readsNeedToken?: boolean;
+    rollups?: boolean;
+    queryTimeoutMs?: number;
+    backgroundTimeoutMs?: number;
+    tokensFile?: boolean;
+  } = {},
+): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const path = join(dir, 'bearing.duckdb');
   if ((options.data ?? 'sample') === 'sample') copyFileSync(SAMPLE_DB, path);
@@ -37,13 +55,26 @@ export async function startTestServer(options: { data?: 'sample' | 'empty'; web?
   copyFileSync(SHIPPED_GOALS_FILE, goalsFile);
   const metricsDir = join(dir, 'definitions');
   cpSync(SHIPPED_METRICS_DIR, metricsDir, { recursive: true });
-  const db = await Database.open(path, { allowedDirectories: [dir], queryTimeoutMs: options.queryTimeoutMs ?? 30_000, backgroundTimeoutMs: options.backgroundTimeoutMs, rollups: options.rollups ?? false });
+  const db = await Database.open(path, {
+    allowedDirectories: [dir],
+    queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+    backgroundTimeoutMs: options.backgroundTimeoutMs,
+    rollups: options.rollups ?? false,
+  });
   await db.write(ensureSchema);
   const catalog = await Catalog.load(db, metricsDir);
-  const env = Object.entries(TEST_TOKENS).map(([role, token]) => `${role}:${token}`).join(',');
-  const auth: AuthSettings = { tokens: TokenStore.load(join(dir, 'tokens.json'), env), readsNeedToken: options.readsNeedToken ?? false };
+  const env = Object.entries(TEST_TOKENS)
+    .map(([role, token]) => `${role}:${token}`)
+    .join(',');
+  const auth: AuthSettings = {
+    tokens: TokenStore.load(join(dir, 'tokens.json'), env),
+    readsNeedToken: options.readsNeedToken ?? false,
+  };
   const rollups = options.rollups ? new RollupRefresher(db, catalog) : undefined;
-  const app = createServerApp({ db, catalog, stagingDir: dir, goalsFile, auth, rollups }, options.web ? undefined : join(dir, 'no-web'));
+  const app = createServerApp(
+    { db, catalog, stagingDir: dir, goalsFile, auth, rollups },
+    options.web ? undefined : join(dir, 'no-web'),
+  );
   const server = await listen(app, 0, '127.0.0.1');
   return {
     url: server.url,

@@ -21,17 +21,28 @@ afterAll(() => {
 });
 
 const HEAD = 'name: m\nlabel: M\ndescription: d\nunit: count\ndirection: up\n';
-const check = (files: Record<string, string>) => db.read((s) => checkDefinitions(s, Object.entries(files).map(([file, text]) => ({ file, text }))));
+const check = (files: Record<string, string>) =>
+  db.read((s) =>
+    checkDefinitions(
+      s,
+      Object.entries(files).map(([file, text]) => ({ file, text })),
+    ),
+  );
 const lines = async (files: Record<string, string>) => (await check(files)).problems.map(formatProblem);
 
 describe('bearing check: every problem, with file:line:col: field', () => {
   it('YAML syntax', async () => {
     // The YAML parser notices the unclosed list at the end of the file.
-    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: [ordered_at\n` })).toEqual([expect.stringMatching(/^m\.yaml:8:1: \(yaml\): Flow sequence .* end with a \]/)]);
+    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: [ordered_at\n` })).toEqual([
+      expect.stringMatching(/^m\.yaml:8:1: \(yaml\): Flow sequence .* end with a \]/),
+    ]);
   });
 
   it('missing and mistyped fields, unknown fields, unknown table — all reported, not just the first', async () => {
-    const result = await check({ 'm.yaml': 'name: Bad Name\nlabel: M\nunit: dollars\ndirection: up\ntable: leads\ntime: x\nmeasure: count(*)\nmesure: 1\n' });
+    const result = await check({
+      'm.yaml':
+        'name: Bad Name\nlabel: M\nunit: dollars\ndirection: up\ntable: leads\ntime: x\nmeasure: count(*)\nmesure: 1\n',
+    });
     const byField = Object.fromEntries(result.problems.map((p) => [p.field, [p.code, p.line, p.col]]));
     expect(byField).toMatchObject({
       name: ['invalid-field', 1, 7],
@@ -43,35 +54,66 @@ describe('bearing check: every problem, with file:line:col: field', () => {
   });
 
   it('unknown column, pointing at the column inside the expression', async () => {
-    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: sum(amount) + sum(discount)\n` })).toEqual([
+    expect(
+      await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: sum(amount) + sum(discount)\n` }),
+    ).toEqual([
       'm.yaml:8:28: measure: unknown column "discount" in orders (expected one of order_id, customer_id, ordered_at, amount, segment, region, acquisition_channel, period_start, period_end)',
     ]);
   });
 
   it('unknown column on line 3 of a block expression maps to the file line', async () => {
     const text = `${HEAD}table: orders\ntime: ordered_at\nmeasure: |\n  sum(\n    amount\n    * bogus)\n`;
-    expect(await lines({ 'm.yaml': text })).toEqual([expect.stringMatching(/^m\.yaml:11:7: measure: unknown column "bogus"/)]);
+    expect(await lines({ 'm.yaml': text })).toEqual([
+      expect.stringMatching(/^m\.yaml:11:7: measure: unknown column "bogus"/),
+    ]);
   });
 
   it('unknown time column, and a time column that is not a date', async () => {
-    const result = await check({ 'a.yaml': `${HEAD}table: orders\ntime: when\nmeasure: count(*)\n`, 'b.yaml': `${HEAD.replace('name: m', 'name: b')}table: orders\ntime: amount\nmeasure: count(*)\n` });
-    expect(result.problems.map((p) => [p.file, p.code, p.line])).toEqual([['a.yaml', 'unknown-column', 7], ['b.yaml', 'not-a-time-column', 7]]);
+    const result = await check({
+      'a.yaml': `${HEAD}table: orders\ntime: when\nmeasure: count(*)\n`,
+      'b.yaml': `${HEAD.replace('name: m', 'name: b')}table: orders\ntime: amount\nmeasure: count(*)\n`,
+    });
+    expect(result.problems.map((p) => [p.file, p.code, p.line])).toEqual([
+      ['a.yaml', 'unknown-column', 7],
+      ['b.yaml', 'not-a-time-column', 7],
+    ]);
   });
 
   it('a measure that is not an aggregate, and a filter that is not boolean', async () => {
-    expect((await check({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: amount * 2\n` })).problems.map((p) => p.code)).toEqual(['not-an-aggregate']);
-    expect((await check({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: "42"\n` })).problems.map((p) => p.code)).toEqual(['not-an-aggregate']);
-    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: amount + 1\n` })).toEqual(['m.yaml:9:9: filter: a filter must be a true/false condition (this one is DOUBLE)']);
-    expect((await check({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: sum(amount) > 3\n` })).problems.map((p) => p.code)).toEqual(['aggregate-not-allowed']);
-    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: max(order_id)\n` })).toEqual(['m.yaml:8:10: measure: a measure must be a number (this one is VARCHAR)']);
+    expect(
+      (await check({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: amount * 2\n` })).problems.map(
+        (p) => p.code,
+      ),
+    ).toEqual(['not-an-aggregate']);
+    expect(
+      (await check({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: "42"\n` })).problems.map(
+        (p) => p.code,
+      ),
+    ).toEqual(['not-an-aggregate']);
+    expect(
+      await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: amount + 1\n` }),
+    ).toEqual(['m.yaml:9:9: filter: a filter must be a true/false condition (this one is DOUBLE)']);
+    expect(
+      (
+        await check({
+          'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: sum(amount) > 3\n`,
+        })
+      ).problems.map((p) => p.code),
+    ).toEqual(['aggregate-not-allowed']);
+    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: max(order_id)\n` })).toEqual([
+      'm.yaml:8:10: measure: a measure must be a number (this one is VARCHAR)',
+    ]);
   });
 
   it('SQL syntax errors, parsed by DuckDB, at the position in the YAML', async () => {
-    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: sum(amount) + * 2\n` })).toEqual(['m.yaml:8:26: measure: SQL syntax error: syntax error at or near "2"']);
+    expect(await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: sum(amount) + * 2\n` })).toEqual([
+      'm.yaml:8:26: measure: SQL syntax error: syntax error at or near "2"',
+    ]);
   });
 
   it('derived references to unknown metrics, cycles and duplicate names', async () => {
-    const derived = (name: string, expression: string) => `name: ${name}\nlabel: L\ndescription: d\nunit: ratio\ndirection: up\nexpression: ${expression}\n`;
+    const derived = (name: string, expression: string) =>
+      `name: ${name}\nlabel: L\ndescription: d\nunit: ratio\ndirection: up\nexpression: ${expression}\n`;
     const result = await check({
       'base.yaml': `${HEAD.replace('name: m', 'name: base')}table: orders\ntime: ordered_at\nmeasure: count(*)\n`,
       'x.yaml': derived('x', 'base / nothing_here'),
@@ -89,7 +131,10 @@ describe('bearing check: every problem, with file:line:col: field', () => {
   });
 
   it('a broken file does not hide the valid ones', async () => {
-    const result = await check({ 'bad.yaml': 'name: [', 'good.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: count(*)\n` });
+    const result = await check({
+      'bad.yaml': 'name: [',
+      'good.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: count(*)\n`,
+    });
     expect(result.metrics.map((m) => m.definition.name)).toEqual(['m']);
     expect(result.problems).toHaveLength(1);
   });
@@ -129,21 +174,52 @@ const ATTACKS: Array<[field: 'measure' | 'filter', text: string]> = [
 
 describe('sandbox: attack strings are refused at check time and impossible at run time', () => {
   it.each(ATTACKS)('%s: %s', async (field, text) => {
-    const before = await db.one(`SELECT current_setting('threads') AS t, current_setting('enable_external_access') AS e`);
+    const before = await db.one(
+      `SELECT current_setting('threads') AS t, current_setting('enable_external_access') AS e`,
+    );
     const base: Record<string, string> = { measure: 'count(*)', filter: '' };
     base[field] = text;
     const yaml = `${HEAD}table: orders\ntime: ordered_at\nmeasure: ${JSON.stringify(base.measure)}\n${base.filter ? `filter: ${JSON.stringify(base.filter)}\n` : ''}`;
     const result = await check({ 'm.yaml': yaml });
     expect(result.metrics).toEqual([]);
     expect(result.problems.length).toBeGreaterThan(0);
-    expect(result.problems.every((p) => ['outside-sandbox', 'not-one-expression', 'sql-syntax', 'window-not-allowed', 'unknown-column', 'sql-error'].includes(p.code))).toBe(true);
+    expect(
+      result.problems.every((p) =>
+        [
+          'outside-sandbox',
+          'not-one-expression',
+          'sql-syntax',
+          'window-not-allowed',
+          'unknown-column',
+          'sql-error',
+        ].includes(p.code),
+      ),
+    ).toBe(true);
     // Even compiled and run directly, bypassing the checker, nothing outside the sandbox happens.
-    const definition = { name: 'm', label: 'M', description: 'd', unit: 'count', direction: 'up', table: 'orders', time: 'ordered_at', measure: base.measure, ...(base.filter ? { filter: base.filter } : {}) } as AggregateDefinition;
-    const compiled = compileSeries(definition, { grain: 'month', from: '2025-01-01', to: '2025-02-01', asOf: '2025-02-01' }, () => undefined);
+    const definition = {
+      name: 'm',
+      label: 'M',
+      description: 'd',
+      unit: 'count',
+      direction: 'up',
+      table: 'orders',
+      time: 'ordered_at',
+      measure: base.measure,
+      ...(base.filter ? { filter: base.filter } : {}),
+    } as AggregateDefinition;
+    const compiled = compileSeries(
+      definition,
+      { grain: 'month', from: '2025-01-01', to: '2025-02-01', asOf: '2025-02-01' },
+      () => undefined,
+    );
     await db.all(compiled.sql, compiled.params).catch(() => undefined);
-    expect(await db.one(`SELECT current_setting('threads') AS t, current_setting('enable_external_access') AS e`)).toEqual(before);
+    expect(
+      await db.one(`SELECT current_setting('threads') AS t, current_setting('enable_external_access') AS e`),
+    ).toEqual(before);
     expect(existsSync('/tmp/bearing-leak.csv')).toBe(false);
-    expect((await db.one<{ n: number }>(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'orders'`))?.n).toBe(1);
+    expect(
+      (await db.one<{ n: number }>(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'orders'`))?.n,
+    ).toBe(1);
   });
 
   it('file readers fail with a permission error even when run directly on the server connection', async () => {

@@ -42,10 +42,30 @@ describe('heading interval calibration', () => {
 
 describe('status rules (direction up)', () => {
   const cases: Array<{ name: string; values: number[]; goal: GoalInput; status: string }> = [
-    { name: 'steady climb that passes the target well before the due date', values: line(12, 0.8, 0.004, 0.001), goal: up(0.86), status: 'on_course' },
-    { name: 'climbing, projection reaches the target but its interval straddles it', values: line(12, 0.8, 0.002, 0.008, 3), goal: up(0.85), status: 'drifting' },
-    { name: 'heading away: the whole interval points down', values: line(12, 0.9, -0.004, 0.001), goal: up(0.95), status: 'off_course' },
-    { name: 'flat, and even the hopeful end misses a far target', values: line(12, 0.8, 0, 0.002), goal: up(0.95), status: 'off_course' },
+    {
+      name: 'steady climb that passes the target well before the due date',
+      values: line(12, 0.8, 0.004, 0.001),
+      goal: up(0.86),
+      status: 'on_course',
+    },
+    {
+      name: 'climbing, projection reaches the target but its interval straddles it',
+      values: line(12, 0.8, 0.002, 0.008, 3),
+      goal: up(0.85),
+      status: 'drifting',
+    },
+    {
+      name: 'heading away: the whole interval points down',
+      values: line(12, 0.9, -0.004, 0.001),
+      goal: up(0.95),
+      status: 'off_course',
+    },
+    {
+      name: 'flat, and even the hopeful end misses a far target',
+      values: line(12, 0.8, 0, 0.002),
+      goal: up(0.95),
+      status: 'off_course',
+    },
     { name: 'already past the target', values: line(12, 0.9, 0.001, 0.001), goal: up(0.85), status: 'arrived' },
     { name: 'too few mature periods', values: line(MIN_PERIODS - 1, 0.8, 0.01), goal: up(0.9), status: 'no_signal' },
   ];
@@ -96,7 +116,11 @@ describe('direction down works symmetrically', () => {
   });
 
   it('a falling churn rate heads toward a lower target', () => {
-    const a = assessGoal({ target: 0.02, due: '2027-10-31', direction: 'down', unit: 'ratio' }, history(line(12, 0.03, -0.0008, 0.0001)), AS_OF);
+    const a = assessGoal(
+      { target: 0.02, due: '2027-10-31', direction: 'down', unit: 'ratio' },
+      history(line(12, 0.03, -0.0008, 0.0001)),
+      AS_OF,
+    );
     expect(a.status).toBe('on_course');
   });
 });
@@ -125,7 +149,10 @@ describe('shift: a durable change versus a one-period spike', () => {
 
 describe('seasonality is handled or shown not to matter', () => {
   it('a strong yearly cycle is detected and removed before the heading is measured', () => {
-    const values = Array.from({ length: 36 }, (_, i) => 0.5 + 0.001 * i + 0.05 * Math.sin((2 * Math.PI * i) / 12) + 0.002 * Math.sin(i * 7.3));
+    const values = Array.from(
+      { length: 36 },
+      (_, i) => 0.5 + 0.001 * i + 0.05 * Math.sin((2 * Math.PI * i) / 12) + 0.002 * Math.sin(i * 7.3),
+    );
     const a = assessGoal(up(0.6), history(values), AS_OF);
     expect(a.heading!.seasonality.adjusted).toBe(true);
     expect(a.heading!.slope_per_month).toBeCloseTo(0.001, 3);
@@ -138,6 +165,8 @@ describe('seasonality is handled or shown not to matter', () => {
   });
 
   it('a short history says it was not tested and why', () => {
-    expect(assessGoal(up(0.6), history(line(12, 0.5, 0.001)), AS_OF).heading!.seasonality.note).toBe('not tested: needs 24 months of history, has 12');
+    expect(assessGoal(up(0.6), history(line(12, 0.5, 0.001)), AS_OF).heading!.seasonality.note).toBe(
+      'not tested: needs 24 months of history, has 12',
+    );
   });
 });

@@ -27,7 +27,9 @@ const world = fc.array(
     signup: fc.integer({ min: 0, max: 500 }),
     life: fc.option(fc.integer({ min: 0, max: 400 }), { nil: null }),
     segment: fc.constantFrom('smb', 'enterprise', null),
-    orders: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400 }), amount: fc.integer({ min: 0, max: 1000 }) }), { maxLength: 4 }),
+    orders: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400 }), amount: fc.integer({ min: 0, max: 1000 }) }), {
+      maxLength: 4,
+    }),
   }),
   { minLength: 1, maxLength: 40 },
 );
@@ -35,9 +37,27 @@ const world = fc.array(
 async function load(customers: fc.Arbitrary<unknown> extends fc.Arbitrary<infer T> ? T : never) {
   await db.write(async (s) => {
     for (const t of ['orders', 'customers']) await s.run(`DELETE FROM ${t}`);
-    for (const [i, c] of (customers as Array<{ signup: number; life: number | null; segment: string | null; orders: Array<{ at: number; amount: number }> }>).entries()) {
-      await s.run(`INSERT INTO customers VALUES ($1, $2::DATE, $3::DATE, $4, 'na', 'email')`, [`c${i}`, day(c.signup), c.life === null ? null : day(c.signup + c.life), c.segment]);
-      for (const [j, o] of c.orders.entries()) await s.run(`INSERT INTO orders VALUES ($1, $2, $3::TIMESTAMP, $4)`, [`o${i}-${j}`, `c${i}`, day(c.signup + o.at), o.amount]);
+    for (const [i, c] of (
+      customers as Array<{
+        signup: number;
+        life: number | null;
+        segment: string | null;
+        orders: Array<{ at: number; amount: number }>;
+      }>
+    ).entries()) {
+      await s.run(`INSERT INTO customers VALUES ($1, $2::DATE, $3::DATE, $4, 'na', 'email')`, [
+        `c${i}`,
+        day(c.signup),
+        c.life === null ? null : day(c.signup + c.life),
+        c.segment,
+      ]);
+      for (const [j, o] of c.orders.entries())
+        await s.run(`INSERT INTO orders VALUES ($1, $2, $3::TIMESTAMP, $4)`, [
+          `o${i}-${j}`,
+          `c${i}`,
+          day(c.signup + o.at),
+          o.amount,
+        ]);
     }
     await refreshMeta(s);
   });
@@ -67,14 +87,19 @@ describe('metric properties (fast-check)', () => {
 
   it('a where filter never increases n in any period', async () => {
     await fc.assert(
-      fc.asyncProperty(world, fc.constantFrom('smb', 'enterprise'), fc.constantFrom('active_customers', 'revenue', 'retention_90d'), async (customers, segment, name) => {
-        await load(customers as never);
-        const metric = catalog.get(name)!;
-        const all = await runSeries(db, metric, {}, catalog.resolve);
-        const some = await runSeries(db, metric, { where: { segment } }, catalog.resolve);
-        const byPeriod = new Map(all.rows.map((r) => [r.period, r.n]));
-        for (const r of some.rows) expect(r.n).toBeLessThanOrEqual(byPeriod.get(r.period) ?? 0);
-      }),
+      fc.asyncProperty(
+        world,
+        fc.constantFrom('smb', 'enterprise'),
+        fc.constantFrom('active_customers', 'revenue', 'retention_90d'),
+        async (customers, segment, name) => {
+          await load(customers as never);
+          const metric = catalog.get(name)!;
+          const all = await runSeries(db, metric, {}, catalog.resolve);
+          const some = await runSeries(db, metric, { where: { segment } }, catalog.resolve);
+          const byPeriod = new Map(all.rows.map((r) => [r.period, r.n]));
+          for (const r of some.rows) expect(r.n).toBeLessThanOrEqual(byPeriod.get(r.period) ?? 0);
+        },
+      ),
       { numRuns: 15, seed: 7 },
     );
   });

@@ -14,16 +14,24 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 type Row = Record<string, unknown>;
-const normalise = (rows: Row[]): Row[] => rows.map((r) => ({ ...r, value: r.value === null || Number.isNaN(r.value) ? null : r.value }));
+const normalise = (rows: Row[]): Row[] =>
+  rows.map((r) => ({ ...r, value: r.value === null || Number.isNaN(r.value) ? null : r.value }));
 
 /**
  * Same periods, groups, counts and completeness; values equal up to the last bits of a double:
  * DuckDB sums doubles in parallel, so the same SQL run twice can differ in the 16th digit.
  */
-function expectSameRows(actual: Array<Record<string, unknown>>, expected: Array<Record<string, unknown>>, label: string) {
+function expectSameRows(
+  actual: Array<Record<string, unknown>>,
+  expected: Array<Record<string, unknown>>,
+  label: string,
+) {
   const a = normalise(actual);
   const e = normalise(expected);
-  expect(a.map(({ value: _v, ...r }) => r), label).toEqual(e.map(({ value: _v, ...r }) => r));
+  expect(
+    a.map(({ value: _v, ...r }) => r),
+    label,
+  ).toEqual(e.map(({ value: _v, ...r }) => r));
   a.forEach((row, i) => {
     const x = row.value as number | null;
     const y = e[i]!.value as number | null;
@@ -45,7 +53,9 @@ async function asOf(): Promise<string> {
 describe('rollups', () => {
   it('are computed for every metric, overall and by each dimension', async () => {
     const expected = s.catalog.metrics.reduce((n, m) => n + 1 + m.dimensions.length, 0);
-    const sets = await s.db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE data_version = (SELECT data_version FROM bearing_meta)`);
+    const sets = await s.db.one<{ n: number }>(
+      `SELECT count(*) AS n FROM rollup_sets WHERE data_version = (SELECT data_version FROM bearing_meta)`,
+    );
     expect(s.catalog.metrics.length).toBeGreaterThanOrEqual(9);
     expect(sets?.n).toBe(expected);
   });
@@ -60,7 +70,11 @@ describe('rollups', () => {
         requests.push({ by: dim }, { by: dim, from: '2025-06-01' });
         const values = await direct(name, { by: dim }, day);
         const someValue = values.map((r) => r.group as string).find((g) => g !== '(none)');
-        if (someValue) requests.push({ where: { [dim]: someValue } }, { where: { [dim]: someValue }, from: '2025-01-20', to: '2026-05-01' });
+        if (someValue)
+          requests.push(
+            { where: { [dim]: someValue } },
+            { where: { [dim]: someValue }, from: '2025-01-20', to: '2026-05-01' },
+          );
       }
       for (const request of requests) {
         const stored = await readRollup(s.db, metric, request, s.catalog.resolve);
@@ -85,7 +99,8 @@ describe('rollups', () => {
       { asOf: '2026-06-30' },
       { from: '2019-01-01' },
     ];
-    for (const request of notStored) expect(await readRollup(s.db, metric, request, s.catalog.resolve), JSON.stringify(request)).toBeNull();
+    for (const request of notStored)
+      expect(await readRollup(s.db, metric, request, s.catalog.resolve), JSON.stringify(request)).toBeNull();
     // …while the API still answers them (computed).
     const res = await s.call('GET', `/api/metrics/nps/series?grain=week&to=${day}`);
     expect(res.status).toBe(200);
@@ -96,7 +111,11 @@ describe('rollups', () => {
     const metric = s.catalog.get('active_customers')!;
     const before = await readRollup(s.db, metric, {}, s.catalog.resolve);
     expect(before).not.toBeNull();
-    const res = await s.call('POST', '/api/import?table=customers', { role: 'analyst', body: 'customer_id,signup_date,region\nroll1,2026-10-30,latam\nroll2,2026-10-31,latam\n', headers: { 'content-type': 'text/csv' } });
+    const res = await s.call('POST', '/api/import?table=customers', {
+      role: 'analyst',
+      body: 'customer_id,signup_date,region\nroll1,2026-10-30,latam\nroll2,2026-10-31,latam\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(res.status).toBe(200);
     // Until the refresh has run, nothing stale is served.
     const during = await readRollup(s.db, metric, {}, s.catalog.resolve);
@@ -106,10 +125,15 @@ describe('rollups', () => {
     expect(after).not.toBeNull();
     expectSameRows(after as never, await direct('active_customers', {}, await asOf()), 'after');
     expect(after!.at(-1)!.n).toBe(before!.at(-1)!.n + 2);
-    const stale = await s.db.one<{ n: number }>(`SELECT count(*) AS n FROM rollup_sets WHERE data_version <> (SELECT data_version FROM bearing_meta)`);
+    const stale = await s.db.one<{ n: number }>(
+      `SELECT count(*) AS n FROM rollup_sets WHERE data_version <> (SELECT data_version FROM bearing_meta)`,
+    );
     expect(stale?.n).toBe(0);
     const health = await s.call('GET', '/api/health');
-    expect(health.body.rollups).toMatchObject({ refreshing: false, sets: s.catalog.metrics.reduce((n, m) => n + 1 + m.dimensions.length, 0) });
+    expect(health.body.rollups).toMatchObject({
+      refreshing: false,
+      sets: s.catalog.metrics.reduce((n, m) => n + 1 + m.dimensions.length, 0),
+    });
   }, 120_000);
 
   it('a refresh with nothing to do computes nothing', async () => {

@@ -17,7 +17,12 @@ afterAll(() => {
 });
 
 const HEAD = 'name: m\nlabel: M\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\n';
-const problemsOf = async (measure: string) => (await db.read((s) => checkDefinitions(s, [{ file: 'm.yaml', text: `${HEAD}measure: ${JSON.stringify(measure)}\n` }]))).problems;
+const problemsOf = async (measure: string) =>
+  (
+    await db.read((s) =>
+      checkDefinitions(s, [{ file: 'm.yaml', text: `${HEAD}measure: ${JSON.stringify(measure)}\n` }]),
+    )
+  ).problems;
 
 describe('the sandbox refuses before binding', () => {
   it.each([
@@ -32,7 +37,7 @@ describe('the sandbox refuses before binding', () => {
     ['count(*) + (select count(*) from (DESCRIBE customers))', /show is not allowed/],
     ['count(*) + (select count(*) from (SUMMARIZE orders))', /show is not allowed/],
     ["count(*) + length(json_serialize_plan('select 1'))", /outside the sandbox|not allowed/],
-    ["count(*) + (select count(*) from (values (1), (2)))", /not allowed/],
+    ['count(*) + (select count(*) from (values (1), (2)))', /not allowed/],
   ])('%s', async (measure, message) => {
     const started = performance.now();
     const problems = await problemsOf(measure);
@@ -43,11 +48,12 @@ describe('the sandbox refuses before binding', () => {
 
   it('ordinary measures still pass: arithmetic, dates, text, subqueries over contract tables', async () => {
     for (const measure of [
-      "sum(amount) / nullif(count(distinct customer_id), 0)",
+      'sum(amount) / nullif(count(distinct customer_id), 0)',
       "count(*) filter (where date_part('dow', ordered_at) in (0, 6))",
       "avg(case when lower(trim(order_id)) like 'o%' then 1.0 else 0.0 end)",
-      "count(*) - (select count(*) from customers c where c.signup_date <= period_end)",
-      "sum(amount) * 100 / greatest(1, count(*))",
-    ]) expect(await problemsOf(measure), measure).toEqual([]);
+      'count(*) - (select count(*) from customers c where c.signup_date <= period_end)',
+      'sum(amount) * 100 / greatest(1, count(*))',
+    ])
+      expect(await problemsOf(measure), measure).toEqual([]);
   });
 });

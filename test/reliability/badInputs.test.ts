@@ -30,14 +30,21 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer({ data: 'empty' });
   const customers = writeCsv(s.dir, 'customers.csv', ['customer_id', 'signup_date'], [['c1', '2025-01-01']]);
-  const orders = writeCsv(s.dir, 'orders.csv', ['order_id', 'customer_id', 'ordered_at', 'amount'], [['o0', 'c1', '2025-02-01', '10']]);
+  const orders = writeCsv(
+    s.dir,
+    'orders.csv',
+    ['order_id', 'customer_id', 'ordered_at', 'amount'],
+    [['o0', 'c1', '2025-02-01', '10']],
+  );
   await importFiles(s.db, [{ path: customers }, { path: orders }]);
   await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2025-02-01', text: 'baseline note' } });
 });
 afterAll(() => s.close());
 
 async function everything(): Promise<string> {
-  const files = readdirSync(s.metricsDir).sort().map((f) => `${f}:${readFileSync(join(s.metricsDir, f), 'utf8')}`);
+  const files = readdirSync(s.metricsDir)
+    .sort()
+    .map((f) => `${f}:${readFileSync(join(s.metricsDir, f), 'utf8')}`);
   const notes = await s.db.all(`SELECT id, text FROM annotations ORDER BY id`);
   return JSON.stringify([await contentFingerprint(s.db), readFileSync(s.goalsFile, 'utf8'), files, notes]);
 }
@@ -59,7 +66,10 @@ describe('malformed inputs: each gives its error and changes nothing', () => {
         copyFileSync(path, join(s.dir, c.file));
         path = join(s.dir, c.file);
       }
-      const error = await importFiles(s.db, [{ path, table: c.table }]).then(() => null, (e: unknown) => e);
+      const error = await importFiles(s.db, [{ path, table: c.table }]).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(BearingError);
       const lines = formatProblems((error as BearingError).details as ImportReport).join('\n');
       expect(lines).toContain(c.expect);
@@ -72,7 +82,11 @@ describe('malformed inputs: each gives its error and changes nothing', () => {
       expect(saved.status).toBe(422);
     } else {
       const payload = readFileSync(join(FIXTURES, c.file), 'utf8');
-      const res = await s.call(c.method!, c.path!, { role: 'analyst', body: payload, headers: { 'content-type': 'application/json' } });
+      const res = await s.call(c.method!, c.path!, {
+        role: 'analyst',
+        body: payload,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(c.status);
       expect(res.body.error.message).toContain(c.expect);
       expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.ts:\d+|SELECT /);

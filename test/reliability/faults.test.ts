@@ -30,22 +30,50 @@ const CUSTOMERS = 100_000;
 let customersCsv: string;
 let touchpointsCsv: string;
 beforeAll(async () => {
-  customersCsv = await writeLines(join(dir, 'customers.csv'), 'customer_id,signup_date,segment', CUSTOMERS, (i) => `k${i},2025-0${1 + (i % 9)}-1${i % 10},smb`);
-  touchpointsCsv = await writeLines(join(dir, 'touchpoints.csv'), 'customer_id,channel,activity,occurred_at', 2_000_000, (i) => `k${i % CUSTOMERS},${['social', 'email', 'events'][i % 3]},a${i % 7},2025-10-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`);
+  customersCsv = await writeLines(
+    join(dir, 'customers.csv'),
+    'customer_id,signup_date,segment',
+    CUSTOMERS,
+    (i) => `k${i},2025-0${1 + (i % 9)}-1${i % 10},smb`,
+  );
+  touchpointsCsv = await writeLines(
+    join(dir, 'touchpoints.csv'),
+    'customer_id,channel,activity,occurred_at',
+    2_000_000,
+    (i) =>
+      `k${i % CUSTOMERS},${['social', 'email', 'events'][i % 3]},a${i % 7},2025-10-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`,
+  );
 });
 
 describe('kill -9 during an import', () => {
   it('leaves the database with exactly its pre-import content, at several points, and the server starts cleanly', async () => {
     const db = join(dir, 'kill.duckdb');
     const seed = await openTestDb(dir, 'kill.duckdb');
-    await importFiles(seed, [{ path: writeCsv(dir, 'seed-customers.csv', ['customer_id', 'signup_date'], [['s1', '2024-01-01'], ['s2', '2024-02-01']]), table: 'customers' }]);
+    await importFiles(seed, [
+      {
+        path: writeCsv(
+          dir,
+          'seed-customers.csv',
+          ['customer_id', 'signup_date'],
+          [
+            ['s1', '2024-01-01'],
+            ['s2', '2024-02-01'],
+          ],
+        ),
+        table: 'customers',
+      },
+    ]);
     const before = await contentFingerprint(seed);
     const version = (await seed.read(readFacts)).data_version;
     seed.close();
 
     let killedMidImport = 0;
     for (const delay of [400, 900, 1500, 2200, 3000]) {
-      const child = spawn(process.execPath, ['api/bin/bearing.js', 'import', '--db', db, customersCsv, touchpointsCsv], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        ['api/bin/bearing.js', 'import', '--db', db, customersCsv, touchpointsCsv],
+        { stdio: 'ignore' },
+      );
       await new Promise((r) => setTimeout(r, delay));
       if (child.exitCode === null) {
         child.kill('SIGKILL');
@@ -62,7 +90,20 @@ describe('kill -9 during an import', () => {
     // The server starts cleanly on the database afterwards, and a full import still works.
     const reopened = await Database.open(db, { allowedDirectories: [dir] });
     await reopened.write(ensureSchema);
-    const server = await listen(createServerApp({ db: reopened, catalog: await Catalog.load(reopened, 'metrics/definitions'), stagingDir: dir, goalsFile: join(dir, 'g.yaml'), auth: { tokens: TokenStore.load(join(dir, 'none.json'), ''), readsNeedToken: false } }, join(dir, 'no-web')), 0, '127.0.0.1');
+    const server = await listen(
+      createServerApp(
+        {
+          db: reopened,
+          catalog: await Catalog.load(reopened, 'metrics/definitions'),
+          stagingDir: dir,
+          goalsFile: join(dir, 'g.yaml'),
+          auth: { tokens: TokenStore.load(join(dir, 'none.json'), ''), readsNeedToken: false },
+        },
+        join(dir, 'no-web'),
+      ),
+      0,
+      '127.0.0.1',
+    );
     const health = await (await fetch(`${server.url}/api/health`)).json();
     expect(health).toMatchObject({ ok: true, tables: { customers: { rows: 2 }, touchpoints: { rows: 0 } } });
     await server.close();
@@ -75,7 +116,10 @@ describe('kill -9 during an import', () => {
 describe('a concurrent reader never sees a half-done import', () => {
   it('observes only the before or the after state', async () => {
     const db = await openTestDb(dir, 'concurrent.duckdb');
-    const counts = () => db.one<{ c: number; t: number }>(`SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM touchpoints) AS t`);
+    const counts = () =>
+      db.one<{ c: number; t: number }>(
+        `SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM touchpoints) AS t`,
+      );
     const before = await counts();
     let done = false;
     const importing = importFiles(db, [{ path: customersCsv }, { path: touchpointsCsv }]).finally(() => {
@@ -101,8 +145,12 @@ describe('a restart loses nothing written before it', () => {
     const s = await startTestServer({ data: 'empty' });
     const goal = { id: 'kept-goal', metric: 'revenue', target: 100, due: '2030-01-01' };
     expect(await s.call('POST', '/api/goals', { role: 'analyst', body: goal })).toMatchObject({ status: 201 });
-    expect((await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2025-05-05', text: 'kept note' } })).status).toBe(201);
-    const yaml = 'name: kept_metric\nlabel: Kept\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n';
+    expect(
+      (await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2025-05-05', text: 'kept note' } }))
+        .status,
+    ).toBe(201);
+    const yaml =
+      'name: kept_metric\nlabel: Kept\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n';
     expect((await s.call('PUT', '/api/metrics/kept_metric', { role: 'analyst', body: { yaml } })).status).toBe(200);
     const dbPath = s.db.path;
     // A fresh process would see exactly this: close everything, reopen from the files.

@@ -26,7 +26,10 @@ describe('bounded answers (finding 1)', () => {
     const started = performance.now();
     const r = await s.call('GET', '/api/metrics/revenue/series?grain=day&from=0001-01-01&as_of=9999-12-25');
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ code: 'too-many-periods', message: expect.stringMatching(/at most 5,000 periods/) });
+    expect(r.body.error).toMatchObject({
+      code: 'too-many-periods',
+      message: expect.stringMatching(/at most 5,000 periods/),
+    });
     expect(performance.now() - started).toBeLessThan(1000);
     // Without from, the data's first date is where it starts: a far as_of alone is refused too.
     expect((await s.call('GET', '/api/metrics/revenue/series?grain=day&as_of=9999-12-25')).status).toBe(400);
@@ -39,7 +42,10 @@ describe('bounded answers (finding 1)', () => {
     const { dir, cleanup } = tempDir();
     const db = await Database.open(join(dir, 'c.duckdb'), { cacheBytes: 200_000 });
     try {
-      for (let i = 0; i < 40; i++) await db.cached(`k${i}`, async () => Array.from({ length: 500 }, (_, j) => ({ period: `2020-01-${j}`, value: i * j })));
+      for (let i = 0; i < 40; i++)
+        await db.cached(`k${i}`, async () =>
+          Array.from({ length: 500 }, (_, j) => ({ period: `2020-01-${j}`, value: i * j })),
+        );
       await new Promise((r) => setTimeout(r, 10));
       expect(db.cacheStats.bytes).toBeLessThanOrEqual(200_000);
       expect(db.cacheStats.entries).toBeGreaterThan(3);
@@ -77,17 +83,30 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
     const r = await s.call('POST', '/api/metrics/check', { body: { yaml: definition('fine', 'sum(amount)') } });
     expect(r.body).toEqual({ ok: true, problems: [] });
     expect(performance.now() - started).toBeLessThan(1000);
-    const derived = await s.call('POST', '/api/metrics/check', { body: { yaml: 'name: d\nlabel: D\ndescription: x\nunit: count\ndirection: up\nexpression: revenue / active_customers\n' } });
+    const derived = await s.call('POST', '/api/metrics/check', {
+      body: {
+        yaml: 'name: d\nlabel: D\ndescription: x\nunit: count\ndirection: up\nexpression: revenue / active_customers\n',
+      },
+    });
     expect(derived.body).toEqual({ ok: true, problems: [] });
   });
 
   it('one caller runs one preview at a time; a second answers 429 at once', async () => {
-    const slow = s.call('POST', '/api/metrics/preview', { role: 'viewer', body: { yaml: definition('slow', QUADRATIC) } });
+    const slow = s.call('POST', '/api/metrics/preview', {
+      role: 'viewer',
+      body: { yaml: definition('slow', QUADRATIC) },
+    });
     await new Promise((r) => setTimeout(r, 150));
-    const second = await s.call('POST', '/api/metrics/preview', { role: 'viewer', body: { yaml: definition('fast', 'sum(amount)') } });
+    const second = await s.call('POST', '/api/metrics/preview', {
+      role: 'viewer',
+      body: { yaml: definition('fast', 'sum(amount)') },
+    });
     expect(second.status).toBe(429);
     expect(second.body.error.code).toBe('too-many-requests');
-    const other = await s.call('POST', '/api/metrics/preview', { role: 'analyst', body: { yaml: definition('fast', 'sum(amount)') } });
+    const other = await s.call('POST', '/api/metrics/preview', {
+      role: 'analyst',
+      body: { yaml: definition('fast', 'sum(amount)') },
+    });
     expect(other.status).toBe(200);
     void slow;
   }, 60_000);
@@ -102,18 +121,30 @@ describe('a slow or failing saved definition fails alone (findings 3 and 6)', ()
   afterAll(() => s.close());
 
   it('the refresh gives up on it at its time limit, marks it failed, refreshes the rest; writes never wait behind it', async () => {
-    const saved = await s.call('PUT', '/api/metrics/zz_slow', { role: 'analyst', body: { yaml: definition('zz_slow', QUADRATIC) } });
+    const saved = await s.call('PUT', '/api/metrics/zz_slow', {
+      role: 'analyst',
+      body: { yaml: definition('zz_slow', QUADRATIC) },
+    });
     expect(saved.status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect(s.rollups!.busy).toBe(true);
     // While the background query runs, a write and the dashboard answer promptly.
     const started = performance.now();
-    expect((await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2026-10-01', text: 'during the slow refresh' } })).status).toBe(201);
+    expect(
+      (
+        await s.call('POST', '/api/annotations', {
+          role: 'analyst',
+          body: { date: '2026-10-01', text: 'during the slow refresh' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await s.call('GET', '/api/goals')).status).toBe(200);
     expect(performance.now() - started).toBeLessThan(1500);
     while (s.rollups!.busy) await new Promise((r) => setTimeout(r, 100));
     const health = (await s.call('GET', '/api/health')).body;
-    expect(health.rollups.failed).toEqual([expect.objectContaining({ metric: 'zz_slow', message: expect.stringMatching(/time limit/) })]);
+    expect(health.rollups.failed).toEqual([
+      expect.objectContaining({ metric: 'zz_slow', message: expect.stringMatching(/time limit/) }),
+    ]);
     const catalog = (await s.call('GET', '/api/metrics')).body.metrics;
     expect(catalog.find((m: { name: string }) => m.name === 'zz_slow')).toMatchObject({ status: 'failed' });
     expect(catalog.find((m: { name: string }) => m.name === 'revenue')).toMatchObject({ status: 'ok', failure: null });
@@ -123,17 +154,30 @@ describe('a slow or failing saved definition fails alone (findings 3 and 6)', ()
     expect(performance.now() - t0).toBeLessThan(500);
     // Analysts can delete it.
     expect((await s.call('DELETE', '/api/metrics/zz_slow', { role: 'viewer' })).status).toBe(403);
-    expect((await s.call('DELETE', '/api/metrics/zz_slow', { role: 'analyst' })).body).toEqual({ deleted: 'zz_slow', file: 'zz_slow.yaml' });
+    expect((await s.call('DELETE', '/api/metrics/zz_slow', { role: 'analyst' })).body).toEqual({
+      deleted: 'zz_slow',
+      file: 'zz_slow.yaml',
+    });
     expect((await s.call('GET', '/api/metrics/zz_slow/series')).status).toBe(404);
   }, 120_000);
 
   it('a definition that checks but fails at run time: 422 for its series, its goal says why, the page and the refresh go on', async () => {
-    expect((await s.call('PUT', '/api/metrics/zz_cast', { role: 'analyst', body: { yaml: definition('zz_cast', 'sum(CAST(order_id AS INTEGER))') } })).status).toBe(200);
+    expect(
+      (
+        await s.call('PUT', '/api/metrics/zz_cast', {
+          role: 'analyst',
+          body: { yaml: definition('zz_cast', 'sum(CAST(order_id AS INTEGER))') },
+        })
+      ).status,
+    ).toBe(200);
     const series = await s.call('GET', '/api/metrics/zz_cast/series?grain=week');
     expect(series.status).toBe(422);
     expect(series.body.error.message).toMatch(/zz_cast cannot be computed: Could not convert/);
     expect(JSON.stringify(series.body)).not.toMatch(/SELECT|FROM/);
-    const goal = await s.call('POST', '/api/goals', { role: 'analyst', body: { id: 'cast-goal', metric: 'zz_cast', target: 1, due: '2027-06-30' } });
+    const goal = await s.call('POST', '/api/goals', {
+      role: 'analyst',
+      body: { id: 'cast-goal', metric: 'zz_cast', target: 1, due: '2027-06-30' },
+    });
     expect(goal.status).toBe(201);
     expect(goal.body.reading).toMatch(/cannot be computed/);
     const overview = await s.call('GET', '/api/goals');
@@ -156,7 +200,12 @@ describe('uploads past the limits are refused whole (finding 5)', () => {
   it('22 files: 413, nothing imported', async () => {
     const form = new FormData();
     form.append('files', new Blob(['customer_id,signup_date\nk0,2025-01-01\n']), 'customers.csv');
-    for (let i = 1; i < 22; i++) form.append('files', new Blob([`customer_id,channel,occurred_at\nk0,email,2025-01-0${1 + (i % 9)}\n`]), `touchpoints.csv`);
+    for (let i = 1; i < 22; i++)
+      form.append(
+        'files',
+        new Blob([`customer_id,channel,occurred_at\nk0,email,2025-01-0${1 + (i % 9)}\n`]),
+        `touchpoints.csv`,
+      );
     const r = await s.call('POST', '/api/import', { role: 'analyst', body: form });
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('too-many-files');
@@ -175,7 +224,8 @@ describe('smaller findings (10)', () => {
     const file = join(s.dir, 'tokens.json');
     const token = createToken(file, 'analyst', 'made while serving');
     await new Promise((r) => setTimeout(r, 1100));
-    const whoami = async () => (await fetch(`${s.url}/api/auth/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const whoami = async () =>
+      (await fetch(`${s.url}/api/auth/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
     expect(await whoami()).toBe(200);
     writeFileSync(file, JSON.stringify({ tokens: [] }));
     await new Promise((r) => setTimeout(r, 1100));
@@ -183,7 +233,11 @@ describe('smaller findings (10)', () => {
   });
 
   it('a YAML alias bomb is a problem of the file, through the API and on disk', async () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`), 'name: *i'].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+      'name: *i',
+    ].join('\n');
     const r = await s.call('POST', '/api/metrics/check', { body: { yaml: bomb } });
     expect(r.status).toBe(200);
     expect(r.body.problems[0].message).toMatch(/alias/);
@@ -196,11 +250,15 @@ describe('smaller findings (10)', () => {
   it('impossible dates, prototype keys and control characters are 400s', async () => {
     expect((await s.call('GET', '/api/metrics/revenue/series?as_of=2025-02-30')).status).toBe(400);
     expect((await s.call('GET', '/api/metrics/revenue/series?from=2025-13-01')).status).toBe(400);
-    expect((await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2025-02-30', text: 'x' } })).status).toBe(400);
+    expect(
+      (await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2025-02-30', text: 'x' } })).status,
+    ).toBe(400);
     const proto = await s.call('GET', '/api/metrics/nps/series?where=__proto__=x');
     expect(proto.status).toBe(400);
     expect(proto.body.error.message).toMatch(/not a dimension name/);
-    expect((await s.call('GET', `/api/metrics/nps/series?where=${encodeURIComponent('segment=smb\u0000')}`)).status).toBe(400);
+    expect(
+      (await s.call('GET', `/api/metrics/nps/series?where=${encodeURIComponent('segment=smb\u0000')}`)).status,
+    ).toBe(400);
   });
 
   it('a NUL byte in an identifier is rejected by line, by both import paths', async () => {
@@ -209,11 +267,21 @@ describe('smaller findings (10)', () => {
     try {
       const { ensureSchema } = await import('../../data/schema.ts');
       await db.write(ensureSchema);
-      const file = writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['ok', '2025-01-01'], ['bad\u0000id', '2025-01-02']]);
+      const file = writeCsv(
+        dir,
+        'customers.csv',
+        ['customer_id', 'signup_date'],
+        [
+          ['ok', '2025-01-01'],
+          ['bad\u0000id', '2025-01-02'],
+        ],
+      );
       for (const careful of [false, true]) {
         const error = await importFiles(db, [{ path: file }], { careful }).catch((e: BearingError) => e);
         expect(error).toBeInstanceOf(BearingError);
-        expect((error as BearingError).details).toMatchObject({ problems: [{ line: 3, column: 'customer_id', problem: 'control character in an identifier' }] });
+        expect((error as BearingError).details).toMatchObject({
+          problems: [{ line: 3, column: 'customer_id', problem: 'control character in an identifier' }],
+        });
       }
     } finally {
       db.close();
@@ -229,9 +297,13 @@ describe('smaller findings (10)', () => {
       await db.write(ensureSchema);
       const wide = join(dir, 'customers.csv');
       writeFileSync(wide, `${Array.from({ length: 200_000 }, (_, i) => `column_${i}`).join(',')}\n1\n`);
-      await expect(importFiles(db, [{ path: wide }])).rejects.toMatchObject({ details: { problems: [{ line: 1, problem: expect.stringMatching(/header row is longer than 1 MB/) }] } });
+      await expect(importFiles(db, [{ path: wide }])).rejects.toMatchObject({
+        details: { problems: [{ line: 1, problem: expect.stringMatching(/header row is longer than 1 MB/) }] },
+      });
       writeFileSync(wide, `customer_id,signup_date\n${'x'.repeat(3_000_000)},2025-01-01\n`);
-      await expect(importFiles(db, [{ path: wide }])).rejects.toMatchObject({ details: { problems: [{ line: 2, problem: expect.stringMatching(/longer than the reader allows/) }] } });
+      await expect(importFiles(db, [{ path: wide }])).rejects.toMatchObject({
+        details: { problems: [{ line: 2, problem: expect.stringMatching(/longer than the reader allows/) }] },
+      });
     } finally {
       db.close();
       cleanup();
@@ -240,12 +312,18 @@ describe('smaller findings (10)', () => {
 
   it('out of memory and a full disk are named, with what to do', async () => {
     const app = new Hono();
-    app.get('/oom', () => { throw new Error('Out of Memory Error: could not allocate block of size 256KB'); });
-    app.get('/disk', () => { throw new Error('IO Error: Could not write file "x": No space left on device'); });
+    app.get('/oom', () => {
+      throw new Error('Out of Memory Error: could not allocate block of size 256KB');
+    });
+    app.get('/disk', () => {
+      throw new Error('IO Error: Could not write file "x": No space left on device');
+    });
     app.onError(onError);
     const oom = await app.request('/oom');
     expect(oom.status).toBe(503);
-    expect(await oom.json()).toMatchObject({ error: { code: 'out-of-memory', message: expect.stringMatching(/BEARING_MEMORY_LIMIT/) } });
+    expect(await oom.json()).toMatchObject({
+      error: { code: 'out-of-memory', message: expect.stringMatching(/BEARING_MEMORY_LIMIT/) },
+    });
     const disk = await app.request('/disk');
     expect(disk.status).toBe(507);
     expect(await disk.json()).toMatchObject({ error: { code: 'disk-full' } });

@@ -4,9 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TOKENS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const QUADRATIC = 'count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < b.occurred_at)';
-const definition = (name: string) => `name: ${name}\nlabel: ${name}\ndescription: slow\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: ${JSON.stringify(QUADRATIC)}\n`;
-const READS = ['/api/goals', '/api/metrics/revenue/series', '/api/metrics/nps/series?by=segment', '/api/annotations', '/api/health', '/api/goals/social-engagement', '/api/channels'];
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const definition = (name: string) =>
+  `name: ${name}\nlabel: ${name}\ndescription: slow\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: ${JSON.stringify(QUADRATIC)}\n`;
+const READS = [
+  '/api/goals',
+  '/api/metrics/revenue/series',
+  '/api/metrics/nps/series?by=segment',
+  '/api/annotations',
+  '/api/health',
+  '/api/goals/social-engagement',
+  '/api/channels',
+];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 describe('dashboard reads under pathological analyst load', () => {
   let s: TestServer;
@@ -18,7 +28,9 @@ describe('dashboard reads under pathological analyst load', () => {
   afterAll(() => s.close());
 
   it('p99 under 1 s, no errors, and a note saved promptly', async () => {
-    expect((await s.call('PUT', '/api/metrics/zz_slow', { role: 'analyst', body: { yaml: definition('zz_slow') } })).status).toBe(200);
+    expect(
+      (await s.call('PUT', '/api/metrics/zz_slow', { role: 'analyst', body: { yaml: definition('zz_slow') } })).status,
+    ).toBe(200);
     const callers: Array<Record<string, string>> = [
       { authorization: `Bearer ${TEST_TOKENS.viewer}` },
       { authorization: `Bearer ${TEST_TOKENS.analyst}` },
@@ -26,7 +38,11 @@ describe('dashboard reads under pathological analyst load', () => {
       {},
     ];
     const previews = callers.map((headers) =>
-      fetch(`${s.url}/api/metrics/preview`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ yaml: definition('draft') }) }).then((r) => r.status),
+      fetch(`${s.url}/api/metrics/preview`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ yaml: definition('draft') }),
+      }).then((r) => r.status),
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(s.rollups!.busy).toBe(true);
@@ -47,7 +63,10 @@ describe('dashboard reads under pathological analyst load', () => {
     const [note] = await Promise.all([
       new Promise((r) => setTimeout(r, 2000)).then(async () => {
         const started = performance.now();
-        const answer = await s.call('POST', '/api/annotations', { role: 'analyst', body: { date: '2026-10-02', text: 'written under load' } });
+        const answer = await s.call('POST', '/api/annotations', {
+          role: 'analyst',
+          body: { date: '2026-10-02', text: 'written under load' },
+        });
         noteMs = performance.now() - started;
         return answer;
       }),
@@ -56,7 +75,9 @@ describe('dashboard reads under pathological analyst load', () => {
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
-    console.log(`load: ${latencies.length} reads in 6 s, p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms, ${errors} errors; note saved in ${noteMs.toFixed(0)} ms`);
+    console.log(
+      `load: ${latencies.length} reads in 6 s, p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms, ${errors} errors; note saved in ${noteMs.toFixed(0)} ms`,
+    );
     expect(errors).toBe(0);
     expect(p99).toBeLessThan(1000);
     expect((note as { status: number }).status).toBe(201);

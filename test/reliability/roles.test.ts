@@ -6,7 +6,10 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 let open: TestServer;
 let closed: TestServer;
 beforeAll(async () => {
-  [open, closed] = await Promise.all([startTestServer({ data: 'empty' }), startTestServer({ data: 'empty', readsNeedToken: true })]);
+  [open, closed] = await Promise.all([
+    startTestServer({ data: 'empty' }),
+    startTestServer({ data: 'empty', readsNeedToken: true }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([open.close(), closed.close()]);
@@ -14,14 +17,25 @@ afterAll(async () => {
 
 const goal = { id: 'matrix-goal', metric: 'revenue', target: 1, due: '2030-01-01' };
 const WRITES: Array<{ method: string; path: string; body?: unknown; headers?: Record<string, string> }> = [
-  { method: 'POST', path: '/api/import?filename=customers.csv', body: 'customer_id,signup_date\nm1,2025-01-01\n', headers: { 'content-type': 'text/csv' } },
+  {
+    method: 'POST',
+    path: '/api/import?filename=customers.csv',
+    body: 'customer_id,signup_date\nm1,2025-01-01\n',
+    headers: { 'content-type': 'text/csv' },
+  },
   { method: 'POST', path: '/api/goals', body: goal },
   { method: 'PUT', path: '/api/goals/matrix-goal', body: goal },
   { method: 'DELETE', path: '/api/goals/matrix-goal' },
   { method: 'POST', path: '/api/annotations', body: { date: '2025-01-01', text: 'matrix' } },
   { method: 'PUT', path: '/api/annotations/999', body: { date: '2025-01-01', text: 'matrix' } },
   { method: 'DELETE', path: '/api/annotations/999' },
-  { method: 'PUT', path: '/api/metrics/matrix_metric', body: { yaml: 'name: matrix_metric\nlabel: M\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n' } },
+  {
+    method: 'PUT',
+    path: '/api/metrics/matrix_metric',
+    body: {
+      yaml: 'name: matrix_metric\nlabel: M\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n',
+    },
+  },
 ];
 const ROLES: Array<Role | undefined> = [undefined, 'viewer', 'analyst', 'admin'];
 
@@ -44,7 +58,10 @@ describe('role matrix for writes', () => {
 
   it('a wrong token is 401 even where no token is needed', async () => {
     const res = await open.call('GET', '/api/health', { headers: { authorization: 'Bearer not-a-real-token-at-all' } });
-    expect(res).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', message: 'the bearer token is not valid' } } });
+    expect(res).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized', message: 'the bearer token is not valid' } },
+    });
   });
 });
 
@@ -52,14 +69,23 @@ describe('reads', () => {
   it('are open on a loopback bind, and need a viewer token when required', async () => {
     expect((await open.call('GET', '/api/health')).status).toBe(200);
     expect((await closed.call('GET', '/api/health')).status).toBe(401);
-    for (const role of ['viewer', 'analyst', 'admin'] as const) expect((await closed.call('GET', '/api/health', { role })).status).toBe(200);
+    for (const role of ['viewer', 'analyst', 'admin'] as const)
+      expect((await closed.call('GET', '/api/health', { role })).status).toBe(200);
     expect((await closed.call('POST', '/api/metrics/check', { body: { yaml: 'name: x' } })).status).toBe(401);
-    expect((await closed.call('POST', '/api/metrics/check', { role: 'viewer', body: { yaml: 'name: x' } })).status).toBe(200);
+    expect(
+      (await closed.call('POST', '/api/metrics/check', { role: 'viewer', body: { yaml: 'name: x' } })).status,
+    ).toBe(200);
   });
 
   it('whoami tells the role', async () => {
-    expect((await open.call('GET', '/api/auth/whoami', { role: 'analyst' })).body).toEqual({ role: 'analyst', reads_need_token: false });
-    expect((await closed.call('GET', '/api/auth/whoami', { role: 'viewer' })).body).toEqual({ role: 'viewer', reads_need_token: true });
+    expect((await open.call('GET', '/api/auth/whoami', { role: 'analyst' })).body).toEqual({
+      role: 'analyst',
+      reads_need_token: false,
+    });
+    expect((await closed.call('GET', '/api/auth/whoami', { role: 'viewer' })).body).toEqual({
+      role: 'viewer',
+      reads_need_token: true,
+    });
   });
 });
 
@@ -70,7 +96,11 @@ describe('token files', () => {
     const { join } = await import('node:path');
     const { TokenStore } = await import('../../api/auth/tokens.ts');
     const file = join(open.dir, 'tokens.json');
-    const r = spawnSync(process.execPath, ['api/bin/bearing.js', 'token', 'create', '--role', 'analyst', '--tokens', file], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['api/bin/bearing.js', 'token', 'create', '--role', 'analyst', '--tokens', file],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(0);
     const token = r.stdout.trim();
     expect(token).toMatch(/^brg_[A-Za-z0-9_-]{43}$/);

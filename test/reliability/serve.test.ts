@@ -31,7 +31,10 @@ describe('bearing serve', () => {
     const left = join(dir, 'staging', 'upload-killed');
     mkdirSync(left, { recursive: true });
     writeFileSync(join(left, 'customers.csv'), 'half an upload');
-    const server = await startServe(['--db', db, '--port', '0'], { ...process.env, BEARING_ALLOWED_HOSTS: 'bearing.internal' });
+    const server = await startServe(['--db', db, '--port', '0'], {
+      ...process.env,
+      BEARING_ALLOWED_HOSTS: 'bearing.internal',
+    });
     try {
       expect(existsSync(left)).toBe(false);
       const port = new URL(server.url).port;
@@ -48,17 +51,26 @@ describe('bearing serve', () => {
   it('stops within a few seconds while a slow definition is being refreshed', async () => {
     const metrics = join(dir, 'metrics');
     cpSync(SHIPPED_METRICS_DIR, metrics, { recursive: true });
-    writeFileSync(join(metrics, 'aa_slow.yaml'), `name: aa_slow\nlabel: slow\ndescription: quadratic\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: "count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < b.occurred_at)"\n`);
-    const server = await startServe(['--db', db, '--port', '0', '--metrics', metrics], { ...process.env, BEARING_REFRESH_TIMEOUT: '120' });
+    writeFileSync(
+      join(metrics, 'aa_slow.yaml'),
+      `name: aa_slow\nlabel: slow\ndescription: quadratic\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: "count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < b.occurred_at)"\n`,
+    );
+    const server = await startServe(['--db', db, '--port', '0', '--metrics', metrics], {
+      ...process.env,
+      BEARING_REFRESH_TIMEOUT: '120',
+    });
     await new Promise((r) => setTimeout(r, 1500));
     const started = performance.now();
     const code = await server.stop();
     expect(code).toBe(0);
     expect(performance.now() - started).toBeLessThan(5000);
     // And the next start is not wedged by it either (its refresh has the time limit, then skips it).
-    const again = await startServe(['--db', db, '--port', '0', '--metrics', metrics], { ...process.env, BEARING_REFRESH_TIMEOUT: '1' });
+    const again = await startServe(['--db', db, '--port', '0', '--metrics', metrics], {
+      ...process.env,
+      BEARING_REFRESH_TIMEOUT: '1',
+    });
     try {
-      const health = await (await fetch(`${again.url}/api/health`)).json() as { ok: boolean };
+      const health = (await (await fetch(`${again.url}/api/health`)).json()) as { ok: boolean };
       expect(health.ok).toBe(true);
     } finally {
       await again.stop();

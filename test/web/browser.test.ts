@@ -28,23 +28,31 @@ afterAll(async () => {
 
 async function visit(path: string, name: string, ready: string, role?: 'analyst') {
   const watched = await openPage(browser);
-  if (role) await watched.page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS[role]);
+  if (role)
+    await watched.page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS[role]);
   await watched.page.goto(`${server.url}${path}`);
   await watched.page.waitForSelector(ready, { timeout: 30_000, state: 'attached' });
   await watched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   return watched;
 }
 
-const chartCount = (page: import('playwright-core').Page) => page.$$eval('svg.recharts-surface', (svgs) => svgs.filter((s) => s.querySelectorAll('path').length > 0).length);
+const chartCount = (page: import('playwright-core').Page) =>
+  page.$$eval('svg.recharts-surface', (svgs) => svgs.filter((s) => s.querySelectorAll('path').length > 0).length);
 
 describe('pages in a real browser', () => {
   it('heading: every shipped goal with a status, sparklines, balance; no console errors; accessible', async () => {
     const { page, errors } = await visit('/', 'heading', '[data-testid="goal-card"] svg.recharts-surface');
-    const cards = await page.$$eval('[data-testid="goal-card"]', (els) => els.map((e) => [e.getAttribute('data-goal'), e.querySelector('[data-status]')?.getAttribute('data-status')]));
+    const cards = await page.$$eval('[data-testid="goal-card"]', (els) =>
+      els.map((e) => [e.getAttribute('data-goal'), e.querySelector('[data-status]')?.getAttribute('data-status')]),
+    );
     expect(cards.map((c) => c[0]).sort()).toEqual(shippedGoals.map((g) => g.id).sort());
-    expect(cards.every((c) => ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal'].includes(String(c[1])))).toBe(true);
+    expect(
+      cards.every((c) => ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal'].includes(String(c[1]))),
+    ).toBe(true);
     expect(await chartCount(page)).toBe(shippedGoals.length);
-    expect(await page.textContent('[data-testid="balance-community"]')).toMatch(/1 community goal: 1 on course or arrived/);
+    expect(await page.textContent('[data-testid="balance-community"]')).toMatch(
+      /1 community goal: 1 on course or arrived/,
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -68,7 +76,9 @@ describe('pages in a real browser', () => {
     await page.waitForSelector('[data-testid="notes"] li');
     await page.reload();
     await page.waitForSelector('.annotation-marker', { state: 'attached' });
-    expect(await page.$$eval('.annotation-marker title', (t) => t.map((x) => x.textContent))).toEqual([expect.stringMatching(/Launched the community AMA series$/)]);
+    expect(await page.$$eval('.annotation-marker title', (t) => t.map((x) => x.textContent))).toEqual([
+      expect.stringMatching(/Launched the community AMA series$/),
+    ]);
     await page.screenshot({ path: join(SCREENSHOTS, 'annotation-after.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
@@ -76,19 +86,45 @@ describe('pages in a real browser', () => {
 
   it('channels: table sorts, exports CSV, lift chart with error bars; accessible', async () => {
     const { page, errors } = await visit('/channels', 'channels', '[data-testid="channel-table"] tbody tr');
-    const order = () => page.$$eval('[data-testid="channel-table"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-channel')));
+    const order = () =>
+      page.$$eval('[data-testid="channel-table"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-channel')));
     const byLift = await order();
     expect(byLift[0]).toBe('social');
     await page.click('button.sort:has-text("Channel")');
-    await page.waitForFunction(() => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'social');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'social',
+    );
     await page.click('button.sort:has-text("Channel")');
-    await page.waitForFunction(() => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'display');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'display',
+    );
     expect(await order()).toEqual(['display', 'email', 'events', 'paid_search', 'referral', 'social']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
     const csv = readFileSync(await download.path(), 'utf8');
     // A header row first (no comment line a reader would take for it), every field quoted.
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe(['outcome', 'channel', 'exposed', 'unexposed', 'rate_exposed', 'rate_unexposed', 'naive_lift', 'lift', 'ci_low', 'ci_high', 'spend', 'incremental', 'cost_per_incremental', 'cost_ci_low', 'cost_ci_high'].map((h) => `"${h}"`).join(','));
+    expect(lines[0]).toBe(
+      [
+        'outcome',
+        'channel',
+        'exposed',
+        'unexposed',
+        'rate_exposed',
+        'rate_unexposed',
+        'naive_lift',
+        'lift',
+        'ci_low',
+        'ci_high',
+        'spend',
+        'incremental',
+        'cost_per_incremental',
+        'cost_ci_low',
+        'cost_ci_high',
+      ]
+        .map((h) => `"${h}"`)
+        .join(','),
+    );
     expect(lines.filter((l) => /^"retention","[a-z_]+","\d/.test(l))).toHaveLength(6);
     // Forest plot: one interval bar per channel with a measured lift.
     expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
@@ -101,22 +137,36 @@ describe('pages in a real browser', () => {
   });
 
   it('a shared URL restores the same view', async () => {
-    const { page, errors } = await visit('/channels?outcome=nps&window=45&sort=channel&dir=asc', 'channels-shared', '[data-testid="channel-table"] tbody tr');
+    const { page, errors } = await visit(
+      '/channels?outcome=nps&window=45&sort=channel&dir=asc',
+      'channels-shared',
+      '[data-testid="channel-table"] tbody tr',
+    );
     expect(await page.inputValue('select')).toBe('nps');
     expect(await page.inputValue('input[type="number"]')).toBe('45');
-    expect(await page.$eval('[data-testid="channel-table"] tbody tr', (r) => r.getAttribute('data-channel'))).toBe('display');
+    expect(await page.$eval('[data-testid="channel-table"] tbody tr', (r) => r.getAttribute('data-channel'))).toBe(
+      'display',
+    );
     const heading = await visit('/?objective=community', 'heading-community', '[data-testid="goal-card"]');
-    expect(await heading.page.$$eval('[data-testid="goal-card"]', (c) => c.map((e) => e.getAttribute('data-goal')))).toEqual(['social-engagement']);
+    expect(
+      await heading.page.$$eval('[data-testid="goal-card"]', (c) => c.map((e) => e.getAttribute('data-goal'))),
+    ).toEqual(['social-engagement']);
     expect([...errors, ...heading.errors]).toEqual([]);
     await page.context().close();
     await heading.page.context().close();
   });
 
   it('metrics: catalog, definition chart with grain picker, YAML and SQL', async () => {
-    const { page, errors } = await visit('/metrics/nps?grain=quarter&from=2025-01-01', 'metric', 'svg.recharts-surface');
+    const { page, errors } = await visit(
+      '/metrics/nps?grain=quarter&from=2025-01-01',
+      'metric',
+      'svg.recharts-surface',
+    );
     expect(await chartCount(page)).toBeGreaterThan(0);
     expect(await page.inputValue('input[type="date"] >> nth=0')).toBe('2025-01-01');
-    expect(await page.getAttribute('figure.chart [role="img"]', 'aria-label')).toMatch(/^Net Promoter Score by quarter: 8 periods/);
+    expect(await page.getAttribute('figure.chart [role="img"]', 'aria-label')).toMatch(
+      /^Net Promoter Score by quarter: 8 periods/,
+    );
     await page.click('button[role="tab"]:has-text("YAML and SQL")');
     expect(await page.textContent('[data-testid="sql"]')).toContain("date_trunc('month'");
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -126,10 +176,13 @@ describe('pages in a real browser', () => {
 
   it('a broken definition in the editor shows its error with the line number', async () => {
     const { page, errors } = await visit('/metrics/new', 'editor', '[data-testid="problems"] .ok-text');
-    const text = 'name: broken\nlabel: Broken\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\n';
+    const text =
+      'name: broken\nlabel: Broken\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\n';
     await page.fill('#definition-yaml', text);
     await page.waitForSelector('[data-testid="problems"] .problems li');
-    expect(await page.textContent('[data-testid="problems"] .problems li')).toMatch(/^Line 8, column 14: measure: unknown column "amout"/);
+    expect(await page.textContent('[data-testid="problems"] .problems li')).toMatch(
+      /^Line 8, column 14: measure: unknown column "amout"/,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'editor-error.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
@@ -142,10 +195,18 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="complete-orders"]')).toMatch(/2026/);
     expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 36 up to date/);
     const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
-    await page.setInputFiles('input[type="file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from('order_id,customer_id,ordered_at,amount\nz1,C0000001,2026-10-01,10\nz2,nobody,2026-10-01,5\n') });
+    await page.setInputFiles('input[type="file"]', {
+      name: 'orders.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'order_id,customer_id,ordered_at,amount\nz1,C0000001,2026-10-01,10\nz2,nobody,2026-10-01,5\n',
+      ),
+    });
     await page.click('button:has-text("Import")');
     await page.waitForSelector('[data-testid="import-result"] [role="alert"]');
-    expect(await page.textContent('[data-testid="import-result"]')).toContain('orders.csv:3: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)');
+    expect(await page.textContent('[data-testid="import-result"]')).toContain(
+      'orders.csv:3: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)',
+    );
     expect(await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`)).toEqual(before);
     await page.screenshot({ path: join(SCREENSHOTS, 'data-import-rejected.png'), fullPage: true });
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -24,7 +24,9 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
 export function App() {
   return (
     <div className="shell">
-      <a href="#main" className="skip">Skip to content</a>
+      <a href="#main" className="skip">
+        Skip to content
+      </a>
       <header className="topbar">
         <Link href="/" className="brand" aria-label="Bearing home">
           <img src="/favicon.svg" alt="" width={24} height={24} /> Bearing
@@ -49,7 +51,9 @@ export function App() {
             <Route>
               <section>
                 <h1>Not found</h1>
-                <p>There is no page here. <Link href="/">Back to the heading</Link>.</p>
+                <p>
+                  There is no page here. <Link href="/">Back to the heading</Link>.
+                </p>
               </section>
             </Route>
           </Switch>

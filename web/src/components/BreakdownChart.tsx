@@ -1,10 +1,25 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
 
 const COLOURS = ['#0b3d5c', '#2f7ebc', '#9a6700', '#6941c6', '#1b7f3b', '#b42318', '#5b6b78'];
 
 interface Props {
-  series: { unit: string; label: string; by: string | null; rows: Array<{ period: string; group?: string; value: number | null; complete: boolean }> };
+  series: {
+    unit: string;
+    label: string;
+    by: string | null;
+    rows: Array<{ period: string; group?: string; value: number | null; complete: boolean }>;
+  };
   target?: number;
 }
 
@@ -20,25 +35,51 @@ export function BreakdownChart({ series, target }: Props) {
     byT.set(t, row);
   }
   const data = [...byT.values()].sort((a, b) => a.t - b.t);
-  const latest = groups.map((g) => `${g} ${formatValue(series.unit, [...data].reverse().find((d) => d[g] !== undefined && d[g] !== null)?.[g] ?? null)}`).join(', ');
+  const latest = groups
+    .map(
+      (g) =>
+        `${g} ${formatValue(series.unit, [...data].reverse().find((d) => d[g] !== undefined && d[g] !== null)?.[g] ?? null)}`,
+    )
+    .join(', ');
   return (
     <figure className="chart">
       <div role="img" aria-label={`${series.label} by ${series.by}: latest ${latest}`}>
         <ResponsiveContainer width="100%" height={300}>
           <LineChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')}
+            />
             <YAxis tickFormatter={(v: number) => formatValue(series.unit, v)} width={80} />
-            <Tooltip labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')} formatter={(v) => formatValue(series.unit, Number(v))} />
+            <Tooltip
+              labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
+              formatter={(v) => formatValue(series.unit, Number(v))}
+            />
             <Legend />
-            {target !== undefined && <ReferenceLine y={target} stroke="#b42318" strokeWidth={2} ifOverflow="extendDomain" />}
+            {target !== undefined && (
+              <ReferenceLine y={target} stroke="#b42318" strokeWidth={2} ifOverflow="extendDomain" />
+            )}
             {groups.map((g, i) => (
-              <Line key={g} dataKey={g} name={g} stroke={COLOURS[i % COLOURS.length]} dot={false} isAnimationActive={false} connectNulls />
+              <Line
+                key={g}
+                dataKey={g}
+                name={g}
+                stroke={COLOURS[i % COLOURS.length]}
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="muted">{series.label} by {series.by}; latest: {latest}.</figcaption>
+      <figcaption className="muted">
+        {series.label} by {series.by}; latest: {latest}.
+      </figcaption>
     </figure>
   );
 }

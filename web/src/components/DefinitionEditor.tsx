@@ -39,10 +39,21 @@ export function DefinitionEditor({ initial, file, name }: { initial: string; fil
   return (
     <div className="editor">
       <label htmlFor="definition-yaml">Definition (YAML)</label>
-      <textarea id="definition-yaml" value={yaml} onChange={(e) => setYaml(e.target.value)} rows={Math.max(12, yaml.split('\n').length + 2)} spellCheck={false} aria-describedby="definition-problems" />
+      <textarea
+        id="definition-yaml"
+        value={yaml}
+        onChange={(e) => setYaml(e.target.value)}
+        rows={Math.max(12, yaml.split('\n').length + 2)}
+        spellCheck={false}
+        aria-describedby="definition-problems"
+      />
       <div id="definition-problems" aria-live="polite" data-testid="problems">
         {check.isFetching && <p className="muted">Checking…</p>}
-        {check.isError && <p className="error-text" role="alert">{check.error.message}</p>}
+        {check.isError && (
+          <p className="error-text" role="alert">
+            {check.error.message}
+          </p>
+        )}
         {check.data && problems.length === 0 && <p className="ok-text">✔ Valid: no problems.</p>}
         {problems.length > 0 && (
           <ul className="problems">
@@ -55,12 +66,32 @@ export function DefinitionEditor({ initial, file, name }: { initial: string; fil
         )}
       </div>
       <div className="actions">
-        <button type="button" onClick={() => preview.mutate()} disabled={problems.length > 0 || preview.isPending}>Preview series</button>
-        <button type="button" onClick={() => save.mutate()} disabled={problems.length > 0 || !targetName || save.isPending}>Save {targetName ? `${targetName}.yaml` : ''}</button>
+        <button type="button" onClick={() => preview.mutate()} disabled={problems.length > 0 || preview.isPending}>
+          Preview series
+        </button>
+        <button
+          type="button"
+          onClick={() => save.mutate()}
+          disabled={problems.length > 0 || !targetName || save.isPending}
+        >
+          Save {targetName ? `${targetName}.yaml` : ''}
+        </button>
       </div>
-      {save.isError && <p className="error-text" role="alert">{save.error.message}</p>}
-      {save.data && <p className="ok-text" role="status">Saved {save.data.file}.</p>}
-      {preview.isError && <p className="error-text" role="alert">{preview.error.message}</p>}
+      {save.isError && (
+        <p className="error-text" role="alert">
+          {save.error.message}
+        </p>
+      )}
+      {save.data && (
+        <p className="ok-text" role="status">
+          Saved {save.data.file}.
+        </p>
+      )}
+      {preview.isError && (
+        <p className="error-text" role="alert">
+          {preview.error.message}
+        </p>
+      )}
       {preview.data && <SeriesChart series={preview.data} />}
     </div>
   );

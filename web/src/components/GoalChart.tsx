@@ -1,4 +1,16 @@
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceDot,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
 
 export interface ChartPoint {
@@ -44,7 +56,12 @@ export function GoalChart(props: Props) {
   const fmt = (v: number) => formatValue(props.unit, v);
   const valueAt = (date: string) => {
     const t = toEpoch(date);
-    const nearest = data.filter((d) => typeof d.value === 'number').reduce<ChartPoint | undefined>((best, d) => (!best || Math.abs(d.t - t) < Math.abs(best.t - t) ? d : best), undefined);
+    const nearest = data
+      .filter((d) => typeof d.value === 'number')
+      .reduce<ChartPoint | undefined>(
+        (best, d) => (!best || Math.abs(d.t - t) < Math.abs(best.t - t) ? d : best),
+        undefined,
+      );
     return nearest?.value ?? props.target;
   };
   return (
@@ -53,19 +70,80 @@ export function GoalChart(props: Props) {
         <ResponsiveContainer width="100%" height={340}>
           <ComposedChart data={data} margin={{ top: 16, right: 64, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')} />
-            <YAxis tickFormatter={fmt} width={80} domain={['auto', 'auto']} label={{ value: props.label, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle', fill: '#5b6b78' } }} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')}
+            />
+            <YAxis
+              tickFormatter={fmt}
+              width={80}
+              domain={['auto', 'auto']}
+              label={{
+                value: props.label,
+                angle: -90,
+                position: 'insideLeft',
+                style: { textAnchor: 'middle', fill: '#5b6b78' },
+              }}
+            />
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
-              formatter={(v, name) => (Array.isArray(v) ? [`${fmt(Number(v[0]))} – ${fmt(Number(v[1]))}`, name] : [fmt(Number(v)), name])}
+              formatter={(v, name) =>
+                Array.isArray(v) ? [`${fmt(Number(v[0]))} – ${fmt(Number(v[1]))}`, name] : [fmt(Number(v)), name]
+              }
             />
             <Legend />
-            <Area dataKey="band" name="Projection (95% band)" fill="#f5b700" fillOpacity={0.18} stroke="none" isAnimationActive={false} legendType="square" />
-            <Line dataKey="value" name={props.label} stroke="#0b3d5c" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} connectNulls />
-            <Line dataKey="trend" name="Heading (trend)" stroke="#2f7ebc" strokeDasharray="6 3" dot={false} isAnimationActive={false} />
-            <Line dataKey="projection" name="Projection" stroke="#9a6700" strokeDasharray="3 3" dot={false} isAnimationActive={false} />
-            <ReferenceLine y={props.target} stroke="#b42318" strokeWidth={2} ifOverflow="extendDomain" label={{ value: `Goal ${fmt(props.target)}`, position: 'insideTopRight', fill: '#b42318' }} className="goal-line" />
-            <ReferenceLine x={toEpoch(props.due)} stroke="#b42318" strokeDasharray="2 4" ifOverflow="extendDomain" label={{ value: `Due ${formatDate(props.due, 'month')}`, position: 'insideTopLeft', fill: '#b42318' }} />
+            <Area
+              dataKey="band"
+              name="Projection (95% band)"
+              fill="#f5b700"
+              fillOpacity={0.18}
+              stroke="none"
+              isAnimationActive={false}
+              legendType="square"
+            />
+            <Line
+              dataKey="value"
+              name={props.label}
+              stroke="#0b3d5c"
+              strokeWidth={2}
+              dot={{ r: 2 }}
+              isAnimationActive={false}
+              connectNulls
+            />
+            <Line
+              dataKey="trend"
+              name="Heading (trend)"
+              stroke="#2f7ebc"
+              strokeDasharray="6 3"
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="projection"
+              name="Projection"
+              stroke="#9a6700"
+              strokeDasharray="3 3"
+              dot={false}
+              isAnimationActive={false}
+            />
+            <ReferenceLine
+              y={props.target}
+              stroke="#b42318"
+              strokeWidth={2}
+              ifOverflow="extendDomain"
+              label={{ value: `Goal ${fmt(props.target)}`, position: 'insideTopRight', fill: '#b42318' }}
+              className="goal-line"
+            />
+            <ReferenceLine
+              x={toEpoch(props.due)}
+              stroke="#b42318"
+              strokeDasharray="2 4"
+              ifOverflow="extendDomain"
+              label={{ value: `Due ${formatDate(props.due, 'month')}`, position: 'insideTopLeft', fill: '#b42318' }}
+            />
             {props.annotations.map((a) => (
               <ReferenceDot
                 key={a.id}

@@ -1,4 +1,14 @@
-import { Bar, CartesianGrid, ComposedChart, Line, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceDot,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
 
 interface Props {
@@ -24,14 +34,60 @@ export function SeriesChart({ series }: Props) {
         <ResponsiveContainer width="100%" height={320}>
           <ComposedChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')} />
-            <YAxis yAxisId="v" tickFormatter={(v: number) => formatValue(series.unit, v)} width={80} label={{ value: series.label, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle', fill: '#5b6b78' } }} />
-            <YAxis yAxisId="n" orientation="right" width={60} tickFormatter={(v: number) => v.toLocaleString()} label={{ value: 'n (rows)', angle: 90, position: 'insideRight', style: { textAnchor: 'middle', fill: '#5b6b78' } }} />
-            <Tooltip labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString())} formatter={(v, name) => (name === 'n' ? Number(v).toLocaleString() : formatValue(series.unit, Number(v)))} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')}
+            />
+            <YAxis
+              yAxisId="v"
+              tickFormatter={(v: number) => formatValue(series.unit, v)}
+              width={80}
+              label={{
+                value: series.label,
+                angle: -90,
+                position: 'insideLeft',
+                style: { textAnchor: 'middle', fill: '#5b6b78' },
+              }}
+            />
+            <YAxis
+              yAxisId="n"
+              orientation="right"
+              width={60}
+              tickFormatter={(v: number) => v.toLocaleString()}
+              label={{
+                value: 'n (rows)',
+                angle: 90,
+                position: 'insideRight',
+                style: { textAnchor: 'middle', fill: '#5b6b78' },
+              }}
+            />
+            <Tooltip
+              labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString())}
+              formatter={(v, name) => (name === 'n' ? Number(v).toLocaleString() : formatValue(series.unit, Number(v)))}
+            />
             <Bar yAxisId="n" dataKey="n" name="n" fill="#d9e1e7" isAnimationActive={false} />
-            <Line yAxisId="v" dataKey="value" name={series.label} stroke="#0b3d5c" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line
+              yAxisId="v"
+              dataKey="value"
+              name={series.label}
+              stroke="#0b3d5c"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
             {(series.annotations ?? []).map((a) => (
-              <ReferenceDot key={a.id} yAxisId="v" x={toEpoch(a.date)} y={last?.value ?? 0} r={5} fill="#6941c6" ifOverflow="extendDomain" />
+              <ReferenceDot
+                key={a.id}
+                yAxisId="v"
+                x={toEpoch(a.date)}
+                y={last?.value ?? 0}
+                r={5}
+                fill="#6941c6"
+                ifOverflow="extendDomain"
+              />
             ))}
           </ComposedChart>
         </ResponsiveContainer>

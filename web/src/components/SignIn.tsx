@@ -9,12 +9,22 @@ export function SignIn() {
   const who = useQuery(whoamiQuery());
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState('');
-  const refresh = () => client.invalidateQueries();
+  // Every answer may depend on the role: refetch all of them (nothing to wait for here).
+  const refresh = () => void client.invalidateQueries();
   if (who.data?.role) {
     return (
       <div className="signin">
         <span data-testid="role">Signed in: {who.data.role}</span>
-        <button type="button" className="link" onClick={() => { storeToken(null); refresh(); }}>Sign out</button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            storeToken(null);
+            refresh();
+          }}
+        >
+          Sign out
+        </button>
       </div>
     );
   }
@@ -22,7 +32,9 @@ export function SignIn() {
     <div className="signin">
       {who.isError && storedToken() && <span role="alert">Token rejected.</span>}
       {!open ? (
-        <button type="button" className="link" onClick={() => setOpen(true)}>Sign in</button>
+        <button type="button" className="link" onClick={() => setOpen(true)}>
+          Sign in
+        </button>
       ) : (
         <form
           onSubmit={(e) => {
@@ -34,7 +46,14 @@ export function SignIn() {
           }}
         >
           <label>
-            Token <input type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" placeholder="brg_…" />
+            Token{' '}
+            <input
+              type="password"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              autoComplete="off"
+              placeholder="brg_…"
+            />
           </label>
           <button type="submit">Use</button>
         </form>

@@ -18,7 +18,15 @@ export function Sparkline({ points, target, label }: Props) {
         <LineChart data={points} margin={{ top: 4, right: 4, bottom: 4, left: 4 }}>
           <YAxis hide domain={[lo - pad, hi + pad]} />
           <ReferenceLine y={target} stroke="#f5b700" strokeDasharray="4 3" ifOverflow="extendDomain" />
-          <Line type="monotone" dataKey="value" stroke="#0b3d5c" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            type="monotone"
+            dataKey="value"
+            stroke="#0b3d5c"
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>

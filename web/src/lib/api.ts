@@ -26,7 +26,11 @@ export function authHeaders(): Record<string, string> {
 export const api = hc<AppType>('/api', { headers: authHeaders });
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }

@@ -30,7 +30,8 @@ export function formatRate(unit: string, perMonth: number | null | undefined): s
   const sign = perMonth > 0 ? '+' : perMonth < 0 ? '−' : '±';
   const abs = Math.abs(perMonth);
   // Small rates keep two significant digits so +0.04 does not print as +0.
-  const fine = (v: number) => (v >= 1 ? number.format(v) : new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 }).format(v));
+  const fine = (v: number) =>
+    v >= 1 ? number.format(v) : new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 }).format(v);
   if (unit === 'ratio') return `${sign}${fine(abs * 100)} pts/month`;
   if (unit === 'percent' || unit === 'score') return `${sign}${fine(abs)} pts/month`;
   if (unit === 'currency') return `${sign}${currencyCents.format(abs)}/month`;

@@ -84,7 +84,9 @@ export const channelsQuery = (params: ChannelParams) =>
   queryOptions({
     queryKey: keys.channels(params),
     queryFn: async () => {
-      const res = await api.channels.$get({ query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon) } });
+      const res = await api.channels.$get({
+        query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon) },
+      });
       if (!res.ok) throw await apiError(res);
       return res.json();
     },

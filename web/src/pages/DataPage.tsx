@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
 import type { InferResponseType } from 'hono/client';
-import { api, ApiError, apiError, authHeaders } from '../lib/api.ts';
+import { type api, ApiError, apiError, authHeaders } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
 
@@ -27,7 +27,10 @@ function ImportForm() {
   return (
     <section aria-labelledby="import-title" className="panel">
       <h2 id="import-title">Import CSV files</h2>
-      <p className="muted">One import is one transaction: every row lands or none does. Name each file after its table (customers.csv, touchpoints.csv, spend.csv, surveys.csv, orders.csv).</p>
+      <p className="muted">
+        One import is one transaction: every row lands or none does. Name each file after its table (customers.csv,
+        touchpoints.csv, spend.csv, surveys.csv, orders.csv).
+      </p>
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -36,15 +39,30 @@ function ImportForm() {
           if (files.length) upload.mutate(files);
         }}
       >
-        <label className="grow">CSV files <input ref={input} type="file" accept=".csv,text/csv" multiple name="files" /></label>
-        <button type="submit" disabled={upload.isPending}>{upload.isPending ? 'Importing…' : 'Import'}</button>
+        <label className="grow">
+          CSV files <input ref={input} type="file" accept=".csv,text/csv" multiple name="files" />
+        </label>
+        <button type="submit" disabled={upload.isPending}>
+          {upload.isPending ? 'Importing…' : 'Import'}
+        </button>
       </form>
       <div aria-live="polite" data-testid="import-result">
         {upload.data && (
           <div className="state ok">
             <strong>Imported.</strong>
-            <ul>{upload.data.tables.map((t) => <li key={t.table}>{t.table}: {t.rows_read.toLocaleString()} rows read; {t.inserted.toLocaleString()} new, {t.updated.toLocaleString()} updated, {t.unchanged.toLocaleString()} unchanged</li>)}</ul>
-            {upload.data.warnings.map((w) => <p key={w} className="muted">Warning: {w}</p>)}
+            <ul>
+              {upload.data.tables.map((t) => (
+                <li key={t.table}>
+                  {t.table}: {t.rows_read.toLocaleString()} rows read; {t.inserted.toLocaleString()} new,{' '}
+                  {t.updated.toLocaleString()} updated, {t.unchanged.toLocaleString()} unchanged
+                </li>
+              ))}
+            </ul>
+            {upload.data.warnings.map((w) => (
+              <p key={w} className="muted">
+                Warning: {w}
+              </p>
+            ))}
           </div>
         )}
         {upload.isError && (
@@ -52,10 +70,21 @@ function ImportForm() {
             <strong>{upload.error.message}</strong>
             {rejected && (
               <ul>
-                {rejected.problems.map((p, i) => (
-                  <li key={i}>{p.file}{p.line ? `:${p.line}` : ''}: {p.column ? `${p.column}: ` : ''}{p.problem}{p.value !== null ? ` (got "${p.value}"${p.expected ? `, expected ${p.expected}` : ''})` : p.expected ? ` (expected ${p.expected})` : ''}</li>
+                {rejected.problems.map((p) => (
+                  <li key={`${p.file}:${p.line}:${p.column}:${p.problem}`}>
+                    {p.file}
+                    {p.line ? `:${p.line}` : ''}: {p.column ? `${p.column}: ` : ''}
+                    {p.problem}
+                    {p.value !== null
+                      ? ` (got "${p.value}"${p.expected ? `, expected ${p.expected}` : ''})`
+                      : p.expected
+                        ? ` (expected ${p.expected})`
+                        : ''}
+                  </li>
                 ))}
-                {rejected.problem_count > rejected.problems.length && <li>… and {rejected.problem_count - rejected.problems.length} more</li>}
+                {rejected.problem_count > rejected.problems.length && (
+                  <li>… and {rejected.problem_count - rejected.problems.length} more</li>
+                )}
               </ul>
             )}
           </div>
@@ -67,7 +96,10 @@ function ImportForm() {
 
 export default function DataPage() {
   // While stored series are being recomputed (after an import), check back every 2 s.
-  const health = useQuery({ ...healthQuery(), refetchInterval: (q) => (q.state.data?.rollups?.refreshing ? 2000 : false) });
+  const health = useQuery({
+    ...healthQuery(),
+    refetchInterval: (q) => (q.state.data?.rollups?.refreshing ? 2000 : false),
+  });
   if (health.isPending) return <Loading what="data facts" />;
   if (health.isError) return <ErrorState error={health.error} retry={() => health.refetch()} />;
   const { as_of, ranges, rollups } = health.data;
@@ -75,7 +107,11 @@ export default function DataPage() {
     <section aria-labelledby="data-title">
       <div className="page-head">
         <h1 id="data-title">Data</h1>
-        <p>Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event date in the data). Each metric is computed as of its own tables' complete-through date, so a table that ends earlier never makes a month look complete.</p>
+        <p>
+          Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event
+          date in the data). Each metric is computed as of its own tables' complete-through date, so a table that ends
+          earlier never makes a month look complete.
+        </p>
         {rollups && (
           <p className="muted" data-testid="rollups">
             {rollups.refreshing
@@ -88,15 +124,30 @@ export default function DataPage() {
       </div>
       <table className="table">
         <caption>Tables of the data contract</caption>
-        <thead><tr><th scope="col">Table</th><th scope="col" className="num">Rows</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Complete through</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Table</th>
+            <th scope="col" className="num">
+              Rows
+            </th>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+            <th scope="col">Complete through</th>
+          </tr>
+        </thead>
         <tbody>
           {ranges.map((r) => (
             <tr key={r.name}>
               <th scope="row">{r.name}</th>
-              <td className="num" data-testid={`rows-${r.name}`}>{r.rows.toLocaleString()}</td>
+              <td className="num" data-testid={`rows-${r.name}`}>
+                {r.rows.toLocaleString()}
+              </td>
               <td>{formatDate(r.from)}</td>
               <td>{formatDate(r.to)}</td>
-              <td data-testid={`complete-${r.name}`}>{formatDate(r.complete_through)}{r.declared ? ' (declared at import)' : ''}</td>
+              <td data-testid={`complete-${r.name}`}>
+                {formatDate(r.complete_through)}
+                {r.declared ? ' (declared at import)' : ''}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -38,10 +38,24 @@ function AnnotationForm({ metric, goal }: { metric: string; goal: string }) {
         Date <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
       </label>
       <label className="grow">
-        Note <input type="text" value={text} onChange={(e) => setText(e.target.value)} placeholder="Why did the number move?" required maxLength={2000} />
+        Note{' '}
+        <input
+          type="text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Why did the number move?"
+          required
+          maxLength={2000}
+        />
       </label>
-      <button type="submit" disabled={add.isPending}>{add.isPending ? 'Adding…' : 'Add note'}</button>
-      {add.isError && <p role="alert" className="error-text">{add.error.message}</p>}
+      <button type="submit" disabled={add.isPending}>
+        {add.isPending ? 'Adding…' : 'Add note'}
+      </button>
+      {add.isError && (
+        <p role="alert" className="error-text">
+          {add.error.message}
+        </p>
+      )}
     </form>
   );
 }
@@ -50,44 +64,114 @@ export default function GoalPage({ id }: { id: string }) {
   const [view, setView] = useUrlState({ by: '' });
   const goal = useQuery(goalQuery(id));
   const breakdown = useQuery({
-    ...seriesQuery(goal.data?.metric ?? '', { by: view.by, where: Object.entries(goal.data?.where ?? {}).map(([k, v]) => `${k}=${v}`) }),
+    ...seriesQuery(goal.data?.metric ?? '', {
+      by: view.by,
+      where: Object.entries(goal.data?.where ?? {}).map(([k, v]) => `${k}=${v}`),
+    }),
     enabled: Boolean(goal.data && view.by),
   });
   if (goal.isPending) return <Loading what="goal" />;
   if (goal.isError) return <ErrorState error={goal.error} retry={() => goal.refetch()} />;
   const g = goal.data;
-  const where = Object.entries(g.where).map(([k, v]) => `${k} ${v}`).join(', ');
+  const where = Object.entries(g.where)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   const summary = `${g.label}${where ? ` (${where})` : ''}: latest ${formatValue(g.unit, g.position?.value)} (${formatDate(g.position?.period, 'month')}), goal ${formatValue(g.unit, g.target)} by ${formatDate(g.due)}. ${g.reading}`;
   return (
     <section aria-labelledby="goal-title">
-      <p><Link href="/">← All goals</Link></p>
+      <p>
+        <Link href="/">← All goals</Link>
+      </p>
       <div className="page-head">
-        <h1 id="goal-title">{g.label}{where ? ` (${where})` : ''}</h1>
+        <h1 id="goal-title">
+          {g.label}
+          {where ? ` (${where})` : ''}
+        </h1>
         <StatusBadge status={g.status} />
       </div>
-      <p className="reading" data-testid="reading">{g.reading}</p>
-      <p className="muted">{g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.{g.note ? ` ${g.note}` : ''}</p>
+      <p className="reading" data-testid="reading">
+        {g.reading}
+      </p>
+      <p className="muted">
+        {g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.{g.note ? ` ${g.note}` : ''}
+      </p>
       {g.shift.kind !== 'none' && (
         <p className={`shift shift-${g.shift.kind}`} data-testid="shift">
-          <strong>{g.shift.kind === 'spike' ? 'One-period spike (short, like a campaign burst)' : 'Level shift (durable)'}:</strong> {g.shift.message}
+          <strong>
+            {g.shift.kind === 'spike' ? 'One-period spike (short, like a campaign burst)' : 'Level shift (durable)'}:
+          </strong>{' '}
+          {g.shift.message}
         </p>
       )}
       <dl className="facts">
-        <div><dt>Position</dt><dd>{formatValue(g.unit, g.position?.value)} <span className="muted">({formatDate(g.position?.period, 'month')}, n = {g.position?.n.toLocaleString()})</span></dd></div>
-        <div><dt>Baseline</dt><dd>{formatValue(g.unit, g.baseline?.value)} <span className="muted">({formatDate(g.baseline?.period, 'month')})</span></dd></div>
-        <div><dt>Progress</dt><dd>{g.progress === null ? '—' : `${Math.round(g.progress * 100)}% of the way`}</dd></div>
-        <div><dt>Heading</dt><dd>{g.heading ? `${formatRate(g.unit, g.heading.slope_per_month)} (95% CI ${formatRate(g.unit, g.heading.ci[0])} to ${formatRate(g.unit, g.heading.ci[1])})` : '—'}</dd></div>
-        <div><dt>Pace needed</dt><dd>{formatRate(g.unit, g.pace_needed_per_month)}</dd></div>
-        <div><dt>At the due date</dt><dd>{g.projection ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ${formatValue(g.unit, g.projection.interval[1])})` : '—'}</dd></div>
-        <div><dt>Arrival</dt><dd>{g.arrival.date ? formatDate(g.arrival.date, 'month') : g.arrival.reason}</dd></div>
-        <div><dt>Seasonality</dt><dd className="muted">{g.heading?.seasonality.note ?? '—'}</dd></div>
+        <div>
+          <dt>Position</dt>
+          <dd>
+            {formatValue(g.unit, g.position?.value)}{' '}
+            <span className="muted">
+              ({formatDate(g.position?.period, 'month')}, n = {g.position?.n.toLocaleString()})
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>Baseline</dt>
+          <dd>
+            {formatValue(g.unit, g.baseline?.value)}{' '}
+            <span className="muted">({formatDate(g.baseline?.period, 'month')})</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Progress</dt>
+          <dd>{g.progress === null ? '—' : `${Math.round(g.progress * 100)}% of the way`}</dd>
+        </div>
+        <div>
+          <dt>Heading</dt>
+          <dd>
+            {g.heading
+              ? `${formatRate(g.unit, g.heading.slope_per_month)} (95% CI ${formatRate(g.unit, g.heading.ci[0])} to ${formatRate(g.unit, g.heading.ci[1])})`
+              : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>Pace needed</dt>
+          <dd>{formatRate(g.unit, g.pace_needed_per_month)}</dd>
+        </div>
+        <div>
+          <dt>At the due date</dt>
+          <dd>
+            {g.projection
+              ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ${formatValue(g.unit, g.projection.interval[1])})`
+              : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>Arrival</dt>
+          <dd>{g.arrival.date ? formatDate(g.arrival.date, 'month') : g.arrival.reason}</dd>
+        </div>
+        <div>
+          <dt>Seasonality</dt>
+          <dd className="muted">{g.heading?.seasonality.note ?? '—'}</dd>
+        </div>
       </dl>
-      <GoalChart unit={g.unit} label={g.label} target={g.target} due={g.due} series={g.series} trend={g.trend} band={g.band} annotations={g.annotations} summary={summary} />
+      <GoalChart
+        unit={g.unit}
+        label={g.label}
+        target={g.target}
+        due={g.due}
+        series={g.series}
+        trend={g.trend}
+        band={g.band}
+        annotations={g.annotations}
+        summary={summary}
+      />
       <h2>Notes</h2>
       {g.annotations.length ? (
         <ul className="notes" data-testid="notes">
           {g.annotations.map((a) => (
-            <li key={a.id}><time dateTime={a.date}>{formatDate(a.date)}</time> {a.text}{a.author ? <span className="muted"> — {a.author}</span> : null}</li>
+            <li key={a.id}>
+              <time dateTime={a.date}>{formatDate(a.date)}</time> {a.text}
+              {a.author ? <span className="muted"> — {a.author}</span> : null}
+            </li>
           ))}
         </ul>
       ) : (
@@ -100,7 +184,9 @@ export default function GoalPage({ id }: { id: string }) {
         <select value={view.by} onChange={(e) => setView({ by: e.target.value })}>
           <option value="">Choose a dimension</option>
           {['segment', 'region', 'acquisition_channel'].map((d) => (
-            <option key={d} value={d}>{d.replace('_', ' ')}</option>
+            <option key={d} value={d}>
+              {d.replace('_', ' ')}
+            </option>
           ))}
         </select>
       </label>

@@ -22,7 +22,10 @@ export default function HeadingPage() {
   const { balance, as_of } = goals.data;
   const owners = [...new Set(goals.data.goals.map((g) => g.owner).filter((o): o is string => Boolean(o)))].sort();
   const shown = goals.data.goals.filter(
-    (g) => (!filters.owner || g.owner === filters.owner) && (!filters.objective || g.objective === filters.objective) && (!filters.status || g.status === filters.status),
+    (g) =>
+      (!filters.owner || g.owner === filters.owner) &&
+      (!filters.objective || g.objective === filters.objective) &&
+      (!filters.status || g.status === filters.status),
   );
   const good = (b: typeof balance.business) => b.on_course + b.arrived;
   return (
@@ -31,21 +34,24 @@ export default function HeadingPage() {
         <h1 id="heading-title">Heading</h1>
         <p className="muted">Are we heading where we want to go? Data as of {formatDate(as_of)}.</p>
       </div>
-      <div className="balance" aria-label="Business and community balance">
+      <section className="balance" aria-label="Business and community balance">
         {(['business', 'community'] as const).map((k) => (
           <div key={k} className="balance-item" data-testid={`balance-${k}`}>
-            <strong>{balance[k].goals}</strong> {k} goal{balance[k].goals === 1 ? '' : 's'}: {good(balance[k])} on course or arrived, {balance[k].drifting} drifting, {balance[k].off_course} off course
+            <strong>{balance[k].goals}</strong> {k} goal{balance[k].goals === 1 ? '' : 's'}: {good(balance[k])} on
+            course or arrived, {balance[k].drifting} drifting, {balance[k].off_course} off course
             {balance[k].no_signal ? `, ${balance[k].no_signal} without signal` : ''}
           </div>
         ))}
-      </div>
+      </section>
       <form className="filters" aria-label="Filter goals" onSubmit={(e) => e.preventDefault()}>
         <label>
           Owner{' '}
           <select value={filters.owner} onChange={(e) => setFilters({ owner: e.target.value })}>
             <option value="">All owners</option>
             {owners.map((o) => (
-              <option key={o} value={o}>{o}</option>
+              <option key={o} value={o}>
+                {o}
+              </option>
             ))}
           </select>
         </label>
@@ -62,40 +68,72 @@ export default function HeadingPage() {
           <select value={filters.status} onChange={(e) => setFilters({ status: e.target.value })}>
             <option value="">Any status</option>
             {['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'].map((s) => (
-              <option key={s} value={s}>{statusWords(s)}</option>
+              <option key={s} value={s}>
+                {statusWords(s)}
+              </option>
             ))}
           </select>
         </label>
       </form>
       {goals.data.problems.length > 0 && (
         <div className="state error" role="alert">
-          The goals file has problems: {goals.data.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('; ')}
+          The goals file has problems:{' '}
+          {goals.data.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('; ')}
         </div>
       )}
       {shown.length === 0 ? (
-        <Empty>{goals.data.goals.length ? 'No goal matches these filters.' : 'No goals yet. Add one to metrics/goals.yaml or through the API (POST /api/goals).'}</Empty>
+        <Empty>
+          {goals.data.goals.length
+            ? 'No goal matches these filters.'
+            : 'No goals yet. Add one to metrics/goals.yaml or through the API (POST /api/goals).'}
+        </Empty>
       ) : (
         <ul className="cards" aria-label="Goals">
           {shown.map((g) => {
-            const whereText = Object.entries(g.where).map(([k, v]) => `${k} ${v}`).join(', ');
+            const whereText = Object.entries(g.where)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ');
             return (
               <li key={g.id} className={`card card-${g.status}`} data-testid="goal-card" data-goal={g.id}>
                 <div className="card-top">
                   <StatusBadge status={g.status} />
-                  <span className="muted">{g.objective}{g.owner ? ` · ${g.owner}` : ''}</span>
+                  <span className="muted">
+                    {g.objective}
+                    {g.owner ? ` · ${g.owner}` : ''}
+                  </span>
                 </div>
                 <h2>
-                  <Link href={`/goals/${g.id}`}>{g.label}{whereText ? ` (${whereText})` : ''}</Link>
+                  <Link href={`/goals/${g.id}`}>
+                    {g.label}
+                    {whereText ? ` (${whereText})` : ''}
+                  </Link>
                 </h2>
                 <p className="position">
-                  <span className="big">{formatValue(g.unit, g.position?.value)}</span> <span className="muted">→ goal {formatValue(g.unit, g.target)} by {formatDate(g.due, 'month')}</span>
+                  <span className="big">{formatValue(g.unit, g.position?.value)}</span>{' '}
+                  <span className="muted">
+                    → goal {formatValue(g.unit, g.target)} by {formatDate(g.due, 'month')}
+                  </span>
                 </p>
                 <p className="pace">
-                  <span aria-hidden="true" className="arrow">{ARROW(g.heading?.slope_per_month, g.direction)}</span>{' '}
-                  {g.heading ? `Doing ${formatRate(g.unit, g.heading.slope_per_month)}, needs ${formatRate(g.unit, g.pace_needed_per_month)}` : g.status_reason}
+                  <span aria-hidden="true" className="arrow">
+                    {ARROW(g.heading?.slope_per_month, g.direction)}
+                  </span>{' '}
+                  {g.heading
+                    ? `Doing ${formatRate(g.unit, g.heading.slope_per_month)}, needs ${formatRate(g.unit, g.pace_needed_per_month)}`
+                    : g.status_reason}
                 </p>
-                <p className="muted arrival">{g.status === 'arrived' ? 'At or past the target.' : g.arrival.date ? `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.` : `No arrival date: ${g.arrival.reason}.`}</p>
-                {g.shift.kind !== 'none' && <p className="shift">{g.shift.kind === 'spike' ? 'One-period spike' : 'Level shift'}: {g.shift.message}</p>}
+                <p className="muted arrival">
+                  {g.status === 'arrived'
+                    ? 'At or past the target.'
+                    : g.arrival.date
+                      ? `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.`
+                      : `No arrival date: ${g.arrival.reason}.`}
+                </p>
+                {g.shift.kind !== 'none' && (
+                  <p className="shift">
+                    {g.shift.kind === 'spike' ? 'One-period spike' : 'Level shift'}: {g.shift.message}
+                  </p>
+                )}
                 <Sparkline
                   points={g.series.filter((s) => s.complete).slice(-18)}
                   target={g.target}

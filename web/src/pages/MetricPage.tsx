@@ -10,47 +10,92 @@ import { useUrlState } from '../lib/urlState.ts';
 export default function MetricPage({ name }: { name: string }) {
   const [view, setView] = useUrlState({ grain: 'month', by: '', tab: 'chart', from: '', to: '' });
   const metrics = useQuery(metricsQuery());
-  const series = useQuery({ ...seriesQuery(name, { grain: view.grain as Grain, by: view.by || undefined, from: view.from || undefined, to: view.to || undefined }), enabled: name !== 'new' });
+  const series = useQuery({
+    ...seriesQuery(name, {
+      grain: view.grain as Grain,
+      by: view.by || undefined,
+      from: view.from || undefined,
+      to: view.to || undefined,
+    }),
+    enabled: name !== 'new',
+  });
   if (name === 'new') {
     return (
       <section aria-labelledby="new-title">
-        <p><Link href="/metrics">← Catalog</Link></p>
+        <p>
+          <Link href="/metrics">← Catalog</Link>
+        </p>
         <h1 id="new-title">New metric definition</h1>
-        <DefinitionEditor initial={'name: my_metric\nlabel: My metric\ndescription: What it measures, in one sentence.\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n'} />
+        <DefinitionEditor
+          initial={
+            'name: my_metric\nlabel: My metric\ndescription: What it measures, in one sentence.\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n'
+          }
+        />
       </section>
     );
   }
   if (metrics.isPending) return <Loading what="definition" />;
   if (metrics.isError) return <ErrorState error={metrics.error} retry={() => metrics.refetch()} />;
   const m = metrics.data.metrics.find((x) => x.name === name);
-  if (!m) return <ErrorState error={new Error(`No valid metric named "${name}". It may have problems: see the catalog.`)} />;
+  if (!m)
+    return <ErrorState error={new Error(`No valid metric named "${name}". It may have problems: see the catalog.`)} />;
   return (
     <section aria-labelledby="metric-title">
-      <p><Link href="/metrics">← Catalog</Link></p>
+      <p>
+        <Link href="/metrics">← Catalog</Link>
+      </p>
       <div className="page-head">
         <h1 id="metric-title">{m.label}</h1>
-        <span className="muted">{m.name} · {m.unit} · better when {m.direction === 'up' ? 'higher' : 'lower'}</span>
+        <span className="muted">
+          {m.name} · {m.unit} · better when {m.direction === 'up' ? 'higher' : 'lower'}
+        </span>
       </div>
       <p>{m.description}</p>
-      <p className="muted">Used by goals: {m.used_by_goals.length ? m.used_by_goals.map((g) => <Link key={g} href={`/goals/${g}`}>{g} </Link>) : 'none'}</p>
+      <p className="muted">
+        Used by goals:{' '}
+        {m.used_by_goals.length
+          ? m.used_by_goals.map((g) => (
+              <Link key={g} href={`/goals/${g}`}>
+                {g}{' '}
+              </Link>
+            ))
+          : 'none'}
+      </p>
       <div role="tablist" aria-label="Definition views" className="tabs">
         {(['chart', 'definition', 'edit'] as const).map((t) => (
-          <button key={t} role="tab" type="button" aria-selected={view.tab === t} onClick={() => setView({ tab: t })}>{t === 'chart' ? 'Series' : t === 'definition' ? 'YAML and SQL' : 'Edit'}</button>
+          <button key={t} role="tab" type="button" aria-selected={view.tab === t} onClick={() => setView({ tab: t })}>
+            {t === 'chart' ? 'Series' : t === 'definition' ? 'YAML and SQL' : 'Edit'}
+          </button>
         ))}
       </div>
       {view.tab === 'chart' && (
         <div role="tabpanel">
           <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Series settings">
-            <label>Grain <select value={view.grain} onChange={(e) => setView({ grain: e.target.value })}>{['day', 'week', 'month', 'quarter'].map((g) => <option key={g}>{g}</option>)}</select></label>
+            <label>
+              Grain{' '}
+              <select value={view.grain} onChange={(e) => setView({ grain: e.target.value })}>
+                {['day', 'week', 'month', 'quarter'].map((g) => (
+                  <option key={g}>{g}</option>
+                ))}
+              </select>
+            </label>
             <label>
               Break down by{' '}
               <select value={view.by} onChange={(e) => setView({ by: e.target.value })}>
                 <option value="">Nothing</option>
-                {m.dimensions.map((d) => <option key={d} value={d}>{d}</option>)}
+                {m.dimensions.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
               </select>
             </label>
-            <label>From <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value })} /></label>
-            <label>To <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value })} /></label>
+            <label>
+              From <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value })} />
+            </label>
+            <label>
+              To <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value })} />
+            </label>
           </form>
           {series.isPending && <Loading what="series" />}
           {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
@@ -59,8 +104,18 @@ export default function MetricPage({ name }: { name: string }) {
       )}
       {view.tab === 'definition' && (
         <div role="tabpanel" className="two-col">
-          <div><h2>{m.file}</h2><pre className="code" data-testid="yaml">{m.yaml}</pre></div>
-          <div><h2>Compiled SQL</h2><pre className="code" data-testid="sql">{m.sql}</pre></div>
+          <div>
+            <h2>{m.file}</h2>
+            <pre className="code" data-testid="yaml">
+              {m.yaml}
+            </pre>
+          </div>
+          <div>
+            <h2>Compiled SQL</h2>
+            <pre className="code" data-testid="sql">
+              {m.sql}
+            </pre>
+          </div>
         </div>
       )}
       {view.tab === 'edit' && (
