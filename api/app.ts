@@ -25,7 +25,6 @@ const jsonLimit = bodyLimit({
     throw new BearingError(
       'too-large',
       'request bodies are limited to 1 MB (CSV uploads: 200 MB through /api/import)',
-      413,
     );
   },
 });

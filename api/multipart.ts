@@ -34,7 +34,7 @@ export function saveMultipart(
         limits: { fileSize: maxBytes, files: MAX_UPLOAD_FILES, fields: 100, parts: MAX_UPLOAD_FILES + 100 },
       });
     } catch (error) {
-      reject(new BearingError('invalid-request', `not a multipart form: ${(error as Error).message}`, 400));
+      reject(new BearingError('invalid-request', `not a multipart form: ${(error as Error).message}`));
       return;
     }
     parser.on('file', (field, stream, info) => {
@@ -42,7 +42,7 @@ export function saveMultipart(
       const path = join(folder, `${saved.length}-${name}`);
       saved.push({ field, name, path });
       stream.on('limit', () =>
-        reject(new BearingError('too-large', `${name} is larger than ${maxBytes / 1024 / 1024} MB`, 413)),
+        reject(new BearingError('too-large', `${name} is larger than ${maxBytes / 1024 / 1024} MB`)),
       );
       writes.push(pipeline(stream, createWriteStream(path)));
     });
@@ -52,18 +52,17 @@ export function saveMultipart(
         new BearingError(
           'too-many-files',
           `one import takes at most ${MAX_UPLOAD_FILES} files; nothing was imported (send the rest in another import)`,
-          413,
         ),
       ),
     );
     parser.on('partsLimit', () =>
-      reject(new BearingError('too-large', 'the form has too many parts; nothing was imported', 413)),
+      reject(new BearingError('too-large', 'the form has too many parts; nothing was imported')),
     );
     parser.on('fieldsLimit', () =>
-      reject(new BearingError('too-large', 'the form has too many fields; nothing was imported', 413)),
+      reject(new BearingError('too-large', 'the form has too many fields; nothing was imported')),
     );
     parser.on('error', (error) =>
-      reject(new BearingError('invalid-request', `could not read the form: ${(error as Error).message}`, 400)),
+      reject(new BearingError('invalid-request', `could not read the form: ${(error as Error).message}`)),
     );
     parser.on('close', () => {
       Promise.all(writes).then(() => resolve(saved), reject);

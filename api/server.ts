@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { createApi } from './app.ts';
 import type { AppDeps } from './context.ts';
-import { notFound, onError } from './errors.ts';
+import { errorResponse, notFound, onError } from './errors.ts';
 import { WEB_DIST } from './webBuild.ts';
 
 /**
@@ -34,15 +34,8 @@ export function createServerApp(deps: AppDeps, webDist = WEB_DIST, options: { al
     app.use('*', async (c, next) => {
       const host = (c.req.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
       if (!allowed.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
-        return c.json(
-          {
-            error: {
-              code: 'host-not-allowed',
-              message: `this server answers only to ${[...allowed].join(', ')} (set BEARING_ALLOWED_HOSTS to add a name)`,
-            },
-          },
-          421,
-        );
+        const names = [...allowed].join(', ');
+        return errorResponse(c, 'host-not-allowed', `this server answers only to ${names} (set BEARING_ALLOWED_HOSTS to add a name)`);
       }
       await next();
     });

@@ -19,5 +19,5 @@ export function validationHook(result: HookResult): void {
       : [{ field: i.path.map(String).join('.') || '(body)', message: i.message }],
   );
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  throw new BearingError('invalid-request', `invalid ${result.target ?? 'request'}: ${summary}`, 400, { issues });
+  throw new BearingError('invalid-request', `invalid ${result.target ?? 'request'}: ${summary}`, { issues });
 }

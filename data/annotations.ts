@@ -82,7 +82,7 @@ export async function updateAnnotation(db: Database, id: number, input: Annotati
         author: input.author ?? null,
       },
     );
-    if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`, 404);
+    if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`);
     return row;
   });
 }
@@ -90,6 +90,6 @@ export async function updateAnnotation(db: Database, id: number, input: Annotati
 export async function deleteAnnotation(db: Database, id: number): Promise<void> {
   await db.write(async (s) => {
     const row = await s.one(`DELETE FROM annotations WHERE id = $id RETURNING id`, { id });
-    if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`, 404);
+    if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`);
   });
 }

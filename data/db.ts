@@ -169,7 +169,6 @@ export class Session {
         throw new BearingError(
           'query-timeout',
           `The query ran longer than ${this.timeoutMs / 1000} s and was stopped. Narrow the date range or raise BEARING_QUERY_TIMEOUT.`,
-          504,
         );
       }
       throw error;
@@ -214,7 +213,6 @@ class Lane {
       throw new BearingError(
         'too-many-requests',
         `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`,
-        429,
       );
     }
     this.perCaller.set(caller, mine + 1);
@@ -349,7 +347,7 @@ export class Database {
     if (options.threads) await setup.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
     if (options.memoryLimit) {
       if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(options.memoryLimit)) {
-        throw new BearingError('bad-config', `memory limit "${options.memoryLimit}" is not a size such as 2GB`, 400);
+        throw new BearingError('bad-config', `memory limit "${options.memoryLimit}" is not a size such as 2GB`);
       }
       await setup.run(`SET memory_limit = '${options.memoryLimit}'`);
     }
@@ -400,7 +398,6 @@ export class Database {
         throw new BearingError(
           'data-changed',
           'the data changed several times while this was computed; try again',
-          503,
         );
     }
   }
@@ -506,10 +503,9 @@ function translateOpenError(error: unknown, file: string): Error {
       'database-busy',
       `${file} is in use by another process (PID ${held[1]}), most likely a running "bearing serve". ` +
         `Import through the server instead (POST /api/import, or the Data page), or stop that process and try again.`,
-      409,
     );
   }
-  return new BearingError('database-unreadable', `cannot open ${file}: ${message}`, 500);
+  return new BearingError('database-unreadable', `cannot open ${file}: ${message}`);
 }
 
 /** Quote an identifier that has already been checked against an allowlist. */

@@ -1,13 +1,14 @@
+import type { ErrorCode } from './codes.ts';
+
 /**
- * A failure that the user can act on. `code` is stable (kebab-case) so scripts and tests can
- * match it; `status` is the HTTP status the API answers with; `details` carries structured
- * problems (import rows, definition problems) for the caller to show.
+ * A failure that the user can act on. `code` is one of the registry's (data/codes.ts), stable so
+ * scripts and tests can match it; api/errorStatus.ts turns it into an HTTP status; `details`
+ * carries structured problems (import rows, definition problems) for the caller to show.
  */
 export class BearingError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly status: number = 400,
     readonly details?: unknown,
   ) {
     super(message);

@@ -78,7 +78,7 @@ interface PlannedFile {
 
 function plan(files: ImportFile[]): PlannedFile[] {
   if (!files.length)
-    throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)', 400);
+    throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)');
   const problems: string[] = [];
   const planned = files.map((f, index) => {
     const label = f.label ?? basename(f.path);
@@ -119,7 +119,6 @@ function rejected(problems: ImportProblem[], count: number, warnings: string[]):
   return new BearingError(
     'import-rejected',
     `import rejected: ${count} problem${count === 1 ? '' : 's'}; nothing was changed`,
-    422,
     report,
   );
 }

@@ -6,6 +6,7 @@ import type { Session } from '../data/db.ts';
 import { availableDimensions, compileProbe, referencedMetrics } from './compile.ts';
 import { AggregateDefinition, DerivedDefinition, isDerived, type Definition, type Problem } from './definition.ts';
 import { parseExpression } from './expression.ts';
+import { type FileProblems, ProblemReporter } from './problems.ts';
 import { YamlSource } from './yamlSource.ts';
 
 export interface DefinitionSource {
@@ -26,6 +27,8 @@ export interface CheckResult {
   problems: Problem[];
 }
 
+type Resolve = (name: string) => Definition | undefined;
+
 const TIME_KINDS = new Set(['date', 'timestamp', 'month']);
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
@@ -36,261 +39,235 @@ function duckdbMessage(error: unknown): string {
   return raw.split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
 }
 
+type Parsed = { file: FileProblems; definition: Definition };
+
+/**
+ * Every problem of every file: YAML and fields first, then names, then each definition's SQL
+ * against the live catalog, then what derived metrics depend on. One broken file never hides the
+ * others, and a rejected field never hides the rest of its file.
+ */
 export async function checkDefinitions(session: Session, sources: DefinitionSource[]): Promise<CheckResult> {
-  const problems: Problem[] = [];
-  const parsed: Array<{ source: YamlSource; definition: Definition }> = [];
-  const partial: Array<{ source: YamlSource; definition: Definition }> = [];
-
-  for (const { file, text } of sources) {
-    const source = new YamlSource(file, text);
-    const at = (field: string, message: string, code: string, pos = source.fieldPosition([field])) =>
-      problems.push({ code, file, line: pos.line, col: pos.col, field, message });
-    const syntax = source.syntaxErrors();
-    if (syntax.length) {
-      for (const e of syntax)
-        problems.push({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message });
-      continue;
-    }
-    const value = source.value();
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      at('(yaml)', 'expected a mapping of fields (name, label, description, unit, direction, …)', 'not-a-mapping');
-      continue;
-    }
-    const schema = 'expression' in value ? DerivedDefinition : AggregateDefinition;
-    const result = (schema as z.ZodType<Definition>).safeParse(value);
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
-        if (issue.code === 'unrecognized_keys') {
-          for (const key of (issue as { keys: string[] }).keys) {
-            at(
-              key,
-              `unknown field "${key}"${'expression' in value ? ' in a derived metric' : ''} (check the spelling; see the README for the fields)`,
-              'unknown-field',
-              source.keyPosition(key),
-            );
-          }
-          continue;
-        }
-        const field = path.join('.') || '(yaml)';
-        const missing =
-          path.reduce<unknown>(
-            (v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined),
-            value,
-          ) === undefined;
-        const pos = source.fieldPosition(path);
-        problems.push({
-          code: missing ? 'missing-field' : field === 'table' ? 'unknown-table' : 'invalid-field',
-          file,
-          line: pos.line,
-          col: pos.col,
-          field,
-          message: missing ? 'required field is missing' : issue.message,
-        });
-      }
-      // A rejected field must not hide the problems of the others (a bad unit and a bad column are
-      // reported together): check the SQL fields of whatever remains valid.
-      const rest = withoutRejectedFields(
-        value as Record<string, unknown>,
-        result.error.issues,
-        schema as z.ZodType<Definition>,
-      );
-      if (rest) partial.push({ source, definition: rest });
-      continue;
-    }
-    parsed.push({ source, definition: result.data });
-  }
-
-  // Duplicate names: every file after the first one with that name is a problem.
-  const byName = new Map<string, (typeof parsed)[number]>();
-  const unique: typeof parsed = [];
-  for (const entry of parsed) {
-    const first = byName.get(entry.definition.name);
-    if (first) {
-      const pos = entry.source.fieldPosition(['name']);
-      problems.push({
-        code: 'duplicate-name',
-        file: entry.source.file,
-        line: pos.line,
-        col: pos.col,
-        field: 'name',
-        message: `metric "${entry.definition.name}" is already defined in ${first.source.file}`,
-      });
-      continue;
-    }
-    byName.set(entry.definition.name, entry);
-    unique.push(entry);
-  }
+  const reporter = new ProblemReporter();
+  const read = sources.map((s) => readDefinition(reporter.forFile(new YamlSource(s.file, s.text))));
+  const parsed = read.flatMap((r) => (r.kind === 'valid' ? [r.entry] : []));
+  const partial = read.flatMap((r) => (r.kind === 'partial' ? [r.entry] : []));
+  const unique = uniqueNames(parsed);
+  const byName = new Map(unique.map((e) => [e.definition.name, e]));
   const resolve = (name: string) => byName.get(name)?.definition;
 
   const valid = new Map<string, CheckedMetric>();
   const failed = new Set<string>();
-  const checkSql = async (source: YamlSource, definition: Definition) => {
-    const at = (field: string, message: string, code: string, offset?: number) => {
-      const pos = offset === undefined ? source.fieldPosition([field]) : source.valuePosition(field, offset);
-      problems.push({ code, file: source.file, line: pos.line, col: pos.col, field, message });
-    };
-    if (isDerived(definition)) {
-      const expr = await parseExpression(session, definition.expression, 'derived');
-      for (const issue of expr.issues) at('expression', issue.message, issue.code, issue.offset);
-      for (const column of expr.columns) {
-        if (!resolve(column.name))
-          at(
-            'expression',
-            `unknown metric "${column.name}" (expected the name of another metric)`,
-            'unknown-metric',
-            column.offset,
-          );
-      }
-    } else {
-      await checkAggregate(session, definition, at);
-    }
-  };
-  for (const { source, definition } of unique) {
-    const before = problems.length;
-    await checkSql(source, definition);
-    if (problems.length > before) failed.add(definition.name);
-    valid.set(definition.name, {
-      definition,
-      file: source.file,
-      text: source.text,
-      dimensions: isDerived(definition) ? [] : (definition.dimensions ?? []),
-    });
+  for (const { file, definition } of unique) {
+    const mark = reporter.problems.length;
+    await checkSql(session, file, definition, resolve);
+    if (reporter.since(mark)) failed.add(definition.name);
+    const dimensions = isDerived(definition) ? [] : (definition.dimensions ?? []);
+    valid.set(definition.name, { definition, file: file.source.file, text: file.source.text, dimensions });
   }
-  for (const { source, definition } of partial) await checkSql(source, definition);
-
-  // Derived metrics: cycles, broken parts, and the dimensions they can offer.
-  for (const { source, definition } of unique) {
-    if (!isDerived(definition) || failed.has(definition.name)) continue;
-    const cycle = findCycle(definition.name, resolve);
-    const pos = source.fieldPosition(['expression']);
-    if (cycle) {
-      problems.push({
-        code: 'circular-reference',
-        file: source.file,
-        line: pos.line,
-        col: pos.col,
-        field: 'expression',
-        message: `circular reference: ${cycle.join(' → ')}`,
-      });
-      failed.add(definition.name);
-      continue;
-    }
-    const broken = allParts(definition.name, resolve).filter((n) => failed.has(n));
-    if (broken.length) {
-      problems.push({
-        code: 'broken-reference',
-        file: source.file,
-        line: pos.line,
-        col: pos.col,
-        field: 'expression',
-        message: `depends on ${broken.join(', ')}, which ${broken.length === 1 ? 'has' : 'have'} problems`,
-      });
-      failed.add(definition.name);
-      continue;
-    }
-    const parts = referencedMetrics(definition.expression, resolve).map((n) => valid.get(n)!);
-    const shared =
-      parts.reduce<string[] | null>(
-        (acc, p) => (acc === null ? [...p.dimensions] : acc.filter((d) => p.dimensions.includes(d))),
-        null,
-      ) ?? [];
-    const declared = definition.dimensions;
-    for (const dim of declared ?? []) {
-      if (!shared.includes(dim)) {
-        const dpos = source.fieldPosition(['dimensions']);
-        problems.push({
-          code: 'unknown-dimension',
-          file: source.file,
-          line: dpos.line,
-          col: dpos.col,
-          field: 'dimensions',
-          message: `"${dim}" is not a dimension of every metric in the expression (shared: ${shared.join(', ') || 'none'})`,
-        });
-        failed.add(definition.name);
-      }
-    }
-    valid.get(definition.name)!.dimensions = declared ?? shared;
-  }
-
-  return { metrics: [...valid.values()].filter((m) => !failed.has(m.definition.name)), problems };
+  for (const { file, definition } of partial) await checkSql(session, file, definition, resolve);
+  for (const entry of unique) checkDependencies(entry, resolve, valid, failed);
+  return { metrics: [...valid.values()].filter((m) => !failed.has(m.definition.name)), problems: reporter.problems };
 }
 
-async function checkAggregate(
-  session: Session,
-  d: AggregateDefinition,
-  at: (field: string, message: string, code: string, offset?: number) => void,
-): Promise<void> {
+type Read = { kind: 'valid' | 'partial'; entry: Parsed } | { kind: 'invalid' };
+
+/** YAML and the fields' shapes; a file whose only problems are in some fields is still 'partial'. */
+function readDefinition(file: FileProblems): Read {
+  const { source } = file;
+  const syntax = source.syntaxErrors();
+  if (syntax.length) {
+    for (const e of syntax) file.place(e, '(yaml)', 'yaml-syntax', e.message);
+    return { kind: 'invalid' };
+  }
+  const value = source.value();
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    file.at('(yaml)', 'not-a-mapping', 'expected a mapping of fields (name, label, description, unit, direction, …)');
+    return { kind: 'invalid' };
+  }
+  const derived = 'expression' in value;
+  const schema = (derived ? DerivedDefinition : AggregateDefinition) as z.ZodType<Definition>;
+  const result = schema.safeParse(value);
+  if (result.success) return { kind: 'valid', entry: { file, definition: result.data } };
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const where = derived ? ' in a derived metric' : '';
+      for (const key of issue.keys) {
+        file.atKey(
+          key,
+          'unknown-field',
+          `unknown field "${key}"${where} (check the spelling; see the README for the fields)`,
+        );
+      }
+      continue;
+    }
+    const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    const missing = valueAt(value, path) === undefined;
+    const code = missing ? 'missing-field' : path.join('.') === 'table' ? 'unknown-table' : 'invalid-field';
+    file.atPath(path, code, missing ? 'required field is missing' : issue.message);
+  }
+  // A rejected field must not hide the problems of the others (a bad unit and a bad column are
+  // reported together): the SQL fields of whatever remains valid are checked too.
+  const rest = withoutRejectedFields(value as Record<string, unknown>, result.error.issues, schema);
+  return rest ? { kind: 'partial', entry: { file, definition: rest } } : { kind: 'invalid' };
+}
+
+function valueAt(value: unknown, path: Array<string | number>): unknown {
+  return path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined),
+    value,
+  );
+}
+
+/** Every file after the first one with a name is a problem, and left out. */
+function uniqueNames(parsed: Parsed[]): Parsed[] {
+  const first = new Map<string, Parsed>();
+  for (const entry of parsed) {
+    const earlier = first.get(entry.definition.name);
+    if (!earlier) first.set(entry.definition.name, entry);
+    else
+      entry.file.at(
+        'name',
+        'duplicate-name',
+        `metric "${entry.definition.name}" is already defined in ${earlier.file.source.file}`,
+      );
+  }
+  return [...first.values()];
+}
+
+async function checkSql(session: Session, file: FileProblems, definition: Definition, resolve: Resolve): Promise<void> {
+  if (!isDerived(definition)) return checkAggregate(session, definition, file);
+  const expr = await parseExpression(session, definition.expression, 'derived');
+  for (const issue of expr.issues) file.at('expression', issue.code, issue.message, issue.offset);
+  for (const column of expr.columns) {
+    if (resolve(column.name)) continue;
+    file.at(
+      'expression',
+      'unknown-metric',
+      `unknown metric "${column.name}" (expected the name of another metric)`,
+      column.offset,
+    );
+  }
+}
+
+/** Derived metrics: cycles, broken parts, and the dimensions they can offer. */
+function checkDependencies(
+  { file, definition }: Parsed,
+  resolve: Resolve,
+  valid: Map<string, CheckedMetric>,
+  failed: Set<string>,
+): void {
+  if (!isDerived(definition) || failed.has(definition.name)) return;
+  const cycle = findCycle(definition.name, resolve);
+  if (cycle) {
+    file.at('expression', 'circular-reference', `circular reference: ${cycle.join(' → ')}`);
+    failed.add(definition.name);
+    return;
+  }
+  const broken = allParts(definition.name, resolve).filter((n) => failed.has(n));
+  if (broken.length) {
+    file.at(
+      'expression',
+      'broken-reference',
+      `depends on ${broken.join(', ')}, which ${broken.length === 1 ? 'has' : 'have'} problems`,
+    );
+    failed.add(definition.name);
+    return;
+  }
+  const parts = referencedMetrics(definition.expression, resolve).map((n) => valid.get(n)!);
+  const shared =
+    parts.reduce<string[] | null>(
+      (acc, p) => (acc === null ? [...p.dimensions] : acc.filter((d) => p.dimensions.includes(d))),
+      null,
+    ) ?? [];
+  for (const dim of definition.dimensions ?? []) {
+    if (shared.includes(dim)) continue;
+    file.at(
+      'dimensions',
+      'unknown-dimension',
+      `"${dim}" is not a dimension of every metric in the expression (shared: ${shared.join(', ') || 'none'})`,
+    );
+    failed.add(definition.name);
+  }
+  valid.get(definition.name)!.dimensions = definition.dimensions ?? shared;
+}
+
+async function checkAggregate(session: Session, d: AggregateDefinition, file: FileProblems): Promise<void> {
+  const structural = checkColumns(d, file);
+  const expressionsOk = await checkExpressions(session, d, file);
+  if (structural && expressionsOk) await bindProbes(session, d, file);
+}
+
+/** time, active_until and dimensions name columns of the right kind. */
+function checkColumns(d: AggregateDefinition, file: FileProblems): boolean {
   const spec = CONTRACT[d.table];
   const columns = new Map(spec.columns.map((c) => [c.name, c.kind]));
   const columnList = spec.columns.map((c) => c.name).join(', ');
-  let structural = true;
+  let ok = true;
   for (const field of ['time', 'active_until'] as const) {
     const name = d[field];
     if (name === undefined) continue;
     const kind = columns.get(name);
-    if (!kind) {
-      at(field, `unknown column "${name}" in ${d.table} (expected one of ${columnList})`, 'unknown-column');
-      structural = false;
-    } else if (!TIME_KINDS.has(kind)) {
-      at(field, `"${name}" is not a date or timestamp column of ${d.table}`, 'not-a-time-column');
-      structural = false;
-    }
+    if (!kind)
+      file.at(field, 'unknown-column', `unknown column "${name}" in ${d.table} (expected one of ${columnList})`);
+    else if (!TIME_KINDS.has(kind))
+      file.at(field, 'not-a-time-column', `"${name}" is not a date or timestamp column of ${d.table}`);
+    ok &&= kind !== undefined && TIME_KINDS.has(kind);
   }
   const dims = availableDimensions(d.table);
   for (const dim of d.dimensions ?? []) {
-    if (!dims.includes(dim)) {
-      at(
-        'dimensions',
-        `unknown dimension "${dim}" for ${d.table} (expected one of ${dims.join(', ')})`,
-        'unknown-dimension',
-      );
-      structural = false;
-    }
+    if (dims.includes(dim)) continue;
+    file.at(
+      'dimensions',
+      'unknown-dimension',
+      `unknown dimension "${dim}" for ${d.table} (expected one of ${dims.join(', ')})`,
+    );
+    ok = false;
   }
-  const known = new Set([...spec.columns.map((c) => c.name), ...dims, 'period_start', 'period_end']);
-  let expressionsOk = true;
+  return ok;
+}
+
+/** measure and filter: the sandbox walk, and every column they name. */
+async function checkExpressions(session: Session, d: AggregateDefinition, file: FileProblems): Promise<boolean> {
+  const known = new Set([
+    ...CONTRACT[d.table].columns.map((c) => c.name),
+    ...availableDimensions(d.table),
+    'period_start',
+    'period_end',
+  ]);
+  let ok = true;
   for (const field of ['measure', 'filter'] as const) {
     const text = d[field];
     if (text === undefined) continue;
     const expr = await parseExpression(session, text, field);
-    for (const issue of expr.issues) at(field, issue.message, issue.code, issue.offset);
+    for (const issue of expr.issues) file.at(field, issue.code, issue.message, issue.offset);
     for (const column of expr.columns) {
       if (column.qualifier && column.qualifier !== d.table) {
-        at(
-          field,
-          `"${column.qualifier}.${column.name}": outside a subquery, columns belong to ${d.table}`,
-          'unknown-column',
-          column.offset,
-        );
+        const message = `"${column.qualifier}.${column.name}": outside a subquery, columns belong to ${d.table}`;
+        file.at(field, 'unknown-column', message, column.offset);
       } else if (!known.has(column.name)) {
-        at(
-          field,
-          `unknown column "${column.name}" in ${d.table} (expected one of ${[...known].join(', ')})`,
-          'unknown-column',
-          column.offset,
-        );
+        const message = `unknown column "${column.name}" in ${d.table} (expected one of ${[...known].join(', ')})`;
+        file.at(field, 'unknown-column', message, column.offset);
       }
     }
-    if (expr.issues.length || expr.columns.some((c) => !known.has(c.name))) expressionsOk = false;
+    if (expr.issues.length || expr.columns.some((c) => !known.has(c.name))) ok = false;
   }
-  if (!structural || !expressionsOk) return;
-  // Bind the real compiled SQL against the live catalog: types and anything the walk cannot see.
+  return ok;
+}
+
+/** Bind the real compiled SQL against the live catalog: types and anything the walk cannot see. */
+async function bindProbes(session: Session, d: AggregateDefinition, file: FileProblems): Promise<void> {
   for (const part of ['measure', 'filter'] as const) {
     if (part === 'filter' && !d.filter) continue;
     const probe = compileProbe(d, part);
     try {
-      const described = await session.all<{ column_name: string; column_type: string }>(
-        `DESCRIBE ${probe.sql}`,
-        probe.params,
-      );
+      const described = await session.all<{ column_type: string }>(`DESCRIBE ${probe.sql}`, probe.params);
       const type = described[0]?.column_type ?? '';
       if (part === 'measure' && !NUMERIC.test(type))
-        at('measure', `a measure must be a number (this one is ${type})`, 'not-numeric');
+        file.at('measure', 'not-numeric', `a measure must be a number (this one is ${type})`);
       if (part === 'filter' && type !== 'BOOLEAN')
-        at('filter', `a filter must be a true/false condition (this one is ${type})`, 'not-a-boolean');
+        file.at('filter', 'not-a-boolean', `a filter must be a true/false condition (this one is ${type})`);
     } catch (error) {
-      at(part, duckdbMessage(error), 'sql-error');
+      file.at(part, 'sql-error', duckdbMessage(error));
     }
   }
 }

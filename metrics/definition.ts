@@ -1,6 +1,7 @@
 // The shape of a metric definition file. One schema per kind; the checker adds what a schema
 // cannot know (the live catalog, SQL, references between metrics).
 import { z } from 'zod';
+import type { ProblemCode } from '../data/codes.ts';
 import { CONTRACT_TABLES } from '../data/contract.ts';
 
 export const UNITS = ['ratio', 'percent', 'count', 'currency', 'score', 'days'] as const;
@@ -52,7 +53,7 @@ export function isDerived(d: Definition): d is DerivedDefinition {
 
 /** A stable kebab-case code, the file, position and field of one problem in a definition. */
 export interface Problem {
-  code: string;
+  code: ProblemCode;
   file: string;
   line: number;
   col: number;

@@ -116,13 +116,13 @@ export function writeGoals(file: string, goals: Goal[]): void {
 export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace'): Goal[] {
   const current = readGoals(file);
   if (current.problems.length)
-    throw new BearingError('goals-file-invalid', `${file} has problems; fix it before writing through the API`, 409, {
+    throw new BearingError('goals-file-invalid', `${file} has problems; fix it before writing through the API`, {
       problems: current.problems,
     });
   const exists = current.goals.some((g) => g.id === goal.id);
   if (mode === 'create' && exists)
-    throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`, 409);
-  if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`, 404);
+    throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`);
+  if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`);
   const goals = exists ? current.goals.map((g) => (g.id === goal.id ? goal : g)) : [...current.goals, goal];
   writeGoals(file, goals);
   return goals;
@@ -130,7 +130,7 @@ export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace')
 
 export function deleteGoal(file: string, id: string): void {
   const current = readGoals(file);
-  if (!current.goals.some((g) => g.id === id)) throw new BearingError('unknown-goal', `no goal with id "${id}"`, 404);
+  if (!current.goals.some((g) => g.id === id)) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
   writeGoals(
     file,
     current.goals.filter((g) => g.id !== id),

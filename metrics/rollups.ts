@@ -74,7 +74,6 @@ export async function readRollup(
     throw new BearingError(
       'metric-failed',
       `${metric.definition.name} cannot be computed: ${failed.message}. Fix or delete its definition (it is skipped until edited)`,
-      422,
     );
   const stored = await db.all<{
     rows: number;

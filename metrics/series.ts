@@ -47,7 +47,7 @@ export async function resolveAsOf(db: Database, asOf?: string): Promise<string> 
 }
 
 const noData = () =>
-  new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"', 409);
+  new BearingError('no-data', 'the database holds no data yet: import CSV files or run "bearing generate"');
 
 /** The as-of date of an answer drawn from these tables (see metrics/asOf.ts). */
 export async function resolveTablesAsOf(db: Database, tables: ContractTable[], requested?: string): Promise<string> {
@@ -67,12 +67,11 @@ export function buildSeriesQuery(
       throw new BearingError(
         'unknown-dimension',
         `"${dim}" is not a dimension of ${definition.name} (expected one of: ${dimensions.join(', ') || 'none'})`,
-        400,
       );
     }
   }
   if (request.from && request.to && request.from > request.to)
-    throw new BearingError('bad-range', `from (${request.from}) is after to (${request.to})`, 400);
+    throw new BearingError('bad-range', `from (${request.from}) is after to (${request.to})`);
   return compileSeries(
     definition,
     {
@@ -102,7 +101,6 @@ export function checkPeriods(grain: Grain, from: string | null, to: string): voi
     throw new BearingError(
       'too-many-periods',
       `this request spans about ${periods.toLocaleString('en-US')} ${grain}s from ${from} to ${to}; one answer may hold at most ${MAX_PERIODS.toLocaleString('en-US')} periods (narrow from/to/as_of, or use a coarser grain)`,
-      400,
     );
   }
 }
@@ -140,7 +138,6 @@ export async function runBounded(
     throw new BearingError(
       'too-many-rows',
       `this answer would hold more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × groups); narrow the range or break down by a dimension with fewer values`,
-      400,
     );
   return rows;
 }
@@ -176,9 +173,8 @@ function cannotCompute(metric: CheckedMetric, error: unknown): unknown {
     return new BearingError(
       'out-of-memory',
       `${metric.definition.name} needs more memory than the server may use (BEARING_MEMORY_LIMIT); narrow the range or raise the limit`,
-      503,
     );
-  return new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${reason}`, 422);
+  return new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${reason}`);
 }
 
 /** The answer the CLI, API and web app share, from a series' rows. */

@@ -24,7 +24,7 @@ export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     const role = token ? settings.tokens.roleOf(token) : null;
-    if (token && !role) throw new BearingError('unauthorized', 'the bearer token is not valid', 401);
+    if (token && !role) throw new BearingError('unauthorized', 'the bearer token is not valid');
     c.set('role', role);
     const needed = neededRole(c.req.method, c.req.path);
     const open = needed === 'viewer' && !settings.readsNeedToken;
@@ -33,10 +33,9 @@ export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables
         throw new BearingError(
           'unauthorized',
           `this needs a bearer token with the ${needed} role (Authorization: Bearer …); create one with "bearing token create --role ${needed}"`,
-          401,
         );
       if (RANK[role] < RANK[needed])
-        throw new BearingError('forbidden', `the ${role} role cannot do this; it needs ${needed} or higher`, 403);
+        throw new BearingError('forbidden', `the ${role} role cannot do this; it needs ${needed} or higher`);
     }
     await next();
   };

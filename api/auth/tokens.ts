@@ -45,7 +45,6 @@ export class TokenStore {
         throw new BearingError(
           'bad-config',
           `BEARING_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')} and a token of at least 16 characters`,
-          500,
         );
       }
       entries.push({ id: `env-${i + 1}`, role, hash: sha256(token) });
@@ -115,7 +114,6 @@ function readTokenFile(file: string): StoredToken[] {
     throw new BearingError(
       'bad-config',
       `${file} is not a Bearing tokens file: ${parsed.error.issues[0]?.message}`,
-      500,
     );
   return parsed.data.tokens;
 }

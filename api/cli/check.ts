@@ -37,7 +37,6 @@ export function registerCheck(program: Command): void {
           throw new BearingError(
             'definitions-invalid',
             `${plural(catalog.problems.length, 'problem')} in ${plural(files, 'file')}; ${plural(catalog.metrics.length, 'metric')} valid`,
-            422,
           );
         }
         console.error(`${plural(catalog.metrics.length, 'metric')} valid in ${shown(catalog.dir)}`);

@@ -32,7 +32,7 @@ export function registerHeading(program: Command): void {
       const goals = readGoals(file);
       if (goals.problems.length) {
         for (const p of goals.problems) console.error(formatProblem(p));
-        throw new BearingError('goals-file-invalid', `${file} has ${goals.problems.length} problem(s)`, 422);
+        throw new BearingError('goals-file-invalid', `${file} has ${goals.problems.length} problem(s)`);
       }
       const dir = metricsDir(opts.metrics);
       const overview = await readLocallyOrFromServer(

@@ -36,7 +36,6 @@ export function registerImport(program: Command): void {
         throw new BearingError(
           'usage',
           '--table names the table of a single file; import several files by naming them after their tables',
-          2,
         );
       const paths = files.map((f) => resolve(f));
       const db = await Database.open(opts.db, { allowedDirectories: [...new Set(paths.map((p) => dirname(p)))] });

@@ -9,7 +9,6 @@ export async function openExisting(path: string): Promise<Database> {
     throw new BearingError(
       'no-database',
       `${path} does not exist: run "bearing generate" or "bearing import" first`,
-      404,
     );
   const db = await Database.open(path, { queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000 });
   await db.write(ensureSchema);

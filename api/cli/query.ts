@@ -9,7 +9,7 @@ import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
 function parseWhere(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const at = value.indexOf('=');
-  if (at <= 0) throw new BearingError('usage', `--where expects DIMENSION=VALUE (got "${value}")`, 2);
+  if (at <= 0) throw new BearingError('usage', `--where expects DIMENSION=VALUE (got "${value}")`);
   return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1).trim() };
 }
 
@@ -102,7 +102,6 @@ export function registerQuery(program: Command): void {
                 broken
                   ? `metric "${name}" has problems; run "bearing check"`
                   : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
-                404,
               );
             }
             return runSeries(db, metric, request, catalog.resolve);

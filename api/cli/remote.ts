@@ -2,6 +2,7 @@
 // otherwise the server holding it is asked the same question over HTTP (see api/serverFile.ts).
 // Both paths run the same code in the end, so they print the same answers.
 import type { Database } from '../../data/db.ts';
+import { isErrorCode } from '../../data/codes.ts';
 import { BearingError } from '../../data/errors.ts';
 import { readServerFile, localUrl, type ServerFile } from '../serverFile.ts';
 import { openExisting } from './open.ts';
@@ -28,7 +29,6 @@ function remote(info: ServerFile): RemoteServer {
         throw new BearingError(
           'server-unreachable',
           `the database is held by a server (PID ${info.pid}) that does not answer at ${base}; stop it or wait for it to start`,
-          503,
         );
       }
       const body = (await res.json().catch(() => null)) as {
@@ -36,9 +36,8 @@ function remote(info: ServerFile): RemoteServer {
       } | null;
       if (!res.ok)
         throw new BearingError(
-          body?.error?.code ?? 'server-error',
+          isErrorCode(body?.error?.code) ? body.error.code : 'server-error',
           body?.error?.message ?? `the server answered ${res.status}`,
-          res.status,
           body?.error?.details,
         );
       return body as T;
@@ -53,7 +52,6 @@ export function sameFiles(server: RemoteServer, what: 'metrics_dir' | 'goals_fil
   throw new BearingError(
     'database-busy',
     `the database is held by a running server (PID ${server.info.pid}) that reads ${label} ${server.info[what]}, not ${wanted}; ask it without that option, or stop it first`,
-    409,
   );
 }
 

@@ -64,7 +64,7 @@ function loadGoals(deps: AppDeps) {
 
 function checked(deps: AppDeps, goal: Goal): Goal {
   const problems = goalProblems(goal, deps.catalog);
-  if (problems.length) throw new BearingError('goal-invalid', problems.join('; '), 422, { problems });
+  if (problems.length) throw new BearingError('goal-invalid', problems.join('; '), { problems });
   return goal;
 }
 
@@ -78,7 +78,7 @@ export const goalRoutes = (deps: AppDeps) =>
     .openapi(detail, async (c) => {
       const { id } = c.req.valid('param');
       const goal = loadGoals(deps).goals.find((g) => g.id === id);
-      if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`, 404);
+      if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
       return c.json(
         await goalHeading(deps.db, deps.catalog, goal, { asOf: c.req.valid('query').as_of, withAnnotations: true }),
         200,
@@ -93,7 +93,7 @@ export const goalRoutes = (deps: AppDeps) =>
       const { id } = c.req.valid('param');
       const goal = checked(deps, c.req.valid('json'));
       if (goal.id !== id)
-        throw new BearingError('goal-invalid', `the body's id "${goal.id}" differs from the URL's "${id}"`, 422);
+        throw new BearingError('goal-invalid', `the body's id "${goal.id}" differs from the URL's "${id}"`);
       upsertGoal(deps.goalsFile, goal, 'replace');
       return c.json(await goalHeading(deps.db, deps.catalog, goal, { withAnnotations: true }), 200);
     })

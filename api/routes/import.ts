@@ -55,7 +55,7 @@ const Report = z
 const limit = bodyLimit({
   maxSize: MAX_UPLOAD_BYTES,
   onError: () => {
-    throw new BearingError('too-large', `uploads are limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`, 413);
+    throw new BearingError('too-large', `uploads are limited to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
   },
 });
 
@@ -95,12 +95,12 @@ export const importRoutes = (deps: AppDeps) =>
       const files: ImportFile[] = [];
       const type = c.req.header('content-type') ?? '';
       if (type.startsWith('multipart/form-data')) {
-        if (!c.req.raw.body) throw new BearingError('import-no-files', 'the request has no body', 400);
+        if (!c.req.raw.body) throw new BearingError('import-no-files', 'the request has no body');
         const parts = (await saveMultipart(c.req.raw.body, type, folder, safeName, MAX_UPLOAD_BYTES)).filter(
           (p) => p.field === 'files' || p.field === 'file',
         );
         if (!parts.length)
-          throw new BearingError('import-no-files', 'no files in the form (expected one or more "files" fields)', 400);
+          throw new BearingError('import-no-files', 'no files in the form (expected one or more "files" fields)');
         for (const part of parts)
           files.push({ path: part.path, label: part.name, table: parts.length === 1 ? q.table : undefined });
       } else {
@@ -108,10 +108,9 @@ export const importRoutes = (deps: AppDeps) =>
           throw new BearingError(
             'import-no-files',
             'name the file (?filename=customers.csv) or the table (?table=customers)',
-            400,
           );
         const body = c.req.raw.body;
-        if (!body) throw new BearingError('import-no-files', 'the request has no body', 400);
+        if (!body) throw new BearingError('import-no-files', 'the request has no body');
         const label = safeName(q.filename ?? `${q.table}.csv`);
         const path = join(folder, label);
         // Streamed to disk: a 200 MB upload never sits in memory.

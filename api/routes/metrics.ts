@@ -209,10 +209,9 @@ export const metricRoutes = (deps: AppDeps) =>
           throw new BearingError(
             'definition-invalid',
             `metric "${name}" has ${broken.length} problem(s); fix its definition`,
-            422,
             { problems: broken },
           );
-        throw new BearingError('unknown-metric', `no metric named "${name}"`, 404);
+        throw new BearingError('unknown-metric', `no metric named "${name}"`);
       }
       const result = await runSeries(
         deps.db,
@@ -237,7 +236,7 @@ export const metricRoutes = (deps: AppDeps) =>
       const caller = callerOf(c);
       const { draft, problems } = await checkDraft(deps, body, caller);
       if (!draft || problems.length)
-        throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, 422, {
+        throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, {
           problems,
         });
       const resolve = (n: string) => (n === draft.definition.name ? draft.definition : deps.catalog.resolve(n));
@@ -255,14 +254,12 @@ export const metricRoutes = (deps: AppDeps) =>
         throw new BearingError(
           'definition-invalid',
           `the definition has ${problems.length} problem(s); nothing was written`,
-          422,
           { problems },
         );
       if (draft.definition.name !== name)
         throw new BearingError(
           'definition-invalid',
           `the definition's name "${draft.definition.name}" must match the URL's "${name}"`,
-          422,
           { problems: [] },
         );
       // The name is snake_case (checked above), so the path cannot leave the definitions folder.
@@ -276,7 +273,7 @@ export const metricRoutes = (deps: AppDeps) =>
       // The file named after the metric, or the file that defines it under another name.
       const file = deps.catalog.get(name)?.file ?? `${name}.yaml`;
       const path = join(deps.catalog.dir, file);
-      if (!existsSync(path)) throw new BearingError('unknown-metric', `no definition file for "${name}"`, 404);
+      if (!existsSync(path)) throw new BearingError('unknown-metric', `no definition file for "${name}"`);
       rmSync(path);
       await deps.catalog.reload(deps.db);
       void deps.rollups?.schedule();

@@ -115,12 +115,11 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const window = options.window ?? 30;
   const horizon = options.horizon ?? 90;
   if (!Number.isInteger(window) || window < 1 || window > 365)
-    throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`, 400);
+    throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`);
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095)
     throw new BearingError(
       'bad-horizon',
       `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`,
-      400,
     );
   // As of the earliest date the tables this outcome reads are complete through (metrics/asOf.ts).
   const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);

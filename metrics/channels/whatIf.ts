@@ -37,18 +37,16 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     throw new BearingError(
       'bad-outcome',
       `the budget what-if models retained customers or revenue, which scale with reach (got ${comparison.outcome})`,
-      400,
     );
   }
   const counted = comparison.outcome === 'retention' ? 'incremental retained customers' : 'incremental revenue';
   if (!(elasticity > 0 && elasticity <= 1))
-    throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`, 400);
+    throw new BearingError('bad-elasticity', `elasticity must be in (0, 1] (got ${elasticity})`);
   if (!comparison.channels.some((c) => c.incremental !== null && c.incremental_ci !== null && c.spend > 0)) {
     // Zeros here would read as "this move changes nothing", which nobody measured.
     throw new BearingError(
       'nothing-to-model',
       `no channel has a measured lift on ${comparison.outcome} with spend behind it (every lift is missing or not estimable), so nothing can be modelled; see each channel's notes in the comparison`,
-      422,
     );
   }
   const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
@@ -59,15 +57,13 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
         throw new BearingError(
           'unknown-channel',
           `moves.${i}: unknown channel "${ch}" (expected one of ${[...spend.keys()].join(', ')})`,
-          400,
         );
-    if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`, 400);
+    if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`);
     const left = after.get(m.from)! - m.amount;
     if (left < 0)
       throw new BearingError(
         'bad-amount',
         `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`,
-        400,
       );
     after.set(m.from, left);
     after.set(m.to, after.get(m.to)! + m.amount);
@@ -81,7 +77,6 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
         throw new BearingError(
           'no-spend-history',
           `${c.channel} has no spend in these months: the model cannot extrapolate a response to new money`,
-          400,
         );
       return {
         channel: c.channel,

@@ -1,0 +1,45 @@
+// Problems found in a YAML file, each placed at the line and column of the field (or the
+// character of its value) it is about; the checker and the goals reader report through it, in
+// the manner of Cube's ErrorReporter: reporter.forFile(source).at(field, code, message, offset?).
+import type { ProblemCode } from '../data/codes.ts';
+import type { Problem } from './definition.ts';
+import type { SourcePosition, YamlSource } from './yamlSource.ts';
+
+export class ProblemReporter {
+  readonly problems: Problem[] = [];
+
+  forFile(source: YamlSource): FileProblems {
+    return new FileProblems(this.problems, source);
+  }
+
+  /** Whether anything was reported since `mark` (a count taken from problems.length). */
+  since(mark: number): boolean {
+    return this.problems.length > mark;
+  }
+}
+
+export class FileProblems {
+  constructor(
+    private readonly problems: Problem[],
+    readonly source: YamlSource,
+  ) {}
+
+  /** A problem of a field; with `offset`, at that character of the field's value. */
+  at(field: string, code: ProblemCode, message: string, offset?: number): void {
+    const pos = offset === undefined ? this.source.fieldPosition([field]) : this.source.valuePosition(field, offset);
+    this.place(pos, field, code, message);
+  }
+
+  /** A problem at a key itself (an unknown field), or a nested path (goal 3's due date). */
+  atKey(key: string, code: ProblemCode, message: string): void {
+    this.place(this.source.keyPosition(key), key, code, message);
+  }
+
+  atPath(path: Array<string | number>, code: ProblemCode, message: string): void {
+    this.place(this.source.fieldPosition(path), path.join('.') || '(yaml)', code, message);
+  }
+
+  place(pos: SourcePosition, field: string, code: ProblemCode, message: string): void {
+    this.problems.push({ code, file: this.source.file, line: pos.line, col: pos.col, field, message });
+  }
+}
