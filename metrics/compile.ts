@@ -16,6 +16,32 @@ export interface SeriesOptions {
   where?: Record<string, string>;
 }
 
+/** What a caller asks of a series; normalizeRequest fills in the defaults. */
+export interface SeriesRequest {
+  grain?: Grain;
+  from?: string;
+  to?: string;
+  asOf?: string;
+  by?: string;
+  where?: Record<string, string>;
+}
+
+/**
+ * The one place a request's defaults are decided (month grain, from the first row, up to the
+ * as-of date). Stored series are keyed by the SQL this yields, so series and rollups both use it:
+ * a changed default changes both alike.
+ */
+export function normalizeRequest(request: SeriesRequest & { asOf: string }): SeriesOptions {
+  return {
+    grain: request.grain ?? 'month',
+    from: request.from ?? null,
+    to: request.to && request.to < request.asOf ? request.to : request.asOf,
+    asOf: request.asOf,
+    by: request.by,
+    where: request.where,
+  };
+}
+
 export interface CompiledQuery {
   sql: string;
   params: Record<string, SqlValue>;

@@ -120,8 +120,7 @@ export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace')
       problems: current.problems,
     });
   const exists = current.goals.some((g) => g.id === goal.id);
-  if (mode === 'create' && exists)
-    throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`);
+  if (mode === 'create' && exists) throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`);
   if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`);
   const goals = exists ? current.goals.map((g) => (g.id === goal.id ? goal : g)) : [...current.goals, goal];
   writeGoals(file, goals);

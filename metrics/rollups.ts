@@ -17,9 +17,8 @@ import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
 import type { Catalog } from './catalog.ts';
 import type { CheckedMetric } from './check.ts';
-import { compileSeries, type CompiledQuery } from './compile.ts';
+import { compileSeries, normalizeRequest, type SeriesRequest, type CompiledQuery } from './compile.ts';
 import type { Definition } from './definition.ts';
-import type { SeriesRequest } from './series.ts';
 
 export const ROLLUP_GRAIN = 'month';
 
@@ -39,8 +38,8 @@ function wholeHistory(
   asOf: string,
   resolve: Resolve,
 ): CompiledQuery {
-  // What buildSeriesQuery compiles for a request with no range and no filter.
-  return compileSeries(metric.definition, { grain: ROLLUP_GRAIN, from: null, to: asOf, asOf, by: dimension }, resolve);
+  // What a series request with no range and no filter compiles to.
+  return compileSeries(metric.definition, normalizeRequest({ grain: ROLLUP_GRAIN, asOf, by: dimension }), resolve);
 }
 
 function keyOf(query: CompiledQuery): string {

@@ -5,18 +5,11 @@ import type { ContractTable } from '../data/contract.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
 import type { CheckedMetric } from './check.ts';
-import { compileSeries, type CompiledQuery } from './compile.ts';
+import { type CompiledQuery, compileSeries, normalizeRequest, type SeriesRequest } from './compile.ts';
 import { readRollup } from './rollups.ts';
 import type { Definition, Grain, Unit } from './definition.ts';
 
-export interface SeriesRequest {
-  grain?: Grain;
-  from?: string;
-  to?: string;
-  asOf?: string;
-  by?: string;
-  where?: Record<string, string>;
-}
+export type { SeriesRequest } from './compile.ts';
 
 export interface SeriesRow {
   period: string;
@@ -72,18 +65,7 @@ export function buildSeriesQuery(
   }
   if (request.from && request.to && request.from > request.to)
     throw new BearingError('bad-range', `from (${request.from}) is after to (${request.to})`);
-  return compileSeries(
-    definition,
-    {
-      grain: request.grain ?? 'month',
-      from: request.from ?? null,
-      to: request.to && request.to < request.asOf ? request.to : request.asOf,
-      asOf: request.asOf,
-      by: request.by,
-      where: request.where,
-    },
-    resolve,
-  );
+  return compileSeries(definition, normalizeRequest(request), resolve);
 }
 
 /** Periods one request may produce (a day series over 13 years); BEARING_MAX_PERIODS changes it. */

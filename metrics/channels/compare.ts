@@ -117,10 +117,7 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   if (!Number.isInteger(window) || window < 1 || window > 365)
     throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`);
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095)
-    throw new BearingError(
-      'bad-horizon',
-      `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`,
-    );
+    throw new BearingError('bad-horizon', `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`);
   // As of the earliest date the tables this outcome reads are complete through (metrics/asOf.ts).
   const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };

@@ -61,10 +61,7 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`);
     const left = after.get(m.from)! - m.amount;
     if (left < 0)
-      throw new BearingError(
-        'bad-amount',
-        `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`,
-      );
+      throw new BearingError('bad-amount', `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`);
     after.set(m.from, left);
     after.set(m.to, after.get(m.to)! + m.amount);
   }

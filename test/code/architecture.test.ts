@@ -1,0 +1,60 @@
+// The layering rule and the absence of import cycles, read from the source itself.
+import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { dirname, join, normalize } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const files = execSync(
+  "git ls-files --cached --others --exclude-standard 'api/*.ts' 'data/*.ts' 'metrics/*.ts' 'web/src/*.ts' 'web/src/*.tsx'",
+  { encoding: 'utf8' },
+)
+  .split('\n')
+  .filter((f) => f && !f.endsWith('.d.ts'));
+const LAYER = (f: string) => (f.startsWith('web/') ? 3 : f.startsWith('api/') ? 2 : f.startsWith('metrics/') ? 1 : 0);
+
+interface Edge {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+function imports(file: string): Edge[] {
+  const text = readFileSync(file, 'utf8');
+  const edges: Edge[] = [];
+  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"](\.[^'"]+)['"]/gm)) {
+    edges.push({ from: file, to: normalize(join(dirname(file), m[2]!)), typeOnly: Boolean(m[1]) });
+  }
+  return edges;
+}
+
+const edges = files.flatMap(imports);
+
+describe('architecture', () => {
+  it('data → metrics → api → web: nothing imports a layer above it; web takes only types from api', () => {
+    const upward = edges.filter((e) => LAYER(e.to) > LAYER(e.from)).map((e) => `${e.from} → ${e.to}`);
+    expect(upward).toEqual([]);
+    const webValues = edges
+      .filter((e) => e.from.startsWith('web/') && !e.to.startsWith('web/') && !e.typeOnly)
+      .map((e) => `${e.from} → ${e.to}`);
+    expect(webValues).toEqual([]);
+  });
+
+  it('no import cycles (type-only imports included)', () => {
+    const graph = new Map<string, string[]>();
+    for (const e of edges) graph.set(e.from, [...(graph.get(e.from) ?? []), e.to]);
+    const cycles: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (node: string, path: string[]) => {
+      if (state.get(node) === 'done') return;
+      if (state.get(node) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(' → '));
+        return;
+      }
+      state.set(node, 'visiting');
+      for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
+      state.set(node, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+});
