@@ -12,6 +12,7 @@ const SPIKE_Z = 3.5;
 const SHIFT_Z = 2;
 const Z95 = 1.959963984540054;
 const DAYS_PER_MONTH = 30.436875;
+const MS_PER_MONTH = DAYS_PER_MONTH * 86_400_000;
 
 export const STATUSES = ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -241,22 +242,136 @@ export function assessGoal(goal: GoalInput, history: HistoryPoint[], asOf: strin
   return stale ? { ...course, stale, reading: `${course.reading} ${stale.message}` } : course;
 }
 
-function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
+/** The fitted course: trend (seasonally adjusted), level now, and where it stands on the calendar. */
+export interface Course {
+  trend: Trend;
+  /** Fitted value of the last period, seasonally adjusted. */
+  level: number;
+  /** Month index (year × 12 + month) of the last measured period. */
+  lastIndex: number;
+  seasonality: Seasonality;
+}
+
+const NO_SEASONALITY: Seasonality = { tested: false, p_value: null, adjusted: false, effects: null, note: '' };
+
+const seasonalEffect = (course: Course, index: number) =>
+  course.seasonality.effects?.[(((index % 12) + 12) % 12) + 1] ?? 0;
+
+/**
+ * Where the course puts the metric `t` months after the last period, with the 95% prediction
+ * interval: the slope's own interval times t, widened by the residual noise. One formula for the
+ * due-date projection and every point of the band.
+ */
+export function projectAt(course: Course, t: number): { value: number; low: number; high: number } {
+  const { trend, level } = course;
+  const s = seasonalEffect(course, course.lastIndex + Math.round(t));
+  const spread = Z95 * trend.sigma * Math.sqrt(1 + 1 / trend.n);
+  const ends = [trend.slope_ci[0] * t, trend.slope_ci[1] * t];
+  return {
+    value: level + trend.slope * t + s,
+    low: level + Math.min(...ends) - spread + s,
+    high: level + Math.max(...ends) + spread + s,
+  };
+}
+
+/** When the trend line crosses the target, or why it gives no date. */
+export function arrivalOf(
+  goal: Pick<GoalInput, 'target' | 'direction'>,
+  course: Course,
+  position: HistoryPoint,
+): Assessment['arrival'] {
   const sign = goal.direction === 'up' ? 1 : -1;
+  const { trend, level } = course;
+  if (sign * (goal.target - level) <= 0) return { date: position.period, reason: 'already at the target' };
+  if (sign * trend.slope <= 0) return { date: null, reason: 'heading away from the target: no arrival at this pace' };
+  if (trend.slope_ci[0] <= 0 && trend.slope_ci[1] >= 0) {
+    return { date: null, reason: 'the heading is flat within its interval: no arrival date can be promised' };
+  }
+  const months = (goal.target - level) / trend.slope;
+  if (months > ARRIVAL_HORIZON_MONTHS)
+    return { date: null, reason: `beyond ${ARRIVAL_HORIZON_MONTHS / 12} years at this pace` };
+  return {
+    date: addMonths(monthStart(course.lastIndex), months + 0.5),
+    reason: 'where the trend line crosses the target',
+  };
+}
+
+/** The status word and its reason, from the latest value, the course and the due-date projection. */
+export function statusOf(
+  goal: Pick<GoalInput, 'target' | 'direction'>,
+  course: Course,
+  position: HistoryPoint,
+  due: { value: number; low: number; high: number },
+): { status: Status; reason: string } {
+  const up = goal.direction === 'up';
+  const reaches = (v: number) => (up ? 1 : -1) * (v - goal.target) >= 0;
+  const { trend } = course;
+  if (reaches(position.value) && reaches(course.level)) {
+    return { status: 'arrived', reason: 'the latest period and the trend both meet the target' };
+  }
+  if (up ? trend.slope_ci[1] < 0 : trend.slope_ci[0] > 0) {
+    return {
+      status: 'off_course',
+      reason: 'heading away from the target (the whole heading interval points the wrong way)',
+    };
+  }
+  if (!reaches(up ? due.high : due.low)) {
+    return { status: 'off_course', reason: 'even the hopeful end of the projection misses the target by the due date' };
+  }
+  if (reaches(up ? due.low : due.high)) {
+    return {
+      status: 'on_course',
+      reason: 'the projection reaches the target by the due date, and so does its whole interval',
+    };
+  }
+  if (reaches(due.value))
+    return { status: 'drifting', reason: 'the projection reaches the target, but only part of its interval does' };
+  const towards = (up ? 1 : -1) * trend.slope > 0;
+  return {
+    status: 'drifting',
+    reason: towards
+      ? 'moving the right way, but slower than the pace needed'
+      : 'not clearly moving; the target is reachable only within the interval',
+  };
+}
+
+/** The plain-language reading: pace needed against pace made, arrival, and any shift. */
+export function readingOf(
+  unit: Unit,
+  status: Status,
+  trend: Trend,
+  pace: number | null,
+  arrival: Assessment['arrival'],
+  shift: Assessment['shift'],
+  windowMonths: number,
+): string {
+  const needs = pace === null ? 'the due date has passed' : `needs ${formatRate(unit, pace)} a month`;
+  const ci = `95% CI ${formatRate(unit, trend.slope_ci[0])} to ${formatRate(unit, trend.slope_ci[1])}`;
+  const arrived = status === 'arrived';
+  const parts = [
+    arrived
+      ? 'Arrived: at or past the target.'
+      : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ${windowMonths} months.`,
+    arrived
+      ? ''
+      : arrival.date
+        ? `At this pace it arrives around ${arrival.date.slice(0, 7)}.`
+        : `No arrival date: ${arrival.reason}.`,
+    shift.kind !== 'none' ? `${shift.kind === 'spike' ? 'Spike' : 'Shift'}: ${shift.message}.` : '',
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+// Reads the course of a goal before its due date (or no signal); assessGoal adds what comes after.
+function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
   const last = points.at(-1);
   const lastIndex = last ? monthIndex(last.period) : monthIndex(asOf);
   // Months from the middle of the last measured period to the due date.
   const monthsLeft =
-    (Date.parse(`${goal.due}T00:00:00Z`) - Date.parse(`${monthStart(lastIndex)}T00:00:00Z`)) /
-      (DAYS_PER_MONTH * 86_400_000) -
-    0.5;
+    (Date.parse(`${goal.due}T00:00:00Z`) - Date.parse(`${monthStart(lastIndex)}T00:00:00Z`)) / MS_PER_MONTH - 0.5;
   if (points.length < MIN_PERIODS) {
-    return noSignal(
-      goal,
-      points,
-      monthsLeft,
-      `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ${MIN_PERIODS}`,
-    );
+    const reason = `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ${MIN_PERIODS}`;
+    return noSignal(goal, points, monthsLeft, reason);
   }
   const all = points.map((p) => ({
     t: monthIndex(p.period) - lastIndex,
@@ -265,113 +380,35 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     period: p.period,
   }));
   const seasonality = testSeasonality(all);
-  const adjust = (p: { v: number; month: number }) => p.v - (seasonality.effects?.[p.month] ?? 0);
-  const adjusted = all.map((p) => ({ ...p, v: adjust(p) }));
-  const window = adjusted.slice(-WINDOW_PERIODS);
-  const trend: Trend = theilSen(window);
-  const level = trend.intercept; // fitted value of the last period, seasonally adjusted
+  const window = all.map((p) => ({ ...p, v: p.v - (seasonality.effects?.[p.month] ?? 0) })).slice(-WINDOW_PERIODS);
+  const trend = theilSen(window);
+  const course: Course = { trend, level: trend.intercept, lastIndex, seasonality };
   const position = last!;
-  const baselinePoint = goal.start
+  const baseline = goal.start
     ? (points.find((p) => p.period >= `${goal.start!.slice(0, 7)}-01`) ?? points[0]!)
     : points[points.length - window.length]!;
   const progress =
-    goal.target === baselinePoint.value
-      ? null
-      : (position.value - baselinePoint.value) / (goal.target - baselinePoint.value);
-  const dueMonth = (((monthIndex(goal.due) % 12) + 12) % 12) + 1;
+    goal.target === baseline.value ? null : (position.value - baseline.value) / (goal.target - baseline.value);
+  // The due month's seasonal effect is added back: the projection is for that calendar month.
   const h = Math.max(0, monthsLeft);
-  const seasonalAtDue = seasonality.effects?.[dueMonth] ?? 0;
-  const noise = Z95 * trend.sigma * Math.sqrt(1 + 1 / trend.n);
-  const projection = level + trend.slope * h + seasonalAtDue;
-  const interval: [number, number] = [
-    level + Math.min(trend.slope_ci[0] * h, trend.slope_ci[1] * h) - noise + seasonalAtDue,
-    level + Math.max(trend.slope_ci[0] * h, trend.slope_ci[1] * h) + noise + seasonalAtDue,
-  ];
-  const pace = monthsLeft > 0 ? (goal.target - level) / monthsLeft : null;
-
-  const gap = sign * (goal.target - level);
-  const towards = sign * trend.slope > 0;
-  const flat = trend.slope_ci[0] <= 0 && trend.slope_ci[1] >= 0;
-  const awayForSure = goal.direction === 'up' ? trend.slope_ci[1] < 0 : trend.slope_ci[0] > 0;
-  let arrival: Assessment['arrival'];
-  if (gap <= 0) arrival = { date: position.period, reason: 'already at the target' };
-  else if (!towards) arrival = { date: null, reason: 'heading away from the target: no arrival at this pace' };
-  else if (flat)
-    arrival = { date: null, reason: 'the heading is flat within its interval: no arrival date can be promised' };
-  else {
-    const months = (goal.target - level) / trend.slope;
-    arrival =
-      months > ARRIVAL_HORIZON_MONTHS
-        ? { date: null, reason: `beyond ${ARRIVAL_HORIZON_MONTHS / 12} years at this pace` }
-        : { date: addMonths(monthStart(lastIndex), months + 0.5), reason: 'where the trend line crosses the target' };
-  }
-
-  const reaches = (v: number) => sign * (v - goal.target) >= 0;
-  let status: Status;
-  let reason: string;
-  if (reaches(position.value) && gap <= 0) {
-    status = 'arrived';
-    reason = 'the latest period and the trend both meet the target';
-  } else if (awayForSure) {
-    status = 'off_course';
-    reason = 'heading away from the target (the whole heading interval points the wrong way)';
-  } else if (!reaches(goal.direction === 'up' ? interval[1] : interval[0])) {
-    status = 'off_course';
-    reason = 'even the hopeful end of the projection misses the target by the due date';
-  } else if (reaches(goal.direction === 'up' ? interval[0] : interval[1])) {
-    status = 'on_course';
-    reason = 'the projection reaches the target by the due date, and so does its whole interval';
-  } else if (reaches(projection)) {
-    status = 'drifting';
-    reason = 'the projection reaches the target, but only part of its interval does';
-  } else {
-    status = 'drifting';
-    reason = towards
-      ? 'moving the right way, but slower than the pace needed'
-      : 'not clearly moving; the target is reachable only within the interval';
-  }
-
-  const periods = [...window.map((p) => p.period)];
-  const trendLine = periods.map((period) => {
-    const t = monthIndex(period) - lastIndex;
-    const month = (monthIndex(period) % 12) + 1;
-    return { period, value: trend.intercept + trend.slope * t + (seasonality.effects?.[month] ?? 0) };
-  });
-  const band: Assessment['band'] = [];
   const dueIndex = monthIndex(goal.due);
-  for (let i = lastIndex; i <= Math.max(lastIndex, dueIndex); i++) {
-    const t = i - lastIndex;
-    const s = seasonality.effects?.[(i % 12) + 1] ?? 0;
-    const spread = Z95 * trend.sigma * Math.sqrt(1 + 1 / trend.n);
-    band.push({
-      period: monthStart(i),
-      value: level + trend.slope * t + s,
-      low: level + Math.min(trend.slope_ci[0] * t, trend.slope_ci[1] * t) - spread + s,
-      high: level + Math.max(trend.slope_ci[0] * t, trend.slope_ci[1] * t) + spread + s,
-    });
-  }
+  const atDue = projectAt({ ...course, seasonality: NO_SEASONALITY }, h);
+  const dueEffect = seasonalEffect(course, dueIndex);
+  const due = { value: atDue.value + dueEffect, low: atDue.low + dueEffect, high: atDue.high + dueEffect };
+  const pace = monthsLeft > 0 ? (goal.target - course.level) / monthsLeft : null;
+  const arrival = arrivalOf(goal, course, position);
+  const { status, reason } = statusOf(goal, course, position, due);
+  const trendLine = window.map((p) => ({ period: p.period, value: projectAt(course, p.t).value }));
+  const band = Array.from({ length: Math.max(lastIndex, dueIndex) - lastIndex + 1 }, (_, t) => ({
+    period: monthStart(lastIndex + t),
+    ...projectAt(course, t),
+  }));
   const shift = detectShift(window);
-  const doing = formatRate(goal.unit, trend.slope);
-  const needs = pace === null ? 'the due date has passed' : `needs ${formatRate(goal.unit, pace)} a month`;
-  const reading = [
-    status === 'arrived'
-      ? 'Arrived: at or past the target.'
-      : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${doing} (95% CI ${formatRate(goal.unit, trend.slope_ci[0])} to ${formatRate(goal.unit, trend.slope_ci[1])}) over the last ${window.length} months.`,
-    arrival.date && status !== 'arrived'
-      ? `At this pace it arrives around ${arrival.date.slice(0, 7)}.`
-      : status === 'arrived'
-        ? ''
-        : `No arrival date: ${arrival.reason}.`,
-    shift.kind !== 'none' ? `${shift.kind === 'spike' ? 'Spike' : 'Shift'}: ${shift.message}.` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-
   return {
     status,
     status_reason: reason,
     position,
-    baseline: { period: baselinePoint.period, value: baselinePoint.value },
+    baseline: { period: baseline.period, value: baseline.value },
     progress,
     heading: {
       slope_per_month: trend.slope,
@@ -382,13 +419,13 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     },
     pace_needed_per_month: pace,
     months_left: monthsLeft,
-    projection: { date: goal.due, value: projection, interval },
+    projection: { date: goal.due, value: due.value, interval: [due.low, due.high] },
     arrival,
     shift,
     stale: null,
     periods_needed: 0,
     trend: trendLine,
     band,
-    reading,
+    reading: readingOf(goal.unit, status, trend, pace, arrival, shift, window.length),
   };
 }

@@ -1,0 +1,181 @@
+// The heading's pure parts, each against a table of cases worked by hand.
+import { describe, expect, it } from 'vitest';
+import { arrivalOf, type Course, projectAt, readingOf, statusOf } from '../../metrics/heading/assess.ts';
+import type { Trend } from '../../metrics/heading/trend.ts';
+
+const trend = (slope: number, ci: [number, number], sigma = 0, n = 12): Trend =>
+  ({ slope, slope_ci: ci, intercept: 0.8, sigma, n }) as Trend;
+const course = (t: Trend, level = 0.8): Course => ({
+  trend: t,
+  level,
+  lastIndex: 2026 * 12 + 9, // October 2026
+  seasonality: { tested: false, p_value: null, adjusted: false, effects: null, note: '' },
+});
+const at = { period: '2026-10-01', value: 0.8, n: 100 };
+
+describe('projectAt', () => {
+  it.each([
+    { t: 0, value: 0.8, low: 0.8, high: 0.8 },
+    { t: 10, value: 0.9, low: 0.85, high: 0.95 },
+    { t: 20, value: 1.0, low: 0.9, high: 1.1 },
+  ])('t = $t months: $value ($low–$high) with no noise', ({ t, value, low, high }) => {
+    const p = projectAt(course(trend(0.01, [0.005, 0.015])), t);
+    expect(p.value).toBeCloseTo(value, 10);
+    expect(p.low).toBeCloseTo(low, 10);
+    expect(p.high).toBeCloseTo(high, 10);
+  });
+
+  it('noise widens both ends by z·σ·√(1 + 1/n), and a seasonal effect shifts all three', () => {
+    const c = {
+      ...course(trend(0, [0, 0], 0.01, 4)),
+      seasonality: { tested: true, p_value: 0.01, adjusted: true, effects: { 11: 0.05 }, note: '' },
+    };
+    const p = projectAt(c, 1); // November
+    const spread = 1.959963984540054 * 0.01 * Math.sqrt(1.25);
+    expect(p.value).toBeCloseTo(0.85, 12);
+    expect(p.low).toBeCloseTo(0.85 - spread, 12);
+    expect(p.high).toBeCloseTo(0.85 + spread, 12);
+  });
+});
+
+describe('arrivalOf', () => {
+  it.each([
+    {
+      slope: 0.01,
+      ci: [0.005, 0.015],
+      target: 0.9,
+      direction: 'up',
+      date: '2027-08',
+      reason: 'where the trend line crosses the target',
+    },
+    {
+      slope: 0.01,
+      ci: [-0.005, 0.02],
+      target: 0.9,
+      direction: 'up',
+      date: null,
+      reason: 'the heading is flat within its interval: no arrival date can be promised',
+    },
+    {
+      slope: -0.01,
+      ci: [-0.02, -0.005],
+      target: 0.9,
+      direction: 'up',
+      date: null,
+      reason: 'heading away from the target: no arrival at this pace',
+    },
+    { slope: 0.01, ci: [0.005, 0.015], target: 0.7, direction: 'up', date: '2026-10', reason: 'already at the target' },
+    {
+      slope: -0.01,
+      ci: [-0.015, -0.005],
+      target: 0.7,
+      direction: 'down',
+      date: '2027-08',
+      reason: 'where the trend line crosses the target',
+    },
+    {
+      slope: 0.0001,
+      ci: [0.00005, 0.0002],
+      target: 0.9,
+      direction: 'up',
+      date: null,
+      reason: 'beyond 5 years at this pace',
+    },
+  ] as const)('$direction to $target at $slope a month → $date', ({ slope, ci, target, direction, date, reason }) => {
+    const a = arrivalOf({ target, direction }, course(trend(slope, [...ci])), at);
+    expect(a.reason).toBe(reason);
+    expect(a.date?.slice(0, 7) ?? null).toBe(date);
+  });
+});
+
+describe('statusOf', () => {
+  const due = (value: number, low: number, high: number) => ({ value, low, high });
+  it.each([
+    {
+      name: 'latest and trend at the target',
+      target: 0.75,
+      slope: 0.01,
+      ci: [0.005, 0.015],
+      d: due(0.9, 0.85, 0.95),
+      status: 'arrived',
+    },
+    {
+      name: 'whole heading interval points away',
+      target: 0.9,
+      slope: -0.01,
+      ci: [-0.02, -0.005],
+      d: due(0.7, 0.6, 0.95),
+      status: 'off_course',
+    },
+    {
+      name: 'even the hopeful end misses',
+      target: 0.9,
+      slope: 0.001,
+      ci: [-0.001, 0.003],
+      d: due(0.82, 0.8, 0.85),
+      status: 'off_course',
+    },
+    {
+      name: 'the whole interval reaches',
+      target: 0.9,
+      slope: 0.02,
+      ci: [0.015, 0.025],
+      d: due(1.0, 0.95, 1.05),
+      status: 'on_course',
+    },
+    {
+      name: 'the projection reaches, part of the interval does',
+      target: 0.9,
+      slope: 0.01,
+      ci: [0.001, 0.02],
+      d: due(0.92, 0.85, 0.99),
+      status: 'drifting',
+    },
+    {
+      name: 'only the interval reaches',
+      target: 0.9,
+      slope: 0.005,
+      ci: [0.001, 0.02],
+      d: due(0.88, 0.82, 0.95),
+      status: 'drifting',
+    },
+  ] as const)('$name → $status', ({ target, slope, ci, d, status }) => {
+    expect(statusOf({ target, direction: 'up' }, course(trend(slope, [...ci])), at, d).status).toBe(status);
+    // Mirror: a down goal with everything reflected reads the same.
+    const mirrored = statusOf(
+      { target: -target, direction: 'down' },
+      course(trend(-slope, [-ci[1], -ci[0]]), -0.8),
+      { ...at, value: -0.8 },
+      { value: -d.value, low: -d.high, high: -d.low },
+    );
+    expect(mirrored.status).toBe(status);
+  });
+});
+
+describe('readingOf', () => {
+  const t = trend(0.004, [0.002, 0.006]);
+  it.each([
+    {
+      status: 'drifting',
+      pace: 0.005,
+      arrival: { date: '2027-09-01', reason: '' },
+      text: 'Needs +0.5 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. At this pace it arrives around 2027-09.',
+    },
+    {
+      status: 'off_course',
+      pace: null,
+      arrival: { date: null, reason: 'heading away' },
+      text: 'The due date has passed; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. No arrival date: heading away.',
+    },
+    {
+      status: 'arrived',
+      pace: 0.001,
+      arrival: { date: '2026-10-01', reason: '' },
+      text: 'Arrived: at or past the target.',
+    },
+  ] as const)('$status', ({ status, pace, arrival, text }) => {
+    expect(
+      readingOf('ratio', status, t, pace, arrival, { kind: 'none', period: null, magnitude: null, message: '' }, 12),
+    ).toBe(text);
+  });
+});
