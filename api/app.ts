@@ -1,5 +1,4 @@
 // The API: one sub-app per resource, mounted here. `AppType` is what the web client is typed by.
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../data/errors.ts';
@@ -14,7 +13,7 @@ import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
-import { validationHook } from './validation.ts';
+import { router } from './router.ts';
 
 export const MAX_JSON_BYTES = 1024 * 1024;
 
@@ -22,16 +21,13 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 const jsonLimit = bodyLimit({
   maxSize: MAX_JSON_BYTES,
   onError: () => {
-    throw new BearingError(
-      'too-large',
-      'request bodies are limited to 1 MB (CSV uploads: 200 MB through /api/import)',
-    );
+    throw new BearingError('too-large', 'request bodies are limited to 1 MB (CSV uploads: 200 MB through /api/import)');
   },
 });
 const limitBodies: MiddlewareHandler = (c, next) => (c.req.path.endsWith('/import') ? next() : jsonLimit(c, next));
 
 export function createApi(deps: AppDeps) {
-  const api = new OpenAPIHono<{ Variables: { role: Role | null } }>({ defaultHook: validationHook });
+  const api = router<{ Variables: { role: Role | null } }>();
   api.use('*', limitBodies);
   api.use('*', authorize(deps.auth));
   const routes = api

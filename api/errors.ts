@@ -21,7 +21,8 @@ const EXHAUSTION: Array<{ pattern: RegExp; code: ErrorCode; message: string }> =
   {
     pattern: /out of memory|could not allocate|heap out of memory/i,
     code: 'out-of-memory',
-    message: 'The server ran out of memory for this request. Narrow the date range or grain, or raise BEARING_MEMORY_LIMIT.',
+    message:
+      'The server ran out of memory for this request. Narrow the date range or grain, or raise BEARING_MEMORY_LIMIT.',
   },
   {
     pattern: /no space left on device|disk full|ENOSPC|could not write/i,

@@ -35,7 +35,11 @@ export function createServerApp(deps: AppDeps, webDist = WEB_DIST, options: { al
       const host = (c.req.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
       if (!allowed.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
         const names = [...allowed].join(', ');
-        return errorResponse(c, 'host-not-allowed', `this server answers only to ${names} (set BEARING_ALLOWED_HOSTS to add a name)`);
+        return errorResponse(
+          c,
+          'host-not-allowed',
+          `this server answers only to ${names} (set BEARING_ALLOWED_HOSTS to add a name)`,
+        );
       }
       await next();
     });

@@ -4,6 +4,17 @@
 // a JSON file or an unterminated quote read as "not UTF-8". Reading the header here lets the load
 // run with a fixed dialect, whose own errors then name the real line and the real problem.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { duckdbReason } from './db.ts';
+
+/**
+ * How every CSV file is read once its header is known: a fixed dialect (no sniffing, strict
+ * quoting, no padding) and every column as text under the header's own names, so the reader's own
+ * errors name the real line. `$path` is bound by the caller.
+ */
+export function csvSource(header: string[]): string {
+  const columns = `{${header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
+  return `read_csv($path, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false, columns = ${columns})`;
+}
 
 /** The header must fit in this many bytes (a 1M-column header is refused, not parsed). */
 export const MAX_HEADER_BYTES = 1024 * 1024;
@@ -145,5 +156,5 @@ export function describeCsvError(message: string): { line: number; problem: stri
   const first =
     message.split('\n').find((l) => l.trim() && !/^CSV Error on Line/i.test(l) && !/^Original Line/i.test(l)) ??
     message.split('\n')[0]!;
-  return { line, problem: first.replace(/^[A-Za-z ]*Error: /, '').trim() };
+  return { line, problem: duckdbReason(first) };
 }

@@ -395,10 +395,7 @@ export class Database {
       const result = await work(session);
       if (this.lock.commits === before && !this.lock.busy) return result;
       if (attempt >= attempts)
-        throw new BearingError(
-          'data-changed',
-          'the data changed several times while this was computed; try again',
-        );
+        throw new BearingError('data-changed', 'the data changed several times while this was computed; try again');
     }
   }
 
@@ -507,6 +504,22 @@ function translateOpenError(error: unknown, file: string): Error {
   }
   return new BearingError('database-unreadable', `cannot open ${file}: ${message}`);
 }
+
+/**
+ * What a DuckDB error says, in one line: its first line (the reason) without the "Binder Error: "
+ * style prefix, and never the LINE/caret echo of our generated SQL that follows.
+ */
+export function duckdbReason(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  return raw
+    .split('\n')[0]!
+    .replace(/^[A-Za-z ]*Error: /, '')
+    .trim();
+}
+
+/** DuckDB's NaN (0/0 in a measure) as JSON's null: no value, never a number. */
+export const numberOrNull = (value: number | null): number | null =>
+  value === null || Number.isNaN(value) ? null : value;
 
 /** Quote an identifier that has already been checked against an allowlist. */
 export function quoteIdent(name: string): string {

@@ -1,7 +1,7 @@
 // CSV import: one transaction across all files, validated in SQL, idempotent.
 import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { CsvFileProblem, describeCsvError, readCsvHeader } from './csvFile.ts';
+import { CsvFileProblem, csvSource, describeCsvError, readCsvHeader } from './csvFile.ts';
 import { CONTRACT, LOAD_ORDER, isContractTable, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { BearingError } from './errors.ts';
@@ -77,8 +77,7 @@ interface PlannedFile {
 }
 
 function plan(files: ImportFile[]): PlannedFile[] {
-  if (!files.length)
-    throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)');
+  if (!files.length) throw new BearingError('import-no-files', 'no files to import (expected one or more CSV files)');
   const problems: string[] = [];
   const planned = files.map((f, index) => {
     const label = f.label ?? basename(f.path);
@@ -122,8 +121,6 @@ function rejected(problems: ImportProblem[], count: number, warnings: string[]):
     report,
   );
 }
-
-const CSV_OPTIONS = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false`;
 
 async function readHeader(_session: Session, file: PlannedFile): Promise<string[]> {
   // Read by Bearing, not sniffed by DuckDB: a sniffer takes a bad row further down for the header.
@@ -180,7 +177,7 @@ async function stage(
   const columns = spec.columns.map((c) =>
     header.includes(c.name) ? quoteIdent(c.name) : `NULL::VARCHAR AS ${quoteIdent(c.name)}`,
   );
-  const select = `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM read_csv($path, ${CSV_OPTIONS}, columns = ${columnsStruct(header)})`;
+  const select = `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM ${csvSource(header)}`;
   const exists = await session.one(`SELECT 1 AS x FROM duckdb_tables() WHERE table_name = $name AND temporary`, {
     name: stageTable(file.table),
   });
@@ -202,11 +199,6 @@ async function stage(
     if (timer) clearInterval(timer);
   }
   onProgress?.({ phase: 'read', file: file.label, table: file.table, percent: 100 });
-}
-
-/** Explicit column list so that every value is read as text under the header's own names. */
-function columnsStruct(header: string[]): string {
-  return `{${header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
 }
 
 async function findProblems(

@@ -9,6 +9,7 @@ import { CONTRACT, type ContractTable } from './contract.ts';
 import { quoteIdent, type Session } from './db.ts';
 import { deleteRepeatsQuery, loadedViolationQuery, loadExpr, tidyQuery } from './importValidation.ts';
 import { dropIncoming, incomingTable, tableDdl } from './schema.ts';
+import { csvSource } from './csvFile.ts';
 
 export interface FreshFile {
   path: string;
@@ -25,8 +26,6 @@ export interface FreshSummary {
 
 /** Thrown when the fresh load cannot vouch for the data; the careful path takes over. */
 export class NeedsCarefulImport extends Error {}
-
-const CSV_OPTIONS = `header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false`;
 
 export async function tablesAreEmpty(session: Session, tables: ContractTable[]): Promise<boolean> {
   const counts = await session.all<{ n: number }>(
@@ -50,15 +49,13 @@ export async function loadIncoming(
   if (spec.columns.some((c) => c.required && !file.header.includes(c.name)))
     throw new NeedsCarefulImport('missing column');
   const columns = spec.columns.map((c) => (file.header.includes(c.name) ? loadExpr(c) : 'NULL'));
-  const types = `{${file.header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
   const target = quoteIdent(incomingTable(file.table));
   const before = await count(session, target);
   const timer = onPercent ? setInterval(() => onPercent(Math.max(0, session.progress())), 200) : undefined;
   try {
-    await session.run(
-      `INSERT INTO ${target} SELECT ${columns.join(', ')} FROM read_csv($path, ${CSV_OPTIONS}, columns = ${types})`,
-      { path: file.path },
-    );
+    await session.run(`INSERT INTO ${target} SELECT ${columns.join(', ')} FROM ${csvSource(file.header)}`, {
+      path: file.path,
+    });
   } finally {
     if (timer) clearInterval(timer);
   }

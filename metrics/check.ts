@@ -2,7 +2,7 @@
 // stable code, the file, line, column and field. One broken file never hides the others.
 import type { z } from 'zod';
 import { CONTRACT } from '../data/contract.ts';
-import type { Session } from '../data/db.ts';
+import { duckdbReason, type Session } from '../data/db.ts';
 import { availableDimensions, compileProbe, referencedMetrics } from './compile.ts';
 import { AggregateDefinition, DerivedDefinition, isDerived, type Definition, type Problem } from './definition.ts';
 import { parseExpression } from './expression.ts';
@@ -32,12 +32,6 @@ type Resolve = (name: string) => Definition | undefined;
 const TIME_KINDS = new Set(['date', 'timestamp', 'month']);
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
-
-function duckdbMessage(error: unknown): string {
-  const raw = error instanceof Error ? error.message : String(error);
-  // Keep DuckDB's first line (the reason), drop its LINE/caret echo of our generated SQL.
-  return raw.split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
-}
 
 type Parsed = { file: FileProblems; definition: Definition };
 
@@ -267,7 +261,7 @@ async function bindProbes(session: Session, d: AggregateDefinition, file: FilePr
       if (part === 'filter' && type !== 'BOOLEAN')
         file.at('filter', 'not-a-boolean', `a filter must be a true/false condition (this one is ${type})`);
     } catch (error) {
-      file.at(part, 'sql-error', duckdbMessage(error));
+      file.at(part, 'sql-error', duckdbReason(error));
     }
   }
 }

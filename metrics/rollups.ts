@@ -11,7 +11,7 @@
 // Anything else (week grain, two filters, a past as-of) runs its SQL as before. The heading and
 // every default chart hit the stored sets, so they cost a few dozen stored rows at any data size.
 import { createHash } from 'node:crypto';
-import type { Database } from '../data/db.ts';
+import { type Database, duckdbReason, numberOrNull } from '../data/db.ts';
 import { BearingError } from '../data/errors.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
@@ -173,7 +173,7 @@ function reasonOf(error: unknown): string {
     return error.code === 'query-timeout'
       ? `it ran longer than the time limit (${error.message.match(/\d+(\.\d+)? s/)?.[0] ?? 'BEARING_QUERY_TIMEOUT'})`
       : error.message;
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]*Error: /, '');
+  return duckdbReason(error);
 }
 
 /**
@@ -253,7 +253,7 @@ async function storeSet(
   const stored = rows.map((r) => ({
     period: r.period,
     group: dimension ? (r.group ?? null) : null,
-    value: r.value === null || Number.isNaN(r.value) ? null : r.value,
+    value: numberOrNull(r.value),
     n: r.n,
     complete: r.complete,
   }));

@@ -1,6 +1,6 @@
 // Runs a metric's compiled SQL and shapes the answer the CLI, API and web app share.
 import { BearingError } from '../data/errors.ts';
-import type { Database } from '../data/db.ts';
+import { type Database, duckdbReason, numberOrNull } from '../data/db.ts';
 import type { ContractTable } from '../data/contract.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
@@ -148,9 +148,7 @@ export async function runSeries(
  */
 function cannotCompute(metric: CheckedMetric, error: unknown): unknown {
   if (error instanceof BearingError) return error;
-  const reason = (error instanceof Error ? error.message : String(error))
-    .split('\n')[0]!
-    .replace(/^[A-Za-z ]*Error: /, '');
+  const reason = duckdbReason(error);
   if (/out of memory|could not allocate/i.test(reason))
     return new BearingError(
       'out-of-memory',
@@ -175,7 +173,7 @@ export function shapeSeries(metric: CheckedMetric, request: SeriesRequest, asOf:
     rows: rows.map((r) => ({
       period: r.period,
       ...(request.by ? { group: r.group } : {}),
-      value: r.value === null || Number.isNaN(r.value) ? null : r.value,
+      value: numberOrNull(r.value),
       n: r.n,
       complete: r.complete,
     })),

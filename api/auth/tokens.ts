@@ -111,10 +111,7 @@ function readTokenFile(file: string): StoredToken[] {
   if (!existsSync(file)) return [];
   const parsed = TokenFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success)
-    throw new BearingError(
-      'bad-config',
-      `${file} is not a Bearing tokens file: ${parsed.error.issues[0]?.message}`,
-    );
+    throw new BearingError('bad-config', `${file} is not a Bearing tokens file: ${parsed.error.issues[0]?.message}`);
   return parsed.data.tokens;
 }
 

@@ -6,10 +6,7 @@ import { ensureSchema } from '../../data/schema.ts';
 /** Open a database for reading, failing clearly when it does not exist. */
 export async function openExisting(path: string): Promise<Database> {
   if (!existsSync(path))
-    throw new BearingError(
-      'no-database',
-      `${path} does not exist: run "bearing generate" or "bearing import" first`,
-    );
+    throw new BearingError('no-database', `${path} does not exist: run "bearing generate" or "bearing import" first`);
   const db = await Database.open(path, { queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000 });
   await db.write(ensureSchema);
   return db;

@@ -1,8 +1,8 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from '../../data/annotations.ts';
 import type { AppDeps } from '../context.ts';
 import { AnnotationInput, AnnotationSchema, ErrorBody, IsoDate } from '../schemas.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -46,7 +46,7 @@ const remove = createRoute({
 });
 
 export const annotationRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook })
+  router()
     .openapi(list, async (c) => c.json({ annotations: await listAnnotations(deps.db, c.req.valid('query')) }, 200))
     .openapi(create, async (c) => c.json(await createAnnotation(deps.db, c.req.valid('json')), 201))
     .openapi(update, async (c) =>

@@ -1,7 +1,7 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Role } from '../auth/tokens.ts';
 import type { AppDeps } from '../context.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 const whoami = createRoute({
   method: 'get',
@@ -20,6 +20,6 @@ const whoami = createRoute({
 });
 
 export const authRoutes = (deps: AppDeps) =>
-  new OpenAPIHono<{ Variables: { role: Role | null } }>({ defaultHook: validationHook }).openapi(whoami, (c) =>
+  router<{ Variables: { role: Role | null } }>().openapi(whoami, (c) =>
     c.json({ role: c.get('role') ?? null, reads_need_token: deps.auth.readsNeedToken }, 200),
   );

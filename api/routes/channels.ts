@@ -1,9 +1,9 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { compareChannels, OUTCOMES } from '../../metrics/channels/compare.ts';
 import { budgetWhatIf } from '../../metrics/channels/whatIf.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, IsoDate } from '../schemas.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -111,7 +111,7 @@ const whatIf = createRoute({
 });
 
 export const channelRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook })
+  router()
     .openapi(compare, async (c) => {
       const q = c.req.valid('query');
       return c.json(

@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { deleteGoal, goalProblems, readGoals, upsertGoal, type Goal } from '../../metrics/goals.ts';
 import { goalHeading, headingOverview } from '../../metrics/heading/heading.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, OverviewSchema } from '../schemas.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -69,7 +69,7 @@ function checked(deps: AppDeps, goal: Goal): Goal {
 }
 
 export const goalRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook })
+  router()
     .openapi(overview, async (c) => {
       const { goals, problems } = loadGoals(deps);
       const result = await headingOverview(deps.db, deps.catalog, goals, { asOf: c.req.valid('query').as_of });

@@ -1,8 +1,8 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { readFacts, readTableRanges } from '../../data/schema.ts';
 import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 const TableFacts = z.object({
   rows: z.number().int(),
@@ -56,7 +56,7 @@ const getHealth = createRoute({
 });
 
 export const healthRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook }).openapi(getHealth, async (c) => {
+  router().openapi(getHealth, async (c) => {
     const [facts, ranges] = await deps.db.cached('health', () =>
       deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const),
     );

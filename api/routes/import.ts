@@ -4,14 +4,14 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../../data/errors.ts';
 import { importFiles, type ImportFile } from '../../data/import.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, IsoDate } from '../schemas.ts';
 import { saveMultipart } from '../multipart.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
@@ -88,7 +88,7 @@ function safeName(name: string): string {
 }
 
 export const importRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook }).openapi(upload, async (c) => {
+  router().openapi(upload, async (c) => {
     const q = c.req.valid('query');
     const folder = await mkdtemp(join(deps.stagingDir, 'upload-'));
     try {

@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { listAnnotations } from '../../data/annotations.ts';
 import { BearingError } from '../../data/errors.ts';
 import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
@@ -21,7 +21,7 @@ import { callerOf } from '../caller.ts';
 import { failureOf } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { AnnotationSchema, ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
-import { validationHook } from '../validation.ts';
+import { router } from '../router.ts';
 
 const MetricSummary = z
   .object({
@@ -188,7 +188,7 @@ const remove = createRoute({
 });
 
 export const metricRoutes = (deps: AppDeps) =>
-  new OpenAPIHono({ defaultHook: validationHook })
+  router()
     .openapi(list, async (c) => {
       const asOf = await resolveAsOf(deps.db).catch(() => null);
       const problems = deps.catalog.problems;

@@ -1,6 +1,7 @@
 // The effect of a channel on the customers it reached (ATT), by exact stratification: compare
 // reached and not-reached customers inside each stratum (segment × region × signup quarter),
 // then weight the differences by how many reached customers each stratum holds. Pure.
+import { Z95 } from '../normal.ts';
 
 export interface StratumCell {
   stratum: string;
@@ -26,8 +27,6 @@ export interface Estimate {
   dropped_exposed: number;
   warnings: string[];
 }
-
-const Z95 = 1.959963984540054;
 
 function variance(n: number, sum: number, sumsq: number): number {
   if (n < 2) return NaN;

@@ -1,5 +1,6 @@
 // Reads one goal like a GPS: where it is, its heading with an interval, the pace it needs, where
 // the trend puts it at the due date, when it arrives, and whether it is on course. Pure.
+import { Z95 } from '../normal.ts';
 import type { Unit } from '../definition.ts';
 import { testSeasonality, type Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
@@ -10,7 +11,6 @@ export const ARRIVAL_HORIZON_MONTHS = 60;
 const SHIFT_PERIODS = 3;
 const SPIKE_Z = 3.5;
 const SHIFT_Z = 2;
-const Z95 = 1.959963984540054;
 const DAYS_PER_MONTH = 30.436875;
 const MS_PER_MONTH = DAYS_PER_MONTH * 86_400_000;
 

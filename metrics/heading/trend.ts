@@ -1,5 +1,6 @@
 // Robust trend of a short series: Theil–Sen slope with Sen's rank-based 95% interval (from the
 // null distribution of Kendall's S), which a single outlying period cannot move much.
+import { Z95 } from '../normal.ts';
 
 export interface Point {
   t: number; // months
@@ -14,8 +15,6 @@ export interface Trend {
   sigma: number;
   n: number;
 }
-
-const Z95 = 1.959963984540054;
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
