@@ -117,6 +117,7 @@ export const GoalHeadingSchema = z
     due: z.string(),
     start: z.string().nullable(),
     where: z.record(z.string(), z.string()),
+    dimensions: z.array(z.string()),
     owner: z.string().nullable(),
     objective: z.enum(['business', 'community']),
     note: z.string().nullable(),
@@ -154,6 +155,9 @@ export const GoalHeadingSchema = z
       message: z.string(),
     }),
     stale: z.object({ latest_period: z.string(), expected_period: z.string(), message: z.string() }).nullable(),
+    rates: z
+      .object({ heading: z.string(), heading_ci: z.tuple([z.string(), z.string()]), pace: z.string().nullable() })
+      .nullable(),
     periods_needed: z.number(),
     trend: z.array(z.object({ period: z.string(), value: z.number() })),
     band: z.array(z.object({ period: z.string(), value: z.number(), low: z.number(), high: z.number() })),

@@ -57,6 +57,8 @@ export interface Assessment {
   /** Set when the latest value is older than the metric's tables' as-of date leads to expect. */
   stale: { latest_period: string; expected_period: string; message: string } | null;
   periods_needed: number;
+  /** The rates in words, per month ("+0.4 pts"), from the one rate formatter: the web shows these. */
+  rates: { heading: string; heading_ci: [string, string]; pace: string | null } | null;
   trend: Array<{ period: string; value: number }>;
   band: Array<{ period: string; value: number; low: number; high: number }>;
   reading: string;
@@ -106,6 +108,7 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
     shift: { kind: 'none', period: null, magnitude: null, message: 'not enough periods to look for a shift' },
     stale: null,
     periods_needed: Math.max(0, MIN_PERIODS - history.length),
+    rates: null,
     trend: [],
     band: [],
     reading: reason,
@@ -205,7 +208,12 @@ function staleness(goal: GoalInput, points: HistoryPoint[], asOf: string): Asses
 function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): Assessment {
   const duePeriod = monthStart(monthIndex(goal.due));
   const due = points.find((p) => p.period === duePeriod);
-  const closed = { ...course, pace_needed_per_month: null, stale: null };
+  const closed = {
+    ...course,
+    pace_needed_per_month: null,
+    stale: null,
+    rates: course.rates && { ...course.rates, pace: null },
+  };
   if (!due) {
     const reason = `the due date (${goal.due}) has passed, but ${duePeriod.slice(0, 7)} has no ${goal.matureAfterDays ? 'mature ' : ''}value yet to judge it by`;
     return {
@@ -424,6 +432,11 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     shift,
     stale: null,
     periods_needed: 0,
+    rates: {
+      heading: formatRate(goal.unit, trend.slope),
+      heading_ci: [formatRate(goal.unit, trend.slope_ci[0]), formatRate(goal.unit, trend.slope_ci[1])],
+      pace: pace === null ? null : formatRate(goal.unit, pace),
+    },
     trend: trendLine,
     band,
     reading: readingOf(goal.unit, status, trend, pace, arrival, shift, window.length),

@@ -11,6 +11,7 @@ import { assessGoal, type Assessment, type Status } from './assess.ts';
 export interface GoalHeading extends Assessment {
   id: string;
   metric: string;
+  dimensions: string[];
   label: string;
   unit: string;
   direction: 'up' | 'down';
@@ -64,6 +65,8 @@ export async function goalHeading(
     objective: goal.objective,
     note: goal.note ?? null,
     as_of: asOf,
+    // What the goal can be broken down by: its metric's dimensions not already fixed by `where`.
+    dimensions: (catalog.get(goal.metric)?.dimensions ?? []).filter((d) => !(d in (goal.where ?? {}))),
   };
   const problems = goalProblems(goal, catalog);
   const metric = catalog.get(goal.metric);

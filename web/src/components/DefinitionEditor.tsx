@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, apiError } from '../lib/api.ts';
+import { api, bodyOf } from '../lib/api.ts';
 import { checkQuery, keys } from '../lib/queries.ts';
 import { SeriesChart } from './SeriesChart.tsx';
 
@@ -21,17 +21,13 @@ export function DefinitionEditor({ initial, file, name }: { initial: string; fil
   const check = useQuery(checkQuery(settled, file));
   const preview = useMutation({
     mutationFn: async () => {
-      const res = await api.metrics.preview.$post({ json: { yaml, file }, query: {} });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.metrics.preview.$post({ json: { yaml, file }, query: {} }));
     },
   });
   const targetName = name ?? /^name:\s*([a-z][a-z0-9_]*)\s*$/m.exec(yaml)?.[1] ?? '';
   const save = useMutation({
     mutationFn: async () => {
-      const res = await api.metrics[':name'].$put({ param: { name: targetName }, json: { yaml } });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.metrics[':name'].$put({ param: { name: targetName }, json: { yaml } }));
     },
     onSuccess: () => client.invalidateQueries({ queryKey: keys.metrics }),
   });

@@ -35,6 +35,17 @@ export class ApiError extends Error {
   }
 }
 
+type Answer = { ok: boolean; status: number; json: () => Promise<unknown> };
+
+/** The body of a successful answer, typed by the route; an error answer throws its ApiError. */
+export async function bodyOf<R extends Answer>(
+  answer: Promise<R> | R,
+): Promise<Awaited<ReturnType<Extract<R, { ok: true }>['json']>>> {
+  const res = await answer;
+  if (!res.ok) throw await apiError(res as unknown as Response);
+  return (await res.json()) as Awaited<ReturnType<Extract<R, { ok: true }>['json']>>;
+}
+
 /** The API's own error message, as written, for pages to show. */
 export async function apiError(res: Response): Promise<ApiError> {
   try {

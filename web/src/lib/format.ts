@@ -25,19 +25,6 @@ export function formatValue(unit: string, value: number | null | undefined): str
 }
 
 /** A rate per month in the unit's own words: ratios move in percentage points. */
-export function formatRate(unit: string, perMonth: number | null | undefined): string {
-  if (perMonth === null || perMonth === undefined || !Number.isFinite(perMonth)) return '—';
-  const sign = perMonth > 0 ? '+' : perMonth < 0 ? '−' : '±';
-  const abs = Math.abs(perMonth);
-  // Small rates keep two significant digits so +0.04 does not print as +0.
-  const fine = (v: number) =>
-    v >= 1 ? number.format(v) : new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 }).format(v);
-  if (unit === 'ratio') return `${sign}${fine(abs * 100)} pts/month`;
-  if (unit === 'percent' || unit === 'score') return `${sign}${fine(abs)} pts/month`;
-  if (unit === 'currency') return `${sign}${currencyCents.format(abs)}/month`;
-  return `${sign}${number.format(abs)}/month`;
-}
-
 export function formatDate(iso: string | null | undefined, style: 'month' | 'day' = 'day'): string {
   if (!iso) return '—';
   const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);

@@ -1,6 +1,6 @@
 // One queryOptions factory per resource; every query key comes from `keys`.
 import { queryOptions } from '@tanstack/react-query';
-import { api, apiError } from './api.ts';
+import { api, bodyOf } from './api.ts';
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter';
 export type Outcome = 'retention' | 'nps' | 'csat' | 'revenue';
@@ -20,9 +20,7 @@ export const healthQuery = () =>
   queryOptions({
     queryKey: keys.health,
     queryFn: async () => {
-      const res = await api.health.$get();
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.health.$get());
     },
   });
 
@@ -30,9 +28,7 @@ export const metricsQuery = () =>
   queryOptions({
     queryKey: keys.metrics,
     queryFn: async () => {
-      const res = await api.metrics.$get();
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.metrics.$get());
     },
   });
 
@@ -48,9 +44,7 @@ export const seriesQuery = (name: string, params: SeriesParams) =>
   queryOptions({
     queryKey: keys.series(name, params),
     queryFn: async () => {
-      const res = await api.metrics[':name'].series.$get({ param: { name }, query: params });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.metrics[':name'].series.$get({ param: { name }, query: params }));
     },
   });
 
@@ -58,9 +52,7 @@ export const goalsQuery = () =>
   queryOptions({
     queryKey: keys.goals,
     queryFn: async () => {
-      const res = await api.goals.$get({ query: {} });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.goals.$get({ query: {} }));
     },
   });
 
@@ -68,9 +60,7 @@ export const goalQuery = (id: string) =>
   queryOptions({
     queryKey: keys.goal(id),
     queryFn: async () => {
-      const res = await api.goals[':id'].$get({ param: { id }, query: {} });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.goals[':id'].$get({ param: { id }, query: {} }));
     },
   });
 
@@ -84,11 +74,11 @@ export const channelsQuery = (params: ChannelParams) =>
   queryOptions({
     queryKey: keys.channels(params),
     queryFn: async () => {
-      const res = await api.channels.$get({
-        query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon) },
-      });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(
+        api.channels.$get({
+          query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon) },
+        }),
+      );
     },
   });
 
@@ -96,9 +86,7 @@ export const whoamiQuery = () =>
   queryOptions({
     queryKey: keys.whoami,
     queryFn: async () => {
-      const res = await api.auth.whoami.$get();
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.auth.whoami.$get());
     },
     retry: false,
   });
@@ -108,8 +96,6 @@ export const checkQuery = (yaml: string, file?: string) =>
   queryOptions({
     queryKey: keys.check(file ?? 'new', yaml),
     queryFn: async () => {
-      const res = await api.metrics.check.$post({ json: { yaml, file } });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.metrics.check.$post({ json: { yaml, file } }));
     },
   });

@@ -13,7 +13,7 @@ import {
   YAxis,
 } from 'recharts';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
-import { api, apiError } from '../lib/api.ts';
+import { api, bodyOf } from '../lib/api.ts';
 import { formatMoney } from '../lib/format.ts';
 import { channelsQuery, type Outcome } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
@@ -94,15 +94,15 @@ function WhatIf({ rows, window, horizon }: { rows: Row[]; window: number; horizo
   const amount = Math.round(((source?.spend ?? 0) * share) / 100);
   const model = useMutation({
     mutationFn: async () => {
-      const res = await api.channels['what-if'].$post({
-        json: {
-          window,
-          horizon,
-          moves: moveFrom !== moveTo && amount > 0 ? [{ from: moveFrom, to: moveTo, amount }] : [],
-        },
-      });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(
+        api.channels['what-if'].$post({
+          json: {
+            window,
+            horizon,
+            moves: moveFrom !== moveTo && amount > 0 ? [{ from: moveFrom, to: moveTo, amount }] : [],
+          },
+        }),
+      );
     },
   });
   return (

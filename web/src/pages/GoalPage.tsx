@@ -5,8 +5,8 @@ import { GoalChart } from '../components/GoalChart.tsx';
 import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { api, apiError } from '../lib/api.ts';
-import { formatDate, formatRate, formatValue } from '../lib/format.ts';
+import { api, bodyOf } from '../lib/api.ts';
+import { formatDate, formatValue } from '../lib/format.ts';
 import { goalQuery, keys, seriesQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
@@ -16,9 +16,7 @@ function AnnotationForm({ metric, goal }: { metric: string; goal: string }) {
   const [text, setText] = useState('');
   const add = useMutation({
     mutationFn: async () => {
-      const res = await api.annotations.$post({ json: { date, text, metric, goal } });
-      if (!res.ok) throw await apiError(res);
-      return res.json();
+      return bodyOf(api.annotations.$post({ json: { date, text, metric, goal } }));
     },
     onSuccess: () => {
       setText('');
@@ -127,14 +125,12 @@ export default function GoalPage({ id }: { id: string }) {
         <div>
           <dt>Heading</dt>
           <dd>
-            {g.heading
-              ? `${formatRate(g.unit, g.heading.slope_per_month)} (95% CI ${formatRate(g.unit, g.heading.ci[0])} to ${formatRate(g.unit, g.heading.ci[1])})`
-              : '—'}
+            {g.rates ? `${g.rates.heading}/month (95% CI ${g.rates.heading_ci[0]} to ${g.rates.heading_ci[1]})` : '—'}
           </dd>
         </div>
         <div>
           <dt>Pace needed</dt>
-          <dd>{formatRate(g.unit, g.pace_needed_per_month)}</dd>
+          <dd>{g.rates?.pace ? `${g.rates.pace}/month` : '—'}</dd>
         </div>
         <div>
           <dt>At the due date</dt>
@@ -183,9 +179,9 @@ export default function GoalPage({ id }: { id: string }) {
         Break down by{' '}
         <select value={view.by} onChange={(e) => setView({ by: e.target.value })}>
           <option value="">Choose a dimension</option>
-          {['segment', 'region', 'acquisition_channel'].map((d) => (
+          {g.dimensions.map((d) => (
             <option key={d} value={d}>
-              {d.replace('_', ' ')}
+              {d.replaceAll('_', ' ')}
             </option>
           ))}
         </select>

@@ -3,7 +3,7 @@ import { Link } from 'wouter';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
-import { formatDate, formatRate, formatValue } from '../lib/format.ts';
+import { formatDate, formatValue } from '../lib/format.ts';
 import { goalsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
@@ -67,11 +67,14 @@ export default function HeadingPage() {
           Status{' '}
           <select value={filters.status} onChange={(e) => setFilters({ status: e.target.value })}>
             <option value="">Any status</option>
-            {['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'].map((s) => (
-              <option key={s} value={s}>
-                {statusWords(s)}
-              </option>
-            ))}
+            {/* The statuses the API knows, in its own order (every one is counted in the balance). */}
+            {Object.keys(balance.business)
+              .filter((k) => k !== 'goals')
+              .map((s) => (
+                <option key={s} value={s}>
+                  {statusWords(s)}
+                </option>
+              ))}
           </select>
         </label>
       </form>
@@ -118,8 +121,8 @@ export default function HeadingPage() {
                   <span aria-hidden="true" className="arrow">
                     {ARROW(g.heading?.slope_per_month, g.direction)}
                   </span>{' '}
-                  {g.heading
-                    ? `Doing ${formatRate(g.unit, g.heading.slope_per_month)}, needs ${formatRate(g.unit, g.pace_needed_per_month)}`
+                  {g.rates
+                    ? `Doing ${g.rates.heading}/month, needs ${g.rates.pace ? `${g.rates.pace}/month` : '—'}`
                     : g.status_reason}
                 </p>
                 <p className="muted arrival">
