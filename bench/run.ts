@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildWebIfStale, WEB_DIST } from '../api/webBuild.ts';
 import { Database, DEFAULT_SERVER_MEMORY_LIMIT } from '../data/db.ts';
-import { importFiles } from '../data/import.ts';
+import { importFiles } from '../data/import/index.ts';
 import { generateSample } from '../data/sample/generate.ts';
 import { CONTRACT_TABLES } from '../data/contract.ts';
 import { ensureSchema, readFacts } from '../data/schema.ts';

@@ -9,7 +9,7 @@ export function tableDdl(table: ContractTable, name: string = table): string {
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${columns})`;
 }
 
-/** Name of the table a first load fills before it is checked and swapped in (see importFresh.ts). */
+/** Name of the table a first load fills before it is checked and swapped in (see data/import/firstLoad.ts). */
 export const incomingTable = (table: ContractTable) => `incoming_${table}`;
 
 /** Drop every first-load copy (left behind only by a process killed between its two transactions). */

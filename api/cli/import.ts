@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
-import { formatProblems, importFiles, type ImportReport } from '../../data/import.ts';
+import { formatProblems, importFiles, type ImportReport } from '../../data/import/index.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';

@@ -7,7 +7,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../../data/errors.ts';
-import { importFiles, type ImportFile } from '../../data/import.ts';
+import { importFiles, type ImportFile } from '../../data/import/index.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, IsoDate } from '../schemas.ts';
 import { saveMultipart } from '../multipart.ts';

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../data/db.ts';
-import { importFiles } from '../../data/import.ts';
+import { importFiles } from '../../data/import/index.ts';
 import { generateSample, type SampleTruth } from '../../data/sample/generate.ts';
 import { compareChannels, type ChannelComparison } from '../../metrics/channels/compare.ts';
 import { budgetWhatIf } from '../../metrics/channels/whatIf.ts';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles } from '../../data/import.ts';
+import { importFiles } from '../../data/import/index.ts';
 import { compareChannels } from '../../metrics/channels/compare.ts';
 import { checkDefinitions } from '../../metrics/check.ts';
 import { formatProblem } from '../../metrics/definition.ts';

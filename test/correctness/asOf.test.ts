@@ -1,6 +1,6 @@
 // "As of" per table, goals past their due date, and stale data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles } from '../../data/import.ts';
+import { importFiles } from '../../data/import/index.ts';
 import { assessGoal, type HistoryPoint } from '../../metrics/heading/assess.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { writeCsv } from '../helpers/tmp.ts';

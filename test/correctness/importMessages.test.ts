@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
-import { formatProblems, importFiles, type ImportReport } from '../../data/import.ts';
+import { formatProblems, importFiles, type ImportReport } from '../../data/import/index.ts';
 import { openTestDb } from '../helpers/db.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

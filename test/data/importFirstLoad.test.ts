@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
-import { importFiles, type ImportFile, type ImportReport } from '../../data/import.ts';
+import { importFiles, type ImportFile, type ImportReport } from '../../data/import/index.ts';
 import { readFacts } from '../../data/schema.ts';
 import { contentFingerprint, openTestDb } from '../helpers/db.ts';
 import { tempDir, writeCsv } from '../helpers/tmp.ts';

@@ -1,6 +1,6 @@
 // A tiny hand-made world whose metric values are computed by hand in test/metrics/shipped.test.ts.
 import type { Database } from '../../data/db.ts';
-import { importFiles } from '../../data/import.ts';
+import { importFiles } from '../../data/import/index.ts';
 import { writeCsv } from './tmp.ts';
 
 export async function loadTinyWorld(db: Database, dir: string): Promise<void> {

@@ -4,7 +4,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BearingError } from '../../data/errors.ts';
-import { formatProblems, importFiles, type ImportReport } from '../../data/import.ts';
+import { formatProblems, importFiles, type ImportReport } from '../../data/import/index.ts';
 import { checkDefinitions } from '../../metrics/check.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { contentFingerprint } from '../helpers/db.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../api/auth/tokens.ts';
 import { createServerApp, listen } from '../../api/server.ts';
 import { Database } from '../../data/db.ts';
-import { importFiles } from '../../data/import.ts';
+import { importFiles } from '../../data/import/index.ts';
 import { ensureSchema, readFacts } from '../../data/schema.ts';
 import { Catalog } from '../../metrics/catalog.ts';
 import { contentFingerprint, openTestDb } from '../helpers/db.ts';

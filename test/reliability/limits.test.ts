@@ -7,7 +7,7 @@ import { createToken } from '../../api/auth/tokens.ts';
 import { onError } from '../../api/errors.ts';
 import { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
-import { importFiles } from '../../data/import.ts';
+import { importFiles } from '../../data/import/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir, writeCsv } from '../helpers/tmp.ts';
 

@@ -1,7 +1,7 @@
 // SQL that finds every contract violation in staged (all-text) rows, and SQL that converts
 // staged text into typed values. Both are built only from the contract's own column names.
-import { CONTRACT, EXPECTED, type ColumnSpec, type ContractTable } from './contract.ts';
-import { quoteIdent } from './db.ts';
+import { CONTRACT, EXPECTED, type ColumnSpec, type ContractTable } from '../contract.ts';
+import { quoteIdent } from '../db.ts';
 
 export const stageTable = (table: ContractTable) => `stage_${table}`;
 export const cleanTable = (table: ContractTable) => `clean_${table}`;

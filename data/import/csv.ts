@@ -4,7 +4,11 @@
 // a JSON file or an unterminated quote read as "not UTF-8". Reading the header here lets the load
 // run with a fixed dialect, whose own errors then name the real line and the real problem.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { duckdbReason } from './db.ts';
+import { CONTRACT } from '../contract.ts';
+import { duckdbReason } from '../db.ts';
+import { BearingError } from '../errors.ts';
+import type { PlannedFile } from './plan.ts';
+import { rejected } from './report.ts';
 
 /**
  * How every CSV file is read once its header is known: a fixed dialect (no sniffing, strict
@@ -157,4 +161,29 @@ export function describeCsvError(message: string): { line: number; problem: stri
     message.split('\n').find((l) => l.trim() && !/^CSV Error on Line/i.test(l) && !/^Original Line/i.test(l)) ??
     message.split('\n')[0]!;
   return { line, problem: duckdbReason(first) };
+}
+
+export function readHeader(file: PlannedFile): string[] {
+  // Read by Bearing, not sniffed by DuckDB: a sniffer takes a bad row further down for the header.
+  try {
+    return readCsvHeader(file.path);
+  } catch (error) {
+    throw csvError(error, file);
+  }
+}
+
+export function csvError(error: unknown, file: PlannedFile): BearingError {
+  if (error instanceof BearingError) return error;
+  if (error instanceof CsvFileProblem)
+    return rejected([{ file: file.label, line: error.line, column: '', value: null, problem: error.message }], 1, []);
+  const { line, problem } = describeCsvError(error instanceof Error ? error.message : String(error));
+  return rejected([{ file: file.label, line, column: '', value: null, problem }], 1, []);
+}
+
+export function warnUnknownColumns(file: PlannedFile, header: string[], warnings: string[]): void {
+  const known = new Set(CONTRACT[file.table].columns.map((c) => c.name));
+  for (const name of header) {
+    if (!known.has(name))
+      warnings.push(`${file.label}: column "${name}" is not in the ${file.table} contract and was ignored`);
+  }
 }

@@ -1,0 +1,87 @@
+// What an import answers: the report of what landed, or every problem by file and line (the
+// first 20 of them and the total), and how the CLI and API print it.
+import { BearingError } from '../errors.ts';
+import type { ContractTable } from '../contract.ts';
+
+export const MAX_REPORTED_PROBLEMS = 20;
+
+export interface ImportFile {
+  path: string;
+  /** Table to load into; defaults to the file's base name. */
+  table?: string;
+  /** Name shown in reports (defaults to the file's base name). */
+  label?: string;
+}
+
+export interface ImportProblem {
+  file: string;
+  line: number;
+  column: string;
+  value: string | null;
+  problem: string;
+  expected?: string;
+}
+
+export interface TableSummary {
+  table: ContractTable;
+  files: string[];
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportReport {
+  ok: boolean;
+  tables: TableSummary[];
+  warnings: string[];
+  problems: ImportProblem[];
+  problem_count: number;
+  data_version_changed: boolean;
+  /** How the rows were loaded: 'first_load' (empty tables, converted while read) or 'careful'. */
+  method?: 'first_load' | 'careful';
+}
+
+export type ImportProgress =
+  | { phase: 'read'; file: string; table: ContractTable; percent: number }
+  | { phase: 'validate'; table: ContractTable }
+  | { phase: 'write'; table: ContractTable; rows: number };
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Skip the first-load path even into empty tables (same result, slower; for comparison and diagnosis). */
+  careful?: boolean;
+  /** Declare every imported table complete through this date (YYYY-MM-DD) instead of its latest date. */
+  completeThrough?: string;
+}
+
+/** The rejection of a whole import: nothing changed, and the report says why. */
+export function rejected(problems: ImportProblem[], count: number, warnings: string[]): BearingError {
+  const report: ImportReport = {
+    ok: false,
+    tables: [],
+    warnings,
+    problems,
+    problem_count: count,
+    data_version_changed: false,
+  };
+  return new BearingError(
+    'import-rejected',
+    `import rejected: ${count} problem${count === 1 ? '' : 's'}; nothing was changed`,
+    report,
+  );
+}
+
+/** `file:line: column: problem (got "value")` lines, as the CLI and API print them. */
+export function formatProblems(report: Pick<ImportReport, 'problems' | 'problem_count'>): string[] {
+  const lines = report.problems.map((p) => {
+    if (!p.file) return p.problem;
+    const where = [p.file, p.line ? String(p.line) : ''].filter(Boolean).join(':');
+    const got = p.value === null ? [] : [`got "${p.value.length > 60 ? `${p.value.slice(0, 57)}...` : p.value}"`];
+    const detail = [...got, ...(p.expected ? [`expected ${p.expected}`] : [])];
+    return `${where}: ${p.column ? `${p.column}: ` : ''}${p.problem}${detail.length ? ` (${detail.join(', ')})` : ''}`;
+  });
+  if (report.problem_count > report.problems.length)
+    lines.push(`… and ${report.problem_count - report.problems.length} more (${report.problem_count} problems in all)`);
+  return lines;
+}
