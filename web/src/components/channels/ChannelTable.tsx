@@ -1,0 +1,96 @@
+// The comparison as a sortable table: reached, adjusted lift with its interval, naive difference,
+// spend, incremental customers and what each costs; each channel's notes below it.
+import { formatMoney } from '../../lib/format.ts';
+import { liftText, type Row } from './shared.ts';
+
+const COLUMNS: Array<{ key: keyof Row; label: string }> = [
+  { key: 'channel', label: 'Channel' },
+  { key: 'exposed', label: 'Reached' },
+  { key: 'lift', label: 'Adjusted lift (95% CI)' },
+  { key: 'naive_lift', label: 'Naive difference' },
+  { key: 'spend', label: 'Spend' },
+  { key: 'incremental', label: 'Incremental retained' },
+  { key: 'cost_per_incremental', label: 'Cost per incremental (95% CI)' },
+];
+
+export interface ChannelTableProps {
+  rows: Row[];
+  outcome: string;
+  caption: string;
+  sort: string;
+  dir: string;
+  onSort: (sort: string, dir: 'asc' | 'desc') => void;
+}
+
+export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: ChannelTableProps) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="channel-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th
+                key={c.key}
+                scope="col"
+                aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              >
+                <button
+                  type="button"
+                  className="sort"
+                  onClick={() => onSort(c.key, sort === c.key && dir === 'desc' ? 'asc' : 'desc')}
+                >
+                  {c.label} {sort === c.key ? (dir === 'asc' ? '▲' : '▼') : ''}
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.channel} data-channel={r.channel}>
+              <th scope="row">{r.channel}</th>
+              <td className="num">{r.exposed.toLocaleString()}</td>
+              <td className="num">
+                {liftText(outcome, r.lift)}
+                {r.ci ? (
+                  <span className="muted">
+                    {' '}
+                    ({liftText(outcome, r.ci[0])} to {liftText(outcome, r.ci[1])})
+                  </span>
+                ) : null}
+              </td>
+              <td className="num">{liftText(outcome, r.naive_lift)}</td>
+              <td className="num">{formatMoney(r.spend)}</td>
+              <td className="num">{r.incremental === null ? '—' : Math.round(r.incremental).toLocaleString()}</td>
+              <td className="num">
+                {r.cost_per_incremental === null ? (
+                  r.lift === null ? (
+                    '—'
+                  ) : (
+                    <span className="muted">not estimable</span>
+                  )
+                ) : (
+                  formatMoney(r.cost_per_incremental)
+                )}
+                {r.cost_ci ? (
+                  <span className="muted">
+                    {' '}
+                    ({formatMoney(r.cost_ci[0])} – {formatMoney(r.cost_ci[1])})
+                  </span>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows
+        .flatMap((r) => r.notes.map((n) => `${r.channel}: ${n}`))
+        .map((n) => (
+          <p key={n} className="muted small">
+            {n}
+          </p>
+        ))}
+    </div>
+  );
+}
