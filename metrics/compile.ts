@@ -73,71 +73,113 @@ export function compileSeries(definition: Definition, options: SeriesOptions, re
   return { sql, params };
 }
 
+/**
+ * An aggregate definition's series as one query of named parts: `periods` (every period from the
+ * first wanted to the last, mature ones only), `scoped` (the table's rows that can fall in them,
+ * with the customer dimensions they need), `period_rows` (each row in each period it counts in),
+ * then the measure per period (and group). `part` compiles only the measure or the filter over the
+ * same rows, for the checker to bind.
+ */
 function aggregateSql(
   d: AggregateDefinition,
   options: SeriesOptions,
   params: Record<string, SqlValue>,
   part: 'series' | 'measure' | 'filter' = 'series',
 ): string {
+  const ctes = `WITH periods AS (${periodsCte(d, options, params)}),
+scoped AS (${scopedCte(d, options)}),
+period_rows AS (${periodRowsCte(d, options)})`;
+  // The definition's own SQL names the table, so the period rows are offered under its name.
+  const group = options.by ? `, coalesce(CAST(${quoteIdent(options.by)} AS VARCHAR), '(none)') AS "group"` : '';
+  const rowSource = `(SELECT *${group} FROM period_rows) AS ${quoteIdent(d.table)}`;
+  if (part === 'measure') {
+    return `${ctes}\nSELECT (\n${d.measure}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
+  }
+  if (part === 'filter') return `${ctes}\nSELECT (\n${d.filter}\n) AS keep FROM ${rowSource}`;
+  return `${ctes},
+agg AS (${aggCte(d, options, rowSource)})
+${seriesSelect(options)}`;
+}
+
+/** Every period from `from` (or the table's first row) to `to`; with maturity, only mature ones. */
+function periodsCte(d: AggregateDefinition, options: SeriesOptions, params: Record<string, SqlValue>): string {
   const { trunc, step } = GRAIN[options.grain];
-  const table = quoteIdent(d.table);
-  const time = quoteIdent(d.time);
-  const own = new Set(CONTRACT[d.table].columns.map((c) => c.name));
-  const needed = new Set([...(options.by ? [options.by] : []), ...Object.keys(options.where ?? {})]);
-  const joined = [...needed].filter((dim) => !own.has(dim));
-  const customerJoin = joined.length ? `LEFT JOIN customers c ON c.customer_id = t.customer_id` : '';
-  const extra = joined.map((dim) => `, c.${quoteIdent(dim)}`).join('');
+  const first = `coalesce(CAST($from AS DATE), (SELECT min(CAST(${quoteIdent(d.time)} AS DATE)) FROM ${quoteIdent(d.table)}), CAST($to AS DATE))`;
   // One parameter per definition: a derived metric may combine components with different maturity.
   const matureParam = `mature_${d.name}`;
   if (d.mature_after_days !== undefined) params[matureParam] = d.mature_after_days;
   const mature =
-    d.mature_after_days !== undefined
-      ? `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= CAST($as_of AS DATE)`
-      : '';
-  const rows = d.active_until
-    ? `SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
-         ON CAST(s.${time} AS DATE) <= p.period_end AND (s.${quoteIdent(d.active_until)} IS NULL OR CAST(s.${quoteIdent(d.active_until)} AS DATE) >= p.period_start)`
-    : `SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p ON p.period_start = CAST(date_trunc('${trunc}', s.${time}) AS DATE)`;
-  const scopeStart = d.active_until
-    ? `(s_until IS NULL OR s_until >= (SELECT min(period_start) FROM periods))`
-    : `CAST(t.${time} AS DATE) >= (SELECT min(period_start) FROM periods)`;
-  const scopedWhere = [
-    `CAST(t.${time} AS DATE) <= (SELECT max(period_end) FROM periods)`,
-    d.active_until ? scopeStart.replace(/s_until/g, `t.${quoteIdent(d.active_until)}`) : scopeStart,
-  ].join(' AND ');
+    d.mature_after_days === undefined
+      ? ''
+      : `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= CAST($as_of AS DATE)`;
+  return `
+  SELECT CAST(p AS DATE) AS period_start, CAST(p + ${step} - INTERVAL 1 DAY AS DATE) AS period_end
+  FROM range(CAST(date_trunc('${trunc}', ${first}) AS TIMESTAMP),
+             CAST(CAST($to AS DATE) AS TIMESTAMP) + INTERVAL 1 DAY, ${step}) r(p)
+  ${mature}
+`;
+}
+
+/** The table's rows that can fall in the periods, with the customer dimensions the request needs. */
+function scopedCte(d: AggregateDefinition, options: SeriesOptions): string {
+  const time = `t.${quoteIdent(d.time)}`;
+  const own = new Set(CONTRACT[d.table].columns.map((c) => c.name));
+  const needed = new Set([...(options.by ? [options.by] : []), ...Object.keys(options.where ?? {})]);
+  const joined = [...needed].filter((dim) => !own.has(dim));
+  const customerJoin = joined.length ? 'LEFT JOIN customers c ON c.customer_id = t.customer_id' : '';
+  const extra = joined.map((dim) => `, c.${quoteIdent(dim)}`).join('');
+  // A row with a life (active_until) reaches into later periods: it is in scope until it ends.
+  const until = d.active_until ? `t.${quoteIdent(d.active_until)}` : null;
+  const startsInTime = until
+    ? `(${until} IS NULL OR ${until} >= (SELECT min(period_start) FROM periods))`
+    : `CAST(${time} AS DATE) >= (SELECT min(period_start) FROM periods)`;
+  return `
+  SELECT t.*${extra} FROM ${quoteIdent(d.table)} t ${customerJoin}
+  WHERE CAST(${time} AS DATE) <= (SELECT max(period_end) FROM periods) AND ${startsInTime}
+`;
+}
+
+/** Each scoped row in the period its time falls in, or, with active_until, every period it lives in. */
+function periodRowsCte(d: AggregateDefinition, options: SeriesOptions): string {
+  const time = `s.${quoteIdent(d.time)}`;
+  if (!d.active_until) {
+    const { trunc } = GRAIN[options.grain];
+    return `
+  SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p ON p.period_start = CAST(date_trunc('${trunc}', ${time}) AS DATE)
+`;
+  }
+  const until = `s.${quoteIdent(d.active_until)}`;
+  return `
+  SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p
+    ON CAST(${time} AS DATE) <= p.period_end AND (${until} IS NULL OR CAST(${until} AS DATE) >= p.period_start)
+`;
+}
+
+/** The measure per period (and group), over the rows the filter and the request's where keep. */
+function aggCte(d: AggregateDefinition, options: SeriesOptions, rowSource: string): string {
   const conditions = [
     ...(d.filter ? [`(\n${d.filter}\n)`] : []),
     ...Object.keys(options.where ?? {}).map((dim, i) => `CAST(${quoteIdent(dim)} AS VARCHAR) = $w${i}`),
   ];
-  const whereClause = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const group = options.by ? `, coalesce(CAST(${quoteIdent(options.by)} AS VARCHAR), '(none)') AS "group"` : '';
-  const ctes = `WITH periods AS (
-  SELECT CAST(p AS DATE) AS period_start, CAST(p + ${step} - INTERVAL 1 DAY AS DATE) AS period_end
-  FROM range(CAST(date_trunc('${trunc}', coalesce(CAST($from AS DATE), (SELECT min(CAST(${time} AS DATE)) FROM ${table}), CAST($to AS DATE))) AS TIMESTAMP),
-             CAST(CAST($to AS DATE) AS TIMESTAMP) + INTERVAL 1 DAY, ${step}) r(p)
-  ${mature}
-), scoped AS (
-  SELECT t.*${extra} FROM ${table} t ${customerJoin}
-  WHERE ${scopedWhere}
-), period_rows AS (
-  ${rows}
-)`;
-  const rowSource = `(SELECT *${group} FROM period_rows) AS ${table}`;
-  if (part === 'measure')
-    return `${ctes}\nSELECT (\n${d.measure}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
-  if (part === 'filter') return `${ctes}\nSELECT (\n${d.filter}\n) AS keep FROM ${rowSource}`;
-  return `${ctes}, agg AS (
-  SELECT period_start, period_end${options.by ? ', "group"' : ''}, (
+  const keys = `period_start, period_end${options.by ? ', "group"' : ''}`;
+  return `
+  SELECT ${keys}, (
 ${d.measure}
   ) AS value, count(*) AS n
   FROM ${rowSource}
-  ${whereClause}
-  GROUP BY period_start, period_end${options.by ? ', "group"' : ''}
-)
-SELECT strftime(p.period_start, '%Y-%m-%d') AS period${options.by ? ', g."group"' : ''}, CAST(a.value AS DOUBLE) AS value, coalesce(a.n, 0) AS n, p.period_end <= CAST($as_of AS DATE) AS complete
-FROM periods p${options.by ? ' CROSS JOIN (SELECT DISTINCT "group" FROM agg) g' : ''}
-LEFT JOIN agg a ON a.period_start = p.period_start${options.by ? ' AND a."group" = g."group"' : ''}
-ORDER BY p.period_start${options.by ? ', g."group"' : ''}`;
+  ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+  GROUP BY ${keys}
+`;
+}
+
+/** Every period (and group) listed, empty ones with value null, each marked complete or not. */
+function seriesSelect(options: SeriesOptions): string {
+  const by = Boolean(options.by);
+  return `SELECT strftime(p.period_start, '%Y-%m-%d') AS period${by ? ', g."group"' : ''},
+  CAST(a.value AS DOUBLE) AS value, coalesce(a.n, 0) AS n, p.period_end <= CAST($as_of AS DATE) AS complete
+FROM periods p${by ? ' CROSS JOIN (SELECT DISTINCT "group" FROM agg) g' : ''}
+LEFT JOIN agg a ON a.period_start = p.period_start${by ? ' AND a."group" = g."group"' : ''}
+ORDER BY p.period_start${by ? ', g."group"' : ''}`;
 }
 
 function derivedSql(
