@@ -45,7 +45,8 @@ export function createApi(deps: AppDeps) {
       title: 'Bearing API',
       version: '0.1.0',
       description:
-        'Goals read like a GPS; channels compared by one honest method. Writes need a bearer token with the analyst or admin role.',
+        'Goals read like a GPS; channels compared by one honest method. Writes need a bearer token with the analyst ' +
+        'or admin role.',
     },
     security: [{ bearer: [] }],
   });

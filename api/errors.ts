@@ -28,7 +28,8 @@ const EXHAUSTION: Array<{ pattern: RegExp; code: ErrorCode; message: string }> =
     pattern: /no space left on device|disk full|ENOSPC|could not write/i,
     code: 'disk-full',
     message:
-      'The server’s disk is full: nothing was changed. Free space beside the database (and its temporary folder), then try again.',
+      'The server’s disk is full: nothing was changed. Free space beside the database (and its temporary folder), ' +
+      'then try again.',
   },
 ];
 

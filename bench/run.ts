@@ -172,13 +172,15 @@ async function benchSize(label: string, customers: number) {
   const facts = await gen.read(readFacts);
   const rows = Object.values(facts.tables).reduce((a, b) => a + b, 0);
   log(
-    `  ${rows.toLocaleString('en-US')} rows in ${round((performance.now() - genStart) / 1000, 1)} s (touchpoints ${facts.tables.touchpoints.toLocaleString('en-US')})`,
+    `  ${rows.toLocaleString('en-US')} rows in ${round((performance.now() - genStart) / 1000, 1)} s (touchpoints ` +
+      `${facts.tables.touchpoints.toLocaleString('en-US')})`,
   );
   const files = await exportCsvs(gen, dir);
   const extra = join(dir, 'extra_touchpoints.csv');
   await gen.read((s) =>
     s.run(
-      `COPY (SELECT customer_id, channel, activity, occurred_at + INTERVAL 1 SECOND AS occurred_at FROM touchpoints) TO '${extra.replace(/'/g, "''")}' (HEADER)`,
+      `COPY (SELECT customer_id, channel, activity, occurred_at + INTERVAL 1 SECOND AS occurred_at FROM ` +
+        `touchpoints) TO '${extra.replace(/'/g, "''")}' (HEADER)`,
     ),
   );
   gen.close();
@@ -188,7 +190,8 @@ async function benchSize(label: string, customers: number) {
     log('  import vs bare read_csv…');
     importFigures = await benchImport(dir, files, rows, RUNS);
     log(
-      `  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the speed of bare read_csv`,
+      `  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the ` +
+        `speed of bare read_csv`,
     );
   }
 
@@ -248,7 +251,8 @@ async function benchSize(label: string, customers: number) {
   });
   const refresh = await rollupsReady(stored);
   log(
-    `  rollups: ${refresh.sets} month series sets computed in ${round(refresh.ms / 1000, 1)} s after start (in the background)`,
+    `  rollups: ${refresh.sets} month series sets computed in ${round(refresh.ms / 1000, 1)} s after start (in the ` +
+      `background)`,
   );
   const storedSeries: Record<string, number> = {};
   for (const m of catalog.metrics)
@@ -292,16 +296,19 @@ async function benchSize(label: string, customers: number) {
       ratio_warm: round(warm / d, 3),
     };
     log(
-      `  series ${name}: ${round(d)} ms direct; over HTTP ${round(c)} ms uncached (${round(ratio, 2)}×), ${round(st)} ms from rollups, ${round(warm)} ms warm`,
+      `  series ${name}: ${round(d)} ms direct; over HTTP ${round(c)} ms uncached (${round(ratio, 2)}×), ` +
+        `${round(st)} ms from rollups, ${round(warm)} ms warm`,
     );
   }
   const headingMs = await timeMedian(() => get(server, '/api/goals'), RUNS);
   log(
-    `  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`,
+    `  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from ` +
+      `rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`,
   );
   const channelsMs = await timeMedian(() => get(server, '/api/channels'), RUNS);
   log(
-    `  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ${round(channelsDirect)} ms)`,
+    `  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ` +
+      `${round(channelsDirect)} ms)`,
   );
 
   let load: unknown = null;
@@ -313,7 +320,8 @@ async function benchSize(label: string, customers: number) {
     log('  load test again while an import runs…');
     const busy = await loadTest(server, seconds, extra);
     log(
-      `    ${busy.rps} req/s, p50 ${busy.p50_ms} ms, p99 ${busy.p99_ms} ms, ${busy.errors} errors; import took ${busy.concurrent_import_ms} ms`,
+      `    ${busy.rps} req/s, p50 ${busy.p50_ms} ms, p99 ${busy.p99_ms} ms, ${busy.errors} errors; import took ` +
+        `${busy.concurrent_import_ms} ms`,
     );
     load = { idle, during_import: busy };
   }
@@ -353,7 +361,8 @@ async function main() {
   await buildWebIfStale(log);
   const bundle = bundleSizes(WEB_DIST);
   log(
-    `web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ${round(bundle.total_gzip_kb, 1)} KB in all`,
+    `web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ` +
+      `${round(bundle.total_gzip_kb, 1)} KB in all`,
   );
   const results: Record<string, Awaited<ReturnType<typeof benchSize>>> = {};
   for (const [label, customers] of Object.entries(SIZES)) {
@@ -421,12 +430,13 @@ async function main() {
     ];
   });
   const widths = cols.map((c, i) => Math.max(c.length, ...rowsOut.map((r) => r[i]!.length)));
-  console.log(
-    `\n${[cols, ...rowsOut].map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n')}`,
-  );
+  const line = (r: string[]) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(`\n${[cols, ...rowsOut].map(line).join('\n')}`);
   for (const g of growth) {
     console.log(
-      `growth ${g.from} → ${g.to} (10× data): from rollups: series ${g.series_worst_stored}× (worst), heading ${g.heading_stored}×; uncached: import ${g.import}×, series ${g.series_worst_cold}× (worst), heading ${g.heading_cold}×, channels ${g.channels_cold}×; rollup refresh ${g.rollup_refresh}×`,
+      `growth ${g.from} → ${g.to} (10× data): from rollups: series ${g.series_worst_stored}× (worst), heading ` +
+        `${g.heading_stored}×; uncached: import ${g.import}×, series ${g.series_worst_cold}× (worst), heading ` +
+        `${g.heading_cold}×, channels ${g.channels_cold}×; rollup refresh ${g.rollup_refresh}×`,
     );
   }
   console.log(
@@ -440,7 +450,9 @@ async function main() {
     | undefined;
   if (load)
     console.log(
-      `load (50 connections): ${load.idle.rps} req/s, p50 ${load.idle.p50_ms} ms, p99 ${load.idle.p99_ms} ms, ${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`,
+      `load (50 connections): ${load.idle.rps} req/s, p50 ${load.idle.p50_ms} ms, p99 ${load.idle.p99_ms} ms, ` +
+        `${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ` +
+        `${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`,
     );
   console.log(`written to ${args.out}`);
 }

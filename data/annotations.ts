@@ -20,7 +20,9 @@ export interface AnnotationInput {
   author?: string | null;
 }
 
-const COLUMNS = `id, strftime(date, '%Y-%m-%d') AS date, text, metric, goal, author, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at`;
+const COLUMNS =
+  `id, strftime(date, '%Y-%m-%d') AS date, text, metric, goal, author, strftime(created_at, ` +
+  `'%Y-%m-%dT%H:%M:%SZ') AS created_at`;
 
 export async function listAnnotations(
   db: Database,
@@ -56,7 +58,8 @@ export async function listAnnotations(
 export async function createAnnotation(db: Database, input: AnnotationInput): Promise<Annotation> {
   return db.write(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
-      `INSERT INTO annotations (date, text, metric, goal, author) VALUES (CAST($date AS DATE), $text, $metric, $goal, $author) RETURNING ${COLUMNS}`,
+      `INSERT INTO annotations (date, text, metric, goal, author) VALUES (CAST($date AS DATE), $text, $metric, ` +
+        `$goal, $author) RETURNING ${COLUMNS}`,
       {
         date: input.date,
         text: input.text,
@@ -72,7 +75,8 @@ export async function createAnnotation(db: Database, input: AnnotationInput): Pr
 export async function updateAnnotation(db: Database, id: number, input: AnnotationInput): Promise<Annotation> {
   return db.write(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
-      `UPDATE annotations SET date = CAST($date AS DATE), text = $text, metric = $metric, goal = $goal, author = $author WHERE id = $id RETURNING ${COLUMNS}`,
+      `UPDATE annotations SET date = CAST($date AS DATE), text = $text, metric = $metric, goal = $goal, author = ` +
+        `$author WHERE id = $id RETURNING ${COLUMNS}`,
       {
         id,
         date: input.date,

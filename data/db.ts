@@ -168,7 +168,8 @@ export class Session {
       if (timedOut) {
         throw new BearingError(
           'query-timeout',
-          `The query ran longer than ${this.timeoutMs / 1000} s and was stopped. Narrow the date range or raise BEARING_QUERY_TIMEOUT.`,
+          `The query ran longer than ${this.timeoutMs / 1000} s and was stopped. Narrow the date range or raise ` +
+            `BEARING_QUERY_TIMEOUT.`,
         );
       }
       throw error;
@@ -212,7 +213,8 @@ class Lane {
     if (mine >= this.perCallerLimit) {
       throw new BearingError(
         'too-many-requests',
-        `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`,
+        `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait ` +
+          `for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`,
       );
     }
     this.perCaller.set(caller, mine + 1);

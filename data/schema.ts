@@ -39,7 +39,8 @@ export async function ensureSchema(session: Session): Promise<void> {
   // Real exports end on different days (reviews answered weeks after the last order), so each
   // metric is computed as of its own tables' date, never a later table's.
   await session.run(
-    `CREATE TABLE IF NOT EXISTS table_coverage (name VARCHAR NOT NULL, complete_through DATE, declared BOOLEAN NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS table_coverage (name VARCHAR NOT NULL, complete_through DATE, declared BOOLEAN NOT ` +
+      `NULL)`,
   );
   // Databases written before coverage was kept get it computed from their data once.
   const coverage = await session.one<{ n: number; meta: number }>(
@@ -49,15 +50,18 @@ export async function ensureSchema(session: Session): Promise<void> {
   // Stored answers of whole-history metric series (metrics/rollups.ts): one row per set computed,
   // tied to the data version it was computed on, and the set's rows.
   await session.run(
-    `CREATE TABLE IF NOT EXISTS rollup_sets (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, data_version BIGINT NOT NULL, rows BIGINT NOT NULL, compute_ms DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS rollup_sets (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, ` +
+      `data_version BIGINT NOT NULL, rows BIGINT NOT NULL, compute_ms DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL)`,
   );
   // Sets whose query failed or ran out of time in the background: skipped until their SQL changes
   // (an edited definition has another key), kept across restarts so a bad one cannot wedge a start.
   await session.run(
-    `CREATE TABLE IF NOT EXISTS rollup_failures (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, message VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS rollup_failures (key VARCHAR NOT NULL, metric VARCHAR NOT NULL, dimension VARCHAR, ` +
+      `message VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL)`,
   );
   await session.run(
-    `CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT ` +
+      `NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`,
   );
 }
 
@@ -66,7 +70,8 @@ function latestDaySql(table: ContractTable): string {
   const parts = CONTRACT[table].timeColumns.map((c) => {
     const kind = CONTRACT[table].columns.find((x) => x.name === c)?.kind;
     const max = `max(${quoteIdent(c)})`;
-    return `SELECT ${kind === 'month' ? `CAST(${max} + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)` : `CAST(${max} AS DATE)`} AS d FROM ${quoteIdent(table)}`;
+    const day = kind === 'month' ? `CAST(${max} + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)` : `CAST(${max} AS DATE)`;
+    return `SELECT ${day} AS d FROM ${quoteIdent(table)}`;
   });
   return `SELECT '${table}' AS name, strftime(max(d), '%Y-%m-%d') AS d FROM (${parts.join(' UNION ALL ')})`;
 }
@@ -140,7 +145,8 @@ export async function readFacts(session: Session): Promise<DataFacts> {
   const counts = await session.all<{ name: string; rows: number; first: string | null }>(
     CONTRACT_TABLES.map(
       (t) =>
-        `SELECT '${t}' AS name, count(*) AS rows, strftime(CAST(min(${quoteIdent(CONTRACT[t].timeColumns[0]!)}) AS DATE), '%Y-%m-%d') AS first FROM ${quoteIdent(t)}`,
+        `SELECT '${t}' AS name, count(*) AS rows, strftime(CAST(min(${quoteIdent(CONTRACT[t].timeColumns[0]!)}) AS ` +
+        `DATE), '%Y-%m-%d') AS first FROM ${quoteIdent(t)}`,
     ).join(' UNION ALL '),
   );
   const meta = await session.one<{ as_of: string | null; data_version: number }>(
@@ -186,7 +192,8 @@ export async function readTableRanges(session: Session): Promise<TableRange[]> {
   for (const table of CONTRACT_TABLES) {
     const time = quoteIdent(CONTRACT[table].timeColumns[0]!);
     const row = await session.one<{ rows: number; from: string | null; to: string | null }>(
-      `SELECT count(*) AS rows, strftime(min(${time})::DATE, '%Y-%m-%d') AS "from", strftime(max(${time})::DATE, '%Y-%m-%d') AS "to" FROM ${quoteIdent(table)}`,
+      `SELECT count(*) AS rows, strftime(min(${time})::DATE, '%Y-%m-%d') AS "from", strftime(max(${time})::DATE, ` +
+        `'%Y-%m-%d') AS "to" FROM ${quoteIdent(table)}`,
     );
     ranges.push({ name: table, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null });
   }

@@ -104,14 +104,17 @@ ${seriesSelect(options)}`;
 /** Every period from `from` (or the table's first row) to `to`; with maturity, only mature ones. */
 function periodsCte(d: AggregateDefinition, options: SeriesOptions, params: Record<string, SqlValue>): string {
   const { trunc, step } = GRAIN[options.grain];
-  const first = `coalesce(CAST($from AS DATE), (SELECT min(CAST(${quoteIdent(d.time)} AS DATE)) FROM ${quoteIdent(d.table)}), CAST($to AS DATE))`;
+  const first =
+    `coalesce(CAST($from AS DATE), (SELECT min(CAST(${quoteIdent(d.time)} AS DATE)) FROM ` +
+    `${quoteIdent(d.table)}), CAST($to AS DATE))`;
   // One parameter per definition: a derived metric may combine components with different maturity.
   const matureParam = `mature_${d.name}`;
   if (d.mature_after_days !== undefined) params[matureParam] = d.mature_after_days;
   const mature =
     d.mature_after_days === undefined
       ? ''
-      : `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= CAST($as_of AS DATE)`;
+      : `WHERE CAST(p + ${step} - INTERVAL 1 DAY AS DATE) + to_days(CAST($${matureParam} AS INTEGER)) <= ` +
+        `CAST($as_of AS DATE)`;
   return `
   SELECT CAST(p AS DATE) AS period_start, CAST(p + ${step} - INTERVAL 1 DAY AS DATE) AS period_end
   FROM range(CAST(date_trunc('${trunc}', ${first}) AS TIMESTAMP),
@@ -145,7 +148,8 @@ function periodRowsCte(d: AggregateDefinition, options: SeriesOptions): string {
   if (!d.active_until) {
     const { trunc } = GRAIN[options.grain];
     return `
-  SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p ON p.period_start = CAST(date_trunc('${trunc}', ${time}) AS DATE)
+  SELECT s.*, p.period_start, p.period_end FROM scoped s JOIN periods p ON p.period_start = CAST(date_trunc('${trunc}',
+    ${time}) AS DATE)
 `;
   }
   const until = `s.${quoteIdent(d.active_until)}`;
@@ -204,14 +208,16 @@ function derivedSql(
   const select = parts
     .map(
       (p) =>
-        `(SELECT ${keys.map(quoteIdent).join(', ')}, value AS ${quoteIdent(p.name)}, n AS ${quoteIdent(`n__${p.name}`)}, complete AS ${quoteIdent(`c__${p.name}`)} FROM ${p.alias})`,
+        `(SELECT ${keys.map(quoteIdent).join(', ')}, value AS ${quoteIdent(p.name)}, n AS ` +
+        `${quoteIdent(`n__${p.name}`)}, complete AS ${quoteIdent(`c__${p.name}`)} FROM ${p.alias})`,
     )
     .map((src, i) => (i === 0 ? src : `JOIN ${src} USING (${keys.map(quoteIdent).join(', ')})`))
     .join('\n');
   return `WITH ${parts.map((p) => `${p.alias} AS (\n${p.sql}\n)`).join(',\n')}
 SELECT ${keys.map(quoteIdent).join(', ')}, CAST((
 ${d.expression}
-) AS DOUBLE) AS value, least(${parts.map((p) => quoteIdent(`n__${p.name}`)).join(', ')}) AS n, ${quoteIdent(`c__${first.name}`)} AS complete
+) AS DOUBLE) AS value, least(${parts.map((p) => quoteIdent(`n__${p.name}`)).join(', ')}) AS n,
+  ${quoteIdent(`c__${first.name}`)} AS complete
 FROM ${select}
 ORDER BY ${keys.map(quoteIdent).join(', ')}`;
 }

@@ -28,8 +28,60 @@ const PREFIX = 'SELECT ';
 
 // Functions that reach outside a single expression over the row: files, settings, sequences,
 // catalogs, extensions. External access is also switched off for the whole instance at run time.
-const DENIED_FUNCTION =
-  /^(read_.*|glob|getenv|current_setting|set_config|nextval|setval|currval|pragma_.*|duckdb_.*|sniff_csv|parquet_.*|query|query_table|sql_auto_complete|which_secret|load_extension|install_extension|checkpoint|force_checkpoint|enable_.*|disable_.*|icu_.*|test_.*|summary|json_execute_serialized_sql|json_serialize_sql|json_deserialize_sql|from_.*|export_.*|import_.*|write_.*|iceberg_.*|delta_.*|sqlite_.*|postgres_.*|mysql_.*|http.*|glob_.*|file_.*|list_files|current_database|current_schema|current_schemas|current_catalog|version|pg_.*|has_.*_privilege|txid_current)$/i;
+const DENIED_FUNCTION = new RegExp(
+  `^(${[
+    'read_.*',
+    'glob',
+    'getenv',
+    'current_setting',
+    'set_config',
+    'nextval',
+    'setval',
+    'currval',
+    'pragma_.*',
+    'duckdb_.*',
+    'sniff_csv',
+    'parquet_.*',
+    'query',
+    'query_table',
+    'sql_auto_complete',
+    'which_secret',
+    'load_extension',
+    'install_extension',
+    'checkpoint',
+    'force_checkpoint',
+    'enable_.*',
+    'disable_.*',
+    'icu_.*',
+    'test_.*',
+    'summary',
+    'json_execute_serialized_sql',
+    'json_serialize_sql',
+    'json_deserialize_sql',
+    'from_.*',
+    'export_.*',
+    'import_.*',
+    'write_.*',
+    'iceberg_.*',
+    'delta_.*',
+    'sqlite_.*',
+    'postgres_.*',
+    'mysql_.*',
+    'http.*',
+    'glob_.*',
+    'file_.*',
+    'list_files',
+    'current_database',
+    'current_schema',
+    'current_schemas',
+    'current_catalog',
+    'version',
+    'pg_.*',
+    'has_.*_privilege',
+    'txid_current',
+  ].join('|')})$`,
+  'i',
+);
 
 // What a definition may call: an allow-list, so a function DuckDB adds later is refused until it
 // is looked at. Left out on purpose: anything reading files, settings, the catalog or the plan
@@ -344,7 +396,9 @@ export async function parseExpression(
   if (size.nodes > MAX_EXPRESSION_NODES || size.depth > MAX_EXPRESSION_DEPTH) {
     issues.push({
       code: 'outside-sandbox',
-      message: `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`,
+      message:
+        `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ` +
+        `${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`,
       offset: 0,
     });
     return result;
@@ -364,7 +418,8 @@ export async function parseExpression(
     } else if (loose.length) {
       result.issues.push({
         code: 'not-an-aggregate',
-        message: `column "${loose[0]!.name}" is used outside an aggregate; wrap it in one (e.g. avg(${loose[0]!.name}))`,
+        message:
+          `column "${loose[0]!.name}" is used outside an aggregate; wrap it in one (e.g. ` + `avg(${loose[0]!.name}))`,
         offset: loose[0]!.offset,
       });
     }
@@ -421,14 +476,16 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
     node.type !== 'TABLE_FUNCTION'
   ) {
     deny(
-      `${String(node.type).replace(/_REF$/, '').toLowerCase()} is not allowed inside a definition: a subquery may read only the contract tables`,
+      `${String(node.type).replace(/_REF$/, '').toLowerCase()} is not allowed inside a definition: a subquery may ` +
+        `read only the contract tables`,
     );
     return;
   }
   if (node.type === 'TABLE_FUNCTION') {
     const fn = (node.function as Node | undefined)?.function_name;
     deny(
-      `table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract tables`,
+      `table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract ` +
+        `tables`,
     );
     return;
   }
@@ -436,7 +493,8 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
     const name = String(node.table_name);
     if (!isContractTable(name) || (node.schema_name && node.schema_name !== 'main') || node.catalog_name) {
       deny(
-        `table "${[node.catalog_name, node.schema_name, name].filter(Boolean).join('.')}" is not a contract table (expected customers, touchpoints, spend, surveys or orders)`,
+        `table "${[node.catalog_name, node.schema_name, name].filter(Boolean).join('.')}" is not a contract table ` +
+          `(expected customers, touchpoints, spend, surveys or orders)`,
       );
     }
     return;
@@ -470,13 +528,15 @@ function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregate
       }
       if (DENIED_FUNCTION.test(name)) {
         deny(
-          `function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the catalog`,
+          `function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the ` +
+            `catalog`,
         );
         return;
       }
       if (!ALLOWED_FUNCTIONS.has(name)) {
         deny(
-          `function ${name}() is not allowed in a definition (allowed: arithmetic, aggregates, and number, text and date functions; see the README's Sandbox)`,
+          `function ${name}() is not allowed in a definition (allowed: arithmetic, aggregates, and number, text and ` +
+            `date functions; see the README's Sandbox)`,
         );
         return;
       }

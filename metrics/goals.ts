@@ -93,7 +93,8 @@ export function goalProblems(goal: Goal, catalog: Catalog): string[] {
   const metric = catalog.get(goal.metric);
   if (!metric)
     return [
-      `metric "${goal.metric}" does not exist or has problems (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
+      `metric "${goal.metric}" does not exist or has problems (known: ` +
+        `${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
     ];
   return Object.keys(goal.where ?? {})
     .filter((d) => !metric.dimensions.includes(d))

@@ -21,6 +21,8 @@ import { compileSeries, normalizeRequest, type SeriesRequest, type CompiledQuery
 import type { Definition } from './definition.ts';
 
 export const ROLLUP_GRAIN = 'month';
+/** The shape stored rows travel in, as JSON, into rollup_rows. */
+const STORED_ROW_TYPE = '[{"period":"VARCHAR","group":"VARCHAR","value":"DOUBLE","n":"BIGINT","complete":"BOOLEAN"}]';
 
 export type StoredRow = {
   period: string;
@@ -72,7 +74,8 @@ export async function readRollup(
   if (failed)
     throw new BearingError(
       'metric-failed',
-      `${metric.definition.name} cannot be computed: ${failed.message}. Fix or delete its definition (it is skipped until edited)`,
+      `${metric.definition.name} cannot be computed: ${failed.message}. Fix or delete its definition (it is skipped ` +
+        `until edited)`,
     );
   const stored = await db.all<{
     rows: number;
@@ -263,7 +266,7 @@ async function storeSet(
     await s.run(`DELETE FROM rollup_sets WHERE key = $key`, params);
     await s.run(
       `INSERT INTO rollup_rows SELECT $key, $version, r.period, r."group", r.value, r.n, r.complete
-       FROM (SELECT unnest(from_json($rows, '[{"period":"VARCHAR","group":"VARCHAR","value":"DOUBLE","n":"BIGINT","complete":"BOOLEAN"}]'), recursive := true)) r`,
+       FROM (SELECT unnest(from_json($rows, '${STORED_ROW_TYPE}'), recursive := true)) r`,
       params,
     );
     await s.run(
@@ -319,15 +322,18 @@ export class RollupRefresher {
           this.last = { ...report, finished_at: new Date().toISOString() };
           if (report.computed)
             this.log(
-              `rollups: ${report.computed} of ${report.sets} series sets computed in ${(report.ms / 1000).toFixed(1)} s`,
+              `rollups: ${report.computed} of ${report.sets} series sets computed in ` +
+                `${(report.ms / 1000).toFixed(1)} s`,
             );
           for (const f of report.failed)
             this.log(
-              `rollups: ${f.metric}${f.dimension ? ` by ${f.dimension}` : ''} cannot be computed (${f.message}); skipped until its definition changes`,
+              `rollups: ${f.metric}${f.dimension ? ` by ${f.dimension}` : ''} cannot be computed (${f.message}); ` +
+                `skipped until its definition changes`,
             );
         } catch (error) {
           this.log(
-            `rollups: refresh failed, series are computed directly meanwhile (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+            `rollups: refresh failed, series are computed directly meanwhile ` +
+              `(${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
           );
         }
       } while (this.again && !this.stopped);

@@ -82,7 +82,8 @@ export function checkPeriods(grain: Grain, from: string | null, to: string): voi
   if (periods > MAX_PERIODS) {
     throw new BearingError(
       'too-many-periods',
-      `this request spans about ${periods.toLocaleString('en-US')} ${grain}s from ${from} to ${to}; one answer may hold at most ${MAX_PERIODS.toLocaleString('en-US')} periods (narrow from/to/as_of, or use a coarser grain)`,
+      `this request spans about ${periods.toLocaleString('en-US')} ${grain}s from ${from} to ${to}; one answer may ` +
+        `hold at most ${MAX_PERIODS.toLocaleString('en-US')} periods (narrow from/to/as_of, or use a coarser grain)`,
     );
   }
 }
@@ -119,7 +120,8 @@ export async function runBounded(
   if (rows.length > MAX_ROWS)
     throw new BearingError(
       'too-many-rows',
-      `this answer would hold more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × groups); narrow the range or break down by a dimension with fewer values`,
+      `this answer would hold more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × groups); narrow the ` +
+        `range or break down by a dimension with fewer values`,
     );
   return rows;
 }
@@ -152,7 +154,8 @@ function cannotCompute(metric: CheckedMetric, error: unknown): unknown {
   if (/out of memory|could not allocate/i.test(reason))
     return new BearingError(
       'out-of-memory',
-      `${metric.definition.name} needs more memory than the server may use (BEARING_MEMORY_LIMIT); narrow the range or raise the limit`,
+      `${metric.definition.name} needs more memory than the server may use (BEARING_MEMORY_LIMIT); narrow the range ` +
+        `or raise the limit`,
     );
   return new BearingError('metric-failed', `${metric.definition.name} cannot be computed: ${reason}`);
 }

@@ -42,7 +42,9 @@ export class YamlSource {
       } catch (error) {
         this.converted = {
           ok: false,
-          message: `the file could not be expanded: ${(error as Error).message.split('\n')[0]} (at most ${MAX_ALIAS_COUNT} alias expansions)`,
+          message:
+            `the file could not be expanded: ${(error as Error).message.split('\n')[0]} (at most ` +
+            `${MAX_ALIAS_COUNT} alias expansions)`,
         };
       }
     }

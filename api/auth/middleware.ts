@@ -32,7 +32,8 @@ export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables
       if (!role)
         throw new BearingError(
           'unauthorized',
-          `this needs a bearer token with the ${needed} role (Authorization: Bearer …); create one with "bearing token create --role ${needed}"`,
+          `this needs a bearer token with the ${needed} role (Authorization: Bearer …); create one with "bearing ` +
+            `token create --role ${needed}"`,
         );
       if (RANK[role] < RANK[needed])
         throw new BearingError('forbidden', `the ${role} role cannot do this; it needs ${needed} or higher`);

@@ -44,7 +44,8 @@ export class TokenStore {
       if (at <= 0 || !ROLES.includes(role) || token.length < 16) {
         throw new BearingError(
           'bad-config',
-          `BEARING_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')} and a token of at least 16 characters`,
+          `BEARING_TOKENS entry ${i + 1} must be role:token with a role of ${ROLES.join(', ')} and a token of at ` +
+            `least 16 characters`,
         );
       }
       entries.push({ id: `env-${i + 1}`, role, hash: sha256(token) });

@@ -8,7 +8,8 @@ export function registerChannels(program: Command): void {
   program
     .command('channels')
     .description(
-      'Compare every channel by one method: the effect on the customers it reached, adjusted for segment, region and signup quarter, with spend and cost per incremental retained customer.',
+      'Compare every channel by one method: the effect on the customers it reached, adjusted for segment, region ' +
+        'and signup quarter, with spend and cost per incremental retained customer.',
     )
     .addOption(new Option('--outcome <outcome>', 'what to compare').choices(OUTCOMES).default('retention'))
     .option('--window <days>', 'exposure window after signup (days)', integer('--window', 1), 30)
@@ -52,7 +53,8 @@ export function registerChannels(program: Command): void {
           v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}${unit}`;
         const money = (v: number | null) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
         console.log(
-          `Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`,
+          `Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ` +
+            `${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`,
         );
         const rows = result.channels.map((c) => [
           c.channel,

@@ -17,7 +17,8 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description(
-      'Check every metric definition like code: YAML, fields, columns against the database, SQL, references and the sandbox. Exit 1 on any problem.',
+      'Check every metric definition like code: YAML, fields, columns against the database, SQL, references and the ' +
+        'sandbox. Exit 1 on any problem.',
     )
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
@@ -36,7 +37,8 @@ export function registerCheck(program: Command): void {
           // The exit code comes from main(), like every command's: a failure is thrown, never set aside.
           throw new BearingError(
             'definitions-invalid',
-            `${plural(catalog.problems.length, 'problem')} in ${plural(files, 'file')}; ${plural(catalog.metrics.length, 'metric')} valid`,
+            `${plural(catalog.problems.length, 'problem')} in ${plural(files, 'file')}; ` +
+              `${plural(catalog.metrics.length, 'metric')} valid`,
           );
         }
         console.error(`${plural(catalog.metrics.length, 'metric')} valid in ${shown(catalog.dir)}`);

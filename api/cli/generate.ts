@@ -32,7 +32,8 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description(
-      'Write the deterministic sample world (customers, touchpoints, spend, surveys, orders) into a database, replacing its data.',
+      'Write the deterministic sample world (customers, touchpoints, spend, surveys, orders) into a database, ' +
+        'replacing its data.',
     )
     .option('--db <file>', 'database file', DEFAULT_DB)
     .option('--customers <n>', 'number of customers', integer('--customers', 1), 50_000)

@@ -53,13 +53,16 @@ export function registerHeading(program: Command): void {
       }
       const b = overview.balance;
       console.log(
-        `Heading as of ${overview.as_of}: ${b.business.goals} business goals (${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community (${b.community.on_course + b.community.arrived} on course or arrived)\n`,
+        `Heading as of ${overview.as_of}: ${b.business.goals} business goals ` +
+          `(${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community ` +
+          `(${b.community.on_course + b.community.arrived} on course or arrived)\n`,
       );
       for (const g of overview.goals) {
         const where = Object.entries(g.where)
           .map(([k, v]) => `${k}=${v}`)
           .join(', ');
-        console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${where ? ` (${where})` : ''} → ${g.target} by ${g.due}`);
+        const scope = where ? ` (${where})` : '';
+        console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${scope} → ${g.target} by ${g.due}`);
         console.log(`    ${g.reading}`);
       }
     });

@@ -12,7 +12,9 @@ export function printReport(report: ImportReport): void {
   for (const w of report.warnings) console.error(`warning: ${w}`);
   for (const t of report.tables) {
     console.log(
-      `${t.table}: ${t.rows_read.toLocaleString('en-US')} rows read from ${t.files.join(', ')}; ${t.inserted.toLocaleString('en-US')} new, ${t.updated.toLocaleString('en-US')} updated, ${t.unchanged.toLocaleString('en-US')} unchanged`,
+      `${t.table}: ${t.rows_read.toLocaleString('en-US')} rows read from ${t.files.join(', ')}; ` +
+        `${t.inserted.toLocaleString('en-US')} new, ${t.updated.toLocaleString('en-US')} updated, ` +
+        `${t.unchanged.toLocaleString('en-US')} unchanged`,
     );
   }
 }
@@ -21,7 +23,8 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description(
-      'Import CSV files in one transaction: every row lands or none does. The table is the file name (customers.csv → customers).',
+      'Import CSV files in one transaction: every row lands or none does. The table is the file name (customers.csv ' +
+        '→ customers).',
     )
     .argument('<files...>', 'CSV files (customers, touchpoints, spend, surveys, orders)')
     .option('--db <file>', 'database file', DEFAULT_DB)

@@ -13,7 +13,8 @@ import { registerToken } from './token.ts';
 export function buildProgram(): Command {
   const program = new Command('bearing')
     .description(
-      'Bearing: business outcomes (retention, satisfaction, revenue) read like a GPS, and every channel compared by one honest method.',
+      'Bearing: business outcomes (retention, satisfaction, revenue) read like a GPS, and every channel compared by ' +
+        'one honest method.',
     )
     .showHelpAfterError()
     .exitOverride();

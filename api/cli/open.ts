@@ -25,7 +25,9 @@ export async function openForCheck(path: string): Promise<{ db: Database; note?:
     await db.write(ensureSchema);
     return {
       db,
-      note: `note: checked against the data contract's empty catalog (${error.code === 'database-busy' ? 'the database is in use by a server' : 'no database yet'})`,
+      note:
+        `note: checked against the data contract's empty catalog ` +
+        `(${error.code === 'database-busy' ? 'the database is in use by a server' : 'no database yet'})`,
     };
   }
 }

@@ -27,8 +27,10 @@ export function seriesToCsv(series: Series): string {
 }
 
 function seriesToTable(series: Series): string {
-  const fmt = (v: number | null) =>
-    v === null ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4);
+  const fmt = (v: number | null) => {
+    if (v === null) return '—';
+    return Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4);
+  };
   const rows = series.rows.map((r) => [
     r.period,
     ...(series.by ? [r.group ?? ''] : []),

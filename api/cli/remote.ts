@@ -28,7 +28,8 @@ function remote(info: ServerFile): RemoteServer {
       } catch {
         throw new BearingError(
           'server-unreachable',
-          `the database is held by a server (PID ${info.pid}) that does not answer at ${base}; stop it or wait for it to start`,
+          `the database is held by a server (PID ${info.pid}) that does not answer at ${base}; stop it or wait for ` +
+            `it to start`,
         );
       }
       const body = (await res.json().catch(() => null)) as {
@@ -51,7 +52,8 @@ export function sameFiles(server: RemoteServer, what: 'metrics_dir' | 'goals_fil
   const label = what === 'metrics_dir' ? 'definitions from' : 'goals from';
   throw new BearingError(
     'database-busy',
-    `the database is held by a running server (PID ${server.info.pid}) that reads ${label} ${server.info[what]}, not ${wanted}; ask it without that option, or stop it first`,
+    `the database is held by a running server (PID ${server.info.pid}) that reads ${label} ${server.info[what]}, ` +
+      `not ${wanted}; ask it without that option, or stop it first`,
   );
 }
 

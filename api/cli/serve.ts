@@ -75,7 +75,9 @@ export function registerServe(program: Command): void {
         if (tokens.size === 0) {
           const admin = createToken(tokensFile, 'admin', 'created on first start');
           console.error(
-            `First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. More: bearing token create --role analyst`,
+            `First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ` +
+              `${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. ` +
+              `More: bearing token create --role analyst`,
           );
           tokens = TokenStore.load(tokensFile);
         }

@@ -8,10 +8,14 @@ const TableFacts = z.object({
   rows: z.number().int(),
   from: z.string().nullable(),
   to: z.string().nullable(),
-  complete_through: z.string().nullable().openapi({
-    description:
-      'The latest date this table is complete through: its latest date, or one declared at import. Metrics reading it are computed as of this date.',
-  }),
+  complete_through: z
+    .string()
+    .nullable()
+    .openapi({
+      description:
+        'The latest date this table is complete through: its latest date, or one declared at import. Metrics reading ' +
+        'it are computed as of this date.',
+    }),
   declared: z.boolean(),
 });
 
@@ -37,13 +41,15 @@ const Health = z
           .array(z.object({ metric: z.string(), dimension: z.string().nullable(), message: z.string() }))
           .openapi({
             description:
-              'Stored series that could not be computed (time limit, run-time error): skipped until their definition changes',
+              'Stored series that could not be computed (time limit, run-time error): skipped until their ' +
+              'definition changes',
           }),
       })
       .nullable()
       .openapi({
         description:
-          'Stored month series: whether a refresh runs now, and the last refresh (sets needed, sets computed, time). null when rollups are off.',
+          'Stored month series: whether a refresh runs now, and the last refresh (sets needed, sets computed, ' +
+          'time). null when rollups are off.',
       }),
   })
   .openapi('Health');

@@ -45,10 +45,14 @@ const Report = z
     ),
     problem_count: z.number(),
     data_version_changed: z.boolean(),
-    method: z.enum(['first_load', 'careful']).optional().openapi({
-      description:
-        'first_load: every target table was empty, rows were converted while read and checked before being swapped in; careful: staged as text and compared with stored rows',
-    }),
+    method: z
+      .enum(['first_load', 'careful'])
+      .optional()
+      .openapi({
+        description:
+          'first_load: every target table was empty, rows were converted while read and checked before being swapped ' +
+          'in; careful: staged as text and compared with stored rows',
+      }),
   })
   .openapi('ImportReport');
 
@@ -64,7 +68,8 @@ const upload = createRoute({
   path: '/',
   middleware: [limit] as const,
   summary:
-    'Import CSV files in one transaction (multipart "files" or one text/csv body with ?filename=; both streamed to disk)',
+    'Import CSV files in one transaction (multipart "files" or one text/csv body with ?filename=; both streamed to ' +
+    'disk)',
   request: {
     query: z.object({
       filename: z.string().max(200).optional(),

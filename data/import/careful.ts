@@ -55,7 +55,9 @@ async function stage(
   const columns = spec.columns.map((c) =>
     header.includes(c.name) ? quoteIdent(c.name) : `NULL::VARCHAR AS ${quoteIdent(c.name)}`,
   );
-  const select = `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM ${csvSource(header)}`;
+  const select =
+    `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM ` +
+    `${csvSource(header)}`;
   const exists = await session.one(`SELECT 1 AS x FROM duckdb_tables() WHERE table_name = $name AND temporary`, {
     name: stageTable(file.table),
   });
@@ -131,7 +133,8 @@ async function write(session: Session, table: ContractTable, files: string[]): P
   const clean = cleanTable(table);
   // Only rows that differ from what is stored are written, so re-importing the same file changes nothing.
   await session.run(
-    `CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'all')})`,
+    `CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ` +
+      `${sameRow(table, 'all')})`,
   );
   const changed = `changed_${table}`;
   let updated = 0;

@@ -17,7 +17,10 @@ import { rejected } from './report.ts';
  */
 export function csvSource(header: string[]): string {
   const columns = `{${header.map((h) => `'${h.replace(/'/g, "''")}': 'VARCHAR'`).join(', ')}}`;
-  return `read_csv($path, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false, columns = ${columns})`;
+  return (
+    `read_csv($path, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = ` +
+    `false, auto_detect = false, columns = ${columns})`
+  );
 }
 
 /** The header must fit in this many bytes (a 1M-column header is refused, not parsed). */

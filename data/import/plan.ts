@@ -21,7 +21,8 @@ export function plan(files: ImportFile[]): PlannedFile[] {
     const table = (f.table ?? basename(label, extname(label))).trim().toLowerCase();
     if (!isContractTable(table)) {
       problems.push(
-        `${label}: "${table}" is not a contract table (expected one of ${LOAD_ORDER.join(', ')}; name the file after its table or pass --table)`,
+        `${label}: "${table}" is not a contract table (expected one of ${LOAD_ORDER.join(', ')}; name the file ` +
+          `after its table or pass --table)`,
       );
     }
     let size = -1;

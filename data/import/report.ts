@@ -81,7 +81,7 @@ export function formatProblems(report: Pick<ImportReport, 'problems' | 'problem_
     const detail = [...got, ...(p.expected ? [`expected ${p.expected}`] : [])];
     return `${where}: ${p.column ? `${p.column}: ` : ''}${p.problem}${detail.length ? ` (${detail.join(', ')})` : ''}`;
   });
-  if (report.problem_count > report.problems.length)
-    lines.push(`… and ${report.problem_count - report.problems.length} more (${report.problem_count} problems in all)`);
+  const more = report.problem_count - report.problems.length;
+  if (more > 0) lines.push(`… and ${more} more (${report.problem_count} problems in all)`);
   return lines;
 }

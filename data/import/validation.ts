@@ -68,11 +68,14 @@ export function loadExpr(column: ColumnSpec): string {
         WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}') THEN CAST(${v} AS DATE) ELSE ${reject} END`;
       break;
     case 'timestamp':
-      converted = `CASE WHEN ${shaped(`${day}[ T]${d}${d}:${d}${d}:${d}${d}`, day)} THEN CAST(${raw} AS TIMESTAMP) WHEN ${blank} THEN NULL
-        WHEN regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}') THEN CAST(CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE ${reject} END`;
+      converted = `CASE WHEN ${shaped(`${day}[ T]${d}${d}:${d}${d}:${d}${d}`, day)} THEN CAST(${raw} AS TIMESTAMP)
+        WHEN ${blank} THEN NULL
+        WHEN regexp_matches(${v}, '^\\d{4}-\\d{2}-\\d{2}') THEN CAST(CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP)
+        ELSE ${reject} END`;
       break;
     case 'month':
-      converted = `CASE WHEN ${shaped(`${d}${d}${d}${d}-${d}${d}`)} THEN CAST(${raw} || '-01' AS DATE) WHEN ${blank} THEN NULL
+      converted = `CASE WHEN ${shaped(`${d}${d}${d}${d}-${d}${d}`)} THEN CAST(${raw} || '-01' AS DATE)
+        WHEN ${blank} THEN NULL
         WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}') THEN CAST(${v} || '-01' AS DATE) ELSE ${reject} END`;
       break;
     case 'amount':
@@ -85,9 +88,11 @@ export function loadExpr(column: ColumnSpec): string {
       // the careful path's own rule.
       const kind = `lower(trim("kind"))`;
       const score = `CAST(${v} AS INTEGER)`;
-      converted = `CASE WHEN (lower("kind") = 'nps' AND (${raw} GLOB '[0-9]' OR ${raw} = '10')) OR (lower("kind") = 'csat' AND ${raw} GLOB '[1-5]') THEN CAST(${raw} AS INTEGER)
+      converted = `CASE WHEN (lower("kind") = 'nps' AND (${raw} GLOB '[0-9]' OR ${raw} = '10'))
+          OR (lower("kind") = 'csat' AND ${raw} GLOB '[1-5]') THEN CAST(${raw} AS INTEGER)
         WHEN ${blank} THEN NULL
-        WHEN regexp_full_match(${v}, '-?\\d+') AND ((${kind} = 'nps' AND ${score} BETWEEN 0 AND 10) OR (${kind} = 'csat' AND ${score} BETWEEN 1 AND 5)) THEN ${score}
+        WHEN regexp_full_match(${v}, '-?\\d+') AND ((${kind} = 'nps' AND ${score} BETWEEN 0 AND 10)
+          OR (${kind} = 'csat' AND ${score} BETWEEN 1 AND 5)) THEN ${score}
         ELSE ${reject} END`;
       break;
     }
@@ -111,7 +116,10 @@ export function tidyQuery(table: ContractTable, loaded: string): string | null {
     const untidy = `${v} = '' OR starts_with(${v}, ' ') OR ends_with(${v}, ' ')`;
     return c.kind === 'channel' ? `${untidy} OR ${v} <> lower(${v})` : untidy;
   });
-  return `UPDATE ${loaded} SET ${columns.map((c) => `${quoteIdent(c.name)} = ${convertExpr(c)}`).join(', ')} WHERE ${needs.map((n) => `(${n})`).join(' OR ')}`;
+  return (
+    `UPDATE ${loaded} SET ${columns.map((c) => `${quoteIdent(c.name)} = ${convertExpr(c)}`).join(', ')} WHERE ` +
+    `${needs.map((n) => `(${n})`).join(' OR ')}`
+  );
 }
 
 /**
@@ -146,9 +154,12 @@ export function loadedViolationQuery(
     );
   }
   if (spec.referencesCustomer) {
-    const known = `SELECT customer_id FROM customers${importedCustomers ? ` UNION ALL SELECT customer_id FROM ${importedCustomers}` : ''}`;
+    const known =
+      `SELECT customer_id FROM ` +
+      `customers${importedCustomers ? ` UNION ALL SELECT customer_id FROM ${importedCustomers}` : ''}`;
     parts.push(
-      `SELECT count(*) AS n FROM ${loaded} s WHERE NOT EXISTS (SELECT 1 FROM (${known}) k WHERE k.customer_id = s.customer_id)`,
+      `SELECT count(*) AS n FROM ${loaded} s WHERE NOT EXISTS (SELECT 1 FROM (${known}) k WHERE k.customer_id = ` +
+        `s.customer_id)`,
     );
   }
   if (spec.onConflict === 'replace') {
@@ -156,7 +167,8 @@ export function loadedViolationQuery(
     // only sends the import down the careful path). Sorting is 2x faster than a DISTINCT count.
     const keyHash = `hash(${spec.key.map(quoteIdent).join(', ')})`;
     parts.push(
-      `SELECT count(*) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${keyHash} AS h FROM ${loaded})) WHERE h = previous`,
+      `SELECT count(*) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${keyHash} AS h FROM ` +
+        `${loaded})) WHERE h = previous`,
     );
   }
   return parts.length ? `SELECT sum(n) AS n FROM (${parts.join(' UNION ALL ')})` : null;
@@ -176,9 +188,12 @@ export function deleteRepeatsQuery(table: ContractTable, loaded: string): string
     .filter((c) => c.kind === 'id' || c.kind === 'timestamp')
     .map((c) => quoteIdent(c.name));
   const h = `CAST(hash(${(probe.length ? probe : [columns]).join(', ')}) >> 32 AS UINTEGER)`;
-  const repeated = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${h} AS h FROM ${loaded})) WHERE h = previous`;
+  const repeated =
+    `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${h} AS h ` +
+    `FROM ${loaded})) WHERE h = previous`;
   return `DELETE FROM ${loaded} WHERE rowid IN (
-    SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY ${columns} ORDER BY rowid) AS copy FROM ${loaded} WHERE ${h} IN (${repeated}))
+    SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY ${columns} ORDER BY rowid) AS copy FROM ${loaded}
+      WHERE ${h} IN (${repeated}))
     WHERE copy > 1)`;
 }
 
@@ -230,7 +245,9 @@ function valueChecks(column: ColumnSpec): Check[] {
     case 'score':
       bad(`NOT regexp_full_match(${v}, '-?\\d+')`, 'not an integer');
       bad(
-        `regexp_full_match(${v}, '-?\\d+') AND (try_cast(${v} AS INTEGER) IS NULL OR (lower(trim("kind")) = 'nps' AND NOT try_cast(${v} AS INTEGER) BETWEEN 0 AND 10) OR (lower(trim("kind")) = 'csat' AND NOT try_cast(${v} AS INTEGER) BETWEEN 1 AND 5))`,
+        `regexp_full_match(${v}, '-?\\d+') AND (try_cast(${v} AS INTEGER) IS NULL OR (lower(trim("kind")) = 'nps' ` +
+          `AND NOT try_cast(${v} AS INTEGER) BETWEEN 0 AND 10) OR (lower(trim("kind")) = 'csat' AND NOT ` +
+          `try_cast(${v} AS INTEGER) BETWEEN 1 AND 5))`,
         'score out of range',
         'NPS 0–10, CSAT 1–5',
       );
@@ -306,12 +323,15 @@ export function problemsQuery(table: ContractTable, hasStagedCustomers: boolean)
   const checks = [...spec.columns.flatMap(valueChecks), ...rowChecks(table, hasStagedCustomers)];
   const parts = checks.map(
     (c) =>
-      `SELECT _file, _line, '${c.column}' AS "column", ${quoteIdent(c.column)}::VARCHAR AS value, ${sqlString(c.problem)} AS problem, ${sqlString(c.expected)} AS expected FROM ${stageTable(table)} WHERE ${c.when}`,
+      `SELECT _file, _line, '${c.column}' AS "column", ${quoteIdent(c.column)}::VARCHAR AS value, ` +
+      `${sqlString(c.problem)} AS problem, ${sqlString(c.expected)} AS expected FROM ${stageTable(table)} WHERE ` +
+      `${c.when}`,
   );
   if (spec.onConflict === 'replace') {
     const keys = keyExprs(table);
     const keyLabel = spec.key.join(', ');
-    parts.push(`SELECT _file, _line, '${keyLabel}' AS "column", concat_ws(', ', ${spec.key.map(quoteIdent).join(', ')}) AS value,
+    parts.push(`SELECT _file, _line, '${keyLabel}' AS "column",
+      concat_ws(', ', ${spec.key.map(quoteIdent).join(', ')}) AS value,
       'duplicate key (first seen on line ' || first_line || ')' AS problem, 'one row per ${keyLabel}' AS expected
       FROM (SELECT *, row_number() OVER w AS nth, first_value(_line) OVER w AS first_line
             FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')}
@@ -343,13 +363,15 @@ export function violationCountQueries(table: ContractTable, hasStagedCustomers: 
   if (spec.referencesCustomer) {
     const staged = hasStagedCustomers ? `UNION ALL SELECT trim(customer_id) FROM ${stageTable('customers')}` : '';
     queries.push(
-      `SELECT count(*) AS n FROM ${stageTable(table)} s WHERE trim(s.customer_id) <> '' AND NOT EXISTS (SELECT 1 FROM (SELECT customer_id FROM customers ${staged}) k WHERE k.customer_id = trim(s.customer_id))`,
+      `SELECT count(*) AS n FROM ${stageTable(table)} s WHERE trim(s.customer_id) <> '' AND NOT EXISTS (SELECT 1 ` +
+        `FROM (SELECT customer_id FROM customers ${staged}) k WHERE k.customer_id = trim(s.customer_id))`,
     );
   }
   if (spec.onConflict === 'replace') {
     const keys = keyExprs(table);
     queries.push(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING count(*) > 1)`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${stageTable(table)} WHERE ` +
+        `${keys.map((k) => `${k} <> ''`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING count(*) > 1)`,
     );
   }
   return queries;

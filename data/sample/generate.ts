@@ -53,15 +53,19 @@ function startOf(end: string): string {
 // combined hash is hashed once more (correlation then ≈ 0.003 over 100k draws).
 const MACROS = [
   `CREATE OR REPLACE TEMP MACRO u(s, a, b, tag) AS ((hash(hash(s, a, b, tag)) >> 11)::DOUBLE / 9007199254740992.0)`,
-  `CREATE OR REPLACE TEMP MACRO nrm(s, a, b, tag) AS (sqrt(-2 * ln(greatest(u(s, a, b, tag || ':1'), 1e-12))) * cos(2 * pi() * u(s, a, b, tag || ':2')))`,
+  `CREATE OR REPLACE TEMP MACRO nrm(s, a, b, tag) AS (sqrt(-2 * ln(greatest(u(s, a, b, tag || ':1'), 1e-12))) * ` +
+    `cos(2 * pi() * u(s, a, b, tag || ':2')))`,
   // k ~ Poisson(mu) truncated at 3, from one uniform.
-  `CREATE OR REPLACE TEMP MACRO poisson3(x, mu) AS (CASE WHEN x < exp(-mu) THEN 0 WHEN x < exp(-mu) * (1 + mu) THEN 1 WHEN x < exp(-mu) * (1 + mu + mu * mu / 2) THEN 2 ELSE 3 END)`,
+  `CREATE OR REPLACE TEMP MACRO poisson3(x, mu) AS (CASE WHEN x < exp(-mu) THEN 0 WHEN x < exp(-mu) * (1 + mu) THEN ` +
+    `1 WHEN x < exp(-mu) * (1 + mu + mu * mu / 2) THEN 2 ELSE 3 END)`,
   `CREATE OR REPLACE TEMP MACRO ts_at(d, day, secs) AS (d::TIMESTAMP + to_seconds(day * 86400 + secs))`,
 ];
 
 async function loadParameters(s: Session): Promise<void> {
   await s.run(
-    `CREATE OR REPLACE TEMP TABLE gen_channels (idx INTEGER, channel VARCHAR, reach0 DOUBLE, reach1 DOUBLE, reach2 DOUBLE, hr DOUBLE, pshift DOUBLE, cshift DOUBLE, rate DOUBLE, growth DOUBLE, budget DOUBLE, activities VARCHAR[])`,
+    `CREATE OR REPLACE TEMP TABLE gen_channels (idx INTEGER, channel VARCHAR, reach0 DOUBLE, reach1 DOUBLE, reach2 ` +
+      `DOUBLE, hr DOUBLE, pshift DOUBLE, cshift DOUBLE, rate DOUBLE, growth DOUBLE, budget DOUBLE, activities ` +
+      `VARCHAR[])`,
   );
   for (const [idx, c] of CHANNELS.entries()) {
     await s.run(
@@ -81,7 +85,8 @@ async function loadParameters(s: Session): Promise<void> {
     );
   }
   await s.run(
-    `CREATE OR REPLACE TEMP TABLE gen_segments (idx INTEGER, segment VARCHAR, lo DOUBLE, hi DOUBLE, monthly_churn DOUBLE, promoter DOUBLE, detractor DOUBLE, satisfied DOUBLE, order_rate DOUBLE, order_mean DOUBLE)`,
+    `CREATE OR REPLACE TEMP TABLE gen_segments (idx INTEGER, segment VARCHAR, lo DOUBLE, hi DOUBLE, monthly_churn ` +
+      `DOUBLE, promoter DOUBLE, detractor DOUBLE, satisfied DOUBLE, order_rate DOUBLE, order_mean DOUBLE)`,
   );
   let lo = 0;
   for (const [idx, g] of SEGMENTS.entries()) {
@@ -125,10 +130,12 @@ function steps(): Step[] {
       name: 'customers',
       sql: `CREATE OR REPLACE TEMP TABLE gen_c AS
         WITH b AS (
-          SELECT i, u($seed, i, 0, 'signup') AS us, u($seed, i, 0, 'segment') AS useg, u($seed, i, 0, 'region') AS ureg, u($seed, i, 0, 'acq') AS uacq
+          SELECT i, u($seed, i, 0, 'signup') AS us, u($seed, i, 0, 'segment') AS useg, u($seed, i, 0, 'region')
+            AS ureg, u($seed, i, 0, 'acq') AS uacq
           FROM range($n) r(i)
         )
-        SELECT b.i, s.idx AS seg_idx, s.segment, s.monthly_churn, s.promoter, s.detractor, s.satisfied, s.order_rate, s.order_mean, g.region,
+        SELECT b.i, s.idx AS seg_idx, s.segment, s.monthly_churn, s.promoter, s.detractor, s.satisfied, s.order_rate,
+          s.order_mean, g.region,
           -- more recent months have more signups (a growing business)
           CAST(floor(pow(us, 0.75) * ($days + 1)) AS INTEGER) AS signup_offset,
           signup_offset / $days::DOUBLE AS cohort,
@@ -147,7 +154,8 @@ function steps(): Step[] {
       name: 'exposure',
       sql: `CREATE OR REPLACE TEMP TABLE gen_exp AS
         SELECT c.i, ch.idx AS ch_idx,
-          u($seed, c.i, ch.idx, 'exposed') < CASE c.seg_idx WHEN 0 THEN ch.reach0 WHEN 1 THEN ch.reach1 ELSE ch.reach2 END AS exposed
+          u($seed, c.i, ch.idx, 'exposed') < CASE c.seg_idx WHEN 0 THEN ch.reach0 WHEN 1 THEN ch.reach1
+            ELSE ch.reach2 END AS exposed
         FROM gen_c c CROSS JOIN gen_channels ch`,
     },
     {
@@ -163,13 +171,16 @@ function steps(): Step[] {
           -ln(1 - u($seed, c.i, 0, 't1')) / c.lambda0 AS t1,
           -- the channels act on the hazard only after day 30 (the landmark)
           CASE WHEN t1 < 30 THEN t1 ELSE 30 - ln(1 - u($seed, c.i, 0, 't2')) / (c.lambda0 * fx.hr) END AS churn_day,
-          CASE WHEN floor(churn_day) <= c.observed_days THEN c.signup_date + CAST(floor(churn_day) AS INTEGER) END AS churn_date,
+          CASE WHEN floor(churn_day) <= c.observed_days THEN c.signup_date + CAST(floor(churn_day) AS INTEGER) END
+            AS churn_date,
           least(churn_day, c.observed_days + 1) AS last_day
         FROM gen_c c JOIN fx USING (i)`,
     },
     {
       name: 'write customers',
-      sql: `INSERT INTO customers SELECT ${cid}, l.signup_date, l.churn_date, l.segment, l.region, l.acquisition_channel FROM gen_life l ORDER BY l.i`,
+      sql:
+        `INSERT INTO customers SELECT ${cid}, l.signup_date, l.churn_date, l.segment, l.region, ` +
+        `l.acquisition_channel FROM gen_life l ORDER BY l.i`,
     },
     {
       name: 'write touchpoints',
@@ -183,13 +194,16 @@ function steps(): Step[] {
           CROSS JOIN range(3) r(j)
           WHERE j <= floor(u($seed, l.i, ch.idx, 'early_n') * 3)
         ), months AS (
-          SELECT l.i, l.signup_date, l.last_day, l.signup_offset, unnest(range(1, CAST(ceil(l.last_day / 30) AS INTEGER))) AS m FROM gen_life l
+          SELECT l.i, l.signup_date, l.last_day, l.signup_offset, unnest(range(1, CAST(ceil(l.last_day / 30)
+            AS INTEGER))) AS m FROM gen_life l
         ), monthly AS (
           SELECT mo.*, ch.idx AS ch_idx, ch.channel, ch.activities,
-            poisson3(u($seed, mo.i, mo.m * 16 + ch.idx, 'n'), ch.rate + ch.growth * ((mo.signup_offset + 30 * mo.m) / $days::DOUBLE)) AS k
+            poisson3(u($seed, mo.i, mo.m * 16 + ch.idx, 'n'), ch.rate + ch.growth * ((mo.signup_offset + 30
+              * mo.m) / $days::DOUBLE)) AS k
           FROM months mo CROSS JOIN gen_channels ch
         ), later AS (
-          SELECT i, signup_date, last_day, ch_idx, channel, activities, j, 30 * m + CAST(floor(u($seed, i, m * 64 + ch_idx * 4 + j, 'day') * 30) AS INTEGER) AS day
+          SELECT i, signup_date, last_day, ch_idx, channel, activities, j, 30 * m + CAST(floor(u($seed, i, m * 64
+            + ch_idx * 4 + j, 'day') * 30) AS INTEGER) AS day
           FROM (SELECT *, unnest(range(k)) AS j FROM monthly WHERE k > 0)
         ), touches AS (
           SELECT i, signup_date, last_day, ch_idx, channel, activities, j, day, 0 AS part FROM early
@@ -205,9 +219,12 @@ function steps(): Step[] {
       name: 'write surveys',
       sql: `INSERT INTO surveys
         WITH nps AS (
-          SELECT l.i, l.signup_date, l.signup_offset, j, CAST(floor(u($seed, l.i, j, 'nps_day') * l.last_day) AS INTEGER) AS day,
-            l.promoter + $promoter_trend * ((l.signup_offset + day) / $days::DOUBLE) + CASE WHEN day >= 30 THEN l.pshift ELSE 0 END AS p,
-            l.detractor - $promoter_trend / 2 * ((l.signup_offset + day) / $days::DOUBLE) - CASE WHEN day >= 30 THEN l.pshift / 2 ELSE 0 END AS d,
+          SELECT l.i, l.signup_date, l.signup_offset, j, CAST(floor(u($seed, l.i, j, 'nps_day') * l.last_day)
+            AS INTEGER) AS day,
+            l.promoter + $promoter_trend * ((l.signup_offset + day) / $days::DOUBLE) + CASE WHEN day >= 30
+              THEN l.pshift ELSE 0 END AS p,
+            l.detractor - $promoter_trend / 2 * ((l.signup_offset + day) / $days::DOUBLE) - CASE WHEN day >= 30
+              THEN l.pshift / 2 ELSE 0 END AS d,
             u($seed, l.i, j, 'nps_cat') AS uc, u($seed, l.i, j, 'nps_score') AS us
           FROM gen_life l CROSS JOIN range($nps_slots) r(j)
           WHERE u($seed, l.i, j, 'nps_resp') < $nps_rate
@@ -232,10 +249,12 @@ function steps(): Step[] {
       name: 'write orders',
       sql: `INSERT INTO orders
         WITH months AS (
-          SELECT l.i, l.signup_date, l.last_day, l.order_rate, l.order_mean, unnest(range(0, CAST(ceil(l.last_day / 30) AS INTEGER))) AS m FROM gen_life l
+          SELECT l.i, l.signup_date, l.last_day, l.order_rate, l.order_mean, unnest(range(0,
+            CAST(ceil(l.last_day / 30) AS INTEGER))) AS m FROM gen_life l
         )
         SELECT printf('O%07d-%02d', i, m), printf('C%07d', i),
-          ts_at(signup_date, 30 * m + CAST(floor(u($seed, i, m, 'order_day') * 30) AS INTEGER), floor(u($seed, i, m, 'order_sec') * 86400)),
+          ts_at(signup_date, 30 * m + CAST(floor(u($seed, i, m, 'order_day') * 30) AS INTEGER), floor(u($seed, i, m,
+            'order_sec') * 86400)),
           round(order_mean * exp(0.5 * nrm($seed, i, m, 'order_amount') - 0.125), 2)
         FROM months
         WHERE u($seed, i, m, 'order') < order_rate
@@ -245,7 +264,8 @@ function steps(): Step[] {
       name: 'write spend',
       sql: `INSERT INTO spend
         SELECT ch.channel, (date_trunc('month', $start::DATE) + to_months(m))::DATE AS month,
-          round(greatest(0, ch.budget * s.factor * (1 + 0.3 * m / ($months - 1)) * (1 + 0.08 * nrm($seed, ch.idx, m, 'spend'))), 2)
+          round(greatest(0, ch.budget * s.factor * (1 + 0.3 * m / ($months - 1)) * (1 + 0.08 * nrm($seed, ch.idx, m,
+            'spend'))), 2)
         FROM gen_channels ch CROSS JOIN range($months) r(m)
         JOIN gen_season s ON s.moy = month(date_trunc('month', $start::DATE) + to_months(m))
         ORDER BY ch.idx, m`,

@@ -50,11 +50,20 @@ export interface ChannelComparison {
 
 // Per-customer outcome, counted from the landmark (signup + window) over the horizon. Survey
 // outcomes average a customer's own responses, so each customer counts once.
+const LANDMARK = 'c.signup_date + to_days(CAST($window AS INTEGER))';
+const HORIZON_END = 'c.signup_date + to_days(CAST($window + $horizon AS INTEGER))';
+/** A customer's own rows of a table, dated between their landmark and the end of their horizon. */
+const inHorizon = (column: string) => `${column} >= ${LANDMARK} AND ${column} < ${HORIZON_END}`;
+const surveyAverage = (kind: 'nps' | 'csat', score: string) =>
+  `(SELECT avg(${score}) FROM surveys s
+    WHERE s.kind = '${kind}' AND s.customer_id = c.customer_id AND ${inHorizon('s.responded_at')})`;
+
 const OUTCOME_SQL: Record<Outcome, string> = {
-  retention: `CASE WHEN c.churn_date IS NULL OR c.churn_date >= c.signup_date + to_days(CAST($window + $horizon AS INTEGER)) THEN 1.0 ELSE 0.0 END`,
-  revenue: `coalesce((SELECT sum(o.amount) FROM orders o WHERE o.customer_id = c.customer_id AND o.ordered_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND o.ordered_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER))), 0)`,
-  nps: `(SELECT avg(CASE WHEN s.score >= 9 THEN 100.0 WHEN s.score <= 6 THEN -100.0 ELSE 0.0 END) FROM surveys s WHERE s.kind = 'nps' AND s.customer_id = c.customer_id AND s.responded_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND s.responded_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER)))`,
-  csat: `(SELECT avg(CASE WHEN s.score >= 4 THEN 1.0 ELSE 0.0 END) FROM surveys s WHERE s.kind = 'csat' AND s.customer_id = c.customer_id AND s.responded_at >= c.signup_date + to_days(CAST($window AS INTEGER)) AND s.responded_at < c.signup_date + to_days(CAST($window + $horizon AS INTEGER)))`,
+  retention: `CASE WHEN c.churn_date IS NULL OR c.churn_date >= ${HORIZON_END} THEN 1.0 ELSE 0.0 END`,
+  revenue: `coalesce((SELECT sum(o.amount) FROM orders o
+    WHERE o.customer_id = c.customer_id AND ${inHorizon('o.ordered_at')}), 0)`,
+  nps: surveyAverage('nps', 'CASE WHEN s.score >= 9 THEN 100.0 WHEN s.score <= 6 THEN -100.0 ELSE 0.0 END'),
+  csat: surveyAverage('csat', 'CASE WHEN s.score >= 4 THEN 1.0 ELSE 0.0 END'),
 };
 
 const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {
@@ -67,7 +76,8 @@ const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {
 export function comparisonSql(outcome: Outcome): string {
   return `WITH cohort AS (
   SELECT c.customer_id, c.signup_date,
-    concat_ws('|', coalesce(c.segment, '?'), coalesce(c.region, '?'), strftime(date_trunc('quarter', c.signup_date), '%Y-%m')) AS stratum,
+    concat_ws('|', coalesce(c.segment, '?'), coalesce(c.region, '?'), strftime(date_trunc('quarter', c.signup_date),
+      '%Y-%m')) AS stratum,
     ${OUTCOME_SQL[outcome]} AS y
   FROM customers c
   WHERE ($from IS NULL OR c.signup_date >= CAST($from AS DATE))
@@ -85,7 +95,8 @@ export function comparisonSql(outcome: Outcome): string {
 ), channels AS (
   SELECT DISTINCT channel FROM touchpoints UNION SELECT DISTINCT channel FROM spend
 )
-SELECT ch.channel, m.stratum, e.customer_id IS NOT NULL AS exposed, count(*) AS n, sum(m.y) AS sum, sum(m.y * m.y) AS sumsq
+SELECT ch.channel, m.stratum, e.customer_id IS NOT NULL AS exposed, count(*) AS n, sum(m.y) AS sum, sum(m.y * m.y)
+  AS sumsq
 FROM channels ch CROSS JOIN measured m
 LEFT JOIN exposure e ON e.customer_id = m.customer_id AND e.channel = ch.channel
 GROUP BY ALL
@@ -132,7 +143,8 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
   const spendRows = months
     ? await db.all<{ channel: string; spend: number }>(
-        `SELECT channel, sum(amount) AS spend FROM spend WHERE month BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) GROUP BY channel`,
+        `SELECT channel, sum(amount) AS spend FROM spend WHERE month BETWEEN CAST($from AS DATE) AND CAST($to AS ` +
+          `DATE) GROUP BY channel`,
         { from: months.from, to: months.to },
       )
     : [];
@@ -147,7 +159,8 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const warnings: string[] = [];
   if (!cohort.customers)
     warnings.push(
-      `no customer has a complete ${window}+${horizon}-day window by ${asOf}${options.from || options.to ? ' in the chosen signup dates' : ''}: nothing to compare`,
+      `no customer has a complete ${window}+${horizon}-day window by ` +
+        `${asOf}${options.from || options.to ? ' in the chosen signup dates' : ''}: nothing to compare`,
     );
   if (!spendRows.length && cohort.customers)
     warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
@@ -178,7 +191,8 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
         row.notes.push('no spend recorded for this channel: cost per incremental retained customer cannot be computed');
       else if (estimate.ci[0] <= 0)
         row.notes.push(
-          'cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)',
+          'cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is ' +
+            'below it)',
         );
       else {
         row.cost_per_incremental = spend / row.incremental!;
@@ -200,8 +214,10 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
     as_of: asOf,
     cohort: { from: options.from ?? null, to: options.to ?? null, customers: cohort.customers, spend_months: months },
     method:
-      `Customers alive ${window} days after signup (the landmark) whose ${horizon}-day horizon ended by ${asOf}. Reached = a touch on the channel in the first ${window} days. ` +
-      'Effect on the reached (ATT) = reached minus not-reached inside each segment × region × signup-quarter stratum, weighted by the reached; 95% interval from the stratified variance.',
+      `Customers alive ${window} days after signup (the landmark) whose ${horizon}-day horizon ended by ${asOf}. ` +
+      `Reached = a touch on the channel in the first ${window} days. ` +
+      'Effect on the reached (ATT) = reached minus not-reached inside each segment × region × signup-quarter ' +
+      'stratum, weighted by the reached; 95% interval from the stratified variance.',
     channels,
     warnings,
   };

@@ -95,7 +95,8 @@ export function estimateAtt(cells: StratumCell[]): Estimate {
   const dropped = n1 - compared;
   if (!compared) {
     warnings.push(
-      'no stratum holds both reached and not-reached customers: the groups do not overlap, so no adjusted effect can be estimated',
+      'no stratum holds both reached and not-reached customers: the groups do not overlap, so no adjusted effect ' +
+        'can be estimated',
     );
     return {
       ...base,
@@ -111,7 +112,8 @@ export function estimateAtt(cells: StratumCell[]): Estimate {
   }
   if (dropped / n1 > 0.05) {
     warnings.push(
-      `${dropped} of ${n1} reached customers (${Math.round((dropped / n1) * 100)}%) are in strata with no comparable customer who was not reached; they are left out of the adjusted effect`,
+      `${dropped} of ${n1} reached customers (${Math.round((dropped / n1) * 100)}%) are in strata with no ` +
+        `comparable customer who was not reached; they are left out of the adjusted effect`,
     );
   }
   const lift = weighted / compared;
@@ -119,7 +121,8 @@ export function estimateAtt(cells: StratumCell[]): Estimate {
   if (!(se > 0)) {
     // A zero-width interval would claim certainty the data cannot give (e.g. nobody churned).
     warnings.push(
-      'not estimable: the outcome does not vary within the compared groups (for example nobody churned, or everyone gave the same score), so no interval can be put on a difference',
+      'not estimable: the outcome does not vary within the compared groups (for example nobody churned, or everyone ' +
+        'gave the same score), so no interval can be put on a difference',
     );
     return {
       ...base,

@@ -46,7 +46,8 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     // Zeros here would read as "this move changes nothing", which nobody measured.
     throw new BearingError(
       'nothing-to-model',
-      `no channel has a measured lift on ${comparison.outcome} with spend behind it (every lift is missing or not estimable), so nothing can be modelled; see each channel's notes in the comparison`,
+      `no channel has a measured lift on ${comparison.outcome} with spend behind it (every lift is missing or not ` +
+        `estimable), so nothing can be modelled; see each channel's notes in the comparison`,
     );
   }
   const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
@@ -108,10 +109,13 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
     label: 'A model, not a measurement: what the measured lifts imply if the assumptions below hold.',
     elasticity,
     assumptions: [
-      `Diminishing returns: ${counted} scale with (new spend / current spend)^${elasticity}; doubling a channel's spend adds ${Math.round((2 ** elasticity - 1) * 100)}% more, not 100%.`,
-      `Current ${counted} are the measured ATT × reached customers for the ${comparison.window_days}-day window and ${comparison.horizon_days}-day horizon.`,
+      `Diminishing returns: ${counted} scale with (new spend / current spend)^${elasticity}; doubling a channel's ` +
+        `spend adds ${Math.round((2 ** elasticity - 1) * 100)}% more, not 100%.`,
+      `Current ${counted} are the measured ATT × reached customers for the ${comparison.window_days}-day window and ` +
+        `${comparison.horizon_days}-day horizon.`,
       'Reach moves with spend, and the customers reached by new money respond like those reached today.',
-      'Channels without a measured lift are left unchanged; intervals add the channels’ own intervals (conservatively, as if their errors moved together).',
+      'Channels without a measured lift are left unchanged; intervals add the channels’ own intervals ' +
+        '(conservatively, as if their errors moved together).',
     ],
     channels,
     total_change: total,

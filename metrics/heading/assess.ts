@@ -150,7 +150,9 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
       kind: 'level_shift',
       period: recent[0]!.period,
       magnitude,
-      message: `the last ${SHIFT_PERIODS} periods sit ${Math.abs(medianZ).toFixed(1)}σ ${medianZ > 0 ? 'above' : 'below'} the earlier trend: a durable change, not a one-off`,
+      message:
+        `the last ${SHIFT_PERIODS} periods sit ${Math.abs(medianZ).toFixed(1)}σ ` +
+        `${medianZ > 0 ? 'above' : 'below'} the earlier trend: a durable change, not a one-off`,
     };
   }
   const big = z.map((x, i) => ({ x, i })).filter(({ x }) => Math.abs(x) >= SPIKE_Z);
@@ -160,7 +162,10 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
       kind: 'spike',
       period: p.period,
       magnitude: big[0]!.x * sigma,
-      message: `${p.period.slice(0, 7)} spiked ${Math.abs(big[0]!.x).toFixed(1)}σ ${big[0]!.x > 0 ? 'above' : 'below'} the trend and the periods around it did not follow: a one-period burst (a campaign?), not a new course`,
+      message:
+        `${p.period.slice(0, 7)} spiked ${Math.abs(big[0]!.x).toFixed(1)}σ ` +
+        `${big[0]!.x > 0 ? 'above' : 'below'} the trend and the periods around it did not follow: a one-period ` +
+        `burst (a campaign?), not a new course`,
     };
   }
   return { kind: 'none', period: null, magnitude: null, message: 'the last periods follow the trend' };
@@ -200,7 +205,10 @@ function staleness(goal: GoalInput, points: HistoryPoint[], asOf: string): Asses
   return {
     latest_period: last.period,
     expected_period: expectedPeriod,
-    message: `Stale data: the latest value is for ${last.period.slice(0, 7)}, though the metric's data runs to ${asOf} (a value for ${expectedPeriod.slice(0, 7)} was expected); this reading describes ${last.period.slice(0, 7)}.`,
+    message:
+      `Stale data: the latest value is for ${last.period.slice(0, 7)}, though the metric's data runs to ` +
+      `${asOf} (a value for ${expectedPeriod.slice(0, 7)} was expected); this reading describes ` +
+      `${last.period.slice(0, 7)}.`,
   };
 }
 
@@ -215,7 +223,9 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
     rates: course.rates && { ...course.rates, pace: null },
   };
   if (!due) {
-    const reason = `the due date (${goal.due}) has passed, but ${duePeriod.slice(0, 7)} has no ${goal.matureAfterDays ? 'mature ' : ''}value yet to judge it by`;
+    const reason =
+      `the due date (${goal.due}) has passed, but ${duePeriod.slice(0, 7)} has no ` +
+      `${goal.matureAfterDays ? 'mature ' : ''}value yet to judge it by`;
     return {
       ...closed,
       status: 'no_signal',
@@ -225,7 +235,9 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
     };
   }
   const met = (goal.direction === 'up' ? 1 : -1) * (due.value - goal.target) >= 0;
-  const words = `${duePeriod.slice(0, 7)}, the due period, closed at ${formatValue(goal.unit, due.value)} against a target of ${formatValue(goal.unit, goal.target)}`;
+  const words =
+    `${duePeriod.slice(0, 7)}, the due period, closed at ${formatValue(goal.unit, due.value)} against a ` +
+    `target of ${formatValue(goal.unit, goal.target)}`;
   return {
     ...closed,
     status: met ? 'met' : 'missed',
@@ -359,7 +371,8 @@ export function readingOf(
   const parts = [
     arrived
       ? 'Arrived: at or past the target.'
-      : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ${windowMonths} months.`,
+      : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ` +
+        `${windowMonths} months.`,
     arrived
       ? ''
       : arrival.date
@@ -378,7 +391,9 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   const monthsLeft =
     (Date.parse(`${goal.due}T00:00:00Z`) - Date.parse(`${monthStart(lastIndex)}T00:00:00Z`)) / MS_PER_MONTH - 0.5;
   if (points.length < MIN_PERIODS) {
-    const reason = `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ${MIN_PERIODS}`;
+    const reason =
+      `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ` +
+      `${MIN_PERIODS}`;
     return noSignal(goal, points, monthsLeft, reason);
   }
   const all = points.map((p) => ({

@@ -87,7 +87,8 @@ describe('metrics API over real HTTP', () => {
 
   it('POST /api/metrics/check returns problems with line numbers and writes nothing', async () => {
     const yaml =
-      'name: draft\nlabel: Draft\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\n';
+      'name: draft\nlabel: Draft\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ' +
+      'ordered_at\nmeasure: sum(amout)\n';
     const { status, body } = await post('/api/metrics/check', { yaml });
     expect(status).toBe(200);
     expect(body.ok).toBe(false);
@@ -99,7 +100,8 @@ describe('metrics API over real HTTP', () => {
 
   it('POST /api/metrics/preview computes a draft’s series, and refuses a broken one with 422', async () => {
     const yaml =
-      'name: big_orders\nlabel: Big orders\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\nfilter: amount > 500\n';
+      'name: big_orders\nlabel: Big orders\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ' +
+      'ordered_at\nmeasure: count(*)\nfilter: amount > 500\n';
     const { status, body } = await post('/api/metrics/preview?from=2026-10-01', { yaml });
     expect(status).toBe(200);
     const direct = await s.db.one<{ n: number }>(

@@ -29,7 +29,7 @@ describe('channels on the sample world recover the planted truth', () => {
     cleanup();
   });
 
-  it('every channel’s adjusted retention interval covers its planted effect; the no-effect channel’s covers 0', () => {
+  it('each adjusted retention interval covers its planted effect; the no-effect channel’s covers 0', () => {
     for (const t of truth.channels) {
       const row = results.retention!.channels.find((c) => c.channel === t.channel)!;
       expect(covers(row.ci, t.retention_att.value), `${t.channel}: ${row.ci} vs ${t.retention_att.value}`).toBe(true);
@@ -75,7 +75,8 @@ describe('channels on the sample world recover the planted truth', () => {
     // spend covers the months of the compared cohorts' exposure windows
     const months = results.retention!.cohort.spend_months!;
     const direct = db.one<{ s: number }>(
-      `SELECT sum(amount) AS s FROM spend WHERE channel = 'social' AND month BETWEEN CAST($a AS DATE) AND CAST($b AS DATE)`,
+      `SELECT sum(amount) AS s FROM spend WHERE channel = 'social' AND month BETWEEN CAST($a AS DATE) AND CAST($b ` +
+        `AS DATE)`,
       { a: months.from, b: months.to },
     );
     return direct.then((d) => expect(social.spend).toBeCloseTo(d!.s, 6));

@@ -41,7 +41,8 @@ describe('bearing CLI', () => {
     const r = run('import', '--db', db, bad);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      'orders.csv:2: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)',
+      'orders.csv:2: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this ' +
+        'import)',
     );
     expect(r.stderr).toContain('import rejected: 1 problem; nothing was changed');
   });

@@ -55,7 +55,8 @@ describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
     mkdirSync(defs, { recursive: true });
     writeFileSync(
       join(defs, 'broken.yaml'),
-      'name: broken\nlabel: B\ndescription: x\nunit: ratio\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\n',
+      'name: broken\nlabel: B\ndescription: x\nunit: ratio\ndirection: up\ntable: orders\ntime: ' +
+        'ordered_at\nmeasure: avg(amout)\n',
     );
     const broken = run('check', '--metrics', defs, '--db', db);
     expect(broken.stdout).toMatch(/broken\.yaml:8:14: measure: unknown column "amout"/);

@@ -5,7 +5,8 @@ import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const files = execSync(
-  "git ls-files --cached --others --exclude-standard 'api/*.ts' 'data/*.ts' 'metrics/*.ts' 'web/src/*.ts' 'web/src/*.tsx'",
+  "git ls-files --cached --others --exclude-standard 'api/*.ts' 'data/*.ts' 'metrics/*.ts' 'web/src/*.ts' " +
+    "'web/src/*.tsx'",
   { encoding: 'utf8' },
 )
   .split('\n')

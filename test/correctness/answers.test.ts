@@ -16,7 +16,8 @@ describe('the checker reports every problem of a file at once', () => {
     const db = await openTestDb(dir);
     try {
       const text =
-        'name: broken\nlabel: B\ndescription: x\nunit: ratioz\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: avg(amout)\nfilter: amount > 0\n';
+        'name: broken\nlabel: B\ndescription: x\nunit: ratioz\ndirection: up\ntable: orders\ntime: ' +
+        'ordered_at\nmeasure: avg(amout)\nfilter: amount > 0\n';
       const { problems } = await db.read((s) => checkDefinitions(s, [{ file: 'broken.yaml', text }]));
       expect(problems.map(formatProblem)).toEqual([
         expect.stringMatching(/^broken\.yaml:4:7: unit: /),
@@ -27,7 +28,9 @@ describe('the checker reports every problem of a file at once', () => {
         checkDefinitions(s, [
           {
             file: 'b.yaml',
-            text: 'name: b\nlabel: B\ndescription: x\nunit: count\ndirection: sideways\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\nfilter: 7\n',
+            text:
+              'name: b\nlabel: B\ndescription: x\nunit: count\ndirection: sideways\ntable: orders\ntime: ' +
+              'ordered_at\nmeasure: sum(amout)\nfilter: 7\n',
           },
         ]),
       );
@@ -48,7 +51,8 @@ describe('API answers never show server paths', () => {
 
   it('check, preview, save and the catalog name files by their own name only', async () => {
     const dup =
-      'name: revenue\nlabel: R\ndescription: again\nunit: currency\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amount)\n';
+      'name: revenue\nlabel: R\ndescription: again\nunit: currency\ndirection: up\ntable: orders\ntime: ' +
+      'ordered_at\nmeasure: sum(amount)\n';
     const checked = await s.call('POST', '/api/metrics/check', { body: { yaml: dup, file: 'again.yaml' } });
     expect(checked.body.problems).toEqual([
       expect.objectContaining({

@@ -49,8 +49,10 @@ describe('sample world: planted effects are really there', () => {
 
   it('has about 50,000 customers over three years up to the end date, with every contract table filled', async () => {
     const r = await db.one<{ n: number; first: string; last: string; tp: number; sv: number; od: number; sp: number }>(
-      `SELECT count(*) AS n, strftime(min(signup_date), '%Y-%m-%d') AS first, strftime(max(signup_date), '%Y-%m-%d') AS last,
-        (SELECT count(*) FROM touchpoints) AS tp, (SELECT count(*) FROM surveys) AS sv, (SELECT count(*) FROM orders) AS od, (SELECT count(*) FROM spend) AS sp FROM customers`,
+      `SELECT count(*) AS n, strftime(min(signup_date), '%Y-%m-%d') AS first,
+        strftime(max(signup_date), '%Y-%m-%d') AS last, (SELECT count(*) FROM touchpoints) AS tp,
+        (SELECT count(*) FROM surveys) AS sv, (SELECT count(*) FROM orders) AS od, (SELECT count(*) FROM spend) AS sp
+       FROM customers`,
     );
     expect(r).toMatchObject({ n: 50_000, first: '2023-11-01', last: '2026-10-31', sp: 36 * CHANNELS.length });
     expect(r!.tp / r!.n).toBeGreaterThan(20);
@@ -62,7 +64,10 @@ describe('sample world: planted effects are really there', () => {
 
   it('is confounded on purpose: events reach enterprise, paid_search reaches smb', async () => {
     const reach = await db.all<{ segment: string; channel: string; share: number }>(
-      `SELECT c.segment, ch.channel, avg(CASE WHEN EXISTS (SELECT 1 FROM touchpoints t WHERE t.customer_id = c.customer_id AND t.channel = ch.channel AND t.occurred_at < c.signup_date + INTERVAL 30 DAY) THEN 1.0 ELSE 0 END) AS share
+      `SELECT c.segment, ch.channel, avg(CASE WHEN EXISTS (SELECT 1 FROM touchpoints t
+          WHERE t.customer_id = c.customer_id AND t.channel = ch.channel
+            AND t.occurred_at < c.signup_date + INTERVAL 30 DAY)
+        THEN 1.0 ELSE 0 END) AS share
        FROM customers c CROSS JOIN (VALUES ('events'), ('paid_search')) ch(channel)
        WHERE c.churn_date IS NULL OR c.churn_date >= c.signup_date + 30 GROUP BY ALL`,
     );
@@ -71,7 +76,8 @@ describe('sample world: planted effects are really there', () => {
     expect(share('smb', 'paid_search')).toBeGreaterThan(share('enterprise', 'paid_search') * 3);
     // and segments differ in churn, so reach and outcome share a cause
     const churn = await db.all<{ segment: string; r: number }>(
-      `SELECT segment, avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0 ELSE 0 END) AS r FROM customers WHERE signup_date <= '2026-07-01' GROUP BY 1`,
+      `SELECT segment, avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0 ELSE 0 END) AS r ` +
+        `FROM customers WHERE signup_date <= '2026-07-01' GROUP BY 1`,
     );
     const r = (s: string) => churn.find((x) => x.segment === s)!.r;
     expect(r('enterprise') - r('smb')).toBeGreaterThan(0.05);
@@ -80,8 +86,10 @@ describe('sample world: planted effects are really there', () => {
   it('retention improves over signup cohorts while one region drifts the wrong way', async () => {
     const rows = await db.all<{ latam: boolean; early: number; late: number }>(
       `SELECT region = 'latam' AS latam,
-        avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0 ELSE 0 END) FILTER (WHERE signup_date < '2024-11-01') AS early,
-        avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0 ELSE 0 END) FILTER (WHERE signup_date BETWEEN '2025-11-01' AND '2026-07-01') AS late
+        avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0
+          ELSE 0 END) FILTER (WHERE signup_date < '2024-11-01') AS early,
+        avg(CASE WHEN churn_date IS NULL OR churn_date >= signup_date + 90 THEN 1.0
+          ELSE 0 END) FILTER (WHERE signup_date BETWEEN '2025-11-01' AND '2026-07-01') AS late
        FROM customers GROUP BY 1`,
     );
     const others = rows.find((r) => !r.latam)!;

@@ -200,7 +200,9 @@ describe('import: each contract rule, broken once', () => {
     {
       name: 'churn before signup',
       file: () => customers([['c1', '2024-02-01', '2024-01-01', null, null, null]]),
-      line: 'customers.csv:2: churn_date: churn_date is before signup_date (got "2024-01-01", expected churn_date ≥ signup_date, or empty while still active)',
+      line:
+        'customers.csv:2: churn_date: churn_date is before signup_date (got "2024-01-01", expected churn_date ≥ ' +
+        'signup_date, or empty while still active)',
     },
     {
       name: 'duplicate customer',
@@ -209,13 +211,17 @@ describe('import: each contract rule, broken once', () => {
           ['c1', '2024-02-01', null, null, null, null],
           ['c1', '2024-02-02', null, null, null, null],
         ]),
-      line: 'customers.csv:3: customer_id: duplicate key (first seen on line 2) (got "c1", expected one row per customer_id)',
+      line:
+        'customers.csv:3: customer_id: duplicate key (first seen on line 2) (got "c1", expected one row per ' +
+        'customer_id)',
     },
     {
       name: 'unknown customer',
       file: () =>
         writeCsv(dir, 'touchpoints.csv', ['customer_id', 'channel', 'occurred_at'], [['ghost', 'email', '2024-01-01']]),
-      line: 'touchpoints.csv:2: customer_id: unknown customer (got "ghost", expected a customer_id in the database or in this import)',
+      line:
+        'touchpoints.csv:2: customer_id: unknown customer (got "ghost", expected a customer_id in the database ' +
+        'or in this import)',
     },
     {
       name: 'bad timestamp',
@@ -226,7 +232,9 @@ describe('import: each contract rule, broken once', () => {
           ['order_id', 'customer_id', 'ordered_at', 'amount'],
           [['o1', 'c1', 'yesterday', '5']],
         ),
-      line: 'orders.csv:2: ordered_at: not a timestamp (got "yesterday", expected a date YYYY-MM-DD or timestamp such as 2024-05-01T10:00:00Z)',
+      line:
+        'orders.csv:2: ordered_at: not a timestamp (got "yesterday", expected a date YYYY-MM-DD or timestamp ' +
+        'such as 2024-05-01T10:00:00Z)',
     },
     {
       name: 'negative amount',
@@ -255,7 +263,9 @@ describe('import: each contract rule, broken once', () => {
             ['Email', '2024-01', '6'],
           ],
         ),
-      line: 'spend.csv:3: channel, month: duplicate key (first seen on line 2) (got "Email, 2024-01", expected one row per channel, month)',
+      line:
+        'spend.csv:3: channel, month: duplicate key (first seen on line 2) (got "Email, 2024-01", expected one ' +
+        'row per channel, month)',
     },
     {
       name: 'NPS out of range',

@@ -140,27 +140,31 @@ describe('first load into empty tables', () => {
     expect(a.report?.method).toBe('first_load');
     expect(a.report?.tables.find((t) => t.table === 'touchpoints')).toMatchObject({ rows_read: 11, inserted: 9 });
     const moved = await fast.one<{ t: string }>(
-      `SELECT strftime(occurred_at, '%Y-%m-%d %H:%M:%S') AS t FROM touchpoints WHERE customer_id = 'c2' AND activity IS NULL AND occurred_at < '2024-03-03'`,
+      `SELECT strftime(occurred_at, '%Y-%m-%d %H:%M:%S') AS t FROM touchpoints WHERE customer_id = 'c2' AND ` +
+        `activity IS NULL AND occurred_at < '2024-03-03'`,
     );
     expect(moved?.t).toBe('2024-03-02 21:30:00');
   });
 
-  it('gives the same rejection as the careful path for every malformed CSV in the corpus, and changes nothing', async () => {
-    const cases: Array<{ kind: string; file: string; table?: string; generate?: string }> = JSON.parse(
-      readFileSync('test/fixtures/bad/cases.json', 'utf8'),
-    );
-    const csv = cases.filter((c) => c.kind === 'csv' && !c.generate);
-    expect(csv.length).toBeGreaterThan(15);
-    const empty = await contentFingerprint(fast);
-    for (const c of csv) {
-      const path = join(dir, c.file);
-      copyFileSync(join('test/fixtures/bad', c.file), path);
-      // Customers first where the file refers to them, so each file meets its own rule, not "unknown customer" only.
-      const { fast: a } = await expectSameOutcome([{ path, table: c.table }]);
-      expect(a.rejected, c.file).not.toBeNull();
-      expect(a.content).toEqual(empty);
-    }
-  });
+  it(
+    'gives the same rejection as the careful path for every malformed CSV in the corpus, and changes ' + 'nothing',
+    async () => {
+      const cases: Array<{ kind: string; file: string; table?: string; generate?: string }> = JSON.parse(
+        readFileSync('test/fixtures/bad/cases.json', 'utf8'),
+      );
+      const csv = cases.filter((c) => c.kind === 'csv' && !c.generate);
+      expect(csv.length).toBeGreaterThan(15);
+      const empty = await contentFingerprint(fast);
+      for (const c of csv) {
+        const path = join(dir, c.file);
+        copyFileSync(join('test/fixtures/bad', c.file), path);
+        // Customers first where the file refers to them, so each file meets its own rule, not "unknown customer" only.
+        const { fast: a } = await expectSameOutcome([{ path, table: c.table }]);
+        expect(a.rejected, c.file).not.toBeNull();
+        expect(a.content).toEqual(empty);
+      }
+    },
+  );
 
   it('agrees with the careful path on values a plain cast would read differently from the contract', async () => {
     const odd: Array<[string, string[], string[]]> = [
@@ -271,14 +275,17 @@ describe('first load into empty tables', () => {
     );
   });
 
-  it('loads in any row order only on its own connection: every other one keeps file order for line numbers', async () => {
-    const setting = `SELECT current_setting('preserve_insertion_order') AS ordered`;
-    expect(await fast.inAnyOrder((s) => s.one(setting))).toEqual({ ordered: false });
-    expect(await fast.one(setting)).toEqual({ ordered: true });
-    const session = await fast.session();
-    expect(await session.one(setting)).toEqual({ ordered: true });
-    session.close();
-  });
+  it(
+    'loads in any row order only on its own connection: every other one keeps file order for line ' + 'numbers',
+    async () => {
+      const setting = `SELECT current_setting('preserve_insertion_order') AS ordered`;
+      expect(await fast.inAnyOrder((s) => s.one(setting))).toEqual({ ordered: false });
+      expect(await fast.one(setting)).toEqual({ ordered: true });
+      const session = await fast.session();
+      expect(await session.one(setting)).toEqual({ ordered: true });
+      session.close();
+    },
+  );
 
   it('takes the careful path when a table already holds rows, and still dedupes against them', async () => {
     const first = writeCsv(dir, 'customers.csv', ['customer_id', 'signup_date'], [['c1', '2024-01-05']]);

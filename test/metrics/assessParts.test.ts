@@ -159,13 +159,17 @@ describe('readingOf', () => {
       status: 'drifting',
       pace: 0.005,
       arrival: { date: '2027-09-01', reason: '' },
-      text: 'Needs +0.5 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. At this pace it arrives around 2027-09.',
+      text:
+        'Needs +0.5 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. At this ' +
+        'pace it arrives around 2027-09.',
     },
     {
       status: 'off_course',
       pace: null,
       arrival: { date: null, reason: 'heading away' },
-      text: 'The due date has passed; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. No arrival date: heading away.',
+      text:
+        'The due date has passed; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. No ' +
+        'arrival date: heading away.',
     },
     {
       status: 'arrived',

@@ -57,7 +57,8 @@ describe('bearing check: every problem, with file:line:col: field', () => {
     expect(
       await lines({ 'm.yaml': `${HEAD}table: orders\ntime: ordered_at\nmeasure: sum(amount) + sum(discount)\n` }),
     ).toEqual([
-      'm.yaml:8:28: measure: unknown column "discount" in orders (expected one of order_id, customer_id, ordered_at, amount, segment, region, acquisition_channel, period_start, period_end)',
+      'm.yaml:8:28: measure: unknown column "discount" in orders (expected one of order_id, customer_id, ' +
+        'ordered_at, amount, segment, region, acquisition_channel, period_start, period_end)',
     ]);
   });
 
@@ -179,7 +180,9 @@ describe('sandbox: attack strings are refused at check time and impossible at ru
     );
     const base: Record<string, string> = { measure: 'count(*)', filter: '' };
     base[field] = text;
-    const yaml = `${HEAD}table: orders\ntime: ordered_at\nmeasure: ${JSON.stringify(base.measure)}\n${base.filter ? `filter: ${JSON.stringify(base.filter)}\n` : ''}`;
+    const yaml =
+      `${HEAD}table: orders\ntime: ordered_at\nmeasure: ` +
+      `${JSON.stringify(base.measure)}\n${base.filter ? `filter: ${JSON.stringify(base.filter)}\n` : ''}`;
     const result = await check({ 'm.yaml': yaml });
     expect(result.metrics).toEqual([]);
     expect(result.problems.length).toBeGreaterThan(0);

@@ -47,14 +47,18 @@ describe('shipped metrics on a hand-checked world (as of 2025-07-31)', () => {
     ]);
   });
 
-  it('retention_90d: January a kept, b churned by day 40; February c kept, d gone; immature cohorts (May on) are not reported', async () => {
-    expect(await values('retention_90d')).toEqual({
-      '2025-01-01': [0.5, 2],
-      '2025-02-01': [0.5, 2],
-      '2025-03-01': [null, 0],
-      '2025-04-01': [null, 0],
-    });
-  });
+  it(
+    'retention_90d: January a kept, b churned by day 40; February c kept, d gone; immature cohorts (May on) are ' +
+      'not reported',
+    async () => {
+      expect(await values('retention_90d')).toEqual({
+        '2025-01-01': [0.5, 2],
+        '2025-02-01': [0.5, 2],
+        '2025-03-01': [null, 0],
+        '2025-04-01': [null, 0],
+      });
+    },
+  );
 
   it('active_customers counts everyone active at any time in the month', async () => {
     expect(await values('active_customers')).toEqual({

@@ -40,13 +40,17 @@ beforeAll(async () => {
     join(dir, 'touchpoints.csv'),
     'customer_id,channel,activity,occurred_at',
     2_000_000,
-    (i) =>
-      `k${i % CUSTOMERS},${['social', 'email', 'events'][i % 3]},a${i % 7},2025-10-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`,
+    (i) => {
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      const hour = String(i % 24).padStart(2, '0');
+      return `k${i % CUSTOMERS},${['social', 'email', 'events'][i % 3]},a${i % 7},2025-10-${day}T${hour}:00:00Z`;
+    },
   );
 });
 
 describe('kill -9 during an import', () => {
-  it('leaves the database with exactly its pre-import content, at several points, and the server starts cleanly', async () => {
+  it('leaves the database with exactly its pre-import content, at several points, and the server starts ' +
+    'cleanly', async () => {
     const db = join(dir, 'kill.duckdb');
     const seed = await openTestDb(dir, 'kill.duckdb');
     await importFiles(seed, [
@@ -150,7 +154,8 @@ describe('a restart loses nothing written before it', () => {
         .status,
     ).toBe(201);
     const yaml =
-      'name: kept_metric\nlabel: Kept\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n';
+      'name: kept_metric\nlabel: Kept\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ' +
+      'ordered_at\nmeasure: count(*)\n';
     expect((await s.call('PUT', '/api/metrics/kept_metric', { role: 'analyst', body: { yaml } })).status).toBe(200);
     const dbPath = s.db.path;
     // A fresh process would see exactly this: close everything, reopen from the files.

@@ -13,7 +13,8 @@ import { tempDir, writeCsv } from '../helpers/tmp.ts';
 
 const QUADRATIC = 'count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < b.occurred_at)';
 const definition = (name: string, measure: string, table = 'orders', time = 'ordered_at') =>
-  `name: ${name}\nlabel: ${name}\ndescription: test\nunit: count\ndirection: up\ntable: ${table}\ntime: ${time}\nmeasure: ${JSON.stringify(measure)}\n`;
+  `name: ${name}\nlabel: ${name}\ndescription: test\nunit: count\ndirection: up\ntable: ${table}\ntime: ` +
+  `${time}\nmeasure: ${JSON.stringify(measure)}\n`;
 
 describe('bounded answers (finding 1)', () => {
   let s: TestServer;
@@ -120,7 +121,8 @@ describe('a slow or failing saved definition fails alone (findings 3 and 6)', ()
   }, 120_000);
   afterAll(() => s.close());
 
-  it('the refresh gives up on it at its time limit, marks it failed, refreshes the rest; writes never wait behind it', async () => {
+  it('the refresh gives up on it at its time limit, marks it failed, refreshes the rest; writes never wait behind ' +
+    'it', async () => {
     const saved = await s.call('PUT', '/api/metrics/zz_slow', {
       role: 'analyst',
       body: { yaml: definition('zz_slow', QUADRATIC) },
@@ -161,7 +163,8 @@ describe('a slow or failing saved definition fails alone (findings 3 and 6)', ()
     expect((await s.call('GET', '/api/metrics/zz_slow/series')).status).toBe(404);
   }, 120_000);
 
-  it('a definition that checks but fails at run time: 422 for its series, its goal says why, the page and the refresh go on', async () => {
+  it('a definition that checks but fails at run time: 422 for its series, its goal says why, the page and the ' +
+    'refresh go on', async () => {
     expect(
       (
         await s.call('PUT', '/api/metrics/zz_cast', {

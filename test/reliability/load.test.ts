@@ -5,7 +5,8 @@ import { TEST_TOKENS, startTestServer, type TestServer } from '../helpers/server
 
 const QUADRATIC = 'count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < b.occurred_at)';
 const definition = (name: string) =>
-  `name: ${name}\nlabel: ${name}\ndescription: slow\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: ${JSON.stringify(QUADRATIC)}\n`;
+  `name: ${name}\nlabel: ${name}\ndescription: slow\nunit: count\ndirection: up\ntable: orders\ntime: ` +
+  `ordered_at\nmeasure: ${JSON.stringify(QUADRATIC)}\n`;
 const READS = [
   '/api/goals',
   '/api/metrics/revenue/series',
@@ -76,7 +77,8 @@ describe('dashboard reads under pathological analyst load', () => {
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     console.log(
-      `load: ${latencies.length} reads in 6 s, p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms, ${errors} errors; note saved in ${noteMs.toFixed(0)} ms`,
+      `load: ${latencies.length} reads in 6 s, p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ` +
+        `${latencies.at(-1)!.toFixed(0)} ms, ${errors} errors; note saved in ${noteMs.toFixed(0)} ms`,
     );
     expect(errors).toBe(0);
     expect(p99).toBeLessThan(1000);

@@ -33,7 +33,9 @@ const WRITES: Array<{ method: string; path: string; body?: unknown; headers?: Re
     method: 'PUT',
     path: '/api/metrics/matrix_metric',
     body: {
-      yaml: 'name: matrix_metric\nlabel: M\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n',
+      yaml:
+        'name: matrix_metric\nlabel: M\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ' +
+        'ordered_at\nmeasure: count(*)\n',
     },
   },
 ];

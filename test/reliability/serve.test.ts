@@ -27,7 +27,8 @@ describe('bearing serve', () => {
   }, 60_000);
   afterAll(cleanup);
 
-  it('on loopback answers only loopback Host names (DNS rebinding), plus BEARING_ALLOWED_HOSTS; cleans staging at start', async () => {
+  it('on loopback answers only loopback Host names (DNS rebinding), plus BEARING_ALLOWED_HOSTS; cleans staging at ' +
+    'start', async () => {
     const left = join(dir, 'staging', 'upload-killed');
     mkdirSync(left, { recursive: true });
     writeFileSync(join(left, 'customers.csv'), 'half an upload');
@@ -53,7 +54,9 @@ describe('bearing serve', () => {
     cpSync(SHIPPED_METRICS_DIR, metrics, { recursive: true });
     writeFileSync(
       join(metrics, 'aa_slow.yaml'),
-      `name: aa_slow\nlabel: slow\ndescription: quadratic\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: "count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < b.occurred_at)"\n`,
+      `name: aa_slow\nlabel: slow\ndescription: quadratic\nunit: count\ndirection: up\ntable: orders\ntime: ` +
+        `ordered_at\nmeasure: "count(*) + (select count(*) from touchpoints a, touchpoints b where a.occurred_at < ` +
+        `b.occurred_at)"\n`,
     );
     const server = await startServe(['--db', db, '--port', '0', '--metrics', metrics], {
       ...process.env,

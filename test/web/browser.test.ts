@@ -177,7 +177,8 @@ describe('pages in a real browser', () => {
   it('a broken definition in the editor shows its error with the line number', async () => {
     const { page, errors } = await visit('/metrics/new', 'editor', '[data-testid="problems"] .ok-text');
     const text =
-      'name: broken\nlabel: Broken\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: sum(amout)\n';
+      'name: broken\nlabel: Broken\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ' +
+      'ordered_at\nmeasure: sum(amout)\n';
     await page.fill('#definition-yaml', text);
     await page.waitForSelector('[data-testid="problems"] .problems li');
     expect(await page.textContent('[data-testid="problems"] .problems li')).toMatch(
@@ -205,7 +206,8 @@ describe('pages in a real browser', () => {
     await page.click('button:has-text("Import")');
     await page.waitForSelector('[data-testid="import-result"] [role="alert"]');
     expect(await page.textContent('[data-testid="import-result"]')).toContain(
-      'orders.csv:3: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this import)',
+      'orders.csv:3: customer_id: unknown customer (got "nobody", expected a customer_id in the database or in this ' +
+        'import)',
     );
     expect(await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`)).toEqual(before);
     await page.screenshot({ path: join(SCREENSHOTS, 'data-import-rejected.png'), fullPage: true });

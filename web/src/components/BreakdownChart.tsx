@@ -36,10 +36,10 @@ export function BreakdownChart({ series, target }: Props) {
   }
   const data = [...byT.values()].sort((a, b) => a.t - b.t);
   const latest = groups
-    .map(
-      (g) =>
-        `${g} ${formatValue(series.unit, [...data].reverse().find((d) => d[g] !== undefined && d[g] !== null)?.[g] ?? null)}`,
-    )
+    .map((g) => {
+      const last = [...data].reverse().find((d) => d[g] !== undefined && d[g] !== null)?.[g] ?? null;
+      return `${g} ${formatValue(series.unit, last)}`;
+    })
     .join(', ');
   return (
     <figure className="chart">

@@ -26,7 +26,9 @@ export function SeriesChart({ series }: Props) {
   const values = series.rows.filter((r) => r.value !== null);
   const last = values.at(-1);
   const summary = values.length
-    ? `${series.label} by ${series.grain}: ${values.length} periods, latest ${formatValue(series.unit, last!.value)} (${formatDate(last!.period, 'month')}, n = ${last!.n.toLocaleString()}).`
+    ? `${series.label} by ${series.grain}: ${values.length} periods, latest ` +
+      `${formatValue(series.unit, last!.value)} (${formatDate(last!.period, 'month')}, n = ` +
+      `${last!.n.toLocaleString()}).`
     : `${series.label}: no data in this range.`;
   return (
     <figure className="chart">

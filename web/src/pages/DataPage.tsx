@@ -117,7 +117,8 @@ export default function DataPage() {
             {rollups.refreshing
               ? 'Stored month series are being recomputed for the latest data; charts are computed directly meanwhile.'
               : rollups.finished_at
-                ? `Stored month series: ${rollups.sets} up to date (the last refresh computed ${rollups.computed} in ${(rollups.ms / 1000).toFixed(1)} s).`
+                ? `Stored month series: ${rollups.sets} up to date (the last refresh computed ${rollups.computed} ` +
+                  `in ${(rollups.ms / 1000).toFixed(1)} s).`
                 : 'Stored month series will be computed shortly.'}
           </p>
         )}

@@ -74,7 +74,10 @@ export default function GoalPage({ id }: { id: string }) {
   const where = Object.entries(g.where)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  const summary = `${g.label}${where ? ` (${where})` : ''}: latest ${formatValue(g.unit, g.position?.value)} (${formatDate(g.position?.period, 'month')}), goal ${formatValue(g.unit, g.target)} by ${formatDate(g.due)}. ${g.reading}`;
+  const summary =
+    `${g.label}${where ? ` (${where})` : ''}: latest ${formatValue(g.unit, g.position?.value)} ` +
+    `(${formatDate(g.position?.period, 'month')}), goal ${formatValue(g.unit, g.target)} by ${formatDate(g.due)}. ` +
+    `${g.reading}`;
   return (
     <section aria-labelledby="goal-title">
       <p>
@@ -136,7 +139,8 @@ export default function GoalPage({ id }: { id: string }) {
           <dt>At the due date</dt>
           <dd>
             {g.projection
-              ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ${formatValue(g.unit, g.projection.interval[1])})`
+              ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ` +
+                `${formatValue(g.unit, g.projection.interval[1])})`
               : '—'}
           </dd>
         </div>

@@ -140,7 +140,10 @@ export default function HeadingPage() {
                 <Sparkline
                   points={g.series.filter((s) => s.complete).slice(-18)}
                   target={g.target}
-                  label={`${g.label}: last ${Math.min(18, g.series.length)} months, latest ${formatValue(g.unit, g.position?.value)}, goal ${formatValue(g.unit, g.target)}`}
+                  label={
+                    `${g.label}: last ${Math.min(18, g.series.length)} months, latest ` +
+                    `${formatValue(g.unit, g.position?.value)}, goal ${formatValue(g.unit, g.target)}`
+                  }
                 />
               </li>
             );

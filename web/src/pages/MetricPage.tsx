@@ -28,7 +28,8 @@ export default function MetricPage({ name }: { name: string }) {
         <h1 id="new-title">New metric definition</h1>
         <DefinitionEditor
           initial={
-            'name: my_metric\nlabel: My metric\ndescription: What it measures, in one sentence.\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n'
+            'name: my_metric\nlabel: My metric\ndescription: What it measures, in one sentence.\nunit: ' +
+            'count\ndirection: up\ntable: orders\ntime: ordered_at\nmeasure: count(*)\n'
           }
         />
       </section>

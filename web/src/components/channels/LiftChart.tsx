@@ -23,7 +23,10 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
     <figure className="chart">
       <div
         role="img"
-        aria-label={`Adjusted lift by channel with 95% intervals: ${chartData.map((d) => `${d.channel} ${liftText(outcome, d.lift)}`).join(', ')}`}
+        aria-label={
+          `Adjusted lift by channel with 95% intervals: ` +
+          `${chartData.map((d) => `${d.channel} ${liftText(outcome, d.lift)}`).join(', ')}`
+        }
       >
         <ResponsiveContainer width="100%" height={280}>
           <ComposedChart data={chartData} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
