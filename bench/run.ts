@@ -154,6 +154,8 @@ async function loadTest(server: ServerChild, seconds: number, extraRows: string 
   };
 }
 
+// The measurements of one world size, in the order they run and print: read top to bottom like the README's table.
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a measurement script, step after step
 async function benchSize(label: string, customers: number) {
   const dir = join(root, label);
   mkdirSync(dir, { recursive: true });
@@ -357,6 +359,8 @@ async function benchSize(label: string, customers: number) {
   };
 }
 
+// The bench's script, one step after another (sizes, load test, bundle, results file).
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a script, step after step
 async function main() {
   await buildWebIfStale(log);
   const bundle = bundleSizes(WEB_DIST);

@@ -356,8 +356,29 @@ export async function parseExpression(
   const issues = lexicalIssues(text);
   const result: ParsedExpression = { columns: [], aggregates: 0, issues };
   if (issues.length) return result;
-  const sql = PREFIX + text;
-  const row = await session.one<{ j: string }>(`SELECT json_serialize_sql(CAST($sql AS VARCHAR)) AS j`, { sql });
+  const expression = await parseOne(session, text, issues);
+  if (!expression) return result;
+  const size = treeSize(expression);
+  if (size.nodes > MAX_EXPRESSION_NODES || size.depth > MAX_EXPRESSION_DEPTH) {
+    const message =
+      `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ` +
+      `${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`;
+    issues.push({ code: 'outside-sandbox', message, offset: 0 });
+    return result;
+  }
+  new Walker(result, await loadAggregateNames(session), kind).walk(expression, {
+    inAggregate: false,
+    inSubquery: false,
+  });
+  if (!result.issues.length) aggregationIssues(result, kind);
+  return result;
+}
+
+/** DuckDB's parse of `SELECT <text>`, when it is exactly one expression with nothing around it. */
+async function parseOne(session: Session, text: string, issues: ExpressionIssue[]): Promise<Node | null> {
+  const row = await session.one<{ j: string }>(`SELECT json_serialize_sql(CAST($sql AS VARCHAR)) AS j`, {
+    sql: PREFIX + text,
+  });
   const parsed = JSON.parse(row?.j ?? '{}') as {
     error?: boolean;
     error_message?: string;
@@ -367,7 +388,7 @@ export async function parseExpression(
   if (parsed.error) {
     const offset = Math.max(0, Number(parsed.position ?? PREFIX.length) - PREFIX.length);
     issues.push({ code: 'sql-syntax', message: `SQL syntax error: ${parsed.error_message ?? 'cannot parse'}`, offset });
-    return result;
+    return null;
   }
   const statements = parsed.statements ?? [];
   const select = statements[0]?.node as Node | undefined;
@@ -384,57 +405,35 @@ export async function parseExpression(
     (select.modifiers as unknown[]).length === 0 &&
     ((select.cte_map as { map: unknown[] }).map ?? []).length === 0 &&
     list[0]!.alias === '';
-  if (!single) {
-    issues.push({
-      code: 'not-one-expression',
-      message: 'expected exactly one SQL expression (no FROM, WHERE, aliases or further clauses)',
-      offset: 0,
-    });
-    return result;
-  }
-  const size = treeSize(list[0]);
-  if (size.nodes > MAX_EXPRESSION_NODES || size.depth > MAX_EXPRESSION_DEPTH) {
-    issues.push({
-      code: 'outside-sandbox',
-      message:
-        `the expression is too large to check (${size.nodes} parts nested ${size.depth} deep; at most ` +
-        `${MAX_EXPRESSION_NODES} parts nested ${MAX_EXPRESSION_DEPTH} deep): split it into simpler metrics`,
-      offset: 0,
-    });
-    return result;
-  }
-  const aggregates = await loadAggregateNames(session);
-  walk(list[0]!, { inAggregate: false, inSubquery: false }, result, aggregates, kind);
-  if (kind === 'measure' && !result.issues.length) {
+  if (single) return list[0]!;
+  const message = 'expected exactly one SQL expression (no FROM, WHERE, aliases or further clauses)';
+  issues.push({ code: 'not-one-expression', message, offset: 0 });
+  return null;
+}
+
+/** A measure must aggregate, with every column inside an aggregate; a filter or derived one must not. */
+function aggregationIssues(result: ParsedExpression, kind: 'measure' | 'filter' | 'derived'): void {
+  if (kind === 'measure') {
     const loose = result.columns.filter(
       (c) => !(c as { inAggregate?: boolean }).inAggregate && !['period_start', 'period_end'].includes(c.name),
     );
     if (result.aggregates === 0) {
-      result.issues.push({
-        code: 'not-an-aggregate',
-        message: 'a measure must aggregate the rows of a period, e.g. count(*), sum(amount), avg(...)',
-        offset: 0,
-      });
+      const message = 'a measure must aggregate the rows of a period, e.g. count(*), sum(amount), avg(...)';
+      result.issues.push({ code: 'not-an-aggregate', message, offset: 0 });
     } else if (loose.length) {
-      result.issues.push({
-        code: 'not-an-aggregate',
-        message:
-          `column "${loose[0]!.name}" is used outside an aggregate; wrap it in one (e.g. ` + `avg(${loose[0]!.name}))`,
-        offset: loose[0]!.offset,
-      });
+      const name = loose[0]!.name;
+      const message = `column "${name}" is used outside an aggregate; wrap it in one (e.g. avg(${name}))`;
+      result.issues.push({ code: 'not-an-aggregate', message, offset: loose[0]!.offset });
     }
+    return;
   }
-  if (kind !== 'measure' && result.aggregates > 0 && !result.issues.length) {
-    result.issues.push({
-      code: 'aggregate-not-allowed',
-      message:
-        kind === 'filter'
-          ? 'a filter is a condition on each row and cannot aggregate'
-          : 'a derived expression combines metrics by name and cannot aggregate',
-      offset: 0,
-    });
+  if (result.aggregates > 0) {
+    const message =
+      kind === 'filter'
+        ? 'a filter is a condition on each row and cannot aggregate'
+        : 'a derived expression combines metrics by name and cannot aggregate';
+    result.issues.push({ code: 'aggregate-not-allowed', message, offset: 0 });
   }
-  return result;
 }
 
 /** Expression nodes and their deepest nesting in a parse tree (the JSON's own wrappers not counted). */
@@ -458,140 +457,140 @@ function offsetOf(node: Node): number {
   return Number.isFinite(at) && at < 1e15 ? Math.max(0, at - PREFIX.length) : 0;
 }
 
-function walk(value: unknown, state: WalkState, out: ParsedExpression, aggregates: Set<string>, kind: string): void {
-  if (Array.isArray(value)) {
-    for (const v of value) walk(v, state, out, aggregates, kind);
-    return;
-  }
-  if (!value || typeof value !== 'object') return;
-  const node = value as Node;
-  const deny = (message: string) => out.issues.push({ code: 'outside-sandbox', message, offset: offsetOf(node) });
+/**
+ * The sandbox walk over DuckDB's parse tree: table references, query nodes, functions, columns
+ * and the rest each checked by a method of their own; everything else is walked through.
+ */
+class Walker {
+  constructor(
+    private readonly out: ParsedExpression,
+    private readonly aggregates: Set<string>,
+    private readonly kind: string,
+  ) {}
 
-  // Table references anywhere (in subqueries): only contract tables, only by plain name.
-  if (
-    typeof node.class !== 'string' &&
-    'sample' in node &&
-    'alias' in node &&
-    !ALLOWED_TABLE_REFS.has(String(node.type)) &&
-    node.type !== 'TABLE_FUNCTION'
-  ) {
-    deny(
-      `${String(node.type).replace(/_REF$/, '').toLowerCase()} is not allowed inside a definition: a subquery may ` +
-        `read only the contract tables`,
-    );
-    return;
-  }
-  if (node.type === 'TABLE_FUNCTION') {
-    const fn = (node.function as Node | undefined)?.function_name;
-    deny(
-      `table functions such as ${String(fn ?? 'this one')}() are not allowed: a definition reads only the contract ` +
-        `tables`,
-    );
-    return;
-  }
-  if (node.type === 'BASE_TABLE') {
-    const name = String(node.table_name);
-    if (!isContractTable(name) || (node.schema_name && node.schema_name !== 'main') || node.catalog_name) {
-      deny(
-        `table "${[node.catalog_name, node.schema_name, name].filter(Boolean).join('.')}" is not a contract table ` +
-          `(expected customers, touchpoints, spend, surveys or orders)`,
-      );
-    }
-    return;
-  }
-  if (
-    node.type === 'SELECT_NODE' ||
-    node.type === 'SET_OPERATION_NODE' ||
-    node.type === 'RECURSIVE_CTE_NODE' ||
-    node.type === 'CTE_NODE'
-  ) {
-    const cte = (node.cte_map as { map?: unknown[] } | undefined)?.map ?? [];
-    if (cte.length) deny('WITH clauses are not allowed inside a definition');
-    for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') walk(child, state, out, aggregates, kind);
-    return;
-  }
-
-  switch (node.class) {
-    case 'SUBQUERY':
-      if (kind === 'derived') {
-        deny('a derived expression combines metrics by name; subqueries are not allowed');
-        return;
-      }
-      walk(node.subquery, { ...state, inSubquery: true }, out, aggregates, kind);
-      walk(node.child, state, out, aggregates, kind);
+  walk(value: unknown, state: WalkState): void {
+    if (Array.isArray(value)) {
+      for (const v of value) this.walk(v, state);
       return;
-    case 'FUNCTION': {
-      const name = String(node.function_name).toLowerCase();
-      if (node.schema && node.schema !== 'main') {
-        deny(`functions must be called by plain name (got ${String(node.schema)}.${name})`);
-        return;
-      }
-      if (DENIED_FUNCTION.test(name)) {
-        deny(
-          `function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the ` +
-            `catalog`,
-        );
-        return;
-      }
-      if (!ALLOWED_FUNCTIONS.has(name)) {
-        deny(
-          `function ${name}() is not allowed in a definition (allowed: arithmetic, aggregates, and number, text and ` +
-            `date functions; see the README's Sandbox)`,
-        );
-        return;
-      }
-      const isAggregate = aggregates.has(name) && !node.is_operator;
-      if (isAggregate && !state.inSubquery) {
-        if (state.inAggregate) {
-          out.issues.push({
-            code: 'not-an-aggregate',
-            message: `aggregate ${name}() cannot be nested inside another aggregate`,
-            offset: offsetOf(node),
-          });
+    }
+    if (!value || typeof value !== 'object') return;
+    const node = value as Node;
+    if (typeof node.class !== 'string' && 'sample' in node && 'alias' in node) {
+      this.tableRef(node, state);
+      return;
+    }
+    if (['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(String(node.type))) {
+      this.queryNode(node, state);
+      return;
+    }
+    switch (node.class) {
+      case 'SUBQUERY':
+        if (this.kind === 'derived') {
+          this.deny(node, 'a derived expression combines metrics by name; subqueries are not allowed');
           return;
         }
-        out.aggregates++;
-      }
-      const inner = { ...state, inAggregate: state.inAggregate || (isAggregate && !state.inSubquery) };
-      walk(node.children, inner, out, aggregates, kind);
-      walk(node.filter, inner, out, aggregates, kind);
-      walk(node.order_bys, inner, out, aggregates, kind);
-      return;
-    }
-    case 'WINDOW':
-      out.issues.push({
-        code: 'window-not-allowed',
-        message: 'window functions (OVER …) are not allowed in a definition',
-        offset: offsetOf(node),
-      });
-      return;
-    case 'COLUMN_REF': {
-      if (!state.inSubquery) {
-        const parts = node.column_names as string[];
-        const entry = {
-          name: parts.at(-1)!,
-          qualifier: parts.length > 1 ? parts.at(-2) : undefined,
-          offset: offsetOf(node),
-          inAggregate: state.inAggregate,
-        };
-        out.columns.push(entry);
-      }
-      return;
-    }
-    case 'PARAMETER':
-      deny('parameters ($1, ?) are not allowed in a definition');
-      return;
-    case 'STAR':
-      if (!state.inSubquery) {
-        deny('* and COLUMNS(...) are not allowed in an expression; name the columns');
+        this.walk(node.subquery, { ...state, inSubquery: true });
+        this.walk(node.child, state);
         return;
-      }
-      break;
-    case 'LAMBDA':
-      break;
-    default:
-      break;
+      case 'FUNCTION':
+        this.func(node, state);
+        return;
+      case 'WINDOW':
+        this.out.issues.push({
+          code: 'window-not-allowed',
+          message: 'window functions (OVER …) are not allowed in a definition',
+          offset: offsetOf(node),
+        });
+        return;
+      case 'COLUMN_REF':
+        this.column(node, state);
+        return;
+      case 'PARAMETER':
+        this.deny(node, 'parameters ($1, ?) are not allowed in a definition');
+        return;
+      case 'STAR':
+        if (!state.inSubquery) {
+          this.deny(node, '* and COLUMNS(...) are not allowed in an expression; name the columns');
+          return;
+        }
+        break;
+    }
+    for (const child of Object.values(node)) if (child && typeof child === 'object') this.walk(child, state);
   }
-  for (const child of Object.values(node))
-    if (child && typeof child === 'object') walk(child, state, out, aggregates, kind);
+
+  private deny(node: Node, message: string): void {
+    this.out.issues.push({ code: 'outside-sandbox', message, offset: offsetOf(node) });
+  }
+
+  /** Table references anywhere (in subqueries): only contract tables, only by plain name. */
+  private tableRef(node: Node, state: WalkState): void {
+    if (node.type === 'TABLE_FUNCTION') {
+      const fn = String((node.function as Node | undefined)?.function_name ?? 'this one');
+      this.deny(node, `table functions such as ${fn}() are not allowed: a definition reads only the contract tables`);
+      return;
+    }
+    if (!ALLOWED_TABLE_REFS.has(String(node.type))) {
+      const what = String(node.type).replace(/_REF$/, '').toLowerCase();
+      this.deny(node, `${what} is not allowed inside a definition: a subquery may read only the contract tables`);
+      return;
+    }
+    if (node.type !== 'BASE_TABLE') {
+      for (const child of Object.values(node)) if (child && typeof child === 'object') this.walk(child, state);
+      return;
+    }
+    const name = String(node.table_name);
+    if (isContractTable(name) && (!node.schema_name || node.schema_name === 'main') && !node.catalog_name) return;
+    const full = [node.catalog_name, node.schema_name, name].filter(Boolean).join('.');
+    this.deny(
+      node,
+      `table "${full}" is not a contract table (expected customers, touchpoints, spend, surveys or orders)`,
+    );
+  }
+
+  private queryNode(node: Node, state: WalkState): void {
+    const cte = (node.cte_map as { map?: unknown[] } | undefined)?.map ?? [];
+    if (cte.length) this.deny(node, 'WITH clauses are not allowed inside a definition');
+    for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') this.walk(child, state);
+  }
+
+  private func(node: Node, state: WalkState): void {
+    const name = String(node.function_name).toLowerCase();
+    if (node.schema && node.schema !== 'main') {
+      this.deny(node, `functions must be called by plain name (got ${String(node.schema)}.${name})`);
+      return;
+    }
+    if (DENIED_FUNCTION.test(name)) {
+      this.deny(
+        node,
+        `function ${name}() is outside the sandbox: definitions cannot read files, settings, sequences or the catalog`,
+      );
+      return;
+    }
+    if (!ALLOWED_FUNCTIONS.has(name)) {
+      const allowed = "arithmetic, aggregates, and number, text and date functions; see the README's Sandbox";
+      this.deny(node, `function ${name}() is not allowed in a definition (allowed: ${allowed})`);
+      return;
+    }
+    const isAggregate = this.aggregates.has(name) && !node.is_operator && !state.inSubquery;
+    if (isAggregate && state.inAggregate) {
+      const message = `aggregate ${name}() cannot be nested inside another aggregate`;
+      this.out.issues.push({ code: 'not-an-aggregate', message, offset: offsetOf(node) });
+      return;
+    }
+    if (isAggregate) this.out.aggregates++;
+    const inner = { ...state, inAggregate: state.inAggregate || isAggregate };
+    for (const part of [node.children, node.filter, node.order_bys]) this.walk(part, inner);
+  }
+
+  private column(node: Node, state: WalkState): void {
+    if (state.inSubquery) return;
+    const parts = node.column_names as string[];
+    const qualifier = parts.length > 1 ? parts.at(-2) : undefined;
+    this.out.columns.push({
+      name: parts.at(-1)!,
+      qualifier,
+      offset: offsetOf(node),
+      inAggregate: state.inAggregate,
+    } as ParsedExpression['columns'][number]);
+  }
 }

@@ -47,44 +47,39 @@ export function registerChannels(program: Command): void {
           console.log(JSON.stringify(result, null, 2));
           return;
         }
-        const scale = result.unit === 'share' ? 100 : 1;
-        const unit = result.unit === 'share' ? ' pts' : result.unit === 'points' ? ' pts' : '';
-        const f = (v: number | null, digits = 1) =>
-          v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}${unit}`;
-        const money = (v: number | null) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
-        console.log(
-          `Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ` +
-            `${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`,
-        );
-        const rows = result.channels.map((c) => [
-          c.channel,
-          c.exposed.toLocaleString('en-US'),
-          c.lift === null && c.exposed > 0 ? 'not estimable' : f(c.lift),
-          c.ci ? `${f(c.ci[0])} … ${f(c.ci[1])}` : '—',
-          f(c.naive_lift),
-          money(c.spend),
-          c.incremental === null ? '—' : Math.round(c.incremental).toLocaleString('en-US'),
-          money(c.cost_per_incremental),
-          c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
-        ]);
-        const header = [
-          'channel',
-          'reached',
-          'lift',
-          '95% CI',
-          'naive',
-          'spend',
-          'incremental',
-          'cost/incr.',
-          'cost 95% CI',
-        ];
-        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        for (const r of [header, ...rows])
-          console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-        for (const c of result.channels)
-          if (c.lift === null && c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
-        for (const w of result.warnings) console.log(`\nwarning: ${w}`);
-        console.log(`\n${result.method}`);
+        printComparison(result);
       },
     );
+}
+
+/** The comparison as a table a terminal shows, with each channel's notes and the method. */
+function printComparison(result: ChannelComparison): void {
+  const scale = result.unit === 'share' ? 100 : 1;
+  const unit = result.unit === 'share' ? ' pts' : result.unit === 'points' ? ' pts' : '';
+  const f = (v: number | null, digits = 1) =>
+    v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}${unit}`;
+  const money = (v: number | null) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
+  console.log(
+    `Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ` +
+      `${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`,
+  );
+  const rows = result.channels.map((c) => [
+    c.channel,
+    c.exposed.toLocaleString('en-US'),
+    c.lift === null && c.exposed > 0 ? 'not estimable' : f(c.lift),
+    c.ci ? `${f(c.ci[0])} … ${f(c.ci[1])}` : '—',
+    f(c.naive_lift),
+    money(c.spend),
+    c.incremental === null ? '—' : Math.round(c.incremental).toLocaleString('en-US'),
+    money(c.cost_per_incremental),
+    c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
+  ]);
+  const header = ['channel', 'reached', 'lift', '95% CI', 'naive', 'spend', 'incremental', 'cost/incr.', 'cost 95% CI'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [header, ...rows])
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  for (const c of result.channels)
+    if (c.lift === null && c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
+  for (const w of result.warnings) console.log(`\nwarning: ${w}`);
+  console.log(`\n${result.method}`);
 }

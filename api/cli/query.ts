@@ -67,60 +67,52 @@ export function registerQuery(program: Command): void {
     .option('--csv', 'print CSV')
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
-    .action(
-      async (
-        name: string,
-        opts: {
-          grain: Grain;
-          from?: string;
-          to?: string;
-          asOf?: string;
-          by?: string;
-          where?: Record<string, string>;
-          json?: boolean;
-          csv?: boolean;
-          metrics?: string;
-          db: string;
-        },
-      ) => {
-        const dir = metricsDir(opts.metrics);
-        const request = {
-          grain: opts.grain,
-          from: opts.from,
-          to: opts.to,
-          asOf: opts.asOf,
-          by: opts.by,
-          where: opts.where,
-        };
-        const series = await readLocallyOrFromServer(
-          opts.db,
-          async (db) => {
-            const catalog = await Catalog.load(db, dir);
-            const metric = catalog.get(name);
-            if (!metric) {
-              const broken = catalog.problems.find((p) => p.file === `${name}.yaml`);
-              throw new BearingError(
-                'unknown-metric',
-                broken
-                  ? `metric "${name}" has problems; run "bearing check"`
-                  : `no metric named "${name}" (known: ${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
-              );
-            }
-            return runSeries(db, metric, request, catalog.resolve);
-          },
-          async (server) => {
-            sameFiles(server, 'metrics_dir', dir);
-            const where = Object.entries(opts.where ?? {}).map(([k, v]) => `${k}=${v}`);
-            const { annotations: _notes, ...answer } = await server.get<Series & { annotations: unknown }>(
-              `/metrics/${encodeURIComponent(name)}/series`,
-              { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where },
-            );
-            return answer;
-          },
-        );
-        if (opts.json) console.log(JSON.stringify(series, null, 2));
-        else if (opts.csv) process.stdout.write(seriesToCsv(series));
-        else console.log(seriesToTable(series));
-      },
-    );
+    .action(runQuery);
+}
+
+interface QueryOptions {
+  grain: Grain;
+  from?: string;
+  to?: string;
+  asOf?: string;
+  by?: string;
+  where?: Record<string, string>;
+  json?: boolean;
+  csv?: boolean;
+  metrics?: string;
+  db: string;
+}
+
+/** The series from the database, or from the server holding it; printed as a table, JSON or CSV. */
+async function runQuery(name: string, opts: QueryOptions): Promise<void> {
+  const dir = metricsDir(opts.metrics);
+  const request = { grain: opts.grain, from: opts.from, to: opts.to, asOf: opts.asOf, by: opts.by, where: opts.where };
+  const series = await readLocallyOrFromServer(
+    opts.db,
+    async (db) => {
+      const catalog = await Catalog.load(db, dir);
+      const metric = catalog.get(name);
+      if (!metric) {
+        const broken = catalog.problems.find((p) => p.file === `${name}.yaml`);
+        const known = catalog.metrics.map((m) => m.definition.name).join(', ');
+        const message = broken
+          ? `metric "${name}" has problems; run "bearing check"`
+          : `no metric named "${name}" (known: ${known})`;
+        throw new BearingError('unknown-metric', message);
+      }
+      return runSeries(db, metric, request, catalog.resolve);
+    },
+    async (server) => {
+      sameFiles(server, 'metrics_dir', dir);
+      const where = Object.entries(opts.where ?? {}).map(([k, v]) => `${k}=${v}`);
+      const { annotations: _notes, ...answer } = await server.get<Series & { annotations: unknown }>(
+        `/metrics/${encodeURIComponent(name)}/series`,
+        { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where },
+      );
+      return answer;
+    },
+  );
+  if (opts.json) console.log(JSON.stringify(series, null, 2));
+  else if (opts.csv) process.stdout.write(seriesToCsv(series));
+  else console.log(seriesToTable(series));
 }

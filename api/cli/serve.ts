@@ -18,6 +18,15 @@ import { integer } from './options.ts';
 
 const SHUTDOWN_GRACE_MS = 5000;
 
+interface ServeOptions {
+  db: string;
+  port: number;
+  host: string;
+  buildWeb?: boolean;
+  metrics?: string;
+  goals?: string;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -30,91 +39,91 @@ export function registerServe(program: Command): void {
     .option('--metrics <dir>', 'folder of metric definitions (env BEARING_METRICS)')
     .option('--goals <file>', 'goals file (env BEARING_GOALS)')
     .option('--build-web', 'build the web app first when its sources changed')
-    .action(
-      async (opts: {
-        db: string;
-        port: number;
-        host: string;
-        buildWeb?: boolean;
-        metrics?: string;
-        goals?: string;
-      }) => {
-        if (opts.buildWeb) await buildWebIfStale();
-        const dbPath = resolve(opts.db);
-        if (!existsSync(dbPath)) {
-          console.error(`${dbPath} does not exist yet: creating it with the sample world.`);
-          await generateInto(dbPath, {});
-        }
-        const stagingDir = join(dirname(dbPath), 'staging');
-        mkdirSync(stagingDir, { recursive: true });
-        // Uploads killed mid-way leave their folders behind; nothing else lives in staging.
-        for (const entry of readdirSync(stagingDir))
-          if (entry.startsWith('upload-')) rmSync(join(stagingDir, entry), { recursive: true, force: true });
-        const db = await Database.open(dbPath, {
-          allowedDirectories: [stagingDir],
-          threads: process.env.BEARING_THREADS ? Number(process.env.BEARING_THREADS) : undefined,
-          // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
-          memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,
-          cache: process.env.BEARING_CACHE !== 'off',
-          rollups: process.env.BEARING_ROLLUPS !== 'off',
-          queryTimeoutMs: Number(process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
-          backgroundTimeoutMs:
-            Number(process.env.BEARING_REFRESH_TIMEOUT ?? process.env.BEARING_QUERY_TIMEOUT ?? 30) * 1000,
-          analystSlots: process.env.BEARING_ANALYST_SLOTS ? Number(process.env.BEARING_ANALYST_SLOTS) : undefined,
-          analystPerCaller: process.env.BEARING_ANALYST_PER_CALLER
-            ? Number(process.env.BEARING_ANALYST_PER_CALLER)
-            : undefined,
-          cacheBytes: process.env.BEARING_CACHE_MB ? Number(process.env.BEARING_CACHE_MB) * 1024 * 1024 : undefined,
-        });
-        await db.write(ensureSchema);
-        const catalog = await Catalog.load(db, metricsDir(opts.metrics));
-        // A broken definition must not take the server down: report it and serve the others.
-        for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
-        const tokensFile = tokensFileFor(dbPath);
-        let tokens = TokenStore.load(tokensFile);
-        if (tokens.size === 0) {
-          const admin = createToken(tokensFile, 'admin', 'created on first start');
-          console.error(
-            `First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ` +
-              `${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. ` +
-              `More: bearing token create --role analyst`,
-          );
-          tokens = TokenStore.load(tokensFile);
-        }
-        const readsNeedToken = process.env.BEARING_AUTH === 'required' || !isLoopback(opts.host);
-        // Stored month series are brought up to date in the background; until then series are computed.
-        const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
-        void rollups.schedule();
-        const app = createServerApp(
-          { db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups },
-          undefined,
-          {
-            allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined,
-          },
-        );
-        const server = await listen(app, opts.port, opts.host);
-        // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
-        writeServerFile(dbPath, {
-          url: server.url,
-          token: tokens.addEphemeral('viewer', 'cli-beside-server'),
-          metrics_dir: catalog.dir,
-          goals_file: goalsFile(opts.goals),
-        });
-        process.once('exit', () => removeServerFile(dbPath));
-        console.log(`Bearing is serving ${dbPath} on ${server.url}`);
-        // Shutdown is bounded: background queries are interrupted, and whatever still holds on is cut
-        // after a few seconds (every committed write is already durable).
-        const stop = async () => {
-          setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-          removeServerFile(dbPath);
-          await rollups.stop();
-          await server.close();
-          db.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        await new Promise(() => undefined); // serve until stopped
-      },
-    );
+    .action(serve);
+}
+
+async function serve(opts: ServeOptions): Promise<void> {
+  if (opts.buildWeb) await buildWebIfStale();
+  const dbPath = resolve(opts.db);
+  if (!existsSync(dbPath)) {
+    console.error(`${dbPath} does not exist yet: creating it with the sample world.`);
+    await generateInto(dbPath, {});
+  }
+  const stagingDir = cleanStaging(dbPath);
+  const db = await openServerDatabase(dbPath, stagingDir);
+  const catalog = await Catalog.load(db, metricsDir(opts.metrics));
+  // A broken definition must not take the server down: report it and serve the others.
+  for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
+  const tokens = loadTokens(dbPath);
+  const readsNeedToken = process.env.BEARING_AUTH === 'required' || !isLoopback(opts.host);
+  // Stored month series are brought up to date in the background; until then series are computed.
+  const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
+  void rollups.schedule();
+  const deps = { db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups };
+  const app = createServerApp(deps, undefined, { allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined });
+  const server = await listen(app, opts.port, opts.host);
+  // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
+  const token = tokens.addEphemeral('viewer', 'cli-beside-server');
+  writeServerFile(dbPath, { url: server.url, token, metrics_dir: catalog.dir, goals_file: goalsFile(opts.goals) });
+  process.once('exit', () => removeServerFile(dbPath));
+  console.log(`Bearing is serving ${dbPath} on ${server.url}`);
+  // Shutdown is bounded: background queries are interrupted, and whatever still holds on is cut
+  // after a few seconds (every committed write is already durable).
+  const stop = async () => {
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    removeServerFile(dbPath);
+    await rollups.stop();
+    await server.close();
+    db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise(() => undefined); // serve until stopped
+}
+
+/** The upload staging folder beside the database, emptied of uploads a killed server left behind. */
+function cleanStaging(dbPath: string): string {
+  const stagingDir = join(dirname(dbPath), 'staging');
+  mkdirSync(stagingDir, { recursive: true });
+  for (const entry of readdirSync(stagingDir)) {
+    if (entry.startsWith('upload-')) rmSync(join(stagingDir, entry), { recursive: true, force: true });
+  }
+  return stagingDir;
+}
+
+const envNumber = (name: string, scale = 1) => (process.env[name] ? Number(process.env[name]) * scale : undefined);
+
+/** The database as the server runs it: the settings of README "Server settings", from the environment. */
+async function openServerDatabase(dbPath: string, stagingDir: string): Promise<Database> {
+  const timeout = Number(process.env.BEARING_QUERY_TIMEOUT ?? 30);
+  const db = await Database.open(dbPath, {
+    allowedDirectories: [stagingDir],
+    threads: envNumber('BEARING_THREADS'),
+    // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
+    memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,
+    cache: process.env.BEARING_CACHE !== 'off',
+    rollups: process.env.BEARING_ROLLUPS !== 'off',
+    queryTimeoutMs: timeout * 1000,
+    backgroundTimeoutMs: (envNumber('BEARING_REFRESH_TIMEOUT') ?? timeout) * 1000,
+    analystSlots: envNumber('BEARING_ANALYST_SLOTS'),
+    analystPerCaller: envNumber('BEARING_ANALYST_PER_CALLER'),
+    cacheBytes: envNumber('BEARING_CACHE_MB', 1024 * 1024),
+  });
+  await db.write(ensureSchema);
+  return db;
+}
+
+/** The tokens file's tokens; on the very first start an admin token is made and shown once. */
+function loadTokens(dbPath: string): TokenStore {
+  const tokensFile = tokensFileFor(dbPath);
+  const tokens = TokenStore.load(tokensFile);
+  if (tokens.size > 0) return tokens;
+  const admin = createToken(tokensFile, 'admin', 'created on first start');
+  console.error(
+    `First start: an admin token was created (stored hashed in ${tokensFile}). It is shown only now:\n\n  ` +
+      `${admin}\n\nUse it as "Authorization: Bearer <token>", or paste it under "Sign in" in the web app. ` +
+      `More: bearing token create --role analyst`,
+  );
+  return TokenStore.load(tokensFile);
 }

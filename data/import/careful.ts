@@ -3,10 +3,9 @@
 // (upserts and dedupes), all in one transaction.
 import { CONTRACT, type ContractTable } from '../contract.ts';
 import { quoteIdent, type Session } from '../db.ts';
-import { refreshMeta } from '../schema.ts';
 import { csvError, csvSource, readHeader, warnUnknownColumns } from './csv.ts';
 import type { PlannedFile } from './plan.ts';
-import { coverageChange } from './coverage.ts';
+import { finishImport } from './coverage.ts';
 import {
   MAX_REPORTED_PROBLEMS,
   rejected,
@@ -187,21 +186,11 @@ export async function importCarefully(
       summaries.push(summary);
     }
     // A declared complete-through date changes answers too, so it is a change of its own.
-    const changed = summaries.some((s) => s.inserted + s.updated > 0) || options.completeThrough !== undefined;
-    if (changed) await refreshMeta(tx, coverageChange(tables, options));
     // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
     for (const table of tables) {
       for (const name of [stageTable(table), cleanTable(table), `changed_${table}`])
         await tx.run(`DROP TABLE IF EXISTS ${name}`);
     }
-    return {
-      ok: true,
-      tables: summaries,
-      warnings,
-      problems: [],
-      problem_count: 0,
-      data_version_changed: changed,
-      method: 'careful',
-    };
+    return finishImport(tx, tables, summaries, warnings, options, 'careful');
   });
 }

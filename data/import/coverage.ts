@@ -1,9 +1,34 @@
+// The end of every successful import, on either path, inside its transaction: the data facts
+// (as-of, per-table coverage, version) move on when anything changed, and the report says so.
 import type { ContractTable } from '../contract.ts';
-import type { CoverageChange } from '../schema.ts';
-import type { ImportOptions } from './report.ts';
+import type { Session } from '../db.ts';
+import { type CoverageChange, refreshMeta } from '../schema.ts';
+import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
 
 /** The tables an import wrote, and the complete-through date it declared for them, if any. */
 export function coverageChange(tables: ContractTable[], options: ImportOptions): CoverageChange {
   const declared = options.completeThrough;
   return { touched: tables, declared: declared ? Object.fromEntries(tables.map((t) => [t, declared])) : undefined };
+}
+
+/** A declared complete-through date changes answers too, so it is a change of its own. */
+export async function finishImport(
+  tx: Session,
+  tables: ContractTable[],
+  summaries: TableSummary[],
+  warnings: string[],
+  options: ImportOptions,
+  method: NonNullable<ImportReport['method']>,
+): Promise<ImportReport> {
+  const changed = summaries.some((s) => s.inserted + s.updated > 0) || options.completeThrough !== undefined;
+  if (changed) await refreshMeta(tx, coverageChange(tables, options));
+  return {
+    ok: true,
+    tables: summaries,
+    warnings,
+    problems: [],
+    problem_count: 0,
+    data_version_changed: changed,
+    method,
+  };
 }

@@ -7,9 +7,9 @@
 // careful path (stage as text, report every problem by line) runs instead.
 import { CONTRACT, type ContractTable } from '../contract.ts';
 import { quoteIdent, type Database, type Session } from '../db.ts';
-import { dropIncoming, incomingTable, refreshMeta, tableDdl } from '../schema.ts';
+import { dropIncoming, incomingTable, tableDdl } from '../schema.ts';
 import { csvSource, readHeader, warnUnknownColumns } from './csv.ts';
-import { coverageChange } from './coverage.ts';
+import { finishImport } from './coverage.ts';
 import type { PlannedFile } from './plan.ts';
 import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
 import { deleteRepeatsQuery, loadedViolationQuery, loadExpr, tidyQuery } from './validation.ts';
@@ -167,17 +167,7 @@ export async function importFresh(
           unchanged: 0,
         });
       }
-      const changed = summaries.some((s) => s.inserted > 0) || options.completeThrough !== undefined;
-      if (changed) await refreshMeta(tx, coverageChange(tables, options));
-      return {
-        ok: true,
-        tables: summaries,
-        warnings,
-        problems: [],
-        problem_count: 0,
-        data_version_changed: changed,
-        method: 'first_load',
-      };
+      return finishImport(tx, tables, summaries, warnings, options, 'first_load');
     });
   } catch (error) {
     // A doubt about the data: nothing visible changed, and the careful path reports it by line.

@@ -121,6 +121,8 @@ export function compareChannels(db: Database, options: ChannelOptions = {}): Pro
   return db.cached(`channels\u0000${JSON.stringify(options)}`, () => computeComparison(db, options));
 }
 
+type CellRow = { channel: string; stratum: string; exposed: boolean; n: number; sum: number; sumsq: number };
+
 async function computeComparison(db: Database, options: ChannelOptions): Promise<ChannelComparison> {
   const outcome = options.outcome ?? 'retention';
   const window = options.window ?? 30;
@@ -133,79 +135,21 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };
   const [cells, cohortRows] = await Promise.all([
-    db.all<{ channel: string; stratum: string; exposed: boolean; n: number; sum: number; sumsq: number }>(
-      comparisonSql(outcome),
-      params,
-    ),
+    db.all<CellRow>(comparisonSql(outcome), params),
     db.all<{ customers: number; first_month: string | null; last_month: string | null }>(COHORT_SQL, params),
   ]);
   const cohort = cohortRows[0]!;
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
-  const spendRows = months
-    ? await db.all<{ channel: string; spend: number }>(
-        `SELECT channel, sum(amount) AS spend FROM spend WHERE month BETWEEN CAST($from AS DATE) AND CAST($to AS ` +
-          `DATE) GROUP BY channel`,
-        { from: months.from, to: months.to },
-      )
-    : [];
-  const spendOf = new Map(spendRows.map((r) => [r.channel, r.spend]));
-  const byChannel = new Map<string, StratumCell[]>();
-  for (const c of cells) {
-    const list = byChannel.get(c.channel) ?? [];
-    list.push({ stratum: c.stratum, exposed: c.exposed, n: c.n, sum: c.sum, sumsq: c.sumsq });
-    byChannel.set(c.channel, list);
-  }
-  const channelNames = [...new Set([...byChannel.keys(), ...spendOf.keys()])].sort();
+  const spendOf = await spendByChannel(db, months);
+  const byChannel = cellsByChannel(cells);
   const warnings: string[] = [];
-  if (!cohort.customers)
-    warnings.push(
-      `no customer has a complete ${window}+${horizon}-day window by ` +
-        `${asOf}${options.from || options.to ? ' in the chosen signup dates' : ''}: nothing to compare`,
-    );
-  if (!spendRows.length && cohort.customers)
+  if (!cohort.customers) {
+    const chosen = options.from || options.to ? ' in the chosen signup dates' : '';
+    warnings.push(`no customer has a complete ${window}+${horizon}-day window by ${asOf}${chosen}: nothing to compare`);
+  }
+  if (!spendOf.size && cohort.customers)
     warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
-
-  const channels = channelNames.map((channel): ChannelRow => {
-    const { se: _se, warnings: notes, ...estimate } = estimateAtt(byChannel.get(channel) ?? []);
-    const spend = spendOf.get(channel) ?? 0;
-    const row: ChannelRow = {
-      channel,
-      ...estimate,
-      spend,
-      incremental: null,
-      incremental_ci: null,
-      cost_per_incremental: null,
-      cost_ci: null,
-      roi: null,
-      roi_ci: null,
-      notes: [...notes],
-    };
-    if (estimate.lift === null || !estimate.ci) return row;
-    const reached = estimate.compared_exposed;
-    if (outcome === 'retention' || outcome === 'revenue') {
-      row.incremental = estimate.lift * reached;
-      row.incremental_ci = [estimate.ci[0] * reached, estimate.ci[1] * reached];
-    }
-    if (outcome === 'retention') {
-      if (!spend)
-        row.notes.push('no spend recorded for this channel: cost per incremental retained customer cannot be computed');
-      else if (estimate.ci[0] <= 0)
-        row.notes.push(
-          'cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is ' +
-            'below it)',
-        );
-      else {
-        row.cost_per_incremental = spend / row.incremental!;
-        row.cost_ci = costInterval(spend, row.incremental_ci![0], row.incremental_ci![1]);
-      }
-    }
-    if (outcome === 'revenue' && spend) {
-      row.roi = (row.incremental! - spend) / spend;
-      row.roi_ci = [(row.incremental_ci![0] - spend) / spend, (row.incremental_ci![1] - spend) / spend];
-    }
-    return row;
-  });
-
+  const names = [...new Set([...byChannel.keys(), ...spendOf.keys()])].sort();
   return {
     outcome,
     unit: outcome === 'retention' || outcome === 'csat' ? 'share' : outcome === 'nps' ? 'points' : 'currency',
@@ -218,7 +162,70 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
       `Reached = a touch on the channel in the first ${window} days. ` +
       'Effect on the reached (ATT) = reached minus not-reached inside each segment × region × signup-quarter ' +
       'stratum, weighted by the reached; 95% interval from the stratified variance.',
-    channels,
+    channels: names.map((channel) =>
+      channelRow(channel, outcome, byChannel.get(channel) ?? [], spendOf.get(channel) ?? 0),
+    ),
     warnings,
   };
+}
+
+/** Spend per channel over the months the compared cohorts' exposure windows cover. */
+async function spendByChannel(db: Database, months: { from: string; to: string } | null): Promise<Map<string, number>> {
+  if (!months) return new Map();
+  const rows = await db.all<{ channel: string; spend: number }>(
+    `SELECT channel, sum(amount) AS spend FROM spend
+     WHERE month BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) GROUP BY channel`,
+    { from: months.from, to: months.to },
+  );
+  return new Map(rows.map((r) => [r.channel, r.spend]));
+}
+
+function cellsByChannel(cells: CellRow[]): Map<string, StratumCell[]> {
+  const byChannel = new Map<string, StratumCell[]>();
+  for (const c of cells) {
+    const list = byChannel.get(c.channel) ?? [];
+    list.push({ stratum: c.stratum, exposed: c.exposed, n: c.n, sum: c.sum, sumsq: c.sumsq });
+    byChannel.set(c.channel, list);
+  }
+  return byChannel;
+}
+
+/** One channel's estimate, and what it means for finance: incremental customers, cost, ROI. */
+function channelRow(channel: string, outcome: Outcome, cells: StratumCell[], spend: number): ChannelRow {
+  const { se: _se, warnings: notes, ...estimate } = estimateAtt(cells);
+  const row: ChannelRow = {
+    channel,
+    ...estimate,
+    spend,
+    incremental: null,
+    incremental_ci: null,
+    cost_per_incremental: null,
+    cost_ci: null,
+    roi: null,
+    roi_ci: null,
+    notes: [...notes],
+  };
+  if (estimate.lift === null || !estimate.ci) return row;
+  const reached = estimate.compared_exposed;
+  if (outcome === 'retention' || outcome === 'revenue') {
+    row.incremental = estimate.lift * reached;
+    row.incremental_ci = [estimate.ci[0] * reached, estimate.ci[1] * reached];
+  }
+  if (outcome === 'retention') {
+    if (!spend)
+      row.notes.push('no spend recorded for this channel: cost per incremental retained customer cannot be computed');
+    else if (estimate.ci[0] <= 0) {
+      row.notes.push(
+        'cost per incremental retained customer is not estimable: the interval of the lift includes 0 (or is below it)',
+      );
+    } else {
+      row.cost_per_incremental = spend / row.incremental!;
+      row.cost_ci = costInterval(spend, row.incremental_ci![0], row.incremental_ci![1]);
+    }
+  }
+  if (outcome === 'revenue' && spend) {
+    row.roi = (row.incremental! - spend) / spend;
+    row.roi_ci = [(row.incremental_ci![0] - spend) / spend, (row.incremental_ci![1] - spend) / spend];
+  }
+  return row;
 }

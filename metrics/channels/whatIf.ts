@@ -50,60 +50,9 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
         `estimable), so nothing can be modelled; see each channel's notes in the comparison`,
     );
   }
-  const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
-  const after = new Map(spend);
-  for (const [i, m] of moves.entries()) {
-    for (const ch of [m.from, m.to])
-      if (!spend.has(ch))
-        throw new BearingError(
-          'unknown-channel',
-          `moves.${i}: unknown channel "${ch}" (expected one of ${[...spend.keys()].join(', ')})`,
-        );
-    if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`);
-    const left = after.get(m.from)! - m.amount;
-    if (left < 0)
-      throw new BearingError('bad-amount', `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`);
-    after.set(m.from, left);
-    after.set(m.to, after.get(m.to)! + m.amount);
-  }
-  const channels = comparison.channels.map((c): WhatIfChannel => {
-    const now = c.spend;
-    const next = after.get(c.channel)!;
-    const measured = c.incremental !== null && c.incremental_ci !== null;
-    if (!measured || now <= 0) {
-      if (next !== now && now <= 0)
-        throw new BearingError(
-          'no-spend-history',
-          `${c.channel} has no spend in these months: the model cannot extrapolate a response to new money`,
-        );
-      return {
-        channel: c.channel,
-        spend_now: now,
-        spend_after: next,
-        incremental_now: c.incremental,
-        incremental_after: c.incremental,
-        change: measured ? 0 : null,
-        change_ci: measured ? [0, 0] : null,
-        measured,
-      };
-    }
-    const factor = (next / now) ** elasticity - 1;
-    const change = c.incremental! * factor;
-    const [lo, hi] = c.incremental_ci!.map((x) => x * factor) as [number, number];
-    return {
-      channel: c.channel,
-      spend_now: now,
-      spend_after: next,
-      incremental_now: c.incremental,
-      incremental_after: c.incremental! + change,
-      change,
-      change_ci: [Math.min(lo, hi), Math.max(lo, hi)],
-      measured,
-    };
-  });
-  const total = channels.reduce((a, c) => a + (c.change ?? 0), 0);
-  const lo = channels.reduce((a, c) => a + (c.change_ci?.[0] ?? 0), 0);
-  const hi = channels.reduce((a, c) => a + (c.change_ci?.[1] ?? 0), 0);
+  const after = spendAfter(comparison, moves);
+  const channels = comparison.channels.map((c) => respond(c, after.get(c.channel)!, elasticity));
+  const sum = (pick: (c: WhatIfChannel) => number | undefined) => channels.reduce((a, c) => a + (pick(c) ?? 0), 0);
   return {
     model: true,
     label: 'A model, not a measurement: what the measured lifts imply if the assumptions below hold.',
@@ -118,7 +67,55 @@ export function budgetWhatIf(comparison: ChannelComparison, moves: Move[], elast
         '(conservatively, as if their errors moved together).',
     ],
     channels,
-    total_change: total,
-    total_change_ci: [lo, hi],
+    total_change: sum((c) => c.change ?? 0),
+    total_change_ci: [sum((c) => c.change_ci?.[0]), sum((c) => c.change_ci?.[1])],
+  };
+}
+
+/** Each channel's spend after the moves, refusing moves of unknown channels or more than there is. */
+function spendAfter(comparison: ChannelComparison, moves: Move[]): Map<string, number> {
+  const spend = new Map(comparison.channels.map((c) => [c.channel, c.spend]));
+  const after = new Map(spend);
+  for (const [i, m] of moves.entries()) {
+    for (const ch of [m.from, m.to]) {
+      if (spend.has(ch)) continue;
+      const known = [...spend.keys()].join(', ');
+      throw new BearingError('unknown-channel', `moves.${i}: unknown channel "${ch}" (expected one of ${known})`);
+    }
+    if (!(m.amount > 0)) throw new BearingError('bad-amount', `moves.${i}.amount must be positive`);
+    const left = after.get(m.from)! - m.amount;
+    if (left < 0)
+      throw new BearingError('bad-amount', `moves.${i}: ${m.from} has only ${after.get(m.from)!.toFixed(0)} to move`);
+    after.set(m.from, left);
+    after.set(m.to, after.get(m.to)! + m.amount);
+  }
+  return after;
+}
+
+/** One channel's modelled change at its new spend (unchanged when nothing was measured). */
+function respond(c: ChannelComparison['channels'][number], next: number, elasticity: number): WhatIfChannel {
+  const now = c.spend;
+  const measured = c.incremental !== null && c.incremental_ci !== null;
+  const base = { channel: c.channel, spend_now: now, spend_after: next, incremental_now: c.incremental, measured };
+  if (!measured || now <= 0) {
+    if (next !== now && now <= 0) {
+      const why = 'the model cannot extrapolate a response to new money';
+      throw new BearingError('no-spend-history', `${c.channel} has no spend in these months: ${why}`);
+    }
+    return {
+      ...base,
+      incremental_after: c.incremental,
+      change: measured ? 0 : null,
+      change_ci: measured ? [0, 0] : null,
+    };
+  }
+  const factor = (next / now) ** elasticity - 1;
+  const change = c.incremental! * factor;
+  const [lo, hi] = c.incremental_ci!.map((x) => x * factor) as [number, number];
+  return {
+    ...base,
+    incremental_after: c.incremental! + change,
+    change,
+    change_ci: [Math.min(lo, hi), Math.max(lo, hi)],
   };
 }

@@ -383,6 +383,17 @@ export function readingOf(
   return parts.filter(Boolean).join(' ');
 }
 
+/** The baseline (the value at `start`, else the window's first) and the share of the way covered since. */
+function progressOf(goal: GoalInput, points: HistoryPoint[], windowLength: number) {
+  const baseline = goal.start
+    ? (points.find((p) => p.period >= `${goal.start!.slice(0, 7)}-01`) ?? points[0]!)
+    : points[points.length - windowLength]!;
+  const position = points.at(-1)!;
+  const progress =
+    goal.target === baseline.value ? null : (position.value - baseline.value) / (goal.target - baseline.value);
+  return { baseline, progress };
+}
+
 // Reads the course of a goal before its due date (or no signal); assessGoal adds what comes after.
 function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
   const last = points.at(-1);
@@ -407,11 +418,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   const trend = theilSen(window);
   const course: Course = { trend, level: trend.intercept, lastIndex, seasonality };
   const position = last!;
-  const baseline = goal.start
-    ? (points.find((p) => p.period >= `${goal.start!.slice(0, 7)}-01`) ?? points[0]!)
-    : points[points.length - window.length]!;
-  const progress =
-    goal.target === baseline.value ? null : (position.value - baseline.value) / (goal.target - baseline.value);
+  const { baseline, progress } = progressOf(goal, points, window.length);
   // The due month's seasonal effect is added back: the projection is for that calendar month.
   const h = Math.max(0, monthsLeft);
   const dueIndex = monthIndex(goal.due);

@@ -70,37 +70,19 @@ export async function goalHeading(
   };
   const problems = goalProblems(goal, catalog);
   const metric = catalog.get(goal.metric);
-  if (!known && metric && !problems.length) {
-    const d = metric.definition;
-    const empty = assessGoal({ target: goal.target, due: goal.due, direction: d.direction, unit: d.unit }, [], asOf);
+  // A goal that cannot be read says why, in the same shape as every other reading.
+  const unread = (reading: string, reason: string, problems: string[]): GoalHeading => {
+    const d = metric?.definition;
+    const look = { direction: d?.direction ?? 'up', unit: d?.unit ?? 'count' } as const;
+    const empty = assessGoal({ target: goal.target, due: goal.due, ...look }, [], asOf);
+    const label = d?.label ?? goal.metric;
+    return { ...base, ...empty, ...look, label, status_reason: reason, reading, problems, series: [], annotations: [] };
+  };
+  if (problems.length || !metric)
+    return unread(`This goal cannot be read: ${problems.join('; ')}`, problems.join('; '), problems);
+  if (!known) {
     const reason = 'no data yet: import CSV files (Data page or bearing import) or run bearing generate';
-    return {
-      ...base,
-      ...empty,
-      label: d.label,
-      unit: d.unit,
-      direction: d.direction,
-      status_reason: reason,
-      reading: reason,
-      problems: [],
-      series: [],
-      annotations: [],
-    };
-  }
-  if (problems.length || !metric) {
-    const empty = assessGoal({ target: goal.target, due: goal.due, direction: 'up', unit: 'count' }, [], asOf);
-    return {
-      ...base,
-      ...empty,
-      label: goal.metric,
-      unit: 'count',
-      direction: 'up',
-      status_reason: problems.join('; '),
-      reading: `This goal cannot be read: ${problems.join('; ')}`,
-      problems,
-      series: [],
-      annotations: [],
-    };
+    return unread(reason, reason, []);
   }
   const d = metric.definition;
   // The metric's own as-of date: its tables may end earlier than the newest table (metrics/asOf.ts).
@@ -110,49 +92,26 @@ export async function goalHeading(
   } catch (error) {
     // A metric that cannot be computed fails alone: this goal says why, the page and the others go on.
     if (!(error instanceof BearingError)) throw error;
-    const empty = assessGoal({ target: goal.target, due: goal.due, direction: d.direction, unit: d.unit }, [], asOf);
-    const reason = `cannot compute: ${error.message}`;
-    return {
-      ...base,
-      ...empty,
-      label: d.label,
-      unit: d.unit,
-      direction: d.direction,
-      status_reason: reason,
-      reading: `This goal cannot be computed: ${error.message}`,
-      problems: [reason],
-      series: [],
-      annotations: [],
-    };
+    return unread(`This goal cannot be computed: ${error.message}`, `cannot compute: ${error.message}`, [
+      `cannot compute: ${error.message}`,
+    ]);
   }
   const history = series.rows
     .filter((r) => r.complete && r.value !== null)
     .map((r) => ({ period: r.period, value: r.value!, n: r.n }));
-  const maturity = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
-  const assessment = assessGoal(
-    {
-      target: goal.target,
-      due: goal.due,
-      start: goal.start,
-      direction: d.direction,
-      unit: d.unit,
-      matureAfterDays: maturity,
-    },
-    history,
-    series.as_of,
-  );
-  const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
-  return {
-    ...base,
-    as_of: series.as_of,
-    ...assessment,
-    label: d.label,
-    unit: d.unit,
+  const matureAfterDays = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
+  const input = {
+    target: goal.target,
+    due: goal.due,
+    start: goal.start,
     direction: d.direction,
-    problems: [],
-    series: series.rows,
-    annotations,
+    unit: d.unit,
+    matureAfterDays,
   };
+  const assessment = assessGoal(input, history, series.as_of);
+  const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
+  const look = { label: d.label, unit: d.unit, direction: d.direction };
+  return { ...base, as_of: series.as_of, ...assessment, ...look, problems: [], series: series.rows, annotations };
 }
 
 export interface Overview {

@@ -58,4 +58,18 @@ describe('architecture', () => {
     for (const f of files) visit(f, []);
     expect(cycles).toEqual([]);
   });
+
+  it('no line over 120 characters in the source and tests (fixtures aside)', () => {
+    const all = execSync("git ls-files --cached --others --exclude-standard '*.ts' '*.tsx' '*.js'", {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => f && !f.startsWith('test/fixtures/'));
+    const long = all.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (line.length > 120 ? [`${f}:${i + 1} (${line.length})`] : [])),
+    );
+    expect(long).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+import { TIME_AXIS } from '../lib/chartAxes.ts';
 
 const COLOURS = ['#0b3d5c', '#2f7ebc', '#9a6700', '#6941c6', '#1b7f3b', '#b42318', '#5b6b78'];
 
@@ -47,13 +48,7 @@ export function BreakdownChart({ series, target }: Props) {
         <ResponsiveContainer width="100%" height={300}>
           <LineChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')}
-            />
+            <XAxis {...TIME_AXIS} />
             <YAxis tickFormatter={(v: number) => formatValue(series.unit, v)} width={80} />
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}

@@ -12,6 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+import { TIME_AXIS, yAxisLabel } from '../lib/chartAxes.ts';
 
 export interface ChartPoint {
   t: number;
@@ -51,6 +52,8 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band'>): Ch
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
 
+// One chart's JSX (series, trend, band, goal line, notes); its data is prepared by chartPoints.
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: declarative chart markup
 export function GoalChart(props: Props) {
   const data = chartPoints(props);
   const fmt = (v: number) => formatValue(props.unit, v);
@@ -70,24 +73,8 @@ export function GoalChart(props: Props) {
         <ResponsiveContainer width="100%" height={340}>
           <ComposedChart data={data} margin={{ top: 16, right: 64, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')}
-            />
-            <YAxis
-              tickFormatter={fmt}
-              width={80}
-              domain={['auto', 'auto']}
-              label={{
-                value: props.label,
-                angle: -90,
-                position: 'insideLeft',
-                style: { textAnchor: 'middle', fill: '#5b6b78' },
-              }}
-            />
+            <XAxis {...TIME_AXIS} />
+            <YAxis tickFormatter={fmt} width={80} domain={['auto', 'auto']} label={yAxisLabel(props.label)} />
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
               formatter={(v, name) =>

@@ -10,6 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+import { TIME_AXIS, yAxisLabel } from '../lib/chartAxes.ts';
 
 interface Props {
   series: {
@@ -36,23 +37,12 @@ export function SeriesChart({ series }: Props) {
         <ResponsiveContainer width="100%" height={320}>
           <ComposedChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={(t: number) => formatDate(new Date(t).toISOString(), 'month')}
-            />
+            <XAxis {...TIME_AXIS} />
             <YAxis
               yAxisId="v"
               tickFormatter={(v: number) => formatValue(series.unit, v)}
               width={80}
-              label={{
-                value: series.label,
-                angle: -90,
-                position: 'insideLeft',
-                style: { textAnchor: 'middle', fill: '#5b6b78' },
-              }}
+              label={yAxisLabel(series.label)}
             />
             <YAxis
               yAxisId="n"
