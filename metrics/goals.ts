@@ -9,6 +9,7 @@ import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { BearingError } from '../data/errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { Problem } from './definition.ts';
+import { ProblemReporter } from './problems.ts';
 import { YamlSource } from './yamlSource.ts';
 
 export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
@@ -43,49 +44,31 @@ export interface GoalsFile {
 
 export function readGoals(file: string): GoalsFile {
   if (!existsSync(file)) return { file, goals: [], problems: [] };
-  const source = new YamlSource(file, readFileSync(file, 'utf8'));
-  const problems: Problem[] = source
-    .syntaxErrors()
-    .map((e) => ({ code: 'yaml-syntax', file, line: e.line, col: e.col, field: '(yaml)', message: e.message }));
-  if (problems.length) return { file, goals: [], problems };
-  const raw = source.value() ?? [];
-  if (!Array.isArray(raw))
-    return {
-      file,
-      goals: [],
-      problems: [{ code: 'not-a-list', file, line: 1, col: 1, field: '(yaml)', message: 'expected a list of goals' }],
-    };
+  const reporter = new ProblemReporter();
+  const report = reporter.forFile(new YamlSource(file, readFileSync(file, 'utf8')));
+  const syntax = report.source.syntaxErrors();
+  for (const e of syntax) report.place(e, '(yaml)', 'yaml-syntax', e.message);
+  const raw = syntax.length ? [] : (report.source.value() ?? []);
+  if (!Array.isArray(raw)) {
+    report.place({ line: 1, col: 1 }, '(yaml)', 'not-a-list', 'expected a list of goals');
+    return { file, goals: [], problems: reporter.problems };
+  }
   const goals: Goal[] = [];
   raw.forEach((item, i) => {
     const parsed = GoalSchema.safeParse(item);
-    if (parsed.success) {
-      if (goals.some((g) => g.id === parsed.data.id)) {
-        const pos = source.fieldPosition([i, 'id']);
-        problems.push({
-          code: 'duplicate-id',
-          file,
-          line: pos.line,
-          col: pos.col,
-          field: `${i}.id`,
-          message: `goal id "${parsed.data.id}" is used twice`,
-        });
-      } else goals.push(parsed.data);
-      return;
-    }
-    for (const issue of parsed.error.issues) {
-      const path = [i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
-      const pos = source.fieldPosition(path);
-      problems.push({
-        code: 'invalid-field',
-        file,
-        line: pos.line,
-        col: pos.col,
-        field: path.join('.'),
-        message: issue.message,
-      });
-    }
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        report.atPath(
+          [i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
+          'invalid-field',
+          issue.message,
+        );
+      }
+    } else if (goals.some((g) => g.id === parsed.data.id)) {
+      report.atPath([i, 'id'], 'duplicate-id', `goal id "${parsed.data.id}" is used twice`);
+    } else goals.push(parsed.data);
   });
-  return { file, goals, problems };
+  return { file, goals, problems: reporter.problems };
 }
 
 /** Problems that need the catalog: unknown metric, dimension not offered by it. */
