@@ -71,9 +71,11 @@ function latestDaySql(table: ContractTable): string {
     const kind = CONTRACT[table].columns.find((x) => x.name === c)?.kind;
     const max = `max(${quoteIdent(c)})`;
     const day = kind === 'month' ? `CAST(${max} + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)` : `CAST(${max} AS DATE)`;
-    return `SELECT ${day} AS d FROM ${quoteIdent(table)}`;
+    return `SELECT ${day} AS d, CAST(${max} AS DATE) AS raw FROM ${quoteIdent(table)}`;
   });
-  return `SELECT '${table}' AS name, strftime(max(d), '%Y-%m-%d') AS d FROM (${parts.join(' UNION ALL ')})`;
+  // raw: the latest date as stored (a month as its first day), for the data's overall as-of date.
+  const dates = `strftime(max(d), '%Y-%m-%d') AS d, strftime(max(raw), '%Y-%m-%d') AS raw`;
+  return `SELECT '${table}' AS name, ${dates} FROM (${parts.join(' UNION ALL ')})`;
 }
 
 export interface CoverageChange {
@@ -83,7 +85,8 @@ export interface CoverageChange {
   declared?: Partial<Record<ContractTable, string>>;
 }
 
-async function refreshCoverage(session: Session, change: CoverageChange): Promise<void> {
+/** Each table's complete-through date, written; returns the latest stored date of any table. */
+async function refreshCoverage(session: Session, change: CoverageChange): Promise<string | null> {
   const previous = new Map(
     (
       await session.all<{ name: string; d: string | null; declared: boolean }>(
@@ -91,7 +94,7 @@ async function refreshCoverage(session: Session, change: CoverageChange): Promis
       )
     ).map((r) => [r.name, r]),
   );
-  const computed = await session.all<{ name: ContractTable; d: string | null }>(
+  const computed = await session.all<{ name: ContractTable; d: string | null; raw: string | null }>(
     CONTRACT_TABLES.map(latestDaySql).join(' UNION ALL '),
   );
   await session.run(`DELETE FROM table_coverage`);
@@ -110,22 +113,19 @@ async function refreshCoverage(session: Session, change: CoverageChange): Promis
       declared: row.declared,
     });
   }
+  const raws = computed.map((c) => c.raw).filter((r): r is string => r !== null);
+  return raws.length ? raws.reduce((a, b) => (b > a ? b : a)) : null;
 }
 
 /** Recompute the as-of date (latest event date in the data) and each table's coverage, and bump the data version. */
 export async function refreshMeta(session: Session, change: CoverageChange = {}): Promise<void> {
-  await refreshCoverage(session, change);
-  const parts = CONTRACT_TABLES.flatMap((t) =>
-    CONTRACT[t].timeColumns.map((c) => `SELECT max(${quoteIdent(c)})::DATE AS d FROM ${quoteIdent(t)}`),
-  );
-  const row = await session.one<{ as_of: string | null }>(
-    `SELECT strftime(max(d), '%Y-%m-%d') AS as_of FROM (${parts.join(' UNION ALL ')})`,
-  );
+  // One scan of each table's dates serves both its coverage and the overall as-of date.
+  const asOf = await refreshCoverage(session, change);
   const previous = await session.one<{ v: number }>(`SELECT max(data_version) AS v FROM bearing_meta`);
   await session.run(`DELETE FROM bearing_meta`);
   await session.run(`INSERT INTO bearing_meta VALUES ($version, $as_of::DATE, current_timestamp)`, {
     version: (previous?.v ?? 0) + 1,
-    as_of: row?.as_of ?? null,
+    as_of: asOf,
   });
 }
 

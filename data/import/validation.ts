@@ -148,10 +148,11 @@ export function loadedViolationQuery(
     parts.push(`SELECT count(*) AS n FROM ${loaded} WHERE ${rowRules.map((r) => `(${r})`).join(' OR ')}`);
   // Control characters in keys, tested on each distinct value (a table of 33M touchpoints holds a
   // few dozen channels).
-  for (const column of keyTextColumns(table)) {
-    parts.push(
-      `SELECT count(*) AS n FROM (SELECT DISTINCT ${quoteIdent(column)} AS v FROM ${loaded}) WHERE ${hasControl('v')}`,
-    );
+  // One scan for all of a table's key text columns (touchpoints: channel and activity together).
+  const keyText = keyTextColumns(table).map(quoteIdent);
+  if (keyText.length) {
+    const bad = keyText.map((c) => hasControl(c)).join(' OR ');
+    parts.push(`SELECT count(*) AS n FROM (SELECT DISTINCT ${keyText.join(', ')} FROM ${loaded}) WHERE ${bad}`);
   }
   if (spec.referencesCustomer) {
     const known =
