@@ -215,4 +215,25 @@ describe('pages in a real browser', () => {
     expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
     await page.context().close();
   });
+
+  it('on a 390 × 844 phone no page scrolls sideways: the top bar wraps, wide tables scroll inside their box', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    try {
+      for (const [path, ready] of [
+        ['/', '[data-testid="balance-business"]'],
+        ['/channels', '[data-testid="channel-table"]'],
+        ['/metrics', '[data-testid="metric-table"]'],
+        ['/data', '[data-testid="rows-customers"]'],
+        ['/goals/social-engagement', 'h1'],
+      ] as const) {
+        await page.goto(`${server.url}${path}`);
+        await page.waitForSelector(ready, { timeout: 30_000 });
+        await page.screenshot({ path: join(SCREENSHOTS, `phone${path.replace(/\//g, '-') || '-heading'}.png`) });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

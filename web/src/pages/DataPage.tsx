@@ -123,36 +123,38 @@ export default function DataPage() {
           </p>
         )}
       </div>
-      <table className="table">
-        <caption>Tables of the data contract</caption>
-        <thead>
-          <tr>
-            <th scope="col">Table</th>
-            <th scope="col" className="num">
-              Rows
-            </th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Complete through</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ranges.map((r) => (
-            <tr key={r.name}>
-              <th scope="row">{r.name}</th>
-              <td className="num" data-testid={`rows-${r.name}`}>
-                {r.rows.toLocaleString()}
-              </td>
-              <td>{formatDate(r.from)}</td>
-              <td>{formatDate(r.to)}</td>
-              <td data-testid={`complete-${r.name}`}>
-                {formatDate(r.complete_through)}
-                {r.declared ? ' (declared at import)' : ''}
-              </td>
+      <div className="table-wrap">
+        <table className="table">
+          <caption>Tables of the data contract</caption>
+          <thead>
+            <tr>
+              <th scope="col">Table</th>
+              <th scope="col" className="num">
+                Rows
+              </th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Complete through</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {ranges.map((r) => (
+              <tr key={r.name}>
+                <th scope="row">{r.name}</th>
+                <td className="num" data-testid={`rows-${r.name}`}>
+                  {r.rows.toLocaleString()}
+                </td>
+                <td>{formatDate(r.from)}</td>
+                <td>{formatDate(r.to)}</td>
+                <td data-testid={`complete-${r.name}`}>
+                  {formatDate(r.complete_through)}
+                  {r.declared ? ' (declared at import)' : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ImportForm />
     </section>
   );

@@ -45,41 +45,43 @@ export default function MetricsPage() {
       {shown.length === 0 ? (
         <Empty>No metric matches “{view.q}”.</Empty>
       ) : (
-        <table className="table" data-testid="metric-table">
-          <caption>
-            {shown.length} of {metrics.data.metrics.length} metrics
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col">Unit</th>
-              <th scope="col">Better when</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Used by goals</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((m) => (
-              <tr key={m.name}>
-                <th scope="row">
-                  <Link href={`/metrics/${m.name}`}>{m.label}</Link>
-                  <div className="muted small">
-                    {m.name} · {m.description}
-                  </div>
-                  {m.failure && (
-                    <div className="error-text small" data-testid={`failed-${m.name}`}>
-                      Cannot be computed: {m.failure}
-                    </div>
-                  )}
-                </th>
-                <td>{m.unit}</td>
-                <td>{m.direction === 'up' ? 'higher' : 'lower'}</td>
-                <td>{m.owner ?? '—'}</td>
-                <td>{m.used_by_goals.length ? m.used_by_goals.join(', ') : '—'}</td>
+        <div className="table-wrap">
+          <table className="table" data-testid="metric-table">
+            <caption>
+              {shown.length} of {metrics.data.metrics.length} metrics
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Metric</th>
+                <th scope="col">Unit</th>
+                <th scope="col">Better when</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Used by goals</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.map((m) => (
+                <tr key={m.name}>
+                  <th scope="row">
+                    <Link href={`/metrics/${m.name}`}>{m.label}</Link>
+                    <div className="muted small">
+                      {m.name} · {m.description}
+                    </div>
+                    {m.failure && (
+                      <div className="error-text small" data-testid={`failed-${m.name}`}>
+                        Cannot be computed: {m.failure}
+                      </div>
+                    )}
+                  </th>
+                  <td>{m.unit}</td>
+                  <td>{m.direction === 'up' ? 'higher' : 'lower'}</td>
+                  <td>{m.owner ?? '—'}</td>
+                  <td>{m.used_by_goals.length ? m.used_by_goals.join(', ') : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
