@@ -216,7 +216,7 @@ describe('pages in a real browser', () => {
     await page.context().close();
   });
 
-  it('on a 390 × 844 phone no page scrolls sideways: the top bar wraps, wide tables scroll inside their box', async () => {
+  it('at 390 × 844 no page scrolls sideways: the top bar wraps, wide tables scroll in their box', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     try {
