@@ -32,8 +32,12 @@ export class Catalog {
     return new Catalog(dir, result);
   }
 
+  /** Moves on with every reload, so answers cached by definitions can tell they changed. */
+  version = 0;
+
   async reload(db: Database): Promise<void> {
     this.result = await db.read((s) => checkDefinitions(s, readDefinitionFiles(this.dir)));
+    this.version++;
   }
 
   get metrics(): CheckedMetric[] {

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { deleteGoal, goalProblems, readGoals, upsertGoal, type Goal } from '../../metrics/goals.ts';
 import { goalHeading, headingOverview } from '../../metrics/heading/heading.ts';
+import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, OverviewSchema } from '../schemas.ts';
 import { router } from '../router.ts';
@@ -72,7 +73,12 @@ export const goalRoutes = (deps: AppDeps) =>
   router()
     .openapi(overview, async (c) => {
       const { goals, problems } = loadGoals(deps);
-      const result = await headingOverview(deps.db, deps.catalog, goals, { asOf: c.req.valid('query').as_of });
+      const asOf = c.req.valid('query').as_of;
+      // The first screen of every dashboard: computed once per data version, definitions, goals, failed
+      // stored series and as-of date (the goals file is still read on every request, so edits show at once).
+      const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+      const key = `overview\u0000${deps.catalog.version}\u0000${failed}\u0000${asOf ?? ''}\u0000${JSON.stringify(goals)}`;
+      const result = await deps.db.cached(key, () => headingOverview(deps.db, deps.catalog, goals, { asOf }));
       return c.json({ ...result, problems }, 200);
     })
     .openapi(detail, async (c) => {
