@@ -77,7 +77,7 @@ export const goalRoutes = (deps: AppDeps) =>
       // The first screen of every dashboard: computed once per data version, definitions, goals, failed
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-      const key = `overview\u0000${deps.catalog.version}\u0000${failed}\u0000${asOf ?? ''}\u0000${JSON.stringify(goals)}`;
+      const key = ['overview', deps.catalog.version, failed, asOf ?? '', JSON.stringify(goals)].join('\u0000');
       const result = await deps.db.cached(key, () => headingOverview(deps.db, deps.catalog, goals, { asOf }));
       return c.json({ ...result, problems }, 200);
     })

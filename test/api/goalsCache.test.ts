@@ -11,7 +11,7 @@ describe('cached heading overview', () => {
   });
   afterAll(() => s.close());
 
-  it('follows a hand edit of the goals file, a saved definition and a note at once, and answers the same otherwise', async () => {
+  it('follows a hand edit of the goals file, a saved definition and an as-of at once; otherwise the same', async () => {
     const first = (await s.call('GET', '/api/goals')).body;
     expect((await s.call('GET', '/api/goals')).body).toEqual(first);
     const text = readFileSync(s.goalsFile, 'utf8');
