@@ -9,6 +9,9 @@ import { referencedMetrics } from './compile.ts';
 
 type Resolve = (name: string) => Definition | undefined;
 
+// Built once: tablesOf runs on every series request.
+const NAMED = CONTRACT_TABLES.map((t) => ({ table: t, word: new RegExp(`\\b${t}\\b`) }));
+
 /** Contract tables a definition reads: its own, those its SQL names (subqueries), and its parts'. */
 export function tablesOf(definition: Definition, resolve: Resolve, seen = new Set<string>()): ContractTable[] {
   if (seen.has(definition.name)) return [];
@@ -20,7 +23,7 @@ export function tablesOf(definition: Definition, resolve: Resolve, seen = new Se
     return [...new Set(parts.flatMap((d) => tablesOf(d, resolve, seen)))];
   }
   const sql = `${definition.measure} ${definition.filter ?? ''}`.toLowerCase();
-  const named = CONTRACT_TABLES.filter((t) => new RegExp(`\\b${t}\\b`).test(sql));
+  const named = NAMED.filter((n) => n.word.test(sql)).map((n) => n.table);
   return [...new Set([definition.table, ...named])];
 }
 

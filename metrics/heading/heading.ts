@@ -54,6 +54,7 @@ export async function goalHeading(
 ): Promise<GoalHeading> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
+  const metric = catalog.get(goal.metric);
   const base = {
     id: goal.id,
     metric: goal.metric,
@@ -66,10 +67,9 @@ export async function goalHeading(
     note: goal.note ?? null,
     as_of: asOf,
     // What the goal can be broken down by: its metric's dimensions not already fixed by `where`.
-    dimensions: (catalog.get(goal.metric)?.dimensions ?? []).filter((d) => !(d in (goal.where ?? {}))),
+    dimensions: (metric?.dimensions ?? []).filter((d) => !(d in (goal.where ?? {}))),
   };
   const problems = goalProblems(goal, catalog);
-  const metric = catalog.get(goal.metric);
   // A goal that cannot be read says why, in the same shape as every other reading.
   const unread = (reading: string, reason: string, problems: string[]): GoalHeading => {
     const d = metric?.definition;

@@ -2,28 +2,19 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../data/db.ts';
+import { describe, expect, it } from 'vitest';
 import { BearingError } from '../../data/errors.ts';
 import { formatProblems, importFiles, type ImportReport } from '../../data/import/index.ts';
-import { openTestDb } from '../helpers/db.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { testDatabase } from '../helpers/db.ts';
 
-const { dir, cleanup } = tempDir();
-let db: Database;
-beforeAll(async () => {
-  db = await openTestDb(dir);
-});
-afterAll(() => {
-  db.close();
-  cleanup();
-});
+const t = testDatabase();
+const { dir } = t;
 
 async function problemsOf(name: string, content: string | Buffer, table = 'customers'): Promise<string[]> {
   const path = join(dir, name);
   writeFileSync(path, content);
   try {
-    await importFiles(db, [{ path, table }]);
+    await importFiles(t.db, [{ path, table }]);
   } catch (error) {
     if (error instanceof BearingError && error.code === 'import-rejected')
       return formatProblems(error.details as ImportReport);
@@ -57,12 +48,12 @@ describe('import messages name the real problem', () => {
       /looks like JSON/,
     );
     const parquet = join(dir, 'c.parquet');
-    await db.write((s) =>
+    await t.db.write((s) =>
       s.run(`COPY (SELECT 'a' AS customer_id, DATE '2024-01-01' AS signup_date) TO '${parquet}' (FORMAT parquet)`),
     );
     const asCsv = join(dir, 'customers.csv');
     copyFileSync(parquet, asCsv);
-    await expect(importFiles(db, [{ path: asCsv }])).rejects.toMatchObject({
+    await expect(importFiles(t.db, [{ path: asCsv }])).rejects.toMatchObject({
       details: { problems: [{ line: 1, problem: expect.stringMatching(/Parquet file, not CSV/) }] },
     });
     expect((await problemsOf('customers.csv', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0])))[0]).toMatch(/gzip-compressed/);
@@ -94,7 +85,7 @@ describe('import messages name the real problem', () => {
   it('a quoted header with a BOM and CRLF line ends still imports', async () => {
     const path = join(dir, 'customers.csv');
     writeFileSync(path, '\ufeff"customer_id","signup_date"\r\nq1,2024-01-01\r\n');
-    const report = await importFiles(db, [{ path }]);
+    const report = await importFiles(t.db, [{ path }]);
     expect(report.tables[0]).toMatchObject({ table: 'customers', inserted: 1 });
   });
 

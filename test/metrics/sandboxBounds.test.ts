@@ -1,25 +1,15 @@
 // Expressions that would make DuckDB's binder fold huge constants, read the catalog or the plan are
 // refused before anything is bound, quickly.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../data/db.ts';
+import { describe, expect, it } from 'vitest';
 import { checkDefinitions } from '../../metrics/check.ts';
-import { openTestDb } from '../helpers/db.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { testDatabase } from '../helpers/db.ts';
 
-const { dir, cleanup } = tempDir();
-let db: Database;
-beforeAll(async () => {
-  db = await openTestDb(dir);
-});
-afterAll(() => {
-  db.close();
-  cleanup();
-});
+const t = testDatabase();
 
 const HEAD = 'name: m\nlabel: M\ndescription: d\nunit: count\ndirection: up\ntable: orders\ntime: ordered_at\n';
 const problemsOf = async (measure: string) =>
   (
-    await db.read((s) =>
+    await t.db.read((s) =>
       checkDefinitions(s, [{ file: 'm.yaml', text: `${HEAD}measure: ${JSON.stringify(measure)}\n` }]),
     )
   ).problems;
