@@ -35,6 +35,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   'goals-file-invalid': 422,
   'import-no-files': 400,
   'import-rejected': 422,
+  'sources-invalid': 422,
+  'unknown-source-file': 404,
   'metric-failed': 422,
   'no-data': 409,
   'no-database': 404,

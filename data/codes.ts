@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   'goals-file-invalid': 'the goals file has problems',
   'import-no-files': 'an import named no files',
   'import-rejected': 'an import was rejected; nothing changed (details: the report)',
+  'sources-invalid': 'a sources file has problems; nothing was synced (details: problems)',
+  'unknown-source-file': 'no sources file by that name',
   'metric-failed': 'a metric checks but cannot be computed (run-time error or time limit)',
   'no-data': 'the database holds no data yet',
   'no-database': 'the database file does not exist',

@@ -10,6 +10,7 @@ export type ColumnKind =
   | 'timestamp' // YYYY-MM-DD with optional time and zone, stored as UTC
   | 'month' // YYYY-MM, stored as the month's first day
   | 'amount' // number ≥ 0
+  | 'number' // any finite number (a KPI, a control, a 0/1 flag)
   | 'survey_kind' // nps | csat
   | 'score'; // integer, range depends on kind
 
@@ -32,7 +33,15 @@ export interface TableSpec {
   timeColumns: string[];
 }
 
-export const CONTRACT_TABLES = ['customers', 'touchpoints', 'spend', 'surveys', 'orders'] as const;
+export const CONTRACT_TABLES = [
+  'customers',
+  'touchpoints',
+  'spend',
+  'surveys',
+  'orders',
+  'media',
+  'observations',
+] as const;
 export type ContractTable = (typeof CONTRACT_TABLES)[number];
 
 const col = (name: string, kind: ColumnKind, required = true): ColumnSpec => ({ name, kind, required });
@@ -42,7 +51,8 @@ export const CONTRACT: Record<ContractTable, TableSpec> = {
     name: 'customers',
     columns: [
       col('customer_id', 'id'),
-      col('signup_date', 'date'),
+      // Optional: without it a customer's signup is their first event in any table (data/lifecycle.ts).
+      col('signup_date', 'date', false),
       col('churn_date', 'date', false),
       col('segment', 'text', false),
       col('region', 'text', false),
@@ -96,10 +106,63 @@ export const CONTRACT: Record<ContractTable, TableSpec> = {
     referencesCustomer: true,
     timeColumns: ['ordered_at'],
   },
+  // Channels bought in aggregate (TV, OOH, print, paid social, search): spend per day or per week
+  // (the week's first day), the input of a media-mix model.
+  media: {
+    name: 'media',
+    columns: [
+      col('channel', 'channel'),
+      col('date', 'date'),
+      col('spend', 'amount'),
+      col('impressions', 'amount', false),
+      col('clicks', 'amount', false),
+    ],
+    key: ['channel', 'date'],
+    onConflict: 'replace',
+    referencesCustomer: false,
+    timeColumns: ['date'],
+  },
+  // Any named daily or weekly number: an aggregate KPI, a control (competitor sales), a 0/1 flag.
+  observations: {
+    name: 'observations',
+    columns: [col('name', 'id'), col('date', 'date'), col('value', 'number')],
+    key: ['name', 'date'],
+    onConflict: 'replace',
+    referencesCustomer: false,
+    timeColumns: ['date'],
+  },
 };
 
+/**
+ * A table as one import writes it: the contract's columns plus the extra text columns sources keep
+ * (customers.state, orders.status), and the key rows are identified by (the contract's, or one a
+ * source declares, such as a composite key for an export whose ids repeat).
+ */
+export interface Layout {
+  table: ContractTable;
+  extras: string[];
+  key: string[];
+}
+
+export function layoutOf(table: ContractTable, extras: string[] = [], key?: string[]): Layout {
+  return { table, extras, key: key?.length ? key : CONTRACT[table].key };
+}
+
+/** Every column of a layout, contract columns first. */
+export function layoutColumns(layout: Layout): ColumnSpec[] {
+  return [...CONTRACT[layout.table].columns, ...layout.extras.map((name) => col(name, 'text', false))];
+}
+
 /** Load order: customers first, since the other tables refer to them. */
-export const LOAD_ORDER: ContractTable[] = ['customers', 'touchpoints', 'spend', 'surveys', 'orders'];
+export const LOAD_ORDER: ContractTable[] = [
+  'customers',
+  'touchpoints',
+  'spend',
+  'surveys',
+  'orders',
+  'media',
+  'observations',
+];
 
 /** Columns of `customers` that any table with customer_id can be broken down by. */
 export const CUSTOMER_DIMENSIONS = ['segment', 'region', 'acquisition_channel'] as const;
@@ -112,6 +175,7 @@ const SQL_TYPE: Record<ColumnKind, string> = {
   timestamp: 'TIMESTAMP',
   month: 'DATE',
   amount: 'DOUBLE',
+  number: 'DOUBLE',
   survey_kind: 'VARCHAR',
   score: 'INTEGER',
 };
@@ -133,6 +197,7 @@ export const EXPECTED: Record<ColumnKind, string> = {
   timestamp: 'a date YYYY-MM-DD or timestamp such as 2024-05-01T10:00:00Z',
   month: 'a month YYYY-MM',
   amount: 'a number ≥ 0',
+  number: 'a number',
   survey_kind: '"nps" or "csat"',
   score: 'an integer score (NPS 0–10, CSAT 1–5)',
 };

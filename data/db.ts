@@ -30,6 +30,11 @@ export interface DatabaseOptions {
   cache?: boolean;
   /** Answer series from stored rollups when they hold the exact answer (default true). */
   rollups?: boolean;
+  /**
+   * The workspace's IANA time zone (default UTC): timestamps without a zone are read in it, zoned
+   * ones are converted to its local time, so days, weeks and months are cut where its people live.
+   */
+  timezone?: string;
 }
 
 // Numeric types that getRowObjectsJson returns as strings; converted once here.
@@ -343,7 +348,14 @@ export class Database {
     const setup = await instance.connect();
     // Order matters: allowed_directories must be set before external access is switched off,
     // and nothing can be changed once the configuration is locked.
-    await setup.run(`SET TimeZone = 'UTC'`);
+    const timezone = options.timezone ?? 'UTC';
+    if (!/^[A-Za-z0-9_+\-/]+$/.test(timezone))
+      throw new BearingError('bad-config', `time zone "${timezone}" is not an IANA name such as America/Sao_Paulo`);
+    try {
+      await setup.run(`SET TimeZone = '${timezone}'`);
+    } catch {
+      throw new BearingError('bad-config', `time zone "${timezone}" is not an IANA name such as America/Sao_Paulo`);
+    }
     await setup.run(`SET autoinstall_known_extensions = false`);
     await setup.run(`SET autoload_known_extensions = false`);
     if (options.threads) await setup.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);

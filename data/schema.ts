@@ -1,11 +1,15 @@
 // Creates the contract tables and Bearing's own bookkeeping tables, and reads data facts
 // (row counts, date ranges, the as-of date) that every layer above needs.
-import { CONTRACT, CONTRACT_TABLES, sqlType, type ContractTable } from './contract.ts';
+import { CONTRACT, CONTRACT_TABLES, layoutColumns, layoutOf, sqlType, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
+import { ensureHistoryTable } from './history.ts';
+import { ensureLifecycleTables } from './lifecycle.ts';
 
 /** DDL for a contract table's layout under a given name (the table itself, or an import's copy). */
-export function tableDdl(table: ContractTable, name: string = table): string {
-  const columns = CONTRACT[table].columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.kind)}`).join(', ');
+export function tableDdl(table: ContractTable, name: string = table, extras: string[] = []): string {
+  const columns = layoutColumns(layoutOf(table, extras))
+    .map((c) => `${quoteIdent(c.name)} ${sqlType(c.kind)}`)
+    .join(', ');
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (${columns})`;
 }
 
@@ -20,6 +24,8 @@ export async function dropIncoming(session: Session): Promise<void> {
 export async function ensureSchema(session: Session): Promise<void> {
   for (const table of CONTRACT_TABLES) await session.run(tableDdl(table));
   await dropIncoming(session);
+  await ensureLifecycleTables(session);
+  await ensureHistoryTable(session);
   await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
   await session.run(`CREATE TABLE IF NOT EXISTS annotations (
     id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'),

@@ -6,8 +6,8 @@ import { duckdbReason, type Session } from '../data/db.ts';
 import { availableDimensions, compileProbe, referencedMetrics } from './compile.ts';
 import { AggregateDefinition, DerivedDefinition, isDerived, type Definition, type Problem } from './definition.ts';
 import { parseExpression } from './expression.ts';
-import { type FileProblems, ProblemReporter } from './problems.ts';
-import { YamlSource } from './yamlSource.ts';
+import { type FileProblems, ProblemReporter } from '../data/problems.ts';
+import { YamlSource } from '../data/yamlSource.ts';
 
 export interface DefinitionSource {
   file: string;

@@ -1,7 +1,6 @@
 // The shape of a metric definition file. One schema per kind; the checker adds what a schema
 // cannot know (the live catalog, SQL, references between metrics).
 import { z } from 'zod';
-import type { ProblemCode } from '../data/codes.ts';
 import { CONTRACT_TABLES } from '../data/contract.ts';
 
 export const UNITS = ['ratio', 'percent', 'count', 'currency', 'score', 'days'] as const;
@@ -51,16 +50,4 @@ export function isDerived(d: Definition): d is DerivedDefinition {
   return 'expression' in d;
 }
 
-/** A stable kebab-case code, the file, position and field of one problem in a definition. */
-export interface Problem {
-  code: ProblemCode;
-  file: string;
-  line: number;
-  col: number;
-  field: string;
-  message: string;
-}
-
-export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.field}: ${p.message}`;
-}
+export { formatProblem, type Problem } from '../data/problems.ts';

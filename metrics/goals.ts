@@ -9,8 +9,8 @@ import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { BearingError } from '../data/errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { Problem } from './definition.ts';
-import { ProblemReporter } from './problems.ts';
-import { YamlSource } from './yamlSource.ts';
+import { ProblemReporter } from '../data/problems.ts';
+import { YamlSource } from '../data/yamlSource.ts';
 
 export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
 

@@ -8,13 +8,14 @@ import { DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
 import { progress } from './progress.ts';
 
-export function printReport(report: ImportReport): void {
+export function printReport(report: ImportReport, mood = ''): void {
   for (const w of report.warnings) console.error(`warning: ${w}`);
+  const n = (x: number) => x.toLocaleString('en-US');
   for (const t of report.tables) {
+    const deleted = t.deleted ? `, ${n(t.deleted)} deleted` : '';
     console.log(
-      `${t.table}: ${t.rows_read.toLocaleString('en-US')} rows read from ${t.files.join(', ')}; ` +
-        `${t.inserted.toLocaleString('en-US')} new, ${t.updated.toLocaleString('en-US')} updated, ` +
-        `${t.unchanged.toLocaleString('en-US')} unchanged`,
+      `${t.table}: ${n(t.rows_read)} rows read from ${t.files.join(', ')}; ${mood ? `${mood} ` : ''}${n(t.inserted)} ` +
+        `new, ${n(t.updated)} updated, ${n(t.unchanged)} unchanged${deleted}`,
     );
   }
 }

@@ -8,6 +8,8 @@ import { registerHeading } from './heading.ts';
 import { registerImport } from './import.ts';
 import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
+import { registerSources } from './sources.ts';
+import { registerInit } from './init.ts';
 import { registerToken } from './token.ts';
 
 export function buildProgram(): Command {
@@ -19,7 +21,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerGenerate(program);
+  registerInit(program);
   registerImport(program);
+  registerSources(program);
   registerServe(program);
   registerCheck(program);
   registerQuery(program);

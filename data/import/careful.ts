@@ -1,9 +1,10 @@
 // The careful path: every value staged as text with its line number, every rule checked in
 // SQL, the first problems reported by line; then converted and compared with the stored rows
-// (upserts and dedupes), all in one transaction.
-import { CONTRACT, type ContractTable } from '../contract.ts';
+// (upserts and dedupes, and deletes in a full refresh), all in one transaction.
+import { CONTRACT, layoutColumns, type ContractTable, type Layout } from '../contract.ts';
 import { quoteIdent, type Session } from '../db.ts';
-import { csvError, csvSource, readHeader, warnUnknownColumns } from './csv.ts';
+import { revertInferred } from '../lifecycle.ts';
+import { csvError, fileRelation, readHeader, warnUnknownColumns } from './csv.ts';
 import type { PlannedFile } from './plan.ts';
 import { finishImport } from './coverage.ts';
 import {
@@ -18,45 +19,51 @@ import {
   cleanQuery,
   cleanTable,
   convertedRows,
+  knownCustomersSql,
   problemsQuery,
   sameRow,
   stageTable,
   violationCountQueries,
 } from './validation.ts';
 
+function missingColumns(file: PlannedFile, header: string[], warnings: string[]): void {
+  const spec = CONTRACT[file.table];
+  const missing = spec.columns.filter((c) => c.required && !header.includes(c.name));
+  if (!missing.length) return;
+  throw rejected(
+    missing.map((c) => ({
+      file: file.label,
+      line: file.mapped ? 0 : 1,
+      column: c.name,
+      value: null,
+      problem: file.mapped ? 'the source maps no column to this required column' : 'missing required column',
+      expected: `a header naming ${spec.columns
+        .filter((x) => x.required)
+        .map((x) => x.name)
+        .join(', ')}`,
+    })),
+    missing.length,
+    warnings,
+  );
+}
+
 async function stage(
   session: Session,
   file: PlannedFile,
-  header: string[],
+  layout: Layout,
   warnings: string[],
   onProgress?: ImportOptions['onProgress'],
 ): Promise<void> {
-  const spec = CONTRACT[file.table];
+  const header = readHeader(file);
   warnUnknownColumns(file, header, warnings);
-  const missing = spec.columns.filter((c) => c.required && !header.includes(c.name));
-  if (missing.length) {
-    throw rejected(
-      missing.map((c) => ({
-        file: file.label,
-        line: 1,
-        column: c.name,
-        value: null,
-        problem: 'missing required column',
-        expected: `a header naming ${spec.columns
-          .filter((x) => x.required)
-          .map((x) => x.name)
-          .join(', ')}`,
-      })),
-      missing.length,
-      warnings,
-    );
-  }
-  const columns = spec.columns.map((c) =>
+  missingColumns(file, header, warnings);
+  const columns = layoutColumns(layout).map((c) =>
     header.includes(c.name) ? quoteIdent(c.name) : `NULL::VARCHAR AS ${quoteIdent(c.name)}`,
   );
-  const select =
-    `SELECT ${file.index} AS _file, row_number() OVER () + 1 AS _line, ${columns.join(', ')} FROM ` +
-    `${csvSource(header)}`;
+  const { from, params } = fileRelation(file, header);
+  // A source's read numbers its own lines (before an unpivot multiplies its rows); a CSV's lines follow its header.
+  const line = file.mapped ? '_line' : 'row_number() OVER () + 1';
+  const select = `SELECT ${file.index} AS _file, ${line} AS _line, ${columns.join(', ')} FROM ${from}`;
   const exists = await session.one(`SELECT 1 AS x FROM duckdb_tables() WHERE table_name = $name AND temporary`, {
     name: stageTable(file.table),
   });
@@ -71,7 +78,7 @@ async function stage(
       )
     : undefined;
   try {
-    await session.run(sql, { path: file.path });
+    await session.run(sql, params);
   } catch (error) {
     throw csvError(error, file);
   } finally {
@@ -80,18 +87,32 @@ async function stage(
   onProgress?.({ phase: 'read', file: file.label, table: file.table, percent: 100 });
 }
 
+/**
+ * Where a source declared the key its repeats collapse on, the later row of each key is kept (the
+ * later file, then the later line): exports that list a record again after it changed.
+ */
+async function collapseRepeats(session: Session, layout: Layout): Promise<void> {
+  const keys = layout.key.map((k) => `trim(${quoteIdent(k)})`).join(', ');
+  await session.run(
+    `DELETE FROM ${stageTable(layout.table)} WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER ` +
+      `(PARTITION BY ${keys} ORDER BY _file DESC, _line DESC) AS nth FROM ${stageTable(layout.table)}) WHERE nth > 1)`,
+  );
+}
+
 async function findProblems(
   session: Session,
-  tables: ContractTable[],
+  layouts: Layout[],
+  replacing: boolean,
 ): Promise<{ problems: ImportProblem[]; count: number }> {
-  const staged = new Set(tables);
+  const staged = new Set(layouts.map((l) => l.table));
+  const known = knownCustomersSql(staged.has('customers'), replacing);
   let violations = 0;
-  for (const t of tables) {
-    for (const sql of violationCountQueries(t, staged.has('customers') && t !== 'customers'))
+  for (const layout of layouts) {
+    for (const sql of violationCountQueries(layout, known))
       violations += (await session.one<{ n: number }>(sql))?.n ?? 0;
   }
   if (!violations) return { problems: [], count: 0 };
-  const queries = tables.map((t) => problemsQuery(t, staged.has('customers') && t !== 'customers'));
+  const queries = layouts.map((l) => problemsQuery(l, known));
   const all = `(${queries.join('\nUNION ALL\n')})`;
   const count = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${all}`))?.n ?? 0;
   const rows = count
@@ -117,60 +138,126 @@ async function findProblems(
   };
 }
 
-async function write(session: Session, table: ContractTable, files: string[]): Promise<TableSummary> {
+const countOf = async (session: Session, sql: string) => (await session.one<{ n: number }>(sql))?.n ?? 0;
+
+/** A full refresh: stored rows whose key the import does not give are deleted; returns how many. */
+async function deleteMissing(session: Session, layout: Layout): Promise<number> {
+  const t = quoteIdent(layout.table);
+  const kept = `SELECT 1 FROM ${cleanTable(layout.table)} c WHERE ${sameRow(layout, 'key')}`;
+  const gone = `FROM ${t} t WHERE NOT EXISTS (${kept})`;
+  const deleted = await countOf(session, `SELECT count(*) AS n ${gone}`);
+  if (deleted) await session.run(`DELETE ${gone}`);
+  return deleted;
+}
+
+async function write(session: Session, layout: Layout, files: string[], replace: boolean): Promise<TableSummary> {
+  const { table } = layout;
   const spec = CONTRACT[table];
   const t = quoteIdent(table);
-  const rowsRead = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${stageTable(table)}`))?.n ?? 0;
-  const empty = ((await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0) === 0;
-  if (empty) {
+  const columnList = layoutColumns(layout)
+    .map((c) => quoteIdent(c.name))
+    .join(', ');
+  const rowsRead = await countOf(session, `SELECT count(*) AS n FROM ${stageTable(table)}`);
+  if ((await countOf(session, `SELECT count(*) AS n FROM ${t}`)) === 0) {
     // Nothing stored yet, so nothing to compare with: convert and insert in one pass.
-    await session.run(`INSERT INTO ${t} ${convertedRows(table)}`);
-    const inserted = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`))?.n ?? 0;
-    return { table, files, rows_read: rowsRead, inserted, updated: 0, unchanged: 0 };
+    await session.run(`INSERT INTO ${t} (${columnList}) ${convertedRows(layout)}`);
+    const inserted = await countOf(session, `SELECT count(*) AS n FROM ${t}`);
+    return { table, files, rows_read: rowsRead, inserted, updated: 0, unchanged: 0, deleted: 0 };
   }
-  await session.run(cleanQuery(table));
+  await session.run(cleanQuery(layout));
   const clean = cleanTable(table);
+  const deleted = replace ? await deleteMissing(session, layout) : 0;
   // Only rows that differ from what is stored are written, so re-importing the same file changes nothing.
   await session.run(
     `CREATE TEMP TABLE changed_${table} AS SELECT * FROM ${clean} c WHERE NOT EXISTS (SELECT 1 FROM ${t} t WHERE ` +
-      `${sameRow(table, 'all')})`,
+      `${sameRow(layout, 'all')})`,
   );
   const changed = `changed_${table}`;
   let updated = 0;
   if (spec.onConflict === 'replace') {
-    updated =
-      (
-        await session.one<{ n: number }>(
-          `SELECT count(*) AS n FROM ${changed} c WHERE EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(table, 'key')})`,
-        )
-      )?.n ?? 0;
+    const match = `EXISTS (SELECT 1 FROM ${t} t WHERE ${sameRow(layout, 'key')})`;
+    updated = await countOf(session, `SELECT count(*) AS n FROM ${changed} c WHERE ${match}`);
     if (updated)
-      await session.run(`DELETE FROM ${t} t WHERE EXISTS (SELECT 1 FROM ${changed} c WHERE ${sameRow(table, 'key')})`);
+      await session.run(`DELETE FROM ${t} t WHERE EXISTS (SELECT 1 FROM ${changed} c WHERE ${sameRow(layout, 'key')})`);
   }
-  const written = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${changed}`))?.n ?? 0;
-  if (written)
-    await session.run(
-      `INSERT INTO ${t} SELECT ${spec.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${changed}`,
+  const written = await countOf(session, `SELECT count(*) AS n FROM ${changed}`);
+  if (written) await session.run(`INSERT INTO ${t} (${columnList}) SELECT ${columnList} FROM ${changed}`);
+  const distinctRows = await countOf(session, `SELECT count(*) AS n FROM ${clean}`);
+  return {
+    table,
+    files,
+    rows_read: rowsRead,
+    inserted: written - updated,
+    updated,
+    unchanged: distinctRows - written,
+    deleted,
+  };
+}
+
+/** Kept columns a source adds to a table become columns of it, in the import's transaction. */
+export async function addExtraColumns(session: Session, layouts: Layout[]): Promise<void> {
+  for (const layout of layouts) {
+    for (const extra of layout.extras)
+      await session.run(
+        `ALTER TABLE ${quoteIdent(layout.table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(extra)} VARCHAR`,
+      );
+  }
+}
+
+/** A full refresh of customers must not leave rows of other tables pointing at customers it removes. */
+async function orphansLeft(session: Session, tables: ContractTable[], warnings: string[]): Promise<void> {
+  const others = (Object.keys(CONTRACT) as ContractTable[]).filter(
+    (t) => CONTRACT[t].referencesCustomer && !tables.includes(t),
+  );
+  const problems: ImportProblem[] = [];
+  for (const other of others) {
+    const n = await countOf(
+      session,
+      `SELECT count(*) AS n FROM ${quoteIdent(other)} o WHERE NOT EXISTS (SELECT 1 FROM ${stageTable('customers')} s ` +
+        `WHERE trim(s.customer_id) = o.customer_id)`,
     );
-  const distinctRows = (await session.one<{ n: number }>(`SELECT count(*) AS n FROM ${clean}`))?.n ?? 0;
-  return { table, files, rows_read: rowsRead, inserted: written - updated, updated, unchanged: distinctRows - written };
+    if (n)
+      problems.push({
+        file: '',
+        line: 0,
+        column: '',
+        value: null,
+        problem:
+          `${n} stored ${other} rows refer to customers this full refresh removes (refresh ${other} in the same ` +
+          `sync, or sync without --full-refresh)`,
+      });
+  }
+  if (problems.length) throw rejected(problems, problems.length, warnings);
+}
+
+/** Thrown at the end of a dry run so its transaction rolls back; carries what the import would have done. */
+export class DryRunDone extends Error {
+  constructor(readonly report: ImportReport) {
+    super('dry run');
+  }
 }
 
 export async function importCarefully(
   session: Session,
   planned: PlannedFile[],
-  tables: ContractTable[],
+  layouts: Layout[],
   filesOf: (t: ContractTable) => string[],
   options: ImportOptions,
 ): Promise<ImportReport> {
   const warnings: string[] = [];
+  const tables = layouts.map((l) => l.table);
   return session.transaction(async (tx) => {
-    for (const file of planned) {
-      const header = readHeader(file);
-      await stage(tx, file, header, warnings, options.onProgress);
+    await addExtraColumns(tx, layouts);
+    // Dates Bearing inferred (signup from first activity, churn from inactivity) are set aside so
+    // the import compares with what the sources gave; finishImport infers them again.
+    await revertInferred(tx);
+    for (const file of planned)
+      await stage(tx, file, layouts.find((l) => l.table === file.table)!, warnings, options.onProgress);
+    for (const layout of layouts) {
+      if (options.layouts?.[layout.table]?.key) await collapseRepeats(tx, layout);
+      options.onProgress?.({ phase: 'validate', table: layout.table });
     }
-    for (const table of tables) options.onProgress?.({ phase: 'validate', table });
-    const found = await findProblems(tx, tables);
+    const found = await findProblems(tx, layouts, options.fullRefresh === true);
     if (found.count) {
       const labelOf = new Map(planned.map((f) => [String(f.index), f.label]));
       throw rejected(
@@ -179,18 +266,20 @@ export async function importCarefully(
         warnings,
       );
     }
+    if (options.fullRefresh && tables.includes('customers')) await orphansLeft(tx, tables, warnings);
     const summaries: TableSummary[] = [];
-    for (const table of tables) {
-      const summary = await write(tx, table, filesOf(table));
-      options.onProgress?.({ phase: 'write', table, rows: summary.rows_read });
+    for (const layout of layouts) {
+      const summary = await write(tx, layout, filesOf(layout.table), options.fullRefresh === true);
+      options.onProgress?.({ phase: 'write', table: layout.table, rows: summary.rows_read });
       summaries.push(summary);
     }
-    // A declared complete-through date changes answers too, so it is a change of its own.
     // Staging tables are temporary; drop them so a long-lived session does not hold the memory.
     for (const table of tables) {
       for (const name of [stageTable(table), cleanTable(table), `changed_${table}`])
         await tx.run(`DROP TABLE IF EXISTS ${name}`);
     }
-    return finishImport(tx, tables, summaries, warnings, options, 'careful');
+    const report = await finishImport(tx, tables, summaries, warnings, options, 'careful');
+    if (options.dryRun) throw new DryRunDone(report);
+    return report;
   });
 }

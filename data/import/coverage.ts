@@ -2,6 +2,7 @@
 // (as-of, per-table coverage, version) move on when anything changed, and the report says so.
 import type { ContractTable } from '../contract.ts';
 import type { Session } from '../db.ts';
+import { inferLifecycle } from '../lifecycle.ts';
 import { type CoverageChange, refreshMeta } from '../schema.ts';
 import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
 
@@ -20,7 +21,11 @@ export async function finishImport(
   options: ImportOptions,
   method: NonNullable<ImportReport['method']>,
 ): Promise<ImportReport> {
-  const changed = summaries.some((s) => s.inserted + s.updated > 0) || options.completeThrough !== undefined;
+  const inferred = await inferLifecycle(tx, options.lifecycle);
+  const changed =
+    summaries.some((s) => s.inserted + s.updated + (s.deleted ?? 0) > 0) ||
+    options.completeThrough !== undefined ||
+    inferred;
   if (changed) await refreshMeta(tx, coverageChange(tables, options));
   return {
     ok: true,

@@ -4,6 +4,7 @@
 // a JSON file or an unterminated quote read as "not UTF-8". Reading the header here lets the load
 // run with a fixed dialect, whose own errors then name the real line and the real problem.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { CONTRACT } from '../contract.ts';
 import { duckdbReason } from '../db.ts';
 import { BearingError } from '../errors.ts';
@@ -75,7 +76,7 @@ export function notCsv(bytes: Uint8Array): string | null {
  * The first record of a CSV file, split by RFC 4180 rules (comma, double quotes, "" inside
  * quotes); a leading byte-order mark is dropped. Throws CsvFileProblem naming line 1.
  */
-export function parseHeader(bytes: Uint8Array): string[] {
+export function parseHeader(bytes: Uint8Array, delimiter = ','): string[] {
   let end = -1;
   let quoted = false;
   for (let i = 0; i < bytes.length; i++) {
@@ -119,7 +120,8 @@ export function parseHeader(bytes: Uint8Array): string[] {
       } else if (ch === '"') inQuotes = false;
       else field += ch;
     } else if (ch === '"') inQuotes = true;
-    else if (ch === ',') {
+    else if (line.startsWith(delimiter, i)) {
+      i += delimiter.length - 1;
       fields.push(field);
       field = '';
     } else field += ch;
@@ -146,6 +148,34 @@ export function readCsvHeader(path: string): string[] {
 }
 
 /**
+ * A delimited text file's header for a source: gzip is opened, the delimiter is the one given or
+ * the one of , ; tab | that the header row holds most of (outside quotes).
+ */
+export function readDelimitedHeader(path: string, delimiter?: string): { header: string[]; delimiter: string } {
+  let bytes = readStart(path);
+  if (startsWith(bytes, 0x1f, 0x8b)) {
+    try {
+      bytes = new Uint8Array(gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }));
+    } catch {
+      throw new CsvFileProblem(1, 'the file looks gzip-compressed but cannot be decompressed');
+    }
+  }
+  const other = notCsv(bytes);
+  if (other && !other.includes('gzip')) throw new CsvFileProblem(1, other);
+  const chosen = delimiter ?? sniffDelimiter(bytes);
+  return { header: parseHeader(bytes, chosen), delimiter: chosen };
+}
+
+function sniffDelimiter(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64 * 1024));
+  const first = text.split('\n', 1)[0] ?? '';
+  const outside = first.replace(/"[^"]*"/g, '');
+  const counts = [',', ';', '\t', '|'].map((d) => ({ d, n: outside.split(d).length - 1 }));
+  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
+  return best.n > 0 ? best.d : ',';
+}
+
+/**
  * DuckDB's CSV reader error → the line it names and what is wrong, in the user's words. Only the
  * first line of DuckDB's text is reasoned about; its hints and echo of our options are dropped.
  */
@@ -166,7 +196,14 @@ export function describeCsvError(message: string): { line: number; problem: stri
   return { line, problem: duckdbReason(first) };
 }
 
+/** What a planned file is read from: its CSV as it is, or its source's mapping. */
+export function fileRelation(file: PlannedFile, header: string[]): { from: string; params: Record<string, string> } {
+  if (file.mapped) return { from: `(${file.mapped.sql})`, params: file.mapped.params };
+  return { from: csvSource(header), params: { path: file.path } };
+}
+
 export function readHeader(file: PlannedFile): string[] {
+  if (file.mapped) return file.mapped.columns;
   // Read by Bearing, not sniffed by DuckDB: a sniffer takes a bad row further down for the header.
   try {
     return readCsvHeader(file.path);
@@ -184,6 +221,7 @@ export function csvError(error: unknown, file: PlannedFile): BearingError {
 }
 
 export function warnUnknownColumns(file: PlannedFile, header: string[], warnings: string[]): void {
+  if (file.mapped) return; // a source names its columns; what it leaves out it meant to
   const known = new Set(CONTRACT[file.table].columns.map((c) => c.name));
   for (const name of header) {
     if (!known.has(name))

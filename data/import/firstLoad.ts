@@ -5,19 +5,16 @@
 // own rows); a second, short transaction swaps the copies in. Readers only ever see before or
 // after. It never decides that a file is bad: on any doubt it throws NeedsCarefulImport, and the
 // careful path (stage as text, report every problem by line) runs instead.
-import { CONTRACT, type ContractTable } from '../contract.ts';
+import { CONTRACT, layoutColumns, layoutOf, type ContractTable, type Layout } from '../contract.ts';
 import { quoteIdent, type Database, type Session } from '../db.ts';
 import { dropIncoming, incomingTable, tableDdl } from '../schema.ts';
-import { csvSource, readHeader, warnUnknownColumns } from './csv.ts';
+import { fileRelation, readHeader, warnUnknownColumns } from './csv.ts';
 import { finishImport } from './coverage.ts';
 import type { PlannedFile } from './plan.ts';
 import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
 import { deleteRepeatsQuery, loadedViolationQuery, loadExpr, tidyQuery } from './validation.ts';
 
-export interface FreshFile {
-  path: string;
-  label: string;
-  table: ContractTable;
+export interface FreshFile extends PlannedFile {
   header: string[];
 }
 
@@ -37,9 +34,9 @@ export async function tablesAreEmpty(session: Session, tables: ContractTable[]):
   return counts.every((c) => c.n === 0);
 }
 
-export async function createIncoming(session: Session, tables: ContractTable[]): Promise<void> {
+export async function createIncoming(session: Session, layouts: Layout[]): Promise<void> {
   await dropIncoming(session);
-  for (const table of tables) await session.run(tableDdl(table, incomingTable(table)));
+  for (const l of layouts) await session.run(tableDdl(l.table, incomingTable(l.table), l.extras));
 }
 
 /** Read one file into its table's incoming copy, converting as it goes; returns the rows read. */
@@ -47,18 +44,18 @@ export async function loadIncoming(
   session: Session,
   file: FreshFile,
   onPercent?: (percent: number) => void,
+  layout: Layout = layoutOf(file.table),
 ): Promise<number> {
   const spec = CONTRACT[file.table];
   if (spec.columns.some((c) => c.required && !file.header.includes(c.name)))
     throw new NeedsCarefulImport('missing column');
-  const columns = spec.columns.map((c) => (file.header.includes(c.name) ? loadExpr(c) : 'NULL'));
+  const columns = layoutColumns(layout).map((c) => (file.header.includes(c.name) ? loadExpr(c) : 'NULL'));
+  const { from, params } = fileRelation(file, file.header);
   const target = quoteIdent(incomingTable(file.table));
   const before = await count(session, target);
   const timer = onPercent ? setInterval(() => onPercent(Math.max(0, session.progress())), 200) : undefined;
   try {
-    await session.run(`INSERT INTO ${target} SELECT ${columns.join(', ')} FROM ${csvSource(file.header)}`, {
-      path: file.path,
-    });
+    await session.run(`INSERT INTO ${target} SELECT ${columns.join(', ')} FROM ${from}`, params);
   } catch (error) {
     // A value it cannot vouch for, or a row the reader refuses: the careful path says which, by line.
     throw new NeedsCarefulImport(error instanceof Error ? error.message : String(error));
@@ -69,8 +66,8 @@ export async function loadIncoming(
 }
 
 /** Over the committed incoming rows: text values trimmed and lower-cased as the contract stores them. */
-export async function tidyIncoming(session: Session, table: ContractTable): Promise<void> {
-  const tidy = tidyQuery(table, quoteIdent(incomingTable(table)));
+export async function tidyIncoming(session: Session, layout: Layout): Promise<void> {
+  const tidy = tidyQuery(layout, quoteIdent(incomingTable(layout.table)));
   if (tidy) await session.run(tidy);
 }
 
@@ -78,16 +75,17 @@ export async function tidyIncoming(session: Session, table: ContractTable): Prom
  * Over the committed, tidied incoming rows (nothing reads them yet): throws NeedsCarefulImport when a
  * cross-row rule is broken, and removes repeated rows where the contract dedupes.
  */
-export async function checkIncoming(session: Session, table: ContractTable, tables: ContractTable[]): Promise<void> {
+export async function checkIncoming(session: Session, layout: Layout, tables: ContractTable[]): Promise<void> {
+  const { table } = layout;
   const loaded = quoteIdent(incomingTable(table));
   const violations = loadedViolationQuery(
-    table,
+    layout,
     loaded,
     tables.includes('customers') && table !== 'customers' ? quoteIdent(incomingTable('customers')) : null,
   );
   const broken = violations ? ((await session.one<{ n: number | null }>(violations))?.n ?? 0) : 0;
   if (broken) throw new NeedsCarefulImport(`${broken} rows of ${table} break a rule`);
-  if (CONTRACT[table].onConflict === 'dedupe') await session.run(deleteRepeatsQuery(table, loaded));
+  if (CONTRACT[table].onConflict === 'dedupe') await session.run(deleteRepeatsQuery(layout, loaded));
 }
 
 /** In the swapping transaction: the incoming copy becomes the table. */
@@ -121,10 +119,13 @@ export async function importFresh(
   db: Database,
   session: Session,
   planned: PlannedFile[],
-  tables: ContractTable[],
+  layouts: Layout[],
   filesOf: (t: ContractTable) => string[],
   options: ImportOptions,
 ): Promise<ImportReport | null> {
+  // A declared key collapses repeats, which only the careful path does.
+  if (layouts.some((l) => options.layouts?.[l.table]?.key)) return null;
+  const tables = layouts.map((l) => l.table);
   const warnings: string[] = [];
   const read = new Map<ContractTable, number>();
   try {
@@ -133,7 +134,7 @@ export async function importFresh(
     const loaded = await db.inAnyOrder((loader) =>
       loader.transaction(async (tx) => {
         if (!(await tablesAreEmpty(tx, tables))) return false;
-        await createIncoming(tx, tables);
+        await createIncoming(tx, layouts);
         for (const file of planned) {
           const header = readHeaderOrDoubt(file);
           warnUnknownColumns(file, header, warnings);
@@ -142,7 +143,12 @@ export async function importFresh(
           read.set(
             file.table,
             (read.get(file.table) ?? 0) +
-              (await loadIncoming(tx, { ...file, header }, options.onProgress ? progress : undefined)),
+              (await loadIncoming(
+                tx,
+                { ...file, header },
+                options.onProgress ? progress : undefined,
+                layouts.find((l) => l.table === file.table),
+              )),
           );
           progress(100);
         }
@@ -151,7 +157,7 @@ export async function importFresh(
     ); // only the incoming copies, which nothing reads: every cached answer stays valid
     if (!loaded) return null;
     for (const table of tables) options.onProgress?.({ phase: 'validate', table });
-    await tidyAndCheck(db, tables);
+    await tidyAndCheck(db, layouts);
     return await session.transaction(async (tx) => {
       if (!(await tablesAreEmpty(tx, tables))) return null;
       const summaries: TableSummary[] = [];
@@ -165,6 +171,7 @@ export async function importFresh(
           inserted: loaded.inserted,
           updated: 0,
           unchanged: 0,
+          deleted: 0,
         });
       }
       return finishImport(tx, tables, summaries, warnings, options, 'first_load');
@@ -184,14 +191,15 @@ export async function importFresh(
  * at times). A table's customers are looked up only once the incoming customers are tidied; all
  * settle before anything is dropped or the careful path starts.
  */
-async function tidyAndCheck(db: Database, tables: ContractTable[]): Promise<void> {
-  const workers = await Promise.all(tables.map(() => db.session()));
+async function tidyAndCheck(db: Database, layouts: Layout[]): Promise<void> {
+  const tables = layouts.map((l) => l.table);
+  const workers = await Promise.all(layouts.map(() => db.session()));
   try {
-    const tidied = tables.map((table, i) => tidyIncoming(workers[i]!, table));
+    const tidied = layouts.map((layout, i) => tidyIncoming(workers[i]!, layout));
     const customersTidied = tidied[tables.indexOf('customers')] ?? Promise.resolve();
-    const checked = tables.map(async (table, i) => {
+    const checked = layouts.map(async (layout, i) => {
       await Promise.all([tidied[i], customersTidied]);
-      await checkIncoming(workers[i]!, table, tables);
+      await checkIncoming(workers[i]!, layout, tables);
     });
     const failed = (await Promise.allSettled([...tidied, ...checked])).find((c) => c.status === 'rejected');
     if (failed) throw failed.reason;

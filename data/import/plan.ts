@@ -11,6 +11,19 @@ export interface PlannedFile {
   path: string;
   label: string;
   table: ContractTable;
+  /** How a source's file is read and mapped (bearing sync); a plain import reads the CSV as it is. */
+  mapped?: MappedRead;
+}
+
+/** A source file (or query) as text columns named after the contract's, in the file's order. */
+export interface MappedRead {
+  /** The contract and kept columns the relation yields. */
+  columns: string[];
+  /** One SELECT yielding them, every value as text. */
+  sql: string;
+  params: Record<string, string>;
+  /** The line number of the first row (2 below a header row; 1 for Parquet, JSON and queries). */
+  firstLine: number;
 }
 
 export function plan(files: ImportFile[]): PlannedFile[] {

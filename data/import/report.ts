@@ -2,6 +2,7 @@
 // first 20 of them and the total), and how the CLI and API print it.
 import { BearingError } from '../errors.ts';
 import type { ContractTable } from '../contract.ts';
+import type { LifecycleSettings } from '../lifecycle.ts';
 
 export const MAX_REPORTED_PROBLEMS = 20;
 
@@ -29,6 +30,8 @@ export interface TableSummary {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Stored rows a full refresh removed because its sources no longer give them. */
+  deleted?: number;
 }
 
 export interface ImportReport {
@@ -53,6 +56,18 @@ export interface ImportOptions {
   careful?: boolean;
   /** Declare every imported table complete through this date (YYYY-MM-DD) instead of its latest date. */
   completeThrough?: string;
+  /** Per table: kept extra columns, and a declared key whose repeats collapse (the later row wins). */
+  layouts?: Partial<Record<ContractTable, { extras?: string[]; key?: string[] }>>;
+  /** Replace each imported table's rows by exactly what the import gives (deletes included). */
+  fullRefresh?: boolean;
+  /** Workspace choices for dates the sources do not give (see data/lifecycle.ts). */
+  lifecycle?: LifecycleSettings;
+  /** Check and count everything, then roll back: what the import would do (bearing sources check). */
+  dryRun?: boolean;
+  /** For the import history: who ran it (a role and token label), what kind, which sources. */
+  who?: string;
+  kind?: 'import' | 'sync';
+  sources?: string[];
 }
 
 /** The rejection of a whole import: nothing changed, and the report says why. */

@@ -1,6 +1,6 @@
 // SQL that finds every contract violation in staged (all-text) rows, and SQL that converts
 // staged text into typed values. Both are built only from the contract's own column names.
-import { CONTRACT, EXPECTED, type ColumnSpec, type ContractTable } from '../contract.ts';
+import { CONTRACT, EXPECTED, layoutColumns, type ColumnSpec, type ContractTable, type Layout } from '../contract.ts';
 import { quoteIdent } from '../db.ts';
 
 export const stageTable = (table: ContractTable) => `stage_${table}`;
@@ -8,7 +8,7 @@ export const cleanTable = (table: ContractTable) => `clean_${table}`;
 
 /** SQL expression turning the staged text of a column into its stored type. */
 export function convertExpr(column: ColumnSpec): string {
-  const v = `trim(${quoteIdent(column.name)})`;
+  const v = `nullif(trim(${quoteIdent(column.name)}), '')`;
   switch (column.kind) {
     case 'id':
     case 'text':
@@ -24,6 +24,7 @@ export function convertExpr(column: ColumnSpec): string {
     case 'month':
       return `(${v} || '-01')::DATE`;
     case 'amount':
+    case 'number':
       return `${v}::DOUBLE`;
     case 'score':
       return `${v}::INTEGER`;
@@ -79,6 +80,7 @@ export function loadExpr(column: ColumnSpec): string {
         WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}') THEN CAST(${v} || '-01' AS DATE) ELSE ${reject} END`;
       break;
     case 'amount':
+    case 'number':
       // DuckDB's number cast ignores surrounding spaces, as trim-then-cast would. Finite and ≥ 0 is
       // checked after loading (loadedViolationQuery): one cast per value here.
       converted = `CASE WHEN ${blank} THEN NULL ELSE CAST(${raw} AS DOUBLE) END`;
@@ -107,8 +109,8 @@ const TEXT_KINDS = new Set<ColumnSpec['kind']>(['id', 'text', 'channel']);
  * convertExpr would give it (trimmed, empty as NULL, channels lower-case). It writes only the rows
  * that need it, usually none, so its cost is one scan of those columns.
  */
-export function tidyQuery(table: ContractTable, loaded: string): string | null {
-  const columns = CONTRACT[table].columns.filter((c) => TEXT_KINDS.has(c.kind));
+export function tidyQuery(layout: Layout, loaded: string): string | null {
+  const columns = layoutColumns(layout).filter((c) => TEXT_KINDS.has(c.kind));
   if (!columns.length) return null;
   const needs = columns.map((c) => {
     const v = quoteIdent(c.name);
@@ -130,18 +132,15 @@ export function tidyQuery(table: ContractTable, loaded: string): string | null {
  * text present). Zero means the careful path would have found nothing either.
  * `importedCustomers` names the table holding the customers of the same import, if any.
  */
-export function loadedViolationQuery(
-  table: ContractTable,
-  loaded: string,
-  importedCustomers: string | null,
-): string | null {
+export function loadedViolationQuery(layout: Layout, loaded: string, importedCustomers: string | null): string | null {
+  const { table } = layout;
   const spec = CONTRACT[table];
   const parts: string[] = [];
   const rowRules = [
     ...(table === 'customers' ? ['churn_date < signup_date'] : []),
     ...spec.columns
-      .filter((c) => c.kind === 'amount')
-      .map((c) => `NOT isfinite(${quoteIdent(c.name)}) OR ${quoteIdent(c.name)} < 0`),
+      .filter((c) => c.kind === 'amount' || c.kind === 'number')
+      .map((c) => `NOT isfinite(${quoteIdent(c.name)})${c.kind === 'amount' ? ` OR ${quoteIdent(c.name)} < 0` : ''}`),
     ...spec.columns.filter((c) => c.required && TEXT_KINDS.has(c.kind)).map((c) => `${quoteIdent(c.name)} IS NULL`),
   ];
   if (rowRules.length)
@@ -166,7 +165,7 @@ export function loadedViolationQuery(
   if (spec.onConflict === 'replace') {
     // Sorted key hashes: equal neighbours mean a repeated key (or, once in ~10^12, a collision, which
     // only sends the import down the careful path). Sorting is 2x faster than a DISTINCT count.
-    const keyHash = `hash(${spec.key.map(quoteIdent).join(', ')})`;
+    const keyHash = `hash(${layout.key.map(quoteIdent).join(', ')})`;
     parts.push(
       `SELECT count(*) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${keyHash} AS h FROM ` +
         `${loaded})) WHERE h = previous`,
@@ -182,8 +181,11 @@ export function loadedViolationQuery(
  * (real repeats plus some thousands of collisions at 10^7 rows) are then compared column by column,
  * so a collision never removes a row.
  */
-export function deleteRepeatsQuery(table: ContractTable, loaded: string): string {
-  const columns = CONTRACT[table].columns.map((c) => quoteIdent(c.name)).join(', ');
+export function deleteRepeatsQuery(layout: Layout, loaded: string): string {
+  const { table } = layout;
+  const columns = layoutColumns(layout)
+    .map((c) => quoteIdent(c.name))
+    .join(', ');
   // Identical rows share their identifier and time; hashing just those is cheaper than whole rows.
   const probe = CONTRACT[table].columns
     .filter((c) => c.kind === 'id' || c.kind === 'timestamp')
@@ -240,6 +242,9 @@ function valueChecks(column: ColumnSpec): Check[] {
       bad(`try_cast(${v} AS DOUBLE) IS NULL OR NOT isfinite(try_cast(${v} AS DOUBLE))`, 'not a number');
       bad(`try_cast(${v} AS DOUBLE) < 0`, 'negative amount');
       break;
+    case 'number':
+      bad(`try_cast(${v} AS DOUBLE) IS NULL OR NOT isfinite(try_cast(${v} AS DOUBLE))`, 'not a number');
+      break;
     case 'survey_kind':
       bad(`lower(${v}) NOT IN ('nps', 'csat')`, 'unknown survey kind');
       break;
@@ -276,7 +281,7 @@ export function keyTextColumns(table: ContractTable): string[] {
 
 const hasControl = (expr: string) => `regexp_matches(${expr}, '[\\x00-\\x08\\x0A-\\x1F\\x7F]')`;
 
-function rowChecks(table: ContractTable, hasStagedCustomers: boolean): Check[] {
+function rowChecks(table: ContractTable, knownCustomers: string): Check[] {
   const spec = CONTRACT[table];
   const checks: Check[] = keyTextColumns(table).map((column) => ({
     column,
@@ -293,10 +298,9 @@ function rowChecks(table: ContractTable, hasStagedCustomers: boolean): Check[] {
     });
   }
   if (spec.referencesCustomer) {
-    const staged = hasStagedCustomers ? `UNION ALL SELECT trim(customer_id) FROM ${stageTable('customers')}` : '';
     checks.push({
       column: 'customer_id',
-      when: `trim(customer_id) <> '' AND trim(customer_id) NOT IN (SELECT customer_id FROM customers ${staged})`,
+      when: `trim(customer_id) <> '' AND trim(customer_id) NOT IN (${knownCustomers})`,
       problem: 'unknown customer',
       expected: 'a customer_id in the database or in this import',
     });
@@ -305,10 +309,10 @@ function rowChecks(table: ContractTable, hasStagedCustomers: boolean): Check[] {
 }
 
 /** Normalised key expression, as the stored row would have it. */
-function keyExprs(table: ContractTable): string[] {
-  const spec = CONTRACT[table];
-  return spec.key.map((name) => {
-    const column = spec.columns.find((c) => c.name === name)!;
+function keyExprs(layout: Layout): string[] {
+  const columns = layoutColumns(layout);
+  return layout.key.map((name) => {
+    const column = columns.find((c) => c.name === name)!;
     return column.kind === 'channel' || column.kind === 'month'
       ? `lower(trim(${quoteIdent(name)}))`
       : `trim(${quoteIdent(name)})`;
@@ -319,9 +323,10 @@ function keyExprs(table: ContractTable): string[] {
  * One query over the staged rows of a table returning every problem as
  * (file, line, column, value, problem), in file order.
  */
-export function problemsQuery(table: ContractTable, hasStagedCustomers: boolean): string {
+export function problemsQuery(layout: Layout, knownCustomers: string): string {
+  const { table } = layout;
   const spec = CONTRACT[table];
-  const checks = [...spec.columns.flatMap(valueChecks), ...rowChecks(table, hasStagedCustomers)];
+  const checks = [...spec.columns.flatMap(valueChecks), ...rowChecks(table, knownCustomers)];
   const parts = checks.map(
     (c) =>
       `SELECT _file, _line, '${c.column}' AS "column", ${quoteIdent(c.column)}::VARCHAR AS value, ` +
@@ -329,10 +334,10 @@ export function problemsQuery(table: ContractTable, hasStagedCustomers: boolean)
       `${c.when}`,
   );
   if (spec.onConflict === 'replace') {
-    const keys = keyExprs(table);
-    const keyLabel = spec.key.join(', ');
+    const keys = keyExprs(layout);
+    const keyLabel = layout.key.join(', ');
     parts.push(`SELECT _file, _line, '${keyLabel}' AS "column",
-      concat_ws(', ', ${spec.key.map(quoteIdent).join(', ')}) AS value,
+      concat_ws(', ', ${layout.key.map(quoteIdent).join(', ')}) AS value,
       'duplicate key (first seen on line ' || first_line || ')' AS problem, 'one row per ${keyLabel}' AS expected
       FROM (SELECT *, row_number() OVER w AS nth, first_value(_line) OVER w AS first_line
             FROM ${stageTable(table)} WHERE ${keys.map((k) => `${k} <> ''`).join(' AND ')}
@@ -352,24 +357,24 @@ function sqlString(text: string): string {
  * case) means the detailed report is not needed: one scan for every value and row rule, one
  * anti-join for unknown customers, one grouping for duplicate keys.
  */
-export function violationCountQueries(table: ContractTable, hasStagedCustomers: boolean): string[] {
+export function violationCountQueries(layout: Layout, knownCustomers: string): string[] {
+  const { table } = layout;
   const spec = CONTRACT[table];
   const local = [
     ...spec.columns.flatMap(valueChecks),
-    ...rowChecks(table, false).filter((c) => c.column !== 'customer_id' || !spec.referencesCustomer),
+    ...rowChecks(table, knownCustomers).filter((c) => c.column !== 'customer_id' || !spec.referencesCustomer),
   ];
   const queries = [
     `SELECT count(*) AS n FROM ${stageTable(table)} WHERE ${local.map((c) => `(${c.when})`).join(' OR ') || 'false'}`,
   ];
   if (spec.referencesCustomer) {
-    const staged = hasStagedCustomers ? `UNION ALL SELECT trim(customer_id) FROM ${stageTable('customers')}` : '';
     queries.push(
       `SELECT count(*) AS n FROM ${stageTable(table)} s WHERE trim(s.customer_id) <> '' AND NOT EXISTS (SELECT 1 ` +
-        `FROM (SELECT customer_id FROM customers ${staged}) k WHERE k.customer_id = trim(s.customer_id))`,
+        `FROM (${knownCustomers}) k WHERE k.customer_id = trim(s.customer_id))`,
     );
   }
   if (spec.onConflict === 'replace') {
-    const keys = keyExprs(table);
+    const keys = keyExprs(layout);
     queries.push(
       `SELECT count(*) AS n FROM (SELECT 1 FROM ${stageTable(table)} WHERE ` +
         `${keys.map((k) => `${k} <> ''`).join(' AND ')} GROUP BY ${keys.join(', ')} HAVING count(*) > 1)`,
@@ -378,22 +383,36 @@ export function violationCountQueries(table: ContractTable, hasStagedCustomers: 
   return queries;
 }
 
+/**
+ * The customer ids rows of this import may refer to: the stored ones and the import's own, or only
+ * the import's own when it replaces every customer (a full refresh).
+ */
+export function knownCustomersSql(customersStaged: boolean, customersReplaced: boolean): string {
+  const staged = `SELECT trim(customer_id) AS customer_id FROM ${stageTable('customers')}`;
+  if (customersStaged && customersReplaced) return staged;
+  return customersStaged
+    ? `SELECT customer_id FROM customers UNION ALL ${staged}`
+    : 'SELECT customer_id FROM customers';
+}
+
 /** SQL creating the typed copy of the staged rows. */
-export function cleanQuery(table: ContractTable): string {
-  return `CREATE TEMP TABLE ${cleanTable(table)} AS ${convertedRows(table)}`;
+export function cleanQuery(layout: Layout): string {
+  return `CREATE TEMP TABLE ${cleanTable(layout.table)} AS ${convertedRows(layout)}`;
 }
 
 /** The staged rows converted to their stored types (deduplicated where the table dedupes). */
-export function convertedRows(table: ContractTable): string {
+export function convertedRows(layout: Layout): string {
+  const { table } = layout;
   const spec = CONTRACT[table];
-  const select = spec.columns.map((c) => `${convertExpr(c)} AS ${quoteIdent(c.name)}`).join(', ');
+  const select = layoutColumns(layout)
+    .map((c) => `${convertExpr(c)} AS ${quoteIdent(c.name)}`)
+    .join(', ');
   const distinct = spec.onConflict === 'dedupe' ? 'DISTINCT ' : '';
   return `SELECT ${distinct}${select} FROM ${stageTable(table)}`;
 }
 
 /** Join condition matching a clean row c to a stored row t on every column (null-safe). */
-export function sameRow(table: ContractTable, columns: 'key' | 'all'): string {
-  const spec = CONTRACT[table];
-  const names = columns === 'key' ? spec.key : spec.columns.map((c) => c.name);
+export function sameRow(layout: Layout, columns: 'key' | 'all'): string {
+  const names = columns === 'key' ? layout.key : layoutColumns(layout).map((c) => c.name);
   return names.map((n) => `t.${quoteIdent(n)} IS NOT DISTINCT FROM c.${quoteIdent(n)}`).join(' AND ');
 }

@@ -179,13 +179,13 @@ describe('import: each contract rule, broken once', () => {
   const cases: Array<{ name: string; file: () => string; line: string }> = [
     {
       name: 'missing required column',
-      file: () => writeCsv(dir, 'customers.csv', ['customer_id', 'segment'], [['c1', 'smb']]),
-      line: 'customers.csv:1: signup_date: missing required column (expected a header naming customer_id, signup_date)',
+      file: () => writeCsv(dir, 'customers.csv', ['segment', 'signup_date'], [['smb', '2024-01-01']]),
+      line: 'customers.csv:1: customer_id: missing required column (expected a header naming customer_id)',
     },
     {
       name: 'missing value',
-      file: () => customers([['c1', '', null, null, null, null]]),
-      line: 'customers.csv:2: signup_date: missing value (expected a date YYYY-MM-DD)',
+      file: () => customers([['  ', '2024-01-01', null, null, null, null]]),
+      line: 'customers.csv:2: customer_id: missing value (got "  ", expected a non-empty identifier)',
     },
     {
       name: 'bad date',

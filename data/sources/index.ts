@@ -1,0 +1,208 @@
+// Sources end to end: read the sources files, plan each source's reads, then check them (every
+// rule, rolled back, with a preview) or sync them (one transaction, all or nothing).
+import { LOAD_ORDER, type ContractTable } from '../contract.ts';
+import type { Database, Row, Session } from '../db.ts';
+import { BearingError } from '../errors.ts';
+import {
+  formatProblems,
+  importPlannedFiles,
+  type ImportOptions,
+  type ImportReport,
+  type PlannedFile,
+} from '../import/index.ts';
+import { type Problem, ProblemReporter } from '../problems.ts';
+import type { Settings, Workspace } from '../workspace.ts';
+import { readSourcesFiles, type Source, type SourcesFile } from './definition.ts';
+import { planSource, type SourcePlan } from './relation.ts';
+
+export type { Source } from './definition.ts';
+
+export interface PlannedSources {
+  files: SourcesFile[];
+  plans: SourcePlan[];
+  /** Problems of the sources files and of planning, at file:line:col of the sources file. */
+  problems: Problem[];
+}
+
+/** Every problem placed in its sources file (`sources/<file>`), at the field it is about. */
+function placePlanProblems(files: SourcesFile[], plans: SourcePlan[]): void {
+  for (const plan of plans) {
+    const report = files.find((f) => f.file === plan.source.file)!.report;
+    for (const p of plan.problems) {
+      const path = ['sources', plan.source.index, ...p.field.split('.')];
+      const message = p.at ? `${p.at}: ${p.message}` : p.message;
+      report.atPath(path, 'invalid-field', message);
+    }
+  }
+}
+
+/** Read and plan the sources (or only those named); nothing is read beyond headers and schemas. */
+export async function planSources(
+  session: Session,
+  workspace: Workspace,
+  settings: Settings,
+  only: string[] = [],
+): Promise<PlannedSources> {
+  const reporter = new ProblemReporter();
+  const files = readSourcesFiles(workspace.sourcesDir, reporter);
+  const all = files.flatMap((f) => f.sources);
+  const seen = new Map<string, Source>();
+  for (const s of all) {
+    const first = seen.get(s.name);
+    if (first)
+      files
+        .find((f) => f.file === s.file)!
+        .report.atPath(['sources', s.index, 'name'], 'duplicate-name', `source "${s.name}" is also in ${first.file}`);
+    else seen.set(s.name, s);
+  }
+  const unknown = only.filter((n) => !seen.has(n));
+  if (unknown.length)
+    throw new BearingError(
+      'usage',
+      `no source named ${unknown.map((n) => `"${n}"`).join(', ')} (known: ${[...seen.keys()].join(', ') || 'none'})`,
+    );
+  const chosen = [...seen.values()].filter((s) => !only.length || only.includes(s.name));
+  let index = 0;
+  const ctx = { session, root: workspace.sourcesDir, workspaceZone: settings.timezone, nextIndex: () => index++ };
+  const plans: SourcePlan[] = [];
+  for (const source of chosen) plans.push(await planSource(source, ctx));
+  keysAgree(files, plans);
+  placePlanProblems(files, plans);
+  return { files, plans, problems: reporter.problems };
+}
+
+/** Sources of one table must agree on its declared key. */
+function keysAgree(files: SourcesFile[], plans: SourcePlan[]): void {
+  for (const table of LOAD_ORDER) {
+    const keyed = plans.filter((p) => p.source.table === table && p.source.key);
+    const first = keyed[0];
+    for (const other of keyed.slice(1)) {
+      if (other.source.key!.join(',') === first!.source.key!.join(',')) continue;
+      files
+        .find((f) => f.file === other.source.file)!
+        .report.atPath(
+          ['sources', other.source.index, 'key'],
+          'invalid-field',
+          `${table} is keyed on ${first!.source.key!.join(', ')} by source "${first!.source.name}"; sources of one ` +
+            'table must agree',
+        );
+    }
+  }
+}
+
+/** The import options a set of planned sources implies: kept columns and declared keys per table. */
+function importOptionsOf(plans: SourcePlan[], settings: Settings): ImportOptions {
+  const layouts: NonNullable<ImportOptions['layouts']> = {};
+  for (const { source } of plans) {
+    const l = layouts[source.table] ?? {};
+    layouts[source.table] = l;
+    l.extras = [...new Set([...(l.extras ?? []), ...(source.keep ?? [])])];
+    if (source.key) l.key = source.key;
+  }
+  return {
+    layouts,
+    lifecycle: { inactiveAfterDays: settings.churn?.inactive_after_days },
+    kind: 'sync',
+    sources: plans.map((p) => p.source.name),
+  };
+}
+
+const plannedFiles = (plans: SourcePlan[]): PlannedFile[] =>
+  plans
+    .flatMap((p) => p.files)
+    .sort((a, b) => LOAD_ORDER.indexOf(a.table) - LOAD_ORDER.indexOf(b.table) || a.index - b.index);
+
+export interface SyncOptions {
+  only?: string[];
+  fullRefresh?: boolean;
+  who?: string;
+  onProgress?: ImportOptions['onProgress'];
+}
+
+function failIfProblems(planned: PlannedSources): void {
+  if (!planned.problems.length) return;
+  throw new BearingError(
+    'sources-invalid',
+    `the sources have ${planned.problems.length} problem${planned.problems.length === 1 ? '' : 's'}; nothing was ` +
+      'changed (bearing sources check shows them)',
+    { problems: planned.problems },
+  );
+}
+
+/** Import every source (or the named ones) in one transaction. */
+export async function syncSources(
+  db: Database,
+  workspace: Workspace,
+  settings: Settings,
+  options: SyncOptions = {},
+): Promise<ImportReport> {
+  const planned = await db.read((s) => planSources(s, workspace, settings, options.only));
+  failIfProblems(planned);
+  if (!planned.plans.length)
+    throw new BearingError('import-no-files', `no sources to sync (add a sources file under sources/)`);
+  return importPlannedFiles(db, plannedFiles(planned.plans), {
+    ...importOptionsOf(planned.plans, settings),
+    fullRefresh: options.fullRefresh,
+    who: options.who,
+    onProgress: options.onProgress,
+  });
+}
+
+export interface SourcePreview {
+  name: string;
+  table: ContractTable;
+  files: string[];
+  columns: string[];
+  rows: Row[];
+}
+
+export interface SourcesCheck {
+  ok: boolean;
+  /** Problems of the sources files (file:line:col). */
+  problems: Problem[];
+  /** Problems of the data, by data file and line (as an import reports them). */
+  data_problems: string[];
+  /** What a sync would do (a rolled-back run), when nothing stopped it. */
+  report: ImportReport | null;
+  previews: SourcePreview[];
+}
+
+/** Every source checked against its files without importing, with the first mapped rows of each. */
+export async function checkSources(
+  db: Database,
+  workspace: Workspace,
+  settings: Settings,
+  options: { only?: string[]; preview?: number } = {},
+): Promise<SourcesCheck> {
+  const planned = await db.read((s) => planSources(s, workspace, settings, options.only));
+  const n = Math.max(0, Math.min(100, options.preview ?? 5));
+  const previews = await db.read(async (s) => {
+    const out: SourcePreview[] = [];
+    for (const plan of planned.plans) {
+      const first = plan.files[0]?.mapped;
+      const rows =
+        first && n ? await s.all(`SELECT * EXCLUDE (_line) FROM (${first.sql}) LIMIT ${n}`, first.params) : [];
+      out.push({
+        name: plan.source.name,
+        table: plan.source.table,
+        files: plan.files.map((f) => f.label),
+        columns: first?.columns ?? [],
+        rows,
+      });
+    }
+    return out;
+  });
+  if (planned.problems.length || !planned.plans.length)
+    return { ok: !planned.problems.length, problems: planned.problems, data_problems: [], report: null, previews };
+  try {
+    const report = await importPlannedFiles(db, plannedFiles(planned.plans), {
+      ...importOptionsOf(planned.plans, settings),
+      dryRun: true,
+    });
+    return { ok: true, problems: [], data_problems: [], report, previews };
+  } catch (error) {
+    if (!(error instanceof BearingError) || error.code !== 'import-rejected') throw error;
+    const report = error.details as ImportReport;
+    return { ok: false, problems: [], data_problems: formatProblems(report), report: null, previews };
+  }
+}
