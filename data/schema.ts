@@ -135,6 +135,23 @@ export async function refreshMeta(session: Session, change: CoverageChange = {})
   });
 }
 
+/** Extra text columns (kept by sources) of each contract table, in their order. */
+export type TableExtras = Partial<Record<ContractTable, string[]>>;
+
+export async function readExtras(session: Session): Promise<TableExtras> {
+  const rows = await session.all<{ table_name: ContractTable; column_name: string }>(
+    `SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal AND ` +
+      `database_name = current_database() AND table_name IN (${CONTRACT_TABLES.map((t) => `'${t}'`).join(', ')}) ` +
+      `ORDER BY table_name, column_index`,
+  );
+  const extras: TableExtras = {};
+  for (const r of rows) {
+    if (CONTRACT[r.table_name].columns.some((c) => c.name === r.column_name)) continue;
+    extras[r.table_name] = [...(extras[r.table_name] ?? []), r.column_name];
+  }
+  return extras;
+}
+
 export interface DataFacts {
   as_of: string | null;
   data_version: number;

@@ -3,7 +3,8 @@
 import type { z } from 'zod';
 import { CONTRACT } from '../data/contract.ts';
 import { duckdbReason, type Session } from '../data/db.ts';
-import { availableDimensions, compileProbe, referencedMetrics } from './compile.ts';
+import { readExtras, type TableExtras } from '../data/schema.ts';
+import { availableDimensions, compileProbe, ownColumns, referencedMetrics, rememberExtras } from './compile.ts';
 import { AggregateDefinition, DerivedDefinition, isDerived, type Definition, type Problem } from './definition.ts';
 import { parseExpression } from './expression.ts';
 import { type FileProblems, ProblemReporter } from '../data/problems.ts';
@@ -51,14 +52,16 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
 
   const valid = new Map<string, CheckedMetric>();
   const failed = new Set<string>();
+  const extras = await readExtras(session);
+  for (const { definition } of [...unique, ...partial]) if (!isDerived(definition)) rememberExtras(definition, extras);
   for (const { file, definition } of unique) {
     const mark = reporter.problems.length;
-    await checkSql(session, file, definition, resolve);
+    await checkSql(session, file, definition, resolve, extras);
     if (reporter.since(mark)) failed.add(definition.name);
     const dimensions = isDerived(definition) ? [] : (definition.dimensions ?? []);
     valid.set(definition.name, { definition, file: file.source.file, text: file.source.text, dimensions });
   }
-  for (const { file, definition } of partial) await checkSql(session, file, definition, resolve);
+  for (const { file, definition } of partial) await checkSql(session, file, definition, resolve, extras);
   for (const entry of unique) checkDependencies(entry, resolve, valid, failed);
   return { metrics: [...valid.values()].filter((m) => !failed.has(m.definition.name)), problems: reporter.problems };
 }
@@ -128,8 +131,14 @@ function uniqueNames(parsed: Parsed[]): Parsed[] {
   return [...first.values()];
 }
 
-async function checkSql(session: Session, file: FileProblems, definition: Definition, resolve: Resolve): Promise<void> {
-  if (!isDerived(definition)) return checkAggregate(session, definition, file);
+async function checkSql(
+  session: Session,
+  file: FileProblems,
+  definition: Definition,
+  resolve: Resolve,
+  extras: TableExtras,
+): Promise<void> {
+  if (!isDerived(definition)) return checkAggregate(session, definition, file, extras);
   const expr = await parseExpression(session, definition.expression, 'derived');
   for (const issue of expr.issues) file.at('expression', issue.code, issue.message, issue.offset);
   for (const column of expr.columns) {
@@ -185,17 +194,23 @@ function checkDependencies(
   valid.get(definition.name)!.dimensions = definition.dimensions ?? shared;
 }
 
-async function checkAggregate(session: Session, d: AggregateDefinition, file: FileProblems): Promise<void> {
-  const structural = checkColumns(d, file);
-  const expressionsOk = await checkExpressions(session, d, file);
+async function checkAggregate(
+  session: Session,
+  d: AggregateDefinition,
+  file: FileProblems,
+  extras: TableExtras,
+): Promise<void> {
+  const structural = checkColumns(d, file, extras);
+  const expressionsOk = await checkExpressions(session, d, file, extras);
   if (structural && expressionsOk) await bindProbes(session, d, file);
 }
 
 /** time, active_until and dimensions name columns of the right kind. */
-function checkColumns(d: AggregateDefinition, file: FileProblems): boolean {
+function checkColumns(d: AggregateDefinition, file: FileProblems, extras: TableExtras): boolean {
   const spec = CONTRACT[d.table];
-  const columns = new Map(spec.columns.map((c) => [c.name, c.kind]));
-  const columnList = spec.columns.map((c) => c.name).join(', ');
+  const columns = new Map(spec.columns.map((c) => [c.name, c.kind as string]));
+  for (const extra of extras[d.table] ?? []) columns.set(extra, 'text');
+  const columnList = [...columns.keys()].join(', ');
   let ok = true;
   for (const field of ['time', 'active_until'] as const) {
     const name = d[field];
@@ -207,7 +222,7 @@ function checkColumns(d: AggregateDefinition, file: FileProblems): boolean {
       file.at(field, 'not-a-time-column', `"${name}" is not a date or timestamp column of ${d.table}`);
     ok &&= kind !== undefined && TIME_KINDS.has(kind);
   }
-  const dims = availableDimensions(d.table);
+  const dims = availableDimensions(d.table, extras);
   for (const dim of d.dimensions ?? []) {
     if (dims.includes(dim)) continue;
     file.at(
@@ -221,10 +236,15 @@ function checkColumns(d: AggregateDefinition, file: FileProblems): boolean {
 }
 
 /** measure and filter: the sandbox walk, and every column they name. */
-async function checkExpressions(session: Session, d: AggregateDefinition, file: FileProblems): Promise<boolean> {
+async function checkExpressions(
+  session: Session,
+  d: AggregateDefinition,
+  file: FileProblems,
+  extras: TableExtras,
+): Promise<boolean> {
   const known = new Set([
-    ...CONTRACT[d.table].columns.map((c) => c.name),
-    ...availableDimensions(d.table),
+    ...ownColumns(d.table, extras),
+    ...availableDimensions(d.table, extras),
     'period_start',
     'period_end',
   ]);

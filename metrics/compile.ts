@@ -2,6 +2,7 @@
 // from checked definitions and the contract and pass quoteIdent; grains map through a table;
 // every value a user chooses at query time is a bound parameter.
 import { CONTRACT, CUSTOMER_DIMENSIONS } from '../data/contract.ts';
+import type { TableExtras } from '../data/schema.ts';
 import { quoteIdent, type SqlValue } from '../data/db.ts';
 import { isDerived, type AggregateDefinition, type Definition, type Grain } from './definition.ts';
 
@@ -54,10 +55,28 @@ const GRAIN: Record<Grain, { trunc: string; step: string }> = {
   quarter: { trunc: 'quarter', step: 'INTERVAL 3 MONTH' },
 };
 
+/**
+ * The extra columns (kept by sources) the checker saw for each definition's tables, by definition:
+ * the compiler needs to know whether a dimension is the table's own or its customer's.
+ */
+const liveExtras = new WeakMap<AggregateDefinition, TableExtras>();
+
+export function rememberExtras(definition: AggregateDefinition, extras: TableExtras): void {
+  liveExtras.set(definition, extras);
+}
+
+/** A table's own columns: the contract's and those its sources keep. */
+export function ownColumns(table: AggregateDefinition['table'], extras: TableExtras = {}): string[] {
+  return [...CONTRACT[table].columns.map((c) => c.name), ...(extras[table] ?? [])];
+}
+
 /** Columns a definition may break down or filter by: its own table's, and customers' through customer_id. */
-export function availableDimensions(table: AggregateDefinition['table']): string[] {
-  const own = CONTRACT[table].columns.map((c) => c.name);
-  const viaCustomer = own.includes('customer_id') && table !== 'customers' ? [...CUSTOMER_DIMENSIONS] : [];
+export function availableDimensions(table: AggregateDefinition['table'], extras: TableExtras = {}): string[] {
+  const own = ownColumns(table, extras);
+  const viaCustomer =
+    own.includes('customer_id') && table !== 'customers'
+      ? [...CUSTOMER_DIMENSIONS, ...(extras.customers ?? [])].filter((d) => !own.includes(d))
+      : [];
   return [...own, ...viaCustomer];
 }
 
@@ -126,7 +145,7 @@ function periodsCte(d: AggregateDefinition, options: SeriesOptions, params: Reco
 /** The table's rows that can fall in the periods, with the customer dimensions the request needs. */
 function scopedCte(d: AggregateDefinition, options: SeriesOptions): string {
   const time = `t.${quoteIdent(d.time)}`;
-  const own = new Set(CONTRACT[d.table].columns.map((c) => c.name));
+  const own = new Set(ownColumns(d.table, liveExtras.get(d)));
   const needed = new Set([...(options.by ? [options.by] : []), ...Object.keys(options.where ?? {})]);
   const joined = [...needed].filter((dim) => !own.has(dim));
   const customerJoin = joined.length ? 'LEFT JOIN customers c ON c.customer_id = t.customer_id' : '';

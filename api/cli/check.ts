@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { ProblemReporter } from '../../data/problems.ts';
+import { readSourcesFiles } from '../../data/sources/definition.ts';
+import { readSettings } from '../../data/workspace.ts';
+import { currentWorkspace, DEFAULT_DB } from '../paths.ts';
 import { openForCheck } from './open.ts';
 
 /** A path as the user would type it: relative to here when inside it, absolute otherwise. */
@@ -28,10 +31,24 @@ export function registerCheck(program: Command): void {
         if (note) console.error(note);
         const catalog = await Catalog.load(db, metricsDir(opts.metrics));
         // Problems name files relative to where the command runs, as a compiler's would.
-        const ordered = [...catalog.problems].sort(
-          (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col,
-        );
-        for (const p of ordered) console.log(formatProblem({ ...p, file: shown(join(catalog.dir, p.file)) }));
+        const ordered = [...catalog.problems]
+          .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col)
+          .map((p) => ({ ...p, file: shown(join(catalog.dir, p.file)) }));
+        // The workspace's settings and sources files are checked like definitions (their shape;
+        // `bearing sources check` reads the data files too).
+        const workspace = currentWorkspace();
+        const reporter = new ProblemReporter();
+        readSourcesFiles(workspace.sourcesDir, reporter);
+        const others = [
+          ...readSettings(workspace.settingsFile).problems.map((p) => ({ ...p, file: shown(workspace.settingsFile) })),
+          ...reporter.problems.map((p) => ({ ...p, file: shown(join(workspace.sourcesDir, p.file)) })),
+        ];
+        for (const p of [...others, ...ordered]) console.log(formatProblem(p));
+        if (others.length)
+          throw new BearingError(
+            'definitions-invalid',
+            `${plural(others.length, 'problem')} in the workspace settings or sources`,
+          );
         const files = new Set(catalog.problems.map((p) => p.file)).size;
         if (catalog.problems.length) {
           // The exit code comes from main(), like every command's: a failure is thrown, never set aside.

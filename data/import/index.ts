@@ -1,9 +1,10 @@
 // CSV import: one transaction across all files, validated in SQL, idempotent. Two paths with one
 // contract: firstLoad.ts into empty tables (about the speed of a bare read_csv), careful.ts
 // otherwise and whenever the first load has a doubt; a test runs both on the same files.
-import { CONTRACT, LOAD_ORDER, layoutOf, type ContractTable, type Layout } from '../contract.ts';
+import { LOAD_ORDER, layoutOf, type ContractTable, type Layout } from '../contract.ts';
 import type { Database, Session } from '../db.ts';
 import { BearingError } from '../errors.ts';
+import { readExtras } from '../schema.ts';
 import { fileDigest, type HistoryFile, recordImport } from '../history.ts';
 import { DryRunDone, importCarefully } from './careful.ts';
 import { importFresh } from './firstLoad.ts';
@@ -100,25 +101,10 @@ async function importPlanned(db: Database, planned: PlannedFile[], options: Impo
 
 /** Each table as this import writes it: the extra columns it already has plus those the sources keep. */
 async function layoutsOf(session: Session, tables: ContractTable[], options: ImportOptions): Promise<Layout[]> {
-  const stored = await storedExtras(session);
+  const stored = await readExtras(session);
   return tables.map((table) => {
     const asked = options.layouts?.[table];
-    const extras = [...new Set([...(stored.get(table) ?? []), ...(asked?.extras ?? [])])];
+    const extras = [...new Set([...(stored[table] ?? []), ...(asked?.extras ?? [])])];
     return layoutOf(table, extras, asked?.key);
   });
-}
-
-/** The extra columns each contract table holds (kept by earlier syncs), in their order. */
-export async function storedExtras(session: Session): Promise<Map<ContractTable, string[]>> {
-  const rows = await session.all<{ table_name: ContractTable; column_name: string }>(
-    `SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal AND ` +
-      `database_name = current_database() ORDER BY table_name, column_index`,
-  );
-  const extras = new Map<ContractTable, string[]>();
-  for (const r of rows) {
-    const spec = CONTRACT[r.table_name as ContractTable];
-    if (!spec || spec.columns.some((c) => c.name === r.column_name)) continue;
-    extras.set(r.table_name, [...(extras.get(r.table_name) ?? []), r.column_name]);
-  }
-  return extras;
 }
