@@ -13,6 +13,7 @@ import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
+import { historyRoutes, lifecycleRoutes, sampleRoutes, sourceRoutes, syncRoutes } from './routes/sources.ts';
 import { router } from './router.ts';
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -37,7 +38,12 @@ export function createApi(deps: AppDeps) {
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))
     .route('/channels', channelRoutes(deps))
-    .route('/import', importRoutes(deps));
+    .route('/import', importRoutes(deps))
+    .route('/sources', sourceRoutes(deps))
+    .route('/sync', syncRoutes(deps))
+    .route('/imports', historyRoutes(deps))
+    .route('/sample', sampleRoutes(deps))
+    .route('/lifecycle', lifecycleRoutes(deps));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

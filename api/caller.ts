@@ -9,3 +9,9 @@ export function callerOf(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return `address:${incoming?.socket?.remoteAddress ?? 'unknown'}`;
 }
+
+/** Who ran a write, for the import history: the token's role and id, never the token. */
+export function whoOf(c: Context, tokens: { identify(token: string): string | null }): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  return (token && tokens.identify(token)) || 'anonymous (loopback)';
+}

@@ -25,6 +25,8 @@ export async function ensureSchema(session: Session): Promise<void> {
   for (const table of CONTRACT_TABLES) await session.run(tableDdl(table));
   await dropIncoming(session);
   await ensureLifecycleTables(session);
+  // Set when the sample world is generated, cleared when it is removed: every page says so.
+  await session.run(`CREATE TABLE IF NOT EXISTS sample_world (seed BIGINT, customers BIGINT, generated_at VARCHAR)`);
   await ensureHistoryTable(session);
   await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
   await session.run(`CREATE TABLE IF NOT EXISTS annotations (
@@ -152,6 +154,30 @@ export async function readExtras(session: Session): Promise<TableExtras> {
   return extras;
 }
 
+export async function markSample(session: Session, sample: { seed: number; customers: number }): Promise<void> {
+  await session.run(`DELETE FROM sample_world`);
+  await session.run(`INSERT INTO sample_world VALUES ($seed, $customers, $at)`, {
+    ...sample,
+    at: new Date().toISOString(),
+  });
+}
+
+/**
+ * Everything the sample world put in the database goes: the contract tables' rows (and columns
+ * sources kept), notes, inferred dates and stored series. The schema stays; the version moves on.
+ */
+export async function removeAllData(session: Session): Promise<void> {
+  const extras = await readExtras(session);
+  for (const table of CONTRACT_TABLES) {
+    await session.run(`DELETE FROM ${quoteIdent(table)}`);
+    for (const extra of extras[table] ?? [])
+      await session.run(`ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(extra)}`);
+  }
+  for (const t of ['annotations', 'lifecycle_inferred', 'lifecycle_rule', 'sample_world', 'rollup_rows', 'rollup_sets'])
+    await session.run(`DELETE FROM ${t}`);
+  await refreshMeta(session, { touched: [...CONTRACT_TABLES] });
+}
+
 export interface DataFacts {
   as_of: string | null;
   data_version: number;
@@ -162,6 +188,8 @@ export interface DataFacts {
   declared: ContractTable[];
   /** Per table: its earliest date (null while empty), where a series without `from` starts. */
   first: Record<ContractTable, string | null>;
+  /** Whether the database holds the generated sample world. */
+  sample: boolean;
 }
 
 export async function readFacts(session: Session): Promise<DataFacts> {
@@ -183,7 +211,9 @@ export async function readFacts(session: Session): Promise<DataFacts> {
     CONTRACT_TABLES.map((t) => [t, coverage.find((c) => c.name === t)?.d ?? null]),
   ) as Record<ContractTable, string | null>;
   const first = Object.fromEntries(counts.map((r) => [r.name, r.first])) as Record<ContractTable, string | null>;
+  const sample = ((await session.one<{ n: number }>(`SELECT count(*) AS n FROM sample_world`))?.n ?? 0) > 0;
   return {
+    sample,
     as_of: meta?.as_of ?? null,
     data_version: meta?.data_version ?? 0,
     tables,

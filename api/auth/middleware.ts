@@ -12,8 +12,11 @@ export interface AuthSettings {
 
 // POST routes that compute without writing anything.
 const READ_POSTS = [/\/metrics\/check$/, /\/metrics\/preview$/, /\/channels\/what-if$/];
+// Routes that read or write the server's own files, or remove all data: admin only.
+const ADMIN_ONLY = [/\/sources\/check$/, /^PUT .*\/sources\//, /^DELETE .*\/sample$/];
 
 export function neededRole(method: string, path: string): Role | null {
+  if (ADMIN_ONLY.some((r) => r.test(path) || r.test(`${method} ${path}`))) return 'admin';
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'viewer';
   if (method === 'POST' && READ_POSTS.some((r) => r.test(path))) return 'viewer';
   return 'analyst';

@@ -85,6 +85,14 @@ export class TokenStore {
     return this.entries.length + this.ephemeral.length;
   }
 
+  /** Who a presented token is, for the import history: its role and its id (never the token). */
+  identify(token: string): string | null {
+    this.refresh();
+    const presented = sha256(token);
+    const e = [...this.entries, ...this.ephemeral].find((x) => timingSafeEqual(presented, x.hash));
+    return e ? `${e.role} (token ${e.id})` : null;
+  }
+
   /** The role of a presented token, or null. Every stored hash is compared, in constant time. */
   roleOf(token: string): Role | null {
     this.refresh();

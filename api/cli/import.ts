@@ -4,7 +4,7 @@ import { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
 import { formatProblems, importFiles, type ImportReport } from '../../data/import/index.ts';
 import { ensureSchema } from '../../data/schema.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { currentSettings, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
 import { progress } from './progress.ts';
 
@@ -42,7 +42,11 @@ export function registerImport(program: Command): void {
           '--table names the table of a single file; import several files by naming them after their tables',
         );
       const paths = files.map((f) => resolve(f));
-      const db = await Database.open(opts.db, { allowedDirectories: [...new Set(paths.map((p) => dirname(p)))] });
+      const settings = currentSettings();
+      const db = await Database.open(opts.db, {
+        allowedDirectories: [...new Set(paths.map((p) => dirname(p)))],
+        timezone: settings.timezone,
+      });
       const bar = progress();
       try {
         await db.write(ensureSchema);
@@ -51,6 +55,7 @@ export function registerImport(program: Command): void {
           paths.map((path) => ({ path, table: opts.table })),
           {
             completeThrough: opts.completeThrough,
+            lifecycle: { inactiveAfterDays: settings.churn?.inactive_after_days },
             onProgress: (p) => {
               if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
               else if (p.phase === 'validate') bar.update(`validating ${p.table}`);

@@ -7,7 +7,7 @@ import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { RollupRefresher } from '../../metrics/rollups.ts';
 import { goalsFile } from '../../metrics/goals.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { currentSettings, currentWorkspace, DEFAULT_DB } from '../paths.ts';
 import { createServerApp, listen, loopbackHosts } from '../server.ts';
 import { buildWebIfStale } from '../webBuild.ts';
 import { createToken, isLoopback, TokenStore } from '../auth/tokens.ts';
@@ -25,6 +25,7 @@ interface ServeOptions {
   buildWeb?: boolean;
   metrics?: string;
   goals?: string;
+  empty?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -39,18 +40,22 @@ export function registerServe(program: Command): void {
     .option('--metrics <dir>', 'folder of metric definitions (env BEARING_METRICS)')
     .option('--goals <file>', 'goals file (env BEARING_GOALS)')
     .option('--build-web', 'build the web app first when its sources changed')
+    .option('--empty', 'create the database empty instead of with the sample world (when it does not exist)')
     .action(serve);
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
   if (opts.buildWeb) await buildWebIfStale();
   const dbPath = resolve(opts.db);
-  if (!existsSync(dbPath)) {
-    console.error(`${dbPath} does not exist yet: creating it with the sample world.`);
+  const workspace = currentWorkspace();
+  const settings = currentSettings(workspace);
+  if (!existsSync(dbPath) && !opts.empty) {
+    console.error(`${dbPath} does not exist yet: creating it with the sample world (--empty starts without it).`);
     await generateInto(dbPath, {});
   }
   const stagingDir = cleanStaging(dbPath);
-  const db = await openServerDatabase(dbPath, stagingDir);
+  const readable = [stagingDir, ...(existsSync(workspace.sourcesDir) ? [workspace.sourcesDir] : [])];
+  const db = await openServerDatabase(dbPath, readable, settings.timezone);
   const catalog = await Catalog.load(db, metricsDir(opts.metrics));
   // A broken definition must not take the server down: report it and serve the others.
   for (const p of catalog.problems) console.error(`definition problem: ${formatProblem(p)}`);
@@ -59,7 +64,15 @@ async function serve(opts: ServeOptions): Promise<void> {
   // Stored month series are brought up to date in the background; until then series are computed.
   const rollups = new RollupRefresher(db, catalog, (line) => console.error(line));
   void rollups.schedule();
-  const deps = { db, catalog, stagingDir, goalsFile: goalsFile(opts.goals), auth: { tokens, readsNeedToken }, rollups };
+  const deps = {
+    db,
+    catalog,
+    stagingDir,
+    goalsFile: goalsFile(opts.goals),
+    auth: { tokens, readsNeedToken },
+    rollups,
+    workspace,
+  };
   const app = createServerApp(deps, undefined, { allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined });
   const server = await listen(app, opts.port, opts.host);
   // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
@@ -95,10 +108,11 @@ function cleanStaging(dbPath: string): string {
 const envNumber = (name: string, scale = 1) => (process.env[name] ? Number(process.env[name]) * scale : undefined);
 
 /** The database as the server runs it: the settings of README "Server settings", from the environment. */
-async function openServerDatabase(dbPath: string, stagingDir: string): Promise<Database> {
+async function openServerDatabase(dbPath: string, readable: string[], timezone: string): Promise<Database> {
   const timeout = Number(process.env.BEARING_QUERY_TIMEOUT ?? 30);
   const db = await Database.open(dbPath, {
-    allowedDirectories: [stagingDir],
+    allowedDirectories: readable,
+    timezone,
     threads: envNumber('BEARING_THREADS'),
     // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
     memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { readFacts, readTableRanges } from '../../data/schema.ts';
+import { readLifecycle } from '../../data/lifecycle.ts';
+import { readExtras, readFacts, readTableRanges } from '../../data/schema.ts';
+import { DEFAULT_SETTINGS, readSettings } from '../../data/workspace.ts';
 import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
@@ -51,6 +53,21 @@ const Health = z
           'Stored month series: whether a refresh runs now, and the last refresh (sets needed, sets computed, ' +
           'time). null when rollups are off.',
       }),
+    sample: z.boolean().openapi({ description: 'Whether the database holds the generated sample world' }),
+    settings: z
+      .object({ timezone: z.string(), currency: z.string(), inactive_after_days: z.number().nullable() })
+      .openapi({ description: "The workspace's bearing.yaml: time zone, currency, churn from inactivity" }),
+    lifecycle: z
+      .object({
+        inactive_after_days: z.number().nullable(),
+        signup_inferred: z.number(),
+        churn_inferred: z.number(),
+        without_signup: z.number(),
+      })
+      .openapi({ description: 'Customers whose signup (first activity) or churn (inactivity) Bearing inferred' }),
+    extras: z
+      .record(z.string(), z.array(z.string()))
+      .openapi({ description: 'Extra columns kept by sources, per table (usable as dimensions)' }),
   })
   .openapi('Health');
 
@@ -63,9 +80,13 @@ const getHealth = createRoute({
 
 export const healthRoutes = (deps: AppDeps) =>
   router().openapi(getHealth, async (c) => {
-    const [facts, ranges] = await deps.db.cached('health', () =>
-      deps.db.read(async (s) => [await readFacts(s), await readTableRanges(s)] as const),
+    const [facts, ranges, lifecycle, extras] = await deps.db.cached('health', () =>
+      deps.db.read(
+        async (s) =>
+          [await readFacts(s), await readTableRanges(s), await readLifecycle(s), await readExtras(s)] as const,
+      ),
     );
+    const settings = deps.workspace ? readSettings(deps.workspace.settingsFile).settings : DEFAULT_SETTINGS;
     const r = deps.rollups;
     const failed = deps.db.useRollups
       ? [...(await failures(deps.db)).values()].filter((f) => deps.catalog.get(f.metric))
@@ -94,6 +115,14 @@ export const healthRoutes = (deps: AppDeps) =>
         tables: Object.fromEntries(tables.map(({ name, ...t }) => [name, t])),
         ranges: tables,
         rollups,
+        sample: facts.sample,
+        settings: {
+          timezone: settings.timezone,
+          currency: settings.currency,
+          inactive_after_days: settings.churn?.inactive_after_days ?? null,
+        },
+        lifecycle,
+        extras: extras as Record<string, string[]>,
       },
       200,
     );

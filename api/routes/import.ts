@@ -8,6 +8,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../../data/errors.ts';
 import { importFiles, type ImportFile } from '../../data/import/index.ts';
+import { readSettings } from '../../data/workspace.ts';
+import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, IsoDate } from '../schemas.ts';
 import { saveMultipart } from '../multipart.ts';
@@ -122,7 +124,12 @@ export const importRoutes = (deps: AppDeps) =>
         await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
         files.push({ path, label, table: q.table });
       }
-      const report = await importFiles(deps.db, files, { completeThrough: q.complete_through });
+      const settings = deps.workspace ? readSettings(deps.workspace.settingsFile).settings : undefined;
+      const report = await importFiles(deps.db, files, {
+        completeThrough: q.complete_through,
+        who: whoOf(c, deps.auth.tokens),
+        lifecycle: { inactiveAfterDays: settings?.churn?.inactive_after_days },
+      });
       if (report.data_version_changed) void deps.rollups?.schedule();
       return c.json(report, 200);
     } finally {

@@ -20,7 +20,11 @@ export type { MappedRead, PlannedFile } from './plan.ts';
  * `details` when any row breaks the contract; the database is then left exactly as it was.
  * Imports into one database run one at a time, so two never compare against the same snapshot.
  */
-export function importFiles(db: Database, files: ImportFile[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function importFiles(
+  db: Database,
+  files: ImportFile[],
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   return importPlannedFiles(db, plan(files), options);
 }
 

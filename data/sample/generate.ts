@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Database, Session } from '../db.ts';
 import { CONTRACT_TABLES } from '../contract.ts';
-import { ensureSchema, refreshMeta } from '../schema.ts';
+import { ensureSchema, markSample, refreshMeta } from '../schema.ts';
 import { CHANNELS, REGIONS, SEGMENTS, WORLD } from './world.ts';
 
 export interface GenerateOptions {
@@ -368,6 +368,7 @@ export async function generateSample(
       options.onProgress?.(step.name, i + 2, total);
     }
     const truth = await plantedTruth(s, { days }, seed, customers, start, end);
+    await markSample(s, { seed, customers });
     await refreshMeta(s);
     for (const t of [
       'gen_c',

@@ -64,17 +64,25 @@ export interface SourcesFile {
 }
 
 /** The sources files of a folder (its *.yaml files, by name), parsed; problems go to `reporter`. */
-export function readSourcesFiles(dir: string, reporter: ProblemReporter): SourcesFile[] {
+export function readSourcesFiles(
+  dir: string,
+  reporter: ProblemReporter,
+  overrides: Record<string, string> = {},
+): SourcesFile[] {
   let names: string[] = [];
   try {
-    names = readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort();
+    names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
   } catch {
-    return [];
+    // no sources folder yet: only the files offered in overrides
   }
-  return names.map((file) => parseSourcesFile(file, readFileSync(join(dir, file), 'utf8'), reporter));
+  names = [...new Set([...names, ...Object.keys(overrides)])].sort();
+  return names.map((file) =>
+    parseSourcesFile(file, overrides[file] ?? readFileSync(join(dir, file), 'utf8'), reporter),
+  );
 }
+
+/** A sources file's name as the API takes it: a plain *.yaml name, nothing that leaves the folder. */
+export const isSourcesFileName = (name: string) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.ya?ml$/.test(name);
 
 export function parseSourcesFile(file: string, text: string, reporter: ProblemReporter): SourcesFile {
   const report = reporter.forFile(new YamlSource(file, text));

@@ -42,9 +42,10 @@ export async function planSources(
   workspace: Workspace,
   settings: Settings,
   only: string[] = [],
+  overrides: Record<string, string> = {},
 ): Promise<PlannedSources> {
   const reporter = new ProblemReporter();
-  const files = readSourcesFiles(workspace.sourcesDir, reporter);
+  const files = readSourcesFiles(workspace.sourcesDir, reporter, overrides);
   const all = files.flatMap((f) => f.sources);
   const seen = new Map<string, Source>();
   for (const s of all) {
@@ -172,9 +173,9 @@ export async function checkSources(
   db: Database,
   workspace: Workspace,
   settings: Settings,
-  options: { only?: string[]; preview?: number } = {},
+  options: { only?: string[]; preview?: number; overrides?: Record<string, string> } = {},
 ): Promise<SourcesCheck> {
-  const planned = await db.read((s) => planSources(s, workspace, settings, options.only));
+  const planned = await db.read((s) => planSources(s, workspace, settings, options.only, options.overrides));
   const n = Math.max(0, Math.min(100, options.preview ?? 5));
   const previews = await db.read(async (s) => {
     const out: SourcePreview[] = [];

@@ -1,6 +1,6 @@
 // A real Bearing server on a loopback ephemeral port over a copy of the sample database (or an
 // empty one), with one known token per role.
-import { copyFileSync, cpSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthSettings } from '../../api/auth/middleware.ts';
 import { TokenStore, type Role } from '../../api/auth/tokens.ts';
@@ -55,6 +55,7 @@ export async function startTestServer(
   copyFileSync(SHIPPED_GOALS_FILE, goalsFile);
   const metricsDir = join(dir, 'definitions');
   cpSync(SHIPPED_METRICS_DIR, metricsDir, { recursive: true });
+  mkdirSync(join(dir, 'sources'));
   const db = await Database.open(path, {
     allowedDirectories: [dir],
     queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
@@ -72,7 +73,15 @@ export async function startTestServer(
   };
   const rollups = options.rollups ? new RollupRefresher(db, catalog) : undefined;
   const app = createServerApp(
-    { db, catalog, stagingDir: dir, goalsFile, auth, rollups },
+    {
+      db,
+      catalog,
+      stagingDir: dir,
+      goalsFile,
+      auth,
+      rollups,
+      workspace: { root: dir, settingsFile: join(dir, 'bearing.yaml'), sourcesDir: join(dir, 'sources') },
+    },
     options.web ? undefined : join(dir, 'no-web'),
   );
   const server = await listen(app, 0, '127.0.0.1');
