@@ -352,7 +352,7 @@ export class Database {
     if (!/^[A-Za-z0-9_+\-/]+$/.test(timezone))
       throw new BearingError('bad-config', `time zone "${timezone}" is not an IANA name such as America/Sao_Paulo`);
     try {
-      await setup.run(`SET TimeZone = '${timezone}'`);
+      await setup.run(`SET GLOBAL TimeZone = '${timezone}'`);
     } catch {
       throw new BearingError('bad-config', `time zone "${timezone}" is not an IANA name such as America/Sao_Paulo`);
     }
