@@ -20,7 +20,7 @@ export function makeWorkspace(settings = 'timezone: UTC\n'): TestWorkspace {
   const { dir, cleanup } = tempDir();
   for (const d of ['sources', 'metrics/definitions']) mkdirSync(join(dir, d), { recursive: true });
   writeFileSync(join(dir, 'bearing.yaml'), settings);
-  const env = { ...process.env, BEARING_WORKSPACE: dir };
+  const env: NodeJS.ProcessEnv = { ...process.env, BEARING_WORKSPACE: dir };
   for (const k of ['BEARING_DB', 'BEARING_METRICS', 'BEARING_GOALS', 'BEARING_SOURCES_DIR']) delete env[k];
   return {
     dir,

@@ -74,7 +74,8 @@ describe('the Olist sample through a sources file', () => {
   it('reads the average review score per month exactly as plain SQL does, and breaks it down by state', async () => {
     const theirs = await plain(`
       SELECT strftime(date_trunc('month', r.review_answer_timestamp), '%Y-%m-%d') AS period, avg(r.review_score) AS v
-      FROM ${raw('order_reviews')} r JOIN ${raw('orders')} o USING (order_id) JOIN ${raw('customers')} c USING (customer_id)
+      FROM ${raw('order_reviews')} r JOIN ${raw('orders')} o USING (order_id)
+      JOIN ${raw('customers')} c USING (customer_id)
       GROUP BY 1`);
     expectSameSeries(bearingSeries('review_score'), new Map(theirs.map((r) => [String(r.period), Number(r.v)])));
     const byState = ws.bearing('query', 'review_score', '--by', 'customer_state', '--json');

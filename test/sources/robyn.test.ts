@@ -49,7 +49,8 @@ describe('Robyn weekly media through a sources file', () => {
     const file = (
       await query(
         ':memory:',
-        `SELECT count(*) AS weeks, ${CHANNELS.map((c) => `sum(${c}_S) AS ${c}`).join(', ')}, sum(revenue) AS revenue, sum(competitor_sales_B) AS competitor FROM read_csv('${FILE}')`,
+        `SELECT count(*) AS weeks, ${CHANNELS.map((c) => `sum(${c}_S) AS ${c}`).join(', ')}, ` +
+          `sum(revenue) AS revenue, sum(competitor_sales_B) AS competitor FROM read_csv('${FILE}')`,
       )
     )[0]!;
     const stored = await query(
@@ -75,7 +76,9 @@ describe('Robyn weekly media through a sources file', () => {
   it('serves a metric over observations like any other table', () => {
     ws.write(
       'metrics/definitions/weekly_revenue.yaml',
-      `name: weekly_revenue\nlabel: Revenue (weekly file)\ndescription: Revenue from the weekly KPI file.\nunit: currency\ndirection: up\ntable: observations\ntime: date\nfilter: name = 'revenue'\nmeasure: sum(value)\n`,
+      'name: weekly_revenue\nlabel: Revenue (weekly file)\ndescription: Revenue from the weekly KPI file.\n' +
+        'unit: currency\ndirection: up\ntable: observations\ntime: date\n' +
+        "filter: name = 'revenue'\nmeasure: sum(value)\n",
     );
     expect(ws.bearing('check').status).toBe(0);
     const r = ws.bearing('query', 'weekly_revenue', '--grain', 'quarter', '--json');
