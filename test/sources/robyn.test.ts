@@ -1,7 +1,7 @@
 // Meta Robyn's weekly media file (MIT) into `media` and `observations` by unpivot: one row per
 // channel and week, and the same totals per channel as the file.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorkspace, type TestWorkspace } from '../helpers/workspace.ts';
