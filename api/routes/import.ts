@@ -21,7 +21,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-const Report = z
+export const Report = z
   .object({
     ok: z.boolean(),
     tables: z.array(
@@ -32,6 +32,7 @@ const Report = z
         inserted: z.number(),
         updated: z.number(),
         unchanged: z.number(),
+        deleted: z.number().optional().openapi({ description: 'Rows a full refresh removed' }),
       }),
     ),
     warnings: z.array(z.string()),

@@ -14,13 +14,13 @@ import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, ProblemSchema } from '../schemas.ts';
+import { Report } from './import.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
 
-const Report = z.record(z.string(), z.unknown()).openapi('SyncReport');
 const SourceInfo = z.object({
   name: z.string(),
   file: z.string(),
@@ -168,7 +168,7 @@ export const syncRoutes = (deps: AppDeps) =>
       await deps.catalog.reload(deps.db); // kept columns are new dimensions
       void deps.rollups?.schedule();
     }
-    return c.json(report as unknown as Record<string, unknown>, 200);
+    return c.json(report, 200);
   });
 
 const historyRoute = createRoute({

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,28 @@ describe('pages in a real browser', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
     await page.context().close();
+  });
+
+  it('data: the sample world is named on every page; sources sync from the page and land in the history', async () => {
+    writeFileSync(
+      join(s.dir, 'sources', 'media.yaml'),
+      'sources:\n  - { name: tv_plan, table: media, files: tv.csv }\n',
+    );
+    writeFileSync(join(s.dir, 'sources', 'tv.csv'), 'channel,date,spend\nTV,2026-01-05,100\nTV,2026-01-12,120\n');
+    const { page, errors } = await visit('/data', 'data-sources', '[data-testid="source-tv_plan"]', 'analyst');
+    expect(await page.textContent('[data-testid="sample-banner"]')).toContain('generated sample world');
+    await page.click('button:has-text("Sync now")');
+    await page.waitForSelector('[data-testid="sync-result"] .state.ok');
+    expect(await page.textContent('[data-testid="sync-result"]')).toContain('media: 2 rows read; 2 new');
+    await page.waitForSelector('[data-testid="history"] >> text=tv.csv');
+    expect(await page.textContent('[data-testid="history"]')).toMatch(/sync: tv\.csv.*analyst/);
+    expect(await db.one<{ n: number }>(`SELECT count(*) AS n FROM media`)).toEqual({ n: 2 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'data-sources.png'), fullPage: true });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+    const home = await visit('/', 'heading-sample', '[data-testid="sample-banner"]');
+    await home.page.context().close();
   });
 
   it('at 390 × 844 no page scrolls sideways: the top bar wraps, wide tables scroll in their box', async () => {

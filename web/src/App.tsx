@@ -1,5 +1,6 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import { SampleBanner } from './components/SampleBanner.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { Loading } from './components/States.tsx';
 
@@ -22,6 +23,8 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
 }
 
 export function App() {
+  // Pages drawn before the workspace's currency was known are drawn again in it.
+  const [currency, setCurrency] = useState('USD');
   return (
     <div className="shell">
       <a href="#main" className="skip">
@@ -39,7 +42,8 @@ export function App() {
         </nav>
         <SignIn />
       </header>
-      <main id="main">
+      <SampleBanner onCurrency={setCurrency} />
+      <main id="main" key={currency}>
         <Suspense fallback={<Loading what="page" />}>
           <Switch>
             <Route path="/">{() => <HeadingPage />}</Route>

@@ -3,8 +3,23 @@ const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
 const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
 const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-const currency = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
+// The workspace's currency (bearing.yaml), set once the server has said which (see setCurrency).
+let currency = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+let currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
+let currencyCode = 'USD';
+
+/** Every money figure from here on in this ISO 4217 currency; returns whether it changed. */
+export function setCurrency(code: string): boolean {
+  if (code === currencyCode) return false;
+  try {
+    currency = new Intl.NumberFormat(locale, { style: 'currency', currency: code, maximumFractionDigits: 0 });
+    currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: code, maximumFractionDigits: 2 });
+    currencyCode = code;
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function formatValue(unit: string, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -14,6 +14,8 @@ export const keys = {
   goals: ['goals'] as const,
   goal: (id: string) => ['goals', 'detail', id] as const,
   channels: (params: object) => ['channels', params] as const,
+  sources: ['sources'] as const,
+  imports: ['imports'] as const,
 };
 
 export const healthQuery = () =>
@@ -97,5 +99,21 @@ export const checkQuery = (yaml: string, file?: string) =>
     queryKey: keys.check(file ?? 'new', yaml),
     queryFn: async () => {
       return bodyOf(api.metrics.check.$post({ json: { yaml, file } }));
+    },
+  });
+
+export const sourcesQuery = () =>
+  queryOptions({
+    queryKey: keys.sources,
+    queryFn: async () => {
+      return bodyOf(api.sources.$get());
+    },
+  });
+
+export const importsQuery = () =>
+  queryOptions({
+    queryKey: keys.imports,
+    queryFn: async () => {
+      return bodyOf(api.imports.$get({ query: { limit: '20' } }));
     },
   });

@@ -5,6 +5,9 @@ import type { InferResponseType } from 'hono/client';
 import { type api, ApiError, apiError, authHeaders } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
+import { HistoryPanel } from '../components/data/HistoryPanel.tsx';
+import { SamplePanel } from '../components/data/SamplePanel.tsx';
+import { SourcesPanel } from '../components/data/SourcesPanel.tsx';
 
 // The report's type comes from the API's own route (the upload itself is multipart, sent with fetch).
 type Report = InferResponseType<typeof api.import.$post, 200>;
@@ -94,6 +97,43 @@ function ImportForm() {
   );
 }
 
+/** Dates Bearing inferred, and the extra columns sources keep: modelling choices shown, not hidden. */
+function Lifecycle({
+  lifecycle,
+  extras,
+}: {
+  lifecycle: {
+    inactive_after_days: number | null;
+    signup_inferred: number;
+    churn_inferred: number;
+    without_signup: number;
+  };
+  extras: Record<string, string[]>;
+}) {
+  const kept = Object.entries(extras).filter(([, cols]) => cols.length);
+  return (
+    <div className="muted" data-testid="lifecycle">
+      <p>
+        {lifecycle.signup_inferred.toLocaleString()} customers have no signup date in the sources: their signup is their
+        first event in any table.{' '}
+        {lifecycle.inactive_after_days === null
+          ? 'Churn comes only from the sources (set churn.inactive_after_days in bearing.yaml to infer it).'
+          : `${lifecycle.churn_inferred.toLocaleString()} customers are counted as churned ` +
+            `${lifecycle.inactive_after_days} days after their last event (churn.inactive_after_days in bearing.yaml).`}
+        {lifecycle.without_signup
+          ? ` ${lifecycle.without_signup.toLocaleString()} have neither a signup nor any event.`
+          : ''}
+      </p>
+      {kept.length > 0 && (
+        <p>
+          Extra columns kept by sources (usable as dimensions):{' '}
+          {kept.map(([t, cols]) => `${t}: ${cols.join(', ')}`).join('; ')}.
+        </p>
+      )}
+    </div>
+  );
+}
+
 export default function DataPage() {
   // While stored series are being recomputed (after an import), check back every 2 s.
   const health = useQuery({
@@ -155,7 +195,11 @@ export default function DataPage() {
           </tbody>
         </table>
       </div>
+      <Lifecycle lifecycle={health.data.lifecycle} extras={health.data.extras} />
+      {health.data.sample && <SamplePanel />}
+      <SourcesPanel />
       <ImportForm />
+      <HistoryPanel />
     </section>
   );
 }
