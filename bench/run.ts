@@ -9,6 +9,8 @@ import autocannon from 'autocannon';
 import { buildWebIfStale, WEB_DIST } from '../api/webBuild.ts';
 import { Database, DEFAULT_SERVER_MEMORY_LIMIT } from '../data/db.ts';
 import { importFiles } from '../data/import/index.ts';
+import { syncSources } from '../data/sources/index.ts';
+import { DEFAULT_SETTINGS } from '../data/workspace.ts';
 import { generateSample } from '../data/sample/generate.ts';
 import { CONTRACT_TABLES } from '../data/contract.ts';
 import { ensureSchema, readFacts } from '../data/schema.ts';
@@ -91,6 +93,54 @@ async function benchImport(dir: string, files: Record<string, string>, rows: num
     bearing_import_ms: round(ours),
     rows_per_s: Math.round(rows / (ours / 1000)),
     bare_rows_per_s: Math.round(rows / (bare / 1000)),
+    speed_vs_bare: round(bare / ours, 3),
+  };
+}
+
+/**
+ * `bearing sync` of the same files described by a sources file (one source per table, columns by
+ * name), into an empty database, against the same bare read_csv: mapping, checks and the history's
+ * SHA-256 of every file included.
+ */
+async function benchSync(dir: string, files: Record<string, string>, rows: number, runs: number) {
+  writeFileSync(
+    join(dir, 'bench-sources.yaml'),
+    `sources:\n${Object.keys(files)
+      .map((t) => `  - { name: ${t}, table: ${t}, files: ${t}.csv }`)
+      .join('\n')}\n`,
+  );
+  const workspace = { root: dir, settingsFile: join(dir, 'bearing.yaml'), sourcesDir: dir };
+  let n = 0;
+  const fresh = async () => {
+    const path = join(dir, `sync-${n++}.duckdb`);
+    rmSync(path, { force: true });
+    return Database.open(path, { allowedDirectories: [dir] });
+  };
+  const bareRuns: number[] = [];
+  const ourRuns: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let db = await fresh();
+    let t = performance.now();
+    for (const [table, path] of Object.entries(files))
+      await db.read((s) => s.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv($path)`, { path }));
+    db.close();
+    bareRuns.push(performance.now() - t);
+    db = await fresh();
+    t = performance.now();
+    await db.write(ensureSchema);
+    const report = await syncSources(db, workspace, DEFAULT_SETTINGS);
+    db.close();
+    ourRuns.push(performance.now() - t);
+    if (report.method !== 'first_load') throw new Error(`the sync took the ${report.method} path`);
+  }
+  rmSync(join(dir, 'bench-sources.yaml'));
+  const bare = median(bareRuns);
+  const ours = median(ourRuns);
+  return {
+    rows,
+    bare_read_csv_ms: round(bare),
+    bearing_sync_ms: round(ours),
+    rows_per_s: Math.round(rows / (ours / 1000)),
     speed_vs_bare: round(bare / ours, 3),
   };
 }
@@ -188,12 +238,19 @@ async function benchSize(label: string, customers: number) {
   gen.close();
 
   let importFigures: Awaited<ReturnType<typeof benchImport>> | null = null;
+  let syncFigures: Awaited<ReturnType<typeof benchSync>> | null = null;
   if (customers <= importMax) {
     log('  import vs bare read_csv…');
     importFigures = await benchImport(dir, files, rows, RUNS);
     log(
       `  import: ${importFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${importFigures.speed_vs_bare}× the ` +
         `speed of bare read_csv`,
+    );
+    log('  sync (a sources file over the same CSVs) vs bare read_csv…');
+    syncFigures = await benchSync(dir, files, rows, RUNS);
+    log(
+      `  sync: ${syncFigures.rows_per_s.toLocaleString('en-US')} rows/s, ${syncFigures.speed_vs_bare}× the speed of ` +
+        'bare read_csv',
     );
   }
 
@@ -335,6 +392,7 @@ async function benchSize(label: string, customers: number) {
     rows,
     touchpoints: facts.tables.touchpoints,
     import: importFigures,
+    sync: syncFigures,
     series,
     series_worst_ratio_cold: round(Math.max(...Object.values(series).map((s) => s.ratio_cold)), 3),
     series_median_ratio_cold: round(median(Object.values(series).map((s) => s.ratio_cold)), 3),

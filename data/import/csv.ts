@@ -197,8 +197,12 @@ export function describeCsvError(message: string): { line: number; problem: stri
 }
 
 /** What a planned file is read from: its CSV as it is, or its source's mapping. */
-export function fileRelation(file: PlannedFile, header: string[]): { from: string; params: Record<string, string> } {
-  if (file.mapped) return { from: `(${file.mapped.sql})`, params: file.mapped.params };
+export function fileRelation(
+  file: PlannedFile,
+  header: string[],
+  numbered = true,
+): { from: string; params: Record<string, string> } {
+  if (file.mapped) return { from: `(${numbered ? file.mapped.sql : file.mapped.fastSql})`, params: file.mapped.params };
   return { from: csvSource(header), params: { path: file.path } };
 }
 

@@ -50,7 +50,7 @@ export async function loadIncoming(
   if (spec.columns.some((c) => c.required && !file.header.includes(c.name)))
     throw new NeedsCarefulImport('missing column');
   const columns = layoutColumns(layout).map((c) => (file.header.includes(c.name) ? loadExpr(c) : 'NULL'));
-  const { from, params } = fileRelation(file, file.header);
+  const { from, params } = fileRelation(file, file.header, false);
   const target = quoteIdent(incomingTable(file.table));
   const before = await count(session, target);
   const timer = onPercent ? setInterval(() => onPercent(Math.max(0, session.progress())), 200) : undefined;

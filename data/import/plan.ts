@@ -19,8 +19,10 @@ export interface PlannedFile {
 export interface MappedRead {
   /** The contract and kept columns the relation yields. */
   columns: string[];
-  /** One SELECT yielding them, every value as text. */
+  /** One SELECT yielding them and `_line`, every value as text, in the file's order. */
   sql: string;
+  /** The same without `_line`, in any order: a first load needs no line numbers (and numbering costs a sort). */
+  fastSql: string;
   params: Record<string, string>;
   /** The line number of the first row (2 below a header row; 1 for Parquet, JSON and queries). */
   firstLine: number;

@@ -28,7 +28,10 @@ const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_ ]*$/;
 
 interface Reader {
+  /** With `_line`, the row's line in its file. */
   sql: string;
+  /** Without it. */
+  bare: string;
   params: Record<string, string>;
   columns: string[];
   firstLine: number;
@@ -49,6 +52,7 @@ async function fileReader(session: Session, source: Source, path: string): Promi
       `null_padding = false, auto_detect = false, columns = ${columns})`;
     return {
       sql: `SELECT row_number() OVER () + 1 AS _line, * FROM ${read}`,
+      bare: `SELECT * FROM ${read}`,
       params: { path },
       columns: header,
       firstLine: 2,
@@ -57,7 +61,8 @@ async function fileReader(session: Session, source: Source, path: string): Promi
   if (format === 'parquet' || format === 'json') {
     const read = format === 'parquet' ? 'read_parquet($path)' : `read_json($path, format = 'auto')`;
     const sql = `SELECT row_number() OVER () AS _line, * FROM ${read}`;
-    return { sql, params: { path }, columns: await describe(session, sql, { path }), firstLine: 1 };
+    const bare = `SELECT * FROM ${read}`;
+    return { sql, bare, params: { path }, columns: await describe(session, sql, { path }), firstLine: 1 };
   }
   throw new CsvFileProblem(0, 'cannot tell the format from the file name (set format: csv, tsv, parquet or json)');
 }
@@ -66,11 +71,11 @@ function unpivoted(reader: Reader, source: Source): Reader {
   const u = source.unpivot;
   if (!u) return reader;
   const on = u.columns.map(quoteIdent).join(', ');
+  const into = `INTO NAME ${quoteIdent(u.name)} VALUE ${quoteIdent(u.value)}`;
   return {
     ...reader,
-    sql:
-      `SELECT * FROM (UNPIVOT (${reader.sql}) ON ${on} INTO NAME ${quoteIdent(u.name)} VALUE ` +
-      `${quoteIdent(u.value)})`,
+    sql: `SELECT * FROM (UNPIVOT (${reader.sql}) ON ${on} ${into})`,
+    bare: `SELECT * FROM (UNPIVOT (${reader.bare}) ON ${on} ${into})`,
     columns: [...reader.columns.filter((c) => !u.columns.includes(c)), u.name, u.value],
   };
 }
@@ -165,6 +170,7 @@ async function mapped(
   return {
     columns: names,
     sql: `SELECT _line, ${select.join(', ')} FROM (${reader.sql})`,
+    fastSql: `SELECT ${select.join(', ')} FROM (${reader.bare})`,
     params: reader.params,
     firstLine: reader.firstLine,
   };
@@ -200,10 +206,11 @@ export async function planSource(source: Source, ctx: PlanContext): Promise<Sour
     for (const i of checked.issues) problems.push({ field: 'query', message: i.message });
     if (!checked.sql) return plan;
     const sql = `SELECT row_number() OVER () AS _line, * FROM (${checked.sql})`;
+    const bare = `SELECT * FROM (${checked.sql})`;
     readers.push({
       label: `${source.name} (query)`,
       path: '',
-      reader: async () => ({ sql, params: {}, columns: await describe(ctx.session, sql, {}), firstLine: 1 }),
+      reader: async () => ({ sql, bare, params: {}, columns: await describe(ctx.session, sql, {}), firstLine: 1 }),
     });
   } else {
     const patterns = Array.isArray(source.files) ? source.files : [source.files!];
