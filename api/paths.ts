@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Settings, settingsOrFail, type Workspace, workspaceAt } from '../data/workspace.ts';
+import { readSettings, type Settings, settingsOrFail, type Workspace, workspaceAt } from '../data/workspace.ts';
 
 /** The repository root, so that default paths work whatever the current directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,4 +32,9 @@ export function currentWorkspace(): Workspace {
 /** The workspace's settings, or a bad-config error naming each problem of bearing.yaml. */
 export function currentSettings(workspace: Workspace = currentWorkspace()): Settings {
   return settingsOrFail(workspace.settingsFile);
+}
+
+/** The workspace's currency for printed money (a broken bearing.yaml falls back to USD; `check` reports it). */
+export function currentCurrency(): string {
+  return readSettings(currentWorkspace().settingsFile).settings.currency;
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { compareChannels, OUTCOMES, type ChannelComparison, type Outcome } from '../../metrics/channels/compare.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { readLocallyOrFromServer } from './remote.ts';
 
@@ -74,7 +74,18 @@ function printComparison(result: ChannelComparison): void {
     money(c.cost_per_incremental),
     c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
   ]);
-  const header = ['channel', 'reached', 'lift', '95% CI', 'naive', 'spend', 'incremental', 'cost/incr.', 'cost 95% CI'];
+  const cur = currentCurrency();
+  const header = [
+    'channel',
+    'reached',
+    'lift',
+    '95% CI',
+    'naive',
+    `spend (${cur})`,
+    'incremental',
+    `cost/incr. (${cur})`,
+    'cost 95% CI',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));

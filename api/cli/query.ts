@@ -3,7 +3,7 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { GRAINS, type Grain } from '../../metrics/definition.ts';
 import { runSeries, type Series } from '../../metrics/series.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
@@ -38,7 +38,8 @@ function seriesToTable(series: Series): string {
     String(r.n),
     r.complete ? '' : 'partial',
   ]);
-  const header = ['period', ...(series.by ? [series.by] : []), `value (${series.unit})`, 'n', ''];
+  const unit = series.unit === 'currency' ? currentCurrency() : series.unit;
+  const header = ['period', ...(series.by ? [series.by] : []), `value (${unit})`, 'n', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
