@@ -122,8 +122,28 @@ export const GoalHeadingSchema = z
     objective: z.enum(['business', 'community']),
     note: z.string().nullable(),
     as_of: z.string(),
-    status: StatusEnum,
+    status: StatusEnum.openapi({
+      description:
+        'From arrival_probability: on_course ≥ 0.7, off_course ≤ 0.3, drifting between; arrived when the latest ' +
+        'period meets the target and arrival_probability ≥ 0.5; met/missed after the due date; no_signal without ' +
+        'enough history',
+    }),
     status_reason: z.string(),
+    arrival_probability: z.number().nullable().openapi({
+      description: 'Probability that the due period’s value meets the target (≥ for up metrics, ≤ for down)',
+    }),
+    forecast: z
+      .object({ period: z.string(), value: z.number(), interval: z.tuple([z.number(), z.number()]) })
+      .nullable()
+      .openapi({ description: 'The due period’s forecast with its 95% interval' }),
+    summary: z.string().openapi({ description: 'One plain sentence for a card' }),
+    forecast_method: z
+      .object({
+        method: z.string(),
+        models: z.array(z.object({ name: z.string(), weight: z.number() })),
+        notes: z.array(z.string()),
+      })
+      .nullable(),
     position: z.object({ period: z.string(), value: z.number(), n: z.number() }).nullable(),
     baseline: z.object({ period: z.string(), value: z.number() }).nullable(),
     progress: z.number().nullable(),

@@ -2,7 +2,8 @@
 // the trend puts it at the due date, when it arrives, and whether it is on course. Pure.
 import { Z95 } from '../normal.ts';
 import type { Unit } from '../definition.ts';
-import { testSeasonality, type Seasonality } from './seasonality.ts';
+import { forecastModel, type ForecastModel } from './forecast.ts';
+import type { Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
 
 export const WINDOW_PERIODS = 12;
@@ -36,9 +37,22 @@ export interface GoalInput {
   matureAfterDays?: number;
 }
 
+/** Status cut-offs on the probability of meeting the target in the due month. */
+export const ON_COURSE_AT = 0.7;
+export const OFF_COURSE_AT = 0.3;
+export const ARRIVED_NEEDS = 0.5;
+
 export interface Assessment {
   status: Status;
   status_reason: string;
+  /** P(the due period's value meets the target), from the forecast; null without a forecast. */
+  arrival_probability: number | null;
+  /** The due period's forecast with its 95% interval. */
+  forecast: { period: string; value: number; interval: [number, number] } | null;
+  /** One plain sentence for a card: the chance, the target, the due month, where it could land. */
+  summary: string;
+  /** How the forecast was made: its models and weights, any level step, notes. */
+  forecast_method: { method: string; models: Array<{ name: string; weight: number }>; notes: string[] } | null;
   position: HistoryPoint | null;
   baseline: { period: string; value: number } | null;
   progress: number | null;
@@ -97,6 +111,10 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
   return {
     status: 'no_signal',
     status_reason: reason,
+    arrival_probability: null,
+    forecast: null,
+    summary: reason[0]!.toUpperCase() + reason.slice(1),
+    forecast_method: null,
     position: last,
     baseline: null,
     progress: null,
@@ -230,6 +248,7 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
       ...closed,
       status: 'no_signal',
       status_reason: reason,
+      summary: `${reason[0]!.toUpperCase()}${reason.slice(1)}.`,
       arrival: { date: null, reason: 'the due date has passed' },
       reading: `${reason[0]!.toUpperCase()}${reason.slice(1)}.`,
     };
@@ -242,6 +261,7 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
     ...closed,
     status: met ? 'met' : 'missed',
     status_reason: words,
+    summary: `${met ? 'Met' : 'Missed'}: ${words}.`,
     position: due,
     arrival: met
       ? { date: due.period, reason: 'met by the due date' }
@@ -316,43 +336,44 @@ export function arrivalOf(
   };
 }
 
-/** The status word and its reason, from the latest value, the course and the due-date projection. */
+const pct = (p: number) => `${Math.round(p * 100)}%`;
+
+/**
+ * The status word and its reason, from the probability that the due period meets the target:
+ * on course at 70% or more, off course at 30% or less, drifting between; arrived when the latest
+ * period already meets the target and the due period is still at least 50% likely to.
+ */
 export function statusOf(
   goal: Pick<GoalInput, 'target' | 'direction'>,
-  course: Course,
   position: HistoryPoint,
-  due: { value: number; low: number; high: number },
+  probability: number,
 ): { status: Status; reason: string } {
-  const up = goal.direction === 'up';
-  const reaches = (v: number) => (up ? 1 : -1) * (v - goal.target) >= 0;
-  const { trend } = course;
-  if (reaches(position.value) && reaches(course.level)) {
-    return { status: 'arrived', reason: 'the latest period and the trend both meet the target' };
-  }
-  if (up ? trend.slope_ci[1] < 0 : trend.slope_ci[0] > 0) {
-    return {
-      status: 'off_course',
-      reason: 'heading away from the target (the whole heading interval points the wrong way)',
-    };
-  }
-  if (!reaches(up ? due.high : due.low)) {
-    return { status: 'off_course', reason: 'even the hopeful end of the projection misses the target by the due date' };
-  }
-  if (reaches(up ? due.low : due.high)) {
-    return {
-      status: 'on_course',
-      reason: 'the projection reaches the target by the due date, and so does its whole interval',
-    };
-  }
-  if (reaches(due.value))
-    return { status: 'drifting', reason: 'the projection reaches the target, but only part of its interval does' };
-  const towards = (up ? 1 : -1) * trend.slope > 0;
-  return {
-    status: 'drifting',
-    reason: towards
-      ? 'moving the right way, but slower than the pace needed'
-      : 'not clearly moving; the target is reachable only within the interval',
-  };
+  const reaches = (v: number) => (goal.direction === 'up' ? 1 : -1) * (v - goal.target) >= 0;
+  const chance = `${pct(probability)} likely to meet the target in the due period`;
+  if (reaches(position.value) && probability >= ARRIVED_NEEDS)
+    return { status: 'arrived', reason: `the latest period meets the target, and it is ${chance}` };
+  if (probability >= ON_COURSE_AT) return { status: 'on_course', reason: `${chance} (on course at 70% or more)` };
+  if (probability <= OFF_COURSE_AT)
+    return { status: 'off_course', reason: `only ${chance} (off course at 30% or less)` };
+  return { status: 'drifting', reason: `${chance} (drifting: between 30% and 70%)` };
+}
+
+/** The card's sentence: "72% likely to reach 93.0% by Jun 2027; could land 91.0–96.0%". */
+export function summaryOf(
+  goal: Pick<GoalInput, 'target' | 'direction' | 'unit'>,
+  status: Status,
+  probability: number,
+  forecast: { period: string; interval: [number, number] },
+): string {
+  const month = new Date(`${forecast.period}T00:00:00Z`).toLocaleDateString('en-US', {
+    timeZone: 'UTC',
+    month: 'short',
+    year: 'numeric',
+  });
+  const verb = goal.direction === 'up' ? 'reach' : 'get down to';
+  const land = `could land ${formatValue(goal.unit, forecast.interval[0])}–${formatValue(goal.unit, forecast.interval[1])}`;
+  const lead = status === 'arrived' ? 'Already there; ' : '';
+  return `${lead}${pct(probability)} likely to ${verb} ${formatValue(goal.unit, goal.target)} by ${month}; ${land}`;
 }
 
 /** The plain-language reading: pace needed against pace made, arrival, and any shift. */
@@ -394,7 +415,43 @@ function progressOf(goal: GoalInput, points: HistoryPoint[], windowLength: numbe
   return { baseline, progress };
 }
 
+/**
+ * The heading's window: the last 12 months, never straddling a level step the forecast found
+ * (after it when 6 or more periods follow, else with the step taken out of the earlier periods).
+ */
+function headingWindow<P extends { t: number; v: number }>(points: P[], fm: ForecastModel): P[] {
+  const shift = fm.shift;
+  if (!shift) return points.slice(-WINDOW_PERIODS);
+  const after = points.filter((p) => p.t >= shift.t);
+  if (after.length >= MIN_PERIODS) return after.slice(-WINDOW_PERIODS);
+  return points.map((p) => (p.t < shift.t ? { ...p, v: p.v + shift.magnitude } : p)).slice(-WINDOW_PERIODS);
+}
+
+/** A level step anywhere in the window (from the forecast), else a one-period spike at the end. */
+function shiftOf(fm: ForecastModel, window: Array<{ t: number; v: number; period: string }>, lastIndex: number) {
+  if (fm.shift) {
+    const period = monthStart(lastIndex + fm.shift.t);
+    return {
+      kind: 'level_shift' as const,
+      period,
+      magnitude: fm.shift.magnitude,
+      message:
+        `the level stepped ${fm.shift.magnitude > 0 ? 'up' : 'down'} in ${period.slice(0, 7)} and stayed: the ` +
+        'heading and the forecast start from the level after it',
+    };
+  }
+  // No step in the whole window: the last periods may still have moved together (too recent for the
+  // forecast's search, which needs a few periods after a step).
+  const recent = detectShift(window);
+  if (recent.kind !== 'level_shift' || fm.seasonality.tested) return recent;
+  return {
+    ...recent,
+    message: `${recent.message} (under 24 months of history a yearly cycle could look the same)`,
+  };
+}
+
 // Reads the course of a goal before its due date (or no signal); assessGoal adds what comes after.
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one reading assembled from its named parts, in order
 function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
   const last = points.at(-1);
   const lastIndex = last ? monthIndex(last.period) : monthIndex(asOf);
@@ -413,30 +470,39 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     month: (monthIndex(p.period) % 12) + 1,
     period: p.period,
   }));
-  const seasonality = testSeasonality(all);
-  const window = all.map((p) => ({ ...p, v: p.v - (seasonality.effects?.[p.month] ?? 0) })).slice(-WINDOW_PERIODS);
+  const fm = forecastModel(all, goal.unit === 'ratio');
+  const seasonality = fm.seasonality;
+  const adjusted = all.map((p) => ({ ...p, v: p.v - (seasonality.effects?.[p.month] ?? 0) }));
+  const window = headingWindow(adjusted, fm);
   const trend = theilSen(window);
   const course: Course = { trend, level: trend.intercept, lastIndex, seasonality };
   const position = last!;
-  const { baseline, progress } = progressOf(goal, points, window.length);
-  // The due month's seasonal effect is added back: the projection is for that calendar month.
-  const h = Math.max(0, monthsLeft);
+  const { baseline, progress } = progressOf(goal, points, Math.min(WINDOW_PERIODS, points.length));
   const dueIndex = monthIndex(goal.due);
-  const atDue = projectAt({ ...course, seasonality: NO_SEASONALITY }, h);
-  const dueEffect = seasonalEffect(course, dueIndex);
-  const due = { value: atDue.value + dueEffect, low: atDue.low + dueEffect, high: atDue.high + dueEffect };
+  const h = Math.max(0, dueIndex - lastIndex);
+  const atDue = fm.at(h);
+  const probability = fm.probability(h, goal.target, goal.direction);
+  const forecast = {
+    period: monthStart(dueIndex),
+    value: atDue.value,
+    interval: [atDue.low, atDue.high] as [number, number],
+  };
   const pace = monthsLeft > 0 ? (goal.target - course.level) / monthsLeft : null;
   const arrival = arrivalOf(goal, course, position);
-  const { status, reason } = statusOf(goal, course, position, due);
+  const { status, reason } = statusOf(goal, position, probability);
   const trendLine = window.map((p) => ({ period: p.period, value: projectAt(course, p.t).value }));
   const band = Array.from({ length: Math.max(lastIndex, dueIndex) - lastIndex + 1 }, (_, t) => ({
     period: monthStart(lastIndex + t),
-    ...projectAt(course, t),
+    ...fm.at(t),
   }));
-  const shift = detectShift(window);
+  const shift = shiftOf(fm, all.slice(-WINDOW_PERIODS), lastIndex);
   return {
     status,
     status_reason: reason,
+    arrival_probability: probability,
+    forecast,
+    summary: summaryOf(goal, status, probability, forecast),
+    forecast_method: { method: fm.method, models: fm.models, notes: fm.notes },
     position,
     baseline: { period: baseline.period, value: baseline.value },
     progress,
@@ -444,12 +510,14 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
       slope_per_month: trend.slope,
       ci: trend.slope_ci,
       window: { from: window[0]!.period, to: window.at(-1)!.period, periods: window.length },
-      method: 'Theil–Sen slope over the window, Sen’s rank-based 95% interval',
+      method: fm.shift
+        ? 'Theil–Sen slope over the window, not across the level step; Sen’s rank-based 95% interval'
+        : 'Theil–Sen slope over the window, Sen’s rank-based 95% interval',
       seasonality,
     },
     pace_needed_per_month: pace,
     months_left: monthsLeft,
-    projection: { date: goal.due, value: due.value, interval: [due.low, due.high] },
+    projection: { date: goal.due, value: forecast.value, interval: forecast.interval },
     arrival,
     shift,
     stale: null,
@@ -461,6 +529,6 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     },
     trend: trendLine,
     band,
-    reading: readingOf(goal.unit, status, trend, pace, arrival, shift, window.length),
+    reading: `${summaryOf(goal, status, probability, forecast)}. ${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length)}`,
   };
 }

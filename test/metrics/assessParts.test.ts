@@ -88,67 +88,21 @@ describe('arrivalOf', () => {
   });
 });
 
-describe('statusOf', () => {
-  const due = (value: number, low: number, high: number) => ({ value, low, high });
+describe('statusOf: the probability decides, with the cut-offs the README states', () => {
   it.each([
-    {
-      name: 'latest and trend at the target',
-      target: 0.75,
-      slope: 0.01,
-      ci: [0.005, 0.015],
-      d: due(0.9, 0.85, 0.95),
-      status: 'arrived',
-    },
-    {
-      name: 'whole heading interval points away',
-      target: 0.9,
-      slope: -0.01,
-      ci: [-0.02, -0.005],
-      d: due(0.7, 0.6, 0.95),
-      status: 'off_course',
-    },
-    {
-      name: 'even the hopeful end misses',
-      target: 0.9,
-      slope: 0.001,
-      ci: [-0.001, 0.003],
-      d: due(0.82, 0.8, 0.85),
-      status: 'off_course',
-    },
-    {
-      name: 'the whole interval reaches',
-      target: 0.9,
-      slope: 0.02,
-      ci: [0.015, 0.025],
-      d: due(1.0, 0.95, 1.05),
-      status: 'on_course',
-    },
-    {
-      name: 'the projection reaches, part of the interval does',
-      target: 0.9,
-      slope: 0.01,
-      ci: [0.001, 0.02],
-      d: due(0.92, 0.85, 0.99),
-      status: 'drifting',
-    },
-    {
-      name: 'only the interval reaches',
-      target: 0.9,
-      slope: 0.005,
-      ci: [0.001, 0.02],
-      d: due(0.88, 0.82, 0.95),
-      status: 'drifting',
-    },
-  ] as const)('$name → $status', ({ target, slope, ci, d, status }) => {
-    expect(statusOf({ target, direction: 'up' }, course(trend(slope, [...ci])), at, d).status).toBe(status);
+    { name: 'latest meets the target and the due month is likely to', value: 0.95, p: 0.5, status: 'arrived' },
+    { name: 'latest meets the target but the due month is not likely to', value: 0.95, p: 0.49, status: 'drifting' },
+    { name: 'latest meets, the due month very unlikely', value: 0.95, p: 0.1, status: 'off_course' },
+    { name: 'exactly 70%', value: 0.85, p: 0.7, status: 'on_course' },
+    { name: 'just under 70%', value: 0.85, p: 0.699, status: 'drifting' },
+    { name: 'exactly 30%', value: 0.85, p: 0.3, status: 'off_course' },
+    { name: 'just over 30%', value: 0.85, p: 0.301, status: 'drifting' },
+  ] as const)('$name → $status', ({ value, p, status }) => {
+    const got = statusOf({ target: 0.9, direction: 'up' }, { ...at, value }, p);
+    expect(got.status).toBe(status);
+    expect(got.reason).toContain(`${Math.round(p * 100)}% likely`);
     // Mirror: a down goal with everything reflected reads the same.
-    const mirrored = statusOf(
-      { target: -target, direction: 'down' },
-      course(trend(-slope, [-ci[1], -ci[0]]), -0.8),
-      { ...at, value: -0.8 },
-      { value: -d.value, low: -d.high, high: -d.low },
-    );
-    expect(mirrored.status).toBe(status);
+    expect(statusOf({ target: -0.9, direction: 'down' }, { ...at, value: -value }, p).status).toBe(status);
   });
 });
 

@@ -96,6 +96,22 @@ export default function GoalPage({ id }: { id: string }) {
       <p className="muted">
         {g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.{g.note ? ` ${g.note}` : ''}
       </p>
+      {g.forecast_method && (
+        <details className="method" data-testid="forecast-method">
+          <summary>How the forecast was made</summary>
+          <p>{g.forecast_method.method}.</p>
+          <ul>
+            {g.forecast_method.models.map((m) => (
+              <li key={m.name}>
+                {m.name}: weight {Math.round(m.weight * 100)}%
+              </li>
+            ))}
+            {g.forecast_method.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       {g.shift.kind !== 'none' && (
         <p className={`shift shift-${g.shift.kind}`} data-testid="shift">
           <strong>
@@ -134,6 +150,13 @@ export default function GoalPage({ id }: { id: string }) {
         <div>
           <dt>Pace needed</dt>
           <dd>{g.rates?.pace ? `${g.rates.pace}/month` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Chance of meeting it</dt>
+          <dd data-testid="probability">
+            {g.arrival_probability === null ? '—' : `${Math.round(g.arrival_probability * 100)}%`}{' '}
+            <span className="muted">(on course at 70% or more, off course at 30% or less)</span>
+          </dd>
         </div>
         <div>
           <dt>At the due date</dt>

@@ -117,6 +117,9 @@ export default function HeadingPage() {
                     → goal {formatValue(g.unit, g.target)} by {formatDate(g.due, 'month')}
                   </span>
                 </p>
+                <p className="odds" data-testid="odds">
+                  {g.summary}
+                </p>
                 <p className="pace">
                   <span aria-hidden="true" className="arrow">
                     {ARROW(g.heading?.slope_per_month, g.direction)}
