@@ -371,7 +371,8 @@ export function summaryOf(
     year: 'numeric',
   });
   const verb = goal.direction === 'up' ? 'reach' : 'get down to';
-  const land = `could land ${formatValue(goal.unit, forecast.interval[0])}–${formatValue(goal.unit, forecast.interval[1])}`;
+  const [low, high] = forecast.interval.map((v) => formatValue(goal.unit, v));
+  const land = `could land ${low}–${high}`;
   const lead = status === 'arrived' ? 'Already there; ' : '';
   return `${lead}${pct(probability)} likely to ${verb} ${formatValue(goal.unit, goal.target)} by ${month}; ${land}`;
 }
@@ -529,6 +530,8 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     },
     trend: trendLine,
     band,
-    reading: `${summaryOf(goal, status, probability, forecast)}. ${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length)}`,
+    reading:
+      `${summaryOf(goal, status, probability, forecast)}. ` +
+      readingOf(goal.unit, status, trend, pace, arrival, shift, window.length),
   };
 }

@@ -422,7 +422,8 @@ function combine(
     seasonality: facts.seasonality,
     notes: facts.notes,
     method:
-      'a weighted mix of a 12-month trend, the whole window’s trend (with any level step) and the recent level, each ' +
+      'a weighted mix of a 12-month trend, the whole window’s trend (with any level step), a trend that bent once ' +
+      'and the recent level, each ' +
       'weighted by its own errors forecasting the last months; AR(1)-aware intervals (Student t), widened when the ' +
       'errors say they were too narrow',
   };

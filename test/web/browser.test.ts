@@ -61,7 +61,10 @@ describe('pages in a real browser', () => {
   it('goal detail: goal line, projection band and trend; a shift flag; accessible', async () => {
     const { page, errors } = await visit('/goals/csat-80', 'goal-detail', '.goal-line');
     expect(await page.$$('.recharts-area-area')).not.toHaveLength(0);
-    expect(await page.textContent('[data-testid="reading"]')).toMatch(/^Needs \+[\d.]+ pts a month; doing/);
+    expect(await page.textContent('[data-testid="reading"]')).toMatch(
+      /^\d+% likely to reach 80\.0% by .*Needs \+[\d.]+ pts a month; doing/,
+    );
+    expect(await page.textContent('[data-testid="probability"]')).toMatch(/^\d+%/);
     expect(await page.textContent('[data-testid="shift"]')).toMatch(/One-period spike/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
