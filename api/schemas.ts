@@ -144,6 +144,38 @@ export const GoalHeadingSchema = z
         notes: z.array(z.string()),
       })
       .nullable(),
+    plan: z
+      .object({
+        path: z.array(z.object({ period: z.string(), value: z.number() })),
+        planned_now: z.number(),
+        ahead_by: z.number(),
+        milestones: z.array(
+          z.object({
+            date: z.string(),
+            target: z.number(),
+            period: z.string(),
+            status: z.enum(['met', 'missed', 'upcoming']),
+            probability: z.number().nullable(),
+          }),
+        ),
+        next: z
+          .object({ date: z.string(), target: z.number(), period: z.string(), probability: z.number().nullable() })
+          .nullable(),
+        words: z.string(),
+      })
+      .nullable()
+      .openapi({ description: 'The planned path from the baseline through the milestones to the target' }),
+    backtest: z
+      .array(
+        z.object({
+          horizon_months: z.number(),
+          n: z.number(),
+          mae: z.number().nullable(),
+          coverage: z.number().nullable(),
+        }),
+      )
+      .nullable()
+      .openapi({ description: 'Rolling-origin backtest of the forecast on this goal (goal detail only)' }),
     position: z.object({ period: z.string(), value: z.number(), n: z.number() }).nullable(),
     baseline: z.object({ period: z.string(), value: z.number() }).nullable(),
     progress: z.number().nullable(),

@@ -1,6 +1,6 @@
 // Goals are a YAML list in a file (metrics/goals.yaml by default), so a goal made in the UI can
 // be reviewed in git. Writes are checked first and atomic (temporary file, then rename).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomicFile.ts';
 import { stringify } from 'yaml';
@@ -20,20 +20,31 @@ export function goalsFile(explicit?: string): string {
 
 const isoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);
 
-export const GoalSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _')
-    .max(80),
-  metric: z.string().min(1),
-  target: z.number().finite(),
-  due: isoDate,
-  start: isoDate.optional(),
-  where: z.record(z.string(), z.string()).optional(),
-  owner: z.string().max(120).optional(),
-  objective: z.enum(['business', 'community']).default('business'),
-  note: z.string().max(2000).optional(),
-});
+export const GoalSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lower-case letters, digits, - and _')
+      .max(80),
+    metric: z.string().min(1),
+    target: z.number().finite(),
+    due: isoDate,
+    start: isoDate.optional(),
+    where: z.record(z.string(), z.string()).optional(),
+    owner: z.string().max(120).optional(),
+    objective: z.enum(['business', 'community']).default('business'),
+    note: z.string().max(2000).optional(),
+    /** Phased targets: the planned path runs from the baseline through them to the target. */
+    milestones: z
+      .array(z.strictObject({ date: isoDate, target: z.number().finite() }))
+      .max(24)
+      .refine((ms) => ms.every((m, i) => i === 0 || m.date > ms[i - 1]!.date), 'expected milestones in date order')
+      .optional(),
+  })
+  .refine((g) => !g.milestones?.some((m) => m.date > g.due), {
+    message: 'every milestone must be on or before the due date',
+    path: ['milestones'],
+  });
 export type Goal = z.infer<typeof GoalSchema>;
 
 export interface GoalsFile {
@@ -42,7 +53,29 @@ export interface GoalsFile {
   problems: Problem[];
 }
 
+/**
+ * The goals file, parsed once per version of it on disk (size, modification time to the
+ * nanosecond, inode): the overview is asked for on every dashboard load, and parsing the YAML
+ * was most of a warm request's time. A hand edit changes the stamp and is read at once.
+ */
 export function readGoals(file: string): GoalsFile {
+  let stamp: string;
+  try {
+    const s = statSync(file, { bigint: true });
+    stamp = `${s.size}:${s.mtimeNs}:${s.ino}`;
+  } catch {
+    return { file, goals: [], problems: [] };
+  }
+  const hit = parsedGoals.get(file);
+  if (hit?.stamp === stamp) return hit.parsed;
+  const parsed = parseGoalsFile(file);
+  parsedGoals.set(file, { stamp, parsed });
+  return parsed;
+}
+
+const parsedGoals = new Map<string, { stamp: string; parsed: GoalsFile }>();
+
+function parseGoalsFile(file: string): GoalsFile {
   if (!existsSync(file)) return { file, goals: [], problems: [] };
   const reporter = new ProblemReporter();
   const report = reporter.forFile(new YamlSource(file, readFileSync(file, 'utf8')));

@@ -99,7 +99,10 @@ function shaped(text: string, kind: ColumnKind, source: Source, workspaceZone: s
     case 'date': {
       const v = zoned(parsed('%Y-%m-%d %H:%M:%S'), source.zone, workspaceZone);
       const day = `strftime(CAST(try_cast(${v} AS TIMESTAMPTZ) AS TIMESTAMP), '%Y-%m-%d')`;
-      return `CASE WHEN regexp_matches(${v}, ${TIMESTAMP_START}) THEN coalesce(${day}, ${text}) ELSE ${v} END`;
+      // A plain date (10 characters or fewer) passes untouched: one length test per value, not a
+      // regular expression, on the columns of a million-customer file.
+      const stamped = `length(${v}) > 10 AND regexp_matches(${v}, ${TIMESTAMP_START})`;
+      return `CASE WHEN ${stamped} THEN coalesce(${day}, ${text}) ELSE ${v} END`;
     }
     case 'timestamp':
       return zoned(parsed('%Y-%m-%d %H:%M:%S'), source.zone, workspaceZone);
@@ -176,10 +179,13 @@ async function mapped(
   };
 }
 
-/** Binding the mapping (unknown columns in expressions, wrong types) without reading rows. */
+/**
+ * Binding the mapping (unknown columns in expressions, wrong types) without reading rows: DESCRIBE
+ * binds only. (A LIMIT 0 over the numbered read still numbered every row of the file first.)
+ */
 async function binds(session: Session, read: MappedRead, root: string): Promise<string | null> {
   try {
-    await session.all(`SELECT * FROM (${read.sql}) LIMIT 0`, read.params);
+    await session.all(`DESCRIBE SELECT * FROM (${read.fastSql})`, read.params);
     return null;
   } catch (error) {
     return duckdbReason(error).replaceAll(`${root}/`, '');

@@ -3,6 +3,7 @@
 import { Z95 } from '../normal.ts';
 import type { Unit } from '../definition.ts';
 import { forecastModel, type ForecastModel } from './forecast.ts';
+import { type Milestone, type PlanReading, planOf } from './plan.ts';
 import type { Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
 
@@ -35,6 +36,8 @@ export interface GoalInput {
   unit: Unit;
   /** Cohort metrics report a period only this many days after it ends (0 or absent: at once). */
   matureAfterDays?: number;
+  /** Phased targets on the way to the target. */
+  milestones?: Milestone[];
 }
 
 /** Status cut-offs on the probability of meeting the target in the due month. */
@@ -53,6 +56,8 @@ export interface Assessment {
   summary: string;
   /** How the forecast was made: its models and weights, any level step, notes. */
   forecast_method: { method: string; models: Array<{ name: string; weight: number }>; notes: string[] } | null;
+  /** The planned path (baseline → milestones → target), ahead or behind it now, the next milestone's chance. */
+  plan: PlanReading | null;
   position: HistoryPoint | null;
   baseline: { period: string; value: number } | null;
   progress: number | null;
@@ -115,6 +120,7 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
     forecast: null,
     summary: reason[0]!.toUpperCase() + reason.slice(1),
     forecast_method: null,
+    plan: null,
     position: last,
     baseline: null,
     progress: null,
@@ -405,6 +411,21 @@ export function readingOf(
   return parts.filter(Boolean).join(' ');
 }
 
+/** Ahead of or behind the planned path, and the next milestone's chance, in words. */
+function planWords(unit: Unit, plan: PlanReading): string {
+  const gap = formatRate(unit, Math.abs(plan.ahead_by)).replace(/^[+−±]/, '');
+  const where =
+    Math.abs(plan.ahead_by) < 1e-12
+      ? 'On the planned path'
+      : `${gap} ${plan.ahead_by > 0 ? 'ahead of' : 'behind'} plan`;
+  const next = plan.next;
+  const chance = next?.probability === null || !next ? '' : `${Math.round(next.probability * 100)}% likely`;
+  const milestone = next
+    ? ` Next milestone ${formatValue(unit, next.target)} by ${next.period.slice(0, 7)}: ${chance}.`
+    : '';
+  return `${where}.${milestone}`;
+}
+
 /** The baseline (the value at `start`, else the window's first) and the share of the way covered since. */
 function progressOf(goal: GoalInput, points: HistoryPoint[], windowLength: number) {
   const baseline = goal.start
@@ -497,7 +518,16 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     ...fm.at(t),
   }));
   const shift = shiftOf(fm, all.slice(-WINDOW_PERIODS), lastIndex);
+  const planned = planOf({
+    ...goal,
+    baseline,
+    position,
+    history: points,
+    probability: (months, target) => fm.probability(months, target, goal.direction),
+  });
+  const plan = { ...planned, words: planWords(goal.unit, planned) };
   return {
+    plan,
     status,
     status_reason: reason,
     arrival_probability: probability,
@@ -532,6 +562,6 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     band,
     reading:
       `${summaryOf(goal, status, probability, forecast)}. ` +
-      readingOf(goal.unit, status, trend, pace, arrival, shift, window.length),
+      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length)} ${plan.words}`,
   };
 }

@@ -7,6 +7,14 @@ import { BearingError } from '../../data/errors.ts';
 import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
+import { backtest, type BacktestRow } from './backtest.ts';
+
+/** Monthly values as the forecast takes them: months counted back from the last (0). */
+function monthlyPoints(history: Array<{ period: string; value: number }>) {
+  const index = (p: string) => Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7)) - 1;
+  const last = history.length ? index(history.at(-1)!.period) : 0;
+  return history.map((h) => ({ t: index(h.period) - last, v: h.value, month: Number(h.period.slice(5, 7)) }));
+}
 
 export interface GoalHeading extends Assessment {
   id: string;
@@ -26,6 +34,8 @@ export interface GoalHeading extends Assessment {
   problems: string[];
   series: SeriesRow[];
   annotations: Annotation[];
+  /** The forecast's own record on this goal's history (goal detail only; null in the overview). */
+  backtest: BacktestRow[] | null;
 }
 
 export type Balance = Record<'business' | 'community', { goals: number } & Record<Status, number>>;
@@ -50,7 +60,7 @@ export async function goalHeading(
   db: Database,
   catalog: Catalog,
   goal: Goal,
-  options: { asOf?: string; withAnnotations?: boolean } = {},
+  options: { asOf?: string; withAnnotations?: boolean; withBacktest?: boolean } = {},
 ): Promise<GoalHeading> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
@@ -76,7 +86,8 @@ export async function goalHeading(
     const look = { direction: d?.direction ?? 'up', unit: d?.unit ?? 'count' } as const;
     const empty = assessGoal({ target: goal.target, due: goal.due, ...look }, [], asOf);
     const label = d?.label ?? goal.metric;
-    return { ...base, ...empty, ...look, label, status_reason: reason, reading, problems, series: [], annotations: [] };
+    const rest = { problems, series: [], annotations: [], backtest: null };
+    return { ...base, ...empty, ...look, label, status_reason: reason, reading, ...rest };
   };
   if (problems.length || !metric)
     return unread(`This goal cannot be read: ${problems.join('; ')}`, problems.join('; '), problems);
@@ -107,11 +118,14 @@ export async function goalHeading(
     direction: d.direction,
     unit: d.unit,
     matureAfterDays,
+    milestones: goal.milestones,
   };
   const assessment = assessGoal(input, history, series.as_of);
+  const backtested = options.withBacktest ? backtest(monthlyPoints(history), d.unit === 'ratio') : null;
   const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
   const look = { label: d.label, unit: d.unit, direction: d.direction };
-  return { ...base, as_of: series.as_of, ...assessment, ...look, problems: [], series: series.rows, annotations };
+  const extras = { problems: [], series: series.rows, annotations, backtest: backtested };
+  return { ...base, as_of: series.as_of, ...assessment, ...look, ...extras };
 }
 
 export interface Overview {

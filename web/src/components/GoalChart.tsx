@@ -20,6 +20,7 @@ export interface ChartPoint {
   trend?: number;
   projection?: number;
   band?: [number, number];
+  plan?: number;
 }
 
 interface Props {
@@ -30,12 +31,14 @@ interface Props {
   series: Array<{ period: string; value: number | null; complete: boolean }>;
   trend: Array<{ period: string; value: number }>;
   band: Array<{ period: string; value: number; low: number; high: number }>;
+  /** The planned path (pace line): baseline → milestones → target. */
+  plan?: Array<{ period: string; value: number }>;
   annotations: Array<{ id: number; date: string; text: string }>;
   summary: string;
 }
 
 /** Shapes the goal's data for the chart: one row per month, keyed by epoch milliseconds. */
-export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band'>): ChartPoint[] {
+export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'plan'>): ChartPoint[] {
   const rows = new Map<number, ChartPoint>();
   const at = (period: string) => {
     const t = toEpoch(period);
@@ -44,6 +47,7 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band'>): Ch
   };
   for (const s of props.series) if (s.complete) at(s.period).value = s.value;
   for (const p of props.trend) at(p.period).trend = p.value;
+  for (const p of props.plan ?? []) at(p.period).plan = p.value;
   for (const b of props.band) {
     const row = at(b.period);
     row.projection = b.value;
@@ -107,6 +111,16 @@ export function GoalChart(props: Props) {
               strokeDasharray="6 3"
               dot={false}
               isAnimationActive={false}
+            />
+            <Line
+              dataKey="plan"
+              name="Planned path"
+              stroke="#6b4fa0"
+              strokeDasharray="8 4"
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+              className="plan-line"
             />
             <Line
               dataKey="projection"

@@ -158,6 +158,12 @@ export default function GoalPage({ id }: { id: string }) {
             <span className="muted">(on course at 70% or more, off course at 30% or less)</span>
           </dd>
         </div>
+        {g.plan && (
+          <div>
+            <dt>Against plan</dt>
+            <dd data-testid="plan">{g.plan.words}</dd>
+          </div>
+        )}
         <div>
           <dt>At the due date</dt>
           <dd>
@@ -184,9 +190,41 @@ export default function GoalPage({ id }: { id: string }) {
         series={g.series}
         trend={g.trend}
         band={g.band}
+        plan={g.plan?.path}
         annotations={g.annotations}
         summary={summary}
       />
+      {g.backtest && g.backtest.some((b) => b.n > 0) && (
+        <div className="table-wrap">
+          <table className="table" data-testid="backtest">
+            <caption>Has the forecast been right? Forecasts made from this goal's own past, against what came</caption>
+            <thead>
+              <tr>
+                <th scope="col">Made ahead</th>
+                <th scope="col" className="num">
+                  Forecasts
+                </th>
+                <th scope="col" className="num">
+                  Mean miss
+                </th>
+                <th scope="col" className="num">
+                  Inside the 95% range
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.backtest.map((b) => (
+                <tr key={b.horizon_months}>
+                  <th scope="row">{b.horizon_months} months</th>
+                  <td className="num">{b.n}</td>
+                  <td className="num">{b.mae === null ? '—' : formatValue(g.unit, b.mae)}</td>
+                  <td className="num">{b.coverage === null ? '—' : `${Math.round(b.coverage * 100)}%`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <h2>Notes</h2>
       {g.annotations.length ? (
         <ul className="notes" data-testid="notes">

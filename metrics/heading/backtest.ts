@@ -1,0 +1,43 @@
+// Has the forecast been right? A rolling-origin backtest over a goal's own history: forecasts
+// made 3, 6 and 12 months before each past month (from what was known then), scored by mean
+// absolute error and by how often the 95% interval held the value that came. Pure.
+import { forecastModel, type SeriesPoint } from './forecast.ts';
+
+export interface BacktestRow {
+  horizon_months: number;
+  /** Forecasts scored. */
+  n: number;
+  mae: number | null;
+  /** Share of forecasts whose 95% interval held the actual value. */
+  coverage: number | null;
+}
+
+export const BACKTEST_HORIZONS = [3, 6, 12] as const;
+/** A forecast is made only from at least this many months. */
+const MIN_TRAINING = 12;
+/** Origins per horizon at most (the most recent ones): keeps a goal page's cost bounded. */
+const MAX_ORIGINS = 12;
+
+/** @param points monthly history, oldest first, `t` counted from the last month (0) */
+export function backtest(points: SeriesPoint[], bounded: boolean): BacktestRow[] {
+  const byT = new Map(points.map((p) => [p.t, p]));
+  return BACKTEST_HORIZONS.map((h) => {
+    const errors: number[] = [];
+    let held = 0;
+    const origins = points.filter((p, i) => i + 1 >= MIN_TRAINING && byT.has(p.t + h)).slice(-MAX_ORIGINS);
+    for (const origin of origins) {
+      const train = points.filter((p) => p.t <= origin.t).map((p) => ({ ...p, t: p.t - origin.t }));
+      const forecast = forecastModel(train, bounded).at(h);
+      const actual = byT.get(origin.t + h)!.v;
+      errors.push(Math.abs(actual - forecast.value));
+      if (actual >= forecast.low && actual <= forecast.high) held++;
+    }
+    const n = errors.length;
+    return {
+      horizon_months: h,
+      n,
+      mae: n ? errors.reduce((a, b) => a + b, 0) / n : null,
+      coverage: n ? held / n : null,
+    };
+  });
+}
