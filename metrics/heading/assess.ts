@@ -298,8 +298,6 @@ export interface Course {
   seasonality: Seasonality;
 }
 
-const NO_SEASONALITY: Seasonality = { tested: false, p_value: null, adjusted: false, effects: null, note: '' };
-
 const seasonalEffect = (course: Course, index: number) =>
   course.seasonality.effects?.[(((index % 12) + 12) % 12) + 1] ?? 0;
 
