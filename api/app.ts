@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { historyRoutes, lifecycleRoutes, sampleRoutes, sourceRoutes, syncRoutes } from './routes/sources.ts';
+import { alertRoutes, digestRoutes } from './routes/digest.ts';
 import { router } from './router.ts';
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -43,7 +44,9 @@ export function createApi(deps: AppDeps) {
     .route('/sync', syncRoutes(deps))
     .route('/imports', historyRoutes(deps))
     .route('/sample', sampleRoutes(deps))
-    .route('/lifecycle', lifecycleRoutes(deps));
+    .route('/lifecycle', lifecycleRoutes(deps))
+    .route('/digest', digestRoutes(deps))
+    .route('/alerts', alertRoutes(deps));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

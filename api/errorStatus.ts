@@ -37,6 +37,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   'import-rejected': 422,
   'sources-invalid': 422,
   'unknown-source-file': 404,
+  'alert-failed': 502,
   'metric-failed': 422,
   'no-data': 409,
   'no-database': 404,

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   'import-rejected': 'an import was rejected; nothing changed (details: the report)',
   'sources-invalid': 'a sources file has problems; nothing was synced (details: problems)',
   'unknown-source-file': 'no sources file by that name',
+  'alert-failed': 'an alert could not be delivered (it is retried at the next run)',
   'metric-failed': 'a metric checks but cannot be computed (run-time error or time limit)',
   'no-data': 'the database holds no data yet',
   'no-database': 'the database file does not exist',

@@ -2,6 +2,7 @@
 // (row counts, date ranges, the as-of date) that every layer above needs.
 import { CONTRACT, CONTRACT_TABLES, layoutColumns, layoutOf, sqlType, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
+import { ensureAlertTables } from './alerts.ts';
 import { ensureHistoryTable } from './history.ts';
 import { ensureLifecycleTables } from './lifecycle.ts';
 
@@ -28,6 +29,7 @@ export async function ensureSchema(session: Session): Promise<void> {
   // Set when the sample world is generated, cleared when it is removed: every page says so.
   await session.run(`CREATE TABLE IF NOT EXISTS sample_world (seed BIGINT, customers BIGINT, generated_at VARCHAR)`);
   await ensureHistoryTable(session);
+  await ensureAlertTables(session);
   await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
   await session.run(`CREATE TABLE IF NOT EXISTS annotations (
     id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'),

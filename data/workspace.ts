@@ -2,6 +2,7 @@
 // metrics/goals.yaml and sources/. Every command and the server find their files through it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { BearingError } from './errors.ts';
 import {
@@ -41,6 +42,53 @@ const isTimeZone = (name: string) => {
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+function isCron(pattern: string): boolean {
+  try {
+    return new Cron(pattern).nextRun() !== null;
+  } catch {
+    return false;
+  }
+}
+
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable (secrets never go in this file)');
+
+export const RULES = ['status_change', 'probability_drop', 'shift', 'stale_data', 'milestone_missed'] as const;
+export type RuleName = (typeof RULES)[number];
+
+const Rule = z.union([z.enum(RULES), z.strictObject({ probability_drop: z.number().gt(0).lt(1) })]);
+
+const Delivery = z.union([
+  z.strictObject({
+    webhook: z.strictObject({
+      /** The variable holding the URL (a Slack incoming webhook, or any endpoint taking JSON). */
+      url_env: envName,
+      format: z.enum(['slack', 'json']).default('slack'),
+    }),
+  }),
+  z.strictObject({
+    email: z.strictObject({
+      to: z.array(z.email()).min(1),
+      from: z.email(),
+      /** The variable holding an SMTP URL such as smtps://user:pass@smtp.example.com:465. */
+      smtp_url_env: envName,
+    }),
+  }),
+]);
+
+export const AlertsSchema = z.strictObject({
+  /** Cron expression (minute hour day month weekday), in the workspace time zone. */
+  schedule: z
+    .string()
+    .max(100)
+    .refine(isCron, 'expected a cron expression such as "0 8 * * 1" (minute hour day month weekday)')
+    .default('0 8 * * *'),
+  rules: z.array(Rule).min(1).default(['status_change', 'shift', 'stale_data', 'milestone_missed']),
+  deliver: z.array(Delivery).default([]),
+});
+export type AlertSettings = z.infer<typeof AlertsSchema>;
+
 export const SettingsSchema = z.strictObject({
   timezone: z
     .string()
@@ -55,6 +103,7 @@ export const SettingsSchema = z.strictObject({
       inactive_after_days: z.number().int('expected a whole number of days').min(1).max(3650).optional(),
     })
     .optional(),
+  alerts: AlertsSchema.optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

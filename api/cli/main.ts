@@ -9,6 +9,7 @@ import { registerImport } from './import.ts';
 import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
 import { registerSources } from './sources.ts';
+import { registerAlerts } from './alerts.ts';
 import { registerInit } from './init.ts';
 import { registerToken } from './token.ts';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerHeading(program);
   registerChannels(program);
   registerToken(program);
+  registerAlerts(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -7,6 +7,10 @@ import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { RollupRefresher } from '../../metrics/rollups.ts';
 import { goalsFile } from '../../metrics/goals.ts';
+import { Cron } from 'croner';
+import type { Settings } from '../../data/workspace.ts';
+import { runAlerts } from '../alerts/run.ts';
+import { alertContext } from '../routes/digest.ts';
 import { currentSettings, currentWorkspace, DEFAULT_DB } from '../paths.ts';
 import { createServerApp, listen, loopbackHosts } from '../server.ts';
 import { buildWebIfStale } from '../webBuild.ts';
@@ -79,12 +83,14 @@ async function serve(opts: ServeOptions): Promise<void> {
   const token = tokens.addEphemeral('viewer', 'cli-beside-server');
   writeServerFile(dbPath, { url: server.url, token, metrics_dir: catalog.dir, goals_file: goalsFile(opts.goals) });
   process.once('exit', () => removeServerFile(dbPath));
+  const alerts = scheduleAlerts(deps, settings);
   console.log(`Bearing is serving ${dbPath} on ${server.url}`);
   // Shutdown is bounded: background queries are interrupted, and whatever still holds on is cut
   // after a few seconds (every committed write is already durable).
   const stop = async () => {
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
     removeServerFile(dbPath);
+    alerts?.stop();
     await rollups.stop();
     await server.close();
     db.close();
@@ -140,4 +146,21 @@ function loadTokens(dbPath: string): TokenStore {
       `More: bearing token create --role analyst`,
   );
   return TokenStore.load(tokensFile);
+}
+
+/** The alert rules evaluated on their schedule, in the workspace's time zone, one run at a time. */
+function scheduleAlerts(deps: Parameters<typeof alertContext>[0], settings: Settings): Cron | null {
+  if (!settings.alerts) return null;
+  const job = new Cron(settings.alerts.schedule, { timezone: settings.timezone, protect: true }, async () => {
+    try {
+      const result = await runAlerts(alertContext(deps));
+      console.error(`alerts: ${result.changes} change(s), ${result.sent} sent, ${result.failed} failed`);
+    } catch (error) {
+      console.error(`alerts: the run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  console.error(
+    `alerts: next run ${job.nextRun()?.toISOString() ?? 'never'} (${settings.alerts.schedule}, ${settings.timezone})`,
+  );
+  return job;
 }

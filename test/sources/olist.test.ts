@@ -5,9 +5,10 @@ import { copyFileSync, cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetsDir } from '../helpers/datasets.ts';
 import { makeWorkspace, type TestWorkspace } from '../helpers/workspace.ts';
 
-const OLIST = resolve('../shared/datasets/olist-sample');
+const OLIST = join(datasetsDir(), 'olist-sample');
 const FIXTURE = resolve('test/fixtures/olist');
 
 let ws: TestWorkspace;

@@ -1,12 +1,13 @@
 // Meta Robyn's weekly media file (MIT) into `media` and `observations` by unpivot: one row per
 // channel and week, and the same totals per channel as the file.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetsDir } from '../helpers/datasets.ts';
 import { makeWorkspace, type TestWorkspace } from '../helpers/workspace.ts';
 
-const FILE = resolve('../shared/datasets/robyn/dt_simulated_weekly.csv');
+const FILE = join(datasetsDir(), 'robyn', 'dt_simulated_weekly.csv');
 const CHANNELS = ['tv', 'ooh', 'print', 'facebook', 'search'];
 let ws: TestWorkspace;
 

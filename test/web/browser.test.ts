@@ -241,6 +241,19 @@ describe('pages in a real browser', () => {
     await home.page.context().close();
   });
 
+  it('digest: what changed and every goal now, with the alerts sent; a goal page shows its backtest', async () => {
+    const { page, errors } = await visit('/digest', 'digest', 'text=Every goal now');
+    expect(await page.textContent('main')).toMatch(/likely to (reach|get down to)/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+    const goal = await visit('/goals/social-engagement', 'goal-backtest', '[data-testid="backtest"]');
+    expect(await goal.page.textContent('[data-testid="backtest"]')).toMatch(/3 months.*6 months.*12 months/s);
+    expect(await goal.page.textContent('[data-testid="plan"]')).toMatch(/(ahead of|behind) plan|planned path/);
+    expect(await goal.page.$$('.plan-line')).not.toHaveLength(0);
+    await goal.page.context().close();
+  });
+
   it('at 390 × 844 no page scrolls sideways: the top bar wraps, wide tables scroll in their box', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
@@ -251,6 +264,7 @@ describe('pages in a real browser', () => {
         ['/metrics', '[data-testid="metric-table"]'],
         ['/data', '[data-testid="rows-customers"]'],
         ['/goals/social-engagement', 'h1'],
+        ['/digest', '#digest-title'],
       ] as const) {
         await page.goto(`${server.url}${path}`);
         await page.waitForSelector(ready, { timeout: 30_000 });

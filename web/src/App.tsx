@@ -11,6 +11,7 @@ const ChannelsPage = lazy(() => import('./pages/ChannelsPage.tsx'));
 const MetricsPage = lazy(() => import('./pages/MetricsPage.tsx'));
 const MetricPage = lazy(() => import('./pages/MetricPage.tsx'));
 const DataPage = lazy(() => import('./pages/DataPage.tsx'));
+const DigestPage = lazy(() => import('./pages/DigestPage.tsx'));
 
 function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
   const [location] = useLocation();
@@ -38,6 +39,7 @@ export function App() {
           <NavLink href="/">Heading</NavLink>
           <NavLink href="/channels">Channels</NavLink>
           <NavLink href="/metrics">Metrics</NavLink>
+          <NavLink href="/digest">Digest</NavLink>
           <NavLink href="/data">Data</NavLink>
         </nav>
         <SignIn />
@@ -52,6 +54,7 @@ export function App() {
             <Route path="/metrics">{() => <MetricsPage />}</Route>
             <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
             <Route path="/data">{() => <DataPage />}</Route>
+            <Route path="/digest">{() => <DigestPage />}</Route>
             <Route>
               <section>
                 <h1>Not found</h1>

@@ -15,6 +15,8 @@ export const keys = {
   goal: (id: string) => ['goals', 'detail', id] as const,
   channels: (params: object) => ['channels', params] as const,
   sources: ['sources'] as const,
+  digest: (since: string) => ['digest', since] as const,
+  alerts: ['alerts'] as const,
   imports: ['imports'] as const,
 };
 
@@ -115,5 +117,21 @@ export const importsQuery = () =>
     queryKey: keys.imports,
     queryFn: async () => {
       return bodyOf(api.imports.$get({ query: { limit: '20' } }));
+    },
+  });
+
+export const digestQuery = (since: string) =>
+  queryOptions({
+    queryKey: keys.digest(since),
+    queryFn: async () => {
+      return bodyOf(api.digest.$get({ query: since ? { since } : {} }));
+    },
+  });
+
+export const alertsQuery = () =>
+  queryOptions({
+    queryKey: keys.alerts,
+    queryFn: async () => {
+      return bodyOf(api.alerts.$get());
     },
   });

@@ -194,7 +194,7 @@ export default function GoalPage({ id }: { id: string }) {
         annotations={g.annotations}
         summary={summary}
       />
-      {g.backtest && g.backtest.some((b) => b.n > 0) && (
+      {g.backtest?.some((b) => b.n > 0) && (
         <div className="table-wrap">
           <table className="table" data-testid="backtest">
             <caption>Has the forecast been right? Forecasts made from this goal's own past, against what came</caption>

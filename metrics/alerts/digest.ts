@@ -1,0 +1,99 @@
+// What changed since a date, for people: status changes, moves in the chance of meeting a goal,
+// shifts, stale data, missed milestones and notes added. Pure: built from two sets of readings.
+import type { GoalReading } from '../../data/alerts.ts';
+
+export interface DigestItem {
+  goal: string;
+  label: string;
+  kind: 'status' | 'probability' | 'shift' | 'stale' | 'milestone' | 'note' | 'new';
+  text: string;
+}
+
+export interface Digest {
+  since: string;
+  made_at: string;
+  items: DigestItem[];
+  /** Every goal now, for the reader who wants the whole picture. */
+  goals: Array<{ goal: string; label: string; status: string; probability: number | null; summary: string }>;
+}
+
+const pct = (p: number) => `${Math.round(p * 100)}%`;
+const MOVE = 0.05;
+
+export function buildDigest(input: {
+  since: string;
+  madeAt: string;
+  before: Map<string, GoalReading>;
+  now: Array<GoalReading & { label: string; summary: string }>;
+  notes: Array<{ date: string; text: string; goal: string | null; metric: string | null; author: string | null }>;
+}): Digest {
+  const items: DigestItem[] = [];
+  for (const cur of input.now) {
+    const prev = input.before.get(cur.goal);
+    const at = (kind: DigestItem['kind'], text: string) => items.push({ goal: cur.goal, label: cur.label, kind, text });
+    if (!prev) {
+      at('new', `first reading: ${cur.status.replace('_', ' ')}`);
+      continue;
+    }
+    const word = (status: string) => status.replace('_', ' ');
+    if (prev.status !== cur.status) at('status', `${word(prev.status)} → ${word(cur.status)}`);
+    if (prev.probability !== null && cur.probability !== null && Math.abs(cur.probability - prev.probability) >= MOVE)
+      at('probability', `chance of meeting it ${pct(prev.probability)} → ${pct(cur.probability)}`);
+    if (cur.shift_kind !== 'none' && (prev.shift_kind !== cur.shift_kind || prev.shift_period !== cur.shift_period))
+      at(
+        'shift',
+        `${cur.shift_kind === 'spike' ? 'one-period spike' : 'level shift'} in ${cur.shift_period?.slice(0, 7)}`,
+      );
+    if (cur.stale && !prev.stale) at('stale', 'its data is stale');
+    for (const d of cur.missed.filter((m) => !prev.missed.includes(m))) at('milestone', `missed the milestone of ${d}`);
+  }
+  for (const n of input.notes)
+    items.push({
+      goal: n.goal ?? n.metric ?? '',
+      label: n.goal ?? n.metric ?? 'everything',
+      kind: 'note',
+      text: `note for ${n.date}${n.author ? ` by ${n.author}` : ''}: ${n.text}`,
+    });
+  return {
+    since: input.since,
+    made_at: input.madeAt,
+    items,
+    goals: input.now.map((g) => ({
+      goal: g.goal,
+      label: g.label,
+      status: g.status,
+      probability: g.probability,
+      summary: g.summary,
+    })),
+  };
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export type DigestFormat = 'text' | 'markdown' | 'html' | 'json';
+
+export function formatDigest(d: Digest, format: DigestFormat): string {
+  if (format === 'json') return JSON.stringify(d, null, 2);
+  const title = `Bearing digest: what changed since ${d.since.slice(0, 10)}`;
+  const lines = d.items.length ? d.items.map((i) => `${i.label}: ${i.text}`) : ['nothing changed'];
+  const now = d.goals.map((g) => `${g.label}: ${g.summary}`);
+  if (format === 'markdown')
+    return [
+      `# ${title}`,
+      '',
+      ...lines.map((l) => `- ${l}`),
+      '',
+      '## Every goal now',
+      '',
+      ...now.map((l) => `- ${l}`),
+    ].join('\n');
+  if (format === 'html')
+    return [
+      `<h1>${escapeHtml(title)}</h1>`,
+      `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+      '<h2>Every goal now</h2>',
+      `<ul>${now.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+    ].join('\n');
+  return [title, '', ...lines.map((l) => `- ${l}`), '', 'Every goal now:', ...now.map((l) => `- ${l}`)].join('\n');
+}
