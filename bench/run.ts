@@ -364,6 +364,10 @@ async function benchSize(label: string, customers: number) {
     `  heading overview (${goals.length} goals): ${round(headingMs)} ms warm, ${round(headingStored)} ms from ` +
       `rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`,
   );
+  // The first screen of every dashboard, served warm to many at once (autocannon, 30 connections).
+  const overview = await autocannon({ url: `${server.url}/api/goals`, connections: 30, duration: 8 });
+  const overviewRps = Math.round(overview.requests.average);
+  log(`  heading overview warm under load: ${overviewRps} req/s, p50 ${overview.latency.p50} ms (30 connections, 8 s)`);
   const channelsMs = await timeMedian(() => get(server, '/api/channels'), RUNS);
   log(
     `  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ` +
@@ -393,6 +397,7 @@ async function benchSize(label: string, customers: number) {
     touchpoints: facts.tables.touchpoints,
     import: importFigures,
     sync: syncFigures,
+    heading_overview_rps: overviewRps,
     series,
     series_worst_ratio_cold: round(Math.max(...Object.values(series).map((s) => s.ratio_cold)), 3),
     series_median_ratio_cold: round(median(Object.values(series).map((s) => s.ratio_cold)), 3),

@@ -95,14 +95,17 @@ export const goalRoutes = (deps: AppDeps) =>
       const { id } = c.req.valid('param');
       const goal = loadGoals(deps).goals.find((g) => g.id === id);
       if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
-      return c.json(
-        await goalHeading(deps.db, deps.catalog, goal, {
-          asOf: c.req.valid('query').as_of,
-          withAnnotations: true,
-          withBacktest: true,
-        }),
-        200,
+      const asOf = c.req.valid('query').as_of;
+      // Kept like the overview (notes are writes, so a new note shows at once): its backtest alone
+      // is ~30 forecasts.
+      const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+      const key = ['goal', deps.catalog.version, failed, asOf ?? '', JSON.stringify(goal)].join('\u0000');
+      const text = await deps.db.cached(key, async () =>
+        JSON.stringify(
+          await goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true }),
+        ),
       );
+      return jsonText<z.infer<typeof GoalHeadingSchema>>(c, text);
     })
     .openapi(create, async (c) => {
       const goal = checked(deps, c.req.valid('json'));

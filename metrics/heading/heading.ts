@@ -121,7 +121,7 @@ export async function goalHeading(
     milestones: goal.milestones,
   };
   const assessment = assessGoal(input, history, series.as_of);
-  const backtested = options.withBacktest ? backtest(monthlyPoints(history), d.unit === 'ratio') : null;
+  const backtested = options.withBacktest ? await backtest(monthlyPoints(history), d.unit === 'ratio') : null;
   const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
   const look = { label: d.label, unit: d.unit, direction: d.direction };
   const extras = { problems: [], series: series.rows, annotations, backtest: backtested };

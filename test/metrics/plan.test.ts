@@ -83,7 +83,7 @@ describe('the planned path', () => {
 });
 
 describe('backtest', () => {
-  it('scores forecasts made 3, 6 and 12 months ahead from the series’ own past', () => {
+  it('scores forecasts made 3, 6 and 12 months ahead from the series’ own past', async () => {
     let held = 0;
     let scored = 0;
     for (let k = 0; k < 30; k++) {
@@ -94,7 +94,7 @@ describe('backtest', () => {
         v: 0.8 + 0.002 * i + 0.01 * normal(),
         month: (i % 12) + 1,
       }));
-      const rows = backtest(history, true);
+      const rows = await backtest(history, true);
       expect(rows.map((r) => r.horizon_months)).toEqual([3, 6, 12]);
       for (const r of rows) {
         expect(r.n).toBe(12);
