@@ -32,6 +32,16 @@ const ChannelRow = z.object({
   roi: z.number().nullable(),
   roi_ci: Interval,
   notes: z.array(z.string()),
+  estimand: z.enum(['effect on the reached', 'effect on the compared reached']),
+  overlap: z.object({
+    propensity_range: Interval,
+    ess: z.number().nullable(),
+    dropped_share: z.number(),
+  }),
+  e_value: z.object({ point: z.number(), ci: z.number() }).nullable(),
+  p_value: z.number().nullable(),
+  q_value: z.number().nullable(),
+  distinguishable: z.boolean(),
 });
 const Comparison = z
   .object({
@@ -47,6 +57,7 @@ const Comparison = z
       spend_months: z.object({ from: z.string(), to: z.string() }).nullable(),
     }),
     method: z.string(),
+    covariates: z.array(z.string()),
     channels: z.array(ChannelRow),
     warnings: z.array(z.string()),
   })

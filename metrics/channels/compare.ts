@@ -5,6 +5,7 @@ import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
 import type { ContractTable } from '../../data/contract.ts';
 import { resolveTablesAsOf } from '../series.ts';
+import { bhQValues, type EValue, eValueOf, type Overlap, overlapOf, twoSidedP } from './diagnostics.ts';
 import { estimateAtt, type Estimate, type StratumCell } from './estimate.ts';
 
 export const OUTCOMES = ['retention', 'nps', 'csat', 'revenue'] as const;
@@ -29,6 +30,16 @@ export interface ChannelRow extends Omit<Estimate, 'se' | 'warnings'> {
   roi: number | null;
   roi_ci: [number, number] | null;
   notes: string[];
+  /** 'effect on the reached', or 'effect on the compared reached' when some reached had nobody to compare with. */
+  estimand: 'effect on the reached' | 'effect on the compared reached';
+  overlap: Overlap;
+  /** How strong an unmeasured confounder would have to be (risk ratio, with both) to explain the lift away. */
+  e_value: EValue | null;
+  p_value: number | null;
+  /** Benjamini–Hochberg q-value across every channel on the page. */
+  q_value: number | null;
+  /** Told apart from no effect at a 5% false discovery rate across the page (q ≤ 0.05). */
+  distinguishable: boolean;
 }
 
 export interface ChannelComparison {
@@ -44,6 +55,8 @@ export interface ChannelComparison {
     spend_months: { from: string; to: string } | null;
   };
   method: string;
+  /** The pre-exposure facts the comparison adjusts for. */
+  covariates: string[];
   channels: ChannelRow[];
   warnings: string[];
 }
@@ -161,12 +174,30 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
       `Customers alive ${window} days after signup (the landmark) whose ${horizon}-day horizon ended by ${asOf}. ` +
       `Reached = a touch on the channel in the first ${window} days. ` +
       'Effect on the reached (ATT) = reached minus not-reached inside each segment × region × signup-quarter ' +
-      'stratum, weighted by the reached; 95% interval from the stratified variance.',
-    channels: names.map((channel) =>
-      channelRow(channel, outcome, byChannel.get(channel) ?? [], spendOf.get(channel) ?? 0),
+      'stratum, weighted by the reached; 95% interval from the stratified variance. Distinguishable from no effect ' +
+      'is decided on Benjamini–Hochberg q-values across the page (q ≤ 0.05); the E-value says how strong an ' +
+      'unmeasured confounder would have to be to explain a lift away. Cost per incremental customer inherits any ' +
+      'bias left; experiments are the check.',
+    covariates: ['segment', 'region', 'signup quarter'],
+    channels: withQValues(
+      names.map((channel) => channelRow(channel, outcome, byChannel.get(channel) ?? [], spendOf.get(channel) ?? 0)),
     ),
     warnings,
   };
+}
+
+/** q-values across the page, and "distinguishable from no effect" decided on them. */
+function withQValues(rows: ChannelRow[]): ChannelRow[] {
+  const q = bhQValues(rows.map((r) => r.p_value));
+  return rows.map((r, i) => ({ ...r, q_value: q[i] ?? null, distinguishable: (q[i] ?? 1) <= 0.05 }));
+}
+
+/** The outcome's spread across every compared customer (for a standardized difference). */
+function pooledSd(cells: StratumCell[]): number {
+  const n = cells.reduce((a, c) => a + c.n, 0);
+  const sum = cells.reduce((a, c) => a + c.sum, 0);
+  const sumsq = cells.reduce((a, c) => a + c.sumsq, 0);
+  return n > 1 ? Math.sqrt(Math.max(0, (sumsq - (sum * sum) / n) / (n - 1))) : 0;
 }
 
 /** Spend per channel over the months the compared cohorts' exposure windows cover. */
@@ -192,10 +223,27 @@ function cellsByChannel(cells: CellRow[]): Map<string, StratumCell[]> {
 
 /** One channel's estimate, and what it means for finance: incremental customers, cost, ROI. */
 function channelRow(channel: string, outcome: Outcome, cells: StratumCell[], spend: number): ChannelRow {
-  const { se: _se, warnings: notes, ...estimate } = estimateAtt(cells);
+  const { se, warnings: notes, ...estimate } = estimateAtt(cells);
+  const overlap = overlapOf(cells);
+  const share = outcome === 'retention' || outcome === 'csat';
   const row: ChannelRow = {
     channel,
     ...estimate,
+    estimand: overlap.dropped_share > 0 ? 'effect on the compared reached' : 'effect on the reached',
+    overlap,
+    e_value:
+      estimate.lift !== null && estimate.ci
+        ? eValueOf(
+            estimate.lift,
+            estimate.ci,
+            share ? 'share' : 'continuous',
+            estimate.rate_unexposed ?? 0,
+            pooledSd(cells),
+          )
+        : null,
+    p_value: estimate.lift !== null && se ? twoSidedP(estimate.lift / se) : null,
+    q_value: null,
+    distinguishable: false,
     spend,
     incremental: null,
     incremental_ci: null,
