@@ -93,6 +93,8 @@ describe('pages in a real browser', () => {
       page.$$eval('[data-testid="channel-table"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-channel')));
     const byLift = await order();
     expect(byLift[0]).toBe('social');
+    // Each lift says in plain words whether it stands out once the whole page is counted.
+    expect(await page.textContent('[data-testid="channel-diagnostics"]')).toMatch(/social: told apart from no effect/);
     await page.click('button.sort:has-text("Channel")');
     await page.waitForFunction(
       () => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'social',

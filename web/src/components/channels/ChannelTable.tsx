@@ -84,6 +84,13 @@ export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: Chan
           ))}
         </tbody>
       </table>
+      <ul className="muted small" data-testid="channel-diagnostics">
+        {rows
+          .filter((r) => r.lift !== null)
+          .map((r) => (
+            <li key={r.channel}>{diagnosticsText(r)}</li>
+          ))}
+      </ul>
       {rows
         .flatMap((r) => r.notes.map((n) => `${r.channel}: ${n}`))
         .map((n) => (
@@ -93,4 +100,21 @@ export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: Chan
         ))}
     </div>
   );
+}
+
+/** What a channel's lift rests on, in plain words: told apart from no effect, confounding, overlap. */
+function diagnosticsText(r: Row): string {
+  const told =
+    r.q_value === null
+      ? 'no test'
+      : r.distinguishable
+        ? `told apart from no effect across the page (q = ${r.q_value.toFixed(3)})`
+        : `not told apart from no effect once every channel on the page is counted (q = ${r.q_value.toFixed(2)})`;
+  const e = r.e_value
+    ? `; a hidden factor would have to be ${r.e_value.point.toFixed(1)}× tied to both reach and the outcome to ` +
+      'explain it away'
+    : '';
+  const kept = Math.round((1 - r.overlap.dropped_share) * 100);
+  const overlap = r.overlap.dropped_share > 0 ? `; compares ${kept}% of the reached (${r.estimand})` : '';
+  return `${r.channel}: ${told}${e}${overlap}.`;
 }
