@@ -50,10 +50,20 @@ describe('pages in a real browser', () => {
       cards.every((c) => ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal'].includes(String(c[1]))),
     ).toBe(true);
     expect(await chartCount(page)).toBe(shippedGoals.length);
+    // Triage: off course first, then drifting, then the rest.
+    const rank = (s: unknown) => ['off_course', 'drifting', 'no_signal', 'on_course', 'arrived'].indexOf(String(s));
+    expect(cards.map((c) => rank(c[1]))).toEqual(cards.map((c) => rank(c[1])).sort((a, b) => a - b));
     expect(await page.textContent('[data-testid="balance-community"]')).toMatch(
       /1 community goal: 1 on course or arrived/,
     );
     expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a link with an unknown status shows every goal and says why', async () => {
+    const { page, errors } = await visit('/?status=bogus', 'heading-bad-status', '[data-testid="bad-status"]');
+    expect(await page.$$('[data-testid="goal-card"]')).toHaveLength(shippedGoals.length);
     expect(errors).toEqual([]);
     await page.context().close();
   });

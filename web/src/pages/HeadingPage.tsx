@@ -14,6 +14,8 @@ const ARROW = (slope: number | undefined, direction: string) => {
   return `${slope > 0 ? '↗' : slope < 0 ? '↘' : '→'}${good ? '' : ''}`;
 };
 
+const TRIAGE = ['off_course', 'missed', 'drifting', 'no_signal', 'on_course', 'arrived', 'met'];
+
 export default function HeadingPage() {
   const [filters, setFilters] = useUrlState(FILTERS);
   const goals = useQuery(goalsQuery());
@@ -21,12 +23,26 @@ export default function HeadingPage() {
   if (goals.isError) return <ErrorState error={goals.error} retry={() => goals.refetch()} />;
   const { balance, as_of } = goals.data;
   const owners = [...new Set(goals.data.goals.map((g) => g.owner).filter((o): o is string => Boolean(o)))].sort();
-  const shown = goals.data.goals.filter(
-    (g) =>
-      (!filters.owner || g.owner === filters.owner) &&
-      (!filters.objective || g.objective === filters.objective) &&
-      (!filters.status || g.status === filters.status),
-  );
+  // A status the API does not know (a hand-edited link) filters nothing, and the page says so.
+  const knownStatuses = Object.keys(balance.business).filter((k) => k !== 'goals');
+  const badStatus = filters.status && !knownStatuses.includes(filters.status) ? filters.status : null;
+  const status = badStatus ? '' : filters.status;
+  // Triage: what needs attention first (off course, then drifting), least likely first within each.
+  const shown = goals.data.goals
+    .filter(
+      (g) =>
+        (!filters.owner || g.owner === filters.owner) &&
+        (!filters.objective || g.objective === filters.objective) &&
+        (!status || g.status === status),
+    )
+    .map((g, i) => ({ g, i }))
+    .sort(
+      (a, b) =>
+        TRIAGE.indexOf(a.g.status) - TRIAGE.indexOf(b.g.status) ||
+        (a.g.arrival_probability ?? 1) - (b.g.arrival_probability ?? 1) ||
+        a.i - b.i,
+    )
+    .map(({ g }) => g);
   const good = (b: typeof balance.business) => b.on_course + b.arrived;
   return (
     <section aria-labelledby="heading-title">
@@ -65,7 +81,7 @@ export default function HeadingPage() {
         </label>
         <label>
           Status{' '}
-          <select value={filters.status} onChange={(e) => setFilters({ status: e.target.value })}>
+          <select value={status} onChange={(e) => setFilters({ status: e.target.value })}>
             <option value="">Any status</option>
             {/* The statuses the API knows, in its own order (every one is counted in the balance). */}
             {Object.keys(balance.business)
@@ -83,6 +99,11 @@ export default function HeadingPage() {
           The goals file has problems:{' '}
           {goals.data.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('; ')}
         </div>
+      )}
+      {badStatus && (
+        <p className="state warn" role="status" data-testid="bad-status">
+          The link asks for status "{badStatus}", which no goal can have: showing every status.
+        </p>
       )}
       {shown.length === 0 ? (
         <Empty>
