@@ -14,21 +14,31 @@ const ARROW = (slope: number | undefined, direction: string) => {
   return `${slope > 0 ? '↗' : slope < 0 ? '↘' : '→'}${good ? '' : ''}`;
 };
 
+type Goal = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof goalsQuery>['queryFn']>>>>['goals'][number];
+
+/** Heading against the pace needed; a goal already at its target needs no pace. */
+function paceText(g: Goal): string {
+  const doing = `Doing ${g.rates!.heading}/month`;
+  if (
+    g.status === 'arrived' ||
+    (g.pace_needed_per_month !== null && g.pace_needed_per_month * (g.direction === 'up' ? 1 : -1) <= 0)
+  )
+    return `${doing}; already at the target's level`;
+  return `${doing}, needs ${g.rates!.pace ? `${g.rates!.pace}/month` : '—'}`;
+}
+
 const TRIAGE = ['off_course', 'missed', 'drifting', 'no_signal', 'on_course', 'arrived', 'met'];
 
-export default function HeadingPage() {
-  const [filters, setFilters] = useUrlState(FILTERS);
-  const goals = useQuery(goalsQuery());
-  if (goals.isPending) return <Loading what="goals" />;
-  if (goals.isError) return <ErrorState error={goals.error} retry={() => goals.refetch()} />;
-  const { balance, as_of } = goals.data;
-  const owners = [...new Set(goals.data.goals.map((g) => g.owner).filter((o): o is string => Boolean(o)))].sort();
-  // A status the API does not know (a hand-edited link) filters nothing, and the page says so.
-  const knownStatuses = Object.keys(balance.business).filter((k) => k !== 'goals');
+/**
+ * The goals a filter keeps, in triage order: what needs attention first (off course, then
+ * drifting), least likely first within each. A status the API does not know (a hand-edited link)
+ * filters nothing, and the page says so.
+ */
+function triaged(goals: Goal[], balanceKeys: string[], filters: typeof FILTERS) {
+  const knownStatuses = balanceKeys.filter((k) => k !== 'goals');
   const badStatus = filters.status && !knownStatuses.includes(filters.status) ? filters.status : null;
   const status = badStatus ? '' : filters.status;
-  // Triage: what needs attention first (off course, then drifting), least likely first within each.
-  const shown = goals.data.goals
+  const shown = goals
     .filter(
       (g) =>
         (!filters.owner || g.owner === filters.owner) &&
@@ -43,6 +53,17 @@ export default function HeadingPage() {
         a.i - b.i,
     )
     .map(({ g }) => g);
+  return { shown, badStatus, status };
+}
+
+export default function HeadingPage() {
+  const [filters, setFilters] = useUrlState(FILTERS);
+  const goals = useQuery(goalsQuery());
+  if (goals.isPending) return <Loading what="goals" />;
+  if (goals.isError) return <ErrorState error={goals.error} retry={() => goals.refetch()} />;
+  const { balance, as_of } = goals.data;
+  const owners = [...new Set(goals.data.goals.map((g) => g.owner).filter((o): o is string => Boolean(o)))].sort();
+  const { shown, badStatus, status } = triaged(goals.data.goals, Object.keys(balance.business), filters);
   const good = (b: typeof balance.business) => b.on_course + b.arrived;
   return (
     <section aria-labelledby="heading-title">
@@ -145,15 +166,15 @@ export default function HeadingPage() {
                   <span aria-hidden="true" className="arrow">
                     {ARROW(g.heading?.slope_per_month, g.direction)}
                   </span>{' '}
-                  {g.rates
-                    ? `Doing ${g.rates.heading}/month, needs ${g.rates.pace ? `${g.rates.pace}/month` : '—'}`
-                    : g.status_reason}
+                  {g.rates ? paceText(g) : g.status_reason}
                 </p>
                 <p className="muted arrival">
                   {g.status === 'arrived'
                     ? 'At or past the target.'
                     : g.arrival.date
-                      ? `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.`
+                      ? g.position && g.arrival.date.slice(0, 7) <= g.position.period.slice(0, 7)
+                        ? 'Reaching the target about now, at this pace.'
+                        : `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.`
                       : `No arrival date: ${g.arrival.reason}.`}
                 </p>
                 {g.shift.kind !== 'none' && (
