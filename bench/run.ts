@@ -58,14 +58,22 @@ async function exportCsvs(db: Database, dir: string): Promise<Record<string, str
   return files;
 }
 
-async function benchImport(dir: string, files: Record<string, string>, rows: number, runs: number) {
+/**
+ * Medians of `runs` loads of `files` into fresh databases, alternating a bare read_csv per table
+ * with Bearing's `load` (so a machine that speeds up or slows down affects both sides alike).
+ */
+async function againstBareReadCsv(
+  dir: string,
+  files: Record<string, string>,
+  runs: number,
+  load: (db: Database) => Promise<void>,
+): Promise<{ bare: number; ours: number }> {
   let n = 0;
   const fresh = async () => {
-    const path = join(dir, `import-${n++}.duckdb`);
+    const path = join(dir, `load-${n++}.duckdb`);
     rmSync(path, { force: true });
     return Database.open(path, { allowedDirectories: [dir] });
   };
-  // Alternating runs, so a machine that speeds up or slows down affects both sides alike.
   const bareRuns: number[] = [];
   const ourRuns: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -78,15 +86,20 @@ async function benchImport(dir: string, files: Record<string, string>, rows: num
     db = await fresh();
     t = performance.now();
     await db.write(ensureSchema);
+    await load(db);
+    db.close();
+    ourRuns.push(performance.now() - t);
+  }
+  return { bare: median(bareRuns), ours: median(ourRuns) };
+}
+
+async function benchImport(dir: string, files: Record<string, string>, rows: number, runs: number) {
+  const { bare, ours } = await againstBareReadCsv(dir, files, runs, async (db) => {
     await importFiles(
       db,
       Object.values(files).map((path) => ({ path })),
     );
-    db.close();
-    ourRuns.push(performance.now() - t);
-  }
-  const bare = median(bareRuns);
-  const ours = median(ourRuns);
+  });
   return {
     rows,
     bare_read_csv_ms: round(bare),
@@ -110,32 +123,11 @@ async function benchSync(dir: string, files: Record<string, string>, rows: numbe
       .join('\n')}\n`,
   );
   const workspace = { root: dir, settingsFile: join(dir, 'bearing.yaml'), sourcesDir: dir };
-  let n = 0;
-  const fresh = async () => {
-    const path = join(dir, `sync-${n++}.duckdb`);
-    rmSync(path, { force: true });
-    return Database.open(path, { allowedDirectories: [dir] });
-  };
-  const bareRuns: number[] = [];
-  const ourRuns: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    let db = await fresh();
-    let t = performance.now();
-    for (const [table, path] of Object.entries(files))
-      await db.read((s) => s.run(`CREATE TABLE ${table} AS SELECT * FROM read_csv($path)`, { path }));
-    db.close();
-    bareRuns.push(performance.now() - t);
-    db = await fresh();
-    t = performance.now();
-    await db.write(ensureSchema);
+  const { bare, ours } = await againstBareReadCsv(dir, files, runs, async (db) => {
     const report = await syncSources(db, workspace, DEFAULT_SETTINGS);
-    db.close();
-    ourRuns.push(performance.now() - t);
     if (report.method !== 'first_load') throw new Error(`the sync took the ${report.method} path`);
-  }
+  });
   rmSync(join(dir, 'bench-sources.yaml'));
-  const bare = median(bareRuns);
-  const ours = median(ourRuns);
   return {
     rows,
     bare_read_csv_ms: round(bare),

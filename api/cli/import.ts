@@ -6,7 +6,7 @@ import { formatProblems, importFiles, type ImportReport } from '../../data/impor
 import { ensureSchema } from '../../data/schema.ts';
 import { currentSettings, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
-import { progress } from './progress.ts';
+import { importProgress, progress } from './progress.ts';
 
 export function printReport(report: ImportReport, mood = ''): void {
   for (const w of report.warnings) console.error(`warning: ${w}`);
@@ -56,11 +56,7 @@ export function registerImport(program: Command): void {
           {
             completeThrough: opts.completeThrough,
             lifecycle: { inactiveAfterDays: settings.churn?.inactive_after_days },
-            onProgress: (p) => {
-              if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
-              else if (p.phase === 'validate') bar.update(`validating ${p.table}`);
-              else bar.update(`writing ${p.table} (${p.rows.toLocaleString('en-US')} rows)`);
-            },
+            onProgress: importProgress(bar),
           },
         );
         bar.done();

@@ -1,4 +1,5 @@
 // Progress on a terminal: one line rewritten in place; nothing when output is piped (CI, scripts).
+import type { ImportProgress } from '../../data/import/index.ts';
 export interface Progress {
   update(text: string): void;
   done(text?: string): void;
@@ -18,5 +19,14 @@ export function progress(stream: NodeJS.WriteStream = process.stderr): Progress 
       last = '';
       if (text) stream.write(`${text}\n`);
     },
+  };
+}
+
+/** An import's or sync's progress, as one line on the terminal. */
+export function importProgress(bar: Progress): (p: ImportProgress) => void {
+  return (p) => {
+    if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
+    else if (p.phase === 'validate') bar.update(`validating ${p.table}`);
+    else bar.update(`writing ${p.table} (${p.rows.toLocaleString('en-US')} rows)`);
   };
 }

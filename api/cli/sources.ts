@@ -12,7 +12,7 @@ import { checkSources, syncSources } from '../../data/sources/index.ts';
 import { currentSettings, currentWorkspace, DEFAULT_DB } from '../paths.ts';
 import { printReport } from './import.ts';
 import { integer } from './options.ts';
-import { progress } from './progress.ts';
+import { importProgress, progress } from './progress.ts';
 
 async function openForSources(path: string): Promise<Database> {
   const workspace = currentWorkspace();
@@ -91,11 +91,7 @@ function registerSync(program: Command): void {
           only: opts.source,
           fullRefresh: opts.fullRefresh,
           who: 'cli',
-          onProgress: (p) => {
-            if (p.phase === 'read') bar.update(`reading ${p.file} (${Math.round(p.percent)}%)`);
-            else if (p.phase === 'validate') bar.update(`validating ${p.table}`);
-            else bar.update(`writing ${p.table} (${p.rows.toLocaleString('en-US')} rows)`);
-          },
+          onProgress: importProgress(bar),
         });
         bar.done();
         printReport(report);

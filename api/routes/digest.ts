@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listAlerts } from '../../data/alerts.ts';
 import { BearingError } from '../../data/errors.ts';
-import { readSettings } from '../../data/workspace.ts';
+import { settingsOf } from '../settings.ts';
 import { makeDigest, runAlerts } from '../alerts/run.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
@@ -74,8 +74,7 @@ const runRoute = createRoute({
 });
 
 export function alertContext(deps: AppDeps) {
-  const settings = deps.workspace ? readSettings(deps.workspace.settingsFile).settings : readSettings('').settings;
-  return { db: deps.db, catalog: deps.catalog, goalsFile: deps.goalsFile, settings };
+  return { db: deps.db, catalog: deps.catalog, goalsFile: deps.goalsFile, settings: settingsOf(deps) };
 }
 
 export const digestRoutes = (deps: AppDeps) =>

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { readLifecycle } from '../../data/lifecycle.ts';
 import { readExtras, readFacts, readTableRanges } from '../../data/schema.ts';
-import { DEFAULT_SETTINGS, readSettings } from '../../data/workspace.ts';
+import { settingsOf } from '../settings.ts';
 import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
@@ -86,7 +86,7 @@ export const healthRoutes = (deps: AppDeps) =>
           [await readFacts(s), await readTableRanges(s), await readLifecycle(s), await readExtras(s)] as const,
       ),
     );
-    const settings = deps.workspace ? readSettings(deps.workspace.settingsFile).settings : DEFAULT_SETTINGS;
+    const settings = settingsOf(deps);
     const r = deps.rollups;
     const failed = deps.db.useRollups
       ? [...(await failures(deps.db)).values()].filter((f) => deps.catalog.get(f.metric))

@@ -8,7 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../../data/errors.ts';
 import { importFiles, type ImportFile } from '../../data/import/index.ts';
-import { readSettings } from '../../data/workspace.ts';
+import { settingsOf } from '../settings.ts';
 import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, IsoDate } from '../schemas.ts';
@@ -125,11 +125,11 @@ export const importRoutes = (deps: AppDeps) =>
         await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), createWriteStream(path));
         files.push({ path, label, table: q.table });
       }
-      const settings = deps.workspace ? readSettings(deps.workspace.settingsFile).settings : undefined;
+      const settings = settingsOf(deps);
       const report = await importFiles(deps.db, files, {
         completeThrough: q.complete_through,
         who: whoOf(c, deps.auth.tokens),
-        lifecycle: { inactiveAfterDays: settings?.churn?.inactive_after_days },
+        lifecycle: { inactiveAfterDays: settings.churn?.inactive_after_days },
       });
       if (report.data_version_changed) void deps.rollups?.schedule();
       return c.json(report, 200);

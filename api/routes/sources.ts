@@ -9,10 +9,10 @@ import { readLifecycle } from '../../data/lifecycle.ts';
 import { readFacts, removeAllData } from '../../data/schema.ts';
 import { isSourcesFileName } from '../../data/sources/definition.ts';
 import { checkSources, planSources, syncSources } from '../../data/sources/index.ts';
-import { readSettings } from '../../data/workspace.ts';
 import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
+import { settingsOf } from '../settings.ts';
 import { ErrorBody, ProblemSchema } from '../schemas.ts';
 import { Report } from './import.ts';
 
@@ -43,8 +43,6 @@ function workspaceOf(deps: AppDeps) {
     throw new BearingError('not-found', 'this server has no workspace folder, so no sources (see bearing init)');
   return deps.workspace;
 }
-
-const settingsOf = (deps: AppDeps) => readSettings(workspaceOf(deps).settingsFile).settings;
 
 const listRoute = createRoute({
   method: 'get',

@@ -24,8 +24,6 @@ export interface MappedRead {
   /** The same without `_line`, in any order: a first load needs no line numbers (and numbering costs a sort). */
   fastSql: string;
   params: Record<string, string>;
-  /** The line number of the first row (2 below a header row; 1 for Parquet, JSON and queries). */
-  firstLine: number;
 }
 
 export function plan(files: ImportFile[]): PlannedFile[] {

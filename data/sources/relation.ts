@@ -34,7 +34,6 @@ interface Reader {
   bare: string;
   params: Record<string, string>;
   columns: string[];
-  firstLine: number;
 }
 
 async function describe(session: Session, sql: string, params: Record<string, string>): Promise<string[]> {
@@ -55,14 +54,13 @@ async function fileReader(session: Session, source: Source, path: string): Promi
       bare: `SELECT * FROM ${read}`,
       params: { path },
       columns: header,
-      firstLine: 2,
     };
   }
   if (format === 'parquet' || format === 'json') {
     const read = format === 'parquet' ? 'read_parquet($path)' : `read_json($path, format = 'auto')`;
     const sql = `SELECT row_number() OVER () AS _line, * FROM ${read}`;
     const bare = `SELECT * FROM ${read}`;
-    return { sql, bare, params: { path }, columns: await describe(session, sql, { path }), firstLine: 1 };
+    return { sql, bare, params: { path }, columns: await describe(session, sql, { path }) };
   }
   throw new CsvFileProblem(0, 'cannot tell the format from the file name (set format: csv, tsv, parquet or json)');
 }
@@ -175,7 +173,6 @@ async function mapped(
     sql: `SELECT _line, ${select.join(', ')} FROM (${reader.sql})`,
     fastSql: `SELECT ${select.join(', ')} FROM (${reader.bare})`,
     params: reader.params,
-    firstLine: reader.firstLine,
   };
 }
 
@@ -216,7 +213,7 @@ export async function planSource(source: Source, ctx: PlanContext): Promise<Sour
     readers.push({
       label: `${source.name} (query)`,
       path: '',
-      reader: async () => ({ sql, bare, params: {}, columns: await describe(ctx.session, sql, {}), firstLine: 1 }),
+      reader: async () => ({ sql, bare, params: {}, columns: await describe(ctx.session, sql, {}) }),
     });
   } else {
     const patterns = Array.isArray(source.files) ? source.files : [source.files!];

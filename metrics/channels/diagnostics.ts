@@ -2,6 +2,7 @@
 // not-reached customers (propensity range, effective sample size, share left out), an E-value
 // (how strong an unmeasured confounder would have to be to explain the effect away), and
 // Benjamini–Hochberg q-values across every lift on the page. Pure.
+import { erfc } from '../normal.ts';
 import type { StratumCell } from './estimate.ts';
 
 export interface Overlap {
@@ -94,20 +95,5 @@ export function bhQValues(pValues: Array<number | null>): Array<number | null> {
 
 /** Two-sided p-value of a normal z. */
 export function twoSidedP(z: number): number {
-  // erfc by Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7).
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const poly =
-    -x * x -
-    1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  return Math.min(1, t * Math.exp(poly));
+  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 }

@@ -3,6 +3,7 @@
 import { Z95 } from '../normal.ts';
 import type { Unit } from '../definition.ts';
 import { forecastModel, type ForecastModel } from './forecast.ts';
+import { monthIndex, monthStart } from './months.ts';
 import { type Milestone, type PlanReading, planOf } from './plan.ts';
 import type { Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
@@ -83,12 +84,6 @@ export interface Assessment {
   reading: string;
 }
 
-const monthIndex = (iso: string) => {
-  const d = new Date(`${iso}T00:00:00Z`);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-};
-const monthStart = (index: number) =>
-  new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)).toISOString().slice(0, 10);
 const addMonths = (iso: string, months: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + months * DAYS_PER_MONTH * 86_400_000).toISOString().slice(0, 10);
 

@@ -217,6 +217,8 @@ function hingeModel(points: SeriesPoint[]): Fitted | null {
 // ---------------------------------------------------------------- level shifts
 
 const STEP_SIGMAS = 3;
+/** Andrews (1993): 5% critical value of the sup-F test, one break parameter, 15% trimming. */
+const ANDREWS_5PCT = 8.85;
 const linear: Design = (t) => [1, t];
 const wave: Design = (t) => [1, t, Math.sin((2 * Math.PI * t) / 12), Math.cos((2 * Math.PI * t) / 12)];
 const stepped =
@@ -226,10 +228,10 @@ const stepped =
 /**
  * The one step in level (with a common slope) that explains the series best, kept only when its
  * F statistic beats Andrews' (1993) 5% critical value for an unknown break date (8.85 with 15%
- * trimming), deflated for autocorrelated noise; a stricter 12 when under two years of data
- * cannot tell a yearly cycle from a step.
+ * trimming), deflated for autocorrelated noise. Only asked of two years or more: under that a
+ * yearly cycle can pass for a step (see forecastModel).
  */
-export function findLevelShift(points: SeriesPoint[], seasonalKnown: boolean): LevelShift | null {
+export function findLevelShift(points: SeriesPoint[]): LevelShift | null {
   const n = points.length;
   if (n < 10) return null;
   const base = ols(
@@ -254,10 +256,9 @@ export function findLevelShift(points: SeriesPoint[], seasonalKnown: boolean): L
     const sd = Math.sqrt(rss(fit.resid) / (n - 3));
     if (!best || f > best.f) best = { t: at, magnitude: fit.coef[2]!, f, sd };
   }
-  const critical = seasonalKnown ? 8.85 : 12;
   // Autocorrelated noise wanders in long excursions that pass the F test; a step must also be
   // large against the noise (2.5σ), which the wandering of AR(1) noise at ρ = 0.6 rarely is.
-  if (!best || best.f <= critical || Math.abs(best.magnitude) < STEP_SIGMAS * best.sd) return null;
+  if (!best || best.f <= ANDREWS_5PCT || Math.abs(best.magnitude) < STEP_SIGMAS * best.sd) return null;
   return { t: best.t, magnitude: best.magnitude, f: best.f };
 }
 
@@ -327,7 +328,7 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean): Forecas
   // A step is looked for first (a step in the middle of two years can pass for a yearly cycle),
   // then the cycle on the series with the step taken out. Under two years neither can be told
   // from the other, so neither is modelled and the intervals carry both.
-  const shift = long ? findLevelShift(all, true) : null;
+  const shift = long ? findLevelShift(all) : null;
   const level = (p: SeriesPoint) => (shift && p.t < shift.t ? p.v + shift.magnitude : p.v);
   const seasonality = testSeasonality(all.map((p) => ({ ...p, v: level(p) })));
   const effect = (month: number) => seasonality.effects?.[month] ?? 0;

@@ -8,12 +8,12 @@ import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
 import { backtest, type BacktestRow } from './backtest.ts';
+import { monthIndex } from './months.ts';
 
 /** Monthly values as the forecast takes them: months counted back from the last (0). */
 function monthlyPoints(history: Array<{ period: string; value: number }>) {
-  const index = (p: string) => Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7)) - 1;
-  const last = history.length ? index(history.at(-1)!.period) : 0;
-  return history.map((h) => ({ t: index(h.period) - last, v: h.value, month: Number(h.period.slice(5, 7)) }));
+  const last = history.length ? monthIndex(history.at(-1)!.period) : 0;
+  return history.map((h) => ({ t: monthIndex(h.period) - last, v: h.value, month: Number(h.period.slice(5, 7)) }));
 }
 
 export interface GoalHeading extends Assessment {

@@ -2,6 +2,8 @@
 // target, straight between them; how far ahead or behind plan the metric is now; and each
 // milestone's chance from the forecast. Pure.
 
+import { monthIndex, monthStart } from './months.ts';
+
 export interface Milestone {
   date: string;
   target: number;
@@ -20,13 +22,6 @@ export interface PlanReading {
   /** The same in words, in the unit's own terms ("+1.2 pts ahead of plan. Next milestone …"). */
   words: string;
 }
-
-const monthIndex = (iso: string) => {
-  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-};
-const monthStart = (index: number) =>
-  new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)).toISOString().slice(0, 10);
 
 export interface PlanInput {
   target: number;

@@ -108,8 +108,8 @@ describe('level shifts', () => {
     let falseSteps = 0;
     let found = 0;
     for (let i = 0; i < 300; i++) {
-      if (findLevelShift(plant('ar1', 20_000 + i).history, true)) falseSteps++;
-      if (findLevelShift(plant('step', 30_000 + i).history, true)) found++;
+      if (findLevelShift(plant('ar1', 20_000 + i).history)) falseSteps++;
+      if (findLevelShift(plant('step', 30_000 + i).history)) found++;
     }
     figures.shift_rates = { ar1_false: falseSteps / 300, step_found: found / 300 };
     console.log(JSON.stringify(figures.shift_rates));

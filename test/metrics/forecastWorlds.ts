@@ -2,6 +2,7 @@
 // known process, a due month h months ahead, a target, the exact probability p that the due month
 // meets it (from the process), and the due month's value drawn from that process.
 import { mulberry32 } from '../../metrics/heading/random.ts';
+import { normalCdf } from '../../metrics/normal.ts';
 import type { SeriesPoint } from '../../metrics/heading/forecast.ts';
 
 export interface PlantedGoal {
@@ -22,28 +23,8 @@ function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
-/** erfc by Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const poly =
-    -z * z -
-    1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const r = t * Math.exp(poly);
-  return x >= 0 ? r : 2 - r;
-}
-
 /** The standard normal CDF. */
-export const phi = (x: number) => 0.5 * erfc(-x / Math.SQRT2);
+export const phi = normalCdf;
 
 const SIGMA = 0.01;
 /** How far targets sit from where the due month will land, in noise σ: sets how hard the calls are. */
