@@ -15,7 +15,7 @@ import { generateSample } from '../data/sample/generate.ts';
 import { CONTRACT_TABLES } from '../data/contract.ts';
 import { ensureSchema, readFacts } from '../data/schema.ts';
 import { Catalog, SHIPPED_METRICS_DIR } from '../metrics/catalog.ts';
-import { comparisonSql } from '../metrics/channels/compare.ts';
+import { cellsSql } from '../metrics/channels/cohortSql.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
 import { bundleSizes } from './bundle.ts';
@@ -285,7 +285,7 @@ async function benchSize(label: string, customers: number) {
     RUNS,
   );
   const { a: channelsDirect, b: channelsCold } = await timePairs(
-    () => direct.all(comparisonSql('retention'), params),
+    () => direct.all(cellsSql('retention'), { ...params, start: 7 }),
     () => get(cold, '/api/channels'),
     RUNS,
   );

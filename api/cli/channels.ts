@@ -8,8 +8,8 @@ export function registerChannels(program: Command): void {
   program
     .command('channels')
     .description(
-      'Compare every channel by one method: the effect on the customers it reached, adjusted for segment, region ' +
-        'and signup quarter, with spend and cost per incremental retained customer.',
+      'Compare every channel by one method: the effect on the customers it reached, doubly robust on every ' +
+        'pre-exposure fact the data hold, with a placebo check, spend and cost per incremental retained customer.',
     )
     .addOption(new Option('--outcome <outcome>', 'what to compare').choices(OUTCOMES).default('retention'))
     .option('--window <days>', 'exposure window after signup (days)', integer('--window', 1), 30)
@@ -73,6 +73,7 @@ function printComparison(result: ChannelComparison): void {
     c.incremental === null ? '—' : Math.round(c.incremental).toLocaleString('en-US'),
     money(c.cost_per_incremental),
     c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
+    c.placebo.lift === null ? '—' : c.placebo.flagged ? 'FLAGGED' : 'clean',
   ]);
   const cur = currentCurrency();
   const header = [
@@ -85,12 +86,13 @@ function printComparison(result: ChannelComparison): void {
     'incremental',
     `cost/incr. (${cur})`,
     'cost 95% CI',
+    'placebo',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-  for (const c of result.channels)
-    if (c.lift === null && c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
+  for (const c of result.channels) if (c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
+  console.log(`\nadjusted for: ${result.covariates.join(', ')}`);
   for (const w of result.warnings) console.log(`\nwarning: ${w}`);
   console.log(`\n${result.method}`);
 }

@@ -42,6 +42,22 @@ const ChannelRow = z.object({
   p_value: z.number().nullable(),
   q_value: z.number().nullable(),
   distinguishable: z.boolean(),
+  method: z.enum(['doubly robust']).nullable(),
+  cross_check: z.object({
+    method: z.literal('exact stratification'),
+    lift: z.number().nullable(),
+    ci: Interval,
+    dropped_share: z.number(),
+  }),
+  placebo: z.object({
+    outcome: z.string(),
+    lift: z.number().nullable(),
+    ci: Interval,
+    p_value: z.number().nullable(),
+    flagged: z.boolean(),
+  }),
+  response_rate: z.object({ reached: z.number(), not_reached: z.number() }).nullable().optional(),
+  unweighted: z.object({ lift: z.number().nullable(), ci: Interval }).optional(),
 });
 const Comparison = z
   .object({

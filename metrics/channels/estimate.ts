@@ -125,6 +125,6 @@ const NOBODY_REACHED = 'no customers were reached by this channel in the window:
 const NO_OVERLAP =
   'no stratum holds both reached and not-reached customers: the groups do not overlap, so no adjusted effect ' +
   'can be estimated';
-const NO_VARIANCE =
+export const NO_VARIANCE =
   'not estimable: the outcome does not vary within the compared groups (for example nobody churned, or everyone ' +
   'gave the same score), so no interval can be put on a difference';

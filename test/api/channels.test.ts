@@ -34,9 +34,22 @@ describe('channels API over real HTTP', () => {
       'incremental',
       'cost_per_incremental',
       'cost_ci',
+      'method',
+      'overlap',
+      'e_value',
+      'placebo',
+      'q_value',
+      'cross_check',
     ]) {
       expect(body.channels[0]).toHaveProperty(key);
     }
+    expect(body.channels[0].overlap).toHaveProperty('propensity_range');
+    expect(body.channels[0].placebo).toHaveProperty('flagged');
+    expect(body.covariates).toEqual(['segment', 'region', 'acquisition channel', 'signup month']);
+    // Survey outcomes add the response rate of each arm and the lift without response weighting.
+    const nps = await (await fetch(`${s.url}/api/channels?outcome=nps`)).json();
+    expect(Object.keys(nps.channels[0].response_rate).sort()).toEqual(['not_reached', 'reached']);
+    expect(nps.channels[0].unweighted).toHaveProperty('lift');
   });
 
   it('names a bad parameter', async () => {

@@ -29,10 +29,17 @@ describe('channels on the sample world recover the planted truth', () => {
     cleanup();
   });
 
-  it('each adjusted retention interval covers its planted effect; the no-effect channel’s covers 0', () => {
+  // One world, six channels: a 95% interval misses one of them a quarter of the time, so here each
+  // planted effect must lie within three standard errors; 95% coverage itself is measured over
+  // many worlds (below, and test/channels/worlds.test.ts).
+  it('each adjusted retention lift is within 3 standard errors of its planted effect', () => {
     for (const t of truth.channels) {
       const row = results.retention!.channels.find((c) => c.channel === t.channel)!;
-      expect(covers(row.ci, t.retention_att.value), `${t.channel}: ${row.ci} vs ${t.retention_att.value}`).toBe(true);
+      const se = (row.ci![1] - row.ci![0]) / (2 * 1.959964);
+      expect(
+        Math.abs(row.lift! - t.retention_att.value),
+        `${t.channel}: ${row.lift} vs ${t.retention_att.value}`,
+      ).toBeLessThan(3 * se);
     }
     expect(covers(results.retention!.channels.find((c) => c.channel === 'paid_search')!.ci, 0)).toBe(true);
   });

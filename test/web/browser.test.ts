@@ -103,8 +103,10 @@ describe('pages in a real browser', () => {
       page.$$eval('[data-testid="channel-table"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-channel')));
     const byLift = await order();
     expect(byLift[0]).toBe('social');
-    // Each lift says in plain words whether it stands out once the whole page is counted.
-    expect(await page.textContent('[data-testid="channel-diagnostics"]')).toMatch(/social: told apart from no effect/);
+    // Each lift says in plain words whether it stands out once the whole page is counted, what
+    // its placebo found and what the simpler stratified estimate reads.
+    const diagnostics = await page.textContent('[data-testid="channel-diagnostics"]');
+    expect(diagnostics).toMatch(/social: told apart from no effect.*?; placebo clean; exact stratification reads \+/);
     await page.click('button.sort:has-text("Channel")');
     await page.waitForFunction(
       () => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'social',

@@ -88,7 +88,7 @@ export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: Chan
         {rows
           .filter((r) => r.lift !== null)
           .map((r) => (
-            <li key={r.channel}>{diagnosticsText(r)}</li>
+            <li key={r.channel}>{diagnosticsText(r, outcome)}</li>
           ))}
       </ul>
       {rows
@@ -102,8 +102,11 @@ export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: Chan
   );
 }
 
-/** What a channel's lift rests on, in plain words: told apart from no effect, confounding, overlap. */
-function diagnosticsText(r: Row): string {
+/**
+ * What a channel's lift rests on, in plain words: told apart from no effect, confounding, overlap,
+ * the placebo, the simpler estimate beside it and, for surveys, who answered.
+ */
+function diagnosticsText(r: Row, outcome: string): string {
   const told =
     r.q_value === null
       ? 'no test'
@@ -116,5 +119,17 @@ function diagnosticsText(r: Row): string {
     : '';
   const kept = Math.round((1 - r.overlap.dropped_share) * 100);
   const overlap = r.overlap.dropped_share > 0 ? `; compares ${kept}% of the reached (${r.estimand})` : '';
-  return `${r.channel}: ${told}${e}${overlap}.`;
+  const placebo = r.placebo.flagged
+    ? '; placebo flagged: the reached already behaved differently before the channel could act, so this lift is biased'
+    : r.placebo.lift === null
+      ? ''
+      : '; placebo clean';
+  const check =
+    r.cross_check.lift === null ? '' : `; exact stratification reads ${liftText(outcome, r.cross_check.lift)}`;
+  const answered = r.response_rate
+    ? `; answered: ${Math.round(r.response_rate.reached * 100)}% of the reached, ` +
+      `${Math.round(r.response_rate.not_reached * 100)}% of the others (unweighted lift ` +
+      `${liftText(outcome, r.unweighted?.lift ?? null)})`
+    : '';
+  return `${r.channel}: ${told}${e}${overlap}${placebo}${check}${answered}.`;
 }
