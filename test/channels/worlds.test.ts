@@ -112,7 +112,8 @@ describe('channel lifts on planted worlds', () => {
       const before = await compareChannels(db);
       expect(before.covariates).not.toContain('prior activity');
       const early = await db.all<{ customer_id: string; at: string }>(
-        `SELECT customer_id, strftime(signup_date - 3, '%Y-%m-%d') AS at FROM customers WHERE hash(customer_id) % 3 = 0`,
+        `SELECT customer_id, strftime(signup_date - 3, '%Y-%m-%d') AS at FROM customers
+         WHERE hash(customer_id) % 3 = 0`,
       );
       const rows = early.map((c) => [c.customer_id, 'webinar', c.at]);
       mkdirSync(join(dir, 'prior'));
