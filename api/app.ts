@@ -9,6 +9,7 @@ import { notFound, onError } from './errors.ts';
 import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
 import { channelRoutes } from './routes/channels.ts';
+import { mixRoutes } from './routes/mix.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
@@ -39,6 +40,7 @@ export function createApi(deps: AppDeps) {
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))
     .route('/channels', channelRoutes(deps))
+    .route('/mix', mixRoutes(deps))
     .route('/import', importRoutes(deps))
     .route('/sources', sourceRoutes(deps))
     .route('/sync', syncRoutes(deps))

@@ -28,6 +28,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   'bad-amount': 400,
   'no-spend-history': 400,
   'nothing-to-model': 422,
+  'not-enough-data': 422,
+  'unknown-control': 422,
   'definition-invalid': 422,
   'definitions-invalid': 422,
   'goal-invalid': 422,

@@ -16,6 +16,9 @@ import { CONTRACT_TABLES } from '../data/contract.ts';
 import { ensureSchema, readFacts } from '../data/schema.ts';
 import { Catalog, SHIPPED_METRICS_DIR } from '../metrics/catalog.ts';
 import { cellsSql } from '../metrics/channels/cohortSql.ts';
+import { mulberry32, normal } from '../metrics/heading/random.ts';
+import { fitMixModel } from '../metrics/mix/model.ts';
+import { plantMix } from '../test/mix/plantedMix.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
 import { bundleSizes } from './bundle.ts';
@@ -414,10 +417,31 @@ async function benchSize(label: string, customers: number) {
   };
 }
 
+/** The media-mix fit at the size finance brings: 3 years of weeks, 8 channels, 3 controls, 2 × 200 refits. */
+function benchMix() {
+  const { input } = plantMix(1);
+  const rand = mulberry32(9);
+  const twins = input.media.map((m) => ({
+    channel: `${m.channel}_2`,
+    spend: m.spend.map((x) => x * Math.exp(0.3 * normal(rand))),
+  }));
+  const controls = [
+    ...input.controls,
+    { name: 'price', values: input.kpi.map(() => normal(rand)) },
+    { name: 'holiday', values: input.kpi.map(() => (rand() < 0.1 ? 1 : 0)) },
+  ];
+  const started = performance.now();
+  const model = fitMixModel({ ...input, media: [...input.media, ...twins], controls });
+  const seconds = round((performance.now() - started) / 1000, 1);
+  log(`mix model: ${model.fit.weeks} weeks, 8 channels, 3 controls, ${model.fit.draws} refits in ${seconds} s`);
+  return { weeks: model.fit.weeks, channels: 8, controls: 3, refits: model.fit.draws, seconds };
+}
+
 // The bench's script, one step after another (sizes, load test, bundle, results file).
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: a script, step after step
 async function main() {
   await buildWebIfStale(log);
+  const mix = benchMix();
   const bundle = bundleSizes(WEB_DIST);
   log(
     `web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ` +
@@ -454,6 +478,7 @@ async function main() {
     machine: { cores: (await import('node:os')).cpus().length, node: process.version, date: new Date().toISOString() },
     runs: RUNS,
     bundle,
+    mix,
     sizes: results,
     growth,
   };
@@ -513,6 +538,7 @@ async function main() {
         `${load.idle.errors} errors; during an import ${load.during_import.rps} req/s, p99 ` +
         `${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`,
     );
+  console.log(`mix model (3 years weekly, 8 channels, 3 controls): ${mix.seconds} s for ${mix.refits} refits`);
   console.log(`written to ${args.out}`);
 }
 

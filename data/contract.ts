@@ -41,6 +41,7 @@ export const CONTRACT_TABLES = [
   'orders',
   'media',
   'observations',
+  'experiments',
 ] as const;
 export type ContractTable = (typeof CONTRACT_TABLES)[number];
 
@@ -131,6 +132,26 @@ export const CONTRACT: Record<ContractTable, TableSpec> = {
     referencesCustomer: false,
     timeColumns: ['date'],
   },
+  // Lift tests (geo holdouts, conversion lift): what a channel added to a metric over the test,
+  // with its standard error. They calibrate the media-mix model and sit beside it on every view.
+  experiments: {
+    name: 'experiments',
+    columns: [
+      col('experiment_id', 'id'),
+      col('channel', 'channel'),
+      col('start', 'date'),
+      col('end', 'date'),
+      col('metric', 'id'),
+      col('lift', 'number'),
+      col('lift_se', 'amount'),
+      col('spend', 'amount', false),
+      col('notes', 'text', false),
+    ],
+    key: ['experiment_id'],
+    onConflict: 'replace',
+    referencesCustomer: false,
+    timeColumns: ['start', 'end'],
+  },
 };
 
 /**
@@ -153,16 +174,8 @@ export function layoutColumns(layout: Layout): ColumnSpec[] {
   return [...CONTRACT[layout.table].columns, ...layout.extras.map((name) => col(name, 'text', false))];
 }
 
-/** Load order: customers first, since the other tables refer to them. */
-export const LOAD_ORDER: ContractTable[] = [
-  'customers',
-  'touchpoints',
-  'spend',
-  'surveys',
-  'orders',
-  'media',
-  'observations',
-];
+/** Load order: customers first, since the other tables refer to them (a new table cannot be forgotten). */
+export const LOAD_ORDER: ContractTable[] = ['customers', ...CONTRACT_TABLES.filter((t) => t !== 'customers')];
 
 /** Columns of `customers` that any table with customer_id can be broken down by. */
 export const CUSTOMER_DIMENSIONS = ['segment', 'region', 'acquisition_channel'] as const;

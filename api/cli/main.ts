@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { registerChannels } from './channels.ts';
+import { registerMix } from './mix.ts';
 import { registerCheck } from './check.ts';
 import { registerGenerate } from './generate.ts';
 import { registerHeading } from './heading.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerHeading(program);
   registerChannels(program);
+  registerMix(program);
   registerToken(program);
   registerAlerts(program);
   for (const command of program.commands) command.exitOverride();

@@ -43,6 +43,8 @@ describe('npm run bench', () => {
     expect(r.server.peak_rss_mb).toBeGreaterThan(50);
     expect(r.server.startup_ms).toBeGreaterThan(0);
     expect(results.growth).toEqual([]); // one size: nothing to grow from
+    expect(results.mix).toMatchObject({ weeks: 156, channels: 8, controls: 3, refits: 400 });
+    expect(results.mix.seconds).toBeGreaterThan(0);
   }, 300_000);
 });
 

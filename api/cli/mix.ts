@@ -1,0 +1,108 @@
+import { Option, type Command } from 'commander';
+import { Catalog, metricsDir } from '../../metrics/catalog.ts';
+import { type MixAnswer, runMix } from '../../metrics/mix/index.ts';
+import { currentCurrency, DEFAULT_DB } from '../paths.ts';
+import { integer, isoDate } from './options.ts';
+import { progress } from './progress.ts';
+import { readLocallyOrFromServer, sameFiles } from './remote.ts';
+
+interface MixOptions {
+  kpi: string;
+  grain: 'week' | 'day';
+  from?: string;
+  to?: string;
+  controls?: string;
+  seed: number;
+  draws: number;
+  json?: boolean;
+  metrics?: string;
+  db: string;
+}
+
+export function registerMix(program: Command): void {
+  program
+    .command('mix')
+    .description(
+      'Media-mix model for channels bought in aggregate (the media table): carry-over and saturation per channel, ' +
+        'contribution, ROI and marginal ROI with intervals, the baseline, and fit on held-out weeks.',
+    )
+    .requiredOption('--kpi <metric>', 'the KPI: any metric definition (revenue, weekly signups, NPS, …)')
+    .addOption(new Option('--grain <grain>', 'period length').choices(['week', 'day']).default('week'))
+    .option('--from <date>', 'first day of the modelled periods', isoDate('--from'))
+    .option('--to <date>', 'last day of the modelled periods', isoDate('--to'))
+    .option('--controls <names>', 'observations to use as controls, comma-separated (competitor sales, price, …)')
+    .option('--seed <n>', 'bootstrap seed: the same seed gives the same answer', integer('--seed', 0), 1)
+    .option('--draws <n>', 'bootstrap refits per seed (two seeds are run)', integer('--draws', 20), 200)
+    .option('--json', 'print JSON')
+    .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
+    .option('--db <file>', 'database file', DEFAULT_DB)
+    .action(runMixCommand);
+}
+
+async function runMixCommand(opts: MixOptions): Promise<void> {
+  const dir = metricsDir(opts.metrics);
+  const request = {
+    kpi: opts.kpi,
+    grain: opts.grain,
+    from: opts.from,
+    to: opts.to,
+    controls: opts.controls ? opts.controls.split(',').map((c) => c.trim()) : [],
+    seed: opts.seed,
+    draws: opts.draws,
+  };
+  const bar = progress();
+  const answer = await readLocallyOrFromServer(
+    opts.db,
+    async (db) =>
+      runMix(db, await Catalog.load(db, dir), request, (share) =>
+        bar.update(`fitting and resampling (${Math.round(share * 100)}%)`),
+      ),
+    (server) => {
+      sameFiles(server, 'metrics_dir', dir);
+      return server.get<MixAnswer>('/mix', { ...request, controls: request.controls.join(',') || undefined });
+    },
+  );
+  bar.done();
+  if (opts.json) console.log(JSON.stringify(answer, null, 2));
+  else printMix(answer);
+}
+
+function printMix(m: MixAnswer): void {
+  const cur = currentCurrency();
+  const n = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
+  const range = (ci: [number, number] | null) => (ci ? `${n(ci[0])} … ${n(ci[1])}` : '—');
+  console.log(
+    `Mix model of ${m.kpi} per ${m.grain}, ${m.periods.from} to ${m.periods.to} (${m.periods.count} ${m.grain}s); ` +
+      `controls: ${m.controls.join(', ') || 'none'}\n`,
+  );
+  const header = ['channel', `spend (${cur})`, 'ROI', 'ROI 95% CI', 'mROI', 'mROI 95% CI', 'spend %', 'effect %', 'θ'];
+  const rows = m.channels.map((c) => [
+    c.channel,
+    Math.round(c.spend).toLocaleString('en-US'),
+    n(c.roi),
+    range(c.roi_ci),
+    n(c.mroi),
+    range(c.mroi_ci),
+    `${Math.round(c.share_of_spend * 100)}%`,
+    c.share_of_effect === null ? '—' : `${Math.round(c.share_of_effect * 100)}%`,
+    c.adstock ? String(c.adstock.theta) : '—',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [header, ...rows])
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  console.log('');
+  for (const c of m.channels) {
+    if (c.mroi !== null && c.mroi_ci)
+      console.log(
+        `${c.channel}: each extra 1 ${cur} returns ${n(c.mroi)} (${range(c.mroi_ci)}) in ${m.kpi} at today's spend`,
+      );
+    for (const note of c.notes) console.log(`  ${note}`);
+  }
+  const f = m.fit;
+  console.log(
+    `\nfit: R² ${n(f.r2, 3)}; held-out last ${f.holdout_weeks} ${m.grain}s: MAPE ${n(f.mape_holdout, 3)}, ` +
+      `NRMSE ${n(f.nrmse_holdout, 3)}; residual lag-1 autocorrelation ${n(f.residual_autocorrelation)}; ` +
+      `${f.draws} bootstrap refits`,
+  );
+  for (const w of m.warnings) console.log(`warning: ${w}`);
+}

@@ -1,0 +1,151 @@
+// The media-mix model over the database: the KPI from any metric definition (week grain by
+// default, day allowed), each `media` channel's spend per period, the controls named from
+// `observations`, and the `experiments` on that KPI; fitted by metrics/mix/model.ts and kept in
+// the result cache until the data change.
+import type { Database } from '../../data/db.ts';
+import { BearingError } from '../../data/errors.ts';
+import type { Catalog } from '../catalog.ts';
+import { runSeries } from '../series.ts';
+import type { MixInput } from './fit.ts';
+import { fitMixModel, type MixModel } from './model.ts';
+
+export interface MixRequest {
+  kpi: string;
+  grain?: 'week' | 'day';
+  from?: string;
+  to?: string;
+  controls?: string[];
+  seed?: number;
+  draws?: number;
+}
+
+export interface MixAnswer extends Omit<MixModel, 'weekly'> {
+  kpi: string;
+  grain: 'week' | 'day';
+  periods: { from: string; to: string; count: number };
+  controls: string[];
+  experiments: Array<{
+    experiment_id: string;
+    channel: string;
+    start: string;
+    end: string;
+    lift: number;
+    lift_se: number;
+  }>;
+  /** Period by period: actual, fitted, baseline and each channel's contribution; held-out periods flagged. */
+  series: Array<
+    { period: string; actual: number; fitted: number; baseline: number; holdout: boolean } & {
+      channels: Record<string, number>;
+    }
+  >;
+}
+
+/** At least a year of periods: seasonality and carry-over cannot be told apart from less. */
+const MIN_PERIODS = { week: 52, day: 365 } as const;
+const PER_YEAR = { week: 52.18, day: 365.25 } as const;
+
+export function runMix(
+  db: Database,
+  catalog: Catalog,
+  request: MixRequest,
+  progress?: (share: number) => void,
+): Promise<MixAnswer> {
+  return db.cached(`mix\u0000${JSON.stringify(request)}`, () => computeMix(db, catalog, request, progress));
+}
+
+type Experiment = MixAnswer['experiments'][number];
+
+async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
+  const grain = request.grain ?? 'week';
+  const metric = catalog.get(request.kpi);
+  if (!metric) throw new BearingError('unknown-metric', `no metric named "${request.kpi}"`);
+  const series = await runSeries(db, metric, { grain, from: request.from, to: request.to }, catalog.resolve);
+  const rows = series.rows.filter((r) => r.complete && r.value !== null);
+  if (rows.length < MIN_PERIODS[grain])
+    throw new BearingError(
+      'not-enough-data',
+      `the mix model needs at least ${MIN_PERIODS[grain]} complete ${grain}s of ${request.kpi}; it has ${rows.length}`,
+    );
+  const periods = rows.map((r) => r.period);
+  const index = new Map(periods.map((p, i) => [p, i]));
+  const range = { from: periods[0]!, to: periods.at(-1)! };
+  const bucket = `strftime(date_trunc('${grain}', date), '%Y-%m-%d')`;
+  const spendRows = await db.all<{ channel: string; period: string; spend: number }>(
+    `SELECT channel, ${bucket} AS period, sum(spend) AS spend FROM media
+     WHERE date >= CAST($from AS DATE) AND date < CAST($to AS DATE) + INTERVAL 1 ${grain} GROUP BY ALL ORDER BY 1, 2`,
+    range,
+  );
+  const channels = [...new Set(spendRows.map((r) => r.channel))];
+  const spendOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
+  for (const r of spendRows) {
+    const i = index.get(r.period);
+    if (i !== undefined) spendOf.get(r.channel)![i] = r.spend;
+  }
+  const controls = [];
+  for (const name of request.controls ?? []) {
+    const values = await db.all<{ period: string; value: number }>(
+      `SELECT ${bucket} AS period, avg(value) AS value FROM observations WHERE name = $name GROUP BY 1`,
+      { name },
+    );
+    if (!values.length)
+      throw new BearingError('unknown-control', `no observations named "${name}" to use as a control`);
+    const byPeriod = new Map(values.map((v) => [v.period, v.value]));
+    controls.push({ name, values: periods.map((p) => byPeriod.get(p) ?? 0) });
+  }
+  const experiments = await db.all<Experiment>(
+    `SELECT experiment_id, channel, strftime(start, '%Y-%m-%d') AS start, strftime("end", '%Y-%m-%d') AS "end", lift,
+       lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
+    { kpi: request.kpi },
+  );
+  return { grain, rows, periods, spendOf, controls, experiments };
+}
+
+/** The index of the period a date falls in (the last period starting on or before it). */
+const periodOf = (periods: string[], date: string) => periods.filter((p) => p <= date).length - 1;
+
+async function computeMix(
+  db: Database,
+  catalog: Catalog,
+  request: MixRequest,
+  progress?: (share: number) => void,
+): Promise<MixAnswer> {
+  const { grain, rows, periods, spendOf, controls, experiments } = await loadInputs(db, catalog, request);
+  const warnings: string[] = [];
+  const media: MixInput['media'][number][] = [];
+  for (const [channel, spend] of spendOf) {
+    const active = spend.filter((s) => s > 0).length;
+    if (active < 8) {
+      warnings.push(`${channel}: spend in only ${active} periods; not estimable, left out of the model`);
+      continue;
+    }
+    media.push({ channel, spend });
+  }
+  if (!media.length) throw new BearingError('nothing-to-model', 'no media channel has spend in 8 or more periods');
+  const calibrating = experiments.flatMap((e) => {
+    const from = periodOf(periods, e.start);
+    const to = periodOf(periods, e.end);
+    if (!media.some((m) => m.channel === e.channel) || from < 0 || to < from || !(e.lift_se > 0)) {
+      warnings.push(
+        `experiment ${e.experiment_id}: outside the modelled periods or channels, or without a standard error`,
+      );
+      return [];
+    }
+    return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se }];
+  });
+  const model = fitMixModel(
+    { kpi: rows.map((r) => r.value!), media, controls, experiments: calibrating, priors: {}, perYear: PER_YEAR[grain] },
+    { seed: request.seed, draws: request.draws, progress },
+  );
+  const holdout = model.fit.holdout_weeks;
+  const { weekly, ...rest } = model;
+  return {
+    kpi: request.kpi,
+    grain,
+    periods: { from: periods[0]!, to: periods.at(-1)!, count: periods.length },
+    controls: controls.map((c) => c.name),
+    experiments,
+    ...rest,
+    warnings: [...warnings, ...model.warnings],
+    series: weekly.map((w, t) => ({ period: periods[t]!, ...w, holdout: t >= periods.length - holdout })),
+  };
+}
