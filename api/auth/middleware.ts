@@ -11,7 +11,7 @@ export interface AuthSettings {
 }
 
 // POST routes that compute without writing anything.
-const READ_POSTS = [/\/metrics\/check$/, /\/metrics\/preview$/, /\/channels\/what-if$/];
+const READ_POSTS = [/\/metrics\/check$/, /\/metrics\/preview$/, /\/channels\/what-if$/, /\/mix\/optimize$/];
 // Routes that read or write the server's own files, or remove all data: admin only.
 const ADMIN_ONLY = [/\/sources\/check$/, /^PUT .*\/sources\//, /^DELETE .*\/sample$/];
 

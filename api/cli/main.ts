@@ -21,6 +21,8 @@ export function buildProgram(): Command {
         'one honest method.',
     )
     .showHelpAfterError()
+    // Lets a command with subcommands (mix, mix optimize) share option names with them.
+    .enablePositionalOptions()
     .exitOverride();
   registerGenerate(program);
   registerInit(program);

@@ -1,13 +1,14 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
-import { type MixAnswer, runMix } from '../../metrics/mix/index.ts';
+import { type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { progress } from './progress.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
 interface MixOptions {
-  kpi: string;
+  kpi?: string;
   grain: 'week' | 'day';
   from?: string;
   to?: string;
@@ -20,13 +21,16 @@ interface MixOptions {
 }
 
 export function registerMix(program: Command): void {
-  program
+  const mix = program
     .command('mix')
+    // `mix optimize --kpi …`: options after the subcommand's name are the subcommand's.
+    .enablePositionalOptions()
     .description(
       'Media-mix model for channels bought in aggregate (the media table): carry-over and saturation per channel, ' +
         'contribution, ROI and marginal ROI with intervals, the baseline, and fit on held-out weeks.',
     )
-    .requiredOption('--kpi <metric>', 'the KPI: any metric definition (revenue, weekly signups, NPS, …)')
+    // Not requiredOption: commander would then demand it before `mix optimize` too.
+    .option('--kpi <metric>', 'the KPI: any metric definition (revenue, weekly signups, NPS, …); required')
     .addOption(new Option('--grain <grain>', 'period length').choices(['week', 'day']).default('week'))
     .option('--from <date>', 'first day of the modelled periods', isoDate('--from'))
     .option('--to <date>', 'last day of the modelled periods', isoDate('--to'))
@@ -37,9 +41,91 @@ export function registerMix(program: Command): void {
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .action(runMixCommand);
+  mix
+    .command('optimize')
+    .description(
+      'The weekly allocation that maximises the expected KPI in steady state (or reaches --target for the least ' +
+        'spend), within bounds; default budget: the last year’s average weekly spend.',
+    )
+    .requiredOption('--kpi <metric>', 'the KPI the model was fitted on')
+    .addOption(new Option('--grain <grain>', 'period length').choices(['week', 'day']).default('week'))
+    .option('--controls <names>', 'observations used as controls, comma-separated')
+    .option('--budget <amount>', 'weekly total to allocate', positive('--budget'))
+    .option('--bound <channel=min:max>', 'weekly bounds for a channel (repeatable)', collectBound, {})
+    .option('--fixed <channel>', 'keep a channel at today’s spend (repeatable)', collect, [])
+    .option('--target <kpi>', 'reach this weekly KPI (baseline included) for the least spend', Number)
+    .option('--json', 'print JSON')
+    .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
+    .option('--db <file>', 'database file', DEFAULT_DB)
+    .action(runOptimize);
+}
+
+const collect = (value: string, all: string[]) => [...all, value];
+function positive(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!(n > 0)) throw new InvalidArgumentError(`${flag} expects a positive amount (got "${value}")`);
+    return n;
+  };
+}
+function collectBound(value: string, all: Record<string, { min?: number; max?: number }>) {
+  const m = /^([^=]+)=(\d*\.?\d*):(\d*\.?\d*)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`--bound expects CHANNEL=MIN:MAX, either side may be empty (got "${value}")`);
+  const bound = { ...(m[2] ? { min: Number(m[2]) } : {}), ...(m[3] ? { max: Number(m[3]) } : {}) };
+  return { ...all, [m[1]!.trim().toLowerCase()]: bound };
+}
+
+interface OptimizeOptions {
+  kpi: string;
+  grain: 'week' | 'day';
+  controls?: string;
+  budget?: number;
+  bound: Record<string, { min?: number; max?: number }>;
+  fixed: string[];
+  target?: number;
+  json?: boolean;
+  metrics?: string;
+  db: string;
+}
+
+async function runOptimize(opts: OptimizeOptions): Promise<void> {
+  const dir = metricsDir(opts.metrics);
+  const request = {
+    kpi: opts.kpi,
+    grain: opts.grain,
+    controls: opts.controls ? opts.controls.split(',').map((c) => c.trim()) : [],
+    budget: opts.budget,
+    bounds: opts.bound,
+    fixed: opts.fixed,
+    target: opts.target,
+  };
+  const plan = await readLocallyOrFromServer(
+    opts.db,
+    async (db) => optimizeMix(db, await Catalog.load(db, dir), request),
+    (server) => {
+      sameFiles(server, 'metrics_dir', dir);
+      return server.post<Awaited<ReturnType<typeof optimizeMix>>>('/mix/optimize', request);
+    },
+  );
+  if (opts.json) {
+    console.log(JSON.stringify(plan, null, 2));
+    return;
+  }
+  const money = (v: number | null) => (v === null ? 'open' : Math.round(v).toLocaleString('en-US'));
+  console.log(`Weekly plan for ${plan.kpi} (${currentCurrency()}), budget ${money(plan.budget)}\n`);
+  console.log(['channel', 'today', 'proposed', 'min', 'max'].join('\t'));
+  for (const a of plan.allocation)
+    console.log([a.channel, money(a.current), money(a.proposed), money(a.min), money(a.max)].join('\t'));
+  const f = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  console.log(
+    `\nexpected ${plan.kpi} per week, baseline included: today ${f(plan.kpi_current)}; proposed ` +
+      `${f(plan.kpi_proposed)} (${f(plan.kpi_proposed_interval[0])} … ${f(plan.kpi_proposed_interval[1])})`,
+  );
+  for (const a of plan.assumptions) console.log(`assumes: ${a}`);
 }
 
 async function runMixCommand(opts: MixOptions): Promise<void> {
+  if (!opts.kpi) throw new BearingError('usage', 'bearing mix needs --kpi METRIC (the metric to model)');
   const dir = metricsDir(opts.metrics);
   const request = {
     kpi: opts.kpi,

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { runMix } from '../../metrics/mix/index.ts';
+import { optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, IsoDate } from '../schemas.ts';
@@ -95,14 +95,68 @@ const mix = createRoute({
   },
 });
 
+const OptimizeBody = z.strictObject({
+  kpi: z.string().min(1).max(200),
+  grain: z.enum(['week', 'day']).optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  controls: z.array(z.string().max(200)).max(50).optional(),
+  seed: z.number().int().min(0).optional(),
+  draws: z.number().int().min(20).max(1000).optional(),
+  budget: z.number().positive().optional(),
+  bounds: z
+    .record(z.string(), z.strictObject({ min: z.number().min(0).optional(), max: z.number().min(0).optional() }))
+    .optional(),
+  fixed: z.array(z.string()).max(100).optional(),
+  target: z.number().optional(),
+});
+const Plan = z
+  .object({
+    kpi: z.string(),
+    budget: z.number(),
+    allocation: z.array(
+      z.object({
+        channel: z.string(),
+        current: z.number(),
+        proposed: z.number(),
+        min: z.number(),
+        max: z.number().nullable(),
+      }),
+    ),
+    kpi_current: z.number(),
+    kpi_current_interval: z.tuple([z.number(), z.number()]),
+    kpi_proposed: z.number(),
+    kpi_proposed_interval: z.tuple([z.number(), z.number()]),
+    baseline: z.number(),
+    target_reached: z.boolean().nullable(),
+    assumptions: z.array(z.string()),
+  })
+  .openapi('MixPlan');
+const optimize = createRoute({
+  method: 'post',
+  path: '/optimize',
+  summary: 'The weekly budget allocation that maximises the expected KPI (or reaches a target for least spend)',
+  request: { body: { content: { 'application/json': { schema: OptimizeBody } } } },
+  responses: {
+    200: json(Plan, 'The plan, with the expected KPI before and after (baseline included)'),
+    400: json(ErrorBody, 'Bad request, an unknown channel, or minimums above the budget'),
+    404: json(ErrorBody, 'No such metric'),
+    422: json(ErrorBody, 'Not enough data or nothing to model'),
+  },
+});
+
+const controlsOf = (list?: string) =>
+  list
+    ? list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+
 export const mixRoutes = (deps: AppDeps) =>
-  router().openapi(mix, async (c) => {
-    const q = c.req.valid('query');
-    const controls = q.controls
-      ? q.controls
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [];
-    return c.json(await runMix(deps.db, deps.catalog, { ...q, controls }), 200);
-  });
+  router()
+    .openapi(mix, async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlsOf(q.controls) }), 200);
+    })
+    .openapi(optimize, async (c) => c.json(await optimizeMix(deps.db, deps.catalog, c.req.valid('json')), 200));

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.ts';
 import { runSeries } from '../series.ts';
 import type { MixInput } from './fit.ts';
 import { fitMixModel, type MixModel } from './model.ts';
+import { type Allocation, type Bounds, optimizeBudget } from './optimize.ts';
 
 export interface MixRequest {
   kpi: string;
@@ -19,7 +20,7 @@ export interface MixRequest {
   draws?: number;
 }
 
-export interface MixAnswer extends Omit<MixModel, 'weekly'> {
+export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent'> {
   kpi: string;
   grain: 'week' | 'day';
   periods: { from: string; to: string; count: number };
@@ -44,13 +45,40 @@ export interface MixAnswer extends Omit<MixModel, 'weekly'> {
 const MIN_PERIODS = { week: 52, day: 365 } as const;
 const PER_YEAR = { week: 52.18, day: 365.25 } as const;
 
-export function runMix(
+/** The answer, and what the optimiser needs from the same fit (kept together in the result cache). */
+export interface MixFitted {
+  answer: MixAnswer;
+  curves: MixModel['curves'];
+  recent: MixModel['recent'];
+}
+
+export function fittedMix(
+  db: Database,
+  catalog: Catalog,
+  request: MixRequest,
+  progress?: (share: number) => void,
+): Promise<MixFitted> {
+  // One key however the request was spelled (the API's query, its body, the CLI).
+  const key = [
+    request.kpi,
+    request.grain ?? 'week',
+    request.from,
+    request.to,
+    request.controls ?? [],
+    request.seed ?? 1,
+  ];
+  return db.cached(`mix\u0000${JSON.stringify([...key, request.draws ?? 200])}`, () =>
+    computeMix(db, catalog, request, progress),
+  );
+}
+
+export async function runMix(
   db: Database,
   catalog: Catalog,
   request: MixRequest,
   progress?: (share: number) => void,
 ): Promise<MixAnswer> {
-  return db.cached(`mix\u0000${JSON.stringify(request)}`, () => computeMix(db, catalog, request, progress));
+  return (await fittedMix(db, catalog, request, progress)).answer;
 }
 
 type Experiment = MixAnswer['experiments'][number];
@@ -108,7 +136,7 @@ async function computeMix(
   catalog: Catalog,
   request: MixRequest,
   progress?: (share: number) => void,
-): Promise<MixAnswer> {
+): Promise<MixFitted> {
   const { grain, rows, periods, spendOf, controls, experiments } = await loadInputs(db, catalog, request);
   const warnings: string[] = [];
   const media: MixInput['media'][number][] = [];
@@ -137,8 +165,8 @@ async function computeMix(
     { seed: request.seed, draws: request.draws, progress },
   );
   const holdout = model.fit.holdout_weeks;
-  const { weekly, ...rest } = model;
-  return {
+  const { weekly, curves, recent, ...rest } = model;
+  const answer: MixAnswer = {
     kpi: request.kpi,
     grain,
     periods: { from: periods[0]!, to: periods.at(-1)!, count: periods.length },
@@ -147,5 +175,53 @@ async function computeMix(
     ...rest,
     warnings: [...warnings, ...model.warnings],
     series: weekly.map((w, t) => ({ period: periods[t]!, ...w, holdout: t >= periods.length - holdout })),
+  };
+  return { answer, curves, recent };
+}
+
+export interface OptimizeMixRequest extends MixRequest {
+  budget?: number;
+  bounds?: Record<string, Partial<Bounds>>;
+  fixed?: string[];
+  target?: number;
+}
+
+/** The steady-state weekly allocation of the fitted model (metrics/mix/optimize.ts), named per channel. */
+export async function optimizeMix(
+  db: Database,
+  catalog: Catalog,
+  request: OptimizeMixRequest,
+): Promise<Allocation & { kpi: string; assumptions: string[] }> {
+  const { budget, bounds, fixed, target, ...model } = request;
+  const { answer, curves, recent } = await fittedMix(db, catalog, model);
+  const channels = answer.channels.map((c) => c.channel);
+  for (const name of [...Object.keys(bounds ?? {}), ...(fixed ?? [])])
+    if (!channels.includes(name))
+      throw new BearingError('unknown-channel', `no modelled channel "${name}" (modelled: ${channels.join(', ')})`);
+  let plan: Allocation;
+  try {
+    plan = optimizeBudget({
+      channels,
+      current: recent.spend,
+      point: curves.point,
+      draws: curves.draws,
+      baseline: recent.baseline,
+      budget,
+      bounds,
+      fixed,
+      target,
+    });
+  } catch (error) {
+    throw new BearingError('bad-amount', (error as Error).message);
+  }
+  return {
+    kpi: request.kpi,
+    ...plan,
+    assumptions: [
+      'steady state: each weekly spend held long enough for carry-over to settle',
+      'a channel without bounds of its own moves between half and twice today’s spend (--bound CHANNEL=0: opens it)',
+      'the fitted response curves hold outside the spend levels seen, which they may not far beyond them',
+      `today = the last year's average weekly spend per channel; the KPI includes the baseline (${answer.grain}ly)`,
+    ],
   };
 }

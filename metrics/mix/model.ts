@@ -52,8 +52,20 @@ export interface MixFit {
   seed: number;
 }
 
+/** A channel's fitted weekly response: beta · Hill(s / (1 − theta); k, alpha) for steady weekly spend s. */
+export interface ResponseCurve {
+  beta: number;
+  k: number;
+  theta: number;
+  alpha: number;
+}
+
 export interface MixModel {
   channels: MixChannel[];
+  /** The fitted curves (point), and each bootstrap refit's, channel by channel: what the optimiser reads. */
+  curves: { point: ResponseCurve[]; draws: ResponseCurve[][] };
+  /** Average weekly baseline over the last year, and the last year's average weekly spend per channel. */
+  recent: { baseline: number; spend: number[] };
   baseline: { total: number; trend: number; seasonality: number; controls: Record<string, number> };
   fit: MixFit;
   /** Week by week: actual, fitted, baseline and each channel's contribution. */
@@ -89,6 +101,7 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
       level,
       shape,
       k,
+      beta,
     };
   });
 }
@@ -256,8 +269,20 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
       `residuals are autocorrelated (lag-1 ${autocorrelation.toFixed(2)}): something slow the model lacks moves the ` +
         'KPI, and intervals may be too narrow',
     );
+  const curveOf = (d: ReturnType<typeof readChannels>[number]): ResponseCurve => ({
+    beta: d.beta,
+    k: d.k,
+    theta: d.shape.theta,
+    alpha: d.shape.alpha,
+  });
+  const lastYear = Math.min(T, Math.round(input.perYear ?? 52));
   return {
     channels,
+    curves: { point: point.map(curveOf), draws: all.map((d) => d.map(curveOf)) },
+    recent: {
+      baseline: sum(Array.from({ length: lastYear }, (_, i) => baseWeek(T - lastYear + i))) / lastYear,
+      spend: point.map((c) => c.level),
+    },
     baseline: { total: part(0, prep.base.length), trend: part(0, 2), seasonality: part(2, 6), controls },
     fit: {
       weeks: T,

@@ -19,4 +19,17 @@ describe('GET /api/mix', () => {
     expect((await s.call('GET', '/api/mix?kpi=revenue&grain=month')).status).toBe(400);
     expect((await s.call('GET', '/api/mix')).status).toBe(400);
   });
+
+  it('POST /api/mix/optimize computes without writing: open to readers, refuses what it cannot model', async () => {
+    const res = await fetch(`${s.url}/api/mix/optimize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kpi: 'revenue', budget: 1000 }),
+    });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(422);
+    expect(body.error.code).toBe('nothing-to-model');
+    const bad = await s.call('POST', '/api/mix/optimize', { role: 'viewer', body: { kpi: 'revenue', budget: -5 } });
+    expect(bad.status).toBe(400);
+  });
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitMixModel } from '../../metrics/mix/model.ts';
+import { optimizeBudget, responseAt } from '../../metrics/mix/optimize.ts';
 import { feature } from '../../metrics/mix/transform.ts';
 import { datasetsDir } from '../helpers/datasets.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
@@ -110,8 +111,71 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       expect(unknown.status).toBe(1);
       expect(unknown.stderr).toMatch(/no metric named "nope"/);
       expect(ws.bearing('mix').status).toBe(2);
+      const plan = ws.bearing('mix', 'optimize', '--kpi', 'weekly_revenue', '--bound', 'tv=0:20000', '--json');
+      expect(plan.status, plan.stderr).toBe(0);
+      const p = JSON.parse(plan.stdout);
+      expect(p.allocation.find((a: { channel: string }) => a.channel === 'tv').proposed).toBeLessThanOrEqual(20000);
+      expect(p.kpi_proposed).toBeGreaterThanOrEqual(p.kpi_current);
+      expect(ws.bearing('mix', 'optimize', '--kpi', 'weekly_revenue', '--fixed', 'radio').status).toBe(1);
+      expect(ws.bearing('mix', 'optimize', '--kpi', 'weekly_revenue', '--bound', 'tv=lots').status).toBe(2);
     } finally {
       ws.cleanup();
     }
   }, 120_000);
+});
+
+describe('the budget optimiser', () => {
+  const trueWeekly = (input: ReturnType<typeof plantMix>['input'], spend: number[]) =>
+    PLANTED.reduce((total, p, c) => {
+      const { k } = feature(input.media[c]!.spend, p.shape);
+      return total + responseAt({ beta: p.beta, k, theta: p.shape.theta, alpha: p.shape.alpha }, spend[c]!);
+    }, 0);
+
+  it('its plan, judged in the true world, does at least as well as today’s spend (5 worlds)', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const { input } = plantMix(seed);
+      const model = fitMixModel(input, { seed: 1, draws: 60 });
+      const plan = optimizeBudget({
+        channels: model.channels.map((c) => c.channel),
+        current: model.recent.spend,
+        point: model.curves.point,
+        draws: model.curves.draws,
+        baseline: model.recent.baseline,
+      });
+      const proposed = plan.allocation.map((a) => a.proposed);
+      const gain = trueWeekly(input, proposed) - trueWeekly(input, model.recent.spend);
+      console.log(
+        `seed ${seed}: true weekly gain of the plan ${gain.toFixed(0)} (${plan.kpi_current.toFixed(0)} today)`,
+      );
+      expect(plan.budget).toBeCloseTo(
+        model.recent.spend.reduce((a, b) => a + b, 0),
+        0,
+      );
+      expect(trueWeekly(input, proposed), `seed ${seed}`).toBeGreaterThanOrEqual(trueWeekly(input, model.recent.spend));
+      expect(plan.kpi_proposed_interval[0]).toBeLessThan(plan.kpi_proposed);
+      expect(plan.kpi_proposed_interval[1]).toBeGreaterThan(plan.kpi_proposed);
+    }
+  }, 60_000);
+
+  it('keeps bounds and fixed channels, reaches a target for less, and refuses minimums above the budget', () => {
+    const { input } = plantMix(2);
+    const model = fitMixModel(input, { seed: 1, draws: 40 });
+    const base = {
+      channels: model.channels.map((c) => c.channel),
+      current: model.recent.spend,
+      point: model.curves.point,
+      draws: model.curves.draws,
+      baseline: model.recent.baseline,
+    };
+    const plan = optimizeBudget({ ...base, bounds: { tv: { min: 100, max: 500 } }, fixed: ['search'] });
+    const of = (ch: string) => plan.allocation.find((a) => a.channel === ch)!;
+    expect(of('tv').proposed).toBeGreaterThanOrEqual(100);
+    expect(of('tv').proposed).toBeLessThanOrEqual(500 + 1e-9);
+    expect(of('search').proposed).toBeCloseTo(of('search').current, 9);
+    const goal = plan.kpi_current;
+    const cheaper = optimizeBudget({ ...base, target: goal });
+    expect(cheaper.target_reached).toBe(true);
+    expect(cheaper.budget).toBeLessThanOrEqual(model.recent.spend.reduce((a, b) => a + b, 0) + 1e-6);
+    expect(() => optimizeBudget({ ...base, budget: 10, bounds: { tv: { min: 1000 } } })).toThrow(/exceed the budget/);
+  }, 60_000);
 });

@@ -1,0 +1,117 @@
+// The weekly budget that makes the most of the fitted response curves, in steady state, within
+// each channel's bounds (or the least spend that reaches a weekly target). Money goes out in small
+// steps, each to the channel that returns most for it; "most" looks a few steps ahead so an
+// S-shaped curve still gets money past its flat start. The expected KPI of the plan includes the
+// baseline, with an interval from every bootstrap refit's curves. Pure.
+import type { ResponseCurve } from './model.ts';
+import { hill } from './transform.ts';
+
+export interface Bounds {
+  min: number;
+  max: number;
+}
+
+export interface OptimizeRequest {
+  channels: string[];
+  /** Today's weekly spend per channel (the last year's average). */
+  current: number[];
+  point: ResponseCurve[];
+  draws: ResponseCurve[][];
+  baseline: number;
+  /** Weekly total to spend; default: today's total. */
+  budget?: number;
+  /** Per channel; a side not given is DEFAULT_BOUNDS × today's spend. */
+  bounds?: Record<string, Partial<Bounds>>;
+  /** Channels kept at today's spend. */
+  fixed?: string[];
+  /** Reach this weekly KPI (baseline included) for the least spend, instead of spending a budget. */
+  target?: number;
+}
+
+export interface Allocation {
+  budget: number;
+  allocation: Array<{ channel: string; current: number; proposed: number; min: number; max: number | null }>;
+  kpi_current: number;
+  kpi_current_interval: [number, number];
+  kpi_proposed: number;
+  kpi_proposed_interval: [number, number];
+  baseline: number;
+  target_reached: boolean | null;
+}
+
+/**
+ * Without bounds of their own, channels move between half and twice today's weekly spend: the
+ * curves were fitted on spend near today's, and say little about ten times it (Robyn's default
+ * constraints are tighter still, 0.7–1.2×). `--bound CHANNEL=0:` opens a channel fully.
+ */
+export const DEFAULT_BOUNDS = { min: 0.5, max: 2 };
+
+const STEPS = 2000;
+const LOOKAHEAD = [1, 10, 100];
+
+export const responseAt = (c: ResponseCurve, s: number) => c.beta * hill(s / (1 - c.theta), c.k, c.alpha);
+const total = (curves: ResponseCurve[], spend: number[], baseline: number) =>
+  baseline + spend.reduce((a, s, i) => a + responseAt(curves[i]!, s), 0);
+
+function interval(draws: ResponseCurve[][], spend: number[], baseline: number): [number, number] {
+  const values = draws.map((d) => total(d, spend, baseline)).sort((a, b) => a - b);
+  const at = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  return values.length ? [at(0.025), at(0.975)] : [Number.NaN, Number.NaN];
+}
+
+function boundsOf(r: OptimizeRequest): Bounds[] {
+  return r.channels.map((channel, i) => {
+    if (r.fixed?.includes(channel)) return { min: r.current[i]!, max: r.current[i]! };
+    const b = r.bounds?.[channel];
+    if (!b) return { min: DEFAULT_BOUNDS.min * r.current[i]!, max: DEFAULT_BOUNDS.max * r.current[i]! };
+    return { min: b.min ?? 0, max: b.max ?? Number.POSITIVE_INFINITY };
+  });
+}
+
+export function optimizeBudget(r: OptimizeRequest): Allocation {
+  const bounds = boundsOf(r);
+  const today = r.current.reduce((a, b) => a + b, 0);
+  const budget = r.target !== undefined ? Number.POSITIVE_INFINITY : (r.budget ?? today);
+  const floor = bounds.reduce((a, b) => a + b.min, 0);
+  if (floor > budget) throw new RangeError(`the channels' minimums (${floor.toFixed(0)}) exceed the budget`);
+  const spend = bounds.map((b) => b.min);
+  const step = (r.target !== undefined ? Math.max(today, 1) * 3 : budget) / STEPS;
+  let left = budget - floor;
+  const reached = () => r.target !== undefined && total(r.point, spend, r.baseline) >= r.target;
+  for (let guard = 0; guard < 20 * STEPS && left > 1e-9 && !reached(); guard++) {
+    let best = -1;
+    let bestRate = 0;
+    let bestAmount = 0;
+    r.point.forEach((curve, i) => {
+      for (const k of LOOKAHEAD) {
+        const amount = Math.min(k * step, bounds[i]!.max - spend[i]!, left);
+        if (amount <= 0) continue;
+        const rate = (responseAt(curve, spend[i]! + amount) - responseAt(curve, spend[i]!)) / amount;
+        if (rate > bestRate) {
+          bestRate = rate;
+          best = i;
+          bestAmount = Math.min(step, amount);
+        }
+      }
+    });
+    if (best < 0) break; // nothing returns anything more, or every channel is at its maximum
+    spend[best]! += bestAmount;
+    left -= bestAmount;
+  }
+  return {
+    budget: spend.reduce((a, b) => a + b, 0),
+    allocation: r.channels.map((channel, i) => ({
+      channel,
+      current: r.current[i]!,
+      proposed: spend[i]!,
+      min: bounds[i]!.min,
+      max: Number.isFinite(bounds[i]!.max) ? bounds[i]!.max : null,
+    })),
+    kpi_current: total(r.point, r.current, r.baseline),
+    kpi_current_interval: interval(r.draws, r.current, r.baseline),
+    kpi_proposed: total(r.point, spend, r.baseline),
+    kpi_proposed_interval: interval(r.draws, spend, r.baseline),
+    baseline: r.baseline,
+    target_reached: r.target === undefined ? null : reached(),
+  };
+}
