@@ -225,9 +225,14 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
         `not told apart from no effect: adding it does not lower the error clearly; the data allow an ROI up to ` +
           `${roiCi[1].toPrecision(2)}`,
       );
-    // Stability: each seed's interval on its own; ends that move by more than a fifth of the width.
-    const [a, b] = runs.map((r) => interval(r.map((d) => d.kept[c]!.roi)));
+    // Stability: each seed's interval on its own (from the draws the interval came from); ends that
+    // move by more than a fifth of the width.
+    const [a, b] = runs.map((r) => interval(r.map((d) => (clear ? d.kept : d.before)[c]!.roi)));
     const width = Math.max(roiCi[1] - roiCi[0], 1e-12);
+    if (!clear) {
+      a![0] = 0;
+      b![0] = 0;
+    }
     if (Math.abs(a![0] - b![0]) > 0.2 * width || Math.abs(a![1] - b![1]) > 0.2 * width)
       notes.push('the ROI interval moves between bootstrap seeds: read its ends loosely');
     return {
@@ -244,7 +249,7 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
       adstock: { theta: pc.shape.theta },
       saturation: { half_saturation_spend: pc.k * (1 - pc.shape.theta), gamma: pc.shape.gamma, alpha: pc.shape.alpha },
       curve: CURVE_STEPS.map((m, i) => {
-        const [low, high] = interval(all.map((d) => d[c]!.curve[i]!));
+        const [low, high] = interval((clear ? all : before).map((d) => d[c]!.curve[i]!));
         return { spend: pc.level * m, response: pc.curve[i]!, low, high };
       }),
       notes,

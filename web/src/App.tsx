@@ -8,6 +8,7 @@ import { Loading } from './components/States.tsx';
 const HeadingPage = lazy(() => import('./pages/HeadingPage.tsx'));
 const GoalPage = lazy(() => import('./pages/GoalPage.tsx'));
 const ChannelsPage = lazy(() => import('./pages/ChannelsPage.tsx'));
+const MixPage = lazy(() => import('./pages/MixPage.tsx'));
 const MetricsPage = lazy(() => import('./pages/MetricsPage.tsx'));
 const MetricPage = lazy(() => import('./pages/MetricPage.tsx'));
 const DataPage = lazy(() => import('./pages/DataPage.tsx'));
@@ -38,6 +39,7 @@ export function App() {
         <nav aria-label="Main">
           <NavLink href="/">Heading</NavLink>
           <NavLink href="/channels">Channels</NavLink>
+          <NavLink href="/mix">Mix</NavLink>
           <NavLink href="/metrics">Metrics</NavLink>
           <NavLink href="/digest">Digest</NavLink>
           <NavLink href="/data">Data</NavLink>
@@ -51,6 +53,7 @@ export function App() {
             <Route path="/">{() => <HeadingPage />}</Route>
             <Route path="/goals/:id">{(p) => <GoalPage id={p.id} />}</Route>
             <Route path="/channels">{() => <ChannelsPage />}</Route>
+            <Route path="/mix">{() => <MixPage />}</Route>
             <Route path="/metrics">{() => <MetricsPage />}</Route>
             <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
             <Route path="/data">{() => <DataPage />}</Route>

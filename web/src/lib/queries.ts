@@ -14,6 +14,7 @@ export const keys = {
   goals: ['goals'] as const,
   goal: (id: string) => ['goals', 'detail', id] as const,
   channels: (params: object) => ['channels', params] as const,
+  mix: (params: object) => ['mix', params] as const,
   sources: ['sources'] as const,
   digest: (since: string) => ['digest', since] as const,
   alerts: ['alerts'] as const,
@@ -134,4 +135,22 @@ export const alertsQuery = () =>
     queryFn: async () => {
       return bodyOf(api.alerts.$get());
     },
+  });
+
+export interface MixParams {
+  kpi: string;
+  controls: string;
+}
+
+/** The media-mix model: a fit takes seconds, then the server keeps it until the data change. */
+export const mixQuery = (params: MixParams) =>
+  queryOptions({
+    queryKey: keys.mix(params),
+    queryFn: async () => {
+      return bodyOf(
+        api.mix.$get({ query: { kpi: params.kpi, ...(params.controls ? { controls: params.controls } : {}) } }),
+      );
+    },
+    enabled: Boolean(params.kpi),
+    staleTime: 5 * 60_000,
   });

@@ -1,0 +1,89 @@
+// The Mix page in a real browser on Meta Robyn's weekly demo file, synced through a sources file:
+// one sentence per channel, the table, fit and contribution charts, a curve per channel, the
+// optimiser's plan; at desktop and 390 px; accessible.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
+import { datasetsDir } from '../helpers/datasets.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let s: TestServer;
+let browser: Browser;
+const PAGE = '/mix?kpi=weekly_revenue&controls=competitor_sales_B%2Cevents';
+
+beforeAll(async () => {
+  s = await startTestServer({ data: 'empty', web: true });
+  writeFileSync(
+    join(s.dir, 'sources', 'weekly.csv'),
+    readFileSync(join(datasetsDir(), 'robyn', 'dt_simulated_weekly.csv')),
+  );
+  writeFileSync(
+    join(s.dir, 'sources', 'robyn.yaml'),
+    `sources:
+  - name: robyn_media
+    table: media
+    files: weekly.csv
+    unpivot: { columns: [tv_S, ooh_S, print_S, facebook_S, search_S], name: channel, value: spend }
+    columns: { date: DATE, channel: "lower(regexp_replace(channel, '_S$', ''))" }
+  - name: robyn_kpis
+    table: observations
+    files: weekly.csv
+    unpivot: { columns: [revenue, competitor_sales_B, events], name: name, value: value }
+    columns: { date: DATE, value: "CASE WHEN name <> 'events' THEN value WHEN value = 'na' THEN '0' ELSE '1' END" }
+`,
+  );
+  expect((await s.call('POST', '/api/sync', { role: 'analyst', body: {} })).status).toBe(200);
+  const yaml =
+    'name: weekly_revenue\nlabel: Weekly revenue\ndescription: Weekly revenue.\nunit: currency\ndirection: up\n' +
+    "table: observations\ntime: date\nfilter: name = 'revenue'\nmeasure: sum(value)\n";
+  expect((await s.call('PUT', '/api/metrics/weekly_revenue', { role: 'analyst', body: { yaml } })).status).toBe(200);
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+describe('Mix page', () => {
+  it('reads each channel in a sentence, shows the fit, curves and contributions, and optimises a budget', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${s.url}${PAGE}`);
+    await page.waitForSelector('[data-testid="mix-table"]', { timeout: 60_000 });
+    const sentences = await page.textContent('[data-testid="mix-sentences"]');
+    expect(sentences).toMatch(
+      /Each extra \$1(\.00)? in tv returns \d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\) in weekly_revenue/,
+    );
+    expect(sentences).toMatch(/not told apart from no effect/);
+    expect(await page.$$eval('[data-testid="mix-table"] tbody tr', (r) => r.length)).toBe(5);
+    expect(await page.$$eval('[data-testid="mix-curves"] figure', (f) => f.length)).toBe(5);
+    expect(await page.textContent('[data-testid="mix-fit"]')).toMatch(/R² 0\.\d{3}; the last 13 weeks held out/);
+    await page.click('[data-testid="mix-optimizer"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="mix-plan"] tbody tr');
+    expect(await page.textContent('[data-testid="mix-plan"] caption')).toMatch(
+      /today [\d,]+; with this plan [\d,]+ \(/,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'mix.png'), fullPage: true });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('at 390 × 844: nothing scrolls sideways, curves stack', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${s.url}${PAGE}`);
+    await page.waitForSelector('[data-testid="mix-curves"] svg.recharts-surface', { timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phone-mix.png'), fullPage: true });
+    await context.close();
+  }, 120_000);
+
+  it('without a KPI it says what to choose; a KPI with no media says why nothing is modelled', async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${s.url}/mix`);
+    await page.waitForSelector('text=Choose the KPI the media should explain');
+    await page.goto(`${s.url}/mix?kpi=nope`);
+    await page.waitForSelector('text=no metric named "nope"', { timeout: 30_000 });
+  }, 60_000);
+});

@@ -1,0 +1,79 @@
+// Each channel's return in one sentence finance can act on, then the table behind it.
+import { formatMoney } from '../../lib/format.ts';
+import { type Mix, ratio, ratioRange } from './shared.ts';
+
+export function MixSentences({ mix }: { mix: Mix }) {
+  return (
+    <ul className="sentences" data-testid="mix-sentences">
+      {mix.channels.map((c) => (
+        <li key={c.channel}>
+          {c.mroi !== null && c.mroi > 0 ? (
+            <>
+              Each extra {formatMoney(1)} in <strong>{c.channel}</strong> returns {ratio(c.mroi)} (
+              {ratioRange(c.mroi_ci)}) in {mix.kpi} at today’s spend.
+            </>
+          ) : (
+            <>
+              <strong>{c.channel}</strong>: not told apart from no effect (ROI up to {ratio(c.roi_ci?.[1])}).
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function MixTable({ mix }: { mix: Mix }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="mix-table">
+        <caption>
+          {mix.kpi} per {mix.grain}, {mix.periods.from} to {mix.periods.to} ({mix.periods.count} {mix.grain}s);
+          controls: {mix.controls.join(', ') || 'none'}. ROI = {mix.kpi} added per unit of spend over the period; mROI =
+          for the next 1% of spend. 95% intervals from {mix.fit.draws} bootstrap refits.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Channel</th>
+            <th scope="col">Spend</th>
+            <th scope="col">Share of spend / effect</th>
+            <th scope="col">ROI (95% CI)</th>
+            <th scope="col">mROI (95% CI)</th>
+            <th scope="col">Carry-over</th>
+          </tr>
+        </thead>
+        <tbody>
+          {mix.channels.map((c) => (
+            <tr key={c.channel} data-channel={c.channel}>
+              <th scope="row">{c.channel}</th>
+              <td className="num">{formatMoney(c.spend)}</td>
+              <td className="num">
+                {Math.round(c.share_of_spend * 100)}% /{' '}
+                {c.share_of_effect === null ? '—' : `${Math.round(c.share_of_effect * 100)}%`}
+              </td>
+              <td className="num">
+                {ratio(c.roi)} <span className="muted">({ratioRange(c.roi_ci)})</span>
+              </td>
+              <td className="num">
+                {ratio(c.mroi)} <span className="muted">({ratioRange(c.mroi_ci)})</span>
+              </td>
+              <td className="num">{c.adstock ? `${Math.round(c.adstock.theta * 100)}% a week` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {mix.channels.flatMap((c) =>
+        c.notes.map((n) => (
+          <p key={`${c.channel}${n}`} className="muted small">
+            {c.channel}: {n}
+          </p>
+        )),
+      )}
+      <p className="muted small" data-testid="mix-fit">
+        Fit: R² {mix.fit.r2.toFixed(3)}; the last {mix.fit.holdout_weeks} {mix.grain}s held out and forecast: MAPE{' '}
+        {mix.fit.mape_holdout === null ? '—' : `${(mix.fit.mape_holdout * 100).toFixed(1)}%`}, NRMSE{' '}
+        {ratio(mix.fit.nrmse_holdout)}; residual autocorrelation {ratio(mix.fit.residual_autocorrelation)}.
+      </p>
+    </div>
+  );
+}

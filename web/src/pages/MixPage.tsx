@@ -1,0 +1,85 @@
+// Media mix for finance: channels bought in aggregate, each with its return per extra dollar, the
+// fit behind it, response curves, contributions over time, the optimiser and the experiments.
+import { useQuery } from '@tanstack/react-query';
+import { ContributionChart, CurveCharts, FitChart } from '../components/mix/MixCharts.tsx';
+import { MixSentences, MixTable } from '../components/mix/MixTable.tsx';
+import { OptimizerPanel } from '../components/mix/OptimizerPanel.tsx';
+import { Empty, ErrorState, Loading } from '../components/States.tsx';
+import { metricsQuery, mixQuery } from '../lib/queries.ts';
+import { useUrlState } from '../lib/urlState.ts';
+
+export default function MixPage() {
+  const [view, setView] = useUrlState({ kpi: '', controls: '' });
+  const metrics = useQuery(metricsQuery());
+  const mix = useQuery(mixQuery({ kpi: view.kpi, controls: view.controls }));
+  const controls = view.controls
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return (
+    <section aria-labelledby="mix-title">
+      <div className="page-head">
+        <h1 id="mix-title">Media mix</h1>
+        <p className="muted">
+          Channels bought in aggregate (TV, OOH, print, paid social, search), read week by week against a KPI.
+        </p>
+      </div>
+      <form className="filters" aria-label="Model settings" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          KPI{' '}
+          <select value={view.kpi} onChange={(e) => setView({ kpi: e.target.value })}>
+            <option value="">Choose a metric…</option>
+            {(metrics.data?.metrics ?? []).map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Controls{' '}
+          <input
+            placeholder="competitor_sales, price"
+            defaultValue={view.controls}
+            onBlur={(e) => setView({ controls: e.target.value })}
+          />
+        </label>
+      </form>
+      {!view.kpi && <Empty>Choose the KPI the media should explain (weekly revenue, signups, NPS…).</Empty>}
+      {view.kpi && mix.isPending && <Loading what="media-mix model (a few seconds the first time)" />}
+      {mix.isError && <ErrorState error={mix.error} retry={() => mix.refetch()} />}
+      {mix.data && (
+        <>
+          {mix.data.warnings.map((w) => (
+            <p key={w} className="state warn" role="status">
+              {w}
+            </p>
+          ))}
+          <MixSentences mix={mix.data} />
+          <MixTable mix={mix.data} />
+          <FitChart mix={mix.data} />
+          <ContributionChart mix={mix.data} />
+          <CurveCharts mix={mix.data} />
+          <OptimizerPanel mix={mix.data} controls={controls} />
+          <section aria-labelledby="experiments-title">
+            <h2 id="experiments-title">Experiments</h2>
+            {mix.data.experiments.length === 0 ? (
+              <p className="muted">
+                No lift tests on {mix.data.kpi} yet: import an experiments file to calibrate the model.
+              </p>
+            ) : (
+              <ul data-testid="mix-experiments">
+                {mix.data.experiments.map((e) => (
+                  <li key={e.experiment_id}>
+                    {e.experiment_id}: {e.channel}, {e.start} to {e.end}, lift {e.lift.toLocaleString()} (±
+                    {e.lift_se.toLocaleString()})
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </>
+      )}
+    </section>
+  );
+}
