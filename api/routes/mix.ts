@@ -145,6 +145,20 @@ const optimize = createRoute({
   },
 });
 
+const observationNames = createRoute({
+  method: 'get',
+  path: '/observations',
+  summary: 'The named observations a mix model may use as controls (or read as its KPI)',
+  responses: {
+    200: json(
+      z.object({
+        observations: z.array(z.object({ name: z.string(), rows: z.number(), from: z.string(), to: z.string() })),
+      }),
+      'Names with their row count and dates',
+    ),
+  },
+});
+
 const controlsOf = (list?: string) =>
   list
     ? list
@@ -159,4 +173,11 @@ export const mixRoutes = (deps: AppDeps) =>
       const q = c.req.valid('query');
       return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlsOf(q.controls) }), 200);
     })
-    .openapi(optimize, async (c) => c.json(await optimizeMix(deps.db, deps.catalog, c.req.valid('json')), 200));
+    .openapi(optimize, async (c) => c.json(await optimizeMix(deps.db, deps.catalog, c.req.valid('json')), 200))
+    .openapi(observationNames, async (c) => {
+      const observations = await deps.db.all<{ name: string; rows: number; from: string; to: string }>(
+        `SELECT name, CAST(count(*) AS INTEGER) AS rows, strftime(min(date), '%Y-%m-%d') AS "from",
+           strftime(max(date), '%Y-%m-%d') AS "to" FROM observations GROUP BY name ORDER BY name`,
+      );
+      return c.json({ observations }, 200);
+    });

@@ -1,6 +1,7 @@
 // The sample world, generated inside DuckDB from a seed: every random draw is a hash of
 // (seed, entity, purpose), so the same seed gives the same rows at any size, and a million
 // customers take seconds rather than minutes.
+import { type MediaTruth, plantMedia, STORE_KPI } from './media.ts';
 import { writeFileSync } from 'node:fs';
 import type { Database, Session } from '../db.ts';
 import { CONTRACT_TABLES } from '../contract.ts';
@@ -32,6 +33,8 @@ export interface SampleTruth {
   start: string;
   end: string;
   channels: ChannelTruthReport[];
+  /** Channels bought in aggregate and the shops' weekly revenue they drive (data/sample/media.ts). */
+  mix?: { kpi: string; controls: string[]; channels: MediaTruth[] };
   no_effect_channels: string[];
   confounded_channels: string[];
   cohort_hazard: [number, number];
@@ -368,6 +371,7 @@ export async function generateSample(
       options.onProgress?.(step.name, i + 2, total);
     }
     const truth = await plantedTruth(s, { days }, seed, customers, start, end);
+    truth.mix = { kpi: STORE_KPI, controls: ['competitor_index', 'holiday'], channels: await plantMedia(s, params) };
     await markSample(s, { seed, customers });
     await refreshMeta(s);
     for (const t of [

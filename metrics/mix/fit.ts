@@ -91,14 +91,17 @@ export interface Fit {
   /** Coefficients: base columns, then one per channel. */
   beta: number[];
   sse: number;
+  /** What the fit minimises: the squared error plus the experiments' and priors' terms. */
+  objective: number;
   /** The same fit before channels that do not clearly help were set to 0 (see CLEAR). */
   before?: Fit;
 }
 
 interface Extra {
-  /** Added to a channel column's diagonal and right-hand side (experiments, priors). */
+  /** Σ w·(s·β − target)² per channel (experiments, priors) = β²·diagonal − 2β·right + constant. */
   diagonal: number[];
   right: number[];
+  constant: number[];
 }
 
 /** Least squares with media coefficients held ≥ 0 (a channel whose best coefficient is negative is set to 0). */
@@ -142,7 +145,13 @@ function solveFor(
       sse -= 2 * beta[i]! * xy[index[i]!]!;
       for (const j of used) sse += beta[i]! * beta[j]! * prep.gram[index[i]! * size + index[j]!]!;
     }
-    return { shapes: pick, beta, sse };
+    const objective =
+      sse +
+      prep.channels.reduce((a, _, c) => {
+        const b = beta[B + c]!;
+        return a + b * b * extra.diagonal[c]! - 2 * b * extra.right[c]! + extra.constant[c]!;
+      }, 0);
+    return { shapes: pick, beta, sse, objective };
   }
 }
 
@@ -150,6 +159,7 @@ function solveFor(
 function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: number): Extra {
   const diagonal = prep.channels.map(() => 1e-6);
   const right = prep.channels.map(() => 0);
+  const constant = prep.channels.map(() => 0);
   prep.channels.forEach((channel, c) => {
     const values = prep.candidates[c]![pick[c]!]!.values;
     const effectPerBeta = values.slice(0, prep.rows).reduce((a, b) => a + b, 0);
@@ -160,15 +170,17 @@ function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: numbe
       const weight = noise / (prior.sd * scale) ** 2;
       diagonal[c]! += weight;
       right[c]! += weight * prior.mean * scale;
+      constant[c]! += weight * (prior.mean * scale) ** 2;
     }
     for (const e of input.experiments.filter((x) => x.channel === channel && x.se > 0)) {
       const s = values.slice(e.from, e.to + 1).reduce((a, b) => a + b, 0);
       const weight = noise / (e.se * e.se);
       diagonal[c]! += weight * s * s;
       right[c]! += weight * s * e.lift;
+      constant[c]! += weight * e.lift * e.lift;
     }
   });
-  return { diagonal, right };
+  return { diagonal, right, constant };
 }
 
 /**
@@ -196,7 +208,7 @@ export function fitMix(
         const trial = [...pick];
         trial[c] = s;
         const fit = fitWith(trial);
-        if (fit.sse < best.sse - 1e-9 * Math.abs(best.sse)) {
+        if (fit.objective < best.objective - 1e-9 * Math.abs(best.objective)) {
           best = fit;
           pick[c] = s;
           changed = true;
@@ -212,7 +224,8 @@ export function fitMix(
 
 /**
  * Choosing the best of 40 shapes lets a channel with no effect fit noise. A channel stays in the
- * model only when it lowers the squared error by more than CLEAR × the noise variance (the 90th
+ * model only when it lowers the objective (squared error, plus how far it sits from its
+ * experiments and prior) by more than CLEAR × the noise variance (the 90th
  * percentile of that gain for a channel with no effect, measured on planted worlds); otherwise its
  * effect is 0, and the bootstrap's share of zeros shows in its interval.
  */
@@ -227,7 +240,7 @@ function keepOnlyClear(prep: Prepared, fit: Fit, noise: number, solve: (dropped:
     let smallest = Number.POSITIVE_INFINITY;
     prep.channels.forEach((_, c) => {
       if (dropped.has(c) || !(current.beta[B + c]! > 0)) return;
-      const gain = solve(new Set([...dropped, c])).sse - current.sse;
+      const gain = solve(new Set([...dropped, c])).objective - current.objective;
       if (gain < smallest) {
         smallest = gain;
         weakest = c;

@@ -3,7 +3,7 @@
 // held-out last weeks); and warnings. Intervals come from a moving-block bootstrap of the
 // residuals that refits everything, shapes included, so the choice of shape is inside them. The
 // bootstrap runs twice with different seeds: intervals that move between them say so. Pure.
-import { mulberry32 } from '../heading/random.ts';
+import { mulberry32, normal } from '../heading/random.ts';
 import { type Fit, fitMix, fitted, type MixInput, type Prepared, prepare, SHAPES } from './fit.ts';
 import { type Shape, steadyResponse } from './transform.ts';
 
@@ -139,9 +139,17 @@ function bootstrap(
   const rand = mulberry32(seed);
   return Array.from({ length: draws }, () => {
     const e = blockResample(residuals, rand);
+    // An experiment and a prior are measurements too: each refit draws them again within their error.
+    const drawn: MixInput = {
+      ...input,
+      experiments: input.experiments.map((x) => ({ ...x, lift: x.lift + x.se * normal(rand) })),
+      priors: Object.fromEntries(
+        Object.entries(input.priors).map(([k, p]) => [k, { ...p, mean: p.mean + p.sd * normal(rand) }]),
+      ),
+    };
     const refit = fitMix(
       prep,
-      input,
+      drawn,
       yhat.map((v, t) => v + e[t]!),
       fit.shapes,
       1,

@@ -1,13 +1,19 @@
 // The media-mix model on planted aggregate worlds with known ROI (test/mix/plantedMix.ts), and
 // experiments calibrating it; the whole path (media, observations, a metric definition as KPI)
 // through the real binary on Meta Robyn's weekly demo file.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Database } from '../../data/db.ts';
+import type { SampleTruth } from '../../data/sample/generate.ts';
+import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import { runMix } from '../../metrics/mix/index.ts';
 import { fitMixModel } from '../../metrics/mix/model.ts';
 import { optimizeBudget, responseAt } from '../../metrics/mix/optimize.ts';
 import { feature } from '../../metrics/mix/transform.ts';
+import { SAMPLE_DB, SAMPLE_TRUTH } from '../globalSetup.ts';
 import { datasetsDir } from '../helpers/datasets.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
 import { PLANTED, plantMix } from './plantedMix.ts';
 
@@ -177,5 +183,30 @@ describe('the budget optimiser', () => {
     expect(cheaper.target_reached).toBe(true);
     expect(cheaper.budget).toBeLessThanOrEqual(model.recent.spend.reduce((a, b) => a + b, 0) + 1e-6);
     expect(() => optimizeBudget({ ...base, budget: 10, bounds: { tv: { min: 1000 } } })).toThrow(/exceed the budget/);
+  }, 60_000);
+});
+
+describe('the sample world’s aggregate channels', () => {
+  it('finds TV and podcasts in the shops’ weekly revenue, nothing in OOH, calibrated by two lift tests', async () => {
+    const { dir, cleanup } = tempDir();
+    copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
+    const db = await Database.open(join(dir, 's.duckdb'));
+    try {
+      const truth: SampleTruth = JSON.parse(readFileSync(SAMPLE_TRUTH, 'utf8'));
+      const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
+      const mix = await runMix(db, catalog, { kpi: truth.mix!.kpi, controls: truth.mix!.controls });
+      expect(mix.experiments.map((e) => e.channel).sort()).toEqual(['podcasts', 'tv']);
+      for (const planted of truth.mix!.channels) {
+        const row = mix.channels.find((c) => c.channel === planted.channel)!;
+        expect(row.roi_ci![0] <= planted.roi && planted.roi <= row.roi_ci![1], `${planted.channel} ${row.roi_ci}`).toBe(
+          true,
+        );
+      }
+      expect(mix.channels.find((c) => c.channel === 'ooh')!.roi_ci![0]).toBe(0);
+      expect(mix.fit.mape_holdout).toBeLessThan(0.1);
+    } finally {
+      db.close();
+      cleanup();
+    }
   }, 60_000);
 });

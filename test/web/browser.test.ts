@@ -268,6 +268,20 @@ describe('pages in a real browser', () => {
     await goal.page.context().close();
   });
 
+  it('mix: opens on the KPI tagged mix (the shops’ revenue), finds TV and podcasts, adds a control', async () => {
+    const { page, errors } = await visit('/mix', 'mix-sample', '[data-testid="mix-table"]');
+    expect(await page.$eval('select', (el) => (el as HTMLSelectElement).value)).toBe('store_revenue');
+    const sentences = await page.textContent('[data-testid="mix-sentences"]');
+    expect(sentences).toMatch(/in tv returns/);
+    expect(sentences).toMatch(/in podcasts returns/);
+    expect(sentences).toMatch(/ooh: not told apart from no effect/);
+    await page.click('[data-testid="mix-suggested-controls"] button:has-text("holiday")');
+    await page.waitForFunction(() => location.search.includes('controls=holiday'));
+    await page.waitForSelector('[data-testid="mix-table"] caption:has-text("controls: holiday")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="mix-experiments"]')).toMatch(/geo-tv-60: tv/);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('at 390 × 844 no page scrolls sideways: the top bar wraps, wide tables scroll in their box', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
@@ -279,6 +293,7 @@ describe('pages in a real browser', () => {
         ['/data', '[data-testid="rows-customers"]'],
         ['/goals/social-engagement', 'h1'],
         ['/digest', '#digest-title'],
+        ['/mix', '[data-testid="mix-table"]'],
       ] as const) {
         await page.goto(`${server.url}${path}`);
         await page.waitForSelector(ready, { timeout: 30_000 });

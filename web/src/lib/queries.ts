@@ -15,6 +15,7 @@ export const keys = {
   goal: (id: string) => ['goals', 'detail', id] as const,
   channels: (params: object) => ['channels', params] as const,
   mix: (params: object) => ['mix', params] as const,
+  observations: ['mix', 'observations'] as const,
   sources: ['sources'] as const,
   digest: (since: string) => ['digest', since] as const,
   alerts: ['alerts'] as const,
@@ -153,4 +154,12 @@ export const mixQuery = (params: MixParams) =>
     },
     enabled: Boolean(params.kpi),
     staleTime: 5 * 60_000,
+  });
+
+export const observationsQuery = () =>
+  queryOptions({
+    queryKey: keys.observations,
+    queryFn: async () => {
+      return bodyOf(api.mix.observations.$get());
+    },
   });

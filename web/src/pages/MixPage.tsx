@@ -5,17 +5,22 @@ import { ContributionChart, CurveCharts, FitChart } from '../components/mix/MixC
 import { MixSentences, MixTable } from '../components/mix/MixTable.tsx';
 import { OptimizerPanel } from '../components/mix/OptimizerPanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
-import { metricsQuery, mixQuery } from '../lib/queries.ts';
+import { metricsQuery, mixQuery, observationsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 export default function MixPage() {
   const [view, setView] = useUrlState({ kpi: '', controls: '' });
   const metrics = useQuery(metricsQuery());
-  const mix = useQuery(mixQuery({ kpi: view.kpi, controls: view.controls }));
+  const observations = useQuery(observationsQuery());
+  // Without a choice, the first definition tagged `mix` (an analyst's way to say "model this").
+  const kpi = view.kpi || metrics.data?.metrics.find((m) => m.tags.includes('mix'))?.name || '';
+  const mix = useQuery(mixQuery({ kpi, controls: view.controls }));
   const controls = view.controls
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean);
+  const suggested = (observations.data?.observations ?? []).filter((o) => !controls.includes(o.name) && o.name !== kpi);
+  const addControl = (name: string) => setView({ controls: [...controls, name].join(',') });
   return (
     <section aria-labelledby="mix-title">
       <div className="page-head">
@@ -27,7 +32,7 @@ export default function MixPage() {
       <form className="filters" aria-label="Model settings" onSubmit={(e) => e.preventDefault()}>
         <label>
           KPI{' '}
-          <select value={view.kpi} onChange={(e) => setView({ kpi: e.target.value })}>
+          <select value={kpi} onChange={(e) => setView({ kpi: e.target.value })}>
             <option value="">Choose a metric…</option>
             {(metrics.data?.metrics ?? []).map((m) => (
               <option key={m.name} value={m.name}>
@@ -39,14 +44,25 @@ export default function MixPage() {
         <label>
           Controls{' '}
           <input
+            key={view.controls}
             placeholder="competitor_sales, price"
             defaultValue={view.controls}
             onBlur={(e) => setView({ controls: e.target.value })}
           />
         </label>
+        {suggested.length > 0 && (
+          <span className="muted small" data-testid="mix-suggested-controls">
+            Add a control:{' '}
+            {suggested.map((o) => (
+              <button key={o.name} type="button" className="chip" onClick={() => addControl(o.name)}>
+                {o.name}
+              </button>
+            ))}
+          </span>
+        )}
       </form>
-      {!view.kpi && <Empty>Choose the KPI the media should explain (weekly revenue, signups, NPS…).</Empty>}
-      {view.kpi && mix.isPending && <Loading what="media-mix model (a few seconds the first time)" />}
+      {!kpi && <Empty>Choose the KPI the media should explain (weekly revenue, signups, NPS…).</Empty>}
+      {kpi && mix.isPending && <Loading what="media-mix model (a few seconds the first time)" />}
       {mix.isError && <ErrorState error={mix.error} retry={() => mix.refetch()} />}
       {mix.data && (
         <>
