@@ -57,6 +57,9 @@ const MixAnswer = z
         end: z.string(),
         lift: z.number(),
         lift_se: z.number(),
+        model_lift: z.number().nullable(),
+        model_lift_ci: Interval,
+        agrees: z.boolean().nullable(),
       }),
     ),
     series: z.array(

@@ -16,7 +16,7 @@ export interface MixInput {
   media: ReadonlyArray<{ channel: string; spend: readonly number[] }>;
   controls: ReadonlyArray<{ name: string; values: readonly number[] }>;
   /** Observed effects of a channel over weeks [from, to] (indices), with their standard error. */
-  experiments: ReadonlyArray<{ channel: string; from: number; to: number; lift: number; se: number }>;
+  experiments: ReadonlyArray<{ channel: string; from: number; to: number; lift: number; se: number; id?: string }>;
   /** ROI prior per channel (KPI per unit of spend): the fit is pulled toward the mean, by its sd. */
   priors: Readonly<Record<string, { mean: number; sd: number }>>;
   /** Periods in a year: 52.18 for weeks (the default), 365.25 for days. */

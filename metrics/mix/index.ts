@@ -20,19 +20,15 @@ export interface MixRequest {
   draws?: number;
 }
 
-export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent'> {
+export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent' | 'experiments'> {
   kpi: string;
   grain: 'week' | 'day';
   periods: { from: string; to: string; count: number };
   controls: string[];
-  experiments: Array<{
-    experiment_id: string;
-    channel: string;
-    start: string;
-    end: string;
-    lift: number;
-    lift_se: number;
-  }>;
+  /** Each experiment on this KPI, beside what the model says about its weeks (null when not used). */
+  experiments: Array<
+    Experiment & { model_lift: number | null; model_lift_ci: [number, number] | null; agrees: boolean | null }
+  >;
   /** Period by period: actual, fitted, baseline and each channel's contribution; held-out periods flagged. */
   series: Array<
     { period: string; actual: number; fitted: number; baseline: number; holdout: boolean } & {
@@ -81,7 +77,14 @@ export async function runMix(
   return (await fittedMix(db, catalog, request, progress)).answer;
 }
 
-type Experiment = MixAnswer['experiments'][number];
+type Experiment = {
+  experiment_id: string;
+  channel: string;
+  start: string;
+  end: string;
+  lift: number;
+  lift_se: number;
+};
 
 async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
   const grain = request.grain ?? 'week';
@@ -158,20 +161,24 @@ async function computeMix(
       );
       return [];
     }
-    return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se }];
+    return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se, id: e.experiment_id }];
   });
   const model = fitMixModel(
     { kpi: rows.map((r) => r.value!), media, controls, experiments: calibrating, priors: {}, perYear: PER_YEAR[grain] },
     { seed: request.seed, draws: request.draws, progress },
   );
   const holdout = model.fit.holdout_weeks;
-  const { weekly, curves, recent, ...rest } = model;
+  const { weekly, curves, recent, experiments: checks, ...rest } = model;
+  const checkOf = new Map(calibrating.map((e, i) => [e.id, checks[i]!]));
   const answer: MixAnswer = {
     kpi: request.kpi,
     grain,
     periods: { from: periods[0]!, to: periods.at(-1)!, count: periods.length },
     controls: controls.map((c) => c.name),
-    experiments,
+    experiments: experiments.map((e) => ({
+      ...e,
+      ...(checkOf.get(e.experiment_id) ?? { model_lift: null, model_lift_ci: null, agrees: null }),
+    })),
     ...rest,
     warnings: [...warnings, ...model.warnings],
     series: weekly.map((w, t) => ({ period: periods[t]!, ...w, holdout: t >= periods.length - holdout })),

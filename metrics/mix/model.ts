@@ -60,8 +60,17 @@ export interface ResponseCurve {
   alpha: number;
 }
 
+/** An experiment beside what the model says about the same weeks; they agree when they overlap. */
+export interface ExperimentCheck {
+  model_lift: number;
+  model_lift_ci: [number, number];
+  agrees: boolean;
+}
+
 export interface MixModel {
   channels: MixChannel[];
+  /** In the order of the input's experiments. */
+  experiments: ExperimentCheck[];
   /** The fitted curves (point), and each bootstrap refit's, channel by channel: what the optimiser reads. */
   curves: { point: ResponseCurve[]; draws: ResponseCurve[][] };
   /** Average weekly baseline over the last year, and the last year's average weekly spend per channel. */
@@ -102,6 +111,10 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
       shape,
       k,
       beta,
+      /** What the fit says the channel added over each experiment's weeks (as the experiment measured). */
+      windows: input.experiments.map((e) =>
+        e.channel === prep.channels[c] ? beta * sum(values.slice(e.from, e.to + 1)) : Number.NaN,
+      ),
     };
   });
 }
@@ -289,8 +302,17 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
     alpha: d.shape.alpha,
   });
   const lastYear = Math.min(T, Math.round(input.perYear ?? 52));
+  const experiments = input.experiments.map((e, i): ExperimentCheck => {
+    const c = prep.channels.indexOf(e.channel);
+    const model = point[c]!.windows[i]!;
+    const ci = interval(all.map((d) => d[c]!.windows[i]!));
+    // Agree when the two 95% intervals overlap (a lenient test: experiments are the check, not the verdict).
+    const agrees = ci[0] <= e.lift + 1.96 * e.se && e.lift - 1.96 * e.se <= ci[1];
+    return { model_lift: model, model_lift_ci: ci, agrees };
+  });
   return {
     channels,
+    experiments,
     curves: { point: point.map(curveOf), draws: all.map((d) => d.map(curveOf)) },
     recent: {
       baseline: sum(Array.from({ length: lastYear }, (_, i) => baseWeek(T - lastYear + i))) / lastYear,

@@ -9,27 +9,43 @@ describe('GET /api/mix', () => {
   });
   afterAll(() => s.close());
 
-  it('422 when no channel has aggregate spend, 404 for an unknown KPI, 400 for a bad parameter', async () => {
-    const none = await s.call('GET', '/api/mix?kpi=revenue');
-    expect(none.status).toBe(422);
-    expect(none.body.error).toMatchObject({ code: 'nothing-to-model' });
-    expect(none.body.error.message).toMatch(/no media channel has spend in 8 or more periods/);
-    const unknown = await s.call('GET', '/api/mix?kpi=nope');
-    expect(unknown.status).toBe(404);
+  it('fits the sample world’s shop revenue; 404 an unknown KPI, 422 under a year of weeks, 400 bad parameters', async () => {
+    const res = await s.call('GET', '/api/mix?kpi=store_revenue&controls=competitor_index,holiday&draws=40');
+    expect(res.status).toBe(200);
+    expect(res.body.channels.map((c: { channel: string }) => c.channel)).toEqual(['ooh', 'podcasts', 'tv']);
+    expect(res.body.controls).toEqual(['competitor_index', 'holiday']);
+    for (const key of ['roi_ci', 'mroi_ci', 'contribution_ci', 'curve', 'adstock', 'saturation'])
+      expect(res.body.channels[0]).toHaveProperty(key);
+    const short = await s.call('GET', '/api/mix?kpi=store_revenue&from=2026-01-05');
+    expect(short.status).toBe(422);
+    expect(short.body.error).toMatchObject({ code: 'not-enough-data' });
+    expect((await s.call('GET', '/api/mix?kpi=nope')).status).toBe(404);
+    expect((await s.call('GET', '/api/mix?kpi=store_revenue&controls=nothing_here')).body.error.code).toBe(
+      'unknown-control',
+    );
     expect((await s.call('GET', '/api/mix?kpi=revenue&grain=month')).status).toBe(400);
     expect((await s.call('GET', '/api/mix')).status).toBe(400);
+    const names = (await s.call('GET', '/api/mix/observations')).body.observations.map((o: { name: string }) => o.name);
+    expect(names).toEqual(['competitor_index', 'holiday', 'store_revenue']);
   });
 
-  it('POST /api/mix/optimize computes without writing: open to readers, refuses what it cannot model', async () => {
+  it('POST /api/mix/optimize computes without writing: open to readers; names what it refuses', async () => {
     const res = await fetch(`${s.url}/api/mix/optimize`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kpi: 'revenue', budget: 1000 }),
+      body: JSON.stringify({ kpi: 'store_revenue', controls: ['competitor_index', 'holiday'], draws: 40 }),
     });
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(422);
-    expect(body.error.code).toBe('nothing-to-model');
-    const bad = await s.call('POST', '/api/mix/optimize', { role: 'viewer', body: { kpi: 'revenue', budget: -5 } });
-    expect(bad.status).toBe(400);
+    const plan = await res.json();
+    expect(res.status, JSON.stringify(plan)).toBe(200);
+    expect(plan.kpi_proposed).toBeGreaterThanOrEqual(plan.kpi_current);
+    expect(plan.allocation.find((a: { channel: string }) => a.channel === 'ooh').proposed).toBeLessThan(
+      plan.allocation.find((a: { channel: string }) => a.channel === 'ooh').current,
+    );
+    const unknown = await s.call('POST', '/api/mix/optimize', { body: { kpi: 'store_revenue', fixed: ['radio'] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/no modelled channel "radio"/);
+    expect((await s.call('POST', '/api/mix/optimize', { body: { kpi: 'store_revenue', budget: -5 } })).status).toBe(
+      400,
+    );
   });
 });

@@ -196,6 +196,11 @@ describe('the sample world’s aggregate channels', () => {
       const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
       const mix = await runMix(db, catalog, { kpi: truth.mix!.kpi, controls: truth.mix!.controls });
       expect(mix.experiments.map((e) => e.channel).sort()).toEqual(['podcasts', 'tv']);
+      // Each lift test beside what the model says about the same weeks: read 5% off, they agree.
+      for (const e of mix.experiments) {
+        expect(e.agrees, e.experiment_id).toBe(true);
+        expect(e.model_lift_ci![0]).toBeLessThan(e.model_lift!);
+      }
       for (const planted of truth.mix!.channels) {
         const row = mix.channels.find((c) => c.channel === planted.channel)!;
         expect(row.roi_ci![0] <= planted.roi && planted.roi <= row.roi_ci![1], `${planted.channel} ${row.roi_ci}`).toBe(

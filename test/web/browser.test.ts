@@ -211,7 +211,7 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="rows-customers"]')).toBe((50000).toLocaleString('en-US'));
     // Each table's own complete-through date (the sample world's tables all end on its last day).
     expect(await page.textContent('[data-testid="complete-orders"]')).toMatch(/2026/);
-    expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 36 up to date/);
+    expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 37 up to date/);
     const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
     await page.setInputFiles('input[type="file"]', {
       name: 'orders.csv',
@@ -238,7 +238,7 @@ describe('pages in a real browser', () => {
       join(s.dir, 'sources', 'media.yaml'),
       'sources:\n  - { name: tv_plan, table: media, files: tv.csv }\n',
     );
-    writeFileSync(join(s.dir, 'sources', 'tv.csv'), 'channel,date,spend\nTV,2026-01-05,100\nTV,2026-01-12,120\n');
+    writeFileSync(join(s.dir, 'sources', 'tv.csv'), 'channel,date,spend\nRadio,2026-01-05,100\nRadio,2026-01-12,120\n');
     const { page, errors } = await visit('/data', 'data-sources', '[data-testid="source-tv_plan"]', 'analyst');
     expect(await page.textContent('[data-testid="sample-banner"]')).toContain('generated sample world');
     await page.click('button:has-text("Sync now")');
@@ -246,7 +246,7 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="sync-result"]')).toContain('media: 2 rows read; 2 new');
     await page.waitForSelector('[data-testid="history"] >> text=tv.csv');
     expect(await page.textContent('[data-testid="history"]')).toMatch(/sync: tv\.csv.*analyst/);
-    expect(await db.one<{ n: number }>(`SELECT count(*) AS n FROM media`)).toEqual({ n: 2 });
+    expect(await db.one<{ n: number }>(`SELECT count(*) AS n FROM media WHERE channel = 'radio'`)).toEqual({ n: 2 });
     await page.screenshot({ path: join(SCREENSHOTS, 'data-sources.png'), fullPage: true });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -278,7 +278,7 @@ describe('pages in a real browser', () => {
     await page.click('[data-testid="mix-suggested-controls"] button:has-text("holiday")');
     await page.waitForFunction(() => location.search.includes('controls=holiday'));
     await page.waitForSelector('[data-testid="mix-table"] caption:has-text("controls: holiday")', { timeout: 60_000 });
-    expect(await page.textContent('[data-testid="mix-experiments"]')).toMatch(/geo-tv-60: tv/);
+    expect(await page.textContent('[data-testid="mix-experiments"]')).toMatch(/geo-tv-60: tv.*they agree/);
     expect(errors).toEqual([]);
   }, 120_000);
 

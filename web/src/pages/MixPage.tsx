@@ -87,8 +87,16 @@ export default function MixPage() {
               <ul data-testid="mix-experiments">
                 {mix.data.experiments.map((e) => (
                   <li key={e.experiment_id}>
-                    {e.experiment_id}: {e.channel}, {e.start} to {e.end}, lift {e.lift.toLocaleString()} (±
+                    {e.experiment_id}: {e.channel}, {e.start} to {e.end}, measured {e.lift.toLocaleString()} (±
                     {e.lift_se.toLocaleString()})
+                    {e.model_lift !== null && e.model_lift_ci && (
+                      <>
+                        ; the model says {Math.round(e.model_lift).toLocaleString()} (
+                        {Math.round(e.model_lift_ci[0]).toLocaleString()}–
+                        {Math.round(e.model_lift_ci[1]).toLocaleString()}) for the same weeks:{' '}
+                        <strong>{e.agrees ? 'they agree' : 'they disagree'}</strong>
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>
