@@ -9,7 +9,7 @@ describe('GET /api/mix', () => {
   });
   afterAll(() => s.close());
 
-  it('fits the sample world’s shop revenue; 404 an unknown KPI, 422 under a year of weeks, 400 bad parameters', async () => {
+  it('fits the sample world’s shop revenue; 404 unknown KPI, 422 under a year of weeks, 400 bad input', async () => {
     const res = await s.call('GET', '/api/mix?kpi=store_revenue&controls=competitor_index,holiday&draws=40');
     expect(res.status).toBe(200);
     expect(res.body.channels.map((c: { channel: string }) => c.channel)).toEqual(['ooh', 'podcasts', 'tv']);
