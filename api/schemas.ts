@@ -6,6 +6,15 @@ import { STATUSES } from '../metrics/heading/assess.ts';
 
 export const IsoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);
 
+/** A JSON response of a route, for createRoute's `responses`. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A 95% interval, or null when there is none. */
+export const Interval = z.tuple([z.number(), z.number()]).nullable();
+
 export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
   .openapi('Error');

@@ -104,6 +104,17 @@ export const SettingsSchema = z.strictObject({
     })
     .optional(),
   alerts: AlertsSchema.optional(),
+  // The media-mix model's ROI prior per channel: KPI per unit of spend, and how sure (its sd).
+  mix: z
+    .strictObject({
+      priors: z
+        .record(
+          z.string(),
+          z.strictObject({ roi: z.number(), sd: z.number().gt(0, 'expected a standard deviation above 0') }),
+        )
+        .default({}),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
-import { currentCurrency, DEFAULT_DB } from '../paths.ts';
+import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { progress } from './progress.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
@@ -98,13 +98,15 @@ async function runOptimize(opts: OptimizeOptions): Promise<void> {
     bounds: opts.bound,
     fixed: opts.fixed,
     target: opts.target,
+    priors: currentSettings().mix?.priors,
   };
   const plan = await readLocallyOrFromServer(
     opts.db,
     async (db) => optimizeMix(db, await Catalog.load(db, dir), request),
     (server) => {
       sameFiles(server, 'metrics_dir', dir);
-      return server.post<Awaited<ReturnType<typeof optimizeMix>>>('/mix/optimize', request);
+      const { priors: _priors, ...body } = request;
+      return server.post<Awaited<ReturnType<typeof optimizeMix>>>('/mix/optimize', body);
     },
   );
   if (opts.json) {
@@ -135,6 +137,7 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
     controls: opts.controls ? opts.controls.split(',').map((c) => c.trim()) : [],
     seed: opts.seed,
     draws: opts.draws,
+    priors: currentSettings().mix?.priors,
   };
   const bar = progress();
   const answer = await readLocallyOrFromServer(
@@ -145,7 +148,9 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
       ),
     (server) => {
       sameFiles(server, 'metrics_dir', dir);
-      return server.get<MixAnswer>('/mix', { ...request, controls: request.controls.join(',') || undefined });
+      // The server reads the priors from its own bearing.yaml.
+      const { priors: _priors, ...query } = request;
+      return server.get<MixAnswer>('/mix', { ...query, controls: request.controls.join(',') || undefined });
     },
   );
   bar.done();

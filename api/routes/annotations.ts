@@ -1,13 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from '../../data/annotations.ts';
 import type { AppDeps } from '../context.ts';
-import { AnnotationInput, AnnotationSchema, ErrorBody, IsoDate } from '../schemas.ts';
+import { AnnotationInput, AnnotationSchema, ErrorBody, IsoDate, json } from '../schemas.ts';
 import { router } from '../router.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const Filter = z.object({
   metric: z.string().optional(),

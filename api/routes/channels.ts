@@ -2,14 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { compareChannels, OUTCOMES } from '../../metrics/channels/compare.ts';
 import { budgetWhatIf } from '../../metrics/channels/whatIf.ts';
 import type { AppDeps } from '../context.ts';
-import { ErrorBody, IsoDate } from '../schemas.ts';
+import { ErrorBody, Interval, IsoDate, json } from '../schemas.ts';
 import { router } from '../router.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const Interval = z.tuple([z.number(), z.number()]).nullable();
 
 const ChannelRow = z.object({
   channel: z.string(),

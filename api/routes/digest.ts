@@ -7,12 +7,7 @@ import { settingsOf } from '../settings.ts';
 import { makeDigest, runAlerts } from '../alerts/run.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
-import { IsoDate } from '../schemas.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+import { IsoDate, json } from '../schemas.ts';
 
 const DigestSchema = z
   .object({

@@ -5,13 +5,9 @@ import { deleteGoal, goalProblems, readGoals, upsertGoal, type Goal } from '../.
 import { goalHeading, headingOverview } from '../../metrics/heading/heading.ts';
 import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
-import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, OverviewSchema } from '../schemas.ts';
+import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, json, OverviewSchema } from '../schemas.ts';
 import { router } from '../router.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const IdParam = z.object({ id: z.string().max(80) });
 const AsOf = z.object({ as_of: IsoDate.optional() });
 

@@ -11,16 +11,12 @@ import { importFiles, type ImportFile } from '../../data/import/index.ts';
 import { settingsOf } from '../settings.ts';
 import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
-import { ErrorBody, IsoDate } from '../schemas.ts';
+import { ErrorBody, IsoDate, json } from '../schemas.ts';
 import { saveMultipart } from '../multipart.ts';
 import { router } from '../router.ts';
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 export const Report = z
   .object({
     ok: z.boolean(),

@@ -20,7 +20,7 @@ import { isDerived } from '../../metrics/definition.ts';
 import { callerOf } from '../caller.ts';
 import { failureOf } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
-import { AnnotationSchema, ErrorBody, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
+import { AnnotationSchema, ErrorBody, json, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
 import { router } from '../router.ts';
 
 const MetricSummary = z
@@ -49,10 +49,6 @@ const MetricSummary = z
 const Catalog = z.object({ metrics: z.array(MetricSummary), problems: z.array(ProblemSchema) }).openapi('Catalog');
 const DraftBody = z.strictObject({ yaml: z.string().max(1_000_000), file: z.string().max(200).optional() });
 const CheckAnswer = z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const list = createRoute({
   method: 'get',

@@ -2,13 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
-import { ErrorBody, IsoDate } from '../schemas.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const Interval = z.tuple([z.number(), z.number()]).nullable();
+import { settingsOf } from '../settings.ts';
+import { ErrorBody, Interval, IsoDate, json } from '../schemas.ts';
 
 const MixChannel = z.object({
   channel: z.string(),
@@ -32,6 +27,7 @@ const MixAnswer = z
     grain: z.enum(['week', 'day']),
     periods: z.object({ from: z.string(), to: z.string(), count: z.number() }),
     controls: z.array(z.string()),
+    priors: z.record(z.string(), z.object({ roi: z.number(), sd: z.number() })),
     channels: z.array(MixChannel),
     baseline: z.object({
       total: z.number(),
@@ -174,9 +170,13 @@ export const mixRoutes = (deps: AppDeps) =>
   router()
     .openapi(mix, async (c) => {
       const q = c.req.valid('query');
-      return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlsOf(q.controls) }), 200);
+      const priors = settingsOf(deps).mix?.priors;
+      return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlsOf(q.controls), priors }), 200);
     })
-    .openapi(optimize, async (c) => c.json(await optimizeMix(deps.db, deps.catalog, c.req.valid('json')), 200))
+    .openapi(optimize, async (c) => {
+      const priors = settingsOf(deps).mix?.priors;
+      return c.json(await optimizeMix(deps.db, deps.catalog, { ...c.req.valid('json'), priors }), 200);
+    })
     .openapi(observationNames, async (c) => {
       const observations = await deps.db.all<{ name: string; rows: number; from: string; to: string }>(
         `SELECT name, CAST(count(*) AS INTEGER) AS rows, strftime(min(date), '%Y-%m-%d') AS "from",

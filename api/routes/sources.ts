@@ -13,13 +13,8 @@ import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
-import { ErrorBody, ProblemSchema } from '../schemas.ts';
+import { ErrorBody, json, ProblemSchema } from '../schemas.ts';
 import { Report } from './import.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const SourceInfo = z.object({
   name: z.string(),

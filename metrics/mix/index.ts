@@ -18,6 +18,8 @@ export interface MixRequest {
   controls?: string[];
   seed?: number;
   draws?: number;
+  /** ROI priors per channel (bearing.yaml mix.priors): KPI per unit of spend, and its sd. */
+  priors?: Record<string, { roi: number; sd: number }>;
 }
 
 export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent' | 'experiments'> {
@@ -25,6 +27,8 @@ export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent'
   grain: 'week' | 'day';
   periods: { from: string; to: string; count: number };
   controls: string[];
+  /** The ROI priors the fit was pulled toward (bearing.yaml mix.priors). */
+  priors: Record<string, { roi: number; sd: number }>;
   /** Each experiment on this KPI, beside what the model says about its weeks (null when not used). */
   experiments: Array<
     Experiment & { model_lift: number | null; model_lift_ci: [number, number] | null; agrees: boolean | null }
@@ -131,6 +135,9 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
   return { grain, rows, periods, spendOf, controls, experiments };
 }
 
+const priorsOf = (request: MixRequest) =>
+  Object.fromEntries(Object.entries(request.priors ?? {}).map(([c, p]) => [c, { mean: p.roi, sd: p.sd }]));
+
 /** The index of the period a date falls in (the last period starting on or before it). */
 const periodOf = (periods: string[], date: string) => periods.filter((p) => p <= date).length - 1;
 
@@ -164,7 +171,14 @@ async function computeMix(
     return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se, id: e.experiment_id }];
   });
   const model = fitMixModel(
-    { kpi: rows.map((r) => r.value!), media, controls, experiments: calibrating, priors: {}, perYear: PER_YEAR[grain] },
+    {
+      kpi: rows.map((r) => r.value!),
+      media,
+      controls,
+      experiments: calibrating,
+      priors: priorsOf(request),
+      perYear: PER_YEAR[grain],
+    },
     { seed: request.seed, draws: request.draws, progress },
   );
   const holdout = model.fit.holdout_weeks;
@@ -175,6 +189,7 @@ async function computeMix(
     grain,
     periods: { from: periods[0]!, to: periods.at(-1)!, count: periods.length },
     controls: controls.map((c) => c.name),
+    priors: request.priors ?? {},
     experiments: experiments.map((e) => ({
       ...e,
       ...(checkOf.get(e.experiment_id) ?? { model_lift: null, model_lift_ci: null, agrees: null }),

@@ -12,7 +12,7 @@ import { fitMixModel } from '../../metrics/mix/model.ts';
 import { optimizeBudget, responseAt } from '../../metrics/mix/optimize.ts';
 import { feature } from '../../metrics/mix/transform.ts';
 import { SAMPLE_DB, SAMPLE_TRUTH } from '../globalSetup.ts';
-import { datasetsDir } from '../helpers/datasets.ts';
+import { WEEKLY_REVENUE, writeRobynSources } from '../helpers/robyn.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
 import { PLANTED, plantMix } from './plantedMix.ts';
@@ -53,6 +53,9 @@ describe('mix model on planted worlds', () => {
       { seed: 3, draws: 60 },
     ).channels.find((c) => c.channel === 'facebook')!;
     expect(Math.abs(calibrated.roi! - roi.facebook!)).toBeLessThan(Math.abs(facebook.roi! - roi.facebook!));
+    // A confident ROI prior holds a channel near it, even one the data alone would set to 0.
+    const held = fitMixModel({ ...input, priors: { print: { mean: 0.5, sd: 0.01 } } }, { seed: 3, draws: 40 });
+    expect(held.channels.find((c) => c.channel === 'print')!.roi!).toBeCloseTo(0.5, 1);
   }, 60_000);
 });
 
@@ -60,27 +63,9 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
   it('fits revenue on five channels with two controls; an imported experiment is listed; exit codes', () => {
     const ws = makeWorkspace();
     try {
-      ws.write('sources/robyn/weekly.csv', readFileSync(join(datasetsDir(), 'robyn', 'dt_simulated_weekly.csv')));
-      ws.write(
-        'sources/robyn.yaml',
-        `sources:
-  - name: robyn_media
-    table: media
-    files: robyn/weekly.csv
-    unpivot: { columns: [tv_S, ooh_S, print_S, facebook_S, search_S], name: channel, value: spend }
-    columns: { date: DATE, channel: "lower(regexp_replace(channel, '_S$', ''))" }
-  - name: robyn_kpis
-    table: observations
-    files: robyn/weekly.csv
-    unpivot: { columns: [revenue, competitor_sales_B, events], name: name, value: value }
-    columns: { date: DATE, value: "CASE WHEN name <> 'events' THEN value WHEN value = 'na' THEN '0' ELSE '1' END" }
-`,
-      );
-      ws.write(
-        'metrics/definitions/weekly_revenue.yaml',
-        'name: weekly_revenue\nlabel: Revenue\ndescription: Weekly revenue.\nunit: currency\ndirection: up\n' +
-          "table: observations\ntime: date\nfilter: name = 'revenue'\nmeasure: sum(value)\n",
-      );
+      writeRobynSources(ws.sources);
+      ws.write('metrics/definitions/weekly_revenue.yaml', WEEKLY_REVENUE);
+      ws.write('bearing.yaml', 'timezone: UTC\nmix:\n  priors:\n    tv: { roi: 8, sd: 4 }\n');
       expect(ws.bearing('sync').status).toBe(0);
       const experiments = ws.write(
         'lift/experiments.csv',
@@ -113,6 +98,7 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       expect(m.fit.mape_holdout).toBeLessThan(0.2);
       expect(m.experiments).toEqual([expect.objectContaining({ experiment_id: 'geo-1', channel: 'tv' })]);
       expect(m.controls).toEqual(['competitor_sales_B', 'events']);
+      expect(m.priors).toEqual({ tv: { roi: 8, sd: 4 } }); // from bearing.yaml
       const unknown = ws.bearing('mix', '--kpi', 'nope');
       expect(unknown.status).toBe(1);
       expect(unknown.stderr).toMatch(/no metric named "nope"/);

@@ -1,14 +1,12 @@
 // Meta Robyn's weekly media file (MIT) into `media` and `observations` by unpivot: one row per
 // channel and week, and the same totals per channel as the file.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetsDir } from '../helpers/datasets.ts';
+import { ROBYN_CHANNELS, ROBYN_FILE, writeRobynSources } from '../helpers/robyn.ts';
 import { makeWorkspace, type TestWorkspace } from '../helpers/workspace.ts';
 
-const FILE = join(datasetsDir(), 'robyn', 'dt_simulated_weekly.csv');
-const CHANNELS = ['tv', 'ooh', 'print', 'facebook', 'search'];
+const FILE = ROBYN_FILE;
+const CHANNELS = ROBYN_CHANNELS;
 let ws: TestWorkspace;
 
 async function query(path: string, sql: string, readOnly = false) {
@@ -24,22 +22,7 @@ async function query(path: string, sql: string, readOnly = false) {
 
 beforeAll(() => {
   ws = makeWorkspace();
-  ws.write('sources/robyn/weekly.csv', readFileSync(FILE));
-  ws.write(
-    'sources/robyn.yaml',
-    `sources:
-  - name: robyn_media
-    table: media
-    files: robyn/weekly.csv
-    unpivot: { columns: [tv_S, ooh_S, print_S, facebook_S, search_S], name: channel, value: spend }
-    columns: { date: DATE, channel: "lower(regexp_replace(channel, '_S$', ''))" }
-  - name: robyn_kpis
-    table: observations
-    files: robyn/weekly.csv
-    unpivot: { columns: [revenue, competitor_sales_B, events], name: name, value: value }
-    columns: { date: DATE, value: "CASE WHEN name <> 'events' THEN value WHEN value = 'na' THEN '0' ELSE '1' END" }
-`,
-  );
+  writeRobynSources(ws.sources);
 });
 afterAll(() => ws?.cleanup());
 

@@ -1,12 +1,11 @@
 // The Mix page in a real browser on Meta Robyn's weekly demo file, synced through a sources file:
 // one sentence per channel, the table, fit and contribution charts, a curve per channel, the
 // optimiser's plan; at desktop and 390 px; accessible.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
-import { datasetsDir } from '../helpers/datasets.ts';
+import { WEEKLY_REVENUE, writeRobynSources } from '../helpers/robyn.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
@@ -15,29 +14,9 @@ const PAGE = '/mix?kpi=weekly_revenue&controls=competitor_sales_B%2Cevents';
 
 beforeAll(async () => {
   s = await startTestServer({ data: 'empty', web: true });
-  writeFileSync(
-    join(s.dir, 'sources', 'weekly.csv'),
-    readFileSync(join(datasetsDir(), 'robyn', 'dt_simulated_weekly.csv')),
-  );
-  writeFileSync(
-    join(s.dir, 'sources', 'robyn.yaml'),
-    `sources:
-  - name: robyn_media
-    table: media
-    files: weekly.csv
-    unpivot: { columns: [tv_S, ooh_S, print_S, facebook_S, search_S], name: channel, value: spend }
-    columns: { date: DATE, channel: "lower(regexp_replace(channel, '_S$', ''))" }
-  - name: robyn_kpis
-    table: observations
-    files: weekly.csv
-    unpivot: { columns: [revenue, competitor_sales_B, events], name: name, value: value }
-    columns: { date: DATE, value: "CASE WHEN name <> 'events' THEN value WHEN value = 'na' THEN '0' ELSE '1' END" }
-`,
-  );
+  writeRobynSources(join(s.dir, 'sources'));
   expect((await s.call('POST', '/api/sync', { role: 'analyst', body: {} })).status).toBe(200);
-  const yaml =
-    'name: weekly_revenue\nlabel: Weekly revenue\ndescription: Weekly revenue.\nunit: currency\ndirection: up\n' +
-    "table: observations\ntime: date\nfilter: name = 'revenue'\nmeasure: sum(value)\n";
+  const yaml = WEEKLY_REVENUE;
   expect((await s.call('PUT', '/api/metrics/weekly_revenue', { role: 'analyst', body: { yaml } })).status).toBe(200);
   browser = await launchBrowser();
 }, 120_000);
