@@ -1,47 +1,16 @@
-// What a channel's adjusted lift rests on, and how far to trust it: overlap between reached and
-// not-reached customers (propensity range, effective sample size, share left out), an E-value
+// What a channel's adjusted lift rests on, and how far to trust it: the shape of the overlap
+// between reached and not-reached customers (computed by the estimator, aipw.ts), an E-value
 // (how strong an unmeasured confounder would have to be to explain the effect away), and
 // Benjamini–Hochberg q-values across every lift on the page. Pure.
 import { erfc } from '../normal.ts';
-import type { StratumCell } from './estimate.ts';
 
 export interface Overlap {
-  /** The lowest and highest share reached among the compared strata. */
+  /** The lowest and highest fitted chance of being reached among the compared. */
   propensity_range: [number, number] | null;
   /** Effective number of not-reached customers behind the comparison (Kish, of the ATT weights). */
   ess: number | null;
-  /** Share of reached customers left out (no comparable not-reached customer in their stratum). */
+  /** Share of reached customers left out (nobody comparable was left unreached). */
   dropped_share: number;
-}
-
-export function overlapOf(cells: StratumCell[]): Overlap {
-  const strata = new Map<string, { e: number; u: number }>();
-  for (const c of cells) {
-    const s = strata.get(c.stratum) ?? { e: 0, u: 0 };
-    if (c.exposed) s.e += c.n;
-    else s.u += c.n;
-    strata.set(c.stratum, s);
-  }
-  let exposed = 0;
-  let compared = 0;
-  let weightSquares = 0;
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  for (const { e, u } of strata.values()) {
-    exposed += e;
-    if (!e || !u) continue;
-    compared += e;
-    // Each not-reached customer stands for e / u reached ones of the stratum.
-    weightSquares += (e * e) / u;
-    const p = e / (e + u);
-    low = Math.min(low, p);
-    high = Math.max(high, p);
-  }
-  return {
-    propensity_range: compared ? [low, high] : null,
-    ess: compared ? (compared * compared) / weightSquares : null,
-    dropped_share: exposed ? (exposed - compared) / exposed : 0,
-  };
 }
 
 /** E-value of a risk ratio (VanderWeele & Ding 2017): RR + √(RR(RR − 1)), on the side away from 1. */

@@ -118,6 +118,11 @@ describe('doubly robust effect on the reached', () => {
     const dr = doublyRobustAtt(cells, [[0], [0, 1]], 2, { folds: 2, weightResponses: false });
     expect(dr.dropped_exposed).toBe(800);
     expect(dr.overlap.dropped_share).toBeCloseTo(800 / 1800, 12);
+    // Among the compared, half were reached: each not-reached customer stands for one reached, so
+    // the effective number of not-reached equals their count (Kish), and the range is [0.5, 0.5].
+    expect(dr.overlap.ess!).toBeCloseTo(1000, 0);
+    expect(dr.overlap.propensity_range![0]).toBeCloseTo(0.5, 2);
+    expect(dr.overlap.propensity_range![1]).toBeCloseTo(0.5, 2);
     expect(dr.lift!).toBeCloseTo(0.1, 3);
   });
 });

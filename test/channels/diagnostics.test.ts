@@ -1,7 +1,7 @@
-// Overlap, E-values and q-values on channel lifts: known values, and the false-discovery
+// E-values and q-values on channel lifts: known values, and the false-discovery
 // property that motivated them (no effects, 18 lifts a page).
 import { describe, expect, it } from 'vitest';
-import { bhQValues, eValueOf, eValueOfRatio, overlapOf, twoSidedP } from '../../metrics/channels/diagnostics.ts';
+import { bhQValues, eValueOf, eValueOfRatio, twoSidedP } from '../../metrics/channels/diagnostics.ts';
 import { mulberry32 } from '../../metrics/heading/random.ts';
 
 describe('q-values (Benjamini–Hochberg)', () => {
@@ -47,22 +47,5 @@ describe('E-values', () => {
   it('for a score, through the standardized difference (RR ≈ exp(0.91 d))', () => {
     const e = eValueOf(10, [4, 16], 'continuous', 0, 50)!;
     expect(e.point).toBeCloseTo(eValueOfRatio(Math.exp(0.91 * 0.2)), 12);
-  });
-});
-
-describe('overlap', () => {
-  it('propensity range, effective sample size and the share of reached left out', () => {
-    const cells = [
-      { stratum: 'a', exposed: true, n: 10, sum: 0, sumsq: 0 },
-      { stratum: 'a', exposed: false, n: 90, sum: 0, sumsq: 0 },
-      { stratum: 'b', exposed: true, n: 50, sum: 0, sumsq: 0 },
-      { stratum: 'b', exposed: false, n: 50, sum: 0, sumsq: 0 },
-      { stratum: 'c', exposed: true, n: 40, sum: 0, sumsq: 0 },
-    ];
-    const o = overlapOf(cells);
-    expect(o.propensity_range).toEqual([0.1, 0.5]);
-    // weights: a 10/90 each for 90 people, b 1 each for 50: ESS = 60² / (100/90 + 2500/50)
-    expect(o.ess).toBeCloseTo(3600 / (100 / 90 + 50), 10);
-    expect(o.dropped_share).toBeCloseTo(0.4, 12);
   });
 });
