@@ -10,6 +10,7 @@ import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { mixRoutes } from './routes/mix.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
@@ -41,6 +42,7 @@ export function createApi(deps: AppDeps) {
     .route('/annotations', annotationRoutes(deps))
     .route('/channels', channelRoutes(deps))
     .route('/mix', mixRoutes(deps))
+    .route('/experiments', experimentRoutes(deps))
     .route('/import', importRoutes(deps))
     .route('/sources', sourceRoutes(deps))
     .route('/sync', syncRoutes(deps))

@@ -18,6 +18,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   'unknown-metric': 404,
   'unknown-goal': 404,
   'unknown-annotation': 404,
+  'unknown-experiment': 404,
   'unknown-dimension': 400,
   'unknown-channel': 400,
   'bad-range': 400,

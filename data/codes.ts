@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   'unknown-metric': 'no metric (or definition file) by that name',
   'unknown-goal': 'no goal with that id',
   'unknown-annotation': 'no note with that id',
+  'unknown-experiment': 'no experiment with that id',
   'unknown-dimension': 'the dimension is not one of the metric’s',
   'unknown-channel': 'a budget move names a channel the comparison does not have',
   'bad-range': 'from is after to',

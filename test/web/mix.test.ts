@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
 import { WEEKLY_REVENUE, writeRobynSources } from '../helpers/robyn.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 let browser: Browser;
@@ -47,6 +47,29 @@ describe('Mix page', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('an analyst adds a lift test from the page; it is listed beside what the model says, then deleted', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
+    await page.goto(`${s.url}${PAGE}`);
+    await page.waitForSelector('[data-testid="experiment-form"]', { timeout: 60_000 });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    const form = '[data-testid="experiment-form"]';
+    await page.fill(`${form} label:has-text("Id") input`, 'geo-tv-1');
+    await page.selectOption(`${form} select`, 'tv');
+    await page.fill(`${form} label:has-text("From") input`, '2018-03-05');
+    await page.fill(`${form} label:has-text("To") input`, '2018-04-29');
+    await page.fill(`${form} label:has-text("Lift") input`, '2500000');
+    await page.fill(`${form} label:has-text("Standard error") input`, '900000');
+    await page.click(`${form} button[type="submit"]`);
+    await page.waitForSelector('[data-testid="mix-experiments"] li:has-text("geo-tv-1")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="mix-experiments"]')).toMatch(
+      /the model says [\d,]+ \([\d,]+–[\d,]+\)/,
+    );
+    await page.click('button[aria-label="Delete experiment geo-tv-1"]');
+    await page.waitForSelector('text=No lift tests on weekly_revenue yet', { timeout: 60_000 });
+    expect(errors).toEqual([]);
+  }, 180_000);
 
   it('at 390 × 844: nothing scrolls sideways, curves stack', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

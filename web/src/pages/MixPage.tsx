@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ContributionChart, CurveCharts, FitChart } from '../components/mix/MixCharts.tsx';
 import { MixSentences, MixTable } from '../components/mix/MixTable.tsx';
 import { OptimizerPanel } from '../components/mix/OptimizerPanel.tsx';
+import { ExperimentsPanel } from '../components/mix/ExperimentsPanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, mixQuery, observationsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
@@ -77,31 +78,7 @@ export default function MixPage() {
           <ContributionChart mix={mix.data} />
           <CurveCharts mix={mix.data} />
           <OptimizerPanel mix={mix.data} controls={controls} />
-          <section aria-labelledby="experiments-title">
-            <h2 id="experiments-title">Experiments</h2>
-            {mix.data.experiments.length === 0 ? (
-              <p className="muted">
-                No lift tests on {mix.data.kpi} yet: import an experiments file to calibrate the model.
-              </p>
-            ) : (
-              <ul data-testid="mix-experiments">
-                {mix.data.experiments.map((e) => (
-                  <li key={e.experiment_id}>
-                    {e.experiment_id}: {e.channel}, {e.start} to {e.end}, measured {e.lift.toLocaleString()} (±
-                    {e.lift_se.toLocaleString()})
-                    {e.model_lift !== null && e.model_lift_ci && (
-                      <>
-                        ; the model says {Math.round(e.model_lift).toLocaleString()} (
-                        {Math.round(e.model_lift_ci[0]).toLocaleString()}–
-                        {Math.round(e.model_lift_ci[1]).toLocaleString()}) for the same weeks:{' '}
-                        <strong>{e.agrees ? 'they agree' : 'they disagree'}</strong>
-                      </>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <ExperimentsPanel mix={mix.data} />
         </>
       )}
     </section>
