@@ -419,14 +419,19 @@ function planWords(unit: Unit, plan: PlanReading): string {
   return `${where}.${milestone}`;
 }
 
-/** The baseline (the value at `start`, else the window's first) and the share of the way covered since. */
+/**
+ * The baseline (the value at `start`, else the window's first) and the share of the way covered
+ * since (null when the baseline already met the target).
+ */
 function progressOf(goal: GoalInput, points: HistoryPoint[], windowLength: number) {
   const baseline = goal.start
     ? (points.find((p) => p.period >= `${goal.start!.slice(0, 7)}-01`) ?? points[0]!)
     : points[points.length - windowLength]!;
   const position = points.at(-1)!;
-  const progress =
-    goal.target === baseline.value ? null : (position.value - baseline.value) / (goal.target - baseline.value);
+  // A baseline already at or past the target leaves no way to cover: a share of it would read
+  // "−305%" on a goal that was met from the start.
+  const pastAtStart = goal.direction === 'down' ? baseline.value <= goal.target : baseline.value >= goal.target;
+  const progress = pastAtStart ? null : (position.value - baseline.value) / (goal.target - baseline.value);
   return { baseline, progress };
 }
 

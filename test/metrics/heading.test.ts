@@ -73,6 +73,18 @@ describe('status rules (direction up)', () => {
     expect(assessGoal(goal, history(values), AS_OF).status).toBe(status);
   });
 
+  it('a goal met from its baseline has no share of the way to report (never "−305%"); one on its way has', () => {
+    const met = assessGoal(up(0.85), history(line(12, 0.9, 0.001, 0.001)), AS_OF);
+    expect(met.status).toBe('arrived');
+    expect(met.progress).toBeNull();
+    expect(met.baseline!.value).toBeGreaterThanOrEqual(0.85);
+    const down = assessGoal({ ...up(0.1), direction: 'down' }, history(line(12, 0.05, 0.001, 0.001)), AS_OF);
+    expect(down.progress).toBeNull();
+    const going = assessGoal(up(0.95), history(line(12, 0.8, 0.01, 0.001)), AS_OF);
+    expect(going.progress!).toBeGreaterThan(0);
+    expect(going.progress!).toBeLessThan(1);
+  });
+
   it('no_signal says how many more periods are needed', () => {
     const a = assessGoal(up(0.9), history([0.8, 0.81, 0.82]), AS_OF);
     expect(a.periods_needed).toBe(MIN_PERIODS - 3);

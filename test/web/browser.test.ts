@@ -268,6 +268,37 @@ describe('pages in a real browser', () => {
     await goal.page.context().close();
   });
 
+  it('channels on revenue: incremental revenue as money and an ROI column, no retained-customer columns', async () => {
+    const { page, errors } = await visit(
+      '/channels?outcome=revenue',
+      'channels-revenue',
+      '[data-testid="channel-table"] tbody tr',
+    );
+    const headers = await page.$$eval('[data-testid="channel-table"] thead th', (ths) => ths.map((t) => t.textContent));
+    expect(headers.join('|')).toMatch(/Incremental revenue.*\|ROI \(95% CI\)/);
+    expect(headers.join('|')).not.toMatch(/retained|Cost per incremental/);
+    const social = await page.textContent('[data-testid="channel-table"] tr[data-channel="social"]');
+    expect(social).toMatch(/[+-]\d+% \([+-]?-?\d+% to [+-]?\d+%\)|—/);
+    expect(errors).toEqual([]);
+  });
+
+  it('a goal met from its baseline (enterprise NPS) says so instead of a negative share of the way', async () => {
+    const goals = (await s.call('GET', '/api/goals')).body.goals as Array<{
+      id: string;
+      direction: 'up' | 'down';
+      target: number;
+      progress: number | null;
+      baseline: { value: number } | null;
+    }>;
+    const metAtStart = goals.filter(
+      (g) => g.baseline && (g.direction === 'up' ? g.baseline.value >= g.target : g.baseline.value <= g.target),
+    );
+    expect(metAtStart.map((g) => g.id)).toEqual(['enterprise-nps']);
+    for (const g of metAtStart) expect(g.progress, g.id).toBeNull();
+    const { page } = await visit('/goals/enterprise-nps', 'goal-enterprise-nps', '[data-testid="progress"]');
+    expect(await page.textContent('[data-testid="progress"]')).toBe('past the target from the start');
+  });
+
   it('mix: opens on the KPI tagged mix (the shops’ revenue), finds TV and podcasts, adds a control', async () => {
     const { page, errors } = await visit('/mix', 'mix-sample', '[data-testid="mix-table"]');
     expect(await page.$eval('select', (el) => (el as HTMLSelectElement).value)).toBe('store_revenue');

@@ -139,7 +139,13 @@ export default function GoalPage({ id }: { id: string }) {
         </div>
         <div>
           <dt>Progress</dt>
-          <dd>{g.progress === null ? '—' : `${Math.round(g.progress * 100)}% of the way`}</dd>
+          <dd data-testid="progress">
+            {g.progress !== null
+              ? `${Math.round(g.progress * 100)}% of the way`
+              : g.baseline
+                ? 'past the target from the start'
+                : '—'}
+          </dd>
         </div>
         <div>
           <dt>Heading</dt>

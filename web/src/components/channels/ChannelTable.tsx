@@ -3,15 +3,72 @@
 import { formatMoney } from '../../lib/format.ts';
 import { liftText, type Row } from './shared.ts';
 
-const COLUMNS: Array<{ key: keyof Row; label: string }> = [
-  { key: 'channel', label: 'Channel' },
-  { key: 'exposed', label: 'Reached' },
-  { key: 'lift', label: 'Adjusted lift (95% CI)' },
-  { key: 'naive_lift', label: 'Naive difference' },
-  { key: 'spend', label: 'Spend' },
-  { key: 'incremental', label: 'Incremental retained' },
-  { key: 'cost_per_incremental', label: 'Cost per incremental (95% CI)' },
-];
+/** The columns for an outcome: retained customers are counted and priced; revenue is money with an ROI. */
+function columnsFor(outcome: string): Array<{ key: keyof Row; label: string }> {
+  const base: Array<{ key: keyof Row; label: string }> = [
+    { key: 'channel', label: 'Channel' },
+    { key: 'exposed', label: 'Reached' },
+    { key: 'lift', label: 'Adjusted lift (95% CI)' },
+    { key: 'naive_lift', label: 'Naive difference' },
+    { key: 'spend', label: 'Spend' },
+  ];
+  if (outcome === 'retention')
+    return [
+      ...base,
+      { key: 'incremental', label: 'Incremental retained' },
+      { key: 'cost_per_incremental', label: 'Cost per incremental (95% CI)' },
+    ];
+  if (outcome === 'revenue')
+    return [...base, { key: 'incremental', label: 'Incremental revenue' }, { key: 'roi', label: 'ROI (95% CI)' }];
+  return base;
+}
+
+function IncrementalCell({ r, outcome }: { r: Row; outcome: string }) {
+  if (r.incremental === null) return <td className="num">—</td>;
+  return (
+    <td className="num">
+      {outcome === 'revenue' ? formatMoney(r.incremental) : Math.round(r.incremental).toLocaleString()}
+    </td>
+  );
+}
+
+function CostCell({ r }: { r: Row }) {
+  return (
+    <td className="num">
+      {r.cost_per_incremental === null ? (
+        r.lift === null ? (
+          '—'
+        ) : (
+          <span className="muted">not estimable</span>
+        )
+      ) : (
+        formatMoney(r.cost_per_incremental)
+      )}
+      {r.cost_ci ? (
+        <span className="muted">
+          {' '}
+          ({formatMoney(r.cost_ci[0])} – {formatMoney(r.cost_ci[1])})
+        </span>
+      ) : null}
+    </td>
+  );
+}
+
+const percent = (v: number) => `${v >= 0 ? '+' : ''}${Math.round(v * 100)}%`;
+
+function RoiCell({ r }: { r: Row }) {
+  return (
+    <td className="num">
+      {r.roi === null ? '—' : percent(r.roi)}
+      {r.roi_ci ? (
+        <span className="muted">
+          {' '}
+          ({percent(r.roi_ci[0])} to {percent(r.roi_ci[1])})
+        </span>
+      ) : null}
+    </td>
+  );
+}
 
 export interface ChannelTableProps {
   rows: Row[];
@@ -23,13 +80,14 @@ export interface ChannelTableProps {
 }
 
 export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: ChannelTableProps) {
+  const columns = columnsFor(outcome);
   return (
     <div className="table-wrap">
       <table className="table" data-testid="channel-table">
         <caption>{caption}</caption>
         <thead>
           <tr>
-            {COLUMNS.map((c) => (
+            {columns.map((c) => (
               <th
                 key={c.key}
                 scope="col"
@@ -62,24 +120,18 @@ export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: Chan
               </td>
               <td className="num">{liftText(outcome, r.naive_lift)}</td>
               <td className="num">{formatMoney(r.spend)}</td>
-              <td className="num">{r.incremental === null ? '—' : Math.round(r.incremental).toLocaleString()}</td>
-              <td className="num">
-                {r.cost_per_incremental === null ? (
-                  r.lift === null ? (
-                    '—'
-                  ) : (
-                    <span className="muted">not estimable</span>
-                  )
-                ) : (
-                  formatMoney(r.cost_per_incremental)
-                )}
-                {r.cost_ci ? (
-                  <span className="muted">
-                    {' '}
-                    ({formatMoney(r.cost_ci[0])} – {formatMoney(r.cost_ci[1])})
-                  </span>
-                ) : null}
-              </td>
+              {outcome === 'retention' && (
+                <>
+                  <IncrementalCell r={r} outcome={outcome} />
+                  <CostCell r={r} />
+                </>
+              )}
+              {outcome === 'revenue' && (
+                <>
+                  <IncrementalCell r={r} outcome={outcome} />
+                  <RoiCell r={r} />
+                </>
+              )}
             </tr>
           ))}
         </tbody>
