@@ -173,6 +173,25 @@ describe('pages in a real browser', () => {
     await heading.page.context().close();
   });
 
+  it('an unfinished quarter is drawn dashed with a hollow point and said so, at desktop and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/metrics/revenue?grain=quarter`);
+      await page.waitForSelector('.recharts-line.unfinished path.recharts-curve', { timeout: 30_000 });
+      expect(await page.getAttribute('.recharts-line.unfinished path.recharts-curve', 'stroke-dasharray')).toBe('5 4');
+      // The finished line stops at the last finished quarter; the hollow point is the unfinished one.
+      const hollow = await page.$$eval(
+        'circle',
+        (cs) => cs.filter((c) => c.getAttribute('fill') === '#ffffff' && c.getAttribute('stroke') === '#0b3d5c').length,
+      );
+      expect(hollow).toBeGreaterThanOrEqual(1);
+      expect(await page.textContent('[data-testid="series-caption"]')).toMatch(/Oct 2026 is not finished yet/);
+      await page.screenshot({ path: join(SCREENSHOTS, `unfinished-${width}.png`) });
+      await context.close();
+    }
+  });
+
   it('metrics: catalog, definition chart with grain picker, YAML and SQL', async () => {
     const { page, errors } = await visit(
       '/metrics/nps?grain=quarter&from=2025-01-01',

@@ -22,8 +22,34 @@ interface Props {
   };
 }
 
+/**
+ * Finished periods as a solid line; an unfinished one (the API's `complete: false`, such as a
+ * quarter holding one month so far) dashed from the last finished value, with a hollow point, so
+ * it never reads as a collapse.
+ */
+function splitUnfinished(rows: Props['series']['rows']) {
+  const lastDone = rows.findLastIndex((r) => r.complete && r.value !== null);
+  return rows.map((r, i) => ({
+    t: toEpoch(r.period),
+    value: r.complete ? r.value : null,
+    unfinished: !r.complete || i === lastDone ? r.value : null,
+    n: r.n,
+  }));
+}
+
+function SeriesCaption({ summary, unfinished }: { summary: string; unfinished: string[] }) {
+  const months = unfinished.map((p) => formatDate(p, 'month')).join(', ');
+  return (
+    <figcaption className="muted" data-testid="series-caption">
+      {summary} Periods with no rows show as gaps, never as zero.
+      {unfinished.length > 0 && ` ${months} is not finished yet: drawn dashed with a hollow point, its value so far.`}
+    </figcaption>
+  );
+}
+
 export function SeriesChart({ series }: Props) {
-  const data = series.rows.map((r) => ({ t: toEpoch(r.period), value: r.value, n: r.n }));
+  const data = splitUnfinished(series.rows);
+  const unfinished = series.rows.filter((r) => !r.complete && r.value !== null);
   const values = series.rows.filter((r) => r.value !== null);
   const last = values.at(-1);
   const summary = values.length
@@ -59,6 +85,7 @@ export function SeriesChart({ series }: Props) {
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString())}
               formatter={(v, name) => (name === 'n' ? Number(v).toLocaleString() : formatValue(series.unit, Number(v)))}
+              filterNull
             />
             <Bar yAxisId="n" dataKey="n" name="n" fill="#d9e1e7" isAnimationActive={false} />
             <Line
@@ -68,6 +95,17 @@ export function SeriesChart({ series }: Props) {
               stroke="#0b3d5c"
               strokeWidth={2}
               dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="v"
+              dataKey="unfinished"
+              name={`${series.label} (unfinished)`}
+              className="unfinished"
+              stroke="#0b3d5c"
+              strokeWidth={2}
+              strokeDasharray="5 4"
+              dot={{ r: 4, fill: '#ffffff', stroke: '#0b3d5c', strokeWidth: 2 }}
               isAnimationActive={false}
             />
             {(series.annotations ?? []).map((a) => (
@@ -84,7 +122,7 @@ export function SeriesChart({ series }: Props) {
           </ComposedChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="muted">{summary} Periods with no rows show as gaps, never as zero.</figcaption>
+      <SeriesCaption summary={summary} unfinished={unfinished.map((r) => r.period)} />
     </figure>
   );
 }
