@@ -173,7 +173,7 @@ describe('pages in a real browser', () => {
     await heading.page.context().close();
   });
 
-  it('an unfinished quarter is drawn dashed with a hollow point and said so, at desktop and 390 px', async () => {
+  it('an unfinished quarter is drawn dashed and said so; compact currency ticks; at desktop and 390 px', async () => {
     for (const width of [1280, 390]) {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();
@@ -187,6 +187,19 @@ describe('pages in a real browser', () => {
       );
       expect(hollow).toBeGreaterThanOrEqual(1);
       expect(await page.textContent('[data-testid="series-caption"]')).toMatch(/Oct 2026 is not finished yet/);
+      // Compact ticks in the workspace currency: never "6,000,000" cut from "16,000,000", nor "$0.00".
+      const ticks = (
+        await page.$$eval('.recharts-cartesian-axis-tick-value', (ts) => ts.map((t) => t.textContent ?? ''))
+      ).filter((t) => !/^[A-Z][a-z]{2} \d{4}$/.test(t)); // the y-axes' ticks (the x-axis shows months)
+      expect(
+        ticks.every((t) => t.length <= 7),
+        ticks.join(' '),
+      ).toBe(true);
+      expect(ticks).toContain('$0');
+      expect(
+        ticks.some((t) => /^\$\d+(\.\d)?M$/.test(t)),
+        ticks.join(' '),
+      ).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, `unfinished-${width}.png`) });
       await context.close();
     }

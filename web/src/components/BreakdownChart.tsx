@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
 import { TIME_AXIS } from '../lib/chartAxes.ts';
 
 const COLOURS = ['#0b3d5c', '#2f7ebc', '#9a6700', '#6941c6', '#1b7f3b', '#b42318', '#5b6b78'];
@@ -49,7 +49,7 @@ export function BreakdownChart({ series, target }: Props) {
           <LineChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
             <XAxis {...TIME_AXIS} />
-            <YAxis tickFormatter={(v: number) => formatValue(series.unit, v)} width={80} />
+            <YAxis tickFormatter={(v: number) => formatTick(series.unit, v)} width={64} />
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
               formatter={(v) => formatValue(series.unit, Number(v))}

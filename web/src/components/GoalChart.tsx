@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
 import { TIME_AXIS, yAxisLabel } from '../lib/chartAxes.ts';
 
 export interface ChartPoint {
@@ -78,7 +78,12 @@ export function GoalChart(props: Props) {
           <ComposedChart data={data} margin={{ top: 16, right: 64, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
             <XAxis {...TIME_AXIS} />
-            <YAxis tickFormatter={fmt} width={80} domain={['auto', 'auto']} label={yAxisLabel(props.label)} />
+            <YAxis
+              tickFormatter={(v: number) => formatTick(props.unit, v)}
+              width={72}
+              domain={['auto', 'auto']}
+              label={yAxisLabel(props.label)}
+            />
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
               formatter={(v, name) =>

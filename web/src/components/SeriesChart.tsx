@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatDate, formatValue, toEpoch } from '../lib/format.ts';
+import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
 import { TIME_AXIS, yAxisLabel } from '../lib/chartAxes.ts';
 
 interface Props {
@@ -66,15 +66,15 @@ export function SeriesChart({ series }: Props) {
             <XAxis {...TIME_AXIS} />
             <YAxis
               yAxisId="v"
-              tickFormatter={(v: number) => formatValue(series.unit, v)}
-              width={80}
+              tickFormatter={(v: number) => formatTick(series.unit, v)}
+              width={72}
               label={yAxisLabel(series.label)}
             />
             <YAxis
               yAxisId="n"
               orientation="right"
               width={60}
-              tickFormatter={(v: number) => v.toLocaleString()}
+              tickFormatter={(v: number) => formatTick('count', v)}
               label={{
                 value: 'n (rows)',
                 angle: 90,

@@ -7,6 +7,13 @@ const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
 let currency = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 let currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
 let currencyCode = 'USD';
+let currencyCompact = new Intl.NumberFormat(locale, {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
 
 /** Every money figure from here on in this ISO 4217 currency; returns whether it changed. */
 export function setCurrency(code: string): boolean {
@@ -14,6 +21,12 @@ export function setCurrency(code: string): boolean {
   try {
     currency = new Intl.NumberFormat(locale, { style: 'currency', currency: code, maximumFractionDigits: 0 });
     currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: code, maximumFractionDigits: 2 });
+    currencyCompact = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: code,
+      notation: 'compact',
+      maximumFractionDigits: 1,
+    });
     currencyCode = code;
     return true;
   } catch {
@@ -37,6 +50,19 @@ export function formatValue(unit: string, value: number | null | undefined): str
     default:
       return number.format(value);
   }
+}
+
+/**
+ * An axis tick: short enough never to be cut off ("$16M", not "16,000,000"; "$0", not "$0.00"),
+ * in the workspace currency and the reader's locale.
+ */
+export function formatTick(unit: string, value: number): string {
+  if (!Number.isFinite(value)) return '';
+  if (unit === 'currency') return currencyCompact.format(value);
+  if (unit === 'ratio') return percent.format(value);
+  if (unit === 'percent') return `${compact.format(value)}%`;
+  if (unit === 'days') return `${compact.format(value)} d`;
+  return compact.format(value);
 }
 
 /** A rate per month in the unit's own words: ratios move in percentage points. */
