@@ -205,6 +205,31 @@ describe('pages in a real browser', () => {
     }
   });
 
+  it('a breakdown of a ratio is fitted to its data; the due label is never cut, at desktop and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/metrics/retention_90d?by=segment`);
+      await page.waitForSelector('.recharts-line path.recharts-curve', { timeout: 30_000 });
+      const ticks = (
+        await page.$$eval('.recharts-cartesian-axis-tick-value', (ts) => ts.map((t) => t.textContent ?? ''))
+      ).filter((t) => t.endsWith('%'));
+      // Retention by segment runs around 80–100%: an axis from 0% would flatten it.
+      expect(ticks.length, ticks.join(' ')).toBeGreaterThan(1);
+      expect(Number.parseFloat(ticks[0]!), ticks.join(' ')).toBeGreaterThan(50);
+      await page.goto(`${server.url}/goals/social-engagement`);
+      await page.waitForSelector('.due-label', { timeout: 30_000 });
+      const fits = await page.$eval('.due-label', (label) => {
+        const svg = label.closest('svg')!.getBoundingClientRect();
+        const box = label.getBoundingClientRect();
+        return box.left >= svg.left && box.right <= svg.right + 0.5 && label.textContent!.startsWith('Due ');
+      });
+      expect(fits, `due label inside the chart at ${width} px`).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, `due-label-${width}.png`) });
+      await context.close();
+    }
+  });
+
   it('metrics: catalog, definition chart with grain picker, YAML and SQL', async () => {
     const { page, errors } = await visit(
       '/metrics/nps?grain=quarter&from=2025-01-01',

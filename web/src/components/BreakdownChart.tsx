@@ -49,7 +49,8 @@ export function BreakdownChart({ series, target }: Props) {
           <LineChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
             <XAxis {...TIME_AXIS} />
-            <YAxis tickFormatter={(v: number) => formatTick(series.unit, v)} width={64} />
+            {/* Fitted to the data, not from 0: lines between 88% and 95% must not read flat. */}
+            <YAxis tickFormatter={(v: number) => formatTick(series.unit, v)} width={64} domain={['auto', 'auto']} />
             <Tooltip
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
               formatter={(v) => formatValue(series.unit, Number(v))}

@@ -148,7 +148,14 @@ export function GoalChart(props: Props) {
               stroke="#b42318"
               strokeDasharray="2 4"
               ifOverflow="extendDomain"
-              label={{ value: `Due ${formatDate(props.due, 'month')}`, position: 'insideTopLeft', fill: '#b42318' }}
+              // The due date is the chart's right edge: the label sits left of its line, at the
+              // bottom (the goal's label takes the top right), so no width cuts it.
+              label={{
+                value: `Due ${formatDate(props.due, 'month')}`,
+                position: 'insideBottomRight',
+                fill: '#b42318',
+                className: 'due-label',
+              }}
             />
             {props.annotations.map((a) => (
               <ReferenceDot
