@@ -119,30 +119,21 @@ describe('pages in a real browser', () => {
     expect(await order()).toEqual(['display', 'email', 'events', 'paid_search', 'referral', 'social']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
     const csv = readFileSync(await download.path(), 'utf8');
-    // A header row first (no comment line a reader would take for it), every field quoted.
-    const lines = csv.split('\r\n');
-    expect(lines[0]).toBe(
-      [
-        'outcome',
-        'channel',
-        'exposed',
-        'unexposed',
-        'rate_exposed',
-        'rate_unexposed',
-        'naive_lift',
-        'lift',
-        'ci_low',
-        'ci_high',
-        'spend',
-        'incremental',
-        'cost_per_incremental',
-        'cost_ci_low',
-        'cost_ci_high',
-      ]
-        .map((h) => `"${h}"`)
-        .join(','),
-    );
-    expect(lines.filter((l) => /^"retention","[a-z_]+","\d/.test(l))).toHaveLength(6);
+    // A header row first (no comment line a reader would take for it), every field quoted; values in
+    // the units the page shows (lifts in points), rounded; as-of and spend period on every row.
+    const rows = csv
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(',').map((f) => f.replace(/^"|"$/g, '')));
+    const header = rows[0]!;
+    expect(header.slice(0, 5)).toEqual(['outcome', 'as_of', 'spend_from', 'spend_to', 'channel']);
+    for (const column of ['lift_unit', 'lift', 'ci_low', 'ci_high', 'q_value', 'placebo_flagged', 'roi', 'spend'])
+      expect(header).toContain(column);
+    const social = Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[4] === 'social')![i]!]));
+    expect(social).toMatchObject({ outcome: 'retention', as_of: '2026-10-31', lift_unit: 'percentage points' });
+    expect(Number(social.lift)).toBeGreaterThan(1); // +2.0 points, as shown, not 0.02
+    expect(social.spend).toMatch(/^\d+(\.\d{1,2})?$/); // rounded to cents, not 1602512.4899999998
+    expect(rows.slice(1)).toHaveLength(6);
     // Forest plot: one interval bar per channel with a measured lift.
     expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
     await page.click('button:has-text("Model it")');

@@ -12,42 +12,80 @@ import { channelsQuery, type Outcome } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 const DEFAULTS = { outcome: 'retention', window: '30', horizon: '90', sort: 'lift', dir: 'desc' };
-function toCsv(outcome: string, rows: Row[]): string {
+/** What the export's figures are in: the units the page shows, said in a column of their own. */
+const LIFT_UNIT: Record<string, string> = {
+  retention: 'percentage points',
+  csat: 'percentage points',
+  nps: 'NPS points',
+  revenue: 'currency per customer',
+};
+
+interface Context {
+  outcome: string;
+  as_of: string;
+  spend_months: { from: string; to: string } | null;
+}
+
+/** The table as finance reads it: a header row, values rounded in the units shown, as-of and spend period. */
+function toCsv(context: Context, rows: Row[]): string {
+  const share = context.outcome === 'retention' || context.outcome === 'csat';
+  const shown = (v: number | null | undefined) =>
+    v === null || v === undefined ? null : Math.round(v * (share ? 100 : 1) * 100) / 100;
+  const money = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
+  const ratio = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1e4) / 1e4);
   const header = [
     'outcome',
+    'as_of',
+    'spend_from',
+    'spend_to',
     'channel',
     'exposed',
     'unexposed',
     'rate_exposed',
     'rate_unexposed',
+    'lift_unit',
     'naive_lift',
     'lift',
     'ci_low',
     'ci_high',
+    'q_value',
+    'placebo_flagged',
     'spend',
     'incremental',
     'cost_per_incremental',
     'cost_ci_low',
     'cost_ci_high',
+    'roi',
+    'roi_ci_low',
+    'roi_ci_high',
   ];
   return toCsvText(
     header,
     rows.map((r) => [
-      outcome,
+      context.outcome,
+      context.as_of,
+      context.spend_months?.from ?? null,
+      context.spend_months?.to ?? null,
       r.channel,
       r.exposed,
       r.unexposed,
-      r.rate_exposed,
-      r.rate_unexposed,
-      r.naive_lift,
-      r.lift,
-      r.ci?.[0],
-      r.ci?.[1],
-      r.spend,
-      r.incremental,
-      r.cost_per_incremental,
-      r.cost_ci?.[0],
-      r.cost_ci?.[1],
+      shown(r.rate_exposed),
+      shown(r.rate_unexposed),
+      LIFT_UNIT[context.outcome] ?? '',
+      shown(r.naive_lift),
+      shown(r.lift),
+      shown(r.ci?.[0]),
+      shown(r.ci?.[1]),
+      ratio(r.q_value),
+      r.placebo.flagged,
+      money(r.spend),
+      context.outcome === 'revenue' ? money(r.incremental) : r.incremental === null ? null : Math.round(r.incremental),
+      money(r.cost_per_incremental),
+      money(r.cost_ci?.[0]),
+      money(r.cost_ci?.[1]),
+      ratio(r.roi),
+      ratio(r.roi_ci?.[0]),
+      ratio(r.roi_ci?.[1]),
     ]),
   );
 }
@@ -74,7 +112,9 @@ export default function ChannelsPage() {
   }, [channels.data, view.sort, view.dir]);
   const outcome = view.outcome;
   const exportCsv = () => {
-    const blob = new Blob([toCsv(outcome, rows)], { type: 'text/csv' });
+    if (!channels.data) return;
+    const context = { outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months };
+    const blob = new Blob([toCsv(context, rows)], { type: 'text/csv' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `bearing-channels-${outcome}-${view.window}d-${view.horizon}d.csv`;
