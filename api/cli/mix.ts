@@ -3,7 +3,7 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
-import { integer, isoDate } from './options.ts';
+import { integer, isoDate, positive } from './options.ts';
 import { progress } from './progress.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
@@ -61,13 +61,6 @@ export function registerMix(program: Command): void {
 }
 
 const collect = (value: string, all: string[]) => [...all, value];
-function positive(flag: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!(n > 0)) throw new InvalidArgumentError(`${flag} expects a positive amount (got "${value}")`);
-    return n;
-  };
-}
 function collectBound(value: string, all: Record<string, { min?: number; max?: number }>) {
   const m = /^([^=]+)=(\d*\.?\d*):(\d*\.?\d*)$/.exec(value);
   if (!m) throw new InvalidArgumentError(`--bound expects CHANNEL=MIN:MAX, either side may be empty (got "${value}")`);

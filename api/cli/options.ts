@@ -22,3 +22,12 @@ export function isoDate(flag: string) {
     return value;
   };
 }
+
+/** A number above 0 (an amount of money, a budget). */
+export function positive(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0)) throw new InvalidArgumentError(`${flag} expects a positive amount (got "${value}")`);
+    return n;
+  };
+}

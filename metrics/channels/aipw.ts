@@ -30,8 +30,7 @@ export interface DoublyRobust {
   /** Reached customers compared (those not trimmed). */
   compared_exposed: number;
   dropped_exposed: number;
-  /** The reached customers' mean outcome, and what the model says it would have been without the channel. */
-  mean_reached: number | null;
+  /** What the reached customers' mean outcome would have been without the channel. */
   counterfactual: number | null;
   overlap: Overlap;
   response_rate: { reached: number; not_reached: number } | null;
@@ -175,7 +174,7 @@ export function doublyRobustAtt(
     ess: w0 > 0 ? (w0 * w0) / kishSquares : null,
     dropped_share: totals.n1 ? dropped / totals.n1 : 0,
   };
-  const none = { lift: null, se: null, ci: null, mean_reached: null, counterfactual: null } as const;
+  const none = { lift: null, se: null, ci: null, counterfactual: null } as const;
   const base = { compared_exposed: reached, dropped_exposed: dropped, overlap, response_rate };
   if (!(w1 > 0) || !(w0 > 0)) return { ...base, ...none };
   const mu1 = res1 / w1;
@@ -191,14 +190,14 @@ export function doublyRobustAtt(
   }
   const lift = mu1 - mu0;
   const se = Math.sqrt(Math.max(0, variance));
-  const meanReached = y1 / w1;
+  // The reached customers' (answer-weighted) mean, less the lift.
+  const counterfactual = y1 / w1 - lift;
   if (!(se > 0)) return { ...base, ...none };
   return {
     ...base,
     lift,
     se,
     ci: [lift - Z95 * se, lift + Z95 * se],
-    mean_reached: meanReached,
-    counterfactual: meanReached - lift,
+    counterfactual,
   };
 }

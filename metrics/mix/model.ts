@@ -85,7 +85,9 @@ export interface MixModel {
 const START = SHAPES.findIndex((s) => s.theta === 0.4 && s.gamma === 1 && s.alpha === 1);
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const interval = (xs: number[]): [number, number] => {
+/** The 2.5–97.5% range of bootstrap draws (NaN when there are none). */
+export const interval = (xs: number[]): [number, number] => {
+  if (!xs.length) return [Number.NaN, Number.NaN];
   const sorted = [...xs].sort((a, b) => a - b);
   return [quantile(sorted, 0.025), quantile(sorted, 0.975)];
 };

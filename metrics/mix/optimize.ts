@@ -3,8 +3,8 @@
 // steps, each to the channel that returns most for it; "most" looks a few steps ahead so an
 // S-shaped curve still gets money past its flat start. The expected KPI of the plan includes the
 // baseline, with an interval from every bootstrap refit's curves. Pure.
-import type { ResponseCurve } from './model.ts';
-import { hill } from './transform.ts';
+import { interval, type ResponseCurve } from './model.ts';
+import { steadyResponse } from './transform.ts';
 
 export interface Bounds {
   min: number;
@@ -49,15 +49,11 @@ export const DEFAULT_BOUNDS = { min: 0.5, max: 2 };
 const STEPS = 2000;
 const LOOKAHEAD = [1, 10, 100];
 
-export const responseAt = (c: ResponseCurve, s: number) => c.beta * hill(s / (1 - c.theta), c.k, c.alpha);
+export const responseAt = (c: ResponseCurve, s: number) => steadyResponse(s, c.beta, c.k, c);
 const total = (curves: ResponseCurve[], spend: number[], baseline: number) =>
   baseline + spend.reduce((a, s, i) => a + responseAt(curves[i]!, s), 0);
-
-function interval(draws: ResponseCurve[][], spend: number[], baseline: number): [number, number] {
-  const values = draws.map((d) => total(d, spend, baseline)).sort((a, b) => a - b);
-  const at = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-  return values.length ? [at(0.025), at(0.975)] : [Number.NaN, Number.NaN];
-}
+const totalInterval = (draws: ResponseCurve[][], spend: number[], baseline: number) =>
+  interval(draws.map((d) => total(d, spend, baseline)));
 
 function boundsOf(r: OptimizeRequest): Bounds[] {
   return r.channels.map((channel, i) => {
@@ -108,9 +104,9 @@ export function optimizeBudget(r: OptimizeRequest): Allocation {
       max: Number.isFinite(bounds[i]!.max) ? bounds[i]!.max : null,
     })),
     kpi_current: total(r.point, r.current, r.baseline),
-    kpi_current_interval: interval(r.draws, r.current, r.baseline),
+    kpi_current_interval: totalInterval(r.draws, r.current, r.baseline),
     kpi_proposed: total(r.point, spend, r.baseline),
-    kpi_proposed_interval: interval(r.draws, spend, r.baseline),
+    kpi_proposed_interval: totalInterval(r.draws, spend, r.baseline),
     baseline: r.baseline,
     target_reached: r.target === undefined ? null : reached(),
   };

@@ -48,5 +48,5 @@ export function feature(spend: readonly number[], shape: Shape): { values: numbe
 }
 
 /** Steady-state weekly response to a constant weekly spend s, for coefficient beta. */
-export const steadyResponse = (s: number, beta: number, k: number, shape: Shape) =>
+export const steadyResponse = (s: number, beta: number, k: number, shape: Pick<Shape, 'theta' | 'alpha'>) =>
   beta * hill(s / (1 - shape.theta), k, shape.alpha);

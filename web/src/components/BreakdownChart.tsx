@@ -10,9 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
-import { TIME_AXIS } from '../lib/chartAxes.ts';
-
-const COLOURS = ['#0b3d5c', '#2f7ebc', '#9a6700', '#6941c6', '#1b7f3b', '#b42318', '#5b6b78'];
+import { SERIES_COLOURS, TIME_AXIS } from '../lib/chartAxes.ts';
 
 interface Props {
   series: {
@@ -64,7 +62,7 @@ export function BreakdownChart({ series, target }: Props) {
                 key={g}
                 dataKey={g}
                 name={g}
-                stroke={COLOURS[i % COLOURS.length]}
+                stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
                 dot={false}
                 isAnimationActive={false}
                 connectNulls

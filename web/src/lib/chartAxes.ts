@@ -15,3 +15,6 @@ export const yAxisLabel = (value: string) =>
   ({ value, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle', fill: '#5b6b78' } }) as const;
 
 export const GRID_STROKE = '#e3e9ee';
+
+/** One colour per series (groups of a breakdown, channels of the mix), in order. */
+export const SERIES_COLOURS = ['#0b3d5c', '#2f7ebc', '#9a6700', '#6941c6', '#1b7f3b', '#b42318', '#5b6b78'];

@@ -78,4 +78,7 @@ export function formatMoney(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '—' : currency.format(value);
 }
 
+/** A stored UTC timestamp to the minute, as tables of events show it: 2026-11-23 16:02. */
+export const formatUtcMinute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
 export const toEpoch = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);

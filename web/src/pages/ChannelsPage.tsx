@@ -176,12 +176,16 @@ export default function ChannelsPage() {
             <ChannelTable
               rows={rows}
               outcome={outcome}
-              caption={`${channels.data.cohort.customers.toLocaleString()} customers compared; ${channels.data.method}`}
+              caption={`${channels.data.cohort.customers.toLocaleString()} customers compared`}
               sort={view.sort}
               dir={view.dir}
               onSort={(sort, dir) => setView({ sort, dir })}
             />
           )}
+          {/* Outside the table's caption, which a wide table stretches past a phone's edge. */}
+          <p className="muted small" data-testid="channel-method">
+            {channels.data.method}
+          </p>
           <LiftChart rows={rows} outcome={outcome} />
           {outcome === 'retention' && rows.length > 1 && (
             <WhatIfPanel rows={rows} window={params.window} horizon={params.horizon} />

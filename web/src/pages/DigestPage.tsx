@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { formatDate } from '../lib/format.ts';
+import { formatDate, formatUtcMinute } from '../lib/format.ts';
 import { alertsQuery, digestQuery } from '../lib/queries.ts';
 
 const weekAgo = () => new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
@@ -33,7 +33,7 @@ function Alerts() {
             <tbody>
               {rows.map((a) => (
                 <tr key={a.id}>
-                  <td>{a.created_at.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{formatUtcMinute(a.created_at)}</td>
                   <td>{a.change}</td>
                   <td>{a.target}</td>
                   <td>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { formatUtcMinute } from '../../lib/format.ts';
 import { importsQuery } from '../../lib/queries.ts';
 import { ErrorState, Loading } from '../States.tsx';
 
@@ -40,7 +41,7 @@ export function HistoryPanel() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.at.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{formatUtcMinute(e.at)}</td>
                   <td>
                     {e.kind}
                     {e.full_refresh ? ' (full refresh)' : ''}: {e.files.map((f) => f.name).join(', ')}

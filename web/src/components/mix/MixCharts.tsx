@@ -15,10 +15,12 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatMoney } from '../../lib/format.ts';
-import { COLORS, type Mix } from './shared.ts';
+import { formatMoney, formatTick } from '../../lib/format.ts';
+import type { Mix } from './shared.ts';
+import { SERIES_COLOURS } from '../../lib/chartAxes.ts';
 
-const compact = (v: number) => new Intl.NumberFormat(undefined, { notation: 'compact' }).format(v);
+// Compact numbers, as every chart's axes show them (lib/format.ts).
+const compact = (v: number) => formatTick('count', v);
 
 export function FitChart({ mix }: { mix: Mix }) {
   const held = mix.series.filter((s) => s.holdout);
@@ -79,8 +81,8 @@ export function ContributionChart({ mix }: { mix: Mix }) {
                 key={n}
                 dataKey={n}
                 stackId="1"
-                stroke={COLORS[i % COLORS.length]}
-                fill={COLORS[i % COLORS.length]}
+                stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+                fill={SERIES_COLOURS[i % SERIES_COLOURS.length]}
                 fillOpacity={0.6}
                 isAnimationActive={false}
               />
@@ -113,11 +115,16 @@ export function CurveCharts({ mix }: { mix: Mix }) {
                     dataKey={(d: { low: number; high: number }) => [d.low, d.high]}
                     name="95% interval"
                     stroke="none"
-                    fill={COLORS[i % COLORS.length]}
+                    fill={SERIES_COLOURS[i % SERIES_COLOURS.length]}
                     fillOpacity={0.2}
                     isAnimationActive={false}
                   />
-                  <Line dataKey="response" stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
+                  <Line
+                    dataKey="response"
+                    stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+                    dot={false}
+                    isAnimationActive={false}
+                  />
                   <ReferenceLine x={today} stroke="#1f2d3a" strokeDasharray="3 3" label="today" />
                 </ComposedChart>
               </ResponsiveContainer>

@@ -3,11 +3,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, bodyOf } from '../../lib/api.ts';
-import { formatMoney } from '../../lib/format.ts';
+import { formatMoney, formatValue } from '../../lib/format.ts';
 import { ErrorState } from '../States.tsx';
 import type { Mix } from './shared.ts';
 
-const number = (v: number) => v.toLocaleString(undefined, { maximumFractionDigits: 0 });
+const number = (v: number) => formatValue('count', v);
 
 export function OptimizerPanel({ mix, controls }: { mix: Mix; controls: string[] }) {
   const [budget, setBudget] = useState('');
