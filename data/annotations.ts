@@ -56,7 +56,7 @@ export async function listAnnotations(
 }
 
 export async function createAnnotation(db: Database, input: AnnotationInput): Promise<Annotation> {
-  return db.write(async (s) => {
+  return db.writeNotes(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
       `INSERT INTO annotations (date, text, metric, goal, author) VALUES (CAST($date AS DATE), $text, $metric, ` +
         `$goal, $author) RETURNING ${COLUMNS}`,
@@ -73,7 +73,7 @@ export async function createAnnotation(db: Database, input: AnnotationInput): Pr
 }
 
 export async function updateAnnotation(db: Database, id: number, input: AnnotationInput): Promise<Annotation> {
-  return db.write(async (s) => {
+  return db.writeNotes(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
       `UPDATE annotations SET date = CAST($date AS DATE), text = $text, metric = $metric, goal = $goal, author = ` +
         `$author WHERE id = $id RETURNING ${COLUMNS}`,
@@ -92,7 +92,7 @@ export async function updateAnnotation(db: Database, id: number, input: Annotati
 }
 
 export async function deleteAnnotation(db: Database, id: number): Promise<void> {
-  await db.write(async (s) => {
+  await db.writeNotes(async (s) => {
     const row = await s.one(`DELETE FROM annotations WHERE id = $id RETURNING id`, { id });
     if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`);
   });

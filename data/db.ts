@@ -37,6 +37,9 @@ export interface DatabaseOptions {
   timezone?: string;
 }
 
+/** Result-cache keys of answers that depend on the data alone, never on notes (see writeNotes). */
+const DATA_ONLY_KEYS = ['series\u0000', 'channels\u0000', 'mix\u0000', 'facts'];
+
 // Numeric types that getRowObjectsJson returns as strings; converted once here.
 const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
   DuckDBTypeId.BIGINT,
@@ -491,6 +494,21 @@ export class Database {
     const next = this.loaderQueue.catch(() => undefined).then(() => work(this.loader));
     this.loaderQueue = next;
     return next;
+  }
+
+  /**
+   * A write that changes notes only (annotations): answers computed from the data alone (series,
+   * channel comparisons, mix models, data facts) stay cached; everything else (note lists, goal
+   * answers that carry notes) is computed again. A note written under load must not make every
+   * reader wait for a channel comparison to be recomputed.
+   */
+  async writeNotes<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const result = await this.write(work, false);
+    for (const full of [...this.results.keys()]) {
+      const key = full.slice(full.indexOf('\u0000') + 1);
+      if (!DATA_ONLY_KEYS.some((prefix) => key.startsWith(prefix))) this.forget(full);
+    }
+    return result;
   }
 
   async write<T>(work: (session: Session) => Promise<T>, touchesData = true): Promise<T> {
