@@ -148,7 +148,8 @@ export class Session {
     const values = reader.getColumnsJson() as SqlValue[][];
     return Object.fromEntries(
       reader.columnNames().map((name, i) => {
-        const column = values[i]!;
+        // With no rows DuckDB gives no column arrays at all: an empty column each, as with rows.
+        const column = values[i] ?? [];
         return [
           name,
           NUMERIC_AS_STRING.has(types[i]!.typeId) ? column.map((v) => (v === null ? v : Number(v))) : column,

@@ -3,10 +3,13 @@ import { compareChannels, OUTCOMES, type ChannelComparison, type Outcome } from 
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { readLocallyOrFromServer } from './remote.ts';
+import { registerEvidence } from './evidence.ts';
 
 export function registerChannels(program: Command): void {
-  program
+  const channels = program
     .command('channels')
+    // `channels evidence --kpi …`: options after the subcommand's name are the subcommand's.
+    .enablePositionalOptions()
     .description(
       'Compare every channel by one method: the effect on the customers it reached, doubly robust on every ' +
         'pre-exposure fact the data hold, with a placebo check, spend and cost per incremental retained customer.',
@@ -50,6 +53,7 @@ export function registerChannels(program: Command): void {
         printComparison(result);
       },
     );
+  registerEvidence(channels);
 }
 
 /** The comparison as a table a terminal shows, with each channel's notes and the method. */

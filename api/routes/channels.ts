@@ -1,7 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compareChannels, OUTCOMES } from '../../metrics/channels/compare.ts';
 import { budgetWhatIf } from '../../metrics/channels/whatIf.ts';
+import { defaultMixKpi, gatherEvidence } from '../../metrics/evidence/index.ts';
+import { fittedCurves } from '../../metrics/mix/index.ts';
 import type { AppDeps } from '../context.ts';
+import { settingsOf } from '../settings.ts';
+import { BearingError } from '../../data/errors.ts';
 import { ErrorBody, Interval, IsoDate, json } from '../schemas.ts';
 import { router } from '../router.ts';
 
@@ -87,6 +91,8 @@ const WhatIfBody = z.strictObject({
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   elasticity: z.number().gt(0).max(1).optional(),
+  /** The mix model whose fitted curves scale channels it models (default: the first metric tagged mix). */
+  mix_kpi: z.string().min(1).max(200).optional(),
   moves: z.array(z.strictObject({ from: z.string(), to: z.string(), amount: z.number().positive() })).max(50),
 });
 const WhatIfAnswer = z
@@ -105,12 +111,49 @@ const WhatIfAnswer = z
         change: z.number().nullable(),
         change_ci: Interval,
         measured: z.boolean(),
+        response: z.enum(['fitted curve', 'elasticity']),
       }),
     ),
     total_change: z.number(),
     total_change_ci: z.tuple([z.number(), z.number()]),
   })
   .openapi('WhatIf');
+
+const Estimate = z.object({
+  source: z.enum(['customer-level', 'mix', 'experiment']),
+  id: z.string().nullable(),
+  metric: z.string(),
+  per_spend: z.number().nullable(),
+  per_spend_ci: Interval,
+  period: z.object({ from: z.string(), to: z.string() }).nullable(),
+  detail: z.string(),
+});
+const Evidence = z
+  .object({
+    kpi: z.string().nullable(),
+    customer_metric: z.string(),
+    unit: z.string(),
+    channels: z.array(
+      z.object({
+        channel: z.string(),
+        estimates: z.array(Estimate),
+        checks: z.array(z.object({ between: z.tuple([z.number(), z.number()]), agrees: z.boolean(), how: z.string() })),
+        verdict: z.enum(['agree', 'disagree', 'one method', 'not comparable']),
+        words: z.string(),
+      }),
+    ),
+    notes: z.array(z.string()),
+  })
+  .openapi('ChannelEvidence');
+const evidence = createRoute({
+  method: 'get',
+  path: '/evidence',
+  summary: 'What each method says per channel (customer-level, mix, experiments) and whether they agree',
+  request: {
+    query: z.object({ kpi: z.string().min(1).max(200).optional(), controls: z.string().max(2000).optional() }),
+  },
+  responses: { 200: json(Evidence, 'Every channel, every method'), 400: json(ErrorBody, 'Bad request') },
+});
 
 const compare = createRoute({
   method: 'get',
@@ -156,5 +199,44 @@ export const channelRoutes = (deps: AppDeps) =>
         from: b.from,
         to: b.to,
       });
-      return c.json(budgetWhatIf(comparison, b.moves, b.elasticity), 200);
+      return c.json(
+        budgetWhatIf(
+          comparison,
+          b.moves,
+          b.elasticity,
+          await curvesFor(
+            deps,
+            b.mix_kpi,
+            comparison.channels.map((r) => r.channel),
+          ),
+        ),
+        200,
+      );
+    })
+    .openapi(evidence, async (c) => {
+      const q = c.req.valid('query');
+      const controls = q.controls
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const priors = settingsOf(deps).mix?.priors;
+      return c.json(await gatherEvidence(deps.db, deps.catalog, { kpi: q.kpi, controls, priors }), 200);
     });
+
+/**
+ * The mix model's fitted curves when a channel of the comparison is also bought in aggregate
+ * (`media`) and a model can be fitted; otherwise none, and the what-if scales every channel by the
+ * elasticity and says so. A KPI asked for by name must fit.
+ */
+async function curvesFor(deps: AppDeps, asked: string | undefined, channels: string[]) {
+  const kpi = asked ?? defaultMixKpi(deps.catalog);
+  if (!kpi) return undefined;
+  const bought = await deps.db.all<{ channel: string }>('SELECT DISTINCT channel FROM media');
+  if (!bought.some((b) => channels.includes(b.channel))) return undefined;
+  try {
+    return await fittedCurves(deps.db, deps.catalog, { kpi, priors: settingsOf(deps).mix?.priors });
+  } catch (error) {
+    if (asked || !(error instanceof BearingError)) throw error;
+    return undefined;
+  }
+}

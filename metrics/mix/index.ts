@@ -7,7 +7,7 @@ import { BearingError } from '../../data/errors.ts';
 import type { Catalog } from '../catalog.ts';
 import { runSeries } from '../series.ts';
 import type { MixInput } from './fit.ts';
-import { fitMixModel, type MixModel } from './model.ts';
+import { type FittedCurve, fitMixModel, type MixModel } from './model.ts';
 import { type Allocation, type Bounds, optimizeBudget } from './optimize.ts';
 
 export interface MixRequest {
@@ -246,4 +246,24 @@ export async function optimizeMix(
       `today = the last year's average weekly spend per channel; the KPI includes the baseline (${answer.grain}ly)`,
     ],
   };
+}
+
+/** Each modelled channel's fitted response curve (for the customer-level what-if), by channel. */
+export async function fittedCurves(
+  db: Database,
+  catalog: Catalog,
+  request: MixRequest,
+): Promise<Map<string, FittedCurve>> {
+  const { answer, curves, recent } = await fittedMix(db, catalog, request);
+  return new Map(
+    answer.channels.map((c, i) => [
+      c.channel,
+      {
+        kpi: answer.kpi,
+        weekly_now: recent.spend[i]!,
+        point: curves.point[i]!,
+        draws: curves.draws.map((d) => d[i]!),
+      },
+    ]),
+  );
 }

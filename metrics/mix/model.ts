@@ -86,6 +86,14 @@ const START = SHAPES.findIndex((s) => s.theta === 0.4 && s.gamma === 1 && s.alph
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 /** The 2.5–97.5% range of bootstrap draws (NaN when there are none). */
+/** One channel's response curve taken out of a fit: the point fit, every bootstrap refit's, today's weekly spend. */
+export interface FittedCurve {
+  kpi: string;
+  weekly_now: number;
+  point: ResponseCurve;
+  draws: ResponseCurve[];
+}
+
 export const interval = (xs: number[]): [number, number] => {
   if (!xs.length) return [Number.NaN, Number.NaN];
   const sorted = [...xs].sort((a, b) => a - b);

@@ -99,6 +99,33 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       expect(m.experiments).toEqual([expect.objectContaining({ experiment_id: 'geo-1', channel: 'tv' })]);
       expect(m.controls).toEqual(['competitor_sales_B', 'events']);
       expect(m.priors).toEqual({ tv: { roi: 8, sd: 4 } }); // from bearing.yaml
+      // Every method side by side: no customers here, so tv is the mix model and its lift test.
+      const side = ws.bearing(
+        'channels',
+        'evidence',
+        '--kpi',
+        'weekly_revenue',
+        '--controls',
+        'competitor_sales_B,events',
+      );
+      expect(side.status, side.stderr).toBe(0);
+      expect(side.stdout).toMatch(/^channel\s+customer-level\s+mix model\s+experiments\s+agreement$/m);
+      expect(side.stdout).toMatch(/^tv\s+—\s+\d+\.\d\d \([\d.]+ … [\d.]+\) weekly_revenue\s+geo-1: [\d.]+ /m);
+      const ev = JSON.parse(
+        ws.bearing(
+          'channels',
+          'evidence',
+          '--kpi',
+          'weekly_revenue',
+          '--controls',
+          'competitor_sales_B,events',
+          '--json',
+        ).stdout,
+      );
+      const tv = ev.channels.find((c: { channel: string }) => c.channel === 'tv');
+      expect(tv.estimates.map((e: { source: string }) => e.source)).toEqual(['mix', 'experiment']);
+      expect(tv.estimates[1].per_spend).toBeCloseTo(2500000 / 400000, 9);
+      expect(ev.notes[0]).toMatch(/^customer-level comparison: /);
       const unknown = ws.bearing('mix', '--kpi', 'nope');
       expect(unknown.status).toBe(1);
       expect(unknown.stderr).toMatch(/no metric named "nope"/);

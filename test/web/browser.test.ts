@@ -139,6 +139,26 @@ describe('pages in a real browser', () => {
     await page.click('button:has-text("Model it")');
     await page.waitForSelector('[data-testid="whatif-result"]');
     expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(/model, not a measurement/i);
+    expect(await page.getAttribute('[data-testid="whatif-result"]', 'data-stale')).toBe('false');
+    // Moving the slider after modelling marks the shown result as out of date until it is modelled again.
+    await page.focus('input[type="range"]');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('[data-testid="whatif-stale"]');
+    expect(await page.getAttribute('[data-testid="whatif-result"]', 'data-stale')).toBe('true');
+    await page.click('button:has-text("Model it")');
+    await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]');
+    // Every method side by side: the customer-level channels alone, the aggregate ones by the mix and their tests.
+    await page.waitForSelector('[data-testid="evidence-table"] tbody tr', { timeout: 60_000 });
+    const verdicts = Object.fromEntries(
+      await page.$$eval('[data-testid="evidence-table"] tbody tr', (rows) =>
+        rows.map((r) => [r.getAttribute('data-channel'), r.getAttribute('data-verdict')]),
+      ),
+    );
+    expect(verdicts.social).toBe('one method');
+    expect(['agree', 'disagree']).toContain(verdicts.tv);
+    expect(await page.textContent('[data-testid="evidence-table"] tr[data-channel="tv"]')).toMatch(
+      /\d\.\d\d \(\d\.\d\d–\d\.\d\d\) store_revenue/,
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();

@@ -43,6 +43,11 @@ describe('Mix page', () => {
     expect(await page.textContent('[data-testid="mix-plan"] caption')).toMatch(
       /today [\d,]+; with this plan [\d,]+ \(/,
     );
+    // Every method side by side: no customer is known here, so each channel has the mix model alone.
+    await page.waitForSelector('[data-testid="evidence-table"] tbody tr', { timeout: 60_000 });
+    expect(
+      await page.$$eval('[data-testid="evidence-table"] tbody tr', (rows) => rows.map((r) => r.dataset.verdict)),
+    ).toEqual(Array(5).fill('one method'));
     await page.screenshot({ path: join(SCREENSHOTS, 'mix.png'), fullPage: true });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -65,6 +70,11 @@ describe('Mix page', () => {
     await page.waitForSelector('[data-testid="mix-experiments"] li:has-text("geo-tv-1")', { timeout: 60_000 });
     expect(await page.textContent('[data-testid="mix-experiments"]')).toMatch(
       /the model says [\d,]+ \([\d,]+–[\d,]+\)/,
+    );
+    // The test and the model are now judged side by side in the evidence table too.
+    await page.waitForSelector('[data-testid="evidence-table"] tr[data-channel="tv"]:has-text("geo-tv-1")');
+    expect(['agree', 'disagree']).toContain(
+      await page.getAttribute('[data-testid="evidence-table"] tr[data-channel="tv"]', 'data-verdict'),
     );
     await page.click('button[aria-label="Delete experiment geo-tv-1"]');
     await page.waitForSelector('text=No lift tests on weekly_revenue yet', { timeout: 60_000 });

@@ -15,6 +15,8 @@ export const keys = {
   goal: (id: string) => ['goals', 'detail', id] as const,
   channels: (params: object) => ['channels', params] as const,
   mix: (params: object) => ['mix', params] as const,
+  // Under 'mix': a lift test saved or deleted invalidates both.
+  evidence: (params: object) => ['mix', 'evidence', params] as const,
   observations: ['mix', 'observations'] as const,
   sources: ['sources'] as const,
   digest: (since: string) => ['digest', since] as const,
@@ -153,6 +155,20 @@ export const mixQuery = (params: MixParams) =>
       );
     },
     enabled: Boolean(params.kpi),
+    staleTime: 5 * 60_000,
+  });
+
+/** Every method side by side per channel; fits the mix model when none is cached (seconds). */
+export const evidenceQuery = (params: Partial<MixParams>) =>
+  queryOptions({
+    queryKey: keys.evidence(params),
+    queryFn: async () => {
+      const query = {
+        ...(params.kpi ? { kpi: params.kpi } : {}),
+        ...(params.controls ? { controls: params.controls } : {}),
+      };
+      return bodyOf(api.channels.evidence.$get({ query }));
+    },
     staleTime: 5 * 60_000,
   });
 

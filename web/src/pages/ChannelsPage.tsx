@@ -6,6 +6,7 @@ import { ChannelTable } from '../components/channels/ChannelTable.tsx';
 import { LiftChart } from '../components/channels/LiftChart.tsx';
 import type { Row } from '../components/channels/shared.ts';
 import { WhatIfPanel } from '../components/channels/WhatIfPanel.tsx';
+import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { toCsvText } from '../lib/csv.ts';
 import { channelsQuery, type Outcome } from '../lib/queries.ts';
@@ -192,6 +193,7 @@ export default function ChannelsPage() {
           )}
         </>
       )}
+      <EvidencePanel />
     </section>
   );
 }

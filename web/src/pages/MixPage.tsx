@@ -7,6 +7,7 @@ import { OptimizerPanel } from '../components/mix/OptimizerPanel.tsx';
 import { ExperimentsPanel } from '../components/mix/ExperimentsPanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, mixQuery, observationsQuery } from '../lib/queries.ts';
+import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
 import { useUrlState } from '../lib/urlState.ts';
 
 export default function MixPage() {
@@ -79,6 +80,7 @@ export default function MixPage() {
           <CurveCharts mix={mix.data} />
           <OptimizerPanel mix={mix.data} controls={controls} />
           <ExperimentsPanel mix={mix.data} />
+          <EvidencePanel kpi={kpi} controls={view.controls} />
         </>
       )}
     </section>

@@ -12,8 +12,10 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
   const [share, setShare] = useState(20);
   const source = rows.find((r) => r.channel === moveFrom);
   const amount = Math.round(((source?.spend ?? 0) * share) / 100);
+  // What the shown result was modelled for: a result for other inputs is marked out of date.
+  const inputs = `${moveFrom}\u0000${moveTo}\u0000${amount}\u0000${window}\u0000${horizon}`;
   const model = useMutation({
-    mutationFn: async () => {
+    mutationFn: async (_for: string) => {
       return bodyOf(
         api.channels['what-if'].$post({
           json: {
@@ -25,6 +27,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
       );
     },
   });
+  const elasticity = `elasticity ${model.data?.elasticity}`;
   return (
     <section aria-labelledby="whatif-title" className="panel">
       <h2 id="whatif-title">
@@ -34,7 +37,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          model.mutate();
+          model.mutate(inputs);
         }}
       >
         <label>
@@ -74,7 +77,16 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
         </p>
       )}
       {model.data && (
-        <div data-testid="whatif-result">
+        <div
+          data-testid="whatif-result"
+          data-stale={model.variables !== inputs}
+          className={model.variables !== inputs ? 'stale' : undefined}
+        >
+          {model.variables !== inputs && (
+            <p className="state warn" role="status" data-testid="whatif-stale">
+              Out of date: this result was modelled for other settings. Press “Model it” to model these.
+            </p>
+          )}
           <p>
             <strong>
               Expected change: {model.data.total_change >= 0 ? '+' : ''}
@@ -88,6 +100,14 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
               <li key={a}>{a}</li>
             ))}
           </ul>
+          <p className="muted small" data-testid="whatif-response">
+            {model.data.channels
+              .filter((c) => c.spend_after !== c.spend_now)
+              .map(
+                (c) => `${c.channel}: ${c.response === 'fitted curve' ? 'the mix model’s fitted curve' : elasticity}`,
+              )
+              .join('; ')}
+          </p>
         </div>
       )}
     </section>
