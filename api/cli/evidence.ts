@@ -55,10 +55,11 @@ async function runEvidence(opts: EvidenceOptions): Promise<void> {
 }
 
 const n2 = (v: number) => v.toFixed(2);
-const shown = (e: EvidenceEstimate) =>
-  e.per_spend === null || !e.per_spend_ci
-    ? `${e.id ? `${e.id}: ` : ''}no return per spend`
-    : `${e.id ? `${e.id}: ` : ''}${n2(e.per_spend)} (${n2(e.per_spend_ci[0])} … ${n2(e.per_spend_ci[1])}) ${e.metric}`;
+function shown(e: EvidenceEstimate): string {
+  const id = e.id ? `${e.id}: ` : '';
+  if (e.per_spend === null || !e.per_spend_ci) return `${id}no return per spend`;
+  return `${id}${n2(e.per_spend)} (${n2(e.per_spend_ci[0])} … ${n2(e.per_spend_ci[1])}) ${e.metric}`;
+}
 
 function printEvidence(evidence: Evidence): void {
   console.log(
@@ -75,7 +76,13 @@ function printEvidence(evidence: Evidence): void {
     return [r.channel, of('customer-level'), of('mix'), of('experiment'), r.verdict];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   console.log('');
   for (const r of evidence.channels) if (r.verdict !== 'one method') console.log(`${r.channel}: ${r.words}`);
   for (const note of evidence.notes) console.log(`note: ${note}`);

@@ -1,11 +1,12 @@
 // The media-mix model on planted aggregate worlds with known ROI (test/mix/plantedMix.ts), and
 // experiments calibrating it; the whole path (media, observations, a metric definition as KPI)
 // through the real binary on Meta Robyn's weekly demo file.
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../data/db.ts';
 import type { SampleTruth } from '../../data/sample/generate.ts';
+import { refreshMeta } from '../../data/schema.ts';
 import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
 import { runMix } from '../../metrics/mix/index.ts';
 import { fitMixModel } from '../../metrics/mix/model.ts';
@@ -13,6 +14,7 @@ import { optimizeBudget, responseAt } from '../../metrics/mix/optimize.ts';
 import { feature } from '../../metrics/mix/transform.ts';
 import { SAMPLE_DB, SAMPLE_TRUTH } from '../globalSetup.ts';
 import { WEEKLY_REVENUE, writeRobynSources } from '../helpers/robyn.ts';
+import { openTestDb } from '../helpers/db.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
 import { PLANTED, plantMix } from './plantedMix.ts';
@@ -227,4 +229,61 @@ describe('the sample world’s aggregate channels', () => {
       cleanup();
     }
   }, 60_000);
+});
+
+describe('day grain', () => {
+  it('a daily world read through the database at grain day: the planted ROIs are inside their intervals', async () => {
+    const { dir, cleanup } = tempDir();
+    const db = await openTestDb(dir);
+    try {
+      // Two years of days; carry-over and saturation per day (the grid's θ is per period).
+      const { input, roi } = plantMix(7, 730, 900, 365.25);
+      const day = (t: number) => new Date(Date.UTC(2024, 0, 1) + t * 86_400_000).toISOString().slice(0, 10);
+      await db.write(async (s) => {
+        for (const m of input.media)
+          for (const [t, spend] of m.spend.entries())
+            await s.run('INSERT INTO media (channel, date, spend) VALUES ($c, CAST($d AS DATE), $s)', {
+              c: m.channel,
+              d: day(t),
+              s: spend,
+            });
+        for (const [name, values] of [
+          ['daily_kpi', input.kpi],
+          ['competitor', input.controls[0]!.values],
+        ] as const)
+          for (const [t, value] of values.entries())
+            await s.run('INSERT INTO observations (name, date, value) VALUES ($n, CAST($d AS DATE), $v)', {
+              n: name,
+              d: day(t),
+              v: value,
+            });
+        await refreshMeta(s, { touched: ['media', 'observations'] });
+      });
+      const defs = join(dir, 'definitions');
+      mkdirSync(defs);
+      writeFileSync(
+        join(defs, 'daily_kpi.yaml'),
+        'name: daily_kpi\nlabel: Daily KPI\ndescription: A planted daily KPI.\nunit: count\ndirection: up\n' +
+          "table: observations\ntime: date\nfilter: name = 'daily_kpi'\nmeasure: sum(value)\n",
+      );
+      const catalog = await Catalog.load(db, defs);
+      const mix = await runMix(db, catalog, { kpi: 'daily_kpi', grain: 'day', controls: ['competitor'], draws: 40 });
+      expect(mix.grain).toBe('day');
+      expect(mix.periods).toEqual({ from: '2024-01-01', to: day(729), count: 730 });
+      for (const channel of ['tv', 'search', 'facebook']) {
+        const row = mix.channels.find((c) => c.channel === channel)!;
+        expect(row.roi_ci![0] <= roi[channel]! && roi[channel]! <= row.roi_ci![1], `${channel} ${row.roi_ci}`).toBe(
+          true,
+        );
+      }
+      expect(mix.channels.find((c) => c.channel === 'print')!.roi).toBe(0);
+      // Under a year of days is refused, as under a year of weeks is.
+      await expect(
+        runMix(db, catalog, { kpi: 'daily_kpi', grain: 'day', from: '2025-06-01', draws: 20 }),
+      ).rejects.toThrow(/at least 365 complete days of daily_kpi/);
+    } finally {
+      db.close();
+      cleanup();
+    }
+  }, 120_000);
 });

@@ -22,7 +22,13 @@ export const PLANTED: Planted[] = [
   { channel: 'print', shape: { theta: 0.4, gamma: 1, alpha: 1 }, beta: 0, level: 800, on: 0.7 },
 ];
 
-export function plantMix(seed: number, weeks = 156, noiseSd = 600): { input: MixInput; roi: Record<string, number> } {
+/** `weeks` periods of spend and KPI; `perYear` periods make a year (365.25 for a daily world). */
+export function plantMix(
+  seed: number,
+  weeks = 156,
+  noiseSd = 600,
+  perYear = 52.18,
+): { input: MixInput; roi: Record<string, number> } {
   const rand = mulberry32(seed * 104729 + 11);
   const media = PLANTED.map((p) => ({
     channel: p.channel,
@@ -31,7 +37,10 @@ export function plantMix(seed: number, weeks = 156, noiseSd = 600): { input: Mix
   let walk = 0;
   const competitor = Array.from({ length: weeks }, () => (walk += normal(rand)));
   const roi: Record<string, number> = {};
-  const kpi = Array.from({ length: weeks }, (_, t) => 20000 + 20 * t + 1500 * Math.sin((2 * Math.PI * t) / 52.18));
+  const kpi = Array.from(
+    { length: weeks },
+    (_, t) => 20000 + (20 * 52.18 * t) / perYear + 1500 * Math.sin((2 * Math.PI * t) / perYear),
+  );
   PLANTED.forEach((p, c) => {
     const { values } = feature(media[c]!.spend, p.shape);
     values.forEach((v, t) => {
