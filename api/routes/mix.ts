@@ -20,6 +20,7 @@ const MixChannel = z.object({
   saturation: z.object({ half_saturation_spend: z.number(), gamma: z.number(), alpha: z.number() }).nullable(),
   curve: z.array(z.object({ spend: z.number(), response: z.number(), low: z.number(), high: z.number() })),
   notes: z.array(z.string()),
+  modelled_on: z.enum(['spend', 'impressions']),
 });
 const MixAnswer = z
   .object({

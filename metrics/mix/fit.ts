@@ -13,7 +13,8 @@ export const SHAPES: Shape[] = THETAS.flatMap((theta) =>
 
 export interface MixInput {
   kpi: readonly number[];
-  media: ReadonlyArray<{ channel: string; spend: readonly number[] }>;
+  /** Each channel's spend, and what the model reads instead when given (impressions): `exposure`. */
+  media: ReadonlyArray<{ channel: string; spend: readonly number[]; exposure?: readonly number[] }>;
   controls: ReadonlyArray<{ name: string; values: readonly number[] }>;
   /** Observed effects of a channel over weeks [from, to] (indices), with their standard error. */
   experiments: ReadonlyArray<{ channel: string; from: number; to: number; lift: number; se: number; id?: string }>;
@@ -68,7 +69,7 @@ export interface Prepared {
 
 export function prepare(input: MixInput, rows: number): Prepared {
   const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear);
-  const candidates = input.media.map((m) => SHAPES.map((shape) => feature(m.spend, shape)));
+  const candidates = input.media.map((m) => SHAPES.map((shape) => feature(m.exposure ?? m.spend, shape)));
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
   const gram = new Float64Array(size * size);

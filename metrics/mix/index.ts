@@ -22,7 +22,9 @@ export interface MixRequest {
   priors?: Record<string, { roi: number; sd: number }>;
 }
 
-export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent' | 'experiments'> {
+export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent' | 'experiments' | 'channels'> {
+  /** Each channel, and what the model read for it: its spend, or its impressions when the data give them. */
+  channels: Array<MixModel['channels'][number] & { modelled_on: 'spend' | 'impressions' }>;
   kpi: string;
   grain: 'week' | 'day';
   periods: { from: string; to: string; count: number };
@@ -105,17 +107,26 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
   const index = new Map(periods.map((p, i) => [p, i]));
   const range = { from: periods[0]!, to: periods.at(-1)! };
   const bucket = `strftime(date_trunc('${grain}', date), '%Y-%m-%d')`;
-  const spendRows = await db.all<{ channel: string; period: string; spend: number }>(
-    `SELECT channel, ${bucket} AS period, sum(spend) AS spend FROM media
+  const spendRows = await db.all<{ channel: string; period: string; spend: number; impressions: number | null }>(
+    `SELECT channel, ${bucket} AS period, sum(spend) AS spend,
+       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions FROM media
      WHERE date >= CAST($from AS DATE) AND date < CAST($to AS DATE) + INTERVAL 1 ${grain} GROUP BY ALL ORDER BY 1, 2`,
     range,
   );
   const channels = [...new Set(spendRows.map((r) => r.channel))];
   const spendOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
+  const exposureOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
+  // Impressions are read instead of spend only when a channel gives them for every row it has.
+  const withoutImpressions = new Set<string>();
   for (const r of spendRows) {
     const i = index.get(r.period);
-    if (i !== undefined) spendOf.get(r.channel)![i] = r.spend;
+    if (i === undefined) continue;
+    spendOf.get(r.channel)![i] = r.spend;
+    if (r.impressions === null) withoutImpressions.add(r.channel);
+    else exposureOf.get(r.channel)![i] = r.impressions;
   }
+  for (const c of channels)
+    if (withoutImpressions.has(c) || !exposureOf.get(c)!.some((x) => x > 0)) exposureOf.delete(c);
   const controls = [];
   for (const name of request.controls ?? []) {
     const values = await db.all<{ period: string; value: number }>(
@@ -132,7 +143,7 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
        lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
     { kpi: request.kpi },
   );
-  return { grain, rows, periods, spendOf, controls, experiments };
+  return { grain, rows, periods, spendOf, exposureOf, controls, experiments };
 }
 
 const priorsOf = (request: MixRequest) =>
@@ -147,7 +158,7 @@ async function computeMix(
   request: MixRequest,
   progress?: (share: number) => void,
 ): Promise<MixFitted> {
-  const { grain, rows, periods, spendOf, controls, experiments } = await loadInputs(db, catalog, request);
+  const { grain, rows, periods, spendOf, exposureOf, controls, experiments } = await loadInputs(db, catalog, request);
   const warnings: string[] = [];
   const media: MixInput['media'][number][] = [];
   for (const [channel, spend] of spendOf) {
@@ -156,7 +167,7 @@ async function computeMix(
       warnings.push(`${channel}: spend in only ${active} periods; not estimable, left out of the model`);
       continue;
     }
-    media.push({ channel, spend });
+    media.push({ channel, spend, exposure: exposureOf.get(channel) });
   }
   if (!media.length) throw new BearingError('nothing-to-model', 'no media channel has spend in 8 or more periods');
   const calibrating = experiments.flatMap((e) => {
@@ -195,6 +206,19 @@ async function computeMix(
       ...(checkOf.get(e.experiment_id) ?? { model_lift: null, model_lift_ci: null, agrees: null }),
     })),
     ...rest,
+    channels: rest.channels.map((c) =>
+      exposureOf.has(c.channel)
+        ? {
+            ...c,
+            modelled_on: 'impressions' as const,
+            notes: [
+              ...c.notes,
+              'modelled on impressions; ROI, curves and the optimiser in money at the last year’s cost per ' +
+                'impression',
+            ],
+          }
+        : { ...c, modelled_on: 'spend' as const },
+    ),
     warnings: [...warnings, ...model.warnings],
     series: weekly.map((w, t) => ({ period: periods[t]!, ...w, holdout: t >= periods.length - holdout })),
   };

@@ -108,10 +108,17 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
     const { values, k } = prep.candidates[c]![fit.shapes[c]!]!;
     const beta = fit.beta[B + c]!;
     const contribution = beta * sum(values.slice(0, prep.rows));
-    const spend = input.media[c]!.spend;
-    const recent = spend.slice(Math.max(0, prep.rows - Math.round(input.perYear ?? 52)), prep.rows);
-    const level = sum(recent) / Math.max(1, recent.length);
-    const at = (s: number) => steadyResponse(s, beta, k, shape);
+    const { spend, exposure } = input.media[c]!;
+    const lastYear = (xs: readonly number[]) => {
+      const recent = xs.slice(Math.max(0, prep.rows - Math.round(input.perYear ?? 52)), prep.rows);
+      return sum(recent) / Math.max(1, recent.length);
+    };
+    const level = lastYear(spend);
+    // A channel read on impressions is put back in money at today's cost per impression: the Hill
+    // curve of (impressions per unit of spend × spend) is the same curve with K divided by it.
+    const perMoney = exposure && level > 0 ? lastYear(exposure) / level : 1;
+    const kMoney = k / perMoney;
+    const at = (s: number) => steadyResponse(s, beta, kMoney, shape);
     return {
       contribution,
       roi: prep.spendTotals[c]! > 0 ? contribution / prep.spendTotals[c]! : 0,
@@ -119,7 +126,7 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
       curve: CURVE_STEPS.map((m) => at(level * m)),
       level,
       shape,
-      k,
+      k: kMoney,
       beta,
       /** What the fit says the channel added over each experiment's weeks (as the experiment measured). */
       windows: input.experiments.map((e) =>

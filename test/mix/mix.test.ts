@@ -231,56 +231,106 @@ describe('the sample world’s aggregate channels', () => {
   }, 60_000);
 });
 
+/**
+ * A planted world written to `media` and `observations` (period t on `date(t)`) with a metric
+ * `planted_kpi` over it; `money` gives a channel's spend when its planted driver is impressions.
+ */
+async function loadPlanted(
+  dir: string,
+  input: ReturnType<typeof plantMix>['input'],
+  date: (t: number) => string,
+  money: Record<string, (t: number, driver: number) => number> = {},
+) {
+  const db = await openTestDb(dir);
+  await db.write(async (s) => {
+    for (const m of input.media)
+      for (const [t, driver] of m.spend.entries()) {
+        const cost = money[m.channel];
+        await s.run('INSERT INTO media (channel, date, spend, impressions) VALUES ($c, CAST($d AS DATE), $s, $i)', {
+          c: m.channel,
+          d: date(t),
+          s: cost ? cost(t, driver) : driver,
+          i: cost ? driver : null,
+        });
+      }
+    for (const [name, values] of [
+      ['planted_kpi', input.kpi],
+      ['competitor', input.controls[0]!.values],
+    ] as const)
+      for (const [t, value] of values.entries())
+        await s.run('INSERT INTO observations (name, date, value) VALUES ($n, CAST($d AS DATE), $v)', {
+          n: name,
+          d: date(t),
+          v: value,
+        });
+    await refreshMeta(s, { touched: ['media', 'observations'] });
+  });
+  const defs = join(dir, 'definitions');
+  mkdirSync(defs);
+  writeFileSync(
+    join(defs, 'planted_kpi.yaml'),
+    'name: planted_kpi\nlabel: Planted KPI\ndescription: A planted KPI.\nunit: count\ndirection: up\n' +
+      "table: observations\ntime: date\nfilter: name = 'planted_kpi'\nmeasure: sum(value)\n",
+  );
+  return { db, catalog: await Catalog.load(db, defs) };
+}
+
+const covered = (ci: [number, number] | null, truth: number) => ci !== null && ci[0] <= truth && truth <= ci[1];
+
 describe('day grain', () => {
   it('a daily world read through the database at grain day: the planted ROIs are inside their intervals', async () => {
     const { dir, cleanup } = tempDir();
-    const db = await openTestDb(dir);
+    // Two years of days; carry-over and saturation per day (the grid's θ is per period).
+    const { input, roi } = plantMix(7, 730, 900, 365.25);
+    const day = (t: number) => new Date(Date.UTC(2024, 0, 1) + t * 86_400_000).toISOString().slice(0, 10);
+    const { db, catalog } = await loadPlanted(dir, input, day);
     try {
-      // Two years of days; carry-over and saturation per day (the grid's θ is per period).
-      const { input, roi } = plantMix(7, 730, 900, 365.25);
-      const day = (t: number) => new Date(Date.UTC(2024, 0, 1) + t * 86_400_000).toISOString().slice(0, 10);
-      await db.write(async (s) => {
-        for (const m of input.media)
-          for (const [t, spend] of m.spend.entries())
-            await s.run('INSERT INTO media (channel, date, spend) VALUES ($c, CAST($d AS DATE), $s)', {
-              c: m.channel,
-              d: day(t),
-              s: spend,
-            });
-        for (const [name, values] of [
-          ['daily_kpi', input.kpi],
-          ['competitor', input.controls[0]!.values],
-        ] as const)
-          for (const [t, value] of values.entries())
-            await s.run('INSERT INTO observations (name, date, value) VALUES ($n, CAST($d AS DATE), $v)', {
-              n: name,
-              d: day(t),
-              v: value,
-            });
-        await refreshMeta(s, { touched: ['media', 'observations'] });
-      });
-      const defs = join(dir, 'definitions');
-      mkdirSync(defs);
-      writeFileSync(
-        join(defs, 'daily_kpi.yaml'),
-        'name: daily_kpi\nlabel: Daily KPI\ndescription: A planted daily KPI.\nunit: count\ndirection: up\n' +
-          "table: observations\ntime: date\nfilter: name = 'daily_kpi'\nmeasure: sum(value)\n",
-      );
-      const catalog = await Catalog.load(db, defs);
-      const mix = await runMix(db, catalog, { kpi: 'daily_kpi', grain: 'day', controls: ['competitor'], draws: 40 });
+      const mix = await runMix(db, catalog, { kpi: 'planted_kpi', grain: 'day', controls: ['competitor'], draws: 40 });
       expect(mix.grain).toBe('day');
       expect(mix.periods).toEqual({ from: '2024-01-01', to: day(729), count: 730 });
       for (const channel of ['tv', 'search', 'facebook']) {
         const row = mix.channels.find((c) => c.channel === channel)!;
-        expect(row.roi_ci![0] <= roi[channel]! && roi[channel]! <= row.roi_ci![1], `${channel} ${row.roi_ci}`).toBe(
-          true,
-        );
+        expect(covered(row.roi_ci, roi[channel]!), `${channel} ${row.roi_ci}`).toBe(true);
       }
       expect(mix.channels.find((c) => c.channel === 'print')!.roi).toBe(0);
       // Under a year of days is refused, as under a year of weeks is.
       await expect(
-        runMix(db, catalog, { kpi: 'daily_kpi', grain: 'day', from: '2025-06-01', draws: 20 }),
-      ).rejects.toThrow(/at least 365 complete days of daily_kpi/);
+        runMix(db, catalog, { kpi: 'planted_kpi', grain: 'day', from: '2025-06-01', draws: 20 }),
+      ).rejects.toThrow(/at least 365 complete days of planted_kpi/);
+    } finally {
+      db.close();
+      cleanup();
+    }
+  }, 120_000);
+});
+
+describe('impressions', () => {
+  it('impressions that drive the KPI while their price triples are what the model reads; ROI in money', async () => {
+    const { dir, cleanup } = tempDir();
+    const { input } = plantMix(5);
+    // Facebook's planted driver is impressions; each costs 0.002 at first and 0.006 three years on.
+    const weeks = input.kpi.length;
+    const cost = (t: number, impressions: number) => impressions * 0.002 * (1 + (2 * t) / (weeks - 1));
+    const week = (t: number) => new Date(Date.UTC(2023, 0, 2) + t * 7 * 86_400_000).toISOString().slice(0, 10);
+    const { db, catalog } = await loadPlanted(dir, input, week, { facebook: cost });
+    try {
+      const mix = await runMix(db, catalog, { kpi: 'planted_kpi', controls: ['competitor'], draws: 100 });
+      // The modelled weeks (the last, unfinished one left out), and the planted truth over them.
+      const n = mix.periods.count;
+      const impressions = input.media.find((m) => m.channel === 'facebook')!.spend.slice(0, n);
+      const spent = impressions.reduce((a, x, t) => a + cost(t, x), 0);
+      const planted = PLANTED.find((p) => p.channel === 'facebook')!;
+      const effect = feature(input.media.find((m) => m.channel === 'facebook')!.spend, planted.shape).values;
+      const truth = (planted.beta * effect.slice(0, n).reduce((a, b) => a + b, 0)) / spent;
+      const facebook = mix.channels.find((c) => c.channel === 'facebook')!;
+      expect(facebook.modelled_on).toBe('impressions');
+      expect(facebook.notes.join(' ')).toMatch(/modelled on impressions/);
+      expect(mix.channels.find((c) => c.channel === 'tv')!.modelled_on).toBe('spend');
+      expect(facebook.spend).toBeCloseTo(spent, 3);
+      expect(covered(facebook.roi_ci, truth), `facebook ${facebook.roi_ci} vs ${truth}`).toBe(true);
+      // Today's spend and the curve are in money: the curve's middle point is at the last year's weekly spend.
+      const lastYear = impressions.slice(-52).reduce((a, x, i) => a + cost(n - 52 + i, x), 0) / 52;
+      expect(facebook.curve.find((p) => Math.abs(p.spend - lastYear) < 1e-6)).toBeDefined();
     } finally {
       db.close();
       cleanup();
