@@ -1,7 +1,7 @@
 // The sample world, generated inside DuckDB from a seed: every random draw is a hash of
 // (seed, entity, purpose), so the same seed gives the same rows at any size, and a million
 // customers take seconds rather than minutes.
-import { type MediaTruth, plantMedia, STORE_KPI } from './media.ts';
+import { type MediaTruth, plantMedia, SIGNUPS_KPI, STORE_KPI } from './media.ts';
 import { writeFileSync } from 'node:fs';
 import type { Database, Session } from '../db.ts';
 import { CONTRACT_TABLES } from '../contract.ts';
@@ -34,7 +34,7 @@ export interface SampleTruth {
   end: string;
   channels: ChannelTruthReport[];
   /** Channels bought in aggregate and the shops' weekly revenue they drive (data/sample/media.ts). */
-  mix?: { kpi: string; controls: string[]; channels: MediaTruth[] };
+  mix?: { kpi: string; signups_kpi: string; controls: string[]; channels: MediaTruth[] };
   no_effect_channels: string[];
   confounded_channels: string[];
   cohort_hazard: [number, number];
@@ -371,7 +371,8 @@ export async function generateSample(
       options.onProgress?.(step.name, i + 2, total);
     }
     const truth = await plantedTruth(s, { days }, seed, customers, start, end);
-    truth.mix = { kpi: STORE_KPI, controls: ['competitor_index', 'holiday'], channels: await plantMedia(s, params) };
+    const mix = { kpi: STORE_KPI, signups_kpi: SIGNUPS_KPI, controls: ['competitor_index', 'holiday'] };
+    truth.mix = { ...mix, channels: await plantMedia(s, params) };
     await markSample(s, { seed, customers });
     await refreshMeta(s);
     for (const t of [

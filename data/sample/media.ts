@@ -1,5 +1,6 @@
 // The sample world's channels bought in aggregate: weekly spend on TV, podcasts and OOH, and the
-// weekly revenue of the shops (no customer is identified there) that they drive, with planted
+// weekly revenue and loyalty-card signups of the shops (no customer is identified there) that
+// they drive (signups: one per SIGNUP_COST of the revenue effect), with planted
 // carry-over (geometric adstock) and saturation (Hill), a competitor index and holiday weeks as
 // controls, and two lift tests. The media-mix model should find TV and podcasts and nothing in
 // OOH. Written in SQL over the generator's seeded draws (macros u and nrm).
@@ -14,6 +15,8 @@ export interface MediaTruth {
   beta: number;
   /** Planted contribution over the weeks modelled, divided by spend. */
   roi: number;
+  /** The same for the shops' weekly signups (signups per unit of spend). */
+  signups_roi: number;
 }
 
 const MEDIA = [
@@ -23,6 +26,9 @@ const MEDIA = [
 ];
 
 export const STORE_KPI = 'store_revenue';
+export const SIGNUPS_KPI = 'store_signups';
+/** Revenue effect per planted signup: the channels move signups by effect / SIGNUP_COST. */
+const SIGNUP_COST = 150;
 
 const STEPS = [
   `CREATE OR REPLACE TEMP TABLE gen_media_ch AS SELECT * FROM (VALUES ${MEDIA.map(
@@ -59,6 +65,10 @@ const STEPS = [
     SELECT '${STORE_KPI}', c.week, round(400000 + 1000 * c.t + 60000 * sin(2 * pi() * c.t / 52.18)
       - 8000 * c.competitor + 50000 * c.holiday + coalesce(e.effect, 0) + 15000 * nrm($seed, c.t, 0, 'store'), 2)
     FROM gen_controls c LEFT JOIN (SELECT t, sum(effect) AS effect FROM gen_effect GROUP BY t) e USING (t)
+    UNION ALL SELECT '${SIGNUPS_KPI}', c.week, round(greatest(0, 1500 + 2 * c.t + 150 * sin(2 * pi() * c.t / 52.18)
+      - 20 * c.competitor + 200 * c.holiday + coalesce(e.effect, 0) / ${SIGNUP_COST}
+      + 40 * nrm($seed, c.t, 0, 'signups')))
+    FROM gen_controls c LEFT JOIN (SELECT t, sum(effect) AS effect FROM gen_effect GROUP BY t) e USING (t)
     UNION ALL SELECT 'competitor_index', week, round(competitor, 4) FROM gen_controls
     UNION ALL SELECT 'holiday', week, holiday FROM gen_controls`,
   // Two geo lift tests: what the channel added over eight weeks, read 5% high (TV) and 5% low
@@ -83,5 +93,8 @@ export async function plantMedia(s: Session, params: Params): Promise<MediaTruth
   );
   for (const t of ['gen_media_ch', 'gen_weeks', 'gen_spend', 'gen_adstock', 'gen_effect', 'gen_controls'])
     await s.run(`DROP TABLE IF EXISTS ${t}`);
-  return MEDIA.map(({ level: _l, on: _o, ...m }) => ({ ...m, roi: roi.find((r) => r.channel === m.channel)!.roi }));
+  return MEDIA.map(({ level: _l, on: _o, ...m }) => {
+    const planted = roi.find((r) => r.channel === m.channel)!.roi;
+    return { ...m, roi: planted, signups_roi: planted / SIGNUP_COST };
+  });
 }

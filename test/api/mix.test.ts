@@ -26,7 +26,7 @@ describe('GET /api/mix', () => {
     expect((await s.call('GET', '/api/mix?kpi=revenue&grain=month')).status).toBe(400);
     expect((await s.call('GET', '/api/mix')).status).toBe(400);
     const names = (await s.call('GET', '/api/mix/observations')).body.observations.map((o: { name: string }) => o.name);
-    expect(names).toEqual(['competitor_index', 'holiday', 'store_revenue']);
+    expect(names).toEqual(['competitor_index', 'holiday', 'store_revenue', 'store_signups']);
   });
 
   it('POST /api/mix/optimize computes without writing: open to readers; names what it refuses', async () => {

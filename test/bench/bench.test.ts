@@ -37,7 +37,7 @@ describe('npm run bench', () => {
       expect(paired[0]).toBeGreaterThan(0);
       expect(s.ratio_cold).toBeCloseTo(paired[results.runs]!, 2);
     }
-    expect(r.rollups.sets).toBe(37);
+    expect(r.rollups.sets).toBe(38);
     expect(r.heading_overview.goals).toBe(8);
     expect(r.channels.http_warm_ms).toBeGreaterThan(0);
     expect(r.server.peak_rss_mb).toBeGreaterThan(50);

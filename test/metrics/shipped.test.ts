@@ -45,6 +45,7 @@ describe('shipped metrics on a hand-checked world (as of 2025-07-31)', () => {
       'revenue_per_customer',
       'social_engagement_rate',
       'store_revenue',
+      'store_signups',
     ]);
   });
 

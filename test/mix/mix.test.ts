@@ -202,7 +202,7 @@ describe('the budget optimiser', () => {
 });
 
 describe('the sample world’s aggregate channels', () => {
-  it('finds TV and podcasts in the shops’ weekly revenue, nothing in OOH, calibrated by two lift tests', async () => {
+  it('finds TV and podcasts in the shops’ revenue and signups, nothing in OOH; two lift tests agree', async () => {
     const { dir, cleanup } = tempDir();
     copyFileSync(SAMPLE_DB, join(dir, 's.duckdb'));
     const db = await Database.open(join(dir, 's.duckdb'));
@@ -224,6 +224,15 @@ describe('the sample world’s aggregate channels', () => {
       }
       expect(mix.channels.find((c) => c.channel === 'ooh')!.roi_ci![0]).toBe(0);
       expect(mix.fit.mape_holdout).toBeLessThan(0.1);
+      // The same channels move the shops' weekly signups (no lift test there): signups per unit of spend.
+      const signups = await runMix(db, catalog, { kpi: truth.mix!.signups_kpi, controls: truth.mix!.controls });
+      for (const planted of truth.mix!.channels) {
+        const row = signups.channels.find((c) => c.channel === planted.channel)!;
+        expect(
+          covered(row.roi_ci, planted.signups_roi),
+          `${planted.channel} ${row.roi_ci} ${planted.signups_roi}`,
+        ).toBe(true);
+      }
     } finally {
       db.close();
       cleanup();
