@@ -171,7 +171,7 @@ describe('pages in a real browser', () => {
       '[data-testid="channel-table"] tbody tr',
     );
     expect(await page.inputValue('select')).toBe('nps');
-    expect(await page.inputValue('input[type="number"]')).toBe('45');
+    expect(await page.inputValue('label:has-text("Exposure window") input')).toBe('45');
     expect(await page.$eval('[data-testid="channel-table"] tbody tr', (r) => r.getAttribute('data-channel'))).toBe(
       'display',
     );

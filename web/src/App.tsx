@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
+import { ConnectionBanner, PageBoundary } from './components/Resilience.tsx';
 import { SampleBanner } from './components/SampleBanner.tsx';
 import { SignIn } from './components/SignIn.tsx';
 import { Loading } from './components/States.tsx';
@@ -27,6 +28,7 @@ function NavLink({ href, children }: { href: string; children: React.ReactNode }
 export function App() {
   // Pages drawn before the workspace's currency was known are drawn again in it.
   const [currency, setCurrency] = useState('USD');
+  const [location] = useLocation();
   return (
     <div className="shell">
       <a href="#main" className="skip">
@@ -46,28 +48,32 @@ export function App() {
         </nav>
         <SignIn />
       </header>
+      <ConnectionBanner />
       <SampleBanner onCurrency={setCurrency} />
       <main id="main" key={currency}>
-        <Suspense fallback={<Loading what="page" />}>
-          <Switch>
-            <Route path="/">{() => <HeadingPage />}</Route>
-            <Route path="/goals/:id">{(p) => <GoalPage id={p.id} />}</Route>
-            <Route path="/channels">{() => <ChannelsPage />}</Route>
-            <Route path="/mix">{() => <MixPage />}</Route>
-            <Route path="/metrics">{() => <MetricsPage />}</Route>
-            <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
-            <Route path="/data">{() => <DataPage />}</Route>
-            <Route path="/digest">{() => <DigestPage />}</Route>
-            <Route>
-              <section>
-                <h1>Not found</h1>
-                <p>
-                  There is no page here. <Link href="/">Back to the heading</Link>.
-                </p>
-              </section>
-            </Route>
-          </Switch>
-        </Suspense>
+        {/* Keyed by the path: another page starts without the last page's error. */}
+        <PageBoundary key={location.split('?')[0]}>
+          <Suspense fallback={<Loading what="page" />}>
+            <Switch>
+              <Route path="/">{() => <HeadingPage />}</Route>
+              <Route path="/goals/:id">{(p) => <GoalPage id={p.id} />}</Route>
+              <Route path="/channels">{() => <ChannelsPage />}</Route>
+              <Route path="/mix">{() => <MixPage />}</Route>
+              <Route path="/metrics">{() => <MetricsPage />}</Route>
+              <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
+              <Route path="/data">{() => <DataPage />}</Route>
+              <Route path="/digest">{() => <DigestPage />}</Route>
+              <Route>
+                <section>
+                  <h1>Not found</h1>
+                  <p>
+                    There is no page here. <Link href="/">Back to the heading</Link>.
+                  </p>
+                </section>
+              </Route>
+            </Switch>
+          </Suspense>
+        </PageBoundary>
       </main>
     </div>
   );

@@ -2,6 +2,7 @@
 // so no server code is bundled).
 import { hc } from 'hono/client';
 import type { AppType } from '../../../api/app.ts';
+import { reportAnswer, reportUnreachable, UNREACHABLE } from './connection.ts';
 
 const TOKEN_KEY = 'bearing-token';
 
@@ -41,7 +42,15 @@ type Answer = { ok: boolean; status: number; json: () => Promise<unknown> };
 export async function bodyOf<R extends Answer>(
   answer: Promise<R> | R,
 ): Promise<Awaited<ReturnType<Extract<R, { ok: true }>['json']>>> {
-  const res = await answer;
+  let res: R;
+  try {
+    res = await answer;
+  } catch {
+    // fetch rejects only when no answer came at all (server down, network gone).
+    reportUnreachable();
+    throw new ApiError(UNREACHABLE, 0);
+  }
+  reportAnswer();
   if (!res.ok) throw await apiError(res as unknown as Response);
   return (await res.json()) as Awaited<ReturnType<Extract<R, { ok: true }>['json']>>;
 }

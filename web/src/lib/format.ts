@@ -82,3 +82,9 @@ export function formatMoney(value: number | null | undefined): string {
 export const formatUtcMinute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export const toEpoch = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
+
+/** The browser's own calendar day (YYYY-MM-DD), not UTC's: a note written in the evening west of UTC is today's. */
+export function localDay(at: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}

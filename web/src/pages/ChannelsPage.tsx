@@ -1,11 +1,12 @@
 // Channels for finance: every channel by one method, with its diagnostics, a forest plot of the
 // lifts, the budget what-if and an export. The parts live in components/channels/.
-import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
 import { ChannelTable } from '../components/channels/ChannelTable.tsx';
 import { LiftChart } from '../components/channels/LiftChart.tsx';
 import type { Row } from '../components/channels/shared.ts';
 import { WhatIfPanel } from '../components/channels/WhatIfPanel.tsx';
+import { DaysInput } from '../components/DaysInput.tsx';
 import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { toCsvText } from '../lib/csv.ts';
@@ -93,12 +94,24 @@ function toCsv(context: Context, rows: Row[]): string {
 
 export default function ChannelsPage() {
   const [view, setView] = useUrlState(DEFAULTS);
+  // A link's window or horizon out of range is replaced by the default, and the page says so.
+  const days = (text: string, max: number, fallback: number) => {
+    const n = Number(text);
+    return Number.isInteger(n) && n >= 1 && n <= max ? n : fallback;
+  };
   const params = {
     outcome: view.outcome as Outcome,
-    window: Number(view.window) || 30,
-    horizon: Number(view.horizon) || 90,
+    window: days(view.window, 365, 30),
+    horizon: days(view.horizon, 1095, 90),
   };
-  const channels = useQuery(channelsQuery(params));
+  const ignored = [
+    String(params.window) !== view.window && `window ${view.window}`,
+    String(params.horizon) !== view.horizon && `horizon ${view.horizon}`,
+  ].filter(Boolean);
+  const setWindow = useCallback((d: number) => setView({ window: String(d) }, { replace: true }), [setView]);
+  const setHorizon = useCallback((d: number) => setView({ horizon: String(d) }, { replace: true }), [setView]);
+  // The last table stays on screen (marked as updating) while another comparison loads.
+  const channels = useQuery({ ...channelsQuery(params), placeholderData: keepPreviousData });
   const rows = useMemo(() => {
     const list = [...(channels.data?.channels ?? [])];
     const key = view.sort as keyof Row;
@@ -138,31 +151,23 @@ export default function ChannelsPage() {
             <option value="revenue">Revenue</option>
           </select>
         </label>
-        <label>
-          Exposure window (days){' '}
-          <input
-            type="number"
-            min={1}
-            max={365}
-            value={view.window}
-            onChange={(e) => setView({ window: e.target.value })}
-          />
-        </label>
-        <label>
-          Horizon (days){' '}
-          <input
-            type="number"
-            min={1}
-            max={1095}
-            value={view.horizon}
-            onChange={(e) => setView({ horizon: e.target.value })}
-          />
-        </label>
+        <DaysInput label="Exposure window (days)" value={params.window} min={1} max={365} onChange={setWindow} />
+        <DaysInput label="Horizon (days)" value={params.horizon} min={1} max={1095} onChange={setHorizon} />
         <button type="button" onClick={exportCsv} disabled={!rows.length}>
           Export CSV
         </button>
       </form>
+      {ignored.length > 0 && (
+        <p className="state warn" role="status">
+          The link’s {ignored.join(' and ')} is out of range; the defaults are used.
+        </p>
+      )}
       {channels.isPending && <Loading what="channel comparison" />}
+      {channels.isPlaceholderData && (
+        <p className="muted small" role="status" data-testid="channels-updating">
+          Updating for the new settings…
+        </p>
+      )}
       {channels.isError && <ErrorState error={channels.error} retry={() => channels.refetch()} />}
       {channels.data && (
         <>

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
 import type { InferResponseType } from 'hono/client';
-import { type api, ApiError, apiError, authHeaders } from '../lib/api.ts';
+import { type api, ApiError, authHeaders, bodyOf } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
 import { HistoryPanel } from '../components/data/HistoryPanel.tsx';
@@ -20,9 +20,7 @@ function ImportForm() {
       const form = new FormData();
       for (const f of files) form.append('files', f, f.name);
       // Multipart goes through fetch directly: the typed client has no form body for this route.
-      const res = await fetch('/api/import', { method: 'POST', body: form, headers: authHeaders() });
-      if (!res.ok) throw await apiError(res);
-      return (await res.json()) as Report;
+      return (await bodyOf(fetch('/api/import', { method: 'POST', body: form, headers: authHeaders() }))) as Report;
     },
     onSuccess: () => client.invalidateQueries(),
   });

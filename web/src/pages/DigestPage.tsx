@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { formatDate, formatUtcMinute } from '../lib/format.ts';
+import { formatDate, formatUtcMinute, localDay } from '../lib/format.ts';
 import { alertsQuery, digestQuery } from '../lib/queries.ts';
 
-const weekAgo = () => new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+const weekAgo = () => localDay(new Date(Date.now() - 7 * 86_400_000));
 
 function Alerts() {
   const alerts = useQuery(alertsQuery());

@@ -6,13 +6,13 @@ import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { api, bodyOf } from '../lib/api.ts';
-import { formatDate, formatValue } from '../lib/format.ts';
+import { formatDate, formatValue, localDay } from '../lib/format.ts';
 import { goalQuery, keys, seriesQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 function AnnotationForm({ metric, goal }: { metric: string; goal: string }) {
   const client = useQueryClient();
-  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const [date, setDate] = useState(() => localDay());
   const [text, setText] = useState('');
   const add = useMutation({
     mutationFn: async () => {

@@ -1,0 +1,113 @@
+// The app when things fail, in a real browser at desktop and phone size: a server that stops (a
+// page not yet visited says so instead of going white; figures on screen are marked out of date;
+// a note that cannot be saved says why), and the Channels day boxes that used to fight the user.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+async function pageAt(size: (typeof SIZES)[number], options: { timezoneId?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: size, bypassCSP: true, ...options });
+  return context.newPage();
+}
+
+describe('when the server stops', () => {
+  for (const size of SIZES)
+    it(`${size.name}: figures marked out of date, a note says why it was not saved, no white page`, async () => {
+      const s: TestServer = await startTestServer({ web: true });
+      const page = await pageAt(size);
+      try {
+        await page.goto(`${s.url}/`);
+        await page.waitForSelector('[data-testid="goal-card"] a');
+        await page.click('[data-testid="goal-card"] a');
+        await page.waitForSelector('form[aria-label="Add a note"]');
+        expect(await page.$('[data-testid="offline-banner"]')).toBeNull();
+        await s.close();
+        await page.fill('form[aria-label="Add a note"] input[type="text"]', 'Campaign paused');
+        await page.click('form[aria-label="Add a note"] button[type="submit"]');
+        const alert = await page.waitForSelector('form[aria-label="Add a note"] [role="alert"]');
+        expect(await alert.textContent()).toMatch(/^Cannot reach the Bearing server: .*Nothing was changed\.$/);
+        // The goal's figures stay, said to be out of date.
+        const banner = await page.waitForSelector('[data-testid="offline-banner"]');
+        expect(await banner.textContent()).toMatch(
+          /cannot be reached\. Figures on screen are from .* may be out of date/,
+        );
+        expect(await page.$('[data-testid="goal-chart"], .recharts-surface')).not.toBeNull();
+        // A page whose code was never fetched: a message and a way out, not a white screen.
+        await page.click('nav[aria-label="Main"] a:has-text("Mix")');
+        const error = await page.waitForSelector('[data-testid="page-error"]');
+        expect(await error.textContent()).toMatch(/This page could not be shown.*could not be fetched/);
+        expect(await page.$('[data-testid="page-error"] button:has-text("Reload the app")')).not.toBeNull();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+        await page.screenshot({ path: join(SCREENSHOTS, `offline-${size.name}.png`), fullPage: true });
+        expect(await seriousA11yViolations(page)).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+});
+
+describe('the Channels day boxes and the note date', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ web: true });
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  for (const size of SIZES)
+    it(`${size.name}: a box can be cleared and retyped; the link follows without a history step per key`, async () => {
+      const page = await pageAt(size);
+      try {
+        await page.goto(`${s.url}/channels`);
+        await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+        const box = 'label:has-text("Exposure window") input';
+        const before = await page.evaluate(() => history.length);
+        await page.fill(box, '');
+        await page.waitForSelector('text=a whole number of days from 1 to 365');
+        // The last good table stays while the box holds nothing usable.
+        await page.waitForTimeout(700);
+        expect(await page.$$('[data-testid="channel-table"] tbody tr')).not.toHaveLength(0);
+        await page.type(box, '45', { delay: 60 });
+        expect(await page.inputValue(box)).toBe('45');
+        await page.waitForURL(/window=45/);
+        await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+        expect(await page.evaluate(() => history.length)).toBe(before);
+        // A link with an impossible window says so and uses the default.
+        await page.goto(`${s.url}/channels?window=0`);
+        await page.waitForSelector('text=The link’s window 0 is out of range; the defaults are used.');
+        await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+        expect(await page.inputValue(box)).toBe('30');
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+
+  it('a note’s date is the browser’s own day (evening in Los Angeles is not tomorrow)', async () => {
+    const page = await pageAt(SIZES[0]!, { timezoneId: 'America/Los_Angeles' });
+    try {
+      // 03:00 UTC on 24 November is 19:00 on 23 November in Los Angeles.
+      await page.clock.setFixedTime(new Date('2026-11-24T03:00:00Z'));
+      await page.goto(`${s.url}/`);
+      await page.waitForSelector('[data-testid="goal-card"] a');
+      await page.click('[data-testid="goal-card"] a');
+      await page.waitForSelector('form[aria-label="Add a note"]');
+      expect(await page.inputValue('form[aria-label="Add a note"] input[type="date"]')).toBe('2026-11-23');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+});
