@@ -29,7 +29,7 @@ export async function listAnnotations(
   filter: { metric?: string; goal?: string; from?: string; to?: string } = {},
 ): Promise<Annotation[]> {
   // A note about a metric shows on that metric's series and its goals; a note about a goal shows
-  // there; a note about neither is company-wide and shows everywhere.
+  // there and on its metric's series; a note about neither is company-wide and shows everywhere.
   // Kept in memory until the next write (every note change is a write): a chart's notes never
   // wait for a free connection behind slow queries.
   const params = {
@@ -45,7 +45,7 @@ export async function listAnnotations(
         `SELECT ${COLUMNS} FROM annotations
      WHERE ($metric IS NULL OR metric IS NULL OR metric = $metric)
        AND ($goal IS NULL OR goal IS NULL OR goal = $goal)
-       AND ($goal IS NOT NULL OR goal IS NULL OR $metric IS NULL)
+       AND ($goal IS NOT NULL OR goal IS NULL OR $metric IS NULL OR metric = $metric)
        AND ($from IS NULL OR date >= CAST($from AS DATE))
        AND ($to IS NULL OR date <= CAST($to AS DATE))
      ORDER BY date, id`,
@@ -75,8 +75,12 @@ export async function createAnnotation(db: Database, input: AnnotationInput): Pr
 export async function updateAnnotation(db: Database, id: number, input: AnnotationInput): Promise<Annotation> {
   return db.writeNotes(async (s) => {
     const row = await s.one<Annotation & Record<string, string | number | null>>(
-      `UPDATE annotations SET date = CAST($date AS DATE), text = $text, metric = $metric, goal = $goal, author = ` +
-        `$author WHERE id = $id RETURNING ${COLUMNS}`,
+      // A field left out keeps its value (an edit from the app sends date and text only); null clears it.
+      `UPDATE annotations SET date = CAST($date AS DATE), text = $text,
+         metric = CASE WHEN $keep_metric THEN metric ELSE $metric END,
+         goal = CASE WHEN $keep_goal THEN goal ELSE $goal END,
+         author = CASE WHEN $keep_author THEN author ELSE $author END
+       WHERE id = $id RETURNING ${COLUMNS}`,
       {
         id,
         date: input.date,
@@ -84,6 +88,9 @@ export async function updateAnnotation(db: Database, id: number, input: Annotati
         metric: input.metric ?? null,
         goal: input.goal ?? null,
         author: input.author ?? null,
+        keep_metric: input.metric === undefined,
+        keep_goal: input.goal === undefined,
+        keep_author: input.author === undefined,
       },
     );
     if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`);

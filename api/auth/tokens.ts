@@ -24,7 +24,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 export class TokenStore {
   private constructor(
-    private entries: Array<{ id: string; role: Role; hash: Buffer }>,
+    private entries: Array<{ id: string; role: Role; hash: Buffer; label?: string }>,
     private readonly source?: { file: string; env?: string },
   ) {}
   private readonly ephemeral: Array<{ id: string; role: Role; hash: Buffer }> = [];
@@ -32,7 +32,7 @@ export class TokenStore {
 
   /** Tokens from BEARING_TOKENS ("role:token,role:token") and from the tokens file. */
   static load(file: string, env = process.env.BEARING_TOKENS): TokenStore {
-    const entries: Array<{ id: string; role: Role; hash: Buffer }> = [];
+    const entries: Array<{ id: string; role: Role; hash: Buffer; label?: string }> = [];
     for (const [i, pair] of (env ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -50,7 +50,8 @@ export class TokenStore {
       }
       entries.push({ id: `env-${i + 1}`, role, hash: sha256(token) });
     }
-    for (const t of readTokenFile(file)) entries.push({ id: t.id, role: t.role, hash: Buffer.from(t.hash, 'hex') });
+    for (const t of readTokenFile(file))
+      entries.push({ id: t.id, role: t.role, hash: Buffer.from(t.hash, 'hex'), label: t.label });
     const store = new TokenStore(entries, { file, env });
     store.seen = { ...fileStamp(file), checkedAt: Date.now() };
     return store;
@@ -85,12 +86,17 @@ export class TokenStore {
     return this.entries.length + this.ephemeral.length;
   }
 
-  /** Who a presented token is, for the import history: its role and its id (never the token). */
+  /**
+   * Who a presented token is, for the import history and a note's author: its label when it was
+   * created with one (bearing token create --label), its role and its id; never the token.
+   */
   identify(token: string): string | null {
     this.refresh();
     const presented = sha256(token);
     const e = [...this.entries, ...this.ephemeral].find((x) => timingSafeEqual(presented, x.hash));
-    return e ? `${e.role} (token ${e.id})` : null;
+    if (!e) return null;
+    const label = 'label' in e && e.label ? `${e.label}, ` : '';
+    return `${label}${e.role} (token ${e.id})`;
   }
 
   /** The role of a presented token, or null. Every stored hash is compared, in constant time. */

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from '../../data/annotations.ts';
+import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { AnnotationInput, AnnotationSchema, ErrorBody, IsoDate, json } from '../schemas.ts';
 import { router } from '../router.ts';
@@ -44,7 +45,14 @@ const remove = createRoute({
 export const annotationRoutes = (deps: AppDeps) =>
   router()
     .openapi(list, async (c) => c.json({ annotations: await listAnnotations(deps.db, c.req.valid('query')) }, 200))
-    .openapi(create, async (c) => c.json(await createAnnotation(deps.db, c.req.valid('json')), 201))
+    // Without an author of its own, a note is signed by whoever wrote it (the token's label and role).
+    .openapi(create, async (c) => {
+      const body = c.req.valid('json');
+      return c.json(
+        await createAnnotation(deps.db, { ...body, author: body.author ?? whoOf(c, deps.auth.tokens) }),
+        201,
+      );
+    })
     .openapi(update, async (c) =>
       c.json(await updateAnnotation(deps.db, c.req.valid('param').id, c.req.valid('json')), 200),
     )

@@ -119,6 +119,30 @@ describe('annotations: the why beside the number', () => {
     expect((await call('DELETE', `/api/annotations/${id}`)).status).toBe(404);
   });
 
+  it('a goal’s note shows on its metric too; an unsigned note is signed by its writer; edits keep it', async () => {
+    const res = await s.call('POST', '/api/annotations', {
+      role: 'analyst',
+      body: { date: '2026-08-03', text: 'Retention push started', metric: 'retention_90d', goal: 'retention-90d' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.author).toBe('analyst (token env-2)');
+    const onMetric = await call('GET', '/api/metrics/retention_90d/series?from=2026-01-01');
+    expect(onMetric.body.annotations.map((a: { text: string }) => a.text)).toEqual(['Retention push started']);
+    const elsewhere = await call('GET', '/api/metrics/nps/series?from=2026-01-01');
+    expect(elsewhere.body.annotations).toEqual([]);
+    const edited = await s.call('PUT', `/api/annotations/${res.body.id}`, {
+      role: 'analyst',
+      body: { date: '2026-08-04', text: 'Retention push started (moved)' },
+    });
+    expect(edited.body).toMatchObject({
+      date: '2026-08-04',
+      metric: 'retention_90d',
+      goal: 'retention-90d',
+      author: 'analyst (token env-2)',
+    });
+    expect((await s.call('DELETE', `/api/annotations/${res.body.id}`, { role: 'analyst' })).status).toBe(200);
+  });
+
   it('rejects an empty note with the field named', async () => {
     const res = await call('POST', '/api/annotations', { date: '2026-09-15', text: '   ' });
     expect(res.status).toBe(400);

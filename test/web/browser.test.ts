@@ -249,7 +249,7 @@ describe('pages in a real browser', () => {
     );
     expect(await chartCount(page)).toBeGreaterThan(0);
     expect(await page.inputValue('input[type="date"] >> nth=0')).toBe('2025-01-01');
-    expect(await page.getAttribute('figure.chart [role="img"]', 'aria-label')).toMatch(
+    expect(await page.getAttribute('figure.chart [role="group"]', 'aria-label')).toMatch(
       /^Net Promoter Score by quarter: 8 periods/,
     );
     await page.click('button[role="tab"]:has-text("YAML and SQL")');
@@ -279,7 +279,7 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="rows-customers"]')).toBe((50000).toLocaleString('en-US'));
     // Each table's own complete-through date (the sample world's tables all end on its last day).
     expect(await page.textContent('[data-testid="complete-orders"]')).toMatch(/2026/);
-    expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 37 up to date/);
+    expect(await page.textContent('[data-testid="rollups"]')).toMatch(/Stored month series: 38 up to date/);
     const before = await db.one<{ n: number }>(`SELECT count(*) AS n FROM orders`);
     await page.setInputFiles('input[type="file"]', {
       name: 'orders.csv',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -110,4 +110,57 @@ describe('the Channels day boxes and the note date', () => {
       await page.context().close();
     }
   }, 60_000);
+});
+
+describe('notes', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ web: true });
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  for (const size of SIZES)
+    it(`${size.name}: added on a goal, signed, on its metric too, reachable by Tab, edited, deleted`, async () => {
+      const page = await pageAt(size);
+      try {
+        const text = `Retention push (${size.name})`;
+        await page.goto(`${s.url}/goals/retention-90d`);
+        const form = 'form[aria-label="Add a note"]';
+        await page.waitForSelector(form);
+        // Without a token the server refuses, and the page says how to sign in.
+        await page.fill(`${form} input[type="text"]`, text);
+        await page.click(`${form} button[type="submit"]`);
+        expect(await (await page.waitForSelector(`${form} [role="alert"]`)).textContent()).toMatch(
+          /sign in with an analyst token/,
+        );
+        await page.evaluate((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
+        await page.reload();
+        await page.waitForSelector(form);
+        await page.fill(`${form} input[type="date"]`, '2026-06-10');
+        await page.fill(`${form} input[type="text"]`, text);
+        await page.click(`${form} button[type="submit"]`);
+        const item = await page.waitForSelector(`[data-testid="notes"] li:has-text("${text}")`);
+        expect(await item.textContent()).toContain('analyst (token env-2)');
+        // The marker is a link a keyboard reaches, read out with the note.
+        const marker = `a.annotation-marker[aria-label="Note, ${'Jun 10, 2026'}: ${text}"]`;
+        await page.waitForSelector(marker, { state: 'attached' });
+        await page.focus(marker);
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('class'))).toBe('annotation-marker');
+        // A goal's note shows on its metric's series too.
+        await page.goto(`${s.url}/metrics/retention_90d?from=2026-01-01`);
+        await page.waitForSelector(`[data-testid="notes"] li:has-text("${text}")`);
+        await page.waitForSelector('svg a.annotation-marker', { state: 'attached' });
+        // Edit, then delete, from the list.
+        await page.click(`button[aria-label="Edit: ${text}"]`);
+        await page.fill('form[aria-label^="Edit the note"] input[type="text"]', `${text}, moved`);
+        await page.click('form[aria-label^="Edit the note"] button[type="submit"]');
+        await page.waitForSelector(`[data-testid="notes"] li:has-text("${text}, moved")`);
+        expect(await seriousA11yViolations(page)).toEqual([]);
+        await page.click(`button[aria-label="Delete: ${text}, moved"]`);
+        await page.waitForSelector(`[data-testid="notes"] li:has-text("${text}")`, { state: 'detached' });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      } finally {
+        await page.context().close();
+      }
+    }, 90_000);
 });

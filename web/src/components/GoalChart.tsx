@@ -1,3 +1,4 @@
+import { noteMarker } from './notes/marker.tsx';
 import {
   Area,
   CartesianGrid,
@@ -73,7 +74,9 @@ export function GoalChart(props: Props) {
   };
   return (
     <figure className="chart">
-      <div role="img" aria-label={props.summary}>
+      {/* A group, not an image: the notes' markers inside are links. */}
+      {/* biome-ignore lint/a11y/useSemanticElements: a chart is not a form's fieldset */}
+      <div role="group" aria-label={props.summary}>
         <ResponsiveContainer width="100%" height={340}>
           <ComposedChart data={data} margin={{ top: 16, right: 64, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
@@ -163,12 +166,7 @@ export function GoalChart(props: Props) {
                 x={toEpoch(a.date)}
                 y={valueAt(a.date)}
                 ifOverflow="extendDomain"
-                shape={(dot: { cx?: number; cy?: number }) => (
-                  <g className="annotation-marker" data-annotation={a.id}>
-                    <circle cx={dot.cx} cy={dot.cy} r={7} fill="#6941c6" stroke="#fff" strokeWidth={2} />
-                    <title>{`${formatDate(a.date)}: ${a.text}`}</title>
-                  </g>
-                )}
+                shape={noteMarker(a)}
               />
             ))}
           </ComposedChart>

@@ -1,3 +1,4 @@
+import { noteMarker, valueOn } from './notes/marker.tsx';
 import {
   Bar,
   CartesianGrid,
@@ -49,6 +50,7 @@ function SeriesCaption({ summary, unfinished }: { summary: string; unfinished: s
 
 export function SeriesChart({ series }: Props) {
   const data = splitUnfinished(series.rows);
+  const points = series.rows.map((r) => ({ t: toEpoch(r.period), value: r.value }));
   const unfinished = series.rows.filter((r) => !r.complete && r.value !== null);
   const values = series.rows.filter((r) => r.value !== null);
   const last = values.at(-1);
@@ -59,7 +61,9 @@ export function SeriesChart({ series }: Props) {
     : `${series.label}: no data in this range.`;
   return (
     <figure className="chart">
-      <div role="img" aria-label={summary}>
+      {/* A group, not an image: the notes' markers inside are links. */}
+      {/* biome-ignore lint/a11y/useSemanticElements: a chart is not a form's fieldset */}
+      <div role="group" aria-label={summary}>
         <ResponsiveContainer width="100%" height={320}>
           <ComposedChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
@@ -113,10 +117,9 @@ export function SeriesChart({ series }: Props) {
                 key={a.id}
                 yAxisId="v"
                 x={toEpoch(a.date)}
-                y={last?.value ?? 0}
-                r={5}
-                fill="#6941c6"
+                y={valueOn(points, a.date) ?? last?.value ?? 0}
                 ifOverflow="extendDomain"
+                shape={noteMarker(a)}
               />
             ))}
           </ComposedChart>

@@ -1,62 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { GoalChart } from '../components/GoalChart.tsx';
 import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { api, bodyOf } from '../lib/api.ts';
-import { formatDate, formatValue, localDay } from '../lib/format.ts';
-import { goalQuery, keys, seriesQuery } from '../lib/queries.ts';
+import { formatDate, formatValue } from '../lib/format.ts';
+import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
+import { goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
-
-function AnnotationForm({ metric, goal }: { metric: string; goal: string }) {
-  const client = useQueryClient();
-  const [date, setDate] = useState(() => localDay());
-  const [text, setText] = useState('');
-  const add = useMutation({
-    mutationFn: async () => {
-      return bodyOf(api.annotations.$post({ json: { date, text, metric, goal } }));
-    },
-    onSuccess: () => {
-      setText('');
-      return client.invalidateQueries({ queryKey: keys.goal(goal) });
-    },
-  });
-  return (
-    <form
-      className="inline-form"
-      aria-label="Add a note"
-      onSubmit={(e) => {
-        e.preventDefault();
-        add.mutate();
-      }}
-    >
-      <label>
-        Date <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
-      </label>
-      <label className="grow">
-        Note{' '}
-        <input
-          type="text"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder="Why did the number move?"
-          required
-          maxLength={2000}
-        />
-      </label>
-      <button type="submit" disabled={add.isPending}>
-        {add.isPending ? 'Adding…' : 'Add note'}
-      </button>
-      {add.isError && (
-        <p role="alert" className="error-text">
-          {add.error.message}
-        </p>
-      )}
-    </form>
-  );
-}
 
 export default function GoalPage({ id }: { id: string }) {
   const [view, setView] = useUrlState({ by: '' });
@@ -232,19 +183,8 @@ export default function GoalPage({ id }: { id: string }) {
         </div>
       )}
       <h2>Notes</h2>
-      {g.annotations.length ? (
-        <ul className="notes" data-testid="notes">
-          {g.annotations.map((a) => (
-            <li key={a.id}>
-              <time dateTime={a.date}>{formatDate(a.date)}</time> {a.text}
-              {a.author ? <span className="muted"> — {a.author}</span> : null}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">No notes yet: add why the number moved, and it will show on the chart.</p>
-      )}
-      <AnnotationForm metric={g.metric} goal={g.id} />
+      <NoteList notes={g.annotations} />
+      <NoteForm metric={g.metric} goal={g.id} />
       <h2>Breakdown</h2>
       <label>
         Break down by{' '}

@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { DefinitionEditor } from '../components/DefinitionEditor.tsx';
 import { SeriesChart } from '../components/SeriesChart.tsx';
+import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, seriesQuery, type Grain } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
@@ -101,6 +102,13 @@ export default function MetricPage({ name }: { name: string }) {
           {series.isPending && <Loading what="series" />}
           {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
           {series.data && (view.by ? <BreakdownChart series={series.data} /> : <SeriesChart series={series.data} />)}
+          {series.data && (
+            <section aria-labelledby="metric-notes">
+              <h2 id="metric-notes">Notes</h2>
+              <NoteList notes={series.data.annotations} />
+              <NoteForm metric={name} />
+            </section>
+          )}
         </div>
       )}
       {view.tab === 'definition' && (
