@@ -97,7 +97,8 @@ describe('Mix page', () => {
     await page.goto(`${s.url}/mix`);
     await page.waitForSelector('text=needs at least 52 complete weeks of store_revenue', { timeout: 30_000 });
     // With no definition tagged mix, the page asks for a KPI.
-    expect((await s.call('DELETE', '/api/metrics/store_revenue', { role: 'analyst' })).status).toBe(200);
+    for (const shipped of ['store_revenue', 'store_signups'])
+      expect((await s.call('DELETE', `/api/metrics/${shipped}`, { role: 'analyst' })).status).toBe(200);
     await page.goto(`${s.url}/mix`);
     await page.waitForSelector('text=Choose the KPI the media should explain');
     await page.goto(`${s.url}/mix?kpi=nope`);
