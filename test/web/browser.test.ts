@@ -136,17 +136,24 @@ describe('pages in a real browser', () => {
     expect(rows.slice(1)).toHaveLength(6);
     // Forest plot: one interval bar per channel with a measured lift.
     expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
-    await page.click('button:has-text("Model it")');
-    await page.waitForSelector('[data-testid="whatif-result"]');
+    // The what-if models itself, channel by channel before and after; a slider move marks the shown
+    // result out of date until it is recomputed (a moment after the slider stops).
+    await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]');
     expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(/model, not a measurement/i);
-    expect(await page.getAttribute('[data-testid="whatif-result"]', 'data-stale')).toBe('false');
-    // Moving the slider after modelling marks the shown result as out of date until it is modelled again.
+    const before = await page.textContent('[data-testid="whatif-table"] tbody');
+    expect(
+      await page.$$eval('[data-testid="whatif-table"] tbody tr', (r) => r.map((x) => x.getAttribute('data-channel'))),
+    ).toHaveLength(2);
     await page.focus('input[type="range"]');
     await page.keyboard.press('ArrowRight');
     await page.waitForSelector('[data-testid="whatif-stale"]');
     expect(await page.getAttribute('[data-testid="whatif-result"]', 'data-stale')).toBe('true');
-    await page.click('button:has-text("Model it")');
     await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]');
+    expect(await page.textContent('[data-testid="whatif-table"] tbody')).not.toBe(before);
+    // The spend period and the as-of date are on the page, not only in the export.
+    expect(await page.textContent('[data-testid="channel-table"] caption')).toMatch(
+      /customers compared; spend of \w{3} \d{4} to \w{3} \d{4}; as of Oct 31, 2026/,
+    );
     // Every method side by side: the customer-level channels alone, the aggregate ones by the mix and their tests.
     await page.waitForSelector('[data-testid="evidence-table"] tbody tr', { timeout: 60_000 });
     const verdicts = Object.fromEntries(

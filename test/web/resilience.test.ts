@@ -91,6 +91,21 @@ describe('the Channels day boxes and the note date', () => {
         await page.waitForSelector('text=The link’s window 0 is out of range; the defaults are used.');
         await page.waitForSelector('[data-testid="channel-table"] tbody tr');
         expect(await page.inputValue(box)).toBe('30');
+        // A signup range narrows the cohorts; the caption says which, and the spend months follow.
+        const all = Number(
+          (await page.textContent('[data-testid="channel-table"] caption'))!.match(/^([\d,]+)/)![1]!.replace(/,/g, ''),
+        );
+        await page.fill('label:has-text("Signed up from") input', '2025-01-01');
+        await page.fill('label:has-text("Signed up from") ~ label input', '2025-06-30');
+        await page.waitForSelector(
+          '[data-testid="channel-table"] caption:has-text("signed up from Jan 1, 2025 to Jun 30, 2025")',
+        );
+        const some = Number(
+          (await page.textContent('[data-testid="channel-table"] caption'))!.match(/^([\d,]+)/)![1]!.replace(/,/g, ''),
+        );
+        expect(some).toBeGreaterThan(0);
+        expect(some).toBeLessThan(all);
+        expect(page.url()).toMatch(/from=2025-01-01.*to=2025-06-30/);
       } finally {
         await page.context().close();
       }

@@ -10,7 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
-import { SERIES_COLOURS, TIME_AXIS } from '../lib/chartAxes.ts';
+import { SERIES_COLOURS, TIME_AXIS, READABLE_TOOLTIP } from '../lib/chartAxes.ts';
 
 interface Props {
   series: {
@@ -50,6 +50,7 @@ export function BreakdownChart({ series, target }: Props) {
             {/* Fitted to the data, not from 0: lines between 88% and 95% must not read flat. */}
             <YAxis tickFormatter={(v: number) => formatTick(series.unit, v)} width={64} domain={['auto', 'auto']} />
             <Tooltip
+              {...READABLE_TOOLTIP}
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
               formatter={(v) => formatValue(series.unit, Number(v))}
             />

@@ -13,7 +13,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
-import { TIME_AXIS, yAxisLabel } from '../lib/chartAxes.ts';
+import { TIME_AXIS, yAxisLabel, READABLE_TOOLTIP } from '../lib/chartAxes.ts';
 
 export interface ChartPoint {
   t: number;
@@ -88,6 +88,7 @@ export function GoalChart(props: Props) {
               label={yAxisLabel(props.label)}
             />
             <Tooltip
+              {...READABLE_TOOLTIP}
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString(), 'month')}
               formatter={(v, name) =>
                 Array.isArray(v) ? [`${fmt(Number(v[0]))} – ${fmt(Number(v[1]))}`, name] : [fmt(Number(v)), name]

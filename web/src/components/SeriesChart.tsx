@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
-import { TIME_AXIS, yAxisLabel } from '../lib/chartAxes.ts';
+import { TIME_AXIS, yAxisLabel, READABLE_TOOLTIP } from '../lib/chartAxes.ts';
 
 interface Props {
   series: {
@@ -87,6 +87,7 @@ export function SeriesChart({ series }: Props) {
               }}
             />
             <Tooltip
+              {...READABLE_TOOLTIP}
               labelFormatter={(t) => formatDate(new Date(Number(t)).toISOString())}
               formatter={(v, name) => (name === 'n' ? Number(v).toLocaleString() : formatValue(series.unit, Number(v)))}
               filterNull

@@ -18,3 +18,12 @@ export const GRID_STROKE = '#e3e9ee';
 
 /** One colour per series (groups of a breakdown, channels of the mix), in order. */
 export const SERIES_COLOURS = ['#0b3d5c', '#2f7ebc', '#9a6700', '#6941c6', '#1b7f3b', '#b42318', '#5b6b78'];
+
+/**
+ * Tooltip text in the page's ink: Recharts colours each item like its series, and light series
+ * (the grey n bars, the naive-difference points) then read at 1.2–1.8:1. The item's name says which.
+ */
+export const READABLE_TOOLTIP = {
+  itemStyle: { color: '#14212b' },
+  labelStyle: { color: '#14212b' },
+} as const;

@@ -76,15 +76,19 @@ export interface ChannelParams {
   outcome: Outcome;
   window: number;
   horizon: number;
+  /** Signup dates of the compared cohorts (YYYY-MM-DD); empty for all. */
+  from?: string;
+  to?: string;
 }
 
 export const channelsQuery = (params: ChannelParams) =>
   queryOptions({
     queryKey: keys.channels(params),
     queryFn: async () => {
+      const range = { ...(params.from ? { from: params.from } : {}), ...(params.to ? { to: params.to } : {}) };
       return bodyOf(
         api.channels.$get({
-          query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon) },
+          query: { outcome: params.outcome, window: String(params.window), horizon: String(params.horizon), ...range },
         }),
       );
     },

@@ -10,10 +10,12 @@ import { DaysInput } from '../components/DaysInput.tsx';
 import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { toCsvText } from '../lib/csv.ts';
+import { formatDate } from '../lib/format.ts';
 import { channelsQuery, type Outcome } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
-const DEFAULTS = { outcome: 'retention', window: '30', horizon: '90', sort: 'lift', dir: 'desc' };
+const DEFAULTS = { outcome: 'retention', window: '30', horizon: '90', from: '', to: '', sort: 'lift', dir: 'desc' };
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** What the export's figures are in: the units the page shows, said in a column of their own. */
 const LIFT_UNIT: Record<string, string> = {
   retention: 'percentage points',
@@ -92,18 +94,47 @@ function toCsv(context: Context, rows: Row[]): string {
   );
 }
 
-export default function ChannelsPage() {
-  const [view, setView] = useUrlState(DEFAULTS);
-  // A link's window or horizon out of range is replaced by the default, and the page says so.
+/** The cohorts' signup range and the months whose spend the costs divide, in words. */
+function cohortWords(cohort: {
+  from: string | null;
+  to: string | null;
+  spend_months: { from: string; to: string } | null;
+}): string {
+  const from = cohort.from ? `from ${formatDate(cohort.from)}` : '';
+  const to = cohort.to ? `${from ? ' ' : ''}to ${formatDate(cohort.to)}` : '';
+  const signups = from || to ? ` (signed up ${from}${to})` : '';
+  const spend = cohort.spend_months
+    ? `; spend of ${formatDate(cohort.spend_months.from, 'month')} to ${formatDate(cohort.spend_months.to, 'month')}`
+    : '; no spend in these months';
+  return signups + spend;
+}
+
+function download(text: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+/** A link's window or horizon out of range is replaced by the default (and the page says so). */
+function paramsOf(view: typeof DEFAULTS) {
   const days = (text: string, max: number, fallback: number) => {
     const n = Number(text);
     return Number.isInteger(n) && n >= 1 && n <= max ? n : fallback;
   };
-  const params = {
+  return {
     outcome: view.outcome as Outcome,
     window: days(view.window, 365, 30),
     horizon: days(view.horizon, 1095, 90),
+    from: ISO_DAY.test(view.from) ? view.from : undefined,
+    to: ISO_DAY.test(view.to) ? view.to : undefined,
   };
+}
+
+export default function ChannelsPage() {
+  const [view, setView] = useUrlState(DEFAULTS);
+  const params = paramsOf(view);
   const ignored = [
     String(params.window) !== view.window && `window ${view.window}`,
     String(params.horizon) !== view.horizon && `horizon ${view.horizon}`,
@@ -128,12 +159,7 @@ export default function ChannelsPage() {
   const exportCsv = () => {
     if (!channels.data) return;
     const context = { outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months };
-    const blob = new Blob([toCsv(context, rows)], { type: 'text/csv' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `bearing-channels-${outcome}-${view.window}d-${view.horizon}d.csv`;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    download(toCsv(context, rows), `bearing-channels-${outcome}-${view.window}d-${view.horizon}d.csv`);
   };
   return (
     <section aria-labelledby="channels-title">
@@ -153,6 +179,13 @@ export default function ChannelsPage() {
         </label>
         <DaysInput label="Exposure window (days)" value={params.window} min={1} max={365} onChange={setWindow} />
         <DaysInput label="Horizon (days)" value={params.horizon} min={1} max={1095} onChange={setHorizon} />
+        <label>
+          Signed up from{' '}
+          <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value }, { replace: true })} />
+        </label>
+        <label>
+          to <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value }, { replace: true })} />
+        </label>
         <button type="button" onClick={exportCsv} disabled={!rows.length}>
           Export CSV
         </button>
@@ -182,7 +215,9 @@ export default function ChannelsPage() {
             <ChannelTable
               rows={rows}
               outcome={outcome}
-              caption={`${channels.data.cohort.customers.toLocaleString()} customers compared`}
+              caption={`${channels.data.cohort.customers.toLocaleString()} customers compared${cohortWords(
+                channels.data.cohort,
+              )}; as of ${formatDate(channels.data.as_of)}`}
               sort={view.sort}
               dir={view.dir}
               onSort={(sort, dir) => setView({ sort, dir })}

@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { READABLE_TOOLTIP } from '../../lib/chartAxes.ts';
 import { liftText, type Row } from './shared.ts';
 
 export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
@@ -44,6 +45,7 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
               }}
             />
             <Tooltip
+              {...READABLE_TOOLTIP}
               formatter={(v, name) =>
                 Array.isArray(v)
                   ? [`${liftText(outcome, Number(v[0]))} to ${liftText(outcome, Number(v[1]))}`, name]

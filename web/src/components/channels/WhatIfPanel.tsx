@@ -1,10 +1,24 @@
 // The budget what-if: move spend between channels and see what the measured lifts imply under
-// diminishing returns. A model, not a measurement, and labelled as one.
-import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+// diminishing returns (or the mix model's fitted curve, where it has one), channel by channel,
+// before and after. Recomputed a moment after the sliders stop; while it is, the last result stays
+// on screen marked as out of date. A model, not a measurement, and labelled as one.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { api, bodyOf } from '../../lib/api.ts';
 import { formatMoney } from '../../lib/format.ts';
 import type { Row } from './shared.ts';
+
+/** The value, once it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+const signed = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(0)}`);
 
 export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: number; horizon: number }) {
   const [moveFrom, setFrom] = useState(rows[0]?.channel ?? '');
@@ -12,34 +26,26 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
   const [share, setShare] = useState(20);
   const source = rows.find((r) => r.channel === moveFrom);
   const amount = Math.round(((source?.spend ?? 0) * share) / 100);
-  // What the shown result was modelled for: a result for other inputs is marked out of date.
-  const inputs = `${moveFrom}\u0000${moveTo}\u0000${amount}\u0000${window}\u0000${horizon}`;
-  const model = useMutation({
-    mutationFn: async (_for: string) => {
-      return bodyOf(
-        api.channels['what-if'].$post({
-          json: {
-            window,
-            horizon,
-            moves: moveFrom !== moveTo && amount > 0 ? [{ from: moveFrom, to: moveTo, amount }] : [],
-          },
-        }),
-      );
+  const inputs = JSON.stringify({ moveFrom, moveTo, amount, window, horizon });
+  const settled = useSettled(inputs, 400);
+  const model = useQuery({
+    queryKey: ['channels', 'what-if', settled],
+    queryFn: () => {
+      const i = JSON.parse(settled) as { moveFrom: string; moveTo: string; amount: number };
+      const moves =
+        i.moveFrom !== i.moveTo && i.amount > 0 ? [{ from: i.moveFrom, to: i.moveTo, amount: i.amount }] : [];
+      return bodyOf(api.channels['what-if'].$post({ json: { window, horizon, moves } }));
     },
+    placeholderData: keepPreviousData,
   });
-  const elasticity = `elasticity ${model.data?.elasticity}`;
+  const stale = Boolean(model.data) && (model.isPlaceholderData || settled !== inputs);
+  const moved = model.data?.channels.filter((c) => c.spend_after !== c.spend_now) ?? [];
   return (
     <section aria-labelledby="whatif-title" className="panel">
       <h2 id="whatif-title">
         Budget what-if <span className="tag">model, not a measurement</span>
       </h2>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          model.mutate(inputs);
-        }}
-      >
+      <form className="inline-form" onSubmit={(e) => e.preventDefault()} aria-label="Budget move">
         <label>
           Move from{' '}
           <select value={moveFrom} onChange={(e) => setFrom(e.target.value)}>
@@ -67,9 +73,6 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
             onChange={(e) => setShare(Number(e.target.value))}
           />
         </label>
-        <button type="submit" disabled={model.isPending}>
-          Model it
-        </button>
       </form>
       {model.isError && (
         <p role="alert" className="error-text">
@@ -77,37 +80,65 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
         </p>
       )}
       {model.data && (
-        <div
-          data-testid="whatif-result"
-          data-stale={model.variables !== inputs}
-          className={model.variables !== inputs ? 'stale' : undefined}
-        >
-          {model.variables !== inputs && (
+        <div data-testid="whatif-result" data-stale={stale} className={stale ? 'stale' : undefined} aria-busy={stale}>
+          {stale && (
             <p className="state warn" role="status" data-testid="whatif-stale">
-              Out of date: this result was modelled for other settings. Press “Model it” to model these.
+              Out of date: recomputing for the new settings…
             </p>
           )}
           <p>
-            <strong>
-              Expected change: {model.data.total_change >= 0 ? '+' : ''}
-              {model.data.total_change.toFixed(0)} retained customers
-            </strong>{' '}
-            (range {model.data.total_change_ci[0].toFixed(0)} to {model.data.total_change_ci[1].toFixed(0)}).{' '}
+            <strong>Expected change: {signed(model.data.total_change)} retained customers</strong> (range{' '}
+            {model.data.total_change_ci[0].toFixed(0)} to {model.data.total_change_ci[1].toFixed(0)}).{' '}
             {model.data.label}
           </p>
+          {moved.length > 0 && (
+            <div className="table-wrap">
+              <table className="table" data-testid="whatif-table">
+                <caption>Each channel the move touches, before and after</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Spend now → after</th>
+                    <th scope="col">Incremental retained now → after</th>
+                    <th scope="col">Change (range)</th>
+                    <th scope="col">Scaled by</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {moved.map((c) => (
+                    <tr key={c.channel} data-channel={c.channel}>
+                      <th scope="row">{c.channel}</th>
+                      <td className="num">
+                        {formatMoney(c.spend_now)} → {formatMoney(c.spend_after)}
+                      </td>
+                      <td className="num">
+                        {c.incremental_now === null ? '—' : c.incremental_now.toFixed(0)} →{' '}
+                        {c.incremental_after === null ? '—' : c.incremental_after.toFixed(0)}
+                      </td>
+                      <td className="num">
+                        {signed(c.change)}{' '}
+                        {c.change_ci && (
+                          <span className="muted">
+                            ({c.change_ci[0].toFixed(0)} to {c.change_ci[1].toFixed(0)})
+                          </span>
+                        )}
+                      </td>
+                      <td>
+                        {c.response === 'fitted curve'
+                          ? 'the mix model’s fitted curve'
+                          : `elasticity ${model.data.elasticity}`}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <ul className="muted">
             {model.data.assumptions.map((a) => (
               <li key={a}>{a}</li>
             ))}
           </ul>
-          <p className="muted small" data-testid="whatif-response">
-            {model.data.channels
-              .filter((c) => c.spend_after !== c.spend_now)
-              .map(
-                (c) => `${c.channel}: ${c.response === 'fitted curve' ? 'the mix model’s fitted curve' : elasticity}`,
-              )
-              .join('; ')}
-          </p>
         </div>
       )}
     </section>

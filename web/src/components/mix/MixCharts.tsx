@@ -17,7 +17,7 @@ import {
 } from 'recharts';
 import { formatMoney, formatTick } from '../../lib/format.ts';
 import type { Mix } from './shared.ts';
-import { SERIES_COLOURS } from '../../lib/chartAxes.ts';
+import { SERIES_COLOURS, READABLE_TOOLTIP } from '../../lib/chartAxes.ts';
 
 // Compact numbers, as every chart's axes show them (lib/format.ts).
 const compact = (v: number) => formatTick('count', v);
@@ -33,7 +33,7 @@ export function FitChart({ mix }: { mix: Mix }) {
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
             <XAxis dataKey="period" minTickGap={40} />
             <YAxis tickFormatter={compact} width={56} domain={['auto', 'auto']} />
-            <Tooltip formatter={(v) => compact(Number(v))} />
+            <Tooltip {...READABLE_TOOLTIP} formatter={(v) => compact(Number(v))} />
             <Legend />
             {held.length > 0 && (
               <ReferenceArea x1={held[0]!.period} x2={held.at(-1)!.period} fill="#5b6b78" fillOpacity={0.12} />
@@ -66,7 +66,7 @@ export function ContributionChart({ mix }: { mix: Mix }) {
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
             <XAxis dataKey="period" minTickGap={40} />
             <YAxis tickFormatter={compact} width={56} />
-            <Tooltip formatter={(v) => compact(Number(v))} />
+            <Tooltip {...READABLE_TOOLTIP} formatter={(v) => compact(Number(v))} />
             <Legend />
             <Area
               dataKey="baseline"
@@ -110,7 +110,11 @@ export function CurveCharts({ mix }: { mix: Mix }) {
                   <CartesianGrid stroke="#e3e9ee" vertical={false} />
                   <XAxis dataKey="spend" type="number" tickFormatter={compact} domain={[0, 'dataMax']} />
                   <YAxis tickFormatter={compact} width={48} />
-                  <Tooltip formatter={(v) => compact(Number(v))} labelFormatter={(v) => formatMoney(Number(v))} />
+                  <Tooltip
+                    {...READABLE_TOOLTIP}
+                    formatter={(v) => compact(Number(v))}
+                    labelFormatter={(v) => formatMoney(Number(v))}
+                  />
                   <Area
                     dataKey={(d: { low: number; high: number }) => [d.low, d.high]}
                     name="95% interval"
