@@ -88,3 +88,26 @@ export function localDay(at: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }
+
+const signedPoints = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+const signedPercent = new Intl.NumberFormat(locale, {
+  style: 'percent',
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
+
+/**
+ * A change between two values in the unit's own words, in the reader's locale: ratios move in
+ * percentage points ("+0.4 pts"), everything else by its relative change ("−3.2%") or, from zero,
+ * by the difference.
+ */
+export function formatChange(unit: string, from: number, to: number): string {
+  if (unit === 'ratio') return `${signedPoints.format((to - from) * 100)} pts`;
+  if (from !== 0) return signedPercent.format((to - from) / Math.abs(from));
+  return `${to - from > 0 ? '+' : ''}${formatValue(unit, to - from)}`;
+}
+
+/** A number with a fixed count of decimals in the reader's locale (1.5 → "1,5" under de-DE). */
+export function formatDecimal(value: number, digits: number): string {
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}

@@ -3,7 +3,7 @@ import { Link } from 'wouter';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
-import { formatDate, formatValue } from '../lib/format.ts';
+import { formatChange, formatDate, formatValue } from '../lib/format.ts';
 import { goalsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
@@ -25,6 +25,20 @@ function paceText(g: Goal): string {
   )
     return `${doing}; already at the target's level`;
   return `${doing}, needs ${g.rates!.pace ? `${g.rates!.pace}/month` : '—'}`;
+}
+
+/** The latest complete period against the one before it, said as better or worse (never colour alone). */
+function sinceLast(g: Goal): { text: string; better: boolean | null } | null {
+  const done = g.series.filter((p) => p.complete && p.value !== null);
+  if (done.length < 2) return null;
+  const [prev, last] = done.slice(-2) as [(typeof done)[number], (typeof done)[number]];
+  const delta = last.value! - prev.value!;
+  const better = delta === 0 ? null : delta > 0 === (g.direction === 'up');
+  const word = better === null ? 'unchanged' : better ? 'better' : 'worse';
+  return {
+    text: `${formatChange(g.unit, prev.value!, last.value!)} since ${formatDate(prev.period, 'month')} (${word})`,
+    better,
+  };
 }
 
 const TRIAGE = ['off_course', 'missed', 'drifting', 'no_signal', 'on_course', 'arrived', 'met'];
@@ -135,6 +149,7 @@ export default function HeadingPage() {
       ) : (
         <ul className="cards" aria-label="Goals">
           {shown.map((g) => {
+            const change = sinceLast(g);
             const whereText = Object.entries(g.where)
               .map(([k, v]) => `${k} ${v}`)
               .join(', ');
@@ -159,6 +174,14 @@ export default function HeadingPage() {
                     → goal {formatValue(g.unit, g.target)} by {formatDate(g.due, 'month')}
                   </span>
                 </p>
+                {change && (
+                  <p
+                    className={`change ${change.better === null ? '' : change.better ? 'better' : 'worse'}`}
+                    data-testid="since-last"
+                  >
+                    {change.text}
+                  </p>
+                )}
                 <p className="odds" data-testid="odds">
                   {g.summary}
                 </p>

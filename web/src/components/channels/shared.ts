@@ -1,5 +1,5 @@
 // What the Channels components share: one comparison row's type and how a lift is written.
-import { formatMoney } from '../../lib/format.ts';
+import { formatDecimal, formatMoney } from '../../lib/format.ts';
 import type { channelsQuery } from '../../lib/queries.ts';
 
 export type Row = Awaited<ReturnType<NonNullable<ReturnType<typeof channelsQuery>['queryFn']>>>['channels'][number];
@@ -16,5 +16,6 @@ export function liftText(outcome: string, v: number | null): string {
   // The sign follows what is shown, so a tiny negative reads ±0.0, not −0.0.
   const sign = shown > 0 ? '+' : shown < 0 ? '−' : '±';
   const abs = Math.abs(shown);
-  return outcome === 'revenue' ? `${sign}${formatMoney(abs)}` : `${sign}${abs.toFixed(1)} pts`;
+  // In the reader's locale, like every other figure beside it ("+2,1 pts" under de-DE).
+  return outcome === 'revenue' ? `${sign}${formatMoney(abs)}` : `${sign}${formatDecimal(abs, 1)} pts`;
 }

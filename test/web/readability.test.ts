@@ -1,0 +1,78 @@
+// Figures a reader can trust at a glance, in a real browser at desktop and phone size: each goal
+// card says how the latest period moved against the one before (in words, not colour alone), and
+// lifts follow the reader's locale like the money beside them.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, seriousA11yViolations } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let browser: Browser;
+let s: TestServer;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  s = await startTestServer({ web: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+type Goal = {
+  id: string;
+  unit: string;
+  direction: 'up' | 'down';
+  series: Array<{ period: string; value: number | null; complete: boolean }>;
+};
+
+describe('readability', () => {
+  for (const size of SIZES)
+    it(`${size.name}: every card says the change since the period before, better or worse`, async () => {
+      const goals: Goal[] = (await s.call('GET', '/api/goals')).body.goals;
+      const page = await (await browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })).newPage();
+      try {
+        await page.goto(`${s.url}/`);
+        await page.waitForSelector('[data-testid="goal-card"]');
+        const shown = Object.fromEntries(
+          await page.$$eval('[data-testid="goal-card"]', (cards) =>
+            cards.map((c) => [c.getAttribute('data-goal'), c.querySelector('[data-testid="since-last"]')?.textContent]),
+          ),
+        );
+        let checked = 0;
+        for (const g of goals) {
+          const done = g.series.filter((p) => p.complete && p.value !== null);
+          if (done.length < 2) continue;
+          const [prev, last] = done.slice(-2) as [(typeof done)[0], (typeof done)[0]];
+          const delta = last.value! - prev.value!;
+          const word = delta === 0 ? 'unchanged' : delta > 0 === (g.direction === 'up') ? 'better' : 'worse';
+          expect(shown[g.id], g.id).toMatch(new RegExp(` since \\w{3} \\d{4} \\(${word}\\)$`));
+          if (g.unit === 'ratio') {
+            const points = Math.round(delta * 1000) / 10;
+            if (points !== 0) expect(shown[g.id]).toContain(`${points > 0 ? '+' : '-'}${Math.abs(points)} pts`);
+          }
+          checked++;
+        }
+        expect(checked).toBeGreaterThanOrEqual(6);
+        expect(await seriousA11yViolations(page)).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+
+  it('under de-DE the lifts use a decimal comma, like the money beside them', async () => {
+    const page = await (await browser.newContext({ viewport: SIZES[0]!, locale: 'de-DE' })).newPage();
+    try {
+      await page.goto(`${s.url}/channels`);
+      await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+      const text = await page.textContent('[data-testid="channel-table"] tbody');
+      expect(text).toMatch(/[+−±]\d+,\d pts/);
+      expect(text).not.toMatch(/[+−±]\d+\.\d pts/);
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+});
