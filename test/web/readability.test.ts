@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, seriousA11yViolations } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
 
 let browser: Browser;
 let s: TestServer;
@@ -75,4 +75,47 @@ describe('readability', () => {
       await page.context().close();
     }
   }, 60_000);
+});
+
+describe('the definition editor', () => {
+  for (const size of SIZES)
+    it(`${size.name}: line numbers that match the checker's, the bad line marked; a saved new metric opens`, async () => {
+      const context = await browser.newContext({ viewport: size, bypassCSP: true });
+      await context.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
+      const page = await context.newPage();
+      const name = `typed_in_${size.name}`;
+      try {
+        await page.goto(`${s.url}/metrics/new`);
+        await page.waitForSelector('[data-testid="problems"] .ok-text');
+        // A description longer than the box: it must not wrap, or every line number below it would be off.
+        const long = 'What it measures, said at length so the line is far wider than a phone. '.repeat(3).trim();
+        const broken =
+          `name: ${name}\nlabel: Typed in\ndescription: ${long}\nunit: count\ndirection: up\ntable: orders\n` +
+          'time: ordered_at\nmeasure: sum(amout)\n';
+        await page.fill('#definition-yaml', broken);
+        await page.waitForSelector('[data-testid="problems"] .problems li');
+        expect(await page.textContent('[data-testid="problems"] .problems li')).toMatch(/^Line 8, column 14: measure/);
+        expect(
+          await page.$$eval('[data-testid="gutter"] .bad', (d) => d.map((x) => x.getAttribute('data-line'))),
+        ).toEqual(['8']);
+        // Line 8 of the gutter sits level with line 8 of the text.
+        const [gutterTop, textTop, lineHeight] = await page.evaluate(() => {
+          const row = document.querySelector('[data-testid="gutter"] [data-line="8"]')!.getBoundingClientRect().top;
+          const area = document.querySelector('#definition-yaml') as HTMLTextAreaElement;
+          const style = getComputedStyle(area);
+          const top = area.getBoundingClientRect().top + Number.parseFloat(style.paddingTop);
+          return [row, top + 7 * Number.parseFloat(style.lineHeight), Number.parseFloat(style.lineHeight)];
+        });
+        expect(Math.abs(gutterTop - textTop)).toBeLessThan(lineHeight / 2);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+        await page.fill('#definition-yaml', broken.replace('amout', 'amount'));
+        await page.waitForSelector('[data-testid="problems"] .ok-text');
+        await page.click(`button:has-text("Save ${name}.yaml")`);
+        await page.waitForURL(new RegExp(`/metrics/${name}$`));
+        await page.waitForSelector('h1:has-text("Typed in")');
+        expect(await seriousA11yViolations(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
 import { api, bodyOf } from '../lib/api.ts';
 import { checkQuery, keys } from '../lib/queries.ts';
 import { SeriesChart } from './SeriesChart.tsx';
@@ -14,10 +15,52 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
+/**
+ * The YAML with line numbers that match the checker's: lines never wrap (a long line scrolls
+ * sideways), and the number of every line with a problem is marked in the gutter.
+ */
+function CodeArea({
+  value,
+  onChange,
+  badLines,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  badLines: Set<number>;
+}) {
+  const gutter = useRef<HTMLDivElement>(null);
+  const lines = value.split('\n');
+  return (
+    <div className="code-area">
+      <div className="gutter" ref={gutter} aria-hidden="true" data-testid="gutter">
+        {lines.map((_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a line's number is its identity
+          <div key={i} className={badLines.has(i + 1) ? 'bad' : undefined} data-line={i + 1}>
+            {i + 1}
+          </div>
+        ))}
+      </div>
+      <textarea
+        id="definition-yaml"
+        value={value}
+        wrap="off"
+        onChange={(e) => onChange(e.target.value)}
+        onScroll={(e) => {
+          if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
+        }}
+        rows={Math.max(12, lines.length + 2)}
+        spellCheck={false}
+        aria-describedby="definition-problems"
+      />
+    </div>
+  );
+}
+
 export function DefinitionEditor({ initial, file, name }: { initial: string; file?: string; name?: string }) {
   const [yaml, setYaml] = useState(initial);
   const settled = useDebounced(yaml, 400);
   const client = useQueryClient();
+  const [, navigate] = useLocation();
   const check = useQuery(checkQuery(settled, file));
   const preview = useMutation({
     mutationFn: async () => {
@@ -29,20 +72,17 @@ export function DefinitionEditor({ initial, file, name }: { initial: string; fil
     mutationFn: async () => {
       return bodyOf(api.metrics[':name'].$put({ param: { name: targetName }, json: { yaml } }));
     },
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.metrics }),
+    onSuccess: async (saved) => {
+      await client.invalidateQueries({ queryKey: keys.metrics });
+      // A new definition opens at its own page (staying on /metrics/new would read it as a duplicate).
+      if (!name) navigate(`/metrics/${saved.saved}`);
+    },
   });
   const problems = check.data?.problems ?? [];
   return (
     <div className="editor">
       <label htmlFor="definition-yaml">Definition (YAML)</label>
-      <textarea
-        id="definition-yaml"
-        value={yaml}
-        onChange={(e) => setYaml(e.target.value)}
-        rows={Math.max(12, yaml.split('\n').length + 2)}
-        spellCheck={false}
-        aria-describedby="definition-problems"
-      />
+      <CodeArea value={yaml} onChange={setYaml} badLines={new Set(problems.map((p) => p.line))} />
       <div id="definition-problems" aria-live="polite" data-testid="problems">
         {check.isFetching && <p className="muted">Checking…</p>}
         {check.isError && (
