@@ -79,7 +79,7 @@ describe('readability', () => {
 
 describe('the definition editor', () => {
   for (const size of SIZES)
-    it(`${size.name}: line numbers that match the checker's, the bad line marked; a saved new metric opens`, async () => {
+    it(`${size.name}: line numbers match the checker's, the bad line marked; a saved new metric opens`, async () => {
       const context = await browser.newContext({ viewport: size, bypassCSP: true });
       await context.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
       const page = await context.newPage();
