@@ -46,6 +46,13 @@ export async function openPage(browser: Browser): Promise<WatchedPage> {
 }
 
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  return a11yViolations(page, ['serious', 'critical']);
+}
+
+/** Every axe violation, whatever its impact (minor and moderate too). */
+export const allA11yViolations = (page: Page) => a11yViolations(page, ['minor', 'moderate', 'serious', 'critical']);
+
+async function a11yViolations(page: Page, impacts: string[]): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const result = await page.evaluate(async () => {
     const axe = (
@@ -61,7 +68,7 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .filter((v) => impacts.includes(v.impact))
     .map(
       (v) =>
         `${v.id} (${v.impact}) at ${v.nodes

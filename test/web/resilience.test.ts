@@ -48,6 +48,7 @@ describe('when the server stops', () => {
         );
         expect(await page.$('[data-testid="goal-chart"], .recharts-surface')).not.toBeNull();
         // A page whose code was never fetched: a message and a way out, not a white screen.
+        if (size.width <= 600) await page.click('button.menu-button');
         await page.click('nav[aria-label="Main"] a:has-text("Mix")');
         const error = await page.waitForSelector('[data-testid="page-error"]');
         expect(await error.textContent()).toMatch(/This page could not be shown.*could not be fetched/);

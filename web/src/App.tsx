@@ -1,7 +1,8 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { ConnectionBanner, PageBoundary } from './components/Resilience.tsx';
 import { SampleBanner } from './components/SampleBanner.tsx';
+import { useScrollableRegions } from './lib/scrollRegions.ts';
 import { SignIn } from './components/SignIn.tsx';
 import { Loading } from './components/States.tsx';
 
@@ -29,6 +30,11 @@ export function App() {
   // Pages drawn before the workspace's currency was known are drawn again in it.
   const [currency, setCurrency] = useState('USD');
   const [location] = useLocation();
+  // On a phone the navigation folds behind a Menu button, and folds again once a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useScrollableRegions();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closing on every change of page is the point
+  useEffect(() => setMenuOpen(false), [location]);
   return (
     <div className="shell">
       <a href="#main" className="skip">
@@ -38,7 +44,16 @@ export function App() {
         <Link href="/" className="brand" aria-label="Bearing home">
           <img src="/favicon.svg" alt="" width={24} height={24} /> Bearing
         </Link>
-        <nav aria-label="Main">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          {menuOpen ? 'Close menu' : 'Menu'}
+        </button>
+        <nav aria-label="Main" id="main-nav" className={menuOpen ? 'open' : undefined}>
           <NavLink href="/">Heading</NavLink>
           <NavLink href="/channels">Channels</NavLink>
           <NavLink href="/mix">Mix</NavLink>

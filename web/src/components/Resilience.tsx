@@ -57,7 +57,7 @@ export function ConnectionBanner() {
   const client = useQueryClient();
   if (reachable && !browserOffline) return null;
   return (
-    <div className="state warn offline" role="status" data-testid="offline-banner">
+    <aside className="state warn offline" role="status" aria-label="Connection" data-testid="offline-banner">
       <strong>{browserOffline ? 'You are offline.' : 'The Bearing server cannot be reached.'}</strong>{' '}
       {lastAnswer
         ? `Figures on screen are from ${time(lastAnswer)} and may be out of date; changes cannot be saved.`
@@ -65,6 +65,6 @@ export function ConnectionBanner() {
       <button type="button" onClick={() => void client.refetchQueries({ type: 'active' })}>
         Try again
       </button>
-    </div>
+    </aside>
   );
 }

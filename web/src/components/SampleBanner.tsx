@@ -20,9 +20,10 @@ export function SampleBanner({ onCurrency }: { onCurrency: (code: string) => voi
   }, [code, applied, onCurrency]);
   if (!health.data?.sample) return null;
   return (
-    <div className="banner" role="note" data-testid="sample-banner">
+    // A landmark of its own, so nothing on the page sits outside one.
+    <aside className="banner" aria-label="About these numbers" data-testid="sample-banner">
       These are the <strong>generated sample world</strong>'s numbers, not your business.{' '}
       <Link href="/data">Bring your own data</Link> (an admin can remove the sample there).
-    </div>
+    </aside>
   );
 }

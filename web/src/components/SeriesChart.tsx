@@ -1,4 +1,5 @@
 import { noteMarker, valueOn } from './notes/marker.tsx';
+import { useSmallScreen } from '../lib/useSmallScreen.ts';
 import {
   Bar,
   CartesianGrid,
@@ -48,17 +49,24 @@ function SeriesCaption({ summary, unfinished }: { summary: string; unfinished: s
   );
 }
 
+/** The chart in one sentence, for screen readers and the caption. */
+function summaryOf(series: Props['series']): string {
+  const values = series.rows.filter((r) => r.value !== null);
+  const last = values.at(-1);
+  return values.length
+    ? `${series.label} by ${series.grain}: ${values.length} periods, latest ` +
+        `${formatValue(series.unit, last!.value)} (${formatDate(last!.period, 'month')}, n = ` +
+        `${last!.n.toLocaleString()}).`
+    : `${series.label}: no data in this range.`;
+}
+
 export function SeriesChart({ series }: Props) {
+  const small = useSmallScreen();
   const data = splitUnfinished(series.rows);
   const points = series.rows.map((r) => ({ t: toEpoch(r.period), value: r.value }));
   const unfinished = series.rows.filter((r) => !r.complete && r.value !== null);
-  const values = series.rows.filter((r) => r.value !== null);
-  const last = values.at(-1);
-  const summary = values.length
-    ? `${series.label} by ${series.grain}: ${values.length} periods, latest ` +
-      `${formatValue(series.unit, last!.value)} (${formatDate(last!.period, 'month')}, n = ` +
-      `${last!.n.toLocaleString()}).`
-    : `${series.label}: no data in this range.`;
+  const last = series.rows.filter((r) => r.value !== null).at(-1);
+  const summary = summaryOf(series);
   return (
     <figure className="chart">
       {/* A group, not an image: the notes' markers inside are links. */}
@@ -76,6 +84,8 @@ export function SeriesChart({ series }: Props) {
             />
             <YAxis
               yAxisId="n"
+              // On a phone one axis: two would squeeze the chart to ~150 px; the caption and tooltip keep n.
+              hide={small}
               orientation="right"
               width={60}
               tickFormatter={(v: number) => formatTick('count', v)}

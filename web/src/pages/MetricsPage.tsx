@@ -1,10 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { useStackLabels } from '../lib/stackLabels.ts';
 import { Link } from 'wouter';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 export default function MetricsPage() {
+  const stackRef = useRef<HTMLTableElement>(null);
+  useStackLabels(stackRef);
   const [view, setView] = useUrlState({ q: '' });
   const metrics = useQuery(metricsQuery());
   if (metrics.isPending) return <Loading what="metric catalog" />;
@@ -46,7 +50,7 @@ export default function MetricsPage() {
         <Empty>No metric matches “{view.q}”.</Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="metric-table">
+          <table className="table stack" ref={stackRef} data-testid="metric-table">
             <caption>
               {shown.length} of {metrics.data.metrics.length} metrics
             </caption>

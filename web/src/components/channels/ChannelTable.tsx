@@ -1,6 +1,8 @@
 // The comparison as a sortable table: reached, adjusted lift with its interval, naive difference,
 // spend, incremental customers and what each costs; each channel's notes below it.
 import { formatMoney } from '../../lib/format.ts';
+import { useRef } from 'react';
+import { useStackLabels } from '../../lib/stackLabels.ts';
 import { liftText, type Row } from './shared.ts';
 
 /** The columns for an outcome: retained customers are counted and priced; revenue is money with an ROI. */
@@ -80,10 +82,12 @@ export interface ChannelTableProps {
 }
 
 export function ChannelTable({ rows, outcome, caption, sort, dir, onSort }: ChannelTableProps) {
+  const stackRef = useRef<HTMLTableElement>(null);
+  useStackLabels(stackRef);
   const columns = columnsFor(outcome);
   return (
     <div className="table-wrap">
-      <table className="table" data-testid="channel-table">
+      <table className="table stack" ref={stackRef} data-testid="channel-table">
         <caption>{caption}</caption>
         <thead>
           <tr>

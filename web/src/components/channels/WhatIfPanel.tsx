@@ -3,7 +3,8 @@
 // before and after. Recomputed a moment after the sliders stop; while it is, the last result stays
 // on screen marked as out of date. A model, not a measurement, and labelled as one.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useStackLabels } from '../../lib/stackLabels.ts';
+import { useEffect, useState, useRef } from 'react';
 import { api, bodyOf } from '../../lib/api.ts';
 import { formatMoney } from '../../lib/format.ts';
 import type { Row } from './shared.ts';
@@ -21,6 +22,8 @@ function useSettled<T>(value: T, ms: number): T {
 const signed = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(0)}`);
 
 export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: number; horizon: number }) {
+  const stackRef = useRef<HTMLTableElement>(null);
+  useStackLabels(stackRef);
   const [moveFrom, setFrom] = useState(rows[0]?.channel ?? '');
   const [moveTo, setTo] = useState(rows[1]?.channel ?? '');
   const [share, setShare] = useState(20);
@@ -93,7 +96,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
           </p>
           {moved.length > 0 && (
             <div className="table-wrap">
-              <table className="table" data-testid="whatif-table">
+              <table className="table stack" ref={stackRef} data-testid="whatif-table">
                 <caption>Each channel the move touches, before and after</caption>
                 <thead>
                   <tr>

@@ -1,6 +1,8 @@
 // What each method says about each channel, side by side, and whether they agree: the same panel
 // on the Channels page and the Mix page, so neither method is read alone.
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { useStackLabels } from '../../lib/stackLabels.ts';
 import { evidenceQuery } from '../../lib/queries.ts';
 import { formatMoney } from '../../lib/format.ts';
 import { ErrorState, Loading } from '../States.tsx';
@@ -53,6 +55,8 @@ const VERDICT: Record<Row['verdict'], { look: string; icon: string }> = {
 };
 
 export function EvidencePanel({ kpi, controls }: { kpi?: string; controls?: string }) {
+  const stackRef = useRef<HTMLTableElement>(null);
+  useStackLabels(stackRef);
   const evidence = useQuery(evidenceQuery({ kpi, controls }));
   return (
     <section aria-labelledby="evidence-title" className="panel" data-testid="evidence">
@@ -69,7 +73,7 @@ export function EvidencePanel({ kpi, controls }: { kpi?: string; controls?: stri
       {evidence.data && (
         <>
           <div className="table-wrap">
-            <table className="table" data-testid="evidence-table">
+            <table className="table stack" ref={stackRef} data-testid="evidence-table">
               <thead>
                 <tr>
                   <th scope="col">Channel</th>

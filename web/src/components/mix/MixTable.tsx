@@ -1,5 +1,7 @@
 // Each channel's return in one sentence finance can act on, then the table behind it.
 import { formatMoney } from '../../lib/format.ts';
+import { useRef } from 'react';
+import { useStackLabels } from '../../lib/stackLabels.ts';
 import { type Mix, ratio, ratioRange } from './shared.ts';
 
 export function MixSentences({ mix }: { mix: Mix }) {
@@ -24,9 +26,11 @@ export function MixSentences({ mix }: { mix: Mix }) {
 }
 
 export function MixTable({ mix }: { mix: Mix }) {
+  const stackRef = useRef<HTMLTableElement>(null);
+  useStackLabels(stackRef);
   return (
     <div className="table-wrap">
-      <table className="table" data-testid="mix-table">
+      <table className="table stack" ref={stackRef} data-testid="mix-table">
         <caption>
           {mix.kpi} per {mix.grain}, {mix.periods.from} to {mix.periods.to} ({mix.periods.count} {mix.grain}s);
           controls: {mix.controls.join(', ') || 'none'}. ROI = {mix.kpi} added per unit of spend over the period; mROI =

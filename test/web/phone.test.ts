@@ -1,0 +1,118 @@
+// A marketer on a 390 × 844 phone (and the same pages at 1280 for contrast): the navigation folds
+// behind a Menu button, wide tables become stacked cards with every column, a series chart keeps
+// one y-axis, and axe finds nothing at any impact level on the main pages at either size.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allA11yViolations, launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let browser: Browser;
+let s: TestServer;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  s = await startTestServer({ web: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+const open = async (size: typeof PHONE): Promise<Page> =>
+  (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+
+describe('on a phone', () => {
+  it('the navigation folds behind Menu, opens, and folds again once a page is chosen', async () => {
+    const page = await open(PHONE);
+    try {
+      await page.goto(`${s.url}/`);
+      await page.waitForSelector('[data-testid="goal-card"]');
+      expect(await page.isVisible('nav[aria-label="Main"] a:has-text("Channels")')).toBe(false);
+      expect(await page.getAttribute('button.menu-button', 'aria-expanded')).toBe('false');
+      await page.click('button.menu-button');
+      expect(await page.getAttribute('button.menu-button', 'aria-expanded')).toBe('true');
+      await page.click('nav[aria-label="Main"] a:has-text("Channels")');
+      await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+      expect(await page.isVisible('nav[aria-label="Main"] a:has-text("Mix")')).toBe(false);
+      // On a desktop the links are always there and the button is not.
+      const wide = await open(DESKTOP);
+      await wide.goto(`${s.url}/`);
+      await wide.waitForSelector('[data-testid="goal-card"]');
+      expect(await wide.isVisible('nav[aria-label="Main"] a:has-text("Channels")')).toBe(true);
+      expect(await wide.isVisible('button.menu-button')).toBe(false);
+      await wide.context().close();
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it('the channels table becomes cards that show every column, each named', async () => {
+    const page = await open(PHONE);
+    try {
+      await page.goto(`${s.url}/channels`);
+      await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+      const headers = await page.$$eval('[data-testid="channel-table"] thead th', (th) =>
+        th.map((h) => (h.textContent ?? '').replace(/[▲▼]/g, '').trim()),
+      );
+      const cells = await page.$$eval('[data-testid="channel-table"] tr[data-channel="social"] > *', (cells) =>
+        cells.map((c) => {
+          const box = c.getBoundingClientRect();
+          return { label: c.getAttribute('data-label'), right: box.right, width: box.width };
+        }),
+      );
+      expect(cells.map((c) => c.label)).toEqual(headers);
+      for (const c of cells) {
+        expect(c.right).toBeLessThanOrEqual(390);
+        expect(c.width).toBeGreaterThan(0);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it('a series chart keeps one y-axis on a phone, two on a desktop', async () => {
+    for (const [size, axes] of [
+      [PHONE, 1],
+      [DESKTOP, 2],
+    ] as const) {
+      const page = await open(size);
+      try {
+        await page.goto(`${s.url}/metrics/revenue`);
+        await page.waitForSelector('figure.chart svg.recharts-surface');
+        expect(await page.$$eval('figure.chart .recharts-yAxis', (a) => a.length)).toBe(axes);
+      } finally {
+        await page.context().close();
+      }
+    }
+  }, 60_000);
+
+  for (const [name, size] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const)
+    it(`${name}: axe finds nothing at any impact level on the main pages`, async () => {
+      const page = await open(size);
+      const found: string[] = [];
+      try {
+        for (const [path, ready] of [
+          ['/', '[data-testid="goal-card"]'],
+          ['/channels', '[data-testid="channel-table"] tbody tr'],
+          ['/metrics', '[data-testid="metric-table"]'],
+          ['/goals/social-engagement', 'figure.chart svg'],
+          ['/data', '[data-testid="rows-customers"]'],
+          ['/digest', '#digest-title'],
+          ['/mix', '[data-testid="evidence-table"] tbody tr'],
+          ['/metrics/revenue', 'figure.chart svg'],
+        ] as const) {
+          await page.goto(`${s.url}${path}`);
+          await page.waitForSelector(ready, { timeout: 30_000 });
+          for (const v of await allA11yViolations(page)) found.push(`${path}: ${v}`);
+        }
+        expect(found).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }, 90_000);
+});

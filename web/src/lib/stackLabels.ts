@@ -1,0 +1,17 @@
+// Wide tables become stacked cards on a phone (styles.css, `table.stack`): each cell then shows
+// its column's name beside its value, from a data-label copied from the table's own header row, so
+// no column is lost off the side of a 390 px screen.
+import { type RefObject, useLayoutEffect } from 'react';
+
+export function useStackLabels(table: RefObject<HTMLTableElement | null>): void {
+  // After every render: rows and columns change with the data and the chosen outcome.
+  useLayoutEffect(() => {
+    const t = table.current;
+    if (!t) return;
+    const heads = [...t.querySelectorAll('thead th')].map((th) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim());
+    for (const row of t.querySelectorAll('tbody tr'))
+      [...row.children].forEach((cell, i) => {
+        cell.setAttribute('data-label', heads[i] ?? '');
+      });
+  });
+}
