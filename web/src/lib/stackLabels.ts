@@ -3,12 +3,15 @@
 // no column is lost off the side of a 390 px screen.
 import { type RefObject, useLayoutEffect } from 'react';
 
+/** A header's words without its sort arrow. */
+const headText = (th: Element) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim();
+
 export function useStackLabels(table: RefObject<HTMLTableElement | null>): void {
   // After every render: rows and columns change with the data and the chosen outcome.
   useLayoutEffect(() => {
     const t = table.current;
     if (!t) return;
-    const heads = [...t.querySelectorAll('thead th')].map((th) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim());
+    const heads = [...t.querySelectorAll('thead th')].map(headText);
     for (const row of t.querySelectorAll('tbody tr'))
       [...row.children].forEach((cell, i) => {
         cell.setAttribute('data-label', heads[i] ?? '');
