@@ -119,3 +119,19 @@ describe('the definition editor', () => {
       }
     }, 60_000);
 });
+
+describe('unfinished periods', () => {
+  for (const size of SIZES)
+    it(`${size.name}: a breakdown leaves the unfinished quarter out and says so`, async () => {
+      const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+      try {
+        await page.goto(`${s.url}/metrics/revenue?grain=quarter&by=segment`);
+        await page.waitForSelector('[data-testid="breakdown-caption"]');
+        expect(await page.textContent('[data-testid="breakdown-caption"]')).toMatch(
+          /Oct 2026 is not finished yet and left out until complete\.$/,
+        );
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+});

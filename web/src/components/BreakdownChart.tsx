@@ -22,6 +22,14 @@ interface Props {
   target?: number;
 }
 
+/** Unfinished periods are left out of the chart; the caption says which, so a gap is not misread. */
+export function leftOutNote(rows: Array<{ period: string; complete: boolean; value: number | null }>): string {
+  const open = [...new Set(rows.filter((r) => !r.complete && r.value !== null).map((r) => r.period))];
+  if (!open.length) return '';
+  const months = open.map((p) => formatDate(p, 'month')).join(', ');
+  return ` ${months} ${open.length === 1 ? 'is' : 'are'} not finished yet and left out until complete.`;
+}
+
 export function BreakdownChart({ series, target }: Props) {
   const groups = [...new Set(series.rows.map((r) => r.group ?? ''))];
   type Row = { t: number; [group: string]: number | null };
@@ -72,8 +80,8 @@ export function BreakdownChart({ series, target }: Props) {
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="muted">
-        {series.label} by {series.by}; latest: {latest}.
+      <figcaption className="muted" data-testid="breakdown-caption">
+        {series.label} by {series.by}; latest: {latest}.{leftOutNote(series.rows)}
       </figcaption>
     </figure>
   );

@@ -1,4 +1,5 @@
 import { noteMarker } from './notes/marker.tsx';
+import { leftOutNote } from './BreakdownChart.tsx';
 import {
   Area,
   CartesianGrid,
@@ -173,7 +174,10 @@ export function GoalChart(props: Props) {
           </ComposedChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="muted">{props.summary}</figcaption>
+      <figcaption className="muted" data-testid="goal-caption">
+        {props.summary}
+        {leftOutNote(props.series)}
+      </figcaption>
     </figure>
   );
 }
