@@ -135,3 +135,21 @@ describe('unfinished periods', () => {
       }
     }, 60_000);
 });
+
+describe('sign-in prompts on write forms', () => {
+  for (const size of SIZES)
+    it(`${size.name}: saving a definition without a token says how to sign in, not "401"`, async () => {
+      const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+      try {
+        await page.goto(`${s.url}/metrics/new`);
+        await page.waitForSelector('[data-testid="problems"] .ok-text');
+        await page.click('button:has-text("Save my_metric.yaml")');
+        const alert = await page.waitForSelector('.editor [role="alert"]');
+        expect(await alert.textContent()).toBe(
+          'This needs an analyst token: sign in (top right) with one and try again.',
+        );
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+});

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
-import { api, bodyOf } from '../lib/api.ts';
+import { api, bodyOf, writeFailure } from '../lib/api.ts';
 import { checkQuery, keys } from '../lib/queries.ts';
 import { SeriesChart } from './SeriesChart.tsx';
 
@@ -115,7 +115,7 @@ export function DefinitionEditor({ initial, file, name }: { initial: string; fil
       </div>
       {save.isError && (
         <p className="error-text" role="alert">
-          {save.error.message}
+          {writeFailure(save.error)}
         </p>
       )}
       {save.data && (

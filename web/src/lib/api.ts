@@ -64,3 +64,15 @@ export async function apiError(res: Response): Promise<ApiError> {
     return new ApiError(`${res.status} ${res.statusText}`, res.status);
   }
 }
+
+/**
+ * What a refused write says: how to sign in when the server asked for a token (401) or a larger
+ * role (403), with the role the page's action needs; otherwise the server's own words.
+ */
+export function writeFailure(error: Error, role: 'analyst' | 'admin' = 'analyst'): string {
+  if (error instanceof ApiError && error.status === 401)
+    return `This needs an ${role} token: sign in (top right) with one and try again.`;
+  if (error instanceof ApiError && error.status === 403)
+    return `Your token's role cannot do this; it needs ${role}. Sign in (top right) with an ${role} token.`;
+  return error.message;
+}

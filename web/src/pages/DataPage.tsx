@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { ErrorState, Loading } from '../components/States.tsx';
 import type { InferResponseType } from 'hono/client';
-import { type api, ApiError, authHeaders, bodyOf } from '../lib/api.ts';
+import { type api, ApiError, authHeaders, bodyOf, writeFailure } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { healthQuery } from '../lib/queries.ts';
 import { HistoryPanel } from '../components/data/HistoryPanel.tsx';
@@ -68,7 +68,7 @@ function ImportForm() {
         )}
         {upload.isError && (
           <div className="state error" role="alert">
-            <strong>{upload.error.message}</strong>
+            <strong>{writeFailure(upload.error)}</strong>
             {rejected && (
               <ul>
                 {rejected.problems.map((p) => (

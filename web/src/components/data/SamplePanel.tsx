@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, bodyOf } from '../../lib/api.ts';
+import { api, bodyOf, writeFailure } from '../../lib/api.ts';
 
 /** While the database holds the sample world: what it is, and (for an admin) removing it. */
 export function SamplePanel() {
@@ -26,7 +26,7 @@ export function SamplePanel() {
       </button>
       {remove.isError && (
         <p className="state error" role="alert">
-          {remove.error.message}
+          {writeFailure(remove.error, 'admin')}
         </p>
       )}
     </section>

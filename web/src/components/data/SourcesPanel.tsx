@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError, bodyOf } from '../../lib/api.ts';
+import { api, ApiError, bodyOf, writeFailure } from '../../lib/api.ts';
 import { formatDate } from '../../lib/format.ts';
 import { sourcesQuery } from '../../lib/queries.ts';
 import { ErrorState, Loading } from '../States.tsx';
@@ -169,7 +169,7 @@ export function SourcesPanel() {
         )}
         {sync.isError && (
           <div className="state error" role="alert">
-            <strong>{sync.error.message}</strong>
+            <strong>{writeFailure(sync.error)}</strong>
             <ul>
               {(details?.problems ?? []).map((p) => (
                 <li key={problemText(p)}>{problemText(p)}</li>

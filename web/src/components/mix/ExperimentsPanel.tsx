@@ -2,9 +2,8 @@
 // replace and delete them here (or import an experiments file).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, bodyOf } from '../../lib/api.ts';
+import { api, bodyOf, writeFailure } from '../../lib/api.ts';
 import { whoamiQuery } from '../../lib/queries.ts';
-import { ErrorState } from '../States.tsx';
 import type { Mix } from './shared.ts';
 
 const EMPTY = { id: '', channel: '', start: '', end: '', lift: '', se: '' };
@@ -73,7 +72,11 @@ function ExperimentForm({ mix }: { mix: Mix }) {
       <button type="submit" disabled={save.isPending}>
         Save experiment
       </button>
-      {save.isError && <ErrorState error={save.error} />}
+      {save.isError && (
+        <p className="state error" role="alert">
+          {writeFailure(save.error)}
+        </p>
+      )}
     </form>
   );
 }
@@ -118,7 +121,11 @@ export function ExperimentsPanel({ mix }: { mix: Mix }) {
           ))}
         </ul>
       )}
-      {remove.isError && <ErrorState error={remove.error} />}
+      {remove.isError && (
+        <p className="state error" role="alert">
+          {writeFailure(remove.error)}
+        </p>
+      )}
       {canWrite ? (
         <ExperimentForm mix={mix} />
       ) : (

@@ -2,7 +2,7 @@
 // Writing needs an analyst token; a refusal says how to sign in rather than showing a bare 401.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, api, bodyOf } from '../../lib/api.ts';
+import { ApiError, api, bodyOf, writeFailure } from '../../lib/api.ts';
 import { formatDate, localDay } from '../../lib/format.ts';
 
 export interface Note {
@@ -16,7 +16,7 @@ export interface Note {
 function failure(error: Error): string {
   if (error instanceof ApiError && (error.status === 401 || error.status === 403))
     return 'Notes are written by analysts: sign in with an analyst token (Sign in, top right) and try again.';
-  return error.message;
+  return writeFailure(error);
 }
 
 function useNoteWrite<T>(run: (input: T) => Promise<unknown>, after?: () => void) {
