@@ -22,6 +22,7 @@ import { plantMix } from '../test/mix/plantedMix.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
 import { bundleSizes } from './bundle.ts';
+import { firstChart } from './firstChart.ts';
 import { log, median, round, timeMedian, timePairs } from './measure.ts';
 import { startServerChild, type ServerChild } from './serverProcess.ts';
 
@@ -363,6 +364,11 @@ async function benchSize(label: string, customers: number) {
   const overview = await autocannon({ url: `${server.url}/api/goals`, connections: 30, duration: 8 });
   const overviewRps = Math.round(overview.requests.average);
   log(`  heading overview warm under load: ${overviewRps} req/s, p50 ${overview.latency.p50} ms (30 connections, 8 s)`);
+  const shown = await firstChart(server.url, goals[0]!.id);
+  log(
+    `  first chart in a fresh browser: heading sparkline ${shown.heading_ms} ms, goal chart ${shown.goal_ms} ms ` +
+      '(median of 5, from the start of navigation)',
+  );
   const channelsMs = await timeMedian(() => get(server, '/api/channels'), RUNS);
   log(
     `  channel comparison: ${round(channelsMs)} ms warm, ${round(channelsCold)} ms uncached (raw SQL ` +
@@ -393,6 +399,7 @@ async function benchSize(label: string, customers: number) {
     import: importFigures,
     sync: syncFigures,
     heading_overview_rps: overviewRps,
+    first_chart: shown,
     series,
     series_worst_ratio_cold: round(Math.max(...Object.values(series).map((s) => s.ratio_cold)), 3),
     series_median_ratio_cold: round(median(Object.values(series).map((s) => s.ratio_cold)), 3),

@@ -2,6 +2,8 @@
 import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../../api/webBuild.ts';
+import { bundleSizes } from '../../bench/bundle.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
@@ -34,5 +36,13 @@ describe('serving the web app', () => {
     expect(zipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
     expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
+  });
+});
+
+describe('the first screen', () => {
+  it('loads under 120 KB of compressed JavaScript and CSS (no chart library on the heading page)', () => {
+    const sizes = bundleSizes(WEB_DIST);
+    expect(sizes.initial_gzip_kb).toBeLessThan(120);
+    expect(sizes.total_gzip_kb).toBeGreaterThan(sizes.initial_gzip_kb);
   });
 });

@@ -6,15 +6,41 @@ import { useScrollableRegions } from './lib/scrollRegions.ts';
 import { SignIn } from './components/SignIn.tsx';
 import { Loading } from './components/States.tsx';
 
-// Each page is its own chunk, so the first screen loads only what it draws.
-const HeadingPage = lazy(() => import('./pages/HeadingPage.tsx'));
-const GoalPage = lazy(() => import('./pages/GoalPage.tsx'));
-const ChannelsPage = lazy(() => import('./pages/ChannelsPage.tsx'));
-const MixPage = lazy(() => import('./pages/MixPage.tsx'));
-const MetricsPage = lazy(() => import('./pages/MetricsPage.tsx'));
-const MetricPage = lazy(() => import('./pages/MetricPage.tsx'));
-const DataPage = lazy(() => import('./pages/DataPage.tsx'));
-const DigestPage = lazy(() => import('./pages/DigestPage.tsx'));
+// The heading is the first screen: in the entry chunk, not a second round trip. Every other page
+// is its own chunk, so the first screen loads only what it draws.
+import HeadingPage from './pages/HeadingPage.tsx';
+
+const LOADERS = {
+  goal: () => import('./pages/GoalPage.tsx'),
+  channels: () => import('./pages/ChannelsPage.tsx'),
+  mix: () => import('./pages/MixPage.tsx'),
+  metrics: () => import('./pages/MetricsPage.tsx'),
+  metric: () => import('./pages/MetricPage.tsx'),
+  data: () => import('./pages/DataPage.tsx'),
+  digest: () => import('./pages/DigestPage.tsx'),
+};
+const GoalPage = lazy(LOADERS.goal);
+const ChannelsPage = lazy(LOADERS.channels);
+const MixPage = lazy(LOADERS.mix);
+const MetricsPage = lazy(LOADERS.metrics);
+const MetricPage = lazy(LOADERS.metric);
+const DataPage = lazy(LOADERS.data);
+const DigestPage = lazy(LOADERS.digest);
+
+/** Start fetching the code of the page a link opens on before React has drawn anything (the same module later). */
+export function preloadPage(path: string): void {
+  const [, first, second] = path.split('/');
+  const page =
+    first === 'goals'
+      ? 'goal'
+      : first === 'metrics'
+        ? second
+          ? 'metric'
+          : 'metrics'
+        : (first as keyof typeof LOADERS);
+  // A failure here is met again, and shown, when the page itself asks for the module.
+  if (page in LOADERS) LOADERS[page as keyof typeof LOADERS]().catch(() => undefined);
+}
 
 function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
   const [location] = useLocation();
