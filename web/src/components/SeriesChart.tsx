@@ -22,6 +22,8 @@ interface Props {
     rows: Array<{ period: string; value: number | null; n: number; complete: boolean }>;
     annotations?: Array<{ id: number; date: string; text: string }>;
   };
+  /** The previous range's values, period by period, drawn faintly under this range's (comparison). */
+  previous?: Array<number | null>;
 }
 
 /**
@@ -60,9 +62,10 @@ function summaryOf(series: Props['series']): string {
     : `${series.label}: no data in this range.`;
 }
 
-export function SeriesChart({ series }: Props) {
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: declarative chart markup
+export function SeriesChart({ series, previous }: Props) {
   const small = useSmallScreen();
-  const data = splitUnfinished(series.rows);
+  const data = splitUnfinished(series.rows).map((d, i) => ({ ...d, previous: previous?.[i] ?? null }));
   const points = series.rows.map((r) => ({ t: toEpoch(r.period), value: r.value }));
   const unfinished = series.rows.filter((r) => !r.complete && r.value !== null);
   const last = series.rows.filter((r) => r.value !== null).at(-1);
@@ -112,6 +115,19 @@ export function SeriesChart({ series }: Props) {
               dot={false}
               isAnimationActive={false}
             />
+            {previous && (
+              <Line
+                yAxisId="v"
+                dataKey="previous"
+                name="Previous range"
+                className="previous"
+                stroke="#5b6b78"
+                strokeWidth={1.5}
+                strokeDasharray="2 3"
+                dot={false}
+                isAnimationActive={false}
+              />
+            )}
             <Line
               yAxisId="v"
               dataKey="unfinished"

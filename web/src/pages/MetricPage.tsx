@@ -4,22 +4,110 @@ import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { DefinitionEditor } from '../components/DefinitionEditor.tsx';
 import { SeriesChart } from '../components/SeriesChart.tsx';
 import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
+import { PreviousPeriodText, usePreviousPeriod } from '../components/PreviousPeriod.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, seriesQuery, type Grain } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
-export default function MetricPage({ name }: { name: string }) {
-  const [view, setView] = useUrlState({ grain: 'month', by: '', tab: 'chart', from: '', to: '' });
-  const metrics = useQuery(metricsQuery());
-  const series = useQuery({
-    ...seriesQuery(name, {
+const VIEW = { grain: 'month', by: '', tab: 'chart', from: '', to: '', compare: '' };
+
+/** The Series tab: grain, breakdown, range and comparison controls, the chart, and the notes. */
+function SeriesPanel({
+  name,
+  dimensions,
+  view,
+  setView,
+}: {
+  name: string;
+  dimensions: string[];
+  view: typeof VIEW;
+  setView: (patch: Partial<typeof VIEW>) => void;
+}) {
+  const series = useQuery(
+    seriesQuery(name, {
       grain: view.grain as Grain,
       by: view.by || undefined,
       from: view.from || undefined,
       to: view.to || undefined,
     }),
-    enabled: name !== 'new',
-  });
+  );
+  const comparing = view.compare === 'previous' && !view.by;
+  const { range, previous } = usePreviousPeriod(
+    name,
+    { grain: view.grain as Grain, from: view.from || undefined, to: view.to || undefined, enabled: comparing },
+    series.data?.rows,
+  );
+  return (
+    <div role="tabpanel">
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Series settings">
+        <label>
+          Grain{' '}
+          <select value={view.grain} onChange={(e) => setView({ grain: e.target.value })}>
+            {['day', 'week', 'month', 'quarter'].map((g) => (
+              <option key={g}>{g}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Break down by{' '}
+          <select value={view.by} onChange={(e) => setView({ by: e.target.value })}>
+            <option value="">Nothing</option>
+            {dimensions.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value })} />
+        </label>
+        <label>
+          To <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value })} />
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={view.compare === 'previous'}
+            disabled={Boolean(view.by)}
+            onChange={(e) => setView({ compare: e.target.checked ? 'previous' : '' })}
+          />{' '}
+          Compare with the previous range
+        </label>
+      </form>
+      {series.isPending && <Loading what="series" />}
+      {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
+      {series.data &&
+        (view.by ? (
+          <BreakdownChart series={series.data} />
+        ) : (
+          <SeriesChart
+            series={series.data}
+            previous={comparing ? previous.data?.rows.map((r) => (r.complete ? r.value : null)) : undefined}
+          />
+        ))}
+      {series.data && comparing && range && previous.data && (
+        <PreviousPeriodText
+          unit={series.data.unit}
+          rows={series.data.rows}
+          previous={previous.data.rows}
+          range={range}
+        />
+      )}
+      {series.data && (
+        <section aria-labelledby="metric-notes">
+          <h2 id="metric-notes">Notes</h2>
+          <NoteList notes={series.data.annotations} />
+          <NoteForm metric={name} />
+        </section>
+      )}
+    </div>
+  );
+}
+
+export default function MetricPage({ name }: { name: string }) {
+  const [view, setView] = useUrlState(VIEW);
+  const metrics = useQuery(metricsQuery());
   if (name === 'new') {
     return (
       <section aria-labelledby="new-title">
@@ -70,47 +158,7 @@ export default function MetricPage({ name }: { name: string }) {
           </button>
         ))}
       </div>
-      {view.tab === 'chart' && (
-        <div role="tabpanel">
-          <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Series settings">
-            <label>
-              Grain{' '}
-              <select value={view.grain} onChange={(e) => setView({ grain: e.target.value })}>
-                {['day', 'week', 'month', 'quarter'].map((g) => (
-                  <option key={g}>{g}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Break down by{' '}
-              <select value={view.by} onChange={(e) => setView({ by: e.target.value })}>
-                <option value="">Nothing</option>
-                {m.dimensions.map((d) => (
-                  <option key={d} value={d}>
-                    {d}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              From <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value })} />
-            </label>
-            <label>
-              To <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value })} />
-            </label>
-          </form>
-          {series.isPending && <Loading what="series" />}
-          {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
-          {series.data && (view.by ? <BreakdownChart series={series.data} /> : <SeriesChart series={series.data} />)}
-          {series.data && (
-            <section aria-labelledby="metric-notes">
-              <h2 id="metric-notes">Notes</h2>
-              <NoteList notes={series.data.annotations} />
-              <NoteForm metric={name} />
-            </section>
-          )}
-        </div>
-      )}
+      {view.tab === 'chart' && <SeriesPanel name={name} dimensions={m.dimensions} view={view} setView={setView} />}
       {view.tab === 'definition' && (
         <div role="tabpanel" className="two-col">
           <div>
