@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +141,13 @@ describe('pages in a real browser', () => {
     expect(Number(social.lift)).toBeGreaterThan(1); // +2.0 points, as shown, not 0.02
     expect(social.spend).toMatch(/^\d+(\.\d{1,2})?$/); // rounded to cents, not 1602512.4899999998
     expect(rows.slice(1)).toHaveLength(6);
+    // The same table as a workbook: the same header, and the lift a number, not text.
+    const [book] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export XLSX")')]);
+    expect(book.suggestedFilename()).toMatch(/^bearing-channels-retention-30d-90d\.xlsx$/);
+    const sheet = strFromU8(unzipSync(readFileSync(await book.path()))['xl/worksheets/sheet1.xml']!);
+    const liftColumn = String.fromCharCode(65 + header.indexOf('lift'));
+    const socialRow = rows.findIndex((r) => r[4] === 'social') + 1;
+    expect(sheet).toContain(`<c r="${liftColumn}${socialRow}"><v>${Number(social.lift)}</v></c>`);
     // Forest plot: one interval bar per channel with a measured lift.
     expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
     // The what-if models itself, channel by channel before and after; a slider move marks the shown

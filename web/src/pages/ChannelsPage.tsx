@@ -31,7 +31,7 @@ interface Context {
 }
 
 /** The table as finance reads it: a header row, values rounded in the units shown, as-of and spend period. */
-function toCsv(context: Context, rows: Row[]): string {
+function exportTable(context: Context, rows: Row[]): { header: string[]; rows: unknown[][] } {
   const share = context.outcome === 'retention' || context.outcome === 'csat';
   const shown = (v: number | null | undefined) =>
     v === null || v === undefined ? null : Math.round(v * (share ? 100 : 1) * 100) / 100;
@@ -63,9 +63,9 @@ function toCsv(context: Context, rows: Row[]): string {
     'roi_ci_low',
     'roi_ci_high',
   ];
-  return toCsvText(
+  return {
     header,
-    rows.map((r) => [
+    rows: rows.map((r) => [
       context.outcome,
       context.as_of,
       context.spend_months?.from ?? null,
@@ -91,7 +91,7 @@ function toCsv(context: Context, rows: Row[]): string {
       ratio(r.roi_ci?.[0]),
       ratio(r.roi_ci?.[1]),
     ]),
-  );
+  };
 }
 
 /** The cohorts' signup range and the months whose spend the costs divide, in words. */
@@ -109,9 +109,11 @@ function cohortWords(cohort: {
   return signups + spend;
 }
 
-function download(text: string, name: string): void {
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function download(content: string | Uint8Array, name: string, type: string): void {
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  a.href = URL.createObjectURL(new Blob([content as BlobPart], { type }));
   a.download = name;
   a.click();
   URL.revokeObjectURL(a.href);
@@ -156,10 +158,20 @@ export default function ChannelsPage() {
     });
   }, [channels.data, view.sort, view.dir]);
   const outcome = view.outcome;
+  const fileBase = `bearing-channels-${outcome}-${view.window}d-${view.horizon}d`;
   const exportCsv = () => {
     if (!channels.data) return;
     const context = { outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months };
-    download(toCsv(context, rows), `bearing-channels-${outcome}-${view.window}d-${view.horizon}d.csv`);
+    const table = exportTable(context, rows);
+    download(toCsvText(table.header, table.rows), `${fileBase}.csv`, 'text/csv');
+  };
+  // The workbook writer is fetched only when someone asks for a workbook.
+  const exportXlsx = async () => {
+    if (!channels.data) return;
+    const context = { outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months };
+    const table = exportTable(context, rows);
+    const { toXlsx } = await import('../lib/xlsx.ts');
+    download(toXlsx('Channels', table.header, table.rows), `${fileBase}.xlsx`, XLSX_TYPE);
   };
   return (
     <section aria-labelledby="channels-title">
@@ -188,6 +200,9 @@ export default function ChannelsPage() {
         </label>
         <button type="button" onClick={exportCsv} disabled={!rows.length}>
           Export CSV
+        </button>
+        <button type="button" onClick={() => void exportXlsx()} disabled={!rows.length}>
+          Export XLSX
         </button>
       </form>
       {ignored.length > 0 && (
