@@ -184,3 +184,29 @@ describe('a range beside the previous one', () => {
       }
     }, 60_000);
 });
+
+describe('a goal against the months before', () => {
+  for (const size of SIZES)
+    it(`${size.name}: the last months' average beside the months before, and whether it moved toward the target`, async () => {
+      const goal = (await s.call('GET', '/api/goals/retention-90d')).body as Goal & { target: number };
+      const done = goal.series.filter((p) => p.complete && p.value !== null);
+      const mean = (xs: typeof done) => xs.reduce((a, p) => a + p.value!, 0) / xs.length;
+      const [recent, before] = [mean(done.slice(-3)), mean(done.slice(-6, -3))];
+      const word =
+        recent === before ? 'no change' : recent > before === (goal.direction === 'up') ? 'toward' : 'away from';
+      const page = await (await browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })).newPage();
+      try {
+        await page.goto(`${s.url}/goals/retention-90d`);
+        await page.waitForSelector('[data-testid="goal-previous"]');
+        await page.selectOption('#range-title ~ label select', '3');
+        await page.waitForURL(/span=3/);
+        const text = await page.textContent('[data-testid="goal-previous"]');
+        const points = Math.round((recent - before) * 1000) / 10;
+        expect(text).toMatch(/^Average since \w{3} \d{4}: [\d.]+%; the 3 months from \w{3} \d{4}: [\d.]+% — /);
+        if (points !== 0) expect(text).toContain(`${points > 0 ? '+' : '-'}${Math.abs(points)} pts`);
+        expect(text).toContain(word);
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+});

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { GoalChart } from '../components/GoalChart.tsx';
+import { RangeComparison } from '../components/RangeComparison.tsx';
 import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
@@ -10,7 +11,7 @@ import { goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 export default function GoalPage({ id }: { id: string }) {
-  const [view, setView] = useUrlState({ by: '' });
+  const [view, setView] = useUrlState({ by: '', span: '6' });
   const goal = useQuery(goalQuery(id));
   const breakdown = useQuery({
     ...seriesQuery(goal.data?.metric ?? '', {
@@ -150,6 +151,13 @@ export default function GoalPage({ id }: { id: string }) {
         plan={g.plan?.path}
         annotations={g.annotations}
         summary={summary}
+      />
+      <RangeComparison
+        points={g.series}
+        unit={g.unit}
+        direction={g.direction}
+        span={view.span}
+        onSpan={(span) => setView({ span })}
       />
       {g.backtest?.some((b) => b.n > 0) && (
         <div className="table-wrap">
