@@ -187,7 +187,7 @@ describe('a range beside the previous one', () => {
 
 describe('a goal against the months before', () => {
   for (const size of SIZES)
-    it(`${size.name}: the last months' average beside the months before, and whether it moved toward the target`, async () => {
+    it(`${size.name}: the last months' average beside the months before, toward the target or not`, async () => {
       const goal = (await s.call('GET', '/api/goals/retention-90d')).body as Goal & { target: number };
       const done = goal.series.filter((p) => p.complete && p.value !== null);
       const mean = (xs: typeof done) => xs.reduce((a, p) => a + p.value!, 0) / xs.length;
