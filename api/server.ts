@@ -65,15 +65,16 @@ export function createServerApp(deps: AppDeps, webDist = WEB_DIST, options: { al
   // Unknown API paths answer JSON 404 rather than falling through to the web app's page.
   app.all('/api/*', notFound);
   if (existsSync(webDist)) {
-    // Hashed assets never change under their name: cached for a year, compressed on the way (the two
-    // big chunks are ~270 and ~310 KB, ~85 and ~92 KB gzipped). API answers are not compressed here:
-    // the cached ones are served as stored text, many times a second.
+    // Hashed assets never change under their name: cached for a year, and sent as compressed at
+    // build (brotli or gzip, whichever the browser takes; vite.config.ts writes both), with on-the-fly
+    // gzip only for a build without them. API answers are not compressed here: the cached ones are
+    // served as stored text, many times a second.
     app.use('/assets/*', async (c, next) => {
       await next();
       if (c.res.ok) c.header('cache-control', 'public, max-age=31536000, immutable');
     });
     app.use('/assets/*', compress());
-    app.use('/assets/*', serveStatic({ root: webDist }));
+    app.use('/assets/*', serveStatic({ root: webDist, precompressed: true }));
     app.use('/favicon.svg', serveStatic({ root: webDist }));
     // Every other path is a page of the single-page app.
     app.use('*', async (c, next) => {

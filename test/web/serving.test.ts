@@ -1,6 +1,8 @@
 // How the web app is served: hashed assets compressed and cached for a year, the page never cached.
 import { get } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../../api/webBuild.ts';
 import { bundleSizes } from '../../bench/bundle.ts';
@@ -36,6 +38,13 @@ describe('serving the web app', () => {
     expect(zipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
     expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
+    // Sent as compressed at build, not compressed again per request: the bytes are the built files'.
+    expect(zipped.body.equals(readFileSync(join(WEB_DIST, `${script!}.gz`)))).toBe(true);
+    const brotli = await raw(script!, 'br, gzip');
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.body.equals(readFileSync(join(WEB_DIST, `${script!}.br`)))).toBe(true);
+    expect(brotliDecompressSync(brotli.body).equals(plain.body)).toBe(true);
+    expect(brotli.body.length).toBeLessThan(zipped.body.length);
   });
 });
 
