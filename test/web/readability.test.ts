@@ -54,6 +54,11 @@ describe('readability', () => {
             const points = Math.round(delta * 1000) / 10;
             if (points !== 0) expect(shown[g.id]).toContain(`${points > 0 ? '+' : '-'}${Math.abs(points)} pts`);
           }
+          // A score (NPS) moves by its difference, never by a percentage of a number near zero.
+          if (g.unit === 'score') {
+            const diff = Math.round(delta * 10) / 10;
+            expect(shown[g.id]).toMatch(new RegExp(`^${diff > 0 ? '\\+' : '-'}${Math.abs(diff)} since`));
+          }
           checked++;
         }
         expect(checked).toBeGreaterThanOrEqual(6);

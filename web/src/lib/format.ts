@@ -97,13 +97,15 @@ const signedPercent = new Intl.NumberFormat(locale, {
 });
 
 /**
- * A change between two values in the unit's own words, in the reader's locale: ratios move in
- * percentage points ("+0.4 pts"), everything else by its relative change ("−3.2%") or, from zero,
- * by the difference.
+ * A change between two values in the unit's own words, in the reader's locale: ratios and percents
+ * move in percentage points ("+0.4 pts"), money and counts by their relative change ("−3.2%"), and
+ * scores (NPS, which may sit near or below zero) and everything else by the difference ("−1.6").
  */
 export function formatChange(unit: string, from: number, to: number): string {
   if (unit === 'ratio') return `${signedPoints.format((to - from) * 100)} pts`;
-  if (from !== 0) return signedPercent.format((to - from) / Math.abs(from));
+  if (unit === 'percent') return `${signedPoints.format(to - from)} pts`;
+  if ((unit === 'currency' || unit === 'count') && from !== 0)
+    return signedPercent.format((to - from) / Math.abs(from));
   return `${to - from > 0 ? '+' : ''}${formatValue(unit, to - from)}`;
 }
 
