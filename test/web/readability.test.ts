@@ -215,3 +215,37 @@ describe('a goal against the months before', () => {
       }
     }, 60_000);
 });
+
+describe('axis titles', () => {
+  for (const size of SIZES)
+    it(`${size.name}: no axis title overlaps a tick label on the series and goal charts`, async () => {
+      const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+      try {
+        for (const path of ['/metrics/revenue?grain=quarter', '/metrics/revenue?grain=week', '/goals/retention-90d']) {
+          await page.goto(`${s.url}${path}`);
+          await page.waitForSelector('figure.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+          const found = await page.$$eval('figure.chart svg.recharts-surface', (charts) =>
+            charts.map((chart) => {
+              const titles = [...chart.querySelectorAll('.recharts-label')].map((t) => t.getBoundingClientRect());
+              const ticks = [...chart.querySelectorAll('.recharts-cartesian-axis-tick-value')].map((t) =>
+                t.getBoundingClientRect(),
+              );
+              const hit = (a: DOMRect, b: DOMRect) =>
+                a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+              return { titles: titles.length, overlaps: titles.filter((t) => ticks.some((k) => hit(t, k))).length };
+            }),
+          );
+          expect(
+            found.some((f) => f.titles > 0),
+            path,
+          ).toBe(true);
+          expect(
+            found.map((f) => f.overlaps),
+            path,
+          ).toEqual(found.map(() => 0));
+        }
+      } finally {
+        await page.context().close();
+      }
+    }, 60_000);
+});

@@ -84,7 +84,7 @@ export function GoalChart(props: Props) {
             <XAxis {...TIME_AXIS} />
             <YAxis
               tickFormatter={(v: number) => formatTick(props.unit, v)}
-              width={72}
+              width={80}
               domain={['auto', 'auto']}
               label={yAxisLabel(props.label)}
             />

@@ -82,7 +82,7 @@ export function SeriesChart({ series, previous }: Props) {
             <YAxis
               yAxisId="v"
               tickFormatter={(v: number) => formatTick(series.unit, v)}
-              width={72}
+              width={80}
               label={yAxisLabel(series.label)}
             />
             <YAxis
@@ -90,7 +90,7 @@ export function SeriesChart({ series, previous }: Props) {
               // On a phone one axis: two would squeeze the chart to ~150 px; the caption and tooltip keep n.
               hide={small}
               orientation="right"
-              width={60}
+              width={66}
               tickFormatter={(v: number) => formatTick('count', v)}
               label={{
                 value: 'n (rows)',
