@@ -2,6 +2,7 @@
 // are known (orders revenue), the media-mix ROI where spend is bought in aggregate, and the lift
 // tests of the experiments register — each put as incremental KPI per unit of spend — and whether
 // those that measure the same quantity agree. Pure: the route gathers the three answers.
+import type { Experiment } from '../../data/experiments.ts';
 import type { ChannelComparison } from '../channels/compare.ts';
 import type { MixAnswer } from '../mix/index.ts';
 
@@ -37,22 +38,11 @@ export interface EvidenceRow {
   words: string;
 }
 
-export interface Experiment {
-  experiment_id: string;
-  channel: string;
-  start: string;
-  end: string;
-  metric: string;
-  lift: number;
-  lift_se: number;
-  spend: number | null;
-}
-
 export interface EvidenceInput {
   /** The customer-level comparison on revenue, and the metric that counts the same orders revenue. */
   customer: { comparison: ChannelComparison; metric: string } | null;
   mix: MixAnswer | null;
-  experiments: Experiment[];
+  experiments: Array<Omit<Experiment, 'notes'>>;
 }
 
 const Z = 1.96;
@@ -105,7 +95,7 @@ function mixEstimates(mix: MixAnswer | null): Map<string, EvidenceEstimate> {
   return out;
 }
 
-function experimentEstimate(e: Experiment): EvidenceEstimate {
+function experimentEstimate(e: Omit<Experiment, 'notes'>): EvidenceEstimate {
   const spend = e.spend && e.spend > 0 ? e.spend : null;
   return {
     source: 'experiment',

@@ -3,6 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from './server.ts';
 
 export const SCREENSHOTS = 'test-output';
 const require = createRequire(import.meta.url);
@@ -76,4 +78,21 @@ async function a11yViolations(page: Page, impacts: string[]): Promise<string[]> 
           .slice(0, 3)
           .join(', ')}`,
     );
+}
+
+/**
+ * A browser and a server with the web app for a whole test file (or describe): started before its
+ * tests, closed after them. Read `browser` and `server` inside the tests.
+ */
+export function browserAndServer(): { readonly browser: Browser; readonly server: TestServer } {
+  const live = {} as { browser: Browser; server: TestServer };
+  beforeAll(async () => {
+    live.browser = await launchBrowser();
+    live.server = await startTestServer({ web: true });
+  }, 60_000);
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
 }

@@ -1,32 +1,22 @@
 // A marketer on a 390 × 844 phone (and the same pages at 1280 for contrast): the navigation folds
 // behind a Menu button, wide tables become stacked cards with every column, a series chart keeps
 // one y-axis, and axe finds nothing at any impact level on the main pages at either size.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allA11yViolations, launchBrowser } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { allA11yViolations, browserAndServer } from '../helpers/browser.ts';
 
-let browser: Browser;
-let s: TestServer;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  s = await startTestServer({ web: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+const live = browserAndServer();
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const open = async (size: typeof PHONE): Promise<Page> =>
-  (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+  (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
 
 describe('on a phone', () => {
   it('the navigation folds behind Menu, opens, and folds again once a page is chosen', async () => {
     const page = await open(PHONE);
     try {
-      await page.goto(`${s.url}/`);
+      await page.goto(`${live.server.url}/`);
       await page.waitForSelector('[data-testid="goal-card"]');
       expect(await page.isVisible('nav[aria-label="Main"] a:has-text("Channels")')).toBe(false);
       expect(await page.getAttribute('button.menu-button', 'aria-expanded')).toBe('false');
@@ -37,7 +27,7 @@ describe('on a phone', () => {
       expect(await page.isVisible('nav[aria-label="Main"] a:has-text("Mix")')).toBe(false);
       // On a desktop the links are always there and the button is not.
       const wide = await open(DESKTOP);
-      await wide.goto(`${s.url}/`);
+      await wide.goto(`${live.server.url}/`);
       await wide.waitForSelector('[data-testid="goal-card"]');
       expect(await wide.isVisible('nav[aria-label="Main"] a:has-text("Channels")')).toBe(true);
       expect(await wide.isVisible('button.menu-button')).toBe(false);
@@ -50,7 +40,7 @@ describe('on a phone', () => {
   it('the channels table becomes cards that show every column, each named', async () => {
     const page = await open(PHONE);
     try {
-      await page.goto(`${s.url}/channels`);
+      await page.goto(`${live.server.url}/channels`);
       await page.waitForSelector('[data-testid="channel-table"] tbody tr');
       const headers = await page.$$eval('[data-testid="channel-table"] thead th', (th) =>
         th.map((h) => (h.textContent ?? '').replace(/[▲▼]/g, '').trim()),
@@ -79,7 +69,7 @@ describe('on a phone', () => {
     ] as const) {
       const page = await open(size);
       try {
-        await page.goto(`${s.url}/metrics/revenue`);
+        await page.goto(`${live.server.url}/metrics/revenue`);
         await page.waitForSelector('figure.chart svg.recharts-surface');
         expect(await page.$$eval('figure.chart .recharts-yAxis', (a) => a.length)).toBe(axes);
       } finally {
@@ -106,7 +96,7 @@ describe('on a phone', () => {
           ['/mix', '[data-testid="evidence-table"] tbody tr'],
           ['/metrics/revenue', 'figure.chart svg'],
         ] as const) {
-          await page.goto(`${s.url}${path}`);
+          await page.goto(`${live.server.url}${path}`);
           await page.waitForSelector(ready, { timeout: 30_000 });
           for (const v of await allA11yViolations(page)) found.push(`${path}: ${v}`);
         }

@@ -1,21 +1,11 @@
 // Figures a reader can trust at a glance, in a real browser at desktop and phone size: each goal
 // card says how the latest period moved against the one before (in words, not colour alone), and
 // lifts follow the reader's locale like the money beside them.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, seriousA11yViolations } from '../helpers/browser.ts';
-import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
+import { describe, expect, it } from 'vitest';
+import { browserAndServer, seriousA11yViolations } from '../helpers/browser.ts';
+import { TEST_TOKENS } from '../helpers/server.ts';
 
-let browser: Browser;
-let s: TestServer;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  s = await startTestServer({ web: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+const live = browserAndServer();
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 900 },
@@ -32,10 +22,12 @@ type Goal = {
 describe('readability', () => {
   for (const size of SIZES)
     it(`${size.name}: every card says the change since the period before, better or worse`, async () => {
-      const goals: Goal[] = (await s.call('GET', '/api/goals')).body.goals;
-      const page = await (await browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })).newPage();
+      const goals: Goal[] = (await live.server.call('GET', '/api/goals')).body.goals;
+      const page = await (
+        await live.browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })
+      ).newPage();
       try {
-        await page.goto(`${s.url}/`);
+        await page.goto(`${live.server.url}/`);
         await page.waitForSelector('[data-testid="goal-card"]');
         const shown = Object.fromEntries(
           await page.$$eval('[data-testid="goal-card"]', (cards) =>
@@ -69,9 +61,9 @@ describe('readability', () => {
     }, 60_000);
 
   it('under de-DE the lifts use a decimal comma, like the money beside them', async () => {
-    const page = await (await browser.newContext({ viewport: SIZES[0]!, locale: 'de-DE' })).newPage();
+    const page = await (await live.browser.newContext({ viewport: SIZES[0]!, locale: 'de-DE' })).newPage();
     try {
-      await page.goto(`${s.url}/channels`);
+      await page.goto(`${live.server.url}/channels`);
       await page.waitForSelector('[data-testid="channel-table"] tbody tr');
       const text = await page.textContent('[data-testid="channel-table"] tbody');
       expect(text).toMatch(/[+−±]\d+,\d pts/);
@@ -85,12 +77,12 @@ describe('readability', () => {
 describe('the definition editor', () => {
   for (const size of SIZES)
     it(`${size.name}: line numbers match the checker's, the bad line marked; a saved new metric opens`, async () => {
-      const context = await browser.newContext({ viewport: size, bypassCSP: true });
+      const context = await live.browser.newContext({ viewport: size, bypassCSP: true });
       await context.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
       const page = await context.newPage();
       const name = `typed_in_${size.name}`;
       try {
-        await page.goto(`${s.url}/metrics/new`);
+        await page.goto(`${live.server.url}/metrics/new`);
         await page.waitForSelector('[data-testid="problems"] .ok-text');
         // A description longer than the box: it must not wrap, or every line number below it would be off.
         const long = 'What it measures, said at length so the line is far wider than a phone. '.repeat(3).trim();
@@ -128,9 +120,9 @@ describe('the definition editor', () => {
 describe('unfinished periods', () => {
   for (const size of SIZES)
     it(`${size.name}: a breakdown leaves the unfinished quarter out and says so`, async () => {
-      const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+      const page = await (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
       try {
-        await page.goto(`${s.url}/metrics/revenue?grain=quarter&by=segment`);
+        await page.goto(`${live.server.url}/metrics/revenue?grain=quarter&by=segment`);
         await page.waitForSelector('[data-testid="breakdown-caption"]');
         expect(await page.textContent('[data-testid="breakdown-caption"]')).toMatch(
           /Oct 2026 is not finished yet and left out until complete\.$/,
@@ -144,9 +136,9 @@ describe('unfinished periods', () => {
 describe('sign-in prompts on write forms', () => {
   for (const size of SIZES)
     it(`${size.name}: saving a definition without a token says how to sign in, not "401"`, async () => {
-      const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+      const page = await (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
       try {
-        await page.goto(`${s.url}/metrics/new`);
+        await page.goto(`${live.server.url}/metrics/new`);
         await page.waitForSelector('[data-testid="problems"] .ok-text');
         await page.click('button:has-text("Save my_metric.yaml")');
         const alert = await page.waitForSelector('.editor [role="alert"]');
@@ -163,7 +155,8 @@ describe('a range beside the previous one', () => {
   for (const size of SIZES)
     it(`${size.name}: a metric's range is compared with the range just before it, drawn and said`, async () => {
       const series = async (from: string, to: string) =>
-        (await s.call('GET', `/api/metrics/revenue/series?grain=month&from=${from}&to=${to}`)).body.rows as Array<{
+        (await live.server.call('GET', `/api/metrics/revenue/series?grain=month&from=${from}&to=${to}`)).body
+          .rows as Array<{
           value: number | null;
           complete: boolean;
         }>;
@@ -172,9 +165,11 @@ describe('a range beside the previous one', () => {
       const now = total(await series('2026-01-01', '2026-06-30'));
       const before = total(await series('2025-07-01', '2025-12-31'));
       const change = ((now - before) / before) * 100;
-      const page = await (await browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })).newPage();
+      const page = await (
+        await live.browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })
+      ).newPage();
       try {
-        await page.goto(`${s.url}/metrics/revenue?from=2026-01-01&to=2026-06-30`);
+        await page.goto(`${live.server.url}/metrics/revenue?from=2026-01-01&to=2026-06-30`);
         await page.waitForSelector('figure.chart svg.recharts-surface');
         await page.click('label:has-text("Compare with the previous range") input');
         const text = await (await page.waitForSelector('[data-testid="previous-period"]')).textContent();
@@ -193,15 +188,17 @@ describe('a range beside the previous one', () => {
 describe('a goal against the months before', () => {
   for (const size of SIZES)
     it(`${size.name}: the last months' average beside the months before, toward the target or not`, async () => {
-      const goal = (await s.call('GET', '/api/goals/retention-90d')).body as Goal & { target: number };
+      const goal = (await live.server.call('GET', '/api/goals/retention-90d')).body as Goal & { target: number };
       const done = goal.series.filter((p) => p.complete && p.value !== null);
       const mean = (xs: typeof done) => xs.reduce((a, p) => a + p.value!, 0) / xs.length;
       const [recent, before] = [mean(done.slice(-3)), mean(done.slice(-6, -3))];
       const word =
         recent === before ? 'no change' : recent > before === (goal.direction === 'up') ? 'toward' : 'away from';
-      const page = await (await browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })).newPage();
+      const page = await (
+        await live.browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })
+      ).newPage();
       try {
-        await page.goto(`${s.url}/goals/retention-90d`);
+        await page.goto(`${live.server.url}/goals/retention-90d`);
         await page.waitForSelector('[data-testid="goal-previous"]');
         await page.selectOption('#range-title ~ label select', '3');
         await page.waitForURL(/span=3/);
@@ -219,10 +216,10 @@ describe('a goal against the months before', () => {
 describe('axis titles', () => {
   for (const size of SIZES)
     it(`${size.name}: no axis title overlaps a tick label on the series and goal charts`, async () => {
-      const page = await (await browser.newContext({ viewport: size, bypassCSP: true })).newPage();
+      const page = await (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
       try {
         for (const path of ['/metrics/revenue?grain=quarter', '/metrics/revenue?grain=week', '/goals/retention-90d']) {
-          await page.goto(`${s.url}${path}`);
+          await page.goto(`${live.server.url}${path}`);
           await page.waitForSelector('figure.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
           const found = await page.$$eval('figure.chart svg.recharts-surface', (charts) =>
             charts.map((chart) => {

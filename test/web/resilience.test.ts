@@ -62,13 +62,14 @@ describe('when the server stops', () => {
     }, 60_000);
 });
 
-describe('the Channels day boxes and the note date', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer({ web: true });
-  }, 60_000);
-  afterAll(() => s?.close());
+// One running server for the rest of the file (the describe above stops its own).
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ web: true });
+}, 60_000);
+afterAll(() => s?.close());
 
+describe('the Channels day boxes and the note date', () => {
   for (const size of SIZES)
     it(`${size.name}: a box can be cleared and retyped; the link follows without a history step per key`, async () => {
       const page = await pageAt(size);
@@ -129,12 +130,6 @@ describe('the Channels day boxes and the note date', () => {
 });
 
 describe('notes', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer({ web: true });
-  }, 60_000);
-  afterAll(() => s?.close());
-
   for (const size of SIZES)
     it(`${size.name}: added on a goal, signed, on its metric too, reachable by Tab, edited, deleted`, async () => {
       const page = await pageAt(size);

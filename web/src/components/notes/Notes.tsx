@@ -31,6 +31,34 @@ function useNoteWrite<T>(run: (input: T) => Promise<unknown>, after?: () => void
   });
 }
 
+/** A note's date and text, as both the add and the edit forms ask for them. */
+function NoteFields(props: {
+  date: string;
+  text: string;
+  onDate: (date: string) => void;
+  onText: (text: string) => void;
+  placeholder?: string;
+}) {
+  return (
+    <>
+      <label>
+        Date <input type="date" value={props.date} onChange={(e) => props.onDate(e.target.value)} required />
+      </label>
+      <label className="grow">
+        Note{' '}
+        <input
+          type="text"
+          value={props.text}
+          onChange={(e) => props.onText(e.target.value)}
+          placeholder={props.placeholder}
+          required
+          maxLength={2000}
+        />
+      </label>
+    </>
+  );
+}
+
 function NoteItem({ note }: { note: Note }) {
   const [editing, setEditing] = useState(false);
   const [date, setDate] = useState(note.date);
@@ -52,12 +80,7 @@ function NoteItem({ note }: { note: Note }) {
             save.mutate(undefined);
           }}
         >
-          <label>
-            Date <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
-          </label>
-          <label className="grow">
-            Note <input type="text" value={text} onChange={(e) => setText(e.target.value)} required maxLength={2000} />
-          </label>
+          <NoteFields date={date} text={text} onDate={setDate} onText={setText} />
           <button type="submit" disabled={save.isPending}>
             Save
           </button>
@@ -126,20 +149,7 @@ export function NoteForm({ metric, goal }: { metric: string; goal?: string }) {
         add.mutate(undefined);
       }}
     >
-      <label>
-        Date <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
-      </label>
-      <label className="grow">
-        Note{' '}
-        <input
-          type="text"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder="Why did the number move?"
-          required
-          maxLength={2000}
-        />
-      </label>
+      <NoteFields date={date} text={text} onDate={setDate} onText={setText} placeholder="Why did the number move?" />
       <button type="submit" disabled={add.isPending}>
         {add.isPending ? 'Adding…' : 'Add note'}
       </button>
