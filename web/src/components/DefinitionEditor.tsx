@@ -1,19 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { api, bodyOf, writeFailure } from '../lib/api.ts';
 import { checkQuery, keys } from '../lib/queries.ts';
+import { useDebounced } from '../lib/useDebounced.ts';
 import { SeriesChart } from './SeriesChart.tsx';
-
-/** Waits for the analyst to pause typing before asking the server to check. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
-}
 
 /**
  * The YAML with line numbers that match the checker's: lines never wrap (a long line scrolls

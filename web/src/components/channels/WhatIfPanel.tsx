@@ -4,20 +4,11 @@
 // on screen marked as out of date. A model, not a measurement, and labelled as one.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useStackLabels } from '../../lib/stackLabels.ts';
-import { useEffect, useState, useRef } from 'react';
+import { useState, useRef } from 'react';
 import { api, bodyOf } from '../../lib/api.ts';
 import { formatMoney } from '../../lib/format.ts';
+import { useDebounced } from '../../lib/useDebounced.ts';
 import type { Row } from './shared.ts';
-
-/** The value, once it has stopped changing for `ms`. */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 const signed = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(0)}`);
 
@@ -30,7 +21,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
   const source = rows.find((r) => r.channel === moveFrom);
   const amount = Math.round(((source?.spend ?? 0) * share) / 100);
   const inputs = JSON.stringify({ moveFrom, moveTo, amount, window, horizon });
-  const settled = useSettled(inputs, 400);
+  const settled = useDebounced(inputs, 400);
   const model = useQuery({
     queryKey: ['channels', 'what-if', settled],
     queryFn: () => {
