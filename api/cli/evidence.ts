@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import type { EvidenceEstimate } from '../../metrics/evidence/combine.ts';
 import { type Evidence, gatherEvidence } from '../../metrics/evidence/index.ts';
+import { controlList } from '../../metrics/mix/index.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
 import { progress } from './progress.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
@@ -33,7 +34,7 @@ export function registerEvidence(channels: Command): void {
 
 async function runEvidence(opts: EvidenceOptions): Promise<void> {
   const dir = metricsDir(opts.metrics);
-  const controls = opts.controls ? opts.controls.split(',').map((c) => c.trim()) : undefined;
+  const controls = controlList(opts.controls);
   const bar = progress();
   bar.update('comparing channels and fitting the mix model');
   const evidence = await readLocallyOrFromServer(

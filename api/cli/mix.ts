@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
-import { type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
+import { controlList, type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate, positive } from './options.ts';
 import { progress } from './progress.ts';
@@ -86,7 +86,7 @@ async function runOptimize(opts: OptimizeOptions): Promise<void> {
   const request = {
     kpi: opts.kpi,
     grain: opts.grain,
-    controls: opts.controls ? opts.controls.split(',').map((c) => c.trim()) : [],
+    controls: controlList(opts.controls),
     budget: opts.budget,
     bounds: opts.bound,
     fixed: opts.fixed,
@@ -127,7 +127,7 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
     grain: opts.grain,
     from: opts.from,
     to: opts.to,
-    controls: opts.controls ? opts.controls.split(',').map((c) => c.trim()) : [],
+    controls: controlList(opts.controls),
     seed: opts.seed,
     draws: opts.draws,
     priors: currentSettings().mix?.priors,

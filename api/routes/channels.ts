@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { compareChannels, OUTCOMES } from '../../metrics/channels/compare.ts';
 import { budgetWhatIf } from '../../metrics/channels/whatIf.ts';
 import { defaultMixKpi, gatherEvidence } from '../../metrics/evidence/index.ts';
-import { fittedCurves } from '../../metrics/mix/index.ts';
+import { controlList, fittedCurves } from '../../metrics/mix/index.ts';
 import type { AppDeps } from '../context.ts';
 import { settingsOf } from '../settings.ts';
 import { BearingError } from '../../data/errors.ts';
@@ -215,10 +215,7 @@ export const channelRoutes = (deps: AppDeps) =>
     })
     .openapi(evidence, async (c) => {
       const q = c.req.valid('query');
-      const controls = q.controls
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const controls = controlList(q.controls);
       const priors = settingsOf(deps).mix?.priors;
       return c.json(await gatherEvidence(deps.db, deps.catalog, { kpi: q.kpi, controls, priors }), 200);
     });

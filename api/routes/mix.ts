@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { optimizeMix, runMix } from '../../metrics/mix/index.ts';
+import { controlList, optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
@@ -159,20 +159,12 @@ const observationNames = createRoute({
   },
 });
 
-const controlsOf = (list?: string) =>
-  list
-    ? list
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-
 export const mixRoutes = (deps: AppDeps) =>
   router()
     .openapi(mix, async (c) => {
       const q = c.req.valid('query');
       const priors = settingsOf(deps).mix?.priors;
-      return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlsOf(q.controls), priors }), 200);
+      return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlList(q.controls), priors }), 200);
     })
     .openapi(optimize, async (c) => {
       const priors = settingsOf(deps).mix?.priors;

@@ -44,7 +44,17 @@ export interface ChannelComparison {
 }
 
 export function compareChannels(db: Database, options: ChannelOptions = {}): Promise<ChannelComparison> {
-  return db.cached(`channels\u0000${JSON.stringify(options)}`, () => computeComparison(db, options));
+  // One key however the request was spelled (the page sends the defaults, the evidence and the
+  // what-if may leave them out): the same comparison is computed once.
+  const key = [
+    options.outcome ?? 'retention',
+    options.window ?? 30,
+    options.horizon ?? 90,
+    options.from ?? null,
+    options.to ?? null,
+    options.asOf ?? null,
+  ];
+  return db.cached(`channels\u0000${JSON.stringify(key)}`, () => computeComparison(db, options));
 }
 
 const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {

@@ -43,6 +43,13 @@ export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent'
   >;
 }
 
+/** A comma-separated list of control names as typed (URL, CLI), trimmed, empty entries dropped. */
+export const controlList = (text?: string): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+
 /** At least a year of periods: seasonality and carry-over cannot be told apart from less. */
 const MIN_PERIODS = { week: 52, day: 365 } as const;
 const PER_YEAR = { week: 52.18, day: 365.25 } as const;

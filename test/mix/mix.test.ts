@@ -102,28 +102,12 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       expect(m.controls).toEqual(['competitor_sales_B', 'events']);
       expect(m.priors).toEqual({ tv: { roi: 8, sd: 4 } }); // from bearing.yaml
       // Every method side by side: no customers here, so tv is the mix model and its lift test.
-      const side = ws.bearing(
-        'channels',
-        'evidence',
-        '--kpi',
-        'weekly_revenue',
-        '--controls',
-        'competitor_sales_B,events',
-      );
+      const evidence = ['channels', 'evidence', '--kpi', 'weekly_revenue', '--controls', 'competitor_sales_B,events'];
+      const side = ws.bearing(...evidence);
       expect(side.status, side.stderr).toBe(0);
       expect(side.stdout).toMatch(/^channel\s+customer-level\s+mix model\s+experiments\s+agreement$/m);
       expect(side.stdout).toMatch(/^tv\s+—\s+\d+\.\d\d \([\d.]+ … [\d.]+\) weekly_revenue\s+geo-1: [\d.]+ /m);
-      const ev = JSON.parse(
-        ws.bearing(
-          'channels',
-          'evidence',
-          '--kpi',
-          'weekly_revenue',
-          '--controls',
-          'competitor_sales_B,events',
-          '--json',
-        ).stdout,
-      );
+      const ev = JSON.parse(ws.bearing(...evidence, '--json').stdout);
       const tv = ev.channels.find((c: { channel: string }) => c.channel === 'tv');
       expect(tv.estimates.map((e: { source: string }) => e.source)).toEqual(['mix', 'experiment']);
       expect(tv.estimates[1].per_spend).toBeCloseTo(2500000 / 400000, 9);

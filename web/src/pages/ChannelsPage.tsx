@@ -159,19 +159,21 @@ export default function ChannelsPage() {
   }, [channels.data, view.sort, view.dir]);
   const outcome = view.outcome;
   const fileBase = `bearing-channels-${outcome}-${view.window}d-${view.horizon}d`;
+  // The table as exported, in either format (null before the comparison has loaded).
+  const table = () =>
+    channels.data
+      ? exportTable({ outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months }, rows)
+      : null;
   const exportCsv = () => {
-    if (!channels.data) return;
-    const context = { outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months };
-    const table = exportTable(context, rows);
-    download(toCsvText(table.header, table.rows), `${fileBase}.csv`, 'text/csv');
+    const t = table();
+    if (t) download(toCsvText(t.header, t.rows), `${fileBase}.csv`, 'text/csv');
   };
   // The workbook writer is fetched only when someone asks for a workbook.
   const exportXlsx = async () => {
-    if (!channels.data) return;
-    const context = { outcome, as_of: channels.data.as_of, spend_months: channels.data.cohort.spend_months };
-    const table = exportTable(context, rows);
+    const t = table();
+    if (!t) return;
     const { toXlsx } = await import('../lib/xlsx.ts');
-    download(toXlsx('Channels', table.header, table.rows), `${fileBase}.xlsx`, XLSX_TYPE);
+    download(toXlsx('Channels', t.header, t.rows), `${fileBase}.xlsx`, XLSX_TYPE);
   };
   return (
     <section aria-labelledby="channels-title">
