@@ -101,7 +101,10 @@ export function GoalChart(props: Props) {
               name="Projection (95% band)"
               fill="#f5b700"
               fillOpacity={0.18}
-              stroke="none"
+              // The band's edges carry it (the pale fill alone is 1.3:1 on white); its legend square too.
+              stroke="#9a6700"
+              strokeWidth={1}
+              strokeOpacity={0.8}
               isAnimationActive={false}
               legendType="square"
             />

@@ -12,7 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
-import { TIME_AXIS, yAxisLabel, READABLE_TOOLTIP } from '../lib/chartAxes.ts';
+import { EDGE_GREY, TIME_AXIS, yAxisLabel, READABLE_TOOLTIP } from '../lib/chartAxes.ts';
 
 interface Props {
   series: {
@@ -105,7 +105,7 @@ export function SeriesChart({ series, previous }: Props) {
               formatter={(v, name) => (name === 'n' ? Number(v).toLocaleString() : formatValue(series.unit, Number(v)))}
               filterNull
             />
-            <Bar yAxisId="n" dataKey="n" name="n" fill="#d9e1e7" isAnimationActive={false} />
+            <Bar yAxisId="n" dataKey="n" name="n" fill="#d9e1e7" stroke={EDGE_GREY} isAnimationActive={false} />
             <Line
               yAxisId="v"
               dataKey="value"

@@ -59,6 +59,7 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
               name="95% interval"
               fill="#2f7ebc"
               fillOpacity={0.35}
+              stroke="#2f7ebc"
               barSize={22}
               isAnimationActive={false}
               className="ci-bar"
@@ -67,7 +68,9 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
             <Scatter
               dataKey="naive"
               name="Naive difference"
-              fill="#fde8e6"
+              // A pale inside with a red edge; the legend draws the fill's colour, so it is the red.
+              fill="#a3201a"
+              fillOpacity={0.12}
               stroke="#a3201a"
               strokeWidth={2}
               isAnimationActive={false}

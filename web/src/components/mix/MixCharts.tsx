@@ -17,7 +17,7 @@ import {
 } from 'recharts';
 import { formatMoney, formatTick } from '../../lib/format.ts';
 import type { Mix } from './shared.ts';
-import { SERIES_COLOURS, READABLE_TOOLTIP } from '../../lib/chartAxes.ts';
+import { EDGE_GREY, SERIES_COLOURS, READABLE_TOOLTIP } from '../../lib/chartAxes.ts';
 
 // Compact numbers, as every chart's axes show them (lib/format.ts).
 const compact = (v: number) => formatTick('count', v);
@@ -36,7 +36,14 @@ export function FitChart({ mix }: { mix: Mix }) {
             <Tooltip {...READABLE_TOOLTIP} formatter={(v) => compact(Number(v))} />
             <Legend />
             {held.length > 0 && (
-              <ReferenceArea x1={held[0]!.period} x2={held.at(-1)!.period} fill="#5b6b78" fillOpacity={0.12} />
+              <ReferenceArea
+                x1={held[0]!.period}
+                x2={held.at(-1)!.period}
+                fill="#5b6b78"
+                fillOpacity={0.12}
+                stroke={EDGE_GREY}
+                strokeDasharray="3 3"
+              />
             )}
             <Line dataKey="actual" name="Actual" stroke="#1f2d3a" dot={false} isAnimationActive={false} />
             <Line
@@ -118,7 +125,9 @@ export function CurveCharts({ mix }: { mix: Mix }) {
                   <Area
                     dataKey={(d: { low: number; high: number }) => [d.low, d.high]}
                     name="95% interval"
-                    stroke="none"
+                    stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]}
+                    strokeWidth={1}
+                    strokeDasharray="2 2"
                     fill={SERIES_COLOURS[i % SERIES_COLOURS.length]}
                     fillOpacity={0.2}
                     isAnimationActive={false}
