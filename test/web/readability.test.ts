@@ -151,68 +151,6 @@ describe('sign-in prompts on write forms', () => {
     }, 60_000);
 });
 
-describe('a range beside the previous one', () => {
-  for (const size of SIZES)
-    it(`${size.name}: a metric's range is compared with the range just before it, drawn and said`, async () => {
-      const series = async (from: string, to: string) =>
-        (await live.server.call('GET', `/api/metrics/revenue/series?grain=month&from=${from}&to=${to}`)).body
-          .rows as Array<{
-          value: number | null;
-          complete: boolean;
-        }>;
-      const total = (rows: Awaited<ReturnType<typeof series>>) =>
-        rows.filter((r) => r.complete && r.value !== null).reduce((a, r) => a + r.value!, 0);
-      const now = total(await series('2026-01-01', '2026-06-30'));
-      const before = total(await series('2025-07-01', '2025-12-31'));
-      const change = ((now - before) / before) * 100;
-      const page = await (
-        await live.browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })
-      ).newPage();
-      try {
-        await page.goto(`${live.server.url}/metrics/revenue?from=2026-01-01&to=2026-06-30`);
-        await page.waitForSelector('figure.chart svg.recharts-surface');
-        await page.click('label:has-text("Compare with the previous range") input');
-        const text = await (await page.waitForSelector('[data-testid="previous-period"]')).textContent();
-        expect(text).toMatch(/^This range’s total: .*; the previous range \(Jul 1, 2025 to Dec 31, 2025\): /);
-        expect(text).toContain(`${change > 0 ? '+' : '-'}${Math.abs(Math.round(change * 10) / 10)}%`);
-        expect(page.url()).toContain('compare=previous');
-        // The previous range is drawn under this one, one point per period.
-        await page.waitForSelector('figure.chart .recharts-line.previous path.recharts-curve', { state: 'attached' });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
-      } finally {
-        await page.context().close();
-      }
-    }, 60_000);
-});
-
-describe('a goal against the months before', () => {
-  for (const size of SIZES)
-    it(`${size.name}: the last months' average beside the months before, toward the target or not`, async () => {
-      const goal = (await live.server.call('GET', '/api/goals/retention-90d')).body as Goal & { target: number };
-      const done = goal.series.filter((p) => p.complete && p.value !== null);
-      const mean = (xs: typeof done) => xs.reduce((a, p) => a + p.value!, 0) / xs.length;
-      const [recent, before] = [mean(done.slice(-3)), mean(done.slice(-6, -3))];
-      const word =
-        recent === before ? 'no change' : recent > before === (goal.direction === 'up') ? 'toward' : 'away from';
-      const page = await (
-        await live.browser.newContext({ viewport: size, bypassCSP: true, locale: 'en-US' })
-      ).newPage();
-      try {
-        await page.goto(`${live.server.url}/goals/retention-90d`);
-        await page.waitForSelector('[data-testid="goal-previous"]');
-        await page.selectOption('#range-title ~ label select', '3');
-        await page.waitForURL(/span=3/);
-        const text = await page.textContent('[data-testid="goal-previous"]');
-        const points = Math.round((recent - before) * 1000) / 10;
-        expect(text).toMatch(/^Average since \w{3} \d{4}: [\d.]+%; the 3 months from \w{3} \d{4}: [\d.]+% — /);
-        if (points !== 0) expect(text).toContain(`${points > 0 ? '+' : '-'}${Math.abs(points)} pts`);
-        expect(text).toContain(word);
-      } finally {
-        await page.context().close();
-      }
-    }, 60_000);
-});
-
 describe('axis titles', () => {
   for (const size of SIZES)
     it(`${size.name}: no axis title overlaps a tick label on the series and goal charts`, async () => {

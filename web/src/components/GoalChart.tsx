@@ -37,10 +37,12 @@ interface Props {
   plan?: Array<{ period: string; value: number }>;
   annotations: Array<{ id: number; date: string; text: string }>;
   summary: string;
+  /** The shared range's start: months before it are left off the chart (the forecast still reads them). */
+  from?: string;
 }
 
 /** Shapes the goal's data for the chart: one row per month, keyed by epoch milliseconds. */
-export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'plan'>): ChartPoint[] {
+export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'plan' | 'from'>): ChartPoint[] {
   const rows = new Map<number, ChartPoint>();
   const at = (period: string) => {
     const t = toEpoch(period);
@@ -55,7 +57,8 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'pl
     row.projection = b.value;
     row.band = [b.low, b.high];
   }
-  return [...rows.values()].sort((a, b) => a.t - b.t);
+  const start = props.from ? toEpoch(`${props.from.slice(0, 7)}-01`) : Number.NEGATIVE_INFINITY;
+  return [...rows.values()].filter((r) => r.t >= start).sort((a, b) => a.t - b.t);
 }
 
 // One chart's JSX (series, trend, band, goal line, notes); its data is prepared by chartPoints.
@@ -165,21 +168,26 @@ export function GoalChart(props: Props) {
                 className: 'due-label',
               }}
             />
-            {props.annotations.map((a) => (
-              <ReferenceDot
-                key={a.id}
-                x={toEpoch(a.date)}
-                y={valueAt(a.date)}
-                ifOverflow="extendDomain"
-                shape={noteMarker(a)}
-              />
-            ))}
+            {/* Notes before the range stay in the list under the chart; drawn, they would widen it back. */}
+            {props.annotations
+              .filter((a) => !props.from || a.date >= `${props.from.slice(0, 7)}-01`)
+              .map((a) => (
+                <ReferenceDot
+                  key={a.id}
+                  x={toEpoch(a.date)}
+                  y={valueAt(a.date)}
+                  ifOverflow="extendDomain"
+                  shape={noteMarker(a)}
+                />
+              ))}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="muted" data-testid="goal-caption">
         {props.summary}
         {leftOutNote(props.series)}
+        {props.from &&
+          ` Drawn from ${formatDate(props.from, 'month')} (the range chosen); the forecast reads every month.`}
       </figcaption>
     </figure>
   );

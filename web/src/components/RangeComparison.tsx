@@ -1,61 +1,76 @@
-// A goal's last months beside the same number of months before them: averages, the change, and
-// whether it moved toward the target, in one sentence; the span is chosen (3, 6 or 12 months) and
-// kept in the link.
+// A goal's months in the shared range beside the period it is compared with (the one before, or a
+// year before): one figure each over the months finished on both sides, the change, and whether it
+// moved toward the target, in one sentence.
+import {
+  alignCompared,
+  comparisonRange,
+  comparisonShift,
+  monthsWithin,
+  pairedFigures,
+  type Span,
+} from '../lib/dateRange.ts';
 import { formatChange, formatDate, formatValue } from '../lib/format.ts';
+import type { DateRange } from '../lib/useDateRange.ts';
 
 type Point = { period: string; value: number | null; complete: boolean };
 
-export const SPANS = ['3', '6', '12'] as const;
-
-export function compareRanges(points: Point[], months: number) {
-  const done = points.filter((p) => p.complete && p.value !== null);
-  if (done.length < 2 * months) return null;
-  const recent = done.slice(-months);
-  const before = done.slice(-2 * months, -months);
-  const mean = (xs: Point[]) => xs.reduce((a, p) => a + p.value!, 0) / xs.length;
-  return {
-    recent: { from: recent[0]!.period, mean: mean(recent) },
-    before: { from: before[0]!.period, mean: mean(before) },
-  };
+/** The sentence, or why there is none; pure, so the page and its test read the same words. */
+export function goalComparisonText(
+  points: Point[],
+  unit: string,
+  direction: 'up' | 'down',
+  compare: 'previous' | 'year',
+  wanted: Partial<Span>,
+): string {
+  const months = monthsWithin(points, wanted);
+  const from = wanted.from ?? months[0]?.period.slice(0, 10);
+  const to = wanted.to ?? months.at(-1)?.period.slice(0, 10);
+  if (!from || !to) return 'No months in this range yet: nothing to compare.';
+  const span = { from, to };
+  const shift = comparisonShift(span, 'month', compare);
+  const other = comparisonRange(span, 'month', compare);
+  const f = pairedFigures(unit, months, alignCompared(months, points, shift));
+  const which = compare === 'year' ? 'a year before' : 'the period before';
+  const when = `${formatDate(other.from, 'month')} to ${formatDate(other.to, 'month')}`;
+  if (f.now === null || f.before === null)
+    return (
+      `Nothing to compare: ${which} (${when}) has no finished month that lines up with this range's; ` +
+      'choose a shorter range.'
+    );
+  const toward =
+    f.now === f.before
+      ? 'no change'
+      : f.now > f.before === (direction === 'up')
+        ? 'toward the target'
+        : 'away from the target';
+  return (
+    `This range's ${f.how}: ${formatValue(unit, f.now)}; ${which} (${when}): ${formatValue(unit, f.before)} — ` +
+    `${formatChange(unit, f.before, f.now)}, ${toward}. ` +
+    `Over the ${f.compared} of ${f.of} months finished on both sides.`
+  );
 }
 
-export function RangeComparison(props: {
-  points: Point[];
-  unit: string;
-  direction: 'up' | 'down';
-  span: string;
-  onSpan: (span: string) => void;
-}) {
-  const months = Number(props.span) || 6;
-  const c = compareRanges(props.points, months);
-  const toward =
-    c && c.recent.mean !== c.before.mean
-      ? c.recent.mean > c.before.mean === (props.direction === 'up')
-        ? 'toward the target'
-        : 'away from the target'
-      : 'no change';
+export function RangeComparison(props: { points: Point[]; unit: string; direction: 'up' | 'down'; range: DateRange }) {
+  const { range } = props;
   return (
     <section aria-labelledby="range-title" className="panel">
-      <h2 id="range-title">Against the months before</h2>
-      <label>
-        Compare the last{' '}
-        <select value={String(months)} onChange={(e) => props.onSpan(e.target.value)}>
-          {SPANS.map((s) => (
-            <option key={s} value={s}>
-              {s} months
-            </option>
-          ))}
-        </select>{' '}
-        with the {months} before them
-      </label>
-      <p data-testid="goal-previous">
-        {c
-          ? `Average since ${formatDate(c.recent.from, 'month')}: ${formatValue(props.unit, c.recent.mean)}; ` +
-            `the ${months} months from ${formatDate(c.before.from, 'month')}: ` +
-            `${formatValue(props.unit, c.before.mean)} — ` +
-            `${formatChange(props.unit, c.before.mean, c.recent.mean)}, ${toward}.`
-          : `Fewer than ${2 * months} finished months so far: nothing to compare yet.`}
-      </p>
+      <h2 id="range-title">Against an earlier period</h2>
+      {range.compare === '' ? (
+        <p>
+          <button type="button" onClick={() => range.set({ compare: 'previous' })}>
+            Compare with the period before
+          </button>{' '}
+          <button type="button" onClick={() => range.set({ compare: 'year' })}>
+            Compare with a year before
+          </button>
+        </p>
+      ) : (
+        <p data-testid="goal-previous">
+          {range.span
+            ? goalComparisonText(props.points, props.unit, props.direction, range.compare, range.span)
+            : 'Waiting for the latest data date…'}
+        </p>
+      )}
     </section>
   );
 }

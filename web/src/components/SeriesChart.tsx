@@ -22,8 +22,10 @@ interface Props {
     rows: Array<{ period: string; value: number | null; n: number; complete: boolean }>;
     annotations?: Array<{ id: number; date: string; text: string }>;
   };
-  /** The previous range's values, period by period, drawn faintly under this range's (comparison). */
+  /** The compared period's values, lined up period by period, drawn faintly under this range's. */
   previous?: Array<number | null>;
+  /** What the compared period is called in the tooltip ("The period before", "A year before"). */
+  previousName?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ function summaryOf(series: Props['series']): string {
 }
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: declarative chart markup
-export function SeriesChart({ series, previous }: Props) {
+export function SeriesChart({ series, previous, previousName }: Props) {
   const small = useSmallScreen();
   const data = splitUnfinished(series.rows).map((d, i) => ({ ...d, previous: previous?.[i] ?? null }));
   const points = series.rows.map((r) => ({ t: toEpoch(r.period), value: r.value }));
@@ -119,7 +121,7 @@ export function SeriesChart({ series, previous }: Props) {
               <Line
                 yAxisId="v"
                 dataKey="previous"
-                name="Previous range"
+                name={previousName ?? 'The period before'}
                 className="previous"
                 stroke="#5b6b78"
                 strokeWidth={1.5}

@@ -8,17 +8,24 @@ import { ErrorState, Loading } from '../components/States.tsx';
 import { formatDate, formatValue } from '../lib/format.ts';
 import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
 import { goalQuery, seriesQuery } from '../lib/queries.ts';
+import { useDateRange } from '../lib/useDateRange.ts';
 import { useUrlState } from '../lib/urlState.ts';
+import { RangeBar } from '../components/RangeBar.tsx';
+
+const GOAL_VIEW = { by: '' };
 
 export default function GoalPage({ id }: { id: string }) {
-  const [view, setView] = useUrlState({ by: '', span: '6' });
+  const [view, setView] = useUrlState(GOAL_VIEW);
+  const range = useDateRange();
   const goal = useQuery(goalQuery(id));
   const breakdown = useQuery({
     ...seriesQuery(goal.data?.metric ?? '', {
       by: view.by,
       where: Object.entries(goal.data?.where ?? {}).map(([k, v]) => `${k}=${v}`),
+      from: range.span?.from,
+      to: range.span?.to,
     }),
-    enabled: Boolean(goal.data && view.by),
+    enabled: Boolean(goal.data && view.by && range.span),
   });
   if (goal.isPending) return <Loading what="goal" />;
   if (goal.isError) return <ErrorState error={goal.error} retry={() => goal.refetch()} />;
@@ -140,7 +147,9 @@ export default function GoalPage({ id }: { id: string }) {
           <dd className="muted">{g.heading?.seasonality.note ?? '—'}</dd>
         </div>
       </dl>
+      <RangeBar range={range} note="the forecast always reads the whole history" />
       <GoalChart
+        from={range.span?.from}
         unit={g.unit}
         label={g.label}
         target={g.target}
@@ -152,13 +161,7 @@ export default function GoalPage({ id }: { id: string }) {
         annotations={g.annotations}
         summary={summary}
       />
-      <RangeComparison
-        points={g.series}
-        unit={g.unit}
-        direction={g.direction}
-        span={view.span}
-        onSpan={(span) => setView({ span })}
-      />
+      <RangeComparison points={g.series} unit={g.unit} direction={g.direction} range={range} />
       {g.backtest?.some((b) => b.n > 0) && (
         <div className="table-wrap">
           <table className="table" data-testid="backtest">

@@ -4,14 +4,16 @@ import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { DefinitionEditor } from '../components/DefinitionEditor.tsx';
 import { SeriesChart } from '../components/SeriesChart.tsx';
 import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
-import { PreviousPeriodText, usePreviousPeriod } from '../components/PreviousPeriod.tsx';
+import { ComparisonText, useComparedSeries } from '../components/PreviousPeriod.tsx';
+import { RangeBar } from '../components/RangeBar.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, seriesQuery, type Grain } from '../lib/queries.ts';
+import { useDateRange } from '../lib/useDateRange.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
-const VIEW = { grain: 'month', by: '', tab: 'chart', from: '', to: '', compare: '' };
+const VIEW = { grain: 'month', by: '', tab: 'chart' };
 
-/** The Series tab: grain, breakdown, range and comparison controls, the chart, and the notes. */
+/** The Series tab: the shared range, grain and breakdown, the chart (with its comparison), and the notes. */
 function SeriesPanel({
   name,
   dimensions,
@@ -23,22 +25,21 @@ function SeriesPanel({
   view: typeof VIEW;
   setView: (patch: Partial<typeof VIEW>) => void;
 }) {
-  const series = useQuery(
-    seriesQuery(name, {
-      grain: view.grain as Grain,
-      by: view.by || undefined,
-      from: view.from || undefined,
-      to: view.to || undefined,
-    }),
-  );
-  const comparing = view.compare === 'previous' && !view.by;
-  const { range, previous } = usePreviousPeriod(
+  const range = useDateRange();
+  const grain = view.grain as Grain;
+  const series = useQuery({
+    ...seriesQuery(name, { grain, by: view.by || undefined, from: range.span?.from, to: range.span?.to }),
+    enabled: range.span !== null,
+  });
+  const comparing = range.compare !== '' && !view.by;
+  const { range: comparedRange, aligned } = useComparedSeries(
     name,
-    { grain: view.grain as Grain, from: view.from || undefined, to: view.to || undefined, enabled: comparing },
+    { grain, span: range.span, compare: range.compare, enabled: comparing },
     series.data?.rows,
   );
   return (
     <div role="tabpanel">
+      <RangeBar range={range} note={view.by ? 'comparisons are drawn without a breakdown' : undefined} />
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Series settings">
         <label>
           Grain{' '}
@@ -59,23 +60,8 @@ function SeriesPanel({
             ))}
           </select>
         </label>
-        <label>
-          From <input type="date" value={view.from} onChange={(e) => setView({ from: e.target.value })} />
-        </label>
-        <label>
-          To <input type="date" value={view.to} onChange={(e) => setView({ to: e.target.value })} />
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={view.compare === 'previous'}
-            disabled={Boolean(view.by)}
-            onChange={(e) => setView({ compare: e.target.checked ? 'previous' : '' })}
-          />{' '}
-          Compare with the previous range
-        </label>
       </form>
-      {series.isPending && <Loading what="series" />}
+      {series.isPending && !range.problem && <Loading what="series" />}
       {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
       {series.data &&
         (view.by ? (
@@ -83,15 +69,17 @@ function SeriesPanel({
         ) : (
           <SeriesChart
             series={series.data}
-            previous={comparing ? previous.data?.rows.map((r) => (r.complete ? r.value : null)) : undefined}
+            previous={comparing ? aligned?.map((r) => (r?.complete ? r.value : null)) : undefined}
+            previousName={range.compare === 'year' ? 'A year before' : 'The period before'}
           />
         ))}
-      {series.data && comparing && range && previous.data && (
-        <PreviousPeriodText
+      {series.data && comparing && comparedRange && aligned && range.compare !== '' && (
+        <ComparisonText
           unit={series.data.unit}
+          compare={range.compare}
           rows={series.data.rows}
-          previous={previous.data.rows}
-          range={range}
+          aligned={aligned}
+          range={comparedRange}
         />
       )}
       {series.data && (
