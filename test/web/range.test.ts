@@ -50,6 +50,19 @@ describe('the shared date range', () => {
         expect(page.url()).toContain('compare=previous');
         await page.waitForSelector('figure.chart .recharts-line.previous path.recharts-curve', { state: 'attached' });
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+        // A new range keeps the chart on screen (marked as updating) until the new answer comes.
+        await page.evaluate(() => {
+          const w = window as unknown as { chartGone: boolean };
+          w.chartGone = false;
+          new MutationObserver(() => {
+            if (!document.querySelector('figure.chart')) w.chartGone = true;
+          }).observe(document.body, { subtree: true, childList: true });
+        });
+        await page.fill(`${RANGE} label:has-text("From") input`, '2026-03-01');
+        await page.waitForFunction(() =>
+          document.querySelector('[data-testid="series-caption"]')?.textContent?.includes(': 4 periods'),
+        );
+        expect(await page.evaluate(() => (window as unknown as { chartGone: boolean }).chartGone)).toBe(false);
       } finally {
         await page.context().close();
       }

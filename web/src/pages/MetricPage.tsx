@@ -30,6 +30,10 @@ function SeriesPanel({
   const series = useQuery({
     ...seriesQuery(name, { grain, by: view.by || undefined, from: range.span?.from, to: range.span?.to }),
     enabled: range.span !== null,
+    // A new range or grain keeps the chart on screen, marked as updating; a new metric or breakdown
+    // (another shape of answer) does not.
+    placeholderData: (previous) =>
+      previous?.metric === name && previous.by === (view.by || null) ? previous : undefined,
   });
   const comparing = range.compare !== '' && !view.by;
   const { range: comparedRange, aligned } = useComparedSeries(
@@ -62,6 +66,11 @@ function SeriesPanel({
         </label>
       </form>
       {series.isPending && !range.problem && <Loading what="series" />}
+      {series.isPlaceholderData && (
+        <p className="muted small" role="status" data-testid="series-updating">
+          Updating for the new range…
+        </p>
+      )}
       {series.isError && <ErrorState error={series.error} retry={() => series.refetch()} />}
       {series.data &&
         (view.by ? (
@@ -73,7 +82,7 @@ function SeriesPanel({
             previousName={range.compare === 'year' ? 'A year before' : 'The period before'}
           />
         ))}
-      {series.data && comparing && comparedRange && aligned && range.compare !== '' && (
+      {series.data && !series.isPlaceholderData && comparing && comparedRange && aligned && range.compare !== '' && (
         <ComparisonText
           unit={series.data.unit}
           compare={range.compare}
