@@ -80,51 +80,57 @@ async function marksOn(page: Page, path: string, drawn: string) {
   return page.evaluate(measureMarks);
 }
 
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
 describe('non-text contrast of chart marks', () => {
-  it('every line, bar, point, band edge, legend key and marker reaches 3:1 on its background', async () => {
-    const goals = (await live.server.call('GET', '/api/goals')).body.goals as Array<{ id: string }>;
-    const note = await live.server.call('POST', '/api/annotations', {
-      role: 'analyst',
-      body: { date: '2026-03-10', text: 'Spring campaign', metric: 'revenue' },
-    });
-    expect(note.status).toBe(201);
-    const context = await live.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    try {
-      const views: Array<[string, string]> = [
-        ['/', '.sparkline svg path.spark-line'],
-        ['/metrics/revenue?compare=previous&from=2026-01-01', '.recharts-bar-rectangle .recharts-rectangle'],
-        ['/metrics/retention_90d?by=segment', '.recharts-line-curve'],
-        [`/goals/${goals[0]!.id}`, '.recharts-line-curve'],
-        ['/channels', '.recharts-scatter-symbol'],
-        ['/mix', '[data-testid="mix-curves"] .recharts-line-curve'],
-      ];
-      const seen = new Set<string>();
-      const weak = new Set<string>();
-      for (const [path, drawn] of views) {
-        for (const m of await marksOn(page, path, drawn)) {
-          seen.add(m.mark);
-          if (m.ratio < 3) weak.add(`${path}: ${m.mark} ${m.colour} at ${m.ratio}:1`);
+  for (const size of SIZES)
+    it(`${size.name}: every mark a reader needs reaches 3:1 on its background`, async () => {
+      const goals = (await live.server.call('GET', '/api/goals')).body.goals as Array<{ id: string }>;
+      const note = await live.server.call('POST', '/api/annotations', {
+        role: 'analyst',
+        body: { date: '2026-03-10', text: `Spring campaign (${size.name})`, metric: 'revenue' },
+      });
+      expect(note.status).toBe(201);
+      const context = await live.browser.newContext({ viewport: size });
+      const page = await context.newPage();
+      try {
+        const views: Array<[string, string]> = [
+          ['/', '.sparkline svg path.spark-line'],
+          ['/metrics/revenue?compare=previous&from=2026-01-01', '.recharts-bar-rectangle .recharts-rectangle'],
+          ['/metrics/retention_90d?by=segment', '.recharts-line-curve'],
+          [`/goals/${goals[0]!.id}`, '.recharts-line-curve'],
+          ['/channels', '.recharts-scatter-symbol'],
+          ['/mix', '[data-testid="mix-curves"] .recharts-line-curve'],
+        ];
+        const seen = new Set<string>();
+        const weak = new Set<string>();
+        for (const [path, drawn] of views) {
+          for (const m of await marksOn(page, path, drawn)) {
+            seen.add(m.mark);
+            if (m.ratio < 3) weak.add(`${path}: ${m.mark} ${m.colour} at ${m.ratio}:1`);
+          }
         }
+        expect([...weak]).toEqual([]);
+        // The check reached every kind of mark it names (a selector that matched nothing would pass silently).
+        expect([...seen].sort()).toEqual(
+          [
+            'band edge',
+            'bar',
+            'legend key',
+            'line',
+            'line dot',
+            'note marker',
+            'point',
+            'reference line',
+            'shaded range',
+            'sparkline',
+          ].sort(),
+        );
+      } finally {
+        await context.close();
       }
-      expect([...weak]).toEqual([]);
-      // The check reached every kind of mark it names (a selector that matched nothing would pass silently).
-      expect([...seen].sort()).toEqual(
-        [
-          'band edge',
-          'bar',
-          'legend key',
-          'line',
-          'line dot',
-          'note marker',
-          'point',
-          'reference line',
-          'shaded range',
-          'sparkline',
-        ].sort(),
-      );
-    } finally {
-      await context.close();
-    }
-  }, 120_000);
+    }, 120_000);
 });

@@ -12,6 +12,14 @@ function spanText(range: DateRange): string {
   return `${from ? formatDate(from) : 'The first data'} to ${end}${latest}.`;
 }
 
+/** One <option> per entry: the value in the link, the words on screen. */
+const optionsOf = (choices: Record<string, string>) =>
+  Object.entries(choices).map(([value, label]) => (
+    <option key={value} value={value}>
+      {label}
+    </option>
+  ));
+
 export function RangeBar({ range, note }: { range: DateRange; note?: string }) {
   const { view, preset } = range;
   return (
@@ -29,11 +37,7 @@ export function RangeBar({ range, note }: { range: DateRange; note?: string }) {
             )
           }
         >
-          {Object.entries(PRESETS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          {optionsOf(PRESETS)}
         </select>
       </label>
       {preset === 'custom' && (
@@ -55,11 +59,7 @@ export function RangeBar({ range, note }: { range: DateRange; note?: string }) {
       <label>
         Compare with{' '}
         <select value={range.compare} onChange={(e) => range.set({ compare: e.target.value })}>
-          {Object.entries(COMPARISONS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          {optionsOf(COMPARISONS)}
         </select>
       </label>
       <p className="muted range-text" data-testid="range-text">
