@@ -217,7 +217,7 @@ describe('pages in a real browser', () => {
         'circle',
         (cs) => cs.filter((c) => c.getAttribute('fill') === '#ffffff' && c.getAttribute('stroke') === '#0b3d5c').length,
       );
-      expect(hollow).toBeGreaterThanOrEqual(1);
+      expect(hollow).toBe(1);
       expect(await page.textContent('[data-testid="series-caption"]')).toMatch(/Oct 2026 is not finished yet/);
       // Compact ticks in the workspace currency: never "6,000,000" cut from "16,000,000", nor "$0.00".
       const ticks = (
@@ -233,6 +233,11 @@ describe('pages in a real browser', () => {
         ticks.join(' '),
       ).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, `unfinished-${width}.png`) });
+      // Months all finished: no dashed segment and no hollow point on the last finished month.
+      await page.goto(`${server.url}/metrics/revenue?grain=month&range=custom&from=2026-01-01&to=2026-06-30`);
+      await page.waitForSelector('.recharts-line-curve', { state: 'attached' });
+      expect(await page.$('.recharts-line.unfinished path.recharts-curve[d^="M"]')).toBeNull();
+      expect(await page.$$eval('circle[fill="#ffffff"][stroke="#0b3d5c"]', (cs) => cs.length)).toBe(0);
       await context.close();
     }
   });

@@ -35,10 +35,13 @@ interface Props {
  */
 function splitUnfinished(rows: Props['series']['rows']) {
   const lastDone = rows.findLastIndex((r) => r.complete && r.value !== null);
+  // With nothing unfinished there is no dashed segment, so the last finished point stays solid.
+  const anyOpen = rows.some((r) => !r.complete && r.value !== null);
   return rows.map((r, i) => ({
     t: toEpoch(r.period),
     value: r.complete ? r.value : null,
-    unfinished: !r.complete || i === lastDone ? r.value : null,
+    unfinished: anyOpen && (!r.complete || i === lastDone) ? r.value : null,
+    open: !r.complete,
     n: r.n,
   }));
 }
@@ -138,7 +141,14 @@ export function SeriesChart({ series, previous, previousName }: Props) {
               stroke="#0b3d5c"
               strokeWidth={2}
               strokeDasharray="5 4"
-              dot={{ r: 4, fill: '#ffffff', stroke: '#0b3d5c', strokeWidth: 2 }}
+              // Hollow only where the period is unfinished; the segment's first point is a finished one.
+              dot={(p: { cx?: number; cy?: number; index?: number; payload?: { open?: boolean } }) =>
+                p.payload?.open ? (
+                  <circle key={p.index} cx={p.cx} cy={p.cy} r={4} fill="#ffffff" stroke="#0b3d5c" strokeWidth={2} />
+                ) : (
+                  <g key={p.index} />
+                )
+              }
               isAnimationActive={false}
             />
             {(series.annotations ?? []).map((a) => (
