@@ -31,8 +31,9 @@ export async function firstChart(
     await context.addInitScript({ content: watchFor(drawn) });
     const page = await context.newPage();
     await page.goto(`${url}${path}`, { waitUntil: 'commit' });
-    await page.waitForSelector(drawn, { state: 'attached', timeout: 30_000 });
-    const ms = await page.waitForFunction(() => (window as unknown as { __drawnAt?: number }).__drawnAt);
+    const ms = await page.waitForFunction(() => (window as unknown as { __drawnAt?: number }).__drawnAt, null, {
+      timeout: 30_000,
+    });
     const at = Number(await ms.jsonValue());
     await context.close();
     return at;

@@ -15,6 +15,7 @@ import {
 } from 'recharts';
 import { formatDate, formatTick, formatValue, toEpoch } from '../lib/format.ts';
 import { TIME_AXIS, yAxisLabel, READABLE_TOOLTIP } from '../lib/chartAxes.ts';
+import { monthStartOf } from '../lib/dateRange.ts';
 
 export interface ChartPoint {
   t: number;
@@ -57,7 +58,7 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'pl
     row.projection = b.value;
     row.band = [b.low, b.high];
   }
-  const start = props.from ? toEpoch(`${props.from.slice(0, 7)}-01`) : Number.NEGATIVE_INFINITY;
+  const start = props.from ? toEpoch(monthStartOf(props.from)) : Number.NEGATIVE_INFINITY;
   return [...rows.values()].filter((r) => r.t >= start).sort((a, b) => a.t - b.t);
 }
 
@@ -170,7 +171,7 @@ export function GoalChart(props: Props) {
             />
             {/* Notes before the range stay in the list under the chart; drawn, they would widen it back. */}
             {props.annotations
-              .filter((a) => !props.from || a.date >= `${props.from.slice(0, 7)}-01`)
+              .filter((a) => !props.from || a.date >= monthStartOf(props.from))
               .map((a) => (
                 <ReferenceDot
                   key={a.id}

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import {
   alignCompared,
   type Comparison,
+  COMPARED_AS,
   comparisonRange,
   comparisonShift,
   type Grain,
@@ -52,7 +53,7 @@ export function ComparisonText({
 }) {
   const f = pairedFigures(unit, rows, aligned);
   const when = `${formatDate(range.from)} to ${formatDate(range.to)}`;
-  const which = compare === 'year' ? 'a year before' : 'the period before';
+  const which = COMPARED_AS[compare];
   const rest =
     `${which} (${when}): ${formatValue(unit, f.before)} — ${formatChange(unit, f.before!, f.now!)}. ` +
     `Over the ${f.compared} of ${f.of} periods finished on both sides.`;

@@ -3,6 +3,7 @@
 // moved toward the target, in one sentence.
 import {
   alignCompared,
+  COMPARED_AS,
   comparisonRange,
   comparisonShift,
   monthsWithin,
@@ -30,7 +31,7 @@ export function goalComparisonText(
   const shift = comparisonShift(span, 'month', compare);
   const other = comparisonRange(span, 'month', compare);
   const f = pairedFigures(unit, months, alignCompared(months, points, shift));
-  const which = compare === 'year' ? 'a year before' : 'the period before';
+  const which = COMPARED_AS[compare];
   const when = `${formatDate(other.from, 'month')} to ${formatDate(other.to, 'month')}`;
   if (f.now === null || f.before === null)
     return (

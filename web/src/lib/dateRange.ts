@@ -19,6 +19,12 @@ export const COMPARISONS = {
 } as const;
 export type Comparison = keyof typeof COMPARISONS;
 
+/** The compared period as a sentence names it. */
+export const COMPARED_AS = { previous: 'the period before', year: 'a year before' } as const;
+
+/** The first day of the month holding a date: where a monthly chart or list starts for a range. */
+export const monthStartOf = (iso: string) => `${iso.slice(0, 7)}-01`;
+
 /** The range as the link holds it: `range` (a preset), `from`/`to` (custom), `compare`. */
 export type RangeView = {
   range: string;
