@@ -2,7 +2,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { BearingError } from '../data/errors.ts';
+import { callerContext } from '../metrics/offload/caller.ts';
 import { authorize } from './auth/middleware.ts';
+import { callerOf } from './caller.ts';
 import type { Role } from './auth/tokens.ts';
 import type { AppDeps } from './context.ts';
 import { notFound, onError } from './errors.ts';
@@ -34,6 +36,9 @@ export function createApi(deps: AppDeps) {
   const api = router<{ Variables: { role: Role | null } }>();
   api.use('*', limitBodies);
   api.use('*', authorize(deps.auth));
+  // Who asked, through every await of the request: the offload pool's per-caller count, and the
+  // signal that drops queued work when the client disconnects.
+  api.use('*', (c, next) => callerContext.run({ caller: callerOf(c), signal: c.req.raw.signal }, next));
   const routes = api
     .route('/health', healthRoutes(deps))
     .route('/auth', authRoutes(deps))

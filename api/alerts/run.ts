@@ -1,14 +1,26 @@
 // One evaluation of the alerts: read every goal, record the readings, raise an alert per change
-// and target (never twice for the same change), and send what is still unsent; and the digest.
+// and target (never twice for the same change), put them in the outbox and send what is due; and
+// the digest.
+//
+// Exactly once, as far as a sender can promise it: a change becomes one alert row (its key names
+// the change and the reading it was measured against, so a repeat of the same change later is a
+// new alert, and a second run against the same reading is the same one); alerts become one
+// delivery per target under an idempotency key fixed before the first try; a delivery is claimed
+// under a lease in a transaction, so two runs never send it at once. A sender that dies after the
+// receiver took a message and before recording it sends it again once the lease runs out, under
+// the same key (header Idempotency-Key for webhooks, the email's Message-ID): a receiver that
+// keeps keys drops the repeat; one that keeps none may see it twice, only in that window.
+import { randomUUID } from 'node:crypto';
 import { listAnnotations } from '../../data/annotations.ts';
 import {
   addAlert,
+  claimDeliveries,
+  enqueueDeliveries,
   lastDigest,
   markDelivery,
   readingsAt,
   recordDigest,
   recordReadings,
-  undelivered,
 } from '../../data/alerts.ts';
 import type { Database } from '../../data/db.ts';
 import type { Settings } from '../../data/workspace.ts';
@@ -17,10 +29,20 @@ import { changesOf, readingOf } from '../../metrics/alerts/evaluate.ts';
 import type { Catalog } from '../../metrics/catalog.ts';
 import { readGoals } from '../../metrics/goals.ts';
 import { headingOverview } from '../../metrics/heading/heading.ts';
-import { deliver, targetName } from './deliver.ts';
+import { deliver, type Target, targetName } from './deliver.ts';
 
-/** Tries per alert across runs before it stays failed (shown on the Digest page). */
+/** Tries per delivery across runs before it stays failed (shown on the Digest page). */
 export const MAX_ATTEMPTS = 6;
+/** How long a claimed delivery is left to its sender before another run may take it over. */
+export const LEASE_MS = Number(process.env.BEARING_ALERT_LEASE_SECONDS ?? 300) * 1000;
+
+/** Retries within a run, their back-off, each try's time limit, and the lease (tests shorten them). */
+export interface DeliveryOptions {
+  backoffMs?: number;
+  attempts?: number;
+  timeoutMs?: number;
+  leaseMs?: number;
+}
 
 export interface AlertContext {
   db: Database;
@@ -34,44 +56,76 @@ async function currentReadings(ctx: AlertContext) {
   return overview.goals.map((g) => ({ ...readingOf(g), label: g.label, summary: g.summary }));
 }
 
-export async function runAlerts(
+// Runs in this process one at a time: the server's schedule, an API call and a test may overlap.
+let running: Promise<unknown> = Promise.resolve();
+
+export function runAlerts(
   ctx: AlertContext,
-  options: { backoffMs?: number; attempts?: number } = {},
+  options: DeliveryOptions = {},
+): Promise<{ changes: number; sent: number; failed: number }> {
+  const next = running.catch(() => undefined).then(() => evaluateAndSend(ctx, options));
+  running = next;
+  return next;
+}
+
+async function evaluateAndSend(
+  ctx: AlertContext,
+  options: DeliveryOptions,
 ): Promise<{ changes: number; sent: number; failed: number }> {
   const alerts = ctx.settings.alerts;
   const now = new Date().toISOString();
   const readings = await currentReadings(ctx);
   const previous = await ctx.db.read((s) => readingsAt(s));
-  const changes = alerts ? readings.flatMap((r) => changesOf(alerts.rules, previous.get(r.goal), r, r.label)) : [];
+  const changes = alerts
+    ? readings.flatMap((r) => {
+        const before = previous.get(r.goal);
+        return changesOf(alerts.rules, before, r, r.label).map((c) => ({ ...c, since: before?.evaluated_at ?? '' }));
+      })
+    : [];
+  const targets = alerts?.deliver ?? [];
   await ctx.db.write(async (s) => {
     await recordReadings(s, now, readings);
     for (const c of changes)
-      for (const target of alerts?.deliver ?? [])
+      for (const target of targets)
         await addAlert(
           s,
-          { key: `${c.rule}|${c.goal}|${c.identity}|${targetName(target)}`, ...c, target: targetName(target) },
+          {
+            key: `${c.rule}|${c.goal}|${c.identity}|${c.since}|${targetName(target)}`,
+            rule: c.rule,
+            goal: c.goal,
+            change: c.change,
+            target: targetName(target),
+          },
           now,
         );
+    await enqueueDeliveries(s, now, randomUUID, (n) => `Bearing: ${n} goal change${n === 1 ? '' : 's'}`);
   });
+  const { sent, failed } = await sendDue(ctx.db, targets, options);
+  return { changes: changes.length, sent, failed };
+}
+
+/** Claims the due deliveries under a lease, sends each under its key, and records what came of it. */
+async function sendDue(
+  db: Database,
+  targets: Target[],
+  options: DeliveryOptions,
+): Promise<{ sent: number; failed: number }> {
+  const claimedAt = new Date();
+  const lease = new Date(claimedAt.getTime() + (options.leaseMs ?? LEASE_MS)).toISOString();
+  const due = await db.write((s) => claimDeliveries(s, claimedAt.toISOString(), lease, MAX_ATTEMPTS));
   let sent = 0;
   let failed = 0;
-  const pending = await ctx.db.read((s) => undelivered(s, MAX_ATTEMPTS));
-  for (const target of alerts?.deliver ?? []) {
-    const mine = pending.filter((a) => a.target === targetName(target));
-    if (!mine.length) continue;
-    const message = {
-      title: `Bearing: ${mine.length} goal change${mine.length === 1 ? '' : 's'}`,
-      lines: mine.map((a) => a.change),
-    };
-    const outcome = await deliver(target, message, options);
+  for (const delivery of due) {
+    const target = targets.find((t) => targetName(t) === delivery.target);
+    const outcome = target
+      ? await deliver(target, { title: delivery.title, lines: delivery.lines, key: delivery.key }, options)
+      : { ok: false, attempts: 1, error: `${delivery.target} is no longer in bearing.yaml's alerts.deliver` };
     const at = new Date().toISOString();
-    await ctx.db.write(async (s) => {
-      for (const a of mine) await markDelivery(s, Number(a.id), { ...outcome, at });
-    });
-    if (outcome.ok) sent += mine.length;
-    else failed += mine.length;
+    await db.write((s) => markDelivery(s, delivery.id, { ...outcome, at }));
+    if (outcome.ok) sent += delivery.lines.length;
+    else failed += delivery.lines.length;
   }
-  return { changes: changes.length, sent, failed };
+  return { sent, failed };
 }
 
 /** What changed since `since` (default: the last digest, else seven days ago); recorded as a digest when `record`. */

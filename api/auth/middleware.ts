@@ -1,6 +1,6 @@
 // Who may do what: reads are open on a loopback bind unless BEARING_AUTH=required (or the server
 // listens beyond loopback), then they need a viewer token; every write needs analyst or admin.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { BearingError } from '../../data/errors.ts';
 import { RANK, type Role, type TokenStore } from './tokens.ts';
 
@@ -43,4 +43,17 @@ export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables
     }
     await next();
   };
+}
+
+/**
+ * A read whose parameters make it expensive (a new bootstrap seed, more draws: each a fresh fit)
+ * needs a role: an anonymous page elsewhere must not be able to loop over seeds.
+ */
+export function requireRole(c: Context, needed: Role, what: string): void {
+  const role = (c.get as (key: string) => Role | null | undefined)('role') ?? null;
+  if (role && RANK[role] >= RANK[needed]) return;
+  throw new BearingError(
+    role ? 'forbidden' : 'unauthorized',
+    `${what} needs a bearer token with the ${needed} role (Authorization: Bearer …); the defaults need none`,
+  );
 }

@@ -5,6 +5,7 @@ import { Database, DEFAULT_SERVER_MEMORY_LIMIT } from '../../data/db.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
+import { closeSharedPool } from '../../metrics/offload/pool.ts';
 import { RollupRefresher } from '../../metrics/rollups.ts';
 import { goalsFile } from '../../metrics/goals.ts';
 import { Cron } from 'croner';
@@ -91,7 +92,10 @@ async function serve(opts: ServeOptions): Promise<void> {
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
     removeServerFile(dbPath);
     alerts?.stop();
+    // Fits and comparisons in worker threads stop at once (their callers get 503 shutting-down).
+    const computations = closeSharedPool();
     await rollups.stop();
+    await computations;
     await server.close();
     db.close();
     process.exit(0);

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { controlList, optimizeMix, runMix } from '../../metrics/mix/index.ts';
+import { requireRole } from '../auth/middleware.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
@@ -90,6 +91,7 @@ const mix = createRoute({
   responses: {
     200: json(MixAnswer, 'The fitted model'),
     400: json(ErrorBody, 'Bad request'),
+    401: json(ErrorBody, 'seed or draws without an analyst token'),
     404: json(ErrorBody, 'No such metric'),
     422: json(ErrorBody, 'Not enough data, no channel to model, or an unknown control'),
   },
@@ -163,12 +165,15 @@ export const mixRoutes = (deps: AppDeps) =>
   router()
     .openapi(mix, async (c) => {
       const q = c.req.valid('query');
+      if (q.seed !== undefined || q.draws !== undefined) requireRole(c, 'analyst', 'choosing seed or draws');
       const priors = settingsOf(deps).mix?.priors;
       return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlList(q.controls), priors }), 200);
     })
     .openapi(optimize, async (c) => {
+      const body = c.req.valid('json');
+      if (body.seed !== undefined || body.draws !== undefined) requireRole(c, 'analyst', 'choosing seed or draws');
       const priors = settingsOf(deps).mix?.priors;
-      return c.json(await optimizeMix(deps.db, deps.catalog, { ...c.req.valid('json'), priors }), 200);
+      return c.json(await optimizeMix(deps.db, deps.catalog, { ...body, priors }), 200);
     })
     .openapi(observationNames, async (c) => {
       const observations = await deps.db.all<{ name: string; rows: number; from: string; to: string }>(

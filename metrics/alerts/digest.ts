@@ -71,6 +71,16 @@ export function buildDigest(input: {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/**
+ * Text as Markdown shows it, never as Markdown does: a note's `![](http://…/pixel)`, a
+ * `[link](javascript:…)`, a heading or raw HTML arrive as the characters that were typed.
+ */
+export const escapeMarkdown = (s: string) =>
+  s
+    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/\r?\n/g, ' ');
+
 export type DigestFormat = 'text' | 'markdown' | 'html' | 'json';
 
 export function formatDigest(d: Digest, format: DigestFormat): string {
@@ -80,13 +90,13 @@ export function formatDigest(d: Digest, format: DigestFormat): string {
   const now = d.goals.map((g) => `${g.label}: ${g.summary}`);
   if (format === 'markdown')
     return [
-      `# ${title}`,
+      `# ${escapeMarkdown(title)}`,
       '',
-      ...lines.map((l) => `- ${l}`),
+      ...lines.map((l) => `- ${escapeMarkdown(l)}`),
       '',
       '## Every goal now',
       '',
-      ...now.map((l) => `- ${l}`),
+      ...now.map((l) => `- ${escapeMarkdown(l)}`),
     ].join('\n');
   if (format === 'html')
     return [

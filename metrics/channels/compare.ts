@@ -8,9 +8,9 @@ import { BearingError } from '../../data/errors.ts';
 import { readExtras } from '../../data/schema.ts';
 import { resolveTablesAsOf } from '../series.ts';
 import { COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
-import { type ChannelRow, channelRow } from './row.ts';
-import { bhQValues } from './diagnostics.ts';
-import { type Cells, cellsByChannel, designOf } from './patterns.ts';
+import { offload } from '../offload/pool.ts';
+import type { Cells } from './patterns.ts';
+import type { ChannelRow } from './row.ts';
 
 export { OUTCOMES, type Outcome } from './cohortSql.ts';
 export type { ChannelRow } from './row.ts';
@@ -87,9 +87,6 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const cohort = cohortRows[0]!;
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
   const spendOf = await spendByChannel(db, months);
-  const design = designOf(cells, attributes);
-  const byChannel = cellsByChannel(cells, design, 'outcome');
-  const placeboOf = cellsByChannel(cells, design, 'placebo');
   const warnings: string[] = [];
   if (!cohort.customers) {
     const chosen = options.from || options.to ? ' in the chosen signup dates' : '';
@@ -97,7 +94,13 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   }
   if (!spendOf.size && cohort.customers)
     warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
-  const names = [...new Set([...byChannel.keys(), ...spendOf.keys()])].sort();
+  const analysis = await offload('channel-rows', {
+    outcome,
+    cells,
+    attributes,
+    spend: Object.fromEntries(spendOf),
+    placeboLabel: placeboText(start, window),
+  });
   return {
     outcome,
     unit: outcome === 'retention' || outcome === 'csat' ? 'share' : outcome === 'nps' ? 'points' : 'currency',
@@ -106,20 +109,8 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
     as_of: asOf,
     cohort: { from: options.from ?? null, to: options.to ?? null, customers: cohort.customers, spend_months: months },
     method: methodText(window, horizon, asOf, FOLDS),
-    covariates: design.covariates,
-    channels: withQValues(
-      names.map((channel) =>
-        channelRow({
-          channel,
-          outcome,
-          cells: byChannel.get(channel),
-          placebo: placeboOf.get(channel),
-          placeboLabel: placeboText(start, window),
-          design,
-          spend: spendOf.get(channel) ?? 0,
-        }),
-      ),
-    ),
+    covariates: analysis.covariates,
+    channels: analysis.channels,
     warnings,
   };
 }
@@ -137,28 +128,6 @@ const methodText = (window: number, horizon: number, asOf: string, folds: number
   'q-values across the page (q ≤ 0.05); the E-value says how strong an unmeasured confounder would have to be to ' +
   'explain a lift away; the placebo compares activity the channel cannot have caused. Cost per incremental ' +
   'customer inherits any bias left; experiments are the check.';
-
-/** q-values across the page, "distinguishable from no effect" decided on them; placebos flagged the same way. */
-function withQValues(rows: ChannelRow[]): ChannelRow[] {
-  const q = bhQValues(rows.map((r) => r.p_value));
-  const placeboQ = bhQValues(rows.map((r) => r.placebo.p_value));
-  return rows.map((r, i) => {
-    const flagged = (placeboQ[i] ?? 1) <= 0.05;
-    const notes = flagged ? [...r.notes, PLACEBO_FLAGGED] : r.notes;
-    return {
-      ...r,
-      q_value: q[i] ?? null,
-      distinguishable: (q[i] ?? 1) <= 0.05,
-      placebo: { ...r.placebo, flagged },
-      notes,
-    };
-  });
-}
-
-const PLACEBO_FLAGGED =
-  'placebo flagged: reached and not-reached customers already differed in activity the channel cannot have caused, ' +
-  'so something unmeasured (such as engagement) drives both who is reached and what they do; read this lift as ' +
-  'biased and check it with an experiment';
 
 /** Spend per channel over the months the compared cohorts' exposure windows cover. */
 async function spendByChannel(db: Database, months: { from: string; to: string } | null): Promise<Map<string, number>> {

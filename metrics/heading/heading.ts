@@ -7,7 +7,8 @@ import { BearingError } from '../../data/errors.ts';
 import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
-import { backtest, type BacktestRow } from './backtest.ts';
+import type { BacktestRow } from './backtest.ts';
+import { offload } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
 
 /** Monthly values as the forecast takes them: months counted back from the last (0). */
@@ -56,16 +57,9 @@ async function asOfOrNull(db: Database, asOf?: string): Promise<string | null> {
   return asOf ?? (await currentFacts(db)).as_of;
 }
 
-export async function goalHeading(
-  db: Database,
-  catalog: Catalog,
-  goal: Goal,
-  options: { asOf?: string; withAnnotations?: boolean; withBacktest?: boolean } = {},
-): Promise<GoalHeading> {
-  const known = await asOfOrNull(db, options.asOf);
-  const asOf = known ?? new Date().toISOString().slice(0, 10);
-  const metric = catalog.get(goal.metric);
-  const base = {
+/** What every reading of a goal says about the goal itself. */
+function baseOf(goal: Goal, dimensions: readonly string[], asOf: string) {
+  return {
     id: goal.id,
     metric: goal.metric,
     target: goal.target,
@@ -77,17 +71,39 @@ export async function goalHeading(
     note: goal.note ?? null,
     as_of: asOf,
     // What the goal can be broken down by: its metric's dimensions not already fixed by `where`.
-    dimensions: (metric?.dimensions ?? []).filter((d) => !(d in (goal.where ?? {}))),
+    dimensions: dimensions.filter((d) => !(d in (goal.where ?? {}))),
   };
+}
+
+/** A goal read up to its assessment: either finished (it cannot be read) or waiting for assessGoal's answer. */
+type Prepared =
+  | { done: GoalHeading }
+  | {
+      args: Parameters<typeof assessGoal>;
+      finish: (assessment: Assessment, backtest: BacktestRow[] | null) => GoalHeading;
+      points: ReturnType<typeof monthlyPoints>;
+      bounded: boolean;
+    };
+
+async function prepareHeading(
+  db: Database,
+  catalog: Catalog,
+  goal: Goal,
+  options: { asOf?: string },
+): Promise<Prepared> {
+  const known = await asOfOrNull(db, options.asOf);
+  const asOf = known ?? new Date().toISOString().slice(0, 10);
+  const metric = catalog.get(goal.metric);
+  const base = baseOf(goal, metric?.dimensions ?? [], asOf);
   const problems = goalProblems(goal, catalog);
-  // A goal that cannot be read says why, in the same shape as every other reading.
-  const unread = (reading: string, reason: string, problems: string[]): GoalHeading => {
+  // A goal that cannot be read says why, in the same shape as every other reading (cheap: no forecast).
+  const unread = (reading: string, reason: string, problems: string[]): Prepared => {
     const d = metric?.definition;
     const look = { direction: d?.direction ?? 'up', unit: d?.unit ?? 'count' } as const;
     const empty = assessGoal({ target: goal.target, due: goal.due, ...look }, [], asOf);
     const label = d?.label ?? goal.metric;
     const rest = { problems, series: [], annotations: [], backtest: null };
-    return { ...base, ...empty, ...look, label, status_reason: reason, reading, ...rest };
+    return { done: { ...base, ...empty, ...look, label, status_reason: reason, reading, ...rest } };
   };
   if (problems.length || !metric)
     return unread(`This goal cannot be read: ${problems.join('; ')}`, problems.join('; '), problems);
@@ -120,12 +136,39 @@ export async function goalHeading(
     matureAfterDays,
     milestones: goal.milestones,
   };
-  const assessment = assessGoal(input, history, series.as_of);
-  const backtested = options.withBacktest ? await backtest(monthlyPoints(history), d.unit === 'ratio') : null;
-  const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
   const look = { label: d.label, unit: d.unit, direction: d.direction };
-  const extras = { problems: [], series: series.rows, annotations, backtest: backtested };
-  return { ...base, as_of: series.as_of, ...assessment, ...look, ...extras };
+  return {
+    args: [input, history, series.as_of],
+    points: monthlyPoints(history),
+    bounded: d.unit === 'ratio',
+    finish: (assessment, backtested) => ({
+      ...base,
+      as_of: series.as_of,
+      ...assessment,
+      ...look,
+      problems: [],
+      series: series.rows,
+      annotations: [],
+      backtest: backtested,
+    }),
+  };
+}
+
+export async function goalHeading(
+  db: Database,
+  catalog: Catalog,
+  goal: Goal,
+  options: { asOf?: string; withAnnotations?: boolean; withBacktest?: boolean } = {},
+): Promise<GoalHeading> {
+  const prepared = await prepareHeading(db, catalog, goal, options);
+  const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
+  if ('done' in prepared) return { ...prepared.done, annotations };
+  // The forecast and its backtest run off the event loop (metrics/offload/).
+  const [assessed, backtested] = await Promise.all([
+    offload('assess', [prepared.args]),
+    options.withBacktest ? offload('backtest', [prepared.points, prepared.bounded]) : null,
+  ]);
+  return { ...prepared.finish(assessed[0]!, backtested), annotations };
 }
 
 export interface Overview {
@@ -142,7 +185,17 @@ export async function headingOverview(
 ): Promise<Overview> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
-  const headings = await Promise.all(goals.map((g) => goalHeading(db, catalog, g, { asOf: options.asOf })));
+  const prepared = await Promise.all(goals.map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf })));
+  // Every goal's forecast in one task: a thousand goals are one message to a worker, not a thousand.
+  const pending = prepared.flatMap((p) => ('args' in p ? [p] : []));
+  const assessed = pending.length
+    ? await offload(
+        'assess',
+        pending.map((p) => p.args),
+      )
+    : [];
+  let next = 0;
+  const headings = prepared.map((p) => ('done' in p ? p.done : p.finish(assessed[next++]!, null)));
   const balance: Balance = { business: EMPTY_COUNTS(), community: EMPTY_COUNTS() };
   for (const h of headings) {
     balance[h.objective].goals++;

@@ -7,8 +7,9 @@ import { BearingError } from '../../data/errors.ts';
 import type { Catalog } from '../catalog.ts';
 import { runSeries } from '../series.ts';
 import type { MixInput } from './fit.ts';
-import { type FittedCurve, fitMixModel, type MixModel } from './model.ts';
-import { type Allocation, type Bounds, optimizeBudget } from './optimize.ts';
+import { offload } from '../offload/pool.ts';
+import type { FittedCurve, MixModel } from './model.ts';
+import type { Allocation, Bounds } from './optimize.ts';
 
 export interface MixRequest {
   kpi: string;
@@ -188,16 +189,20 @@ async function computeMix(
     }
     return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se, id: e.experiment_id }];
   });
-  const model = fitMixModel(
+  const model = await offload(
+    'mix-fit',
     {
-      kpi: rows.map((r) => r.value!),
-      media,
-      controls,
-      experiments: calibrating,
-      priors: priorsOf(request),
-      perYear: PER_YEAR[grain],
+      model: {
+        kpi: rows.map((r) => r.value!),
+        media,
+        controls,
+        experiments: calibrating,
+        priors: priorsOf(request),
+        perYear: PER_YEAR[grain],
+      },
+      options: { seed: request.seed, draws: request.draws },
     },
-    { seed: request.seed, draws: request.draws, progress },
+    { progress },
   );
   const holdout = model.fit.holdout_weeks;
   const { weekly, curves, recent, experiments: checks, ...rest } = model;
@@ -246,6 +251,13 @@ export async function optimizeMix(
   request: OptimizeMixRequest,
 ): Promise<Allocation & { kpi: string; assumptions: string[] }> {
   const { budget, bounds, fixed, target, ...model } = request;
+  // Refused before the fit: a request that cannot be answered costs nothing.
+  for (const [channel, b] of Object.entries(bounds ?? {}))
+    if (b.min !== undefined && b.max !== undefined && b.min > b.max)
+      throw new BearingError(
+        'bad-amount',
+        `the bounds of ${channel} are the wrong way round: min ${b.min} > max ${b.max}`,
+      );
   const { answer, curves, recent } = await fittedMix(db, catalog, model);
   const channels = answer.channels.map((c) => c.channel);
   for (const name of [...Object.keys(bounds ?? {}), ...(fixed ?? [])])
@@ -253,7 +265,7 @@ export async function optimizeMix(
       throw new BearingError('unknown-channel', `no modelled channel "${name}" (modelled: ${channels.join(', ')})`);
   let plan: Allocation;
   try {
-    plan = optimizeBudget({
+    plan = await offload('mix-optimize', {
       channels,
       current: recent.spend,
       point: curves.point,
@@ -265,6 +277,7 @@ export async function optimizeMix(
       target,
     });
   } catch (error) {
+    if (error instanceof BearingError) throw error;
     throw new BearingError('bad-amount', (error as Error).message);
   }
   return {

@@ -65,7 +65,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   process.env.TEST_ALERT_HOOK = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-  process.env.TEST_ALERT_SMTP = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  process.env.TEST_ALERT_SMTP = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}?requireTLS=false`;
 });
 afterAll(async () => {
   db.close();

@@ -31,7 +31,7 @@ describe('/api/experiments', () => {
       start: '2026-03-02',
       end: '2026-03-29',
     });
-    const mix = await s.call('GET', '/api/mix?kpi=store_revenue&draws=20');
+    const mix = await s.call('GET', '/api/mix?kpi=store_revenue&draws=20', { role: 'analyst' });
     const ooh = mix.body.experiments.find((e: { experiment_id: string }) => e.experiment_id === 'ooh-1');
     expect(ooh).toMatchObject({ channel: 'ooh', agrees: true });
     expect(ooh.model_lift_ci).toHaveLength(2);

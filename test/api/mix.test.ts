@@ -1,6 +1,6 @@
 // GET /api/mix over HTTP: refusals name what is missing (the sample world buys no aggregate media).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
 
 describe('GET /api/mix', () => {
   let s: TestServer;
@@ -10,7 +10,11 @@ describe('GET /api/mix', () => {
   afterAll(() => s.close());
 
   it('fits the sample world’s shop revenue; 404 unknown KPI, 422 under a year of weeks, 400 bad input', async () => {
-    const res = await s.call('GET', '/api/mix?kpi=store_revenue&controls=competitor_index,holiday&draws=40');
+    const path = '/api/mix?kpi=store_revenue&controls=competitor_index,holiday&draws=40';
+    // A new seed or draw count is a new fit: anonymous readers get the defaults only.
+    expect((await s.call('GET', path)).body.error.code).toBe('unauthorized');
+    expect((await s.call('GET', `${path}&seed=7`, { role: 'viewer' })).body.error.code).toBe('forbidden');
+    const res = await s.call('GET', path, { role: 'analyst' });
     expect(res.status).toBe(200);
     expect(res.body.channels.map((c: { channel: string }) => c.channel)).toEqual(['ooh', 'podcasts', 'tv']);
     expect(res.body.controls).toEqual(['competitor_index', 'holiday']);
@@ -30,10 +34,14 @@ describe('GET /api/mix', () => {
   });
 
   it('POST /api/mix/optimize computes without writing: open to readers; names what it refuses', async () => {
+    const body = JSON.stringify({ kpi: 'store_revenue', controls: ['competitor_index', 'holiday'], draws: 40 });
+    const json = { 'content-type': 'application/json' };
+    const anonymous = await fetch(`${s.url}/api/mix/optimize`, { method: 'POST', headers: json, body });
+    expect(anonymous.status).toBe(401);
     const res = await fetch(`${s.url}/api/mix/optimize`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kpi: 'store_revenue', controls: ['competitor_index', 'holiday'], draws: 40 }),
+      headers: { ...json, authorization: `Bearer ${TEST_TOKENS.analyst}` },
+      body,
     });
     const plan = await res.json();
     expect(res.status, JSON.stringify(plan)).toBe(200);
@@ -47,5 +55,10 @@ describe('GET /api/mix', () => {
     expect((await s.call('POST', '/api/mix/optimize', { body: { kpi: 'store_revenue', budget: -5 } })).status).toBe(
       400,
     );
+    const backwards = await s.call('POST', '/api/mix/optimize', {
+      body: { kpi: 'store_revenue', bounds: { tv: { min: 900, max: 100 } } },
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.message).toMatch(/tv are the wrong way round: min 900 > max 100/);
   });
 });

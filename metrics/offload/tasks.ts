@@ -1,0 +1,27 @@
+// The pure computations that run off the server's event loop (metrics/offload/pool.ts): each
+// takes plain data and returns plain data, so it crosses a worker boundary by structured clone.
+// A task that throws a BearingError keeps its code on the other side.
+import { type ChannelAnalysisInput, analyseChannels } from '../channels/analyse.ts';
+import { assessGoal } from '../heading/assess.ts';
+import { backtest } from '../heading/backtest.ts';
+import type { MixInput } from '../mix/fit.ts';
+import { fitMixModel, type MixOptions } from '../mix/model.ts';
+import { type OptimizeRequest, optimizeBudget } from '../mix/optimize.ts';
+
+type Progress = (share: number) => void;
+
+export const TASKS = {
+  /** The media-mix model with its bootstrap (seconds to minutes). */
+  'mix-fit': (input: { model: MixInput; options: Omit<MixOptions, 'progress'> }, progress: Progress) =>
+    fitMixModel(input.model, { ...input.options, progress }),
+  'mix-optimize': (input: OptimizeRequest) => optimizeBudget(input),
+  /** Every channel's doubly robust comparison from the cohort cells the database returned. */
+  'channel-rows': (input: ChannelAnalysisInput) => analyseChannels(input),
+  /** Goal assessments, many in one message (the heading of 1,000 goals is one task, not 1,000). */
+  assess: (inputs: Array<Parameters<typeof assessGoal>>) => inputs.map((args) => assessGoal(...args)),
+  backtest: (input: Parameters<typeof backtest>) => backtest(...input),
+};
+
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
+export type TaskOutput<K extends TaskName> = Awaited<ReturnType<(typeof TASKS)[K]>>;
