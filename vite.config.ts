@@ -26,7 +26,7 @@ function precompress(): Plugin {
 }
 
 // Tests that assert latency or time limits (see CONTRIBUTING.md).
-const TIMED = ['test/reliability/load.test.ts', 'test/reliability/limits.test.ts'];
+const TIMED = ['test/reliability/load.test.ts', 'test/reliability/limits.test.ts', 'test/reliability/freeze.test.ts'];
 
 // Each file gets its own DuckDB files and servers; two workers match CI's two cores.
 const shared = { root: '.', maxWorkers: 2, testTimeout: 60_000, hookTimeout: 120_000 };
