@@ -213,3 +213,27 @@ export const ALLOWED_FUNCTIONS = new Set([
   'to_timestamp',
   'timezone',
 ]);
+
+/** The widest field a format() or printf() pattern may ask for (a wider one is built while binding). */
+export const MAX_FORMAT_WIDTH = 255;
+
+/**
+ * Why a format() or printf() call would build a huge string from a constant (`{:>1000000000}`,
+ * `%01000000000d`: 2 GB while binding, beyond the memory and time limits), or null. The pattern
+ * must be a quoted constant; every width and precision in it at most MAX_FORMAT_WIDTH, and none
+ * taken from an argument (`*`).
+ */
+export function formatCallProblem(name: string, args: unknown): string | null {
+  if (name !== 'format' && name !== 'printf') return null;
+  const first = Array.isArray(args) ? (args[0] as Record<string, unknown> | undefined) : undefined;
+  const pattern = first?.class === 'CONSTANT' ? (first.value as { value?: unknown } | undefined)?.value : undefined;
+  if (typeof pattern !== 'string') return `${name}() needs its pattern as a quoted constant`;
+  const specs = name === 'printf' ? (pattern.match(/%[^a-zA-Z%]*/g) ?? []) : (pattern.match(/\{[^}]*\}/g) ?? []);
+  for (const spec of specs) {
+    if (spec.includes('*')) return `${name}(): a width taken from an argument (*) is not allowed`;
+    for (const digits of spec.match(/\d+/g) ?? [])
+      if (Number(digits) > MAX_FORMAT_WIDTH)
+        return `${name}(): widths and precisions are limited to ${MAX_FORMAT_WIDTH} (got ${digits})`;
+  }
+  return null;
+}

@@ -84,7 +84,7 @@ const DENIED_FUNCTION = new RegExp(
 );
 
 export { ALLOWED_FUNCTIONS } from '../data/sqlFunctions.ts';
-import { ALLOWED_FUNCTIONS } from '../data/sqlFunctions.ts';
+import { ALLOWED_FUNCTIONS, formatCallProblem } from '../data/sqlFunctions.ts';
 
 /** Bounds on an expression's parse tree, checked before DuckDB binds it. */
 export const MAX_EXPRESSION_NODES = 400;
@@ -358,6 +358,11 @@ class Walker {
     if (!ALLOWED_FUNCTIONS.has(name)) {
       const allowed = "arithmetic, aggregates, and number, text and date functions; see the README's Sandbox";
       this.deny(node, `function ${name}() is not allowed in a definition (allowed: ${allowed})`);
+      return;
+    }
+    const formatProblem = formatCallProblem(name, node.children);
+    if (formatProblem) {
+      this.deny(node, formatProblem);
       return;
     }
     const isAggregate = this.aggregates.has(name) && !node.is_operator && !state.inSubquery;

@@ -3,9 +3,9 @@
 // in a query only files under the source's folder, read by the file readers. Every path is made
 // absolute here, so what runs is exactly what was checked. External access outside the allowed
 // folders is also switched off for the whole instance at run time.
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Session } from '../db.ts';
-import { ALLOWED_FUNCTIONS } from '../sqlFunctions.ts';
+import { ALLOWED_FUNCTIONS, formatCallProblem } from '../sqlFunctions.ts';
 import { isInside } from './files.ts';
 
 // Functions a source may call beyond the metric allow-list: building text and dates from columns.
@@ -33,10 +33,15 @@ interface PathUse {
 
 type Node = Record<string, unknown>;
 
+// Table references a source query may use: files (BASE_TABLE with a path), readers, joins,
+// subqueries, VALUES and no FROM. SHOW / DESCRIBE / SUMMARIZE (SHOW_REF) read the catalog.
+const TABLE_REFS = new Set(['BASE_TABLE', 'TABLE_FUNCTION', 'JOIN', 'SUBQUERY', 'EMPTY', 'EXPRESSION_LIST', 'PIVOT']);
+
 class SourceWalker {
   readonly issues: SqlIssue[] = [];
   readonly paths: PathUse[] = [];
-  readonly ctes = new Set<string>();
+  /** CTE names in scope: a WITH's names are seen only inside its own query, after their own body. */
+  private readonly ctes: string[] = [];
 
   constructor(private readonly allowTables: boolean) {}
 
@@ -48,20 +53,29 @@ class SourceWalker {
     if (!value || typeof value !== 'object') return;
     const node = value as Node;
     const offset = typeof node.query_location === 'number' && node.query_location < 2 ** 31 ? node.query_location : 0;
+    const isTableRef = typeof node.class !== 'string' && 'sample' in node && 'alias' in node;
+    if (isTableRef && !TABLE_REFS.has(String(node.type))) {
+      this.issues.push({ message: 'SHOW, DESCRIBE and SUMMARIZE are not allowed in a source query', offset });
+      return;
+    }
+    const scope = this.ctes.length;
     if (node.cte_map && typeof node.cte_map === 'object') {
-      for (const entry of ((node.cte_map as Node).map as Array<{ key: string }> | undefined) ?? [])
-        this.ctes.add(entry.key.toLowerCase());
+      // Each body is checked with only the names before it in scope: "with customers as (select *
+      // from customers)" reads the table customers, which a source may not.
+      for (const entry of ((node.cte_map as Node).map as Array<{ key: string; value: unknown }> | undefined) ?? []) {
+        this.walk(entry.value);
+        this.ctes.push(entry.key.toLowerCase());
+      }
     }
     if (node.class === 'FUNCTION' && typeof node.function_name === 'string') this.func(node, offset);
     if (node.type === 'BASE_TABLE') this.table(node, offset);
-    if (node.type === 'TABLE_FUNCTION') {
-      this.tableFunction(node, offset);
-      return;
+    if (node.type === 'TABLE_FUNCTION') this.tableFunction(node, offset);
+    else {
+      if (node.class === 'SUBQUERY' && !this.allowTables)
+        this.issues.push({ message: 'subqueries are not allowed in a column mapping', offset });
+      for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') this.walk(child);
     }
-    if (node.class === 'SUBQUERY' && !this.allowTables)
-      this.issues.push({ message: 'subqueries are not allowed in a column mapping', offset });
-    for (const [key, child] of Object.entries(node)) if (key !== 'cte_map') this.walk(child);
-    if (node.cte_map) this.walk((node.cte_map as Node).map);
+    this.ctes.length = scope;
   }
 
   private func(node: Node, offset: number): void {
@@ -70,6 +84,10 @@ class SourceWalker {
       this.issues.push({ message: `function "${name}" must not name a schema or catalog`, offset });
     else if (!ALLOWED_FUNCTIONS.has(name) && !SOURCE_FUNCTIONS.has(name))
       this.issues.push({ message: `function "${name}" is not allowed in a source`, offset });
+    else {
+      const problem = formatCallProblem(name, node.children);
+      if (problem) this.issues.push({ message: problem, offset });
+    }
   }
 
   private table(node: Node, offset: number): void {
@@ -82,7 +100,7 @@ class SourceWalker {
       this.issues.push({ message: `"${name}": a source query reads files, not the database`, offset });
       return;
     }
-    if (this.ctes.has(name.toLowerCase())) return;
+    if (this.ctes.includes(name.toLowerCase())) return;
     if (!/[./]/.test(name)) {
       this.issues.push({ message: `"${name}" is not a file: a source query reads its own files by path`, offset });
       return;
@@ -108,6 +126,15 @@ class SourceWalker {
   }
 }
 
+/**
+ * DuckDB's query_location counts UTF-8 bytes; a JavaScript string counts UTF-16 units. Every
+ * offset is converted before it indexes the text: 37 "é" in a comment once shifted a path rewrite
+ * onto "; UPDATE customers …", which then ran.
+ */
+export function charOffset(text: string, byteOffset: number): number {
+  return Buffer.from(text, 'utf8').subarray(0, byteOffset).toString('utf8').length;
+}
+
 async function serialize(session: Session, sql: string): Promise<{ tree?: Node; error?: string }> {
   const row = await session.one<{ s: string }>(`SELECT json_serialize_sql(CAST($sql AS VARCHAR)) AS s`, { sql });
   const parsed = JSON.parse(row?.s ?? '{}') as Node;
@@ -129,7 +156,8 @@ export async function checkSourceExpression(session: Session, expr: string): Pro
   if (fromType && fromType !== 'EMPTY') return [{ message: 'expected one expression, without FROM', offset: 0 }];
   const walker = new SourceWalker(false);
   walker.walk(node);
-  return walker.issues.map((i) => ({ ...i, offset: Math.max(0, i.offset - prefix.length) }));
+  const sql = `${prefix}${expr}`;
+  return walker.issues.map((i) => ({ ...i, offset: Math.max(0, charOffset(sql, i.offset) - prefix.length) }));
 }
 
 export interface CheckedQuery {
@@ -151,27 +179,45 @@ export async function checkSourceQuery(
   if (statements.length !== 1) return { issues: [{ message: 'expected exactly one SELECT statement', offset: 0 }] };
   const walker = new SourceWalker(true);
   walker.walk(statements[0]);
-  const issues = [...walker.issues];
+  const issues = walker.issues.map((i) => ({ ...i, offset: charOffset(query, i.offset) }));
   const replacements: Array<{ offset: number; end: number; path: string }> = [];
   for (const use of walker.paths) {
+    const at = charOffset(query, use.offset);
     const absolute = resolve(base, use.value);
     if (!isInside(folder, absolute)) {
-      issues.push({ message: `"${use.value}" is outside the sources folder`, offset: use.offset });
+      issues.push({ message: `"${use.value}" is outside the sources folder`, offset: at });
       continue;
     }
-    const quote = query[use.offset];
+    const quote = query[at];
     if (quote !== "'" && quote !== '"') {
-      issues.push({ message: `"${use.value}": write the path in quotes`, offset: use.offset });
+      issues.push({ message: `"${use.value}": write the path in quotes`, offset: at });
       continue;
     }
-    let end = use.offset + 1;
+    let end = at + 1;
     while (end < query.length && !(query[end] === quote && query[end + 1] !== quote))
       end += query[end] === quote ? 2 : 1;
-    replacements.push({ offset: use.offset, end: end + 1, path: absolute });
+    replacements.push({ offset: at, end: end + 1, path: absolute });
   }
   if (issues.length) return { issues };
   let sql = query;
   for (const r of replacements.sort((a, b) => b.offset - a.offset))
     sql = `${sql.slice(0, r.offset)}'${r.path.replace(/'/g, "''")}'${sql.slice(r.end)}`;
+  // What runs is checked again as it will run: one SELECT, nothing refused, every path the
+  // absolute one placed here. A rewrite that went wrong anywhere is refused, never run.
+  if (!(await rewrittenIsSafe(session, sql, folder, replacements.length)))
+    return { issues: [{ message: 'the query could not be checked safely; simplify it', offset: 0 }] };
   return { issues: [], sql };
+}
+
+async function rewrittenIsSafe(session: Session, sql: string, folder: string, paths: number): Promise<boolean> {
+  const { tree, error } = await serialize(session, sql);
+  const statements = (tree?.statements as Node[] | undefined) ?? [];
+  if (error || statements.length !== 1) return false;
+  const again = new SourceWalker(true);
+  again.walk(statements[0]);
+  return (
+    again.issues.length === 0 &&
+    again.paths.length === paths &&
+    again.paths.every((p) => isAbsolute(p.value) && isInside(folder, p.value))
+  );
 }
