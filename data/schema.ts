@@ -3,6 +3,7 @@
 import { CONTRACT, CONTRACT_TABLES, layoutColumns, layoutOf, sqlType, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { ensureAlertTables } from './alerts.ts';
+import { BearingError } from './errors.ts';
 import { ensureHistoryTable } from './history.ts';
 import { ensureLifecycleTables } from './lifecycle.ts';
 
@@ -165,18 +166,55 @@ export async function markSample(session: Session, sample: { seed: number; custo
 }
 
 /**
- * Everything the sample world put in the database goes: the contract tables' rows (and columns
- * sources kept), notes, inferred dates and stored series. The schema stays; the version moves on.
+ * The sample's rows, remembered when it is generated (its customers, and the keys of its spend,
+ * media, observations and experiments), so that removing it removes only them.
  */
-export async function removeAllData(session: Session): Promise<void> {
-  const extras = await readExtras(session);
-  for (const table of CONTRACT_TABLES) {
-    await session.run(`DELETE FROM ${quoteIdent(table)}`);
-    for (const extra of extras[table] ?? [])
-      await session.run(`ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(extra)}`);
+export async function rememberSampleRows(session: Session): Promise<void> {
+  await session.run('CREATE OR REPLACE TABLE sample_customers AS SELECT customer_id FROM customers');
+  await session.run(`CREATE OR REPLACE TABLE sample_keys AS
+    SELECT 'spend' AS t, ${SAMPLE_KEY.spend} AS k FROM spend
+    UNION ALL SELECT 'media', ${SAMPLE_KEY.media} FROM media
+    UNION ALL SELECT 'observations', ${SAMPLE_KEY.observations} FROM observations
+    UNION ALL SELECT 'experiments', ${SAMPLE_KEY.experiments} FROM experiments`);
+}
+
+const SAMPLE_KEY = {
+  spend: `channel || '|' || CAST(month AS VARCHAR)`,
+  media: `channel || '|' || CAST(date AS VARCHAR)`,
+  observations: `name || '|' || CAST(date AS VARCHAR)`,
+  experiments: 'experiment_id',
+} as const;
+
+/**
+ * What the sample world put in the database goes, and nothing else: its customers with their
+ * touchpoints, surveys and orders, its spend, media, observations and experiments (by key), their
+ * inferred dates and every stored series (recomputed). The user's own rows, notes and kept columns
+ * stay. A database generated before the sample's rows were remembered, which has had imports
+ * since, is refused: what is whose can no longer be told apart.
+ */
+export async function removeSampleData(session: Session): Promise<void> {
+  const remembered = await session.one<{ n: number }>(
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'sample_customers'`,
+  );
+  if (!remembered?.n) {
+    const imports = await session.one<{ n: number }>(`SELECT count(*) AS n FROM import_history WHERE ok`);
+    if (imports?.n)
+      throw new BearingError(
+        'invalid-request',
+        'this database holds the sample world from an older Bearing together with your own imports, and which rows ' +
+          'are the sample’s was not recorded: start a new database (bearing serve --empty) and import your data there',
+      );
+    await rememberSampleRows(session);
   }
-  for (const t of ['annotations', 'lifecycle_inferred', 'lifecycle_rule', 'sample_world', 'rollup_rows', 'rollup_sets'])
+  const ofSample = 'customer_id IN (SELECT customer_id FROM sample_customers)';
+  for (const table of ['touchpoints', 'surveys', 'orders', 'customers', 'lifecycle_inferred'])
+    await session.run(`DELETE FROM ${table} WHERE ${ofSample}`);
+  for (const [table, key] of Object.entries(SAMPLE_KEY))
+    await session.run(`DELETE FROM ${table} WHERE ${key} IN (SELECT k FROM sample_keys WHERE t = '${table}')`);
+  for (const t of ['lifecycle_rule', 'sample_world', 'rollup_rows', 'rollup_sets'])
     await session.run(`DELETE FROM ${t}`);
+  await session.run('DROP TABLE sample_customers');
+  await session.run('DROP TABLE sample_keys');
   await refreshMeta(session, { touched: [...CONTRACT_TABLES] });
 }
 

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../data/atomicFile.ts';
 import { BearingError } from '../../data/errors.ts';
 import { readHistory } from '../../data/history.ts';
 import { readLifecycle } from '../../data/lifecycle.ts';
-import { readFacts, removeAllData } from '../../data/schema.ts';
+import { readFacts, removeSampleData } from '../../data/schema.ts';
 import { isSourcesFileName } from '../../data/sources/definition.ts';
 import { checkSources, planSources, syncSources } from '../../data/sources/index.ts';
 import { whoOf } from '../caller.ts';
@@ -182,7 +182,7 @@ export const historyRoutes = (deps: AppDeps) =>
 const sampleRoute = createRoute({
   method: 'delete',
   path: '/',
-  summary: 'Remove the sample world (every row, note and stored series); admin only',
+  summary: 'Remove the sample world (its rows and the stored series; your own rows and notes stay); admin only',
   responses: { 200: json(z.object({ removed: z.boolean() }), 'Removed') },
 });
 
@@ -197,7 +197,7 @@ export const sampleRoutes = (deps: AppDeps) =>
   router().openapi(sampleRoute, async (c) => {
     const facts = await deps.db.read(readFacts);
     if (!facts.sample) return c.json({ removed: false }, 200);
-    await deps.db.write(removeAllData);
+    await deps.db.write(removeSampleData);
     await deps.catalog.reload(deps.db);
     return c.json({ removed: true }, 200);
   });

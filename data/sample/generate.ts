@@ -5,7 +5,7 @@ import { type MediaTruth, plantMedia, SIGNUPS_KPI, STORE_KPI } from './media.ts'
 import { writeFileSync } from 'node:fs';
 import type { Database, Session } from '../db.ts';
 import { CONTRACT_TABLES } from '../contract.ts';
-import { ensureSchema, markSample, refreshMeta } from '../schema.ts';
+import { ensureSchema, markSample, refreshMeta, rememberSampleRows } from '../schema.ts';
 import { CHANNELS, REGIONS, SEGMENTS, WORLD } from './world.ts';
 
 export interface GenerateOptions {
@@ -374,6 +374,7 @@ export async function generateSample(
     const mix = { kpi: STORE_KPI, signups_kpi: SIGNUPS_KPI, controls: ['competitor_index', 'holiday'] };
     truth.mix = { ...mix, channels: await plantMedia(s, params) };
     await markSample(s, { seed, customers });
+    await rememberSampleRows(s);
     await refreshMeta(s);
     for (const t of [
       'gen_c',

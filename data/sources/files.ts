@@ -4,7 +4,10 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Format } from './definition.ts';
 
-const MAX_FILES = 10_000;
+/** Files one `files` entry may match (README "Sources"); more is refused, never cut silently. */
+export const MAX_FILES = 10_000;
+/** Entries a glob may look through under its fixed folder before it is refused as too broad. */
+const MAX_WALKED = 100_000;
 
 /** Whether `path` (already resolved) lies inside `root`. */
 export function isInside(root: string, path: string): boolean {
@@ -29,19 +32,22 @@ function globRegex(pattern: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-function walk(dir: string, found: string[]): void {
+/** Every file under `dir`; false when there are more than MAX_WALKED (the list is then partial). */
+function walk(dir: string, found: string[]): boolean {
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return;
+    return true;
   }
   for (const entry of entries) {
-    if (found.length > MAX_FILES) return;
+    if (found.length >= MAX_WALKED) return false;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, found);
-    else found.push(path);
+    if (entry.isDirectory()) {
+      if (!walk(path, found)) return false;
+    } else found.push(path);
   }
+  return true;
 }
 
 export type Resolved = { ok: true; files: string[] } | { ok: false; message: string };
@@ -62,9 +68,20 @@ export function resolveFiles(pattern: string, base: string, root: string): Resol
     const fixed = parts.findIndex(hasGlob);
     const start = parts.slice(0, fixed).join(sep) || sep;
     const all: string[] = [];
-    walk(start, all);
+    if (!walk(start, all))
+      return {
+        ok: false,
+        message: `"${pattern}" looks through more than ${MAX_WALKED.toLocaleString('en')} files; narrow its folder`,
+      };
     const re = globRegex(absolute);
     candidates = all.filter((p) => re.test(p)).sort();
+    if (candidates.length > MAX_FILES)
+      return {
+        ok: false,
+        message:
+          `"${pattern}" matches ${candidates.length.toLocaleString('en')} files; a source reads at most ` +
+          `${MAX_FILES.toLocaleString('en')} (combine them, or split the glob over several sources)`,
+      };
   }
   const files: string[] = [];
   for (const path of candidates) {

@@ -130,6 +130,29 @@ function failIfProblems(planned: PlannedSources): void {
   );
 }
 
+/**
+ * A full refresh deletes the stored rows its sources no longer give, and stored rows do not
+ * remember which source gave them: so it may run only over every source of each table it writes.
+ * Refreshing crm_a alone would delete crm_b's rows (and uploaded ones) without anyone naming them.
+ */
+function refreshesWholeTables(planned: PlannedSources): void {
+  const named = new Set(planned.plans.map((p) => p.source.name));
+  const all = planned.files.flatMap((f) => f.sources);
+  for (const table of new Set(planned.plans.map((p) => p.source.table))) {
+    const others = all.filter((s) => s.table === table && !named.has(s.name)).map((s) => s.name);
+    if (others.length)
+      throw new BearingError(
+        'usage',
+        `a full refresh of ${table} replaces the whole table, and ${others.join(', ')} also ${others.length === 1 ? 'feeds' : 'feed'} ` +
+          `it: name every source of ${table} (${[...named]
+            .filter((n) => all.find((s) => s.name === n)?.table === table)
+            .concat(others)
+            .join(', ')}) ` +
+          'or sync without --full-refresh; nothing was changed',
+      );
+  }
+}
+
 /** Import every source (or the named ones) in one transaction. */
 export async function syncSources(
   db: Database,
@@ -141,6 +164,7 @@ export async function syncSources(
   failIfProblems(planned);
   if (!planned.plans.length)
     throw new BearingError('import-no-files', `no sources to sync (add a sources file under sources/)`);
+  if (options.fullRefresh) refreshesWholeTables(planned);
   return importPlannedFiles(db, plannedFiles(planned.plans), {
     ...importOptionsOf(planned.plans, settings),
     fullRefresh: options.fullRefresh,

@@ -108,14 +108,42 @@ describe('the sample world', () => {
   });
   afterAll(() => sample.close());
 
-  it('says it is the sample, and an admin (only) can remove it', async () => {
+  it("says it is the sample, and an admin (only) removes it: only its rows, never the user's", async () => {
     expect((await sample.call('GET', '/api/health')).body.sample).toBe(true);
+    // The user's own data beside the sample: customers with an order, a note and an experiment.
+    const files = new FormData();
+    const csv = (name: string, text: string) => files.append('files', new Blob([text], { type: 'text/csv' }), name);
+    csv('customers.csv', 'customer_id,signup_date\nmine-1,2026-01-05\nmine-2,2026-02-05\n');
+    csv('orders.csv', 'order_id,customer_id,ordered_at,amount\nmine-o1,mine-1,2026-03-01,25\n');
+    expect((await sample.call('POST', '/api/import', { role: 'analyst', body: files })).status).toBe(200);
+    const note = { date: '2026-03-01', text: 'Our own launch', metric: 'revenue' };
+    expect((await sample.call('POST', '/api/annotations', { role: 'analyst', body: note })).status).toBe(201);
+    const experiment = {
+      channel: 'tv',
+      start: '2026-01-05',
+      end: '2026-02-01',
+      metric: 'store_revenue',
+      lift: 1000,
+      lift_se: 400,
+    };
+    expect(
+      (await sample.call('PUT', '/api/experiments/mine-geo-1', { role: 'analyst', body: experiment })).status,
+    ).toBe(200);
     expect((await sample.call('DELETE', '/api/sample', { role: 'analyst' })).status).toBe(403);
     const removed = await sample.call('DELETE', '/api/sample', { role: 'admin' });
     expect(removed.body).toEqual({ removed: true });
     const health = (await sample.call('GET', '/api/health')).body;
     expect(health.sample).toBe(false);
-    expect(Object.values(health.tables).every((t) => (t as { rows: number }).rows === 0)).toBe(true);
-    expect(Object.keys(health.tables)).toEqual([...CONTRACT_TABLES]);
+    const rows = Object.fromEntries(Object.entries(health.tables).map(([t, v]) => [t, (v as { rows: number }).rows]));
+    expect(rows).toEqual({
+      ...Object.fromEntries(CONTRACT_TABLES.map((t) => [t, 0])),
+      customers: 2,
+      orders: 1,
+      experiments: 1,
+    });
+    const left = await sample.db.all<{ customer_id: string }>('SELECT customer_id FROM customers ORDER BY 1');
+    expect(left.map((r) => r.customer_id)).toEqual(['mine-1', 'mine-2']);
+    const notes = (await sample.call('GET', '/api/annotations')).body.annotations;
+    expect(notes.map((n: { text: string }) => n.text)).toContain('Our own launch');
   });
 });

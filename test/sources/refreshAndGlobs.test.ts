@@ -1,0 +1,62 @@
+// Nothing is deleted that the user did not name, and nothing is cut silently: a full refresh of one
+// source of a table that others feed is refused (it deleted crm_b's rows and uploaded ones), and a
+// glob matching more files than a source reads is refused with the count (it imported 10,001 of
+// 10,050 and said nothing).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentFingerprint } from '../helpers/db.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ data: 'empty' });
+  const dir = join(s.dir, 'sources');
+  writeFileSync(join(dir, 'a.csv'), 'customer_id,signup_date\na1,2025-01-01\na2,2025-01-02\n');
+  writeFileSync(join(dir, 'b.csv'), 'customer_id,signup_date\nb1,2025-01-01\n');
+  writeFileSync(
+    join(dir, 'crm.yaml'),
+    'sources:\n  - { name: crm_a, table: customers, files: a.csv }\n  - { name: crm_b, table: customers, files: b.csv }\n',
+  );
+});
+afterAll(() => s.close());
+
+describe('a full refresh', () => {
+  it('of one source of a table that another feeds is refused, changing nothing', async () => {
+    expect((await s.call('POST', '/api/sync', { role: 'analyst', body: {} })).status).toBe(200);
+    const upload = new FormData();
+    upload.append('files', new Blob(['customer_id,signup_date\nu1,2025-03-01\n']), 'customers.csv');
+    expect((await s.call('POST', '/api/import', { role: 'analyst', body: upload })).status).toBe(200);
+    const before = await contentFingerprint(s.db);
+    const partial = await s.call('POST', '/api/sync', {
+      role: 'analyst',
+      body: { sources: ['crm_a'], full_refresh: true },
+    });
+    expect(partial.status).toBe(400);
+    expect(partial.body.error.message).toMatch(/crm_b also feeds it: name every source of customers \(crm_a, crm_b\)/);
+    expect(await contentFingerprint(s.db)).toEqual(before);
+    // Naming every source of the table is a whole-table refresh: the table is then what they give.
+    const whole = await s.call('POST', '/api/sync', {
+      role: 'analyst',
+      body: { sources: ['crm_a', 'crm_b'], full_refresh: true },
+    });
+    expect(whole.status).toBe(200);
+    expect(whole.body.tables[0]).toMatchObject({ table: 'customers', deleted: 1 });
+  });
+});
+
+describe('a glob', () => {
+  it('matching more than 10,000 files is refused with the count, not cut', async () => {
+    const many = join(s.dir, 'sources', 'many');
+    mkdirSync(many);
+    for (let i = 0; i < 10_050; i++) writeFileSync(join(many, `t${i}.csv`), '');
+    writeFileSync(
+      join(s.dir, 'sources', 'many.yaml'),
+      'sources:\n  - { name: many_files, table: touchpoints, files: "many/*.csv" }\n',
+    );
+    const res = await s.call('POST', '/api/sync', { role: 'analyst', body: { sources: ['many_files'] } });
+    expect(res.status).toBe(422);
+    const problems = JSON.stringify(res.body.error.details.problems);
+    expect(problems).toMatch(/matches 10,050 files; a source reads at most 10,000/);
+  });
+});
