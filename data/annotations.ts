@@ -98,6 +98,16 @@ export async function updateAnnotation(db: Database, id: number, input: Annotati
   });
 }
 
+/** One note, or an unknown-annotation error. */
+export async function getAnnotation(db: Database, id: number): Promise<Annotation> {
+  const row = await db.one<Annotation & Record<string, string | number | null>>(
+    `SELECT ${COLUMNS} FROM annotations WHERE id = $id`,
+    { id },
+  );
+  if (!row) throw new BearingError('unknown-annotation', `no annotation with id ${id}`);
+  return row;
+}
+
 export async function deleteAnnotation(db: Database, id: number): Promise<void> {
   await db.writeNotes(async (s) => {
     const row = await s.one(`DELETE FROM annotations WHERE id = $id RETURNING id`, { id });

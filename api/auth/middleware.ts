@@ -49,11 +49,11 @@ export function authorize(settings: AuthSettings): MiddlewareHandler<{ Variables
  * A read whose parameters make it expensive (a new bootstrap seed, more draws: each a fresh fit)
  * needs a role: an anonymous page elsewhere must not be able to loop over seeds.
  */
-export function requireRole(c: Context, needed: Role, what: string): void {
+export function requireRole(c: Context, needed: Role, what: string, hint = ''): void {
   const role = (c.get as (key: string) => Role | null | undefined)('role') ?? null;
   if (role && RANK[role] >= RANK[needed]) return;
   throw new BearingError(
     role ? 'forbidden' : 'unauthorized',
-    `${what} needs a bearer token with the ${needed} role (Authorization: Bearer …); the defaults need none`,
+    `${what} needs a bearer token with the ${needed} role (Authorization: Bearer …)${hint}`,
   );
 }

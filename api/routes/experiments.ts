@@ -17,17 +17,30 @@ const Experiment = z
     notes: z.string().nullable(),
   })
   .openapi('Experiment');
+// As the importer reads the same table: names without control characters, amounts finite and in a
+// range where sums stay exact (|x| ≤ 1e12).
+const Name = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'expected a name without control characters');
+const Amount = z.number().finite().min(-1e12).max(1e12);
 const Body = z.strictObject({
-  channel: z.string().min(1).max(200),
+  channel: Name,
   start: IsoDate,
   end: IsoDate,
-  metric: z.string().min(1).max(200),
-  lift: z.number(),
-  lift_se: z.number().min(0),
-  spend: z.number().min(0).nullable().optional(),
-  notes: z.string().max(2000).nullable().optional(),
+  metric: Name,
+  lift: Amount,
+  lift_se: Amount.min(0),
+  spend: Amount.min(0).nullable().optional(),
+  notes: z
+    .string()
+    .max(2000)
+    .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), 'expected text without control characters')
+    .nullable()
+    .optional(),
 });
-const Id = z.object({ id: z.string().min(1).max(200) });
+const Id = z.object({ id: Name });
 
 const list = createRoute({
   method: 'get',

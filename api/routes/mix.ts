@@ -165,13 +165,15 @@ export const mixRoutes = (deps: AppDeps) =>
   router()
     .openapi(mix, async (c) => {
       const q = c.req.valid('query');
-      if (q.seed !== undefined || q.draws !== undefined) requireRole(c, 'analyst', 'choosing seed or draws');
+      if (q.seed !== undefined || q.draws !== undefined)
+        requireRole(c, 'analyst', 'choosing seed or draws', '; the defaults need none');
       const priors = settingsOf(deps).mix?.priors;
       return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlList(q.controls), priors }), 200);
     })
     .openapi(optimize, async (c) => {
       const body = c.req.valid('json');
-      if (body.seed !== undefined || body.draws !== undefined) requireRole(c, 'analyst', 'choosing seed or draws');
+      if (body.seed !== undefined || body.draws !== undefined)
+        requireRole(c, 'analyst', 'choosing seed or draws', '; the defaults need none');
       const priors = settingsOf(deps).mix?.priors;
       return c.json(await optimizeMix(deps.db, deps.catalog, { ...body, priors }), 200);
     })

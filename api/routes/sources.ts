@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { writeFileAtomic } from '../../data/atomicFile.ts';
+import type { Problem } from '../../data/problems.ts';
 import { BearingError } from '../../data/errors.ts';
 import { readHistory } from '../../data/history.ts';
 import { readLifecycle } from '../../data/lifecycle.ts';
@@ -74,9 +75,11 @@ const putRoute = createRoute({
   responses: { 200: json(z.record(z.string(), z.unknown()), 'Written'), 422: json(ErrorBody, 'Problems') },
 });
 
+const problemKey = (p: Problem) => `${p.file}:${p.line}:${p.col}:${p.field}:${p.message}`;
+
 async function listSources(deps: AppDeps) {
   const workspace = workspaceOf(deps);
-  const planned = await deps.db.read((s) => planSources(s, workspace, settingsOf(deps)));
+  const planned = await deps.db.aside((s) => planSources(s, workspace, settingsOf(deps)));
   const history = await deps.db.read((s) => readHistory(s, 200));
   const facts = await deps.db.read(readFacts);
   const sources = planned.plans.map((p) => {
@@ -123,8 +126,12 @@ export const sourceRoutes = (deps: AppDeps) =>
       const { text } = c.req.valid('json');
       if (!isSourcesFileName(file)) throw new BearingError('invalid-request', 'file must be a name such as shop.yaml');
       const workspace = workspaceOf(deps);
-      const planned = await deps.db.read((s) => planSources(s, workspace, settingsOf(deps), [], { [file]: text }));
-      const problems = planned.problems.filter((p) => p.file === file);
+      // The whole folder as it would be after the write: a duplicate name is reported in the other
+      // file, and a write that breaks another file would make every sync fail.
+      const now = await deps.db.aside((s) => planSources(s, workspace, settingsOf(deps)));
+      const planned = await deps.db.aside((s) => planSources(s, workspace, settingsOf(deps), [], { [file]: text }));
+      const known = new Set(now.problems.map(problemKey));
+      const problems = planned.problems.filter((p) => p.file === file || !known.has(problemKey(p)));
       if (problems.length)
         throw new BearingError('sources-invalid', `${file} has ${problems.length} problem(s); nothing was written`, {
           problems,

@@ -156,6 +156,15 @@ function solveFor(
   }
 }
 
+/**
+ * An experiment's standard error as the fit weighs it: never below 2% of its lift, nor below a
+ * tenth of the weekly noise summed over its weeks. A test reported with lift_se 1e-5 would
+ * otherwise take the fit over, bending every other week to match it.
+ */
+export function experimentSe(e: { lift: number; se: number; from: number; to: number }, noise: number): number {
+  return Math.max(e.se, 0.02 * Math.abs(e.lift), 0.1 * Math.sqrt(noise * (e.to - e.from + 1)));
+}
+
 /** The extra rows for experiments and priors, for the shapes picked. */
 function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: number): Extra {
   const diagonal = prep.channels.map(() => 1e-6);
@@ -175,7 +184,7 @@ function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: numbe
     }
     for (const e of input.experiments.filter((x) => x.channel === channel && x.se > 0)) {
       const s = values.slice(e.from, e.to + 1).reduce((a, b) => a + b, 0);
-      const weight = noise / (e.se * e.se);
+      const weight = noise / experimentSe(e, noise) ** 2;
       diagonal[c]! += weight * s * s;
       right[c]! += weight * s * e.lift;
       constant[c]! += weight * e.lift * e.lift;

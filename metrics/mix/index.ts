@@ -187,6 +187,11 @@ async function computeMix(
       );
       return [];
     }
+    if (e.lift_se < 0.02 * Math.abs(e.lift))
+      warnings.push(
+        `experiment ${e.experiment_id}: a standard error under 2% of the lift is weighed as at least 2% (and at ` +
+          'least a tenth of the weekly noise over its weeks), so one test cannot take the fit over',
+      );
     return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se, id: e.experiment_id }];
   });
   const model = await offload(

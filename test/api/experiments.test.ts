@@ -43,6 +43,12 @@ describe('/api/experiments', () => {
     expect(bad.body.error.message).toMatch(/^end: expected a date on or after start/);
     const negative = await s.call('PUT', '/api/experiments/x', { role: 'analyst', body: { ...body, lift_se: -1 } });
     expect(negative.status).toBe(400);
+    // Validated like the importer: no control characters, finite amounts in range (1e20 was a 500).
+    for (const wrong of [{ channel: 'tv\u0000x' }, { lift: 1e20 }, { lift_se: 1e13 }, { metric: 'a\nb' }]) {
+      const res = await s.call('PUT', '/api/experiments/x', { role: 'analyst', body: { ...body, ...wrong } });
+      expect(res.status, JSON.stringify(wrong)).toBe(400);
+    }
+    expect((await s.call('PUT', '/api/experiments/x%00y', { role: 'analyst', body })).status).toBe(400);
     expect((await s.call('DELETE', '/api/experiments/ooh-1', { role: 'analyst' })).body).toEqual({ deleted: 'ooh-1' });
     expect((await s.call('DELETE', '/api/experiments/ooh-1', { role: 'analyst' })).status).toBe(404);
   });

@@ -98,9 +98,11 @@ describe('annotations: the why beside the number', () => {
       date: '2026-09-15',
       text: 'Community AMA series launched',
       metric: 'social_engagement_rate',
-      author: 'sam',
+      author: 'CEO',
     });
     expect(created.status).toBe(201);
+    // Signed by the token that wrote it, whatever the body says.
+    expect(created.body.author).toBe('analyst (token env-2)');
     const id = created.body.id;
     const series = await call('GET', '/api/metrics/social_engagement_rate/series?from=2026-01-01');
     expect(series.body.annotations.map((a: { text: string }) => a.text)).toEqual(['Community AMA series launched']);
@@ -140,7 +142,20 @@ describe('annotations: the why beside the number', () => {
       goal: 'retention-90d',
       author: 'analyst (token env-2)',
     });
-    expect((await s.call('DELETE', `/api/annotations/${res.body.id}`, { role: 'analyst' })).status).toBe(200);
+    // Another writer may not rewrite it or sign it; an admin may edit it, and the author stays.
+    const path = `/api/annotations/${res.body.id}`;
+    const body = { date: '2026-08-04', text: 'rewritten', author: 'CEO' };
+    expect((await s.call('PUT', path, { role: 'admin', body })).body.author).toBe('analyst (token env-2)');
+    await s.call('POST', '/api/annotations', { role: 'admin', body: { date: '2026-08-05', text: 'admin note' } });
+    const adminNote = (await call('GET', '/api/annotations')).body.annotations.find(
+      (a: { text: string }) => a.text === 'admin note',
+    );
+    const refused = await s.call('PUT', `/api/annotations/${adminNote.id}`, { role: 'analyst', body });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/changing a note written by admin \(token env-3\) needs .* admin role/);
+    expect((await s.call('DELETE', `/api/annotations/${adminNote.id}`, { role: 'analyst' })).status).toBe(403);
+    expect((await s.call('DELETE', `/api/annotations/${adminNote.id}`, { role: 'admin' })).status).toBe(200);
+    expect((await s.call('DELETE', path, { role: 'analyst' })).status).toBe(200);
   });
 
   it('rejects an empty note with the field named', async () => {

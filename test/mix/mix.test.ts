@@ -8,6 +8,7 @@ import { Database } from '../../data/db.ts';
 import type { SampleTruth } from '../../data/sample/generate.ts';
 import { refreshMeta } from '../../data/schema.ts';
 import { Catalog, SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
+import { experimentSe } from '../../metrics/mix/fit.ts';
 import { runMix } from '../../metrics/mix/index.ts';
 import { fitMixModel } from '../../metrics/mix/model.ts';
 import { optimizeBudget, responseAt } from '../../metrics/mix/optimize.ts';
@@ -329,4 +330,14 @@ describe('impressions', () => {
       cleanup();
     }
   }, 120_000);
+});
+
+describe('an experiment reported as nearly certain', () => {
+  it('cannot take the fit over: its weight is bounded', () => {
+    const e = { lift: 5000, se: 1e-5, from: 10, to: 13 };
+    // 2% of the lift, or a tenth of the weekly noise over its 4 weeks, whichever is larger.
+    expect(experimentSe(e, 100)).toBe(100);
+    expect(experimentSe(e, 1e8)).toBeCloseTo(0.1 * Math.sqrt(4e8), 6);
+    expect(experimentSe({ ...e, se: 900 }, 100)).toBe(900);
+  });
 });

@@ -2,7 +2,8 @@
 // source of a table that others feed is refused (it deleted crm_b's rows and uploaded ones), and a
 // glob matching more files than a source reads is refused with the count (it imported 10,001 of
 // 10,050 and said nothing).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentFingerprint } from '../helpers/db.ts';
@@ -58,5 +59,29 @@ describe('a glob', () => {
     expect(res.status).toBe(422);
     const problems = JSON.stringify(res.body.error.details.problems);
     expect(problems).toMatch(/matches 10,050 files; a source reads at most 10,000/);
+  });
+});
+
+describe('the sources folder', () => {
+  it('refuses a write that would break another file (a name it already uses)', async () => {
+    const dup = 'sources:\n  - { name: crm_b, table: customers, files: b.csv }\n';
+    const res = await s.call('PUT', '/api/sources/other.yaml', { role: 'admin', body: { text: dup } });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body.error.details.problems)).toMatch(/source \\"crm_b\\" is also in/);
+    expect(existsSync(join(s.dir, 'sources', 'other.yaml'))).toBe(false);
+  });
+
+  it('reads a gzip header without opening the whole file (a bomb of zeros is named, not expanded)', async () => {
+    writeFileSync(join(s.dir, 'sources', 'bomb.csv.gz'), gzipSync(Buffer.alloc(200 * 1024 * 1024)));
+    writeFileSync(
+      join(s.dir, 'sources', 'bomb.yaml'),
+      'sources:\n  - { name: bomb, table: customers, files: bomb.csv.gz }\n',
+    );
+    const started = performance.now();
+    const res = await s.call('GET', '/api/sources');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body.problems)).toMatch(/the first line is longer than 1024 KB once decompressed/);
+    // Opening 200 MB took seconds and as much memory; reading 1 MB of it takes a moment.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
