@@ -36,7 +36,10 @@ const Body = z.strictObject({
   notes: z
     .string()
     .max(2000)
-    .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), 'expected text without control characters')
+    .refine(
+      (v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v),
+      'expected text without control characters',
+    )
     .nullable()
     .optional(),
 });
