@@ -1,7 +1,7 @@
 // Goals are a YAML list in a file (metrics/goals.yaml by default), so a goal made in the UI can
 // be reviewed in git. Writes are checked first and atomic (temporary file, then rename).
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomicFile.ts';
 import { stringify } from 'yaml';
 import { z } from 'zod';
@@ -78,7 +78,8 @@ const parsedGoals = new Map<string, { stamp: string; parsed: GoalsFile }>();
 function parseGoalsFile(file: string): GoalsFile {
   if (!existsSync(file)) return { file, goals: [], problems: [] };
   const reporter = new ProblemReporter();
-  const report = reporter.forFile(new YamlSource(file, readFileSync(file, 'utf8')));
+  // Named by its file name: a problem is shown to API clients, who must not learn server paths.
+  const report = reporter.forFile(new YamlSource(basename(file), readFileSync(file, 'utf8')));
   const syntax = report.source.syntaxErrors();
   for (const e of syntax) report.place(e, '(yaml)', 'yaml-syntax', e.message);
   const raw = syntax.length ? [] : (report.source.value() ?? []);
@@ -133,9 +134,13 @@ export function writeGoals(file: string, goals: Goal[]): void {
 export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace'): Goal[] {
   const current = readGoals(file);
   if (current.problems.length)
-    throw new BearingError('goals-file-invalid', `${file} has problems; fix it before writing through the API`, {
-      problems: current.problems,
-    });
+    throw new BearingError(
+      'goals-file-invalid',
+      `${basename(file)} has problems; fix it before writing through the API`,
+      {
+        problems: current.problems,
+      },
+    );
   const exists = current.goals.some((g) => g.id === goal.id);
   if (mode === 'create' && exists) throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`);
   if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`);

@@ -41,6 +41,9 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // What Bearing creates (the database and its WAL, staging/, tokens, the server file) is the
+  // owner's alone: it holds customer data and token hashes. A file it rewrites keeps its mode.
+  process.umask(0o077);
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;

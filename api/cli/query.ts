@@ -13,9 +13,16 @@ function parseWhere(value: string, previous: Record<string, string> = {}): Recor
   return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1).trim() };
 }
 
+/**
+ * A CSV cell a spreadsheet cannot run: numbers and booleans as they are, text quoted, and text that
+ * starts like a formula (= + - @, tab, carriage return) behind an apostrophe, as the web app's
+ * exports do (a group named "=HYPERLINK(…)" from a kept column was a live formula).
+ */
 function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const s = /^[=+\-@\t\r]/.test(String(v)) ? `'${String(v)}` : String(v);
+  return `"${s.replace(/"/g, '""')}"`;
 }
 
 export function seriesToCsv(series: Series): string {
