@@ -4,6 +4,7 @@ import { type Database, duckdbReason, numberOrNull } from '../data/db.ts';
 import type { ContractTable } from '../data/contract.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
+import { cacheKey } from './cacheKeys.ts';
 import type { CheckedMetric } from './check.ts';
 import { type CompiledQuery, compileSeries, normalizeRequest, type SeriesRequest } from './compile.ts';
 import { readRollup } from './rollups.ts';
@@ -134,7 +135,7 @@ export async function runSeries(
 ): Promise<Series> {
   const { asOf, query } = await prepareSeries(db, metric, request, resolve);
   const rows = await db.cached(
-    `series\u0000${query.sql}\u0000${JSON.stringify(query.params)}`,
+    cacheKey.series(query.sql, query.params),
     async () =>
       (await readRollup(db, metric, { ...request, asOf }, resolve)) ??
       runBounded((sql, params) => db.all(sql, params), query).catch((error) => {

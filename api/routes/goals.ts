@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, TypedResponse } from 'hono';
 import { BearingError } from '../../data/errors.ts';
+import { cacheKey } from '../../metrics/cacheKeys.ts';
 import { deleteGoal, goalProblems, readGoals, upsertGoal, type Goal } from '../../metrics/goals.ts';
 import { goalHeading, headingOverview } from '../../metrics/heading/heading.ts';
 import { failures } from '../../metrics/rollups.ts';
@@ -79,7 +80,12 @@ export const goalRoutes = (deps: AppDeps) =>
       // The first screen of every dashboard: computed once per data version, definitions, goals, failed
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-      const key = ['overview', deps.catalog.version, failed, asOf ?? '', JSON.stringify(goals)].join('\u0000');
+      const key = cacheKey.overview({
+        definitions: deps.catalog.version,
+        goals,
+        failedSeries: failed,
+        asOf: asOf ?? null,
+      });
       // The answer is kept as its JSON text: encoding ~50 KB was most of a warm request's time.
       const text = await deps.db.cached(`${key}\u0000json\u0000${JSON.stringify(problems)}`, async () => {
         const result = await deps.db.cached(key, () => headingOverview(deps.db, deps.catalog, goals, { asOf }));
@@ -95,7 +101,7 @@ export const goalRoutes = (deps: AppDeps) =>
       // Kept like the overview (notes are writes, so a new note shows at once): its backtest alone
       // is ~30 forecasts.
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-      const key = ['goal', deps.catalog.version, failed, asOf ?? '', JSON.stringify(goal)].join('\u0000');
+      const key = cacheKey.goal({ definitions: deps.catalog.version, goal, failedSeries: failed, asOf: asOf ?? null });
       const text = await deps.db.cached(key, async () =>
         JSON.stringify(
           await goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true }),

@@ -6,6 +6,7 @@ import type { ContractTable } from '../../data/contract.ts';
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
 import { readExtras } from '../../data/schema.ts';
+import { cacheKey } from '../cacheKeys.ts';
 import { resolveTablesAsOf } from '../series.ts';
 import { COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
 import { offload } from '../offload/pool.ts';
@@ -46,15 +47,15 @@ export interface ChannelComparison {
 export function compareChannels(db: Database, options: ChannelOptions = {}): Promise<ChannelComparison> {
   // One key however the request was spelled (the page sends the defaults, the evidence and the
   // what-if may leave them out): the same comparison is computed once.
-  const key = [
-    options.outcome ?? 'retention',
-    options.window ?? 30,
-    options.horizon ?? 90,
-    options.from ?? null,
-    options.to ?? null,
-    options.asOf ?? null,
-  ];
-  return db.cached(`channels\u0000${JSON.stringify(key)}`, () => computeComparison(db, options));
+  const key = cacheKey.channels({
+    outcome: options.outcome ?? 'retention',
+    window: options.window ?? 30,
+    horizon: options.horizon ?? 90,
+    from: options.from ?? null,
+    to: options.to ?? null,
+    asOf: options.asOf ?? null,
+  });
+  return db.cached(key, () => computeComparison(db, options));
 }
 
 const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {

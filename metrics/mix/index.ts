@@ -4,6 +4,7 @@
 // the result cache until the data change.
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
+import { cacheKey } from '../cacheKeys.ts';
 import type { Catalog } from '../catalog.ts';
 import { runSeries } from '../series.ts';
 import type { MixInput } from './fit.ts';
@@ -68,18 +69,22 @@ export function fittedMix(
   request: MixRequest,
   progress?: (share: number) => void,
 ): Promise<MixFitted> {
-  // One key however the request was spelled (the API's query, its body, the CLI).
-  const key = [
-    request.kpi,
-    request.grain ?? 'week',
-    request.from,
-    request.to,
-    request.controls ?? [],
-    request.seed ?? 1,
-  ];
-  return db.cached(`mix\u0000${JSON.stringify([...key, request.draws ?? 200])}`, () =>
-    computeMix(db, catalog, request, progress),
+  // One key however the request was spelled (the API's query, its body, the CLI), naming the KPI's
+  // definition: an edited definition is a new fit.
+  const key = cacheKey.mix(
+    {
+      kpi: request.kpi,
+      grain: request.grain ?? 'week',
+      from: request.from,
+      to: request.to,
+      controls: request.controls ?? [],
+      seed: request.seed ?? 1,
+      draws: request.draws ?? 200,
+    },
+    catalog.resolve,
+    request.priors ?? {},
   );
+  return db.cached(key, () => computeMix(db, catalog, request, progress));
 }
 
 export async function runMix(

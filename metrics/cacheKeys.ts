@@ -1,0 +1,50 @@
+// One typed key per kind of cached answer, naming everything the answer depends on besides the
+// data version (which the cache adds itself: data/db.ts). A key built by hand in each module once
+// left out the KPI's definition, so an edited definition kept serving the mix fitted on the old one.
+import type { Definition } from './definition.ts';
+
+type Resolve = (name: string) => Definition | undefined;
+
+/**
+ * A metric's definition and, for a derived metric, the definitions of every metric it combines:
+ * what a computed series of it depends on. Cycles are cut (the checker refuses them anyway).
+ */
+export function definitionsOf(name: string, resolve: Resolve, seen = new Set<string>()): unknown[] {
+  if (seen.has(name)) return [];
+  seen.add(name);
+  const definition = resolve(name);
+  if (!definition) return [name, null];
+  const parts =
+    'expression' in definition && typeof definition.expression === 'string'
+      ? [...definition.expression.matchAll(/[a-z_][a-z0-9_]*/g)].map((m) => m[0]).filter((n) => n !== name)
+      : [];
+  return [definition, ...parts.flatMap((part) => (resolve(part) ? definitionsOf(part, resolve, seen) : []))];
+}
+
+const key = (kind: string, parts: unknown[]) => `${kind}\u0000${JSON.stringify(parts)}`;
+
+export const cacheKey = {
+  /** A series: its compiled SQL and parameters say everything (a definition edit changes the SQL). */
+  series: (sql: string, params: unknown) => `series\u0000${sql}\u0000${JSON.stringify(params)}`,
+  /** A channel comparison: its options, spelled once however the caller spelled them. */
+  channels: (o: {
+    outcome: string;
+    window: number;
+    horizon: number;
+    from: string | null;
+    to: string | null;
+    asOf: string | null;
+  }) => key('channels', [o.outcome, o.window, o.horizon, o.from, o.to, o.asOf]),
+  /** A mix fit: the request, and the definitions of its KPI (controls are observations: data). */
+  mix: (
+    r: { kpi: string; grain: string; from?: string; to?: string; controls: string[]; seed: number; draws: number },
+    resolve: Resolve,
+    priors: unknown,
+  ) => key('mix', [r.kpi, r.grain, r.from, r.to, r.controls, r.seed, r.draws, priors, definitionsOf(r.kpi, resolve)]),
+  /** The heading of every goal: the definitions (their version), the goals, failed stored series, the as-of date. */
+  overview: (o: { definitions: number; goals: unknown; failedSeries: number; asOf: string | null }) =>
+    key('overview', [o.definitions, o.failedSeries, o.asOf, o.goals]),
+  /** One goal's page: the same for one goal. */
+  goal: (o: { definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
+    key('goal', [o.definitions, o.failedSeries, o.asOf, o.goal]),
+} as const;
