@@ -9,7 +9,10 @@ import {
   type DuckDBValue,
   JsonDuckDBValueConverter,
 } from '@duckdb/node-api';
+import { CommitLock } from './commitLock.ts';
 import { BearingError } from './errors.ts';
+import { Lane } from './lane.ts';
+import { ResultCache } from './resultCache.ts';
 
 export type SqlValue = string | number | boolean | null;
 export type Params = SqlValue[] | Record<string, SqlValue>;
@@ -64,66 +67,6 @@ function toSqlValues(sql: string, params: Params | undefined): DuckDBValue[] | R
   if (!params || Array.isArray(params)) return params as DuckDBValue[] | undefined;
   const used = new Set(Array.from(sql.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g), (m) => m[1]!));
   return Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k))) as Record<string, DuckDBValue>;
-}
-
-/**
- * Readers share, a commit is exclusive. Measured on DuckDB 1.5.5: a transaction that inserts
- * from temporary tables into two tables becomes visible table by table while COMMIT runs
- * (readers saw 0 customers beside 2,000,000 touchpoints, even part of one table), though never
- * before COMMIT. Every reader and writer of a served database lives in this process, so no read
- * statement may overlap a commit.
- */
-export class CommitLock {
-  private readers = 0;
-  private committing = false;
-  private waiting: Array<() => void> = [];
-  /** Every commit, bookkeeping included: optimistic readers compare it before and after. */
-  commits = 0;
-
-  get busy(): boolean {
-    return this.committing;
-  }
-
-  /** Wait until no commit is running (for readers that do not hold the lock). */
-  async idle(): Promise<void> {
-    while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
-  }
-
-  async read<T>(work: () => Promise<T>): Promise<T> {
-    while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
-    this.readers++;
-    try {
-      return await work();
-    } finally {
-      this.readers--;
-      this.wake();
-    }
-  }
-
-  /** Called after every successful commit (the data version moves on). */
-  onCommit: () => void = () => undefined;
-
-  /** `touchesData` false: bookkeeping (stored rollups) that leaves every cached answer valid. */
-  async commit<T>(work: () => Promise<T>, touchesData = true): Promise<T> {
-    while (this.committing) await new Promise<void>((r) => this.waiting.push(r));
-    this.committing = true;
-    try {
-      while (this.readers > 0) await new Promise<void>((r) => this.waiting.push(r));
-      const result = await work();
-      this.commits++;
-      if (touchesData) this.onCommit();
-      return result;
-    } finally {
-      this.committing = false;
-      this.wake();
-    }
-  }
-
-  private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const w of waiting) w();
-  }
 }
 
 /** One DuckDB connection with JSON-safe reads and a per-query time limit. */
@@ -235,52 +178,6 @@ export class Session {
   }
 }
 
-/** Rough size of a value as JSON, without building the string (answers are rows of scalars). */
-function estimateBytes(value: unknown, depth = 0): number {
-  if (value === null || value === undefined) return 4;
-  if (typeof value === 'string') return value.length + 2;
-  if (typeof value !== 'object') return 8;
-  if (depth > 8) return 64;
-  if (Array.isArray(value)) return value.reduce<number>((a, v) => a + estimateBytes(v, depth + 1) + 1, 2);
-  return Object.entries(value).reduce<number>((a, [k, v]) => a + k.length + 3 + estimateBytes(v, depth + 1), 2);
-}
-
-/** Concurrency limits of the analyst lane: in all (callers wait) and per caller (refused). */
-class Lane {
-  private running = 0;
-  private readonly perCaller = new Map<string, number>();
-  private readonly queue: Array<() => void> = [];
-
-  constructor(
-    private readonly slots: number,
-    private readonly perCallerLimit: number,
-  ) {}
-
-  async enter(caller: string): Promise<() => void> {
-    const mine = this.perCaller.get(caller) ?? 0;
-    if (mine >= this.perCallerLimit) {
-      throw new BearingError(
-        'too-many-requests',
-        `you already have ${mine} preview${mine === 1 ? '' : 's'} or check${mine === 1 ? '' : 's'} running; wait ` +
-          `for ${mine === 1 ? 'it' : 'them'} to finish (limit BEARING_ANALYST_PER_CALLER=${this.perCallerLimit})`,
-      );
-    }
-    this.perCaller.set(caller, mine + 1);
-    while (this.running >= this.slots) await new Promise<void>((r) => this.queue.push(r));
-    this.running++;
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      this.running--;
-      const n = (this.perCaller.get(caller) ?? 1) - 1;
-      if (n) this.perCaller.set(caller, n);
-      else this.perCaller.delete(caller);
-      this.queue.shift()?.();
-    };
-  }
-}
-
 /**
  * An open database file. Reads go through a small pool of connections so that a slow analyst
  * query does not queue a health check; every write runs on a connection of its own inside a
@@ -292,11 +189,7 @@ export class Database {
   private waiting: Array<(s: Session) => void> = [];
   private readonly lock = new CommitLock();
   private static readonly POOL = 4;
-  /** Moves on with every committed write in this process, the only process that may write. */
-  private version = 0;
-  private readonly results = new Map<string, Promise<unknown>>();
-  private readonly sizes = new Map<string, number>();
-  private cachedBytes = 0;
+  private readonly results: ResultCache;
   private readonly analystLane: Lane;
   private readonly asideLane = new Lane(1, Number.POSITIVE_INFINITY);
   private readonly background = new Set<Session>();
@@ -309,7 +202,7 @@ export class Database {
     private readonly instance: DuckDBInstance,
     loaderConnection: DuckDBConnection,
     private readonly timeoutMs: number,
-    private readonly caching: boolean,
+    caching: boolean,
     /** Whether series may be read from stored rollups (metrics/rollups.ts). */
     readonly useRollups: boolean,
     private readonly limits: {
@@ -321,63 +214,22 @@ export class Database {
   ) {
     this.loader = new Session(loaderConnection, 0, this.lock);
     this.analystLane = new Lane(limits.analystSlots, limits.analystPerCaller);
-    this.lock.onCommit = () => {
-      this.version++;
-      this.results.clear();
-      this.sizes.clear();
-      this.cachedBytes = 0;
-    };
+    this.results = new ResultCache(limits.cacheBytes, caching);
+    // Every committed write in this process (the only process that may write) moves the data on.
+    this.lock.onCommit = () => this.results.dataChanged();
   }
 
   /** What the result cache holds now, for health and tests. */
   get cacheStats(): { entries: number; bytes: number; limit: number } {
-    return { entries: this.results.size, bytes: this.cachedBytes, limit: this.limits.cacheBytes };
+    return this.results.stats;
   }
 
   /**
    * A result computed once per data version. Keys must hold everything the answer depends on
-   * besides the data (compiled SQL text, parameters): a definition change is a different key.
+   * besides the data (metrics/cacheKeys.ts): a definition change is a different key.
    */
   cached<T>(key: string, compute: () => Promise<T>, options: { evenWhenCachingIsOff?: boolean } = {}): Promise<T> {
-    if (!this.caching && !options.evenWhenCachingIsOff) return compute();
-    const full = `${this.version}\u0000${key}`;
-    const hit = this.results.get(full);
-    if (hit) {
-      // Refresh its place in the LRU order.
-      this.results.delete(full);
-      this.results.set(full, hit);
-      return hit as Promise<T>;
-    }
-    const version = this.version;
-    const pending = compute().catch((error: unknown) => {
-      this.forget(full);
-      throw error;
-    });
-    if (version === this.version) {
-      this.results.set(full, pending);
-      // Bounded by bytes, not entries: one huge answer must not crowd the process out of memory.
-      void pending.then(
-        (value) => {
-          if (this.results.get(full) !== pending) return;
-          const bytes = estimateBytes(value);
-          if (bytes > this.limits.cacheBytes / 4) return this.forget(full);
-          this.sizes.set(full, bytes);
-          this.cachedBytes += bytes;
-          for (const oldest of this.results.keys()) {
-            if (this.cachedBytes <= this.limits.cacheBytes) break;
-            if (oldest !== full) this.forget(oldest);
-          }
-        },
-        () => undefined,
-      );
-    }
-    return pending;
-  }
-
-  private forget(key: string): void {
-    this.results.delete(key);
-    this.cachedBytes -= this.sizes.get(key) ?? 0;
-    this.sizes.delete(key);
+    return this.results.get(key, compute, options);
   }
 
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -545,10 +397,7 @@ export class Database {
    */
   async writeNotes<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const result = await this.write(work, false);
-    for (const full of [...this.results.keys()]) {
-      const key = full.slice(full.indexOf('\u0000') + 1);
-      if (!DATA_ONLY_KEYS.some((prefix) => key.startsWith(prefix))) this.forget(full);
-    }
+    this.results.keepOnly((key) => DATA_ONLY_KEYS.some((prefix) => key.startsWith(prefix)));
     return result;
   }
 
