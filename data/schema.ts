@@ -202,7 +202,8 @@ export async function removeSampleData(session: Session): Promise<void> {
       throw new BearingError(
         'invalid-request',
         'this database holds the sample world from an older Bearing together with your own imports, and which rows ' +
-          'are the sample’s was not recorded: start a new database (bearing serve --empty) and import your data there',
+          'are the sample’s was not recorded: start a new database (bearing serve --empty) and import your data ' +
+          'there',
       );
     await rememberSampleRows(session);
   }

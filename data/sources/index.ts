@@ -139,16 +139,14 @@ function refreshesWholeTables(planned: PlannedSources): void {
   const named = new Set(planned.plans.map((p) => p.source.name));
   const all = planned.files.flatMap((f) => f.sources);
   for (const table of new Set(planned.plans.map((p) => p.source.table))) {
-    const others = all.filter((s) => s.table === table && !named.has(s.name)).map((s) => s.name);
+    const ofTable = all.filter((s) => s.table === table).map((s) => s.name);
+    const others = ofTable.filter((name) => !named.has(name));
     if (others.length)
       throw new BearingError(
         'usage',
-        `a full refresh of ${table} replaces the whole table, and ${others.join(', ')} also ${others.length === 1 ? 'feeds' : 'feed'} ` +
-          `it: name every source of ${table} (${[...named]
-            .filter((n) => all.find((s) => s.name === n)?.table === table)
-            .concat(others)
-            .join(', ')}) ` +
-          'or sync without --full-refresh; nothing was changed',
+        `a full refresh of ${table} replaces the whole table, and ${others.join(', ')} also ` +
+          `${others.length === 1 ? 'feeds' : 'feed'} it: name every source of ${table} (${ofTable.join(', ')}) or ` +
+          'sync without --full-refresh; nothing was changed',
       );
   }
 }

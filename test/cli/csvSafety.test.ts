@@ -9,7 +9,8 @@ beforeAll(() => {
   ws = makeWorkspace();
   ws.write(
     'customers.csv',
-    'customer_id,signup_date,segment\nc1,2026-01-05,"=HYPERLINK(""http://evil.example"",""x"")"\nc2,2026-01-06,@SUM(A1)\n' +
+    'customer_id,signup_date,segment\n' +
+      'c1,2026-01-05,"=HYPERLINK(""http://evil.example"",""x"")"\nc2,2026-01-06,@SUM(A1)\n' +
       'c3,2026-01-07,smb\n',
   );
 });

@@ -17,7 +17,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'b.csv'), 'customer_id,signup_date\nb1,2025-01-01\n');
   writeFileSync(
     join(dir, 'crm.yaml'),
-    'sources:\n  - { name: crm_a, table: customers, files: a.csv }\n  - { name: crm_b, table: customers, files: b.csv }\n',
+    'sources:\n  - { name: crm_a, table: customers, files: a.csv }\n' +
+      '  - { name: crm_b, table: customers, files: b.csv }\n',
   );
 });
 afterAll(() => s.close());

@@ -45,7 +45,8 @@ describe('source queries', () => {
     // A quote inside a comment, 37 characters after the path: where the byte offset pointed.
     // After the path's 17 characters, ' /* ' and 16 more put the comment's quote 37 characters on.
     const res = await checkQuery(
-      `select /* ${'é'.repeat(37)} */ id as customer_id, joined as signup_date from 'shop/people.csv' /* ${'x'.repeat(15)}'s ` +
+      `select /* ${'é'.repeat(37)} */ id as customer_id, joined as signup_date from 'shop/people.csv' ` +
+        `/* ${'x'.repeat(15)}'s ` +
         `*/ where id <> '*/; UPDATE customers SET segment = $$pwned$$; --'`,
     );
     expect(res.status).toBe(200);
@@ -75,7 +76,8 @@ describe('source queries', () => {
 
   it('refuse format and printf widths that would build huge strings', async () => {
     const res = await checkQuery(
-      "select id as customer_id, joined as signup_date, format('{:>1000000000}', 'a') as segment from 'shop/people.csv'",
+      "select id as customer_id, joined as signup_date, format('{:>1000000000}', 'a') as segment " +
+        "from 'shop/people.csv'",
     );
     expect(res.body.ok).toBe(false);
     expect(problemsOf(res.body)).toMatch(/format\(\): widths and precisions are limited to 255 \(got 1000000000\)/);
