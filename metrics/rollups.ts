@@ -15,6 +15,7 @@ import { type Database, duckdbReason, numberOrNull } from '../data/db.ts';
 import { BearingError } from '../data/errors.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
+import { MAX_ROWS } from './limits.ts';
 import type { Catalog } from './catalog.ts';
 import type { CheckedMetric } from './check.ts';
 import { compileSeries, normalizeRequest, type SeriesRequest, type CompiledQuery } from './compile.ts';
@@ -126,7 +127,17 @@ export interface RefreshReport {
   ms: number;
   /** Sets that failed (now or before, with the same SQL): skipped until their definition changes. */
   failed: Array<{ metric: string; dimension: string | null; message: string }>;
+  /** Sets larger than one answer may hold: not stored; their breakdowns are computed on request. */
+  not_stored: Array<{ metric: string; dimension: string | null }>;
 }
+
+/** Keys of sets too large to store, per database, for this process: not tried again at every refresh. */
+const oversizedSets = new WeakMap<Database, Map<string, { metric: string; dimension: string | null }>>();
+const oversized = (db: Database) => {
+  let sets = oversizedSets.get(db);
+  if (!sets) oversizedSets.set(db, (sets = new Map()));
+  return sets;
+};
 
 export interface Failure {
   metric: string;
@@ -200,6 +211,7 @@ export async function refreshRollups(
     computed,
     ms: performance.now() - started,
     failed: [...failed.entries()].filter(([k]) => keys.includes(k)).map(([, f]) => f),
+    not_stored: [...oversized(db).entries()].filter(([k]) => keys.includes(k)).map(([, o]) => o),
   });
   for (const metric of catalog.metrics) {
     const asOf = asOfFor(facts, tablesOf(metric.definition, catalog.resolve));
@@ -209,7 +221,7 @@ export async function refreshRollups(
       const query = wholeHistory(metric, dimension, asOf, catalog.resolve);
       const key = keyOf(query);
       keys.push(key);
-      if (failed.has(key)) continue;
+      if (failed.has(key) || oversized(db).has(key)) continue;
       const have = await db.one<{ n: number }>(
         `SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`,
         { key, version: facts.data_version },
@@ -221,6 +233,10 @@ export async function refreshRollups(
       } catch (error) {
         if (shouldStop()) return report();
         if (error instanceof BearingError && error.code === 'data-changed') continue; // recomputed next time
+        if (error instanceof BearingError && error.code === 'too-many-rows') {
+          oversized(db).set(key, { metric: metric.definition.name, dimension: dimension ?? null });
+          continue;
+        }
         // One failing definition fails alone: marked, skipped until edited, the others go on.
         await recordFailure(db, key, {
           metric: metric.definition.name,
@@ -251,8 +267,16 @@ async function storeSet(
   // show another connection half of a large commit; see data/db.ts), then written as bookkeeping.
   const { version, rows } = await db.readInBackground(async (s) => ({
     version: (await s.one<{ v: number }>(`SELECT max(data_version) AS v FROM bearing_meta`))?.v ?? 0,
-    rows: await s.all<StoredRow>(query.sql, query.params),
+    // A dimension with tens of thousands of values (a kept city or id column) would be millions of
+    // rows held in memory twice (2.8 GB once): never stored beyond what one answer may hold.
+    rows: await s.all<StoredRow>(`${query.sql}\nLIMIT ${MAX_ROWS + 1}`, query.params),
   }));
+  if (rows.length > MAX_ROWS)
+    throw new BearingError(
+      'too-many-rows',
+      `more than ${MAX_ROWS.toLocaleString('en-US')} rows (periods × ${dimension ?? 'groups'}): not stored; a ` +
+        'breakdown by it is computed on request, within the same limit',
+    );
   const stored = rows.map((r) => ({
     period: r.period,
     group: dimension ? (r.group ?? null) : null,

@@ -4,6 +4,7 @@ import { type Database, duckdbReason, numberOrNull } from '../data/db.ts';
 import type { ContractTable } from '../data/contract.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
+import { MAX_PERIODS, MAX_ROWS } from './limits.ts';
 import { cacheKey } from './cacheKeys.ts';
 import type { CheckedMetric } from './check.ts';
 import { type CompiledQuery, compileSeries, normalizeRequest, type SeriesRequest } from './compile.ts';
@@ -69,10 +70,7 @@ export function buildSeriesQuery(
   return compileSeries(definition, normalizeRequest(request), resolve);
 }
 
-/** Periods one request may produce (a day series over 13 years); BEARING_MAX_PERIODS changes it. */
-export const MAX_PERIODS = Number(process.env.BEARING_MAX_PERIODS ?? 5000);
-/** Rows one answer may hold (periods × groups); BEARING_MAX_ROWS changes it. */
-export const MAX_ROWS = Number(process.env.BEARING_MAX_ROWS ?? 200_000);
+export { MAX_PERIODS, MAX_ROWS } from './limits.ts';
 const DAYS_PER_PERIOD: Record<Grain, number> = { day: 1, week: 7, month: 30.436875, quarter: 91.310625 };
 
 /** Refuse, before running anything, a range that would produce more periods than one answer may hold. */

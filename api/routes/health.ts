@@ -39,6 +39,13 @@ const Health = z
         computed: z.number().int(),
         ms: z.number(),
         finished_at: z.string().nullable(),
+        not_stored: z
+          .array(z.object({ metric: z.string(), dimension: z.string().nullable() }))
+          .openapi({
+            description:
+              'Month series larger than one answer may hold (BEARING_MAX_ROWS): not stored; their breakdowns are ' +
+              'computed on request',
+          }),
         failed: z
           .array(z.object({ metric: z.string(), dimension: z.string().nullable(), message: z.string() }))
           .openapi({
@@ -100,6 +107,7 @@ export const healthRoutes = (deps: AppDeps) =>
             ms: Math.round(r.last?.ms ?? 0),
             finished_at: r.last?.finished_at ?? null,
             failed,
+            not_stored: r.last?.not_stored ?? [],
           }
         : null;
     const tables = ranges.map((r) => ({
