@@ -134,8 +134,8 @@ export interface RefreshReport {
 /** Keys of sets too large to store, per database, for this process: not tried again at every refresh. */
 const oversizedSets = new WeakMap<Database, Map<string, { metric: string; dimension: string | null }>>();
 const oversized = (db: Database) => {
-  let sets = oversizedSets.get(db);
-  if (!sets) oversizedSets.set(db, (sets = new Map()));
+  const sets = oversizedSets.get(db) ?? new Map<string, { metric: string; dimension: string | null }>();
+  oversizedSets.set(db, sets);
   return sets;
 };
 

@@ -39,13 +39,11 @@ const Health = z
         computed: z.number().int(),
         ms: z.number(),
         finished_at: z.string().nullable(),
-        not_stored: z
-          .array(z.object({ metric: z.string(), dimension: z.string().nullable() }))
-          .openapi({
-            description:
-              'Month series larger than one answer may hold (BEARING_MAX_ROWS): not stored; their breakdowns are ' +
-              'computed on request',
-          }),
+        not_stored: z.array(z.object({ metric: z.string(), dimension: z.string().nullable() })).openapi({
+          description:
+            'Month series larger than one answer may hold (BEARING_MAX_ROWS): not stored; their breakdowns are ' +
+            'computed on request',
+        }),
         failed: z
           .array(z.object({ metric: z.string(), dimension: z.string().nullable(), message: z.string() }))
           .openapi({
