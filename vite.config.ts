@@ -29,7 +29,8 @@ function precompress(): Plugin {
 const TIMED = ['test/reliability/load.test.ts', 'test/reliability/limits.test.ts', 'test/reliability/freeze.test.ts'];
 
 // Each file gets its own DuckDB files and servers; two workers match CI's two cores.
-const shared = { root: '.', maxWorkers: 2, testTimeout: 60_000, hookTimeout: 120_000 };
+// Generous: a test is about behaviour, and a busy 2-core machine runs it several times slower.
+const shared = { root: '.', maxWorkers: 2, testTimeout: 180_000, hookTimeout: 300_000 };
 
 export default defineConfig({
   root: 'web',

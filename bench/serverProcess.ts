@@ -10,12 +10,22 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
+// Servers still running when the bench ends, however it ends (a time-out's SIGTERM included), are
+// killed with it: a timed-out bench once left an orphaned `bearing serve` behind.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(130));
+
 export async function startServerChild(db: string, env: Record<string, string>): Promise<ServerChild> {
   const started = performance.now();
   const child = spawn(process.execPath, ['api/bin/bearing.js', 'serve', '--db', db, '--port', '0'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -1,4 +1,6 @@
-// Progress on a terminal: one line rewritten in place; nothing when output is piped (CI, scripts).
+// Progress on a terminal: one line rewritten in place; nothing when output is piped (CI, scripts),
+// unless BEARING_PROGRESS=lines asks for each step on a line of its own (logs, and tests that must
+// know an import has begun).
 import type { ImportProgress } from '../../data/import/index.ts';
 export interface Progress {
   update(text: string): void;
@@ -6,11 +8,14 @@ export interface Progress {
 }
 
 export function progress(stream: NodeJS.WriteStream = process.stderr): Progress {
-  const live = Boolean(stream.isTTY);
+  const lines = process.env.BEARING_PROGRESS === 'lines';
+  const live = Boolean(stream.isTTY) && !lines;
   let last = '';
   return {
     update(text) {
-      if (!live || text === last) return;
+      if (text === last) return;
+      if (lines) stream.write(`${text}\n`);
+      if (!live) return;
       last = text;
       stream.write(`\r\x1b[2K${text}`);
     },

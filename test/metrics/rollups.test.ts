@@ -1,7 +1,10 @@
 // Stored month series (rollups) must be a pure speed-up: every request they answer gets exactly
 // the rows its own SQL returns on the same data, and every request they cannot answer exactly is
 // computed instead. Real sample database, real server for the refresh-after-import path.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles } from '../../data/import/index.ts';
 import { readRollup, refreshRollups } from '../../metrics/rollups.ts';
 import { prepareSeries, type SeriesRequest } from '../../metrics/series.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -10,7 +13,7 @@ let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer({ rollups: true });
   await s.rollups!.schedule();
-}, 120_000);
+}, 300_000);
 afterAll(() => s.close());
 
 type Row = Record<string, unknown>;
@@ -117,14 +120,18 @@ describe('rollups', () => {
       headers: { 'content-type': 'text/csv' },
     });
     expect(res.status).toBe(200);
-    // Until the refresh has run, nothing stale is served.
-    const during = await readRollup(s.db, metric, {}, s.catalog.resolve);
-    if (during) expectSameRows(during as never, await direct('active_customers', {}), 'during');
+    await s.rollups!.schedule();
+    // Until a refresh has run, nothing stale is served: data changed behind the refresher's back
+    // (an import straight into the database, which schedules nothing) has no stored set at all.
+    const file = join(s.dir, 'more-customers.csv');
+    writeFileSync(file, 'customer_id,signup_date,region\nroll3,2026-10-30,latam\n');
+    await importFiles(s.db, [{ path: file, table: 'customers' }]);
+    expect(await readRollup(s.db, metric, {}, s.catalog.resolve)).toBeNull();
     await s.rollups!.schedule();
     const after = await readRollup(s.db, metric, {}, s.catalog.resolve);
     expect(after).not.toBeNull();
     expectSameRows(after as never, await direct('active_customers', {}), 'after');
-    expect(after!.at(-1)!.n).toBe(before!.at(-1)!.n + 2);
+    expect(after!.at(-1)!.n).toBe(before!.at(-1)!.n + 3);
     const stale = await s.db.one<{ n: number }>(
       `SELECT count(*) AS n FROM rollup_sets WHERE data_version <> (SELECT data_version FROM bearing_meta)`,
     );
@@ -134,7 +141,7 @@ describe('rollups', () => {
       refreshing: false,
       sets: s.catalog.metrics.reduce((n, m) => n + 1 + m.dimensions.length, 0),
     });
-  }, 120_000);
+  }, 300_000);
 
   it('a refresh with nothing to do computes nothing', async () => {
     const report = await refreshRollups(s.db, s.catalog);

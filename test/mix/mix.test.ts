@@ -39,7 +39,7 @@ describe('mix model on planted worlds', () => {
       expect(covered[p.channel] ?? 0, p.channel).toBeLessThanOrEqual(19.8);
     }
     expect(positive).toBeLessThanOrEqual(2);
-  }, 120_000);
+  }, 300_000);
 
   it('is deterministic for a seed, and an experiment pulls its channel toward what it measured', () => {
     const { input, roi } = plantMix(4);
@@ -59,7 +59,7 @@ describe('mix model on planted worlds', () => {
     // A confident ROI prior holds a channel near it, even one the data alone would set to 0.
     const held = fitMixModel({ ...input, priors: { print: { mean: 0.5, sd: 0.01 } } }, { seed: 3, draws: 40 });
     expect(held.channels.find((c) => c.channel === 'print')!.roi!).toBeCloseTo(0.5, 1);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
@@ -127,7 +127,7 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
     } finally {
       ws.cleanup();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('the budget optimiser', () => {
@@ -161,7 +161,7 @@ describe('the budget optimiser', () => {
       expect(plan.kpi_proposed_interval[0]).toBeLessThan(plan.kpi_proposed);
       expect(plan.kpi_proposed_interval[1]).toBeGreaterThan(plan.kpi_proposed);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('keeps bounds and fixed channels, reaches a target for less, and refuses minimums above the budget', () => {
     const { input } = plantMix(2);
@@ -183,7 +183,7 @@ describe('the budget optimiser', () => {
     expect(cheaper.target_reached).toBe(true);
     expect(cheaper.budget).toBeLessThanOrEqual(model.recent.spend.reduce((a, b) => a + b, 0) + 1e-6);
     expect(() => optimizeBudget({ ...base, budget: 10, bounds: { tv: { min: 1000 } } })).toThrow(/exceed the budget/);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('the sample world’s aggregate channels', () => {
@@ -222,7 +222,7 @@ describe('the sample world’s aggregate channels', () => {
       db.close();
       cleanup();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 /**
@@ -295,7 +295,7 @@ describe('day grain', () => {
       db.close();
       cleanup();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('impressions', () => {
@@ -329,7 +329,7 @@ describe('impressions', () => {
       db.close();
       cleanup();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('an experiment reported as nearly certain', () => {

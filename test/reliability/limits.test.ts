@@ -16,6 +16,10 @@ const definition = (name: string, measure: string, table = 'orders', time = 'ord
   `name: ${name}\nlabel: ${name}\ndescription: test\nunit: count\ndirection: up\ntable: ${table}\ntime: ` +
   `${time}\nmeasure: ${JSON.stringify(measure)}\n`;
 
+// "At once": far below what the refused work would take (seconds to minutes and gigabytes), with
+// room for a busy machine. Speed itself is measured by npm run bench, not here.
+const PROMPT_MS = 5000;
+
 describe('bounded answers (finding 1)', () => {
   let s: TestServer;
   beforeAll(async () => {
@@ -31,7 +35,7 @@ describe('bounded answers (finding 1)', () => {
       code: 'too-many-periods',
       message: expect.stringMatching(/at most 5,000 periods/),
     });
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(PROMPT_MS);
     // Without from, the data's first date is where it starts: a far as_of alone is refused too.
     expect((await s.call('GET', '/api/metrics/revenue/series?grain=day&as_of=9999-12-25')).status).toBe(400);
     expect((await s.call('GET', '/api/metrics/revenue/series?grain=month&as_of=2700-01-01')).status).toBe(400);
@@ -67,13 +71,13 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
   });
   afterAll(() => s.close());
 
-  it('constant-folding bombs answer problems within a second, through the API', async () => {
+  it('constant-folding bombs answer problems at once, through the API', async () => {
     for (const measure of ['count(*) + len(range(100000000))', `count(*) + ${'abs('.repeat(790)}1${')'.repeat(790)}`]) {
       const started = performance.now();
       const r = await s.call('POST', '/api/metrics/check', { body: { yaml: definition('bomb', measure) } });
       expect(r.status).toBe(200);
       expect(r.body.problems[0].code).toBe('outside-sandbox');
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(PROMPT_MS);
     }
   });
 
@@ -83,7 +87,7 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
     const started = performance.now();
     const r = await s.call('POST', '/api/metrics/check', { body: { yaml: definition('fine', 'sum(amount)') } });
     expect(r.body).toEqual({ ok: true, problems: [] });
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(PROMPT_MS);
     const derived = await s.call('POST', '/api/metrics/check', {
       body: {
         yaml: 'name: d\nlabel: D\ndescription: x\nunit: count\ndirection: up\nexpression: revenue / active_customers\n',
@@ -116,7 +120,7 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
 describe('a slow or failing saved definition fails alone (findings 3 and 6)', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ rollups: true, backgroundTimeoutMs: 2000 });
+    s = await startTestServer({ rollups: true, backgroundTimeoutMs: 8000 });
     await s.rollups!.schedule();
   }, 120_000);
   afterAll(() => s.close());
@@ -141,7 +145,8 @@ describe('a slow or failing saved definition fails alone (findings 3 and 6)', ()
       ).status,
     ).toBe(201);
     expect((await s.call('GET', '/api/goals')).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(1500);
+    // Well inside the refresh's 8-s time limit: the write did not wait for the slow refresh.
+    expect(performance.now() - started).toBeLessThan(6000);
     while (s.rollups!.busy) await new Promise((r) => setTimeout(r, 100));
     const health = (await s.call('GET', '/api/health')).body;
     expect(health.rollups.failed).toEqual([
@@ -153,7 +158,7 @@ describe('a slow or failing saved definition fails alone (findings 3 and 6)', ()
     // Skipped until edited: its series answers 422 at once, not after another time limit.
     const t0 = performance.now();
     expect((await s.call('GET', '/api/metrics/zz_slow/series')).body.error.code).toBe('metric-failed');
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(4000); // not another 8-s time limit
     // Analysts can delete it.
     expect((await s.call('DELETE', '/api/metrics/zz_slow', { role: 'viewer' })).status).toBe(403);
     expect((await s.call('DELETE', '/api/metrics/zz_slow', { role: 'analyst' })).body).toEqual({

@@ -62,7 +62,14 @@ describe('bearing serve', () => {
       ...process.env,
       BEARING_REFRESH_TIMEOUT: '120',
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Stopped while the slow definition's refresh is really running (not after a guessed sleep).
+    let refreshing = false;
+    for (let i = 0; i < 200 && !refreshing; i++) {
+      refreshing = (await (await fetch(`${server.url}/api/health`)).json()).rollups?.refreshing === true;
+      if (!refreshing) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(refreshing).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // into the quadratic query
     const started = performance.now();
     const code = await server.stop();
     expect(code).toBe(0);
