@@ -12,6 +12,8 @@ export function estimateBytes(value: unknown, depth = 0): number {
   return Object.entries(value).reduce<number>((a, [k, v]) => a + k.length + 3 + estimateBytes(v, depth + 1), 2);
 }
 
+const KEPT_REFUSALS = new Set(['compute-timeout', 'out-of-memory']);
+
 export class ResultCache {
   /** Moves on with every committed write that touches data: older answers are never served. */
   private version = 0;
@@ -53,7 +55,9 @@ export class ResultCache {
     }
     const version = this.version;
     const pending = compute().catch((error: unknown) => {
-      this.forget(full);
+      // A computation stopped at its time or memory limit would only be stopped again: its refusal
+      // is kept for this data version, so a loop of the same request cannot keep a worker busy.
+      if (!KEPT_REFUSALS.has((error as { code?: string }).code ?? '')) this.forget(full);
       throw error;
     });
     if (version === this.version) {

@@ -165,3 +165,19 @@ describe('the result cache', () => {
     expect(cache.stats.entries).toBe(0);
   });
 });
+
+describe('the result cache and refusals', () => {
+  it('keeps a time-limit refusal for the data version (a loop cannot restart the work), forgets other errors', async () => {
+    const cache = new ResultCache(1_000_000, true);
+    let runs = 0;
+    const slow = () => {
+      runs++;
+      return Promise.reject(new BearingError('compute-timeout', 'ran too long'));
+    };
+    for (let i = 0; i < 3; i++) await expect(cache.get('fit', slow)).rejects.toThrow('ran too long');
+    expect(runs).toBe(1);
+    cache.dataChanged();
+    await expect(cache.get('fit', slow)).rejects.toThrow('ran too long');
+    expect(runs).toBe(2);
+  });
+});

@@ -1,5 +1,6 @@
 // Issue findings that could take the server down, each reproduced against a real server.
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,8 +115,50 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
     });
     expect(other.status).toBe(200);
     void slow;
-  }, 60_000);
+  }, 180_000);
+
+  it('callers without a token share one count, whatever loopback address they come from', async () => {
+    // 127.0.0.2 and 127.0.0.3 are this machine too: counting them apart let anonymous callers hold
+    // every slot of the lane while an analyst's check waited 29 s.
+    const slow = postFrom(s.url, '127.0.0.2', '/api/metrics/preview', { yaml: definition('slow2', QUADRATIC) });
+    await new Promise((r) => setTimeout(r, 150));
+    const second = await postFrom(s.url, '127.0.0.3', '/api/metrics/preview', {
+      yaml: definition('fast', 'sum(amount)'),
+    });
+    expect(second.status).toBe(429);
+    expect(second.body.error.message).toMatch(/preview|check/);
+    void slow.catch(() => undefined);
+  }, 180_000);
 });
+
+/** A POST from a chosen local address (fetch cannot choose one). */
+function postFrom(
+  base: string,
+  localAddress: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: any }> {
+  const url = new URL(`${base}${path}`);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 describe('a slow or failing saved definition fails alone (findings 3 and 6)', () => {
   let s: TestServer;

@@ -86,3 +86,29 @@ describe('the sources folder', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('listing many sources', () => {
+  it('is planned once for many listings asked for at once, and again once a sources file changes', async () => {
+    const dir = join(s.dir, 'sources', 'wide');
+    mkdirSync(dir);
+    const lines = ['sources:'];
+    for (let i = 0; i < 300; i++) {
+      writeFileSync(join(dir, `f${i}.csv`), 'customer_id,signup_date\nw1,2025-01-01\n');
+      lines.push(`  - { name: wide_${i}, table: customers, files: wide/f${i}.csv }`);
+    }
+    const wide = join(s.dir, 'sources', 'wide.yaml');
+    writeFileSync(wide, `${lines.join('\n')}\n`);
+    let t = performance.now();
+    const one = await s.call('GET', '/api/sources');
+    const single = performance.now() - t;
+    expect(one.body.sources.filter((x: { name: string }) => x.name.startsWith('wide_'))).toHaveLength(300);
+    // A changed sources file is planned anew (its source shows at once) ...
+    writeFileSync(wide, `${lines.join('\n')}\n  - { name: wide_new, table: customers, files: wide/f0.csv }\n`);
+    t = performance.now();
+    const eight = await Promise.all(Array.from({ length: 8 }, () => s.call('GET', '/api/sources')));
+    const together = performance.now() - t;
+    for (const r of eight) expect(r.body.sources.map((x: { name: string }) => x.name)).toContain('wide_new');
+    // ... once for all eight listings asked for together: eight plans took eight times one.
+    expect(together).toBeLessThan(3 * single + 500);
+  });
+});
