@@ -340,15 +340,8 @@ export class Database {
    * `analystPerCaller` for one caller (more answers 429 at once); the query time limit applies and
    * the commit lock is not held (see optimistic).
    */
-  async analyst<T>(caller: string, work: (session: Session) => Promise<T>): Promise<T> {
-    const release = await this.analystLane.enter(caller);
-    const session = new Session(await this.instance.connect(), this.timeoutMs);
-    try {
-      return await this.optimistic(session, work);
-    } finally {
-      session.close();
-      release();
-    }
+  analyst<T>(caller: string, work: (session: Session) => Promise<T>): Promise<T> {
+    return this.inLane(this.analystLane, caller, work);
   }
 
   /**
@@ -356,8 +349,13 @@ export class Database {
    * connection of their own, one at a time: 8 listings of 300 sources once held every pooled
    * connection and an uncached series waited 26 s behind them.
    */
-  async aside<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const release = await this.asideLane.enter('aside');
+  aside<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    return this.inLane(this.asideLane, 'aside', work);
+  }
+
+  /** Work in a lane, on a connection of its own, under the query time limit, without the commit lock. */
+  private async inLane<T>(lane: Lane, caller: string, work: (session: Session) => Promise<T>): Promise<T> {
+    const release = await lane.enter(caller);
     const session = new Session(await this.instance.connect(), this.timeoutMs);
     try {
       return await this.optimistic(session, work);
