@@ -76,12 +76,26 @@ export async function ensureSchema(session: Session): Promise<void> {
   );
 }
 
-/** The latest day a table's rows cover: its latest date, and for a month column that month's last day. */
+/** Tables whose dates may each stand for a whole week (Robyn's and Meridian's weekly exports). */
+const WEEKLY_CAPABLE: ReadonlySet<ContractTable> = new Set(['media', 'observations']);
+
+/**
+ * The latest day a table's rows cover: its latest date, and for a month column that month's last
+ * day. In `media` and `observations`, dates that all fall on one weekday at least 7 days apart are
+ * weeks given by their first day: the table covers its latest week to that week's last day (a
+ * weekly KPI's last week was read as unfinished, and every mix fit dropped it).
+ */
 function latestDaySql(table: ContractTable): string {
   const parts = CONTRACT[table].timeColumns.map((c) => {
     const kind = CONTRACT[table].columns.find((x) => x.name === c)?.kind;
     const max = `max(${quoteIdent(c)})`;
     const day = kind === 'month' ? `CAST(${max} + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)` : `CAST(${max} AS DATE)`;
+    if (WEEKLY_CAPABLE.has(table) && kind === 'date') {
+      const dates = `(SELECT DISTINCT CAST(${quoteIdent(c)} AS DATE) AS d FROM ${quoteIdent(table)})`;
+      const gaps = `(SELECT d, d - lag(d) OVER (ORDER BY d) AS gap FROM ${dates})`;
+      const weekly = 'count(DISTINCT isodow(d)) = 1 AND min(gap) >= 7';
+      return `SELECT CASE WHEN ${weekly} THEN CAST(max(d) + INTERVAL 6 DAY AS DATE) ELSE max(d) END AS d, max(d) AS raw FROM ${gaps}`;
+    }
     return `SELECT ${day} AS d, CAST(${max} AS DATE) AS raw FROM ${quoteIdent(table)}`;
   });
   // raw: the latest date as stored (a month as its first day), for the data's overall as-of date.

@@ -29,8 +29,17 @@ describe('GET /api/mix', () => {
     );
     expect((await s.call('GET', '/api/mix?kpi=revenue&grain=month')).status).toBe(400);
     expect((await s.call('GET', '/api/mix')).status).toBe(400);
-    const names = (await s.call('GET', '/api/mix/observations')).body.observations.map((o: { name: string }) => o.name);
-    expect(names).toEqual(['competitor_index', 'holiday', 'store_revenue', 'store_signups']);
+    const observations = (await s.call('GET', '/api/mix/observations')).body.observations;
+    expect(observations.map((o: { name: string }) => o.name)).toEqual([
+      'competitor_index',
+      'holiday',
+      'store_revenue',
+      'store_signups',
+    ]);
+    // Weeks given by their first day are complete through their last: every week of the KPI is fitted,
+    // the last one included (it was dropped as unfinished).
+    const kpi = observations.find((o: { name: string }) => o.name === 'store_revenue');
+    expect(res.body.periods).toMatchObject({ count: kpi.rows, to: kpi.to });
   });
 
   it('POST /api/mix/optimize computes without writing: open to readers; names what it refuses', async () => {
