@@ -31,6 +31,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   'nothing-to-model': 422,
   'not-enough-data': 422,
   'unknown-control': 422,
+  'kpi-as-control': 422,
   'definition-invalid': 422,
   'definitions-invalid': 422,
   'goal-invalid': 422,

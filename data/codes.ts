@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   'nothing-to-model': 'no channel has a measured lift with spend behind it (or, for the mix model, spend to model)',
   'not-enough-data': 'the mix model needs at least a year of complete periods of its KPI',
   'unknown-control': 'a mix model control names no observations',
+  'kpi-as-control': 'a mix model control is the KPI itself',
   'definition-invalid': 'a definition has problems (details: problems)',
   'definitions-invalid': 'bearing check found problems',
   'goal-invalid': 'a goal has problems',

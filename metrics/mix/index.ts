@@ -149,7 +149,22 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
     if (!values.length)
       throw new BearingError('unknown-control', `no observations named "${name}" to use as a control`);
     const byPeriod = new Map(values.map((v) => [v.period, v.value]));
-    controls.push({ name, values: periods.map((p) => byPeriod.get(p) ?? 0) });
+    const series = periods.map((p) => byPeriod.get(p) ?? 0);
+    // The KPI explaining itself fits perfectly and leaves every channel at 0 (R² 1.000): refused.
+    if (
+      Math.abs(
+        correlation(
+          series,
+          rows.map((r) => r.value!),
+        ),
+      ) > 0.9999
+    )
+      throw new BearingError(
+        'kpi-as-control',
+        `control "${name}" is the KPI itself (its values move exactly with ${request.kpi}'s): a model cannot ` +
+          'explain the KPI by itself; choose other controls',
+      );
+    controls.push({ name, values: series });
   }
   const experiments = await db.all<Experiment>(
     `SELECT experiment_id, channel, strftime(start, '%Y-%m-%d') AS start, strftime("end", '%Y-%m-%d') AS "end", lift,
@@ -157,6 +172,22 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
     { kpi: request.kpi },
   );
   return { grain, rows, periods, spendOf, exposureOf, controls, experiments };
+}
+
+/** Pearson's correlation of two equally long series (0 when either is constant). */
+function correlation(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  const ma = a.reduce((x, y) => x + y, 0) / n;
+  const mb = b.reduce((x, y) => x + y, 0) / n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i]! - ma) * (b[i]! - mb);
+    aa += (a[i]! - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
 const priorsOf = (request: MixRequest) =>
@@ -197,7 +228,17 @@ async function computeMix(
   progress?: (share: number) => void,
 ): Promise<MixFitted> {
   const { grain, rows, periods, spendOf, exposureOf, controls, experiments } = await loadInputs(db, catalog, request);
-  const warnings: string[] = [];
+  const warnings: string[] = controls.flatMap((c) => {
+    const active = c.values.filter((v) => v !== 0).length;
+    // A control that is non-zero in a handful of periods is an event: its effect rests on those
+    // periods alone, and a channel busy in the same weeks borrows or lends them.
+    return active > 0 && active < Math.max(5, 0.05 * c.values.length)
+      ? [
+          `control ${c.name} is non-zero in only ${active} of ${c.values.length} ${grain}s: it acts as an event ` +
+            'flag, and its effect (and any channel active in the same weeks) rests on those weeks alone',
+        ]
+      : [];
+  });
   const media: MixInput['media'][number][] = [];
   for (const [channel, spend] of spendOf) {
     const active = spend.filter((s) => s > 0).length;

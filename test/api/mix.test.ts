@@ -42,6 +42,20 @@ describe('GET /api/mix', () => {
     expect(res.body.periods).toMatchObject({ count: kpi.rows, to: kpi.to });
   });
 
+  it('refuses the KPI as its own control, and names a control that is an event in a few weeks', async () => {
+    const self = await s.call('GET', '/api/mix?kpi=store_revenue&controls=store_revenue');
+    expect(self.status).toBe(422);
+    expect(self.body.error).toMatchObject({ code: 'kpi-as-control' });
+    const upload = new FormData();
+    upload.append('files', new Blob(['name,date,value\npromo,2025-03-03,1\npromo,2025-11-24,1\n']), 'observations.csv');
+    expect((await s.call('POST', '/api/import', { role: 'analyst', body: upload })).status).toBe(200);
+    const flagged = await s.call('GET', '/api/mix?kpi=store_revenue&controls=promo');
+    expect(flagged.status).toBe(200);
+    expect(flagged.body.warnings.join('\n')).toMatch(
+      /control promo is non-zero in only 2 of \d+ weeks: it acts as an event flag/,
+    );
+  }, 300_000);
+
   it('POST /api/mix/optimize computes without writing: open to readers; names what it refuses', async () => {
     const body = JSON.stringify({ kpi: 'store_revenue', controls: ['competitor_index', 'holiday'], draws: 40 });
     const json = { 'content-type': 'application/json' };
