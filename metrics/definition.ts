@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CONTRACT_TABLES } from '../data/contract.ts';
 
-export const UNITS = ['ratio', 'percent', 'count', 'currency', 'score', 'days'] as const;
+export const UNITS = ['ratio', 'percent', 'count', 'currency', 'score', 'days', 'number'] as const;
 export type Unit = (typeof UNITS)[number];
 export const GRAINS = ['day', 'week', 'month', 'quarter'] as const;
 export type Grain = (typeof GRAINS)[number];

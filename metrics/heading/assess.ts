@@ -101,6 +101,8 @@ export function formatRate(unit: Unit, perMonth: number): string {
       return `${sign}${abs.toFixed(abs < 10 ? 2 : 0)}`;
     case 'days':
       return `${sign}${abs.toFixed(1)} days`;
+    case 'number':
+      return `${sign}${abs >= 100 ? abs.toFixed(0) : abs.toPrecision(2)}`;
     case 'count':
       return `${sign}${abs >= 100 ? Math.round(abs).toLocaleString('en-US') : abs.toFixed(1)}`;
   }
@@ -201,6 +203,8 @@ export function formatValue(unit: Unit, value: number): string {
       return value.toFixed(1);
     case 'days':
       return `${value.toFixed(1)} days`;
+    case 'number':
+      return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2);
     case 'currency':
     case 'count':
       return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);

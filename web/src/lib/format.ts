@@ -3,6 +3,8 @@ const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
 const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
 const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+// A plain number such as orders per customer: two decimals say 0.37, one would say 0.4.
+const plain = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
 // The workspace's currency (bearing.yaml), set once the server has said which (see setCurrency).
 let currency = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 let currencyCents = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
@@ -47,6 +49,8 @@ export function formatValue(unit: string, value: number | null | undefined): str
       return integer.format(value);
     case 'days':
       return `${number.format(value)} days`;
+    case 'number':
+      return Math.abs(value) >= 100 ? number.format(value) : plain.format(value);
     default:
       return number.format(value);
   }
@@ -62,6 +66,7 @@ export function formatTick(unit: string, value: number): string {
   if (unit === 'ratio') return percent.format(value);
   if (unit === 'percent') return `${compact.format(value)}%`;
   if (unit === 'days') return `${compact.format(value)} d`;
+  if (unit === 'number' && Math.abs(value) < 100) return plain.format(value);
   return compact.format(value);
 }
 

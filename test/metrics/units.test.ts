@@ -1,0 +1,31 @@
+// The plain `number` unit: a per-customer rate reads 0.37, not 36.6%, in the sentences the server
+// writes and in the web app's formats; a definition with it checks.
+import { describe, expect, it } from 'vitest';
+import { formatRate, formatValue } from '../../metrics/heading/assess.ts';
+import { formatChange, formatTick, formatValue as webValue } from '../../web/src/lib/format.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+describe('the number unit', () => {
+  it('is written as a plain number everywhere, never as a percent', () => {
+    expect(formatValue('number', 0.366)).toBe('0.37');
+    expect(formatValue('number', 1234.4)).toBe('1234');
+    expect(formatRate('number', 0.012)).toBe('+0.012');
+    expect(webValue('number', 0.366)).toBe('0.37');
+    expect(formatTick('number', 0.35)).toBe('0.35');
+    expect(formatChange('number', 0.36, 0.38)).toBe('+0.02');
+    for (const text of [formatValue('number', 0.366), webValue('number', 0.366)]) expect(text).not.toMatch(/%/);
+  });
+
+  it('checks in a definition', async () => {
+    const s = await startTestServer();
+    try {
+      const yaml =
+        'name: orders_per_customer\nlabel: Orders per customer\ndescription: d\nunit: number\ndirection: up\n' +
+        'table: orders\ntime: ordered_at\nmeasure: count(*) / count(DISTINCT customer_id)\n';
+      const res = await s.call('POST', '/api/metrics/check', { role: 'analyst', body: { yaml } });
+      expect(res.body).toEqual({ ok: true, problems: [] });
+    } finally {
+      await s.close();
+    }
+  });
+});
