@@ -94,7 +94,8 @@ function latestDaySql(table: ContractTable): string {
       const dates = `(SELECT DISTINCT CAST(${quoteIdent(c)} AS DATE) AS d FROM ${quoteIdent(table)})`;
       const gaps = `(SELECT d, d - lag(d) OVER (ORDER BY d) AS gap FROM ${dates})`;
       const weekly = 'count(DISTINCT isodow(d)) = 1 AND min(gap) >= 7';
-      return `SELECT CASE WHEN ${weekly} THEN CAST(max(d) + INTERVAL 6 DAY AS DATE) ELSE max(d) END AS d, max(d) AS raw FROM ${gaps}`;
+      const last = `CASE WHEN ${weekly} THEN CAST(max(d) + INTERVAL 6 DAY AS DATE) ELSE max(d) END`;
+      return `SELECT ${last} AS d, max(d) AS raw FROM ${gaps}`;
     }
     return `SELECT ${day} AS d, CAST(${max} AS DATE) AS raw FROM ${quoteIdent(table)}`;
   });

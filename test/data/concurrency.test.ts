@@ -167,7 +167,7 @@ describe('the result cache', () => {
 });
 
 describe('the result cache and refusals', () => {
-  it('keeps a time-limit refusal for the data version (a loop cannot restart the work), forgets other errors', async () => {
+  it('keeps a time-limit refusal for the data version (a loop cannot restart the work)', async () => {
     const cache = new ResultCache(1_000_000, true);
     let runs = 0;
     const slow = () => {
