@@ -50,6 +50,12 @@ export const SeriesSchema = z
     where: z.record(z.string(), z.string()),
     mature_after_days: z.number().nullable(),
     rows: z.array(SeriesRowSchema),
+    top: z.number().int().optional().openapi({ description: 'With by and top: the largest groups kept' }),
+    other_groups: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'How many smaller groups the "(other)" group holds (summed, or weighted by rows)' }),
   })
   .openapi('Series');
 
@@ -91,6 +97,13 @@ export const SeriesQuery = z.object({
   as_of: IsoDate.optional(),
   by: z.string().optional(),
   where: WhereParam,
+  top: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .openapi({ description: 'With by: keep the N largest groups, the rest as "(other)"' }),
 });
 
 export const AnnotationSchema = z

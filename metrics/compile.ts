@@ -15,6 +15,8 @@ export interface SeriesOptions {
   asOf: string;
   by?: string;
   where?: Record<string, string>;
+  /** With `by`: keep the largest groups, the rest folded into "(other)" (metrics/topGroups.ts). */
+  top?: number;
 }
 
 /** What a caller asks of a series; normalizeRequest fills in the defaults. */
@@ -25,6 +27,8 @@ export interface SeriesRequest {
   asOf?: string;
   by?: string;
   where?: Record<string, string>;
+  /** With `by`: keep the largest groups, the rest folded into "(other)" (metrics/topGroups.ts). */
+  top?: number;
 }
 
 /**

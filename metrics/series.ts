@@ -5,6 +5,7 @@ import type { ContractTable } from '../data/contract.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
 import { MAX_PERIODS, MAX_ROWS } from './limits.ts';
+import { keepTopGroups } from './topGroups.ts';
 import { cacheKey } from './cacheKeys.ts';
 import type { CheckedMetric } from './check.ts';
 import { type CompiledQuery, compileSeries, normalizeRequest, type SeriesRequest } from './compile.ts';
@@ -32,6 +33,9 @@ export interface Series {
   where: Record<string, string>;
   mature_after_days: number | null;
   rows: SeriesRow[];
+  /** With `top`: the groups kept, and how many smaller ones "(other)" holds. */
+  top?: number;
+  other_groups?: number;
 }
 
 export async function resolveAsOf(db: Database, asOf?: string): Promise<string> {
@@ -140,7 +144,10 @@ export async function runSeries(
         throw cannotCompute(metric, error);
       }),
   );
-  return shapeSeries(metric, request, asOf, rows);
+  const series = shapeSeries(metric, request, asOf, rows);
+  if (!request.by || !request.top) return series;
+  const { rows: kept, folded } = keepTopGroups(series.rows, request.top, series.unit);
+  return { ...series, rows: kept, top: request.top, other_groups: folded };
 }
 
 /**

@@ -4,7 +4,7 @@ import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { GRAINS, type Grain } from '../../metrics/definition.ts';
 import { runSeries, type Series } from '../../metrics/series.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
-import { isoDate } from './options.ts';
+import { integer, isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
 function parseWhere(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -57,6 +57,9 @@ function seriesToTable(series: Series): string {
     `${series.label} (${series.metric}), by ${series.grain}, as of ${series.as_of}`,
     line(header),
     ...rows.map(line),
+    ...(series.other_groups
+      ? [`(other) holds the ${series.other_groups} smaller ${series.by} values beyond the top ${series.top}`]
+      : []),
   ].join('\n');
 }
 
@@ -71,6 +74,7 @@ export function registerQuery(program: Command): void {
     .option('--as-of <date>', 'as-of date; default: the latest event date in the data', isoDate('--as-of'))
     .option('--by <dimension>', 'break down by a dimension (segment, region, acquisition_channel, …)')
     .option('--where <dim=value>', 'keep only rows where a dimension has a value (repeatable)', parseWhere)
+    .option('--top <n>', 'with --by: the N largest groups, the rest as "(other)"', integer('--top', 1))
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV')
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
@@ -85,6 +89,7 @@ interface QueryOptions {
   asOf?: string;
   by?: string;
   where?: Record<string, string>;
+  top?: number;
   json?: boolean;
   csv?: boolean;
   metrics?: string;
@@ -94,7 +99,15 @@ interface QueryOptions {
 /** The series from the database, or from the server holding it; printed as a table, JSON or CSV. */
 async function runQuery(name: string, opts: QueryOptions): Promise<void> {
   const dir = metricsDir(opts.metrics);
-  const request = { grain: opts.grain, from: opts.from, to: opts.to, asOf: opts.asOf, by: opts.by, where: opts.where };
+  const request = {
+    grain: opts.grain,
+    from: opts.from,
+    to: opts.to,
+    asOf: opts.asOf,
+    by: opts.by,
+    where: opts.where,
+    top: opts.top,
+  };
   const series = await readLocallyOrFromServer(
     opts.db,
     async (db) => {
@@ -115,7 +128,7 @@ async function runQuery(name: string, opts: QueryOptions): Promise<void> {
       const where = Object.entries(opts.where ?? {}).map(([k, v]) => `${k}=${v}`);
       const { annotations: _notes, ...answer } = await server.get<Series & { annotations: unknown }>(
         `/metrics/${encodeURIComponent(name)}/series`,
-        { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where },
+        { grain: opts.grain, from: opts.from, to: opts.to, as_of: opts.asOf, by: opts.by, where, top: opts.top },
       );
       return answer;
     },

@@ -212,7 +212,7 @@ export const metricRoutes = (deps: AppDeps) =>
       const result = await runSeries(
         deps.db,
         metric,
-        { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where },
+        { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where, top: q.top },
         deps.catalog.resolve,
       );
       const annotations = await listAnnotations(deps.db, {

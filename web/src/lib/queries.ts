@@ -46,7 +46,12 @@ export interface SeriesParams {
   to?: string;
   by?: string;
   where?: string[];
+  /** With by: the largest groups, the rest as "(other)" (a city column has thousands). */
+  top?: string;
 }
+
+/** Groups a breakdown chart draws: more lines than this tangle. */
+export const BREAKDOWN_TOP = '8';
 
 export const seriesQuery = (name: string, params: SeriesParams) =>
   queryOptions({

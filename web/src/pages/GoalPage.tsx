@@ -7,7 +7,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
 import { formatDate, formatValue } from '../lib/format.ts';
 import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
-import { goalQuery, seriesQuery } from '../lib/queries.ts';
+import { BREAKDOWN_TOP, goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useDateRange } from '../lib/useDateRange.ts';
 import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
@@ -21,6 +21,7 @@ export default function GoalPage({ id }: { id: string }) {
   const breakdown = useQuery({
     ...seriesQuery(goal.data?.metric ?? '', {
       by: view.by,
+      top: BREAKDOWN_TOP,
       where: Object.entries(goal.data?.where ?? {}).map(([k, v]) => `${k}=${v}`),
       from: range.span?.from,
       to: range.span?.to,

@@ -7,7 +7,7 @@ import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
 import { ComparisonText, useComparedSeries } from '../components/PreviousPeriod.tsx';
 import { RangeBar } from '../components/RangeBar.tsx';
 import { ErrorState, Loading } from '../components/States.tsx';
-import { metricsQuery, seriesQuery, type Grain } from '../lib/queries.ts';
+import { BREAKDOWN_TOP, metricsQuery, seriesQuery, type Grain } from '../lib/queries.ts';
 import { useDateRange } from '../lib/useDateRange.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
@@ -28,7 +28,13 @@ function SeriesPanel({
   const range = useDateRange();
   const grain = view.grain as Grain;
   const series = useQuery({
-    ...seriesQuery(name, { grain, by: view.by || undefined, from: range.span?.from, to: range.span?.to }),
+    ...seriesQuery(name, {
+      grain,
+      by: view.by || undefined,
+      top: view.by ? BREAKDOWN_TOP : undefined,
+      from: range.span?.from,
+      to: range.span?.to,
+    }),
     enabled: range.span !== null,
     // A new range or grain keeps the chart on screen, marked as updating; a new metric or breakdown
     // (another shape of answer) does not.
