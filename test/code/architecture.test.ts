@@ -1,5 +1,5 @@
 // The layering rule and the absence of import cycles, read from the source itself.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +71,29 @@ describe('architecture', () => {
         .flatMap((line, i) => (line.length > 120 ? [`${f}:${i + 1} (${line.length})`] : [])),
     );
     expect(long).toEqual([]);
+  });
+
+  it('the README is a manual under 40 KB, and every link in it and in docs/ leads somewhere', () => {
+    expect(statSync('README.md').size).toBeLessThan(40_000);
+    const slug = (h: string) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/[`*]/g, '')
+        .replace(/[^a-z0-9 \-_]/g, '')
+        .replace(/ /g, '-');
+    const anchorsOf = (f: string) =>
+      new Set([...readFileSync(f, 'utf8').matchAll(/^#+ (.*)$/gm)].map((m) => slug(m[1]!)));
+    const files = ['README.md', ...readdirSync('docs').map((f) => `docs/${f}`)];
+    const broken: string[] = [];
+    for (const f of files)
+      for (const [, link] of readFileSync(f, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:|javascript:|…)/.test(link!)) continue;
+        const [target, fragment] = link!.split('#');
+        const path = target ? normalize(join(dirname(f), target)) : f;
+        if (target && !existsSync(path)) broken.push(`${f}: ${link}`);
+        else if (fragment && path.endsWith('.md') && !anchorsOf(path).has(fragment)) broken.push(`${f}: ${link}`);
+      }
+    expect(broken).toEqual([]);
   });
 });
