@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
+import { windowWarnings } from '../../metrics/lifecycleWarnings.ts';
 import { ProblemReporter } from '../../data/problems.ts';
 import { readSourcesFiles } from '../../data/sources/definition.ts';
 import { readSettings } from '../../data/workspace.ts';
@@ -44,6 +45,10 @@ export function registerCheck(program: Command): void {
           ...reporter.problems.map((p) => ({ ...p, file: shown(join(workspace.sourcesDir, p.file)) })),
         ];
         for (const p of [...others, ...ordered]) console.log(formatProblem(p));
+        const settings = readSettings(workspace.settingsFile).settings;
+        const definitions = catalog.metrics.map((m) => m.definition);
+        for (const w of windowWarnings(definitions, settings.churn?.inactive_after_days))
+          console.error(`warning: ${shown(join(catalog.dir, `${w.metric}.yaml`))}: ${w.message}`);
         if (others.length)
           throw new BearingError(
             'definitions-invalid',

@@ -1,8 +1,14 @@
 // `bearing init [DIR]`: an empty workspace of one's own, with comments saying what goes where.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+
+const isInside = (root: string, path: string) => {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
 
 const SETTINGS = `# Bearing workspace settings. Every field is optional; \`bearing check\` checks this file.
 #
@@ -66,6 +72,15 @@ export function registerInit(program: Command): void {
     .argument('[dir]', 'folder to create it in', '.')
     .action((dir: string) => {
       const root = resolve(dir);
+      // A workspace holds someone's customers: inside Bearing's own checkout it would sit among the
+      // code (and in its git history) and be used by every command run there.
+      if (isInside(PROJECT_ROOT, root))
+        throw new BearingError(
+          'usage',
+          `${root} is inside Bearing's own folder (${PROJECT_ROOT}); make the workspace elsewhere, for example ` +
+            '"bearing init ~/shop" (put bearing on your PATH with "npm install -g ." in the Bearing folder); ' +
+            'nothing was written',
+        );
       if (existsSync(join(root, 'bearing.yaml')))
         throw new BearingError('usage', `${root} already holds a workspace (bearing.yaml); nothing was changed`);
       mkdirSync(join(root, 'metrics', 'definitions'), { recursive: true });

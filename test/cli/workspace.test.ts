@@ -28,6 +28,29 @@ describe('a workspace of one’s own', () => {
     }
   });
 
+  it('is put on the PATH from a clone with npm install -g ., and init refuses a folder inside the clone', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      // A prefix of the test's own: the machine's global folder is left alone.
+      const prefix = join(dir, 'global');
+      const install = spawnSync('npm', ['install', '-g', '.', '--prefix', prefix, '--no-audit', '--no-fund'], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(install.status, install.stderr).toBe(0);
+      const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
+      const made = spawnSync('bearing', ['init', 'shop'], { encoding: 'utf8', cwd: dir, env });
+      expect(made.status, made.stderr).toBe(0);
+      expect(existsSync(join(dir, 'shop', 'bearing.yaml'))).toBe(true);
+      const inside = spawnSync('bearing', ['init', 'my-shop'], { encoding: 'utf8', cwd: process.cwd(), env });
+      expect(inside.status).toBe(2);
+      expect(inside.stderr).toMatch(/inside Bearing's own folder .* nothing was written/);
+      expect(existsSync(join(process.cwd(), 'my-shop'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  }, 180_000);
+
   it('names an unknown source as a usage error (exit 2), and a bad bearing.yaml as a failure (exit 1)', () => {
     ws = makeWorkspace();
     ws.write('sources/s.yaml', 'sources:\n  - { name: m, table: media, files: m.csv }\n');
