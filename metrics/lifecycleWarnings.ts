@@ -26,10 +26,10 @@ export function windowWarnings(definitions: Definition[], inactiveAfterDays: num
       {
         metric: d.name,
         message:
-          `its ${w}-day window is shorter than churn.inactive_after_days (${inactiveAfterDays}): a customer churned by ` +
-          `inactivity is churned at least ${inactiveAfterDays} days after their last event, so within ${w} days nobody ` +
-          `is, and it reads as if nobody left unless sources give churn dates; use a window over ${inactiveAfterDays} ` +
-          'days or a shorter rule',
+          `its ${w}-day window is shorter than churn.inactive_after_days (${inactiveAfterDays}): a customer ` +
+          `churned by inactivity is churned at least ${inactiveAfterDays} days after their last event, so ` +
+          `within ${w} days nobody is, and it reads as if nobody left unless sources give churn dates; use a ` +
+          `window over ${inactiveAfterDays} days or a shorter rule`,
       },
     ];
   });
