@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROBYN_SOURCES, WEEKLY_REVENUE } from '../helpers/robyn.ts';
 
 const files = execSync(
   "git ls-files --cached --others --exclude-standard 'api/*.ts' 'data/*.ts' 'metrics/*.ts' 'web/src/*.ts' " +
@@ -71,6 +72,12 @@ describe('architecture', () => {
         .flatMap((line, i) => (line.length > 120 ? [`${f}:${i + 1} (${line.length})`] : [])),
     );
     expect(long).toEqual([]);
+  });
+
+  it('the README shows the Robyn example exactly as the tests map it', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(ROBYN_SOURCES);
+    expect(readme).toContain(WEEKLY_REVENUE);
   });
 
   it('the README is a manual under 40 KB, and every link in it and in docs/ leads somewhere', () => {
