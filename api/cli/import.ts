@@ -13,8 +13,10 @@ export function printReport(report: ImportReport, mood = ''): void {
   const n = (x: number) => x.toLocaleString('en-US');
   for (const t of report.tables) {
     const deleted = t.deleted ? `, ${n(t.deleted)} deleted` : '';
+    const collapsed = t.collapsed ? ` (${n(t.collapsed)} collapsed by key)` : '';
     console.log(
-      `${t.table}: ${n(t.rows_read)} rows read from ${t.files.join(', ')}; ${mood ? `${mood} ` : ''}${n(t.inserted)} ` +
+      `${t.table}: ${n(t.rows_read)} rows read${collapsed} from ${t.files.join(', ')}; ${mood ? `${mood} ` : ''}` +
+        `${n(t.inserted)} ` +
         `new, ${n(t.updated)} updated, ${n(t.unchanged)} unchanged${deleted}`,
     );
   }

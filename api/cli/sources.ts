@@ -95,6 +95,16 @@ function registerSync(program: Command): void {
         });
         bar.done();
         printReport(report);
+        for (const s of report.skipped) {
+          console.error(`skipped ${s.source}: nothing of it was imported`);
+          for (const line of s.problems) console.error(`  ${line}`);
+        }
+        if (report.skipped.length)
+          throw new BearingError(
+            'sources-invalid',
+            `${report.skipped.length} source(s) skipped for their problems; the others were synced`,
+            { problems: [] },
+          );
       } catch (error) {
         bar.done();
         printSourceProblems(error);

@@ -25,6 +25,10 @@ export const Report = z
         table: z.string(),
         files: z.array(z.string()),
         rows_read: z.number(),
+        collapsed: z
+          .number()
+          .optional()
+          .openapi({ description: 'Rows read, then left out: a later row had the same declared key' }),
         inserted: z.number(),
         updated: z.number(),
         unchanged: z.number(),
@@ -32,6 +36,10 @@ export const Report = z
       }),
     ),
     warnings: z.array(z.string()),
+    skipped: z
+      .array(z.object({ source: z.string(), problems: z.array(z.string()) }))
+      .optional()
+      .openapi({ description: 'A sync: sources left out for their problems (the others were synced)' }),
     problems: z.array(
       z.object({
         file: z.string(),

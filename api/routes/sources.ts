@@ -23,9 +23,13 @@ const SourceInfo = z.object({
   file: z.string(),
   table: z.string(),
   files: z.array(z.string()),
-  status: z.enum(['ok', 'problems']),
+  status: z.enum(['ok', 'problems', 'failing']).openapi({
+    description: 'problems: its definition has problems; failing: its last sync left it out, for first_problem',
+  }),
   problems: z.array(ProblemSchema),
-  last_sync: z.object({ at: z.string(), ok: z.boolean(), who: z.string() }).nullable(),
+  last_sync: z
+    .object({ at: z.string(), ok: z.boolean(), who: z.string(), first_problem: z.string().nullable() })
+    .nullable(),
 });
 
 const CheckBody = z.strictObject({
@@ -123,9 +127,9 @@ async function listSources(deps: AppDeps) {
       file: p.source.file,
       table: p.source.table,
       files: p.files.map((f) => f.label),
-      status: problems.length ? ('problems' as const) : ('ok' as const),
+      status: problems.length ? ('problems' as const) : last && !last.ok ? ('failing' as const) : ('ok' as const),
       problems,
-      last_sync: last ? { at: last.at, ok: last.ok, who: last.who } : null,
+      last_sync: last ? { at: last.at, ok: last.ok, who: last.who, first_problem: last.problems[0] ?? null } : null,
     };
   });
   const tables = Object.fromEntries(

@@ -91,12 +91,15 @@ async function stage(
  * Where a source declared the key its repeats collapse on, the later row of each key is kept (the
  * later file, then the later line): exports that list a record again after it changed.
  */
-async function collapseRepeats(session: Session, layout: Layout): Promise<void> {
+async function collapseRepeats(session: Session, layout: Layout): Promise<number> {
   const keys = layout.key.map((k) => `trim(${quoteIdent(k)})`).join(', ');
+  const staged = `SELECT count(*) AS n FROM ${stageTable(layout.table)}`;
+  const before = await countOf(session, staged);
   await session.run(
     `DELETE FROM ${stageTable(layout.table)} WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER ` +
       `(PARTITION BY ${keys} ORDER BY _file DESC, _line DESC) AS nth FROM ${stageTable(layout.table)}) WHERE nth > 1)`,
   );
+  return before - (await countOf(session, staged));
 }
 
 async function findProblems(
@@ -253,8 +256,10 @@ export async function importCarefully(
     await revertInferred(tx);
     for (const file of planned)
       await stage(tx, file, layouts.find((l) => l.table === file.table)!, warnings, options.onProgress);
+    // Rows a declared key collapsed are counted apart: they were read, then left out.
+    const collapsed = new Map<ContractTable, number>();
     for (const layout of layouts) {
-      if (options.layouts?.[layout.table]?.key) await collapseRepeats(tx, layout);
+      if (options.layouts?.[layout.table]?.key) collapsed.set(layout.table, await collapseRepeats(tx, layout));
       options.onProgress?.({ phase: 'validate', table: layout.table });
     }
     const found = await findProblems(tx, layouts, options.fullRefresh === true);
@@ -269,7 +274,9 @@ export async function importCarefully(
     if (options.fullRefresh && tables.includes('customers')) await orphansLeft(tx, tables, warnings);
     const summaries: TableSummary[] = [];
     for (const layout of layouts) {
-      const summary = await write(tx, layout, filesOf(layout.table), options.fullRefresh === true);
+      const written = await write(tx, layout, filesOf(layout.table), options.fullRefresh === true);
+      const folded = collapsed.get(layout.table) ?? 0;
+      const summary = folded ? { ...written, rows_read: written.rows_read + folded, collapsed: folded } : written;
       options.onProgress?.({ phase: 'write', table: layout.table, rows: summary.rows_read });
       summaries.push(summary);
     }

@@ -27,6 +27,8 @@ export interface TableSummary {
   table: ContractTable;
   files: string[];
   rows_read: number;
+  /** Rows read and then left out because a later row had the same declared key (sources' `key`). */
+  collapsed?: number;
   inserted: number;
   updated: number;
   unchanged: number;

@@ -10,7 +10,8 @@ import {
   type ImportReport,
   type PlannedFile,
 } from '../import/index.ts';
-import { type Problem, ProblemReporter } from '../problems.ts';
+import { recordImport } from '../history.ts';
+import { formatProblem, type Problem, ProblemReporter } from '../problems.ts';
 import type { Settings, Workspace } from '../workspace.ts';
 import { readSourcesFiles, type Source, type SourcesFile } from './definition.ts';
 import { planSource, type SourcePlan } from './relation.ts';
@@ -151,24 +152,99 @@ function refreshesWholeTables(planned: PlannedSources): void {
   }
 }
 
-/** Import every source (or the named ones) in one transaction. */
+/** A sync's report: what landed, and each source left out with its first problems. */
+export interface SyncReport extends ImportReport {
+  skipped: Array<{ source: string; problems: string[] }>;
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(keyOf(item), [...(out.get(keyOf(item)) ?? []), item]);
+  return out;
+}
+
+const problemsOfSource = (planned: PlannedSources, plan: SourcePlan) =>
+  planned.problems
+    .filter((x) => x.file === plan.source.file && x.field.startsWith(`sources.${plan.source.index}`))
+    .map(formatProblem);
+
+/**
+ * Import every source (or the named ones), each all or nothing: a source whose definition or data
+ * has a problem is left out, named with its first problems (and recorded as a failed sync of its
+ * own), and the others are imported in one transaction. One failing source once blocked every
+ * other one. When every source fails, nothing is imported and the whole report is the error.
+ */
 export async function syncSources(
   db: Database,
   workspace: Workspace,
   settings: Settings,
   options: SyncOptions = {},
-): Promise<ImportReport> {
+): Promise<SyncReport> {
   const planned = await db.read((s) => planSources(s, workspace, settings, options.only));
-  failIfProblems(planned);
-  if (!planned.plans.length)
-    throw new BearingError('import-no-files', `no sources to sync (add a sources file under sources/)`);
-  if (options.fullRefresh) refreshesWholeTables(planned);
-  return importPlannedFiles(db, plannedFiles(planned.plans), {
-    ...importOptionsOf(planned.plans, settings),
-    fullRefresh: options.fullRefresh,
-    who: options.who,
-    onProgress: options.onProgress,
+  const skipped: SyncReport['skipped'] = [];
+  let plans = planned.plans.filter((plan) => {
+    const problems = problemsOfSource(planned, plan);
+    if (problems.length) skipped.push({ source: plan.source.name, problems: problems.slice(0, 3) });
+    return !problems.length;
   });
+  // A problem of a whole sources file (its YAML) leaves out every source in it: named by the file.
+  const placed = new Set(planned.plans.flatMap((plan) => problemsOfSource(planned, plan)));
+  for (const [file, problems] of groupBy(
+    planned.problems.filter((x) => !placed.has(formatProblem(x))),
+    (x) => x.file,
+  ))
+    skipped.push({ source: file, problems: problems.slice(0, 3).map(formatProblem) });
+  if (!plans.length) {
+    failIfProblems(planned);
+    throw new BearingError('import-no-files', `no sources to sync (add a sources file under sources/)`);
+  }
+  if (options.fullRefresh) refreshesWholeTables({ ...planned, plans: planned.plans });
+  for (;;) {
+    try {
+      const report = await importPlannedFiles(db, plannedFiles(plans), {
+        ...importOptionsOf(plans, settings),
+        fullRefresh: options.fullRefresh,
+        who: options.who,
+        onProgress: options.onProgress,
+      });
+      await recordSkipped(db, skipped, options);
+      return { ...report, skipped };
+    } catch (error) {
+      if (!(error instanceof BearingError) || error.code !== 'import-rejected') throw error;
+      // The sources whose files the problems name are left out, and the rest tried again.
+      const report = error.details as ImportReport;
+      const lines = formatProblems(report);
+      const sourceOf = new Map(plans.flatMap((p) => p.files.map((f) => [f.label, p.source.name] as const)));
+      const failing = new Set(report.problems.map((x) => sourceOf.get(x.file)).filter((n): n is string => !!n));
+      if (!failing.size || failing.size === plans.length) {
+        if (skipped.length) await recordSkipped(db, skipped, options);
+        throw error;
+      }
+      for (const name of failing) {
+        const files = plans.find((p) => p.source.name === name)!.files.map((f) => f.label);
+        const mine = lines.filter((l) => files.some((f) => l.startsWith(`${f}:`)));
+        skipped.push({ source: name, problems: mine.slice(0, 3) });
+      }
+      plans = plans.filter((p) => !failing.has(p.source.name));
+    }
+  }
+}
+
+/** Each source left out is recorded as a failed sync of its own: its status on the Data page says so. */
+async function recordSkipped(db: Database, skipped: SyncReport['skipped'], options: SyncOptions): Promise<void> {
+  for (const s of skipped)
+    await recordImport(db, {
+      at: new Date().toISOString(),
+      who: options.who ?? 'cli',
+      kind: 'sync',
+      method: null,
+      ok: false,
+      full_refresh: options.fullRefresh === true,
+      sources: [s.source],
+      files: [],
+      tables: [],
+      problems: s.problems,
+    });
 }
 
 export interface SourcePreview {

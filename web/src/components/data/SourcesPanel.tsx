@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '../States.tsx';
 interface TableLine {
   table: string;
   rows_read: number;
+  collapsed?: number;
   inserted: number;
   updated: number;
   unchanged: number;
@@ -45,9 +46,9 @@ function Tables({ lines }: { lines: TableLine[] }) {
     <ul>
       {lines.map((t) => (
         <li key={t.table}>
-          {t.table}: {t.rows_read.toLocaleString()} rows read; {t.inserted.toLocaleString()} new,{' '}
-          {t.updated.toLocaleString()} updated, {t.unchanged.toLocaleString()} unchanged
-          {t.deleted ? `, ${t.deleted.toLocaleString()} deleted` : ''}
+          {`${t.table}: ${t.rows_read.toLocaleString()} rows read${collapsedText(t.collapsed)}; `}
+          {`${t.inserted.toLocaleString()} new, ${t.updated.toLocaleString()} updated, `}
+          {`${t.unchanged.toLocaleString()} unchanged${t.deleted ? `, ${t.deleted.toLocaleString()} deleted` : ''}`}
         </li>
       ))}
     </ul>
@@ -99,6 +100,9 @@ function Previews({ check }: { check: Check }) {
   );
 }
 
+/** Rows read and then left out because a later row had the same declared key. */
+const collapsedText = (n: number | undefined) => (n ? ` (${n.toLocaleString()} collapsed by key)` : '');
+
 /** The workspace's sources: status, last sync, a checked preview and Sync now. */
 export function SourcesPanel() {
   const sources = useQuery(sourcesQuery());
@@ -144,7 +148,13 @@ export function SourcesPanel() {
                   <th scope="row">{s.name}</th>
                   <td>{s.table}</td>
                   <td>{s.files.join(', ') || '—'}</td>
-                  <td>{s.status === 'ok' ? 'ok' : `${s.problems.length} problem(s)`}</td>
+                  <td>
+                    {s.status === 'ok'
+                      ? 'ok'
+                      : s.status === 'failing'
+                        ? `failing: ${s.last_sync?.first_problem ?? 'its last sync left it out'}`
+                        : `${s.problems.length} problem(s)`}
+                  </td>
                   <td>{s.last_sync ? `${formatDate(s.last_sync.at)} ${s.last_sync.ok ? '' : '(failed)'}` : 'never'}</td>
                 </tr>
               ))}
@@ -165,6 +175,11 @@ export function SourcesPanel() {
           <div className="state ok">
             <strong>Synced in one transaction.</strong>
             <Tables lines={sync.data.tables} />
+            {(sync.data.skipped ?? []).map((x) => (
+              <p key={x.source} className="state error" data-testid={`skipped-${x.source}`}>
+                Skipped {x.source} (nothing of it was imported): {x.problems[0] ?? 'it has problems'}
+              </p>
+            ))}
           </div>
         )}
         {sync.isError && (
