@@ -173,9 +173,20 @@ function gunzipStart(compressed: Uint8Array): Uint8Array {
  * A delimited text file's header for a source: gzip is opened, the delimiter is the one given or
  * the one of , ; tab | that the header row holds most of (outside quotes).
  */
-export function readDelimitedHeader(path: string, delimiter?: string): { header: string[]; delimiter: string } {
+export function readDelimitedHeader(
+  path: string,
+  delimiter?: string,
+  skipLines = 0,
+): { header: string[]; delimiter: string } {
   let bytes = readStart(path);
   if (startsWith(bytes, 0x1f, 0x8b)) bytes = gunzipStart(bytes);
+  // Lines before the header (a title, notes) are passed over.
+  for (let skipped = 0; skipped < skipLines; skipped++) {
+    const end = bytes.indexOf(0x0a);
+    if (end < 0)
+      throw new CsvFileProblem(skipLines, `the file has fewer than ${skipLines + 1} lines (skip: ${skipLines})`);
+    bytes = bytes.subarray(end + 1);
+  }
   const other = notCsv(bytes);
   if (other && !other.includes('gzip')) throw new CsvFileProblem(1, other);
   const chosen = delimiter ?? sniffDelimiter(bytes);

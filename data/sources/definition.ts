@@ -23,7 +23,15 @@ export const SourceEntrySchema = z
     /** A path or a glob relative to the sources file; several files append. */
     files: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     format: z.enum(FORMATS).optional(),
-    delimiter: z.string().min(1).max(4).optional(),
+    /** One character (or up to 4), or `whitespace`: columns aligned by runs of blanks (CDNOW's file). */
+    delimiter: z.union([z.literal('whitespace'), z.string().min(1).max(4)]).optional(),
+    /** `false`: the file has no header row; `column_names` names its columns in order. */
+    header: z.boolean().optional(),
+    column_names: z.array(z.string().min(1).max(63)).min(1).max(500).optional(),
+    /** Lines before the header (or before the first row, without one): titles, notes, blank lines. */
+    skip: z.number().int().min(0).max(10_000).optional(),
+    /** The decimal mark of the file's numbers: `","` reads 1.234,56 as 1234.56. */
+    decimal: z.enum(['.', ',']).optional(),
     date_format: z.string().min(2).max(64).optional(),
     timezone: z.string().optional(),
     /** Contract column: a source column's name, or a SQL expression over the source's columns. */
@@ -39,6 +47,9 @@ export const SourceEntrySchema = z
   })
   .refine((s) => (s.files === undefined) !== (s.query === undefined), {
     message: 'expected either files or query (exactly one of them)',
+  })
+  .refine((s) => s.header !== false || s.column_names !== undefined, {
+    message: "header: false needs column_names: the names of the file's columns, in order",
   });
 export type SourceEntry = z.infer<typeof SourceEntrySchema>;
 

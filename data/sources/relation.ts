@@ -43,14 +43,21 @@ async function describe(session: Session, sql: string, params: Record<string, st
 
 async function fileReader(session: Session, source: Source, path: string): Promise<Reader> {
   const format = source.format ?? formatOf(path);
+  if (source.delimiter === 'whitespace') return whitespaceReader(source, path);
   if (format === 'csv' || format === 'tsv') {
-    const { header, delimiter } = readDelimitedHeader(path, source.delimiter ?? (format === 'tsv' ? '\t' : undefined));
+    const skip = source.skip ?? 0;
+    const headerless = source.header === false;
+    const { header, delimiter } = headerless
+      ? { header: source.column_names!, delimiter: source.delimiter ?? (format === 'tsv' ? '\t' : ',') }
+      : readDelimitedHeader(path, source.delimiter ?? (format === 'tsv' ? '\t' : undefined), skip);
     const columns = `{${header.map((h) => `${lit(h)}: 'VARCHAR'`).join(', ')}}`;
     const read =
-      `read_csv($path, header = true, delim = ${lit(delimiter)}, quote = '"', escape = '"', strict_mode = true, ` +
-      `null_padding = false, auto_detect = false, columns = ${columns})`;
+      `read_csv($path, header = ${!headerless}, skip = ${skip}, delim = ${lit(delimiter)}, quote = '"', ` +
+      `escape = '"', strict_mode = true, null_padding = false, auto_detect = false, columns = ${columns})`;
+    // A row's line in its file: after the skipped lines, and after the header when there is one.
+    const first = skip + (headerless ? 1 : 2);
     return {
-      sql: `SELECT row_number() OVER () + 1 AS _line, * FROM ${read}`,
+      sql: `SELECT row_number() OVER () + ${first - 1} AS _line, * FROM ${read}`,
       bare: `SELECT * FROM ${read}`,
       params: { path },
       columns: header,
@@ -63,6 +70,26 @@ async function fileReader(session: Session, source: Source, path: string): Promi
     return { sql, bare, params: { path }, columns: await describe(session, sql, { path }) };
   }
   throw new CsvFileProblem(0, 'cannot tell the format from the file name (set format: csv, tsv, parquet or json)');
+}
+
+/**
+ * A file whose columns are aligned by runs of blanks (no one delimiter): each line read whole,
+ * split on whitespace, its parts named by column_names (or by its first line after `skip`).
+ * Blank lines are passed over; line numbers stay the file's own.
+ */
+function whitespaceReader(source: Source, path: string): Reader {
+  const skip = source.skip ?? 0;
+  const headerless = source.header === false || source.column_names !== undefined;
+  const names = source.column_names ?? readDelimitedHeader(path, ' ', skip).header.join(' ').trim().split(/\s+/);
+  const start = skip + (headerless ? 0 : 1);
+  const read =
+    `read_csv($path, header = false, skip = ${start}, delim = ${lit(String.fromCharCode(31))}, quote = '', ` +
+    `escape = '', strict_mode = true, null_padding = false, auto_detect = false, columns = {'line': 'VARCHAR'})`;
+  const parts = names.map((n, i) => `parts[${i + 1}] AS ${quoteIdent(n)}`).join(', ');
+  const split = `regexp_split_to_array(trim(line), '\\s+')`;
+  const lines = `SELECT row_number() OVER () + ${start} AS _line, line, ${split} AS parts FROM ${read}`;
+  const kept = `FROM (${lines}) WHERE trim(coalesce(line, '')) <> ''`;
+  return { sql: `SELECT _line, ${parts} ${kept}`, bare: `SELECT ${parts} ${kept}`, params: { path }, columns: names };
 }
 
 function unpivoted(reader: Reader, source: Source): Reader {
@@ -108,6 +135,10 @@ function shaped(text: string, kind: ColumnKind, source: Source, workspaceZone: s
       return fmt
         ? parsed('%Y-%m')
         : `CASE WHEN regexp_matches(${t}, '^\\d{4}-\\d{2}-\\d{2}') THEN left(${t}, 7) ELSE ${text} END`;
+    case 'amount':
+    case 'number':
+      // A decimal comma (1.234,56): the thousands dots go, the comma becomes the point.
+      return source.decimal === ',' ? `replace(replace(${t}, '.', ''), ',', '.')` : text;
     default:
       return text;
   }
