@@ -403,8 +403,10 @@ function combine(
         : sameData
           ? s.map((m) => Math.exp(-(m.model.bic - bestBic) / 2))
           : s.map(() => 1);
-    const total = weights.reduce((a, b) => a + b, 0);
-    return s.map((m, i) => ({ ...m, w: weights[i]! / total }));
+    // A series with no variance fits every model exactly (BIC −∞ for all): weights would be NaN.
+    const finite = weights.map((w) => (Number.isFinite(w) && w > 0 ? w : 0));
+    const total = finite.reduce((a, b) => a + b, 0);
+    return s.map((m, i) => ({ ...m, w: total > 0 ? finite[i]! / total : 1 / s.length }));
   };
   const cache = new Map<number, ReturnType<typeof scored>>();
   const weighted = (h: number) => {
@@ -416,7 +418,11 @@ function combine(
     const month = ((((lastMonth - 1 + Math.round(h)) % 12) + 12) % 12) + 1;
     return weighted(h).map((m) => {
       const p = m.model.predict(h);
-      return { mean: p.mean + effect(month), sd: p.sd * Math.sqrt(m.widen), df: p.df, w: m.w };
+      const mean = p.mean + effect(month);
+      // No variance at all (a flat series) is a certainty, not 0/0: a spread too small to matter.
+      const floor = 1e-9 * Math.max(1, Math.abs(mean));
+      const sd = p.sd * Math.sqrt(m.widen);
+      return { mean, sd: Number.isFinite(sd) && sd > floor ? sd : floor, df: p.df, w: m.w };
     });
   };
   const clamp = (v: number) => (bounded ? Math.min(1, Math.max(0, v)) : v);
