@@ -2,7 +2,7 @@
 // the trend puts it at the due date, when it arrives, and whether it is on course. Pure.
 import { Z95 } from '../normal.ts';
 import type { Unit } from '../definition.ts';
-import { forecastModel, type ForecastModel } from './forecast.ts';
+import { domainOf, forecastModel, type ForecastModel } from './forecast.ts';
 import { monthIndex, monthStart } from './months.ts';
 import { type Milestone, type PlanReading, planOf } from './plan.ts';
 import type { Seasonality } from './seasonality.ts';
@@ -179,6 +179,16 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
   const big = z.map((x, i) => ({ x, i })).filter(({ x }) => Math.abs(x) >= SPIKE_Z);
   if (big.length === 1) {
     const p = recent[big[0]!.i]!;
+    // The newest period has nothing after it yet: a burst and the start of a new course look alike.
+    if (big[0]!.i === recent.length - 1)
+      return {
+        kind: 'none',
+        period: null,
+        magnitude: null,
+        message:
+          `${p.period.slice(0, 7)} sits ${Math.abs(big[0]!.x).toFixed(1)}σ ${big[0]!.x > 0 ? 'above' : 'below'} the ` +
+          `trend, unconfirmed until ${nextMonth(p.period)} is in: one period cannot tell a burst from a new course`,
+      };
     return {
       kind: 'spike',
       period: p.period,
@@ -190,6 +200,13 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
     };
   }
   return { kind: 'none', period: null, magnitude: null, message: 'the last periods follow the trend' };
+}
+
+/** The month after a period's month, as YYYY-MM. */
+function nextMonth(period: string): string {
+  const y = Number(period.slice(0, 4));
+  const m = Number(period.slice(5, 7));
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
 /** A value in the unit's own words, for readings ("93.4%", "41.2", "1,204"). */
@@ -494,7 +511,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     month: (monthIndex(p.period) % 12) + 1,
     period: p.period,
   }));
-  const fm = forecastModel(all, goal.unit === 'ratio');
+  const fm = forecastModel(all, domainOf(goal.unit));
   const seasonality = fm.seasonality;
   const adjusted = all.map((p) => ({ ...p, v: p.v - (seasonality.effects?.[p.month] ?? 0) }));
   const window = headingWindow(adjusted, fm);

@@ -1,7 +1,7 @@
 // Has the forecast been right? A rolling-origin backtest over a goal's own history: forecasts
 // made 3, 6 and 12 months before each past month (from what was known then), scored by mean
 // absolute error and by how often the 95% interval held the value that came. Pure.
-import { forecastModel, type SeriesPoint } from './forecast.ts';
+import { type Domain, forecastModel, type SeriesPoint } from './forecast.ts';
 
 export interface BacktestRow {
   horizon_months: number;
@@ -23,7 +23,7 @@ const MAX_ORIGINS = 12;
  * Between forecasts it lets other work run (a server answers other requests meanwhile: a whole
  * backtest is ~30 forecasts, about 0.1 s of CPU).
  */
-export async function backtest(points: SeriesPoint[], bounded: boolean): Promise<BacktestRow[]> {
+export async function backtest(points: SeriesPoint[], bounded: boolean | Domain): Promise<BacktestRow[]> {
   const byT = new Map(points.map((p) => [p.t, p]));
   const rows: BacktestRow[] = [];
   for (const h of BACKTEST_HORIZONS) {

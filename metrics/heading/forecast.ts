@@ -319,9 +319,38 @@ function mixtureQuantile(parts: Array<Predictive & { w: number }>, q: number): n
 
 /**
  * @param history monthly values, oldest first, `t` counted from the last (0)
- * @param bounded a ratio: values, intervals and forecasts stay within [0, 1]
+ * @param bounded the values the metric can take (true: a ratio, [0, 1]): forecasts and bands stay inside
  */
-export function forecastModel(history: SeriesPoint[], bounded: boolean): ForecastModel {
+/** The values a metric can take: forecasts, bands and backtests never leave them. */
+export interface Domain {
+  min?: number;
+  max?: number;
+}
+
+const RATIO_DOMAIN: Domain = { min: 0, max: 1 };
+
+/**
+ * A unit's domain: ratios in [0, 1], percents in [0, 100], scores such as NPS in [−100, 100],
+ * money, counts and days never below 0 (a revenue forecast once reached −625,293).
+ */
+export function domainOf(unit: string): Domain {
+  switch (unit) {
+    case 'ratio':
+      return RATIO_DOMAIN;
+    case 'percent':
+      return { min: 0, max: 100 };
+    case 'score':
+      return { min: -100, max: 100 };
+    case 'currency':
+    case 'count':
+    case 'days':
+      return { min: 0 };
+    default:
+      return {};
+  }
+}
+
+export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain): ForecastModel {
   const all = history.slice(-MAX_HISTORY);
   const notes: string[] = [];
   const long = all.length >= MIN_SEASONAL_PERIODS;
@@ -375,7 +404,7 @@ function combine(
   points: SeriesPoint[],
   builders: Builder[],
   effect: (month: number) => number,
-  bounded: boolean,
+  bounded: boolean | Domain,
   facts: { shift: LevelShift | null; seasonality: Seasonality; notes: string[] },
 ): ForecastModel {
   const lastMonth = points.at(-1)!.month;
@@ -425,7 +454,9 @@ function combine(
       return { mean, sd: Number.isFinite(sd) && sd > floor ? sd : floor, df: p.df, w: m.w };
     });
   };
-  const clamp = (v: number) => (bounded ? Math.min(1, Math.max(0, v)) : v);
+  const domain = bounded === true ? RATIO_DOMAIN : bounded === false ? {} : bounded;
+  const clamp = (v: number) =>
+    Math.min(domain.max ?? Number.POSITIVE_INFINITY, Math.max(domain.min ?? Number.NEGATIVE_INFINITY, v));
   return {
     at(h) {
       const ps = parts(h);

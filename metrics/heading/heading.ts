@@ -8,6 +8,7 @@ import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
 import type { BacktestRow } from './backtest.ts';
+import { type Domain, domainOf } from './forecast.ts';
 import { offload } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
 
@@ -82,7 +83,7 @@ type Prepared =
       args: Parameters<typeof assessGoal>;
       finish: (assessment: Assessment, backtest: BacktestRow[] | null) => GoalHeading;
       points: ReturnType<typeof monthlyPoints>;
-      bounded: boolean;
+      bounded: Domain;
     };
 
 async function prepareHeading(
@@ -140,7 +141,7 @@ async function prepareHeading(
   return {
     args: [input, history, series.as_of],
     points: monthlyPoints(history),
-    bounded: d.unit === 'ratio',
+    bounded: domainOf(d.unit),
     finish: (assessment, backtested) => ({
       ...base,
       as_of: series.as_of,

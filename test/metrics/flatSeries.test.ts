@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessGoal } from '../../metrics/heading/assess.ts';
 import { backtest } from '../../metrics/heading/backtest.ts';
-import { forecastModel } from '../../metrics/heading/forecast.ts';
+import { domainOf, forecastModel } from '../../metrics/heading/forecast.ts';
 
 const flat = (value: number, months = 36) =>
   Array.from({ length: months }, (_, i) => ({ t: i - (months - 1), v: value, month: (i % 12) + 1 }));
@@ -41,5 +41,37 @@ describe('a flat series', () => {
       expect(r.mae).toBeCloseTo(0, 9);
       expect(r.coverage).toBe(1);
     }
+  });
+});
+
+describe('bounds stay in the metric domain', () => {
+  it('money and counts never go below 0, percents stay within 0–100, scores within ±100', () => {
+    // A falling, noisy revenue: its band reached −625,293 on Robyn's file.
+    const falling = Array.from({ length: 36 }, (_, i) => ({
+      t: i - 35,
+      v: Math.max(0, 900_000 - 25_000 * i + 300_000 * Math.sin(i * 2.1)),
+      month: (i % 12) + 1,
+    }));
+    for (const h of [1, 6, 12, 18])
+      expect(forecastModel(falling, domainOf('currency')).at(h).low).toBeGreaterThanOrEqual(0);
+    const high = Array.from({ length: 36 }, (_, i) => ({
+      t: i - 35,
+      v: 96 + 3 * Math.sin(i * 1.7) + 0.1 * i,
+      month: (i % 12) + 1,
+    }));
+    for (const h of [6, 18]) expect(forecastModel(high, domainOf('percent')).at(h).high).toBeLessThanOrEqual(100);
+    const nps = high.map((p) => ({ ...p, v: p.v + 2 }));
+    expect(forecastModel(nps, domainOf('score')).at(18).high).toBeLessThanOrEqual(100);
+    const history = falling.map((p, i) => ({
+      period: `${2023 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+      value: p.v,
+      n: 100,
+    }));
+    const a = assessGoal(
+      { target: 500_000, due: '2027-06-30', direction: 'up', unit: 'currency' },
+      history,
+      '2025-12-31',
+    );
+    expect(a.forecast?.interval?.[0] ?? 0).toBeGreaterThanOrEqual(0);
   });
 });

@@ -138,12 +138,20 @@ describe('direction down works symmetrically', () => {
 });
 
 describe('shift: a durable change versus a one-period spike', () => {
-  it('a campaign burst in the last month is a spike, not a new course', () => {
+  it('a campaign burst the month after which came back is a spike, not a new course', () => {
+    const values = line(12, 0.5, 0.001, 0.002, 5);
+    values[10] = values[10]! + 0.05;
+    const a = assessGoal(up(0.6), history(values), AS_OF);
+    expect(a.shift.kind).toBe('spike');
+    expect(a.shift.period).toBe('2026-09-01');
+  });
+
+  it('a burst in the newest month is named but unconfirmed: nothing after it says burst or new course', () => {
     const values = line(12, 0.5, 0.001, 0.002, 5);
     values[11] = values[11]! + 0.05;
     const a = assessGoal(up(0.6), history(values), AS_OF);
-    expect(a.shift.kind).toBe('spike');
-    expect(a.shift.period).toBe('2026-10-01');
+    expect(a.shift).toMatchObject({ kind: 'none', period: null });
+    expect(a.shift.message).toMatch(/^2026-10 sits [\d.]+σ above the trend, unconfirmed until 2026-11 is in/);
   });
 
   it('three periods that all stepped down together are a level shift', () => {
