@@ -229,6 +229,10 @@ export const GoalHeadingSchema = z
       message: z.string(),
     }),
     stale: z.object({ latest_period: z.string(), expected_period: z.string(), message: z.string() }).nullable(),
+    left_out: z
+      .array(z.object({ period: z.string(), n: z.number() }))
+      .optional()
+      .openapi({ description: 'Periods too thin to read (under 30 rows and a fifth of a usual one): drawn, not read' }),
     rates: z
       .object({ heading: z.string(), heading_ci: z.tuple([z.string(), z.string()]), pace: z.string().nullable() })
       .nullable(),

@@ -74,6 +74,8 @@ export interface Assessment {
   projection: { date: string; value: number; interval: [number, number] } | null;
   arrival: { date: string | null; reason: string };
   shift: { kind: ShiftKind; period: string | null; magnitude: number | null; message: string };
+  /** Periods too thin to count (fewer rows than a fifth of a usual one, at most 30): drawn, not read. */
+  left_out?: Array<{ period: string; n: number }>;
   /** Set when the latest value is older than the metric's tables' as-of date leads to expect. */
   stale: { latest_period: string; expected_period: string; message: string } | null;
   periods_needed: number;
@@ -297,7 +299,43 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
  * @param asOf the metric's as-of date (its tables' complete-through date)
  */
 export function assessGoal(goal: GoalInput, history: HistoryPoint[], asOf: string): Assessment {
-  const points = history.filter((h) => Number.isFinite(h.value));
+  const finite = history.filter((h) => Number.isFinite(h.value));
+  // A thin period (16 orders where months hold thousands) is drawn, but neither sets the position
+  // nor feeds the forecast: one such month once read 37.5% against a 3% target.
+  const threshold = thinThreshold(finite);
+  const thin = finite.filter((h) => h.n < threshold);
+  const points = finite.filter((h) => h.n >= threshold);
+  const assessed = assessPoints(goal, points, asOf);
+  if (!thin.length) return assessed;
+  const named = thin.map((h) => `${h.period.slice(0, 7)} holds ${h.n} row${h.n === 1 ? '' : 's'}`).join(', ');
+  const note = `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, a fifth of a usual month)`;
+  return {
+    ...assessed,
+    left_out: thin.map((h) => ({ period: h.period, n: h.n })),
+    reading: `${assessed.reading} ${note[0]!.toUpperCase()}${note.slice(1)}.`,
+    forecast_method: assessed.forecast_method && {
+      ...assessed.forecast_method,
+      notes: [...assessed.forecast_method.notes, note],
+    },
+  };
+}
+
+/**
+ * Rows a period needs to count: 30, or a fifth of the median rows of the last 12 periods, whichever
+ * is smaller (a metric whose periods hold a handful of rows each keeps them all).
+ */
+export function thinThreshold(history: HistoryPoint[]): number {
+  const recent = history
+    .slice(-12)
+    .map((h) => h.n)
+    .sort((a, b) => a - b);
+  if (!recent.length) return 0;
+  const mid = recent.length / 2;
+  const median = recent.length % 2 ? recent[Math.floor(mid)]! : (recent[mid - 1]! + recent[mid]!) / 2;
+  return Math.min(30, median / 5);
+}
+
+function assessPoints(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
   const course = readCourse(goal, points, asOf);
   if (asOf > goal.due) return afterDue(goal, points, course);
   const stale = staleness(goal, points, asOf);

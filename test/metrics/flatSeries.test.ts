@@ -75,3 +75,35 @@ describe('bounds stay in the metric domain', () => {
     expect(a.forecast?.interval?.[0] ?? 0).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('a thin period', () => {
+  it('is left out of the reading and named: it neither sets the position nor feeds the forecast', () => {
+    const months = Array.from(
+      { length: 24 },
+      (_, i) => `${2017 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+    );
+    const history = months.map((period, i) => ({ period, value: 0.03 + 0.0002 * i, n: 6000 + 10 * i }));
+    history[23] = { period: months[23]!, value: 0.375, n: 16 }; // 16 orders, 6 of them repeats
+    const a = assessGoal({ target: 0.05, due: '2019-06-30', direction: 'up', unit: 'ratio' }, history, '2018-12-31');
+    expect(a.left_out).toEqual([{ period: '2018-12-01', n: 16 }]);
+    expect(a.position?.period).toBe('2018-11-01');
+    expect(a.position?.value).toBeLessThan(0.05);
+    expect(a.reading).toMatch(/2018-12 holds 16 rows: left out of the reading \(fewer than 30/);
+    expect(a.status).not.toBe('arrived');
+  });
+
+  it('leaves alone metrics whose periods all hold a few rows, and those without row counts', () => {
+    const history = Array.from({ length: 12 }, (_, i) => ({
+      period: `2018-${String(i + 1).padStart(2, '0')}-01`,
+      value: 10 + i,
+      n: i % 2 ? 4 : 5,
+    }));
+    expect(
+      assessGoal({ target: 30, due: '2019-06-30', direction: 'up', unit: 'count' }, history, '2018-12-31').left_out,
+    ).toBeUndefined();
+    const zero = history.map((h) => ({ ...h, n: 0 }));
+    expect(
+      assessGoal({ target: 30, due: '2019-06-30', direction: 'up', unit: 'count' }, zero, '2018-12-31').left_out,
+    ).toBeUndefined();
+  });
+});
