@@ -223,7 +223,7 @@ export const GoalHeadingSchema = z
       .nullable(),
     arrival: z.object({ date: z.string().nullable(), reason: z.string() }),
     shift: z.object({
-      kind: z.enum(['none', 'level_shift', 'spike']),
+      kind: z.enum(['none', 'level_shift', 'spike', 'unconfirmed']),
       period: z.string().nullable(),
       magnitude: z.number().nullable(),
       message: z.string(),

@@ -39,7 +39,11 @@ export function buildDigest(input: {
     if (prev.status !== cur.status) at('status', `${word(prev.status)} → ${word(cur.status)}`);
     if (prev.probability !== null && cur.probability !== null && Math.abs(cur.probability - prev.probability) >= MOVE)
       at('probability', `chance of meeting it ${pct(prev.probability)} → ${pct(cur.probability)}`);
-    if (cur.shift_kind !== 'none' && (prev.shift_kind !== cur.shift_kind || prev.shift_period !== cur.shift_period))
+    if (
+      cur.shift_kind !== 'none' &&
+      cur.shift_kind !== 'unconfirmed' &&
+      (prev.shift_kind !== cur.shift_kind || prev.shift_period !== cur.shift_period)
+    )
       at(
         'shift',
         `${cur.shift_kind === 'spike' ? 'one-period spike' : 'level shift'} in ${cur.shift_period?.slice(0, 7)}`,

@@ -60,6 +60,7 @@ export function changesOf(
     if (
       rule === 'shift' &&
       current.shift_kind !== 'none' &&
+      current.shift_kind !== 'unconfirmed' &&
       (previous.shift_kind !== current.shift_kind || previous.shift_period !== current.shift_period)
     )
       out.push({

@@ -21,7 +21,8 @@ export const STATUSES = ['on_course', 'drifting', 'off_course', 'arrived', 'no_s
 export type Status = (typeof STATUSES)[number];
 /** A goal's data is stale when its latest value is more than this many periods older than expected. */
 export const STALE_AFTER_PERIODS = 2;
-export type ShiftKind = 'none' | 'level_shift' | 'spike';
+/** `unconfirmed`: the newest period left the trend, and nothing after it can tell a burst from a new course yet. */
+export type ShiftKind = 'none' | 'level_shift' | 'spike' | 'unconfirmed';
 
 export interface HistoryPoint {
   period: string; // first day of the month
@@ -184,9 +185,9 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
     // The newest period has nothing after it yet: a burst and the start of a new course look alike.
     if (big[0]!.i === recent.length - 1)
       return {
-        kind: 'none',
-        period: null,
-        magnitude: null,
+        kind: 'unconfirmed',
+        period: p.period,
+        magnitude: big[0]!.x * sigma,
         message:
           `${p.period.slice(0, 7)} sits ${Math.abs(big[0]!.x).toFixed(1)}σ ${big[0]!.x > 0 ? 'above' : 'below'} the ` +
           `trend, unconfirmed until ${nextMonth(p.period)} is in: one period cannot tell a burst from a new course`,
@@ -203,6 +204,13 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
   }
   return { kind: 'none', period: null, magnitude: null, message: 'the last periods follow the trend' };
 }
+
+/** How a reading names each kind of departure from the trend. */
+const SHIFT_WORD: Record<Exclude<ShiftKind, 'none'>, string> = {
+  spike: 'Spike',
+  level_shift: 'Shift',
+  unconfirmed: 'Unconfirmed',
+};
 
 /** The month after a period's month, as YYYY-MM. */
 function nextMonth(period: string): string {
@@ -458,7 +466,7 @@ export function readingOf(
       : arrival.date
         ? `At this pace it arrives around ${arrival.date.slice(0, 7)}.`
         : `No arrival date: ${arrival.reason}.`,
-    shift.kind !== 'none' ? `${shift.kind === 'spike' ? 'Spike' : 'Shift'}: ${shift.message}.` : '',
+    shift.kind !== 'none' ? `${SHIFT_WORD[shift.kind]}: ${shift.message}.` : '',
   ];
   return parts.filter(Boolean).join(' ');
 }

@@ -150,7 +150,7 @@ describe('shift: a durable change versus a one-period spike', () => {
     const values = line(12, 0.5, 0.001, 0.002, 5);
     values[11] = values[11]! + 0.05;
     const a = assessGoal(up(0.6), history(values), AS_OF);
-    expect(a.shift).toMatchObject({ kind: 'none', period: null });
+    expect(a.shift).toMatchObject({ kind: 'unconfirmed', period: '2026-10-01' });
     expect(a.shift.message).toMatch(/^2026-10 sits [\d.]+σ above the trend, unconfirmed until 2026-11 is in/);
   });
 

@@ -82,7 +82,9 @@ describe('pages in a real browser', () => {
       /^\d+% likely to reach 80\.0% by .*Needs \+[\d.]+ pts a month; doing/,
     );
     expect(await page.textContent('[data-testid="probability"]')).toMatch(/^\d+%/);
-    expect(await page.textContent('[data-testid="shift"]')).toMatch(/One-period spike/);
+    expect(await page.textContent('[data-testid="shift"]')).toMatch(
+      /Unconfirmed \(one period so far\): .* unconfirmed until/,
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();

@@ -14,6 +14,13 @@ import { RangeBar } from '../components/RangeBar.tsx';
 
 const GOAL_VIEW = { by: '' };
 
+/** What each departure from the trend is, in the words the page uses. */
+const SHIFT_TITLE: Record<string, string> = {
+  spike: 'One-period spike (short, like a campaign burst)',
+  level_shift: 'Level shift (durable)',
+  unconfirmed: 'Unconfirmed (one period so far)',
+};
+
 export default function GoalPage({ id }: { id: string }) {
   const [view, setView] = useUrlState(GOAL_VIEW);
   const range = useDateRange();
@@ -74,10 +81,7 @@ export default function GoalPage({ id }: { id: string }) {
       )}
       {g.shift.kind !== 'none' && (
         <p className={`shift shift-${g.shift.kind}`} data-testid="shift">
-          <strong>
-            {g.shift.kind === 'spike' ? 'One-period spike (short, like a campaign burst)' : 'Level shift (durable)'}:
-          </strong>{' '}
-          {g.shift.message}
+          <strong>{SHIFT_TITLE[g.shift.kind]}:</strong> {g.shift.message}
         </p>
       )}
       <dl className="facts">

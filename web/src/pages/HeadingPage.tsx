@@ -202,7 +202,12 @@ export default function HeadingPage() {
                 </p>
                 {g.shift.kind !== 'none' && (
                   <p className="shift">
-                    {g.shift.kind === 'spike' ? 'One-period spike' : 'Level shift'}: {g.shift.message}
+                    {g.shift.kind === 'spike'
+                      ? 'One-period spike'
+                      : g.shift.kind === 'unconfirmed'
+                        ? 'Unconfirmed'
+                        : 'Level shift'}
+                    : {g.shift.message}
                   </p>
                 )}
                 <Sparkline
