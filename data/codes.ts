@@ -87,7 +87,7 @@ export const PROBLEM_CODES = {
   'sql-syntax': 'DuckDB cannot parse the SQL',
   'sql-error': 'DuckDB cannot bind the SQL against the catalog',
   'outside-sandbox': 'files, settings, the catalog, disallowed functions or an expression too large',
-  'unknown-metric': 'a derived expression names no known metric',
+  'unknown-metric': 'a derived expression or a goal names no known metric',
   'circular-reference': 'derived metrics refer to each other in a circle',
   'broken-reference': 'a derived metric depends on a definition with problems',
   'duplicate-name': 'two definitions share a name',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { BearingError } from '../data/errors.ts';
 import type { Catalog } from './catalog.ts';
+import { domainOf } from './heading/forecast.ts';
 import type { Problem } from './definition.ts';
 import { ProblemReporter } from '../data/problems.ts';
 import { YamlSource } from '../data/yamlSource.ts';
@@ -103,6 +104,50 @@ function parseGoalsFile(file: string): GoalsFile {
     } else goals.push(parsed.data);
   });
   return { file, goals, problems: reporter.problems };
+}
+
+/**
+ * The goals file checked like code (`bearing check`): its own problems (YAML, fields, dates,
+ * milestones after `due`), then per goal what needs the catalog, at the goal's line and column:
+ * an unknown metric, a dimension the metric does not offer, a target outside the metric's domain.
+ */
+export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
+  if (!existsSync(file)) return [];
+  const parsed = parseGoalsFile(file);
+  const reporter = new ProblemReporter();
+  const report = reporter.forFile(new YamlSource(basename(file), readFileSync(file, 'utf8')));
+  const raw = report.source.syntaxErrors().length ? [] : (report.source.value() ?? []);
+  (Array.isArray(raw) ? raw : []).forEach((item, i) => {
+    const goal = parsed.goals.find((g) => g.id === (item as { id?: unknown } | null)?.id);
+    if (!goal) return;
+    const metric = catalog.get(goal.metric);
+    if (!metric) {
+      const known = catalog.metrics.map((m) => m.definition.name).join(', ');
+      report.atPath(
+        [i, 'metric'],
+        'unknown-metric',
+        `metric "${goal.metric}" does not exist or has problems (known: ${known})`,
+      );
+      return;
+    }
+    for (const d of Object.keys(goal.where ?? {}).filter((d) => !metric.dimensions.includes(d)))
+      report.atPath(
+        [i, 'where', d],
+        'unknown-dimension',
+        `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`,
+      );
+    const unit = metric.definition.unit;
+    const { min, max } = domainOf(unit);
+    const targets = [goal.target, ...(goal.milestones ?? []).map((m) => m.target)];
+    if (targets.some((t) => (min !== undefined && t < min) || (max !== undefined && t > max)))
+      report.atPath(
+        [i, 'target'],
+        'invalid-field',
+        `a ${unit} metric takes values from ${min ?? '−∞'} to ${max ?? '∞'} (got ${targets.join(', ')}); ` +
+          (unit === 'ratio' ? 'write a share as 0.9, not 90' : 'the target can never be reached'),
+      );
+  });
+  return [...parsed.problems, ...reporter.problems];
 }
 
 /** Problems that need the catalog: unknown metric, dimension not offered by it. */

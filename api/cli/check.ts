@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
+import { checkGoalsFile, goalsFile } from '../../metrics/goals.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { windowWarnings } from '../../metrics/lifecycleWarnings.ts';
 import { ProblemReporter } from '../../data/problems.ts';
@@ -25,8 +26,9 @@ export function registerCheck(program: Command): void {
         'sandbox. Exit 1 on any problem.',
     )
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
+    .option('--goals <file>', 'goals file (env BEARING_GOALS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
-    .action(async (opts: { metrics?: string; db: string }) => {
+    .action(async (opts: { metrics?: string; goals?: string; db: string }) => {
       const { db, note } = await openForCheck(opts.db);
       try {
         if (note) console.error(note);
@@ -40,9 +42,11 @@ export function registerCheck(program: Command): void {
         const workspace = currentWorkspace();
         const reporter = new ProblemReporter();
         readSourcesFiles(workspace.sourcesDir, reporter);
+        const goals = goalsFile(opts.goals);
         const others = [
           ...readSettings(workspace.settingsFile).problems.map((p) => ({ ...p, file: shown(workspace.settingsFile) })),
           ...reporter.problems.map((p) => ({ ...p, file: shown(join(workspace.sourcesDir, p.file)) })),
+          ...checkGoalsFile(goals, catalog).map((p) => ({ ...p, file: shown(goals) })),
         ];
         for (const p of [...others, ...ordered]) console.log(formatProblem(p));
         const settings = readSettings(workspace.settingsFile).settings;
@@ -52,7 +56,7 @@ export function registerCheck(program: Command): void {
         if (others.length)
           throw new BearingError(
             'definitions-invalid',
-            `${plural(others.length, 'problem')} in the workspace settings or sources`,
+            `${plural(others.length, 'problem')} in the workspace settings, sources or goals`,
           );
         const files = new Set(catalog.problems.map((p) => p.file)).size;
         if (catalog.problems.length) {
