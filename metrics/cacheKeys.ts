@@ -1,7 +1,8 @@
 // One typed key per kind of cached answer, naming everything the answer depends on besides the
 // data version (which the cache adds itself: data/db.ts). A key built by hand in each module once
 // left out the KPI's definition, so an edited definition kept serving the mix fitted on the old one.
-import type { Definition } from './definition.ts';
+import { referencedMetrics } from './compile.ts';
+import { type Definition, isDerived } from './definition.ts';
 
 type Resolve = (name: string) => Definition | undefined;
 
@@ -14,11 +15,8 @@ export function definitionsOf(name: string, resolve: Resolve, seen = new Set<str
   seen.add(name);
   const definition = resolve(name);
   if (!definition) return [name, null];
-  const parts =
-    'expression' in definition && typeof definition.expression === 'string'
-      ? [...definition.expression.matchAll(/[a-z_][a-z0-9_]*/g)].map((m) => m[0]).filter((n) => n !== name)
-      : [];
-  return [definition, ...parts.flatMap((part) => (resolve(part) ? definitionsOf(part, resolve, seen) : []))];
+  const parts = isDerived(definition) ? referencedMetrics(definition.expression, resolve) : [];
+  return [definition, ...parts.flatMap((part) => definitionsOf(part, resolve, seen))];
 }
 
 const key = (kind: string, parts: unknown[]) => `${kind}\u0000${JSON.stringify(parts)}`;

@@ -178,19 +178,30 @@ export function readDelimitedHeader(
   delimiter?: string,
   skipLines = 0,
 ): { header: string[]; delimiter: string } {
+  const bytes = textStart(path, skipLines);
+  const other = notCsv(bytes);
+  if (other && !other.includes('gzip')) throw new CsvFileProblem(1, other);
+  const chosen = delimiter ?? sniffDelimiter(bytes);
+  return { header: parseHeader(bytes, chosen), delimiter: chosen };
+}
+
+/** The names on a header line whose columns are aligned by runs of blanks (no one delimiter). */
+export function readWhitespaceHeader(path: string, skipLines = 0): string[] {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(textStart(path, skipLines));
+  return (text.split(/\r?\n/, 1)[0] ?? '').trim().split(/\s+/).filter(Boolean);
+}
+
+/** A text file's start (gzip opened), after the lines before its header (a title, notes). */
+function textStart(path: string, skipLines: number): Uint8Array {
   let bytes = readStart(path);
   if (startsWith(bytes, 0x1f, 0x8b)) bytes = gunzipStart(bytes);
-  // Lines before the header (a title, notes) are passed over.
   for (let skipped = 0; skipped < skipLines; skipped++) {
     const end = bytes.indexOf(0x0a);
     if (end < 0)
       throw new CsvFileProblem(skipLines, `the file has fewer than ${skipLines + 1} lines (skip: ${skipLines})`);
     bytes = bytes.subarray(end + 1);
   }
-  const other = notCsv(bytes);
-  if (other && !other.includes('gzip')) throw new CsvFileProblem(1, other);
-  const chosen = delimiter ?? sniffDelimiter(bytes);
-  return { header: parseHeader(bytes, chosen), delimiter: chosen };
+  return bytes;
 }
 
 function sniffDelimiter(bytes: Uint8Array): string {

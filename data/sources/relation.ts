@@ -4,7 +4,7 @@
 // timestamp, local times of another zone), so the importer's rules and messages apply unchanged.
 import { CONTRACT, type ColumnKind } from '../contract.ts';
 import { duckdbReason, quoteIdent, type Session } from '../db.ts';
-import { CsvFileProblem, readDelimitedHeader } from '../import/csv.ts';
+import { CsvFileProblem, readDelimitedHeader, readWhitespaceHeader } from '../import/csv.ts';
 import type { MappedRead, PlannedFile } from '../import/plan.ts';
 import type { Source } from './definition.ts';
 import { folderOf, formatOf, labelOf, resolveFiles } from './files.ts';
@@ -80,7 +80,7 @@ async function fileReader(session: Session, source: Source, path: string): Promi
 function whitespaceReader(source: Source, path: string): Reader {
   const skip = source.skip ?? 0;
   const headerless = source.header === false || source.column_names !== undefined;
-  const names = source.column_names ?? readDelimitedHeader(path, ' ', skip).header.join(' ').trim().split(/\s+/);
+  const names = source.column_names ?? readWhitespaceHeader(path, skip);
   const start = skip + (headerless ? 0 : 1);
   const read =
     `read_csv($path, header = false, skip = ${start}, delim = ${lit(String.fromCharCode(31))}, quote = '', ` +

@@ -83,7 +83,7 @@ type Prepared =
       args: Parameters<typeof assessGoal>;
       finish: (assessment: Assessment, backtest: BacktestRow[] | null) => GoalHeading;
       points: ReturnType<typeof monthlyPoints>;
-      bounded: Domain;
+      domain: Domain;
     };
 
 async function prepareHeading(
@@ -141,7 +141,7 @@ async function prepareHeading(
   return {
     args: [input, history, series.as_of],
     points: monthlyPoints(history),
-    bounded: domainOf(d.unit),
+    domain: domainOf(d.unit),
     finish: (assessment, backtested) => ({
       ...base,
       as_of: series.as_of,
@@ -167,7 +167,7 @@ export async function goalHeading(
   // The forecast and its backtest run off the event loop (metrics/offload/).
   const [assessed, backtested] = await Promise.all([
     offload('assess', [prepared.args]),
-    options.withBacktest ? offload('backtest', [prepared.points, prepared.bounded]) : null,
+    options.withBacktest ? offload('backtest', [prepared.points, prepared.domain]) : null,
   ]);
   return { ...prepared.finish(assessed[0]!, backtested), annotations };
 }
