@@ -14,6 +14,7 @@ import { channelRoutes } from './routes/channels.ts';
 import { mixRoutes } from './routes/mix.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { goalRoutes } from './routes/goals.ts';
+import { driverRoutes } from './routes/drivers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -42,6 +43,7 @@ export function createApi(deps: AppDeps) {
   const routes = api
     .route('/health', healthRoutes(deps))
     .route('/auth', authRoutes(deps))
+    .route('/', driverRoutes(deps))
     .route('/metrics', metricRoutes(deps))
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))

@@ -6,6 +6,7 @@ import { registerMix } from './mix.ts';
 import { registerCheck } from './check.ts';
 import { registerGenerate } from './generate.ts';
 import { registerHeading } from './heading.ts';
+import { registerDrivers } from './drivers.ts';
 import { registerImport } from './import.ts';
 import { registerQuery } from './query.ts';
 import { registerServe } from './serve.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerQuery(program);
   registerHeading(program);
+  registerDrivers(program);
   registerChannels(program);
   registerMix(program);
   registerToken(program);

@@ -7,7 +7,7 @@ import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
-function parseWhere(value: string, previous: Record<string, string> = {}): Record<string, string> {
+export function parseWhere(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const at = value.indexOf('=');
   if (at <= 0) throw new BearingError('usage', `--where expects DIMENSION=VALUE (got "${value}")`);
   return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1).trim() };

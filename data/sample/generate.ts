@@ -225,9 +225,11 @@ function steps(): Step[] {
           SELECT l.i, l.signup_date, l.signup_offset, j, CAST(floor(u($seed, l.i, j, 'nps_day') * l.last_day)
             AS INTEGER) AS day,
             l.promoter + $promoter_trend * ((l.signup_offset + day) / $days::DOUBLE) + CASE WHEN day >= 30
-              THEN l.pshift ELSE 0 END AS p,
+              THEN l.pshift ELSE 0 END - CASE WHEN l.segment = $dip_segment AND l.signup_offset + day >= $days -
+              $dip_days THEN $dip_promoter ELSE 0 END AS p,
             l.detractor - $promoter_trend / 2 * ((l.signup_offset + day) / $days::DOUBLE) - CASE WHEN day >= 30
-              THEN l.pshift / 2 ELSE 0 END AS d,
+              THEN l.pshift / 2 ELSE 0 END + CASE WHEN l.segment = $dip_segment AND l.signup_offset + day >= $days -
+              $dip_days THEN $dip_detractor ELSE 0 END AS d,
             u($seed, l.i, j, 'nps_cat') AS uc, u($seed, l.i, j, 'nps_score') AS us
           FROM gen_life l CROSS JOIN range($nps_slots) r(j)
           WHERE u($seed, l.i, j, 'nps_resp') < $nps_rate
@@ -327,6 +329,32 @@ async function plantedTruth(
   };
 }
 
+/** The SQL parameters of the sample world's steps. */
+function worldParameters(seed: number, customers: number, start: string, end: string, days: number) {
+  return {
+    seed,
+    n: customers,
+    start,
+    end,
+    days,
+    months: WORLD.months,
+    ch0: WORLD.cohort_hazard[0],
+    ch1: WORLD.cohort_hazard[1],
+    drift_region: WORLD.drifting_region.region,
+    dr0: WORLD.drifting_region.hazard[0],
+    dr1: WORLD.drifting_region.hazard[1],
+    promoter_trend: WORLD.promoter_trend,
+    dip_segment: WORLD.smb_nps_dip.segment,
+    dip_days: WORLD.smb_nps_dip.days,
+    dip_promoter: WORLD.smb_nps_dip.promoter,
+    dip_detractor: WORLD.smb_nps_dip.detractor,
+    nps_slots: WORLD.nps_slots,
+    nps_rate: WORLD.nps_response_rate,
+    csat_slots: WORLD.csat_slots,
+    csat_rate: WORLD.csat_response_rate,
+  };
+}
+
 /** Replace the contract tables' content with the sample world. One transaction: all or nothing. */
 export async function generateSample(
   db: Database,
@@ -340,24 +368,7 @@ export async function generateSample(
   const end = options.end ?? lastDayOfPreviousMonth();
   const start = startOf(end);
   const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
-  const params = {
-    seed,
-    n: customers,
-    start,
-    end,
-    days,
-    months: WORLD.months,
-    ch0: WORLD.cohort_hazard[0],
-    ch1: WORLD.cohort_hazard[1],
-    drift_region: WORLD.drifting_region.region,
-    dr0: WORLD.drifting_region.hazard[0],
-    dr1: WORLD.drifting_region.hazard[1],
-    promoter_trend: WORLD.promoter_trend,
-    nps_slots: WORLD.nps_slots,
-    nps_rate: WORLD.nps_response_rate,
-    csat_slots: WORLD.csat_slots,
-    csat_rate: WORLD.csat_response_rate,
-  };
+  const params = worldParameters(seed, customers, start, end, days);
   const plan = steps();
   const total = plan.length + 2;
   return db.write(async (s) => {

@@ -145,6 +145,11 @@ export const WORLD = {
   social_growth: 0.55,
   /** P(promoter) rises by this much across the three years. */
   promoter_trend: 0.03,
+  /**
+   * In the world's last months smb's promoters fall and its detractors rise (a support backlog, say):
+   * NPS falls, and the drivers name smb's own score as why.
+   */
+  smb_nps_dip: { segment: 'smb', days: 92, promoter: 0.08, detractor: 0.06 },
   nps_slots: 3,
   nps_response_rate: 0.45,
   csat_slots: 4,

@@ -90,6 +90,20 @@ describe('pages in a real browser', () => {
     await page.context().close();
   });
 
+  it('goal detail says why it moved: smb’s own score leads, with the contributions behind it; accessible', async () => {
+    const { page, errors } = await visit('/goals/nps-40', 'goal-drivers', '[data-testid="drivers-table"]');
+    await page.waitForSelector('[data-testid="drivers-lead"]');
+    expect(await page.textContent('[data-testid="drivers-lead"]')).toMatch(
+      /^Why: Net Promoter Score fell [\d.]+ pts .*: smb's own score fell [\d.]+ pts \(segment; explains \d+%\)/,
+    );
+    // The three-month comparison comes first; its first row is the driver the sentence names.
+    const firstRow = await page.$eval('[data-testid="drivers-table"] tbody tr', (tr) => tr.textContent ?? '');
+    expect(firstRow).toMatch(/smb.*segment.*its own value moved.*[−-][\d.]+ pts.*Yes: a driver/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('an added annotation appears on the chart after reload', async () => {
     const { page, errors } = await visit('/goals/social-engagement', 'annotation-before', '.goal-line', 'analyst');
     await page.fill('input[type="date"]', '2026-06-15');
@@ -419,6 +433,7 @@ describe('pages in a real browser', () => {
         ['/metrics', '[data-testid="metric-table"]'],
         ['/data', '[data-testid="rows-customers"]'],
         ['/goals/social-engagement', 'h1'],
+        ['/goals/nps-40', '[data-testid="drivers-table"]'],
         ['/digest', '#digest-title'],
         ['/mix', '[data-testid="mix-table"]'],
       ] as const) {

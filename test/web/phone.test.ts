@@ -91,6 +91,7 @@ describe('on a phone', () => {
           ['/channels', '[data-testid="channel-table"] tbody tr'],
           ['/metrics', '[data-testid="metric-table"]'],
           ['/goals/social-engagement', 'figure.chart svg'],
+          ['/goals/nps-40', '[data-testid="drivers-table"]'],
           ['/data', '[data-testid="rows-customers"]'],
           ['/digest', '#digest-title'],
           ['/mix', '[data-testid="evidence-table"] tbody tr'],

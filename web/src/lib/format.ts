@@ -118,3 +118,12 @@ export function formatChange(unit: string, from: number, to: number): string {
 export function formatDecimal(value: number, digits: number): string {
   return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
+
+/** A signed difference in the unit's own words: ratios in percentage points, scores in points. */
+export function formatDelta(unit: string, x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  if (unit === 'ratio') return `${signedPoints.format(x * 100)} pts`;
+  if (unit === 'percent' || unit === 'score') return `${signedPoints.format(x)} pts`;
+  const sign = x > 0 ? '+' : x < 0 ? '−' : '±';
+  return `${sign}${formatValue(unit, Math.abs(x))}`;
+}

@@ -13,6 +13,8 @@ export const keys = {
   series: (name: string, params: object) => ['metrics', 'series', name, params] as const,
   goals: ['goals'] as const,
   goal: (id: string) => ['goals', 'detail', id] as const,
+  // Under 'goals': a goal edited invalidates its drivers too.
+  goalDrivers: (id: string, window: number) => ['goals', 'drivers', id, window] as const,
   channels: (params: object) => ['channels', params] as const,
   mix: (params: object) => ['mix', params] as const,
   // Under 'mix': a lift test saved or deleted invalidates both.
@@ -66,6 +68,15 @@ export const goalsQuery = () =>
     queryKey: keys.goals,
     queryFn: async () => {
       return bodyOf(api.goals.$get({ query: {} }));
+    },
+  });
+
+/** What drove a goal's metric over the last `window` months against the `window` before. */
+export const goalDriversQuery = (id: string, window: number) =>
+  queryOptions({
+    queryKey: keys.goalDrivers(id, window),
+    queryFn: async () => {
+      return bodyOf(api.goals[':id'].drivers.$get({ param: { id }, query: { window: String(window) } }));
     },
   });
 

@@ -11,6 +11,7 @@ import { BREAKDOWN_TOP, goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useDateRange } from '../lib/useDateRange.ts';
 import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
+import { Drivers, DriversLead } from '../components/Drivers.tsx';
 
 const GOAL_VIEW = { by: '' };
 
@@ -60,6 +61,7 @@ export default function GoalPage({ id }: { id: string }) {
       <p className="reading" data-testid="reading">
         {g.reading}
       </p>
+      <DriversLead goal={g.id} />
       <p className="muted">
         {g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.{g.note ? ` ${g.note}` : ''}
       </p>
@@ -167,6 +169,7 @@ export default function GoalPage({ id }: { id: string }) {
         summary={summary}
       />
       <RangeComparison points={g.series} unit={g.unit} direction={g.direction} range={range} />
+      <Drivers goal={g.id} />
       {g.backtest?.some((b) => b.n > 0) && (
         <div className="table-wrap">
           <table className="table" data-testid="backtest">

@@ -1,0 +1,304 @@
+// Drivers of a metric's change: its monthly series, whole and by each dimension, read from the same
+// series the metric page shows (stored series answer them), then split by ./decompose.ts.
+import type { Database } from '../../data/db.ts';
+import { BearingError } from '../../data/errors.ts';
+import type { Catalog } from '../catalog.ts';
+import type { CheckedMetric } from '../check.ts';
+import { referencedMetrics } from '../compile.ts';
+import { isDerived, type Unit } from '../definition.ts';
+import { monthIndex, monthStart } from '../heading/months.ts';
+import { resolveTablesAsOf, runSeries, type SeriesRow } from '../series.ts';
+import { tablesOf } from '../asOf.ts';
+import {
+  type Contribution,
+  type DecompositionKind,
+  decompose,
+  type DimensionInput,
+  type GroupPoint,
+  PLACEBO_SHIFTS,
+  type Windows,
+} from './decompose.ts';
+import { driversSentence } from './sentence.ts';
+
+export interface DriversRequest {
+  /** The window examined (first and last day); default: the latest complete `window` months. */
+  from?: string;
+  to?: string;
+  /** The window it is compared with; default: the `window` months before. */
+  compareFrom?: string;
+  compareTo?: string;
+  /** Months per window when the windows are not given (default 1). */
+  window?: number;
+  where?: Record<string, string>;
+  asOf?: string;
+}
+
+export interface Driver {
+  dimension: string;
+  value: string;
+  kind: Contribution['kind'];
+  contribution: number;
+  contribution_ci: [number, number] | null;
+  share_of_change: number | null;
+  driver: boolean;
+  before: number | null;
+  after: number | null;
+  share_before: number | null;
+  share_after: number | null;
+}
+
+export interface DriversAnswer {
+  metric: string;
+  label: string;
+  unit: Unit;
+  direction: 'up' | 'down';
+  as_of: string;
+  where: Record<string, string>;
+  period: { from: string; to: string };
+  compare: { from: string; to: string };
+  before: number | null;
+  after: number | null;
+  change: number | null;
+  change_ci: [number, number] | null;
+  /** Contributions beyond noise, largest first. */
+  drivers: Driver[];
+  /** The largest contributions of every dimension, drivers or not (at most 20). */
+  contributions: Driver[];
+  /** The part of the change the leading dimension's drivers leave unexplained. */
+  unexplained: number | null;
+  method: string;
+  dimensions: string[];
+  sentence: string;
+  warnings: string[];
+}
+
+const MAX_LISTED = 20;
+const addMonths = (period: string, k: number) => monthStart(monthIndex(period) + k);
+const monthEnd = (period: string) =>
+  new Date(Date.parse(`${addMonths(period, 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const monthOf = (iso: string) => `${iso.slice(0, 7)}-01`;
+const monthName = (iso: string) =>
+  new Date(`${iso}T00:00:00Z`).toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** The two windows as month starts: the request's, or the latest complete `window` months and those before. */
+function windowMonths(request: DriversRequest, lastComplete: string): { current: string[]; base: string[] } {
+  const span = (from: string, to: string) => {
+    const out: string[] = [];
+    for (let m = monthOf(from); m <= monthOf(to); m = addMonths(m, 1)) out.push(m);
+    return out;
+  };
+  const w = request.window ?? 1;
+  const current =
+    request.from || request.to
+      ? span(request.from ?? monthOf(request.to!), request.to ?? monthEnd(monthOf(request.from!)))
+      : span(addMonths(lastComplete, 1 - w), lastComplete);
+  const base =
+    request.compareFrom || request.compareTo
+      ? span(
+          request.compareFrom ?? monthOf(request.compareTo!),
+          request.compareTo ?? monthEnd(monthOf(request.compareFrom!)),
+        )
+      : span(addMonths(current[0]!, -current.length), addMonths(current[0]!, -1));
+  if (!current.length || !base.length) throw new BearingError('bad-range', 'each window needs at least one month');
+  if (base.at(-1)! >= current[0]!)
+    throw new BearingError('bad-range', `the compared window (${base[0]}…) must end before ${current[0]}`);
+  return { current, base };
+}
+
+/** A ratio `a / b` (or `a / nullif(b, 0)`): its denominator weighs the groups. */
+function denominatorOf(metric: CheckedMetric, catalog: Catalog): CheckedMetric | null {
+  const d = metric.definition;
+  if (!isDerived(d)) return null;
+  const parts = referencedMetrics(d.expression, catalog.resolve);
+  const m = d.expression.match(/^\s*\(?\s*([a-z_][a-z0-9_]*)\s*\)?\s*\/\s*(?:nullif\s*\(\s*)?([a-z_][a-z0-9_]*)/i);
+  if (!m || parts.length !== 2 || m[1] !== parts[0] || m[2] !== parts[1]) return null;
+  return catalog.get(m[2]!) ?? null;
+}
+
+type Row = SeriesRow;
+
+function pointsByPeriod(rows: Row[], periods: string[], weights?: Row[]): GroupPoint[][] {
+  const index = new Map(periods.map((p, i) => [p, i]));
+  const weightOf = new Map(weights?.map((w) => [`${w.period}\u0000${w.group ?? ''}`, w.value ?? 0]));
+  const out: GroupPoint[][] = periods.map(() => []);
+  for (const r of rows) {
+    const i = index.get(r.period);
+    if (i === undefined || (r.value === null && r.n === 0)) continue;
+    const weight = weights ? (weightOf.get(`${r.period}\u0000${r.group ?? ''}`) ?? 0) : r.n;
+    out[i]!.push({ group: r.group ?? '(all)', value: r.value, weight });
+  }
+  return out;
+}
+
+/** Whether the groups make up the whole in every period compared: their sum, or their weighted mean. */
+function holds(totals: GroupPoint[][], dim: GroupPoint[][], idx: number[], kind: DecompositionKind): boolean {
+  return idx.every((i) => {
+    const total = totals[i]?.[0]?.value;
+    const groups = (dim[i] ?? []).filter((p) => p.value !== null);
+    if (total === undefined || total === null) return groups.length === 0;
+    const weight = groups.reduce((s, p) => s + p.weight, 0);
+    const parts =
+      kind === 'sum'
+        ? groups.reduce((s, p) => s + p.value!, 0)
+        : weight > 0
+          ? groups.reduce((s, p) => s + p.value! * p.weight, 0) / weight
+          : Number.NaN;
+    return Math.abs(parts - total) <= 1e-6 * Math.max(1, Math.abs(total));
+  });
+}
+
+export interface DriversContext {
+  db: Database;
+  catalog: Catalog;
+}
+
+/** The drivers of a metric's change between two windows of months. */
+export async function metricDrivers(
+  ctx: DriversContext,
+  name: string,
+  request: DriversRequest,
+): Promise<DriversAnswer> {
+  const metric = ctx.catalog.get(name);
+  if (!metric) throw new BearingError('unknown-metric', `no metric named "${name}"`);
+  const where = request.where ?? {};
+  const warnings: string[] = [];
+  const asOf = await resolveTablesAsOf(ctx.db, tablesOf(metric.definition, ctx.catalog.resolve), request.asOf);
+  // The month of as-of is complete only when as-of is its last day.
+  const lastComplete = monthEnd(monthOf(asOf)) === asOf ? monthOf(asOf) : addMonths(monthOf(asOf), -1);
+  const series = (m: CheckedMetric, first: string, to: string, by?: string) =>
+    runSeries(ctx.db, m, { grain: 'month', from: first, to, asOf, where, ...(by ? { by } : {}) }, ctx.catalog.resolve);
+  const windows = windowMonths(request, await lastValued(metric, lastComplete, request.window ?? 1, series));
+  const first = addMonths(windows.base[0]!, -PLACEBO_SHIFTS);
+  const to = windows.current.at(-1)! > lastComplete ? asOf : monthEnd(windows.current.at(-1)!);
+  const periods: string[] = [];
+  for (let m = first; m <= monthOf(to); m = addMonths(m, 1)) periods.push(m);
+  if (windows.current.at(-1)! > lastComplete) warnings.push(`${monthName(lastComplete)} is the last complete month`);
+  return readDrivers(ctx, metric, {
+    where,
+    asOf,
+    windows,
+    periods,
+    series: (m, by) => series(m, first, to, by),
+    warnings,
+  });
+}
+
+/**
+ * The latest complete month with a value: a cohort metric (mature_after_days) has none for its
+ * newest months, and its default windows end where its values do.
+ */
+async function lastValued(
+  metric: CheckedMetric,
+  lastComplete: string,
+  window: number,
+  series: (m: CheckedMetric, first: string, to: string) => Promise<{ rows: Row[] }>,
+): Promise<string> {
+  const from = addMonths(lastComplete, -(2 * window + 24));
+  const rows = (await series(metric, from, monthEnd(lastComplete))).rows;
+  const last = rows.filter((r) => r.complete && r.value !== null && r.n > 0).at(-1);
+  return last ? monthOf(last.period) : lastComplete;
+}
+
+interface Plan {
+  where: Record<string, string>;
+  asOf: string;
+  windows: { current: string[]; base: string[] };
+  periods: string[];
+  series: (m: CheckedMetric, by?: string) => Promise<{ rows: Row[] }>;
+  warnings: string[];
+}
+
+async function readDrivers(ctx: DriversContext, metric: CheckedMetric, plan: Plan): Promise<DriversAnswer> {
+  const d = metric.definition;
+  const denominator = denominatorOf(metric, ctx.catalog);
+  const dims = metric.dimensions.filter((x) => !(x in plan.where));
+  const idx: Windows = {
+    base: plan.windows.base.map((p) => plan.periods.indexOf(p)),
+    current: plan.windows.current.map((p) => plan.periods.indexOf(p)),
+  };
+  if ([...idx.base, ...idx.current].some((i) => i < 0))
+    throw new BearingError('bad-range', 'the windows compared must lie within the data');
+  const total = await plan.series(metric);
+  const totalWeights = denominator ? (await plan.series(denominator)).rows : undefined;
+  const totals = pointsByPeriod(total.rows, plan.periods, totalWeights);
+  const preferred: DecompositionKind[] =
+    d.unit === 'currency' || d.unit === 'count' ? ['sum', 'mean'] : ['mean', 'sum'];
+  const warnings = [...plan.warnings];
+  const inputs: Array<{ dim: DimensionInput; kinds: DecompositionKind[] }> = [];
+  for (const dimension of dims) {
+    try {
+      const rows = (await plan.series(metric, dimension)).rows;
+      const weights = denominator ? (await plan.series(denominator, dimension)).rows : undefined;
+      const points = pointsByPeriod(rows, plan.periods, weights);
+      const compared = [...idx.base, ...idx.current];
+      const kinds = preferred.filter((k) => holds(totals, points, compared, k));
+      if (kinds.length) inputs.push({ dim: { dimension, periods: points }, kinds });
+      else warnings.push(notAdditive(d.label, dimension));
+    } catch (error) {
+      if (!(error instanceof BearingError) || error.code !== 'too-many-rows') throw error;
+      warnings.push(`${dimension} has too many values to rank (more than the rows one answer may hold)`);
+    }
+  }
+  const kind = preferred.find((k) => inputs.some((i) => i.kinds.includes(k))) ?? preferred[0]!;
+  const used = inputs.filter((i) => i.kinds.includes(kind)).map((i) => i.dim);
+  const result = decompose(
+    totals.map((p) => p[0]),
+    used,
+    idx,
+    kind,
+  );
+  return shapeAnswer(metric, plan, { kind, used, result, warnings, denominator: denominator?.definition.label });
+}
+
+const notAdditive = (label: string, dimension: string) =>
+  `${label} by ${dimension} is neither the sum nor a weighted average of its groups (a row can count in ` +
+  `several), so its change is not split by ${dimension}`;
+
+interface Outcome {
+  kind: DecompositionKind;
+  used: DimensionInput[];
+  result: ReturnType<typeof decompose>;
+  warnings: string[];
+  denominator?: string;
+}
+
+function shapeAnswer(metric: CheckedMetric, plan: Plan, o: Outcome): DriversAnswer {
+  const d = metric.definition;
+  const r = o.result;
+  const drivers = (r?.contributions ?? []).filter((c) => c.driver);
+  const leading = drivers[0]?.dimension;
+  const explained = drivers.filter((c) => c.dimension === leading).reduce((s, c) => s + c.contribution, 0);
+  const warnings = [...o.warnings];
+  if (r && r.threshold === null)
+    warnings.push(
+      `only ${r.placebos} earlier comparisons of the same length: at least 6 are needed to tell a driver from ` +
+        'noise, so no driver is named',
+    );
+  if (!r) warnings.push('one of the windows has no value, so there is no change to explain');
+  const weights = o.denominator ? `weighted by ${o.denominator}` : 'weighted by their rows';
+  const method =
+    o.kind === 'sum'
+      ? 'each group’s own change (the groups add up to the whole)'
+      : `shift-share: each group’s own value (rate) and its share (mix), ${weights}`;
+  const answer: Omit<DriversAnswer, 'sentence'> = {
+    metric: d.name,
+    label: d.label,
+    unit: d.unit,
+    direction: d.direction,
+    as_of: plan.asOf,
+    where: plan.where,
+    period: { from: plan.windows.current[0]!, to: monthEnd(plan.windows.current.at(-1)!) },
+    compare: { from: plan.windows.base[0]!, to: monthEnd(plan.windows.base.at(-1)!) },
+    before: r?.before ?? null,
+    after: r?.after ?? null,
+    change: r?.change ?? null,
+    change_ci: r?.change_ci ?? null,
+    drivers,
+    contributions: (r?.contributions ?? []).slice(0, MAX_LISTED),
+    unexplained: r ? r.change - explained : null,
+    method: `${method}; noise read from ${r?.placebos ?? 0} earlier comparisons of the same months`,
+    dimensions: o.used.map((u) => u.dimension),
+    warnings,
+  };
+  return { ...answer, sentence: driversSentence(answer) };
+}
