@@ -15,6 +15,7 @@ import { mixRoutes } from './routes/mix.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { driverRoutes } from './routes/drivers.ts';
+import { checkinRoutes } from './routes/checkins.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -44,6 +45,7 @@ export function createApi(deps: AppDeps) {
     .route('/health', healthRoutes(deps))
     .route('/auth', authRoutes(deps))
     .route('/', driverRoutes(deps))
+    .route('/', checkinRoutes(deps))
     .route('/metrics', metricRoutes(deps))
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))

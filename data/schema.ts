@@ -1,5 +1,6 @@
 // Creates the contract tables and Bearing's own bookkeeping tables, and reads data facts
 // (row counts, date ranges, the as-of date) that every layer above needs.
+import { ensureCheckinTable } from './checkins.ts';
 import { CONTRACT, CONTRACT_TABLES, layoutColumns, layoutOf, sqlType, type ContractTable } from './contract.ts';
 import { quoteIdent, type Database, type Session } from './db.ts';
 import { ensureAlertTables } from './alerts.ts';
@@ -31,6 +32,7 @@ export async function ensureSchema(session: Session): Promise<void> {
   await session.run(`CREATE TABLE IF NOT EXISTS sample_world (seed BIGINT, customers BIGINT, generated_at VARCHAR)`);
   await ensureHistoryTable(session);
   await ensureAlertTables(session);
+  await ensureCheckinTable(session);
   await session.run(`CREATE SEQUENCE IF NOT EXISTS annotation_ids START 1`);
   await session.run(`CREATE TABLE IF NOT EXISTS annotations (
     id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'),

@@ -12,10 +12,14 @@
 // keeps keys drops the repeat; one that keeps none may see it twice, only in that window.
 import { randomUUID } from 'node:crypto';
 import { listAnnotations } from '../../data/annotations.ts';
+import { listCheckins } from '../../data/checkins.ts';
+import { currentFacts } from '../../data/schema.ts';
+import { metricDrivers } from '../../metrics/drivers/drivers.ts';
 import {
   addAlert,
   claimDeliveries,
   enqueueDeliveries,
+  type GoalReading,
   lastDigest,
   markDelivery,
   readingsAt,
@@ -83,6 +87,8 @@ async function evaluateAndSend(
       })
     : [];
   const targets = alerts?.deliver ?? [];
+  // Each alert carries why its goal's metric moved, as the digest does.
+  const why = changes.length && targets.length ? await whyOf(ctx, new Set(changes.map((c) => c.goal))) : new Map();
   await ctx.db.write(async (s) => {
     await recordReadings(s, now, readings);
     for (const c of changes)
@@ -93,7 +99,7 @@ async function evaluateAndSend(
             key: `${c.rule}|${c.goal}|${c.identity}|${c.since}|${targetName(target)}`,
             rule: c.rule,
             goal: c.goal,
-            change: c.change,
+            change: why.has(c.goal) ? `${c.change}. Why: ${why.get(c.goal)}` : c.change,
             target: targetName(target),
           },
           now,
@@ -138,12 +144,57 @@ export async function makeDigest(
   const since = options.since ?? last ?? new Date(Date.now() - 7 * 86_400_000).toISOString();
   const now = await currentReadings(ctx);
   const before = await ctx.db.read((s) => readingsAt(s, since.length === 10 ? `${since}T23:59:59.999Z` : since));
+  const fromHistory = await historyReadings(ctx, before, now);
   const notes = (await listAnnotations(ctx.db, {})).filter((n) => n.created_at >= since);
-  const digest = buildDigest({ since, madeAt, before, now, notes });
+  const checkins = (await listCheckins(ctx.db)).filter((c) => c.created_at >= since);
+  const draft = buildDigest({ since, madeAt, before, now, notes, checkins, fromHistory });
+  const changed = new Set(draft.items.filter((i) => !['note', 'checkin'].includes(i.kind)).map((i) => i.goal));
+  const digest = changed.size
+    ? buildDigest({ since, madeAt, before, now, notes, checkins, fromHistory, why: await whyOf(ctx, changed) })
+    : draft;
   if (options.record)
     await ctx.db.write(async (s) => {
       await recordReadings(s, madeAt, now);
       await recordDigest(s, madeAt);
     });
   return digest;
+}
+
+/**
+ * On first use no reading was recorded: each goal without one is read as of the end of the month
+ * before the data's latest, from the history the database already holds, so the first digest says
+ * what moved over the last month rather than "first reading". The readings are put into `before`.
+ */
+async function historyReadings(
+  ctx: AlertContext,
+  before: Map<string, GoalReading>,
+  now: Array<{ goal: string }>,
+): Promise<{ goals: Set<string>; asOf: string } | undefined> {
+  const missing = new Set(now.filter((r) => !before.has(r.goal)).map((r) => r.goal));
+  const asOf = (await currentFacts(ctx.db)).as_of;
+  if (!missing.size || !asOf) return undefined;
+  const monthStartOfAsOf = `${asOf.slice(0, 7)}-01`;
+  const earlier = new Date(Date.parse(`${monthStartOfAsOf}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const goals = readGoals(ctx.goalsFile).goals.filter((g) => missing.has(g.id));
+  const past = await headingOverview(ctx.db, ctx.catalog, goals, { asOf: earlier });
+  for (const g of past.goals) before.set(g.id, readingOf(g));
+  return { goals: missing, asOf: earlier };
+}
+
+/** Each changed goal's drivers in words: the last three months' when they name one, else the last month's. */
+async function whyOf(ctx: AlertContext, goals: Set<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const goal of readGoals(ctx.goalsFile).goals.filter((g) => goals.has(g.id))) {
+    try {
+      const request = { where: goal.where ?? {} };
+      const quarter = await metricDrivers(ctx, goal.metric, { ...request, window: 3 });
+      const answer = quarter.drivers.length
+        ? quarter
+        : await metricDrivers(ctx, goal.metric, { ...request, window: 1 });
+      out.set(goal.id, answer.sentence);
+    } catch {
+      // A goal whose metric cannot be split (no data yet, a failing definition) keeps its change without a why.
+    }
+  }
+  return out;
 }

@@ -17,8 +17,9 @@ const DigestSchema = z
       z.object({
         goal: z.string(),
         label: z.string(),
-        kind: z.enum(['status', 'probability', 'shift', 'stale', 'milestone', 'note', 'new']),
+        kind: z.enum(['status', 'probability', 'shift', 'stale', 'milestone', 'note', 'checkin', 'new']),
         text: z.string(),
+        why: z.string().optional().openapi({ description: 'Why the goal’s metric moved: its drivers in words' }),
       }),
     ),
     goals: z.array(

@@ -5,8 +5,10 @@ import type { GoalReading } from '../../data/alerts.ts';
 export interface DigestItem {
   goal: string;
   label: string;
-  kind: 'status' | 'probability' | 'shift' | 'stale' | 'milestone' | 'note' | 'new';
+  kind: 'status' | 'probability' | 'shift' | 'stale' | 'milestone' | 'note' | 'checkin' | 'new';
   text: string;
+  /** Why the goal's metric moved (its drivers in words), for changes of a goal's reading. */
+  why?: string;
 }
 
 export interface Digest {
@@ -20,17 +22,30 @@ export interface Digest {
 const pct = (p: number) => `${Math.round(p * 100)}%`;
 const MOVE = 0.05;
 
-export function buildDigest(input: {
+export interface DigestInput {
   since: string;
   madeAt: string;
   before: Map<string, GoalReading>;
+  /**
+   * Goals never read before whose earlier reading was taken from the data's history (as of the date
+   * given): on first use the digest compares with the month before instead of saying "first reading".
+   */
+  fromHistory?: { goals: Set<string>; asOf: string };
   now: Array<GoalReading & { label: string; summary: string }>;
   notes: Array<{ date: string; text: string; goal: string | null; metric: string | null; author: string | null }>;
-}): Digest {
+  checkins?: Array<{ goal: string; confidence: number; text: string; author: string | null }>;
+  /** Each goal's drivers in words (see metrics/drivers), attached to its changes. */
+  why?: Map<string, string>;
+}
+
+export function buildDigest(input: DigestInput): Digest {
   const items: DigestItem[] = [];
   for (const cur of input.now) {
     const prev = input.before.get(cur.goal);
-    const at = (kind: DigestItem['kind'], text: string) => items.push({ goal: cur.goal, label: cur.label, kind, text });
+    const history = input.fromHistory?.goals.has(cur.goal) ? ` (since ${input.fromHistory.asOf}, from history)` : '';
+    const why = input.why?.get(cur.goal);
+    const at = (kind: DigestItem['kind'], text: string) =>
+      items.push({ goal: cur.goal, label: cur.label, kind, text: `${text}${history}`, ...(why ? { why } : {}) });
     if (!prev) {
       at('new', `first reading: ${cur.status.replace('_', ' ')}`);
       continue;
@@ -57,6 +72,14 @@ export function buildDigest(input: {
       label: n.goal ?? n.metric ?? 'everything',
       kind: 'note',
       text: `note for ${n.date}${n.author ? ` by ${n.author}` : ''}: ${n.text}`,
+    });
+  const labels = new Map(input.now.map((g) => [g.goal, g.label]));
+  for (const c of input.checkins ?? [])
+    items.push({
+      goal: c.goal,
+      label: labels.get(c.goal) ?? c.goal,
+      kind: 'checkin',
+      text: `check-in${c.author ? ` by ${c.author}` : ''}: ${c.confidence}% confident: ${c.text}`,
     });
   return {
     since: input.since,
@@ -90,7 +113,9 @@ export type DigestFormat = 'text' | 'markdown' | 'html' | 'json';
 export function formatDigest(d: Digest, format: DigestFormat): string {
   if (format === 'json') return JSON.stringify(d, null, 2);
   const title = `Bearing digest: what changed since ${d.since.slice(0, 10)}`;
-  const lines = d.items.length ? d.items.map((i) => `${i.label}: ${i.text}`) : ['nothing changed'];
+  const lines = d.items.length
+    ? d.items.map((i) => `${i.label}: ${i.text}${i.why ? `. Why: ${i.why}` : ''}`)
+    : ['nothing changed'];
   const now = d.goals.map((g) => `${g.label}: ${g.summary}`);
   if (format === 'markdown')
     return [

@@ -105,6 +105,8 @@ describe('alerts', () => {
     expect(received).toHaveLength(1);
     const text = (received[0]!.body as { text: string }).text;
     expect(text).toMatch(/on course → off course/);
+    // Each alert carries why its goal's metric moved (its drivers in words).
+    expect(text).toMatch(/Why: Social engagement rate (rose|fell|held)/);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toBe('team@example.com');
     expect(mails[0]!.data).toMatch(/Subject: Bearing: \d+ goal change/);

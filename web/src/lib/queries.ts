@@ -15,6 +15,8 @@ export const keys = {
   goal: (id: string) => ['goals', 'detail', id] as const,
   // Under 'goals': a goal edited invalidates its drivers too.
   goalDrivers: (id: string, window: number) => ['goals', 'drivers', id, window] as const,
+  checkins: ['checkins'] as const,
+  goalCheckins: (id: string) => ['checkins', id] as const,
   channels: (params: object) => ['channels', params] as const,
   mix: (params: object) => ['mix', params] as const,
   // Under 'mix': a lift test saved or deleted invalidates both.
@@ -68,6 +70,24 @@ export const goalsQuery = () =>
     queryKey: keys.goals,
     queryFn: async () => {
       return bodyOf(api.goals.$get({ query: {} }));
+    },
+  });
+
+/** A goal's check-ins, newest first. */
+export const checkinsQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.goalCheckins(id),
+    queryFn: async () => {
+      return bodyOf(api.goals[':id'].checkins.$get({ param: { id } }));
+    },
+  });
+
+/** Every goal's latest check-in, for the cards. */
+export const latestCheckinsQuery = () =>
+  queryOptions({
+    queryKey: keys.checkins,
+    queryFn: async () => {
+      return bodyOf(api.checkins.$get());
     },
   });
 

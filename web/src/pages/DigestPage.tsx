@@ -77,6 +77,7 @@ export default function DigestPage() {
               {digest.data.items.map((i) => (
                 <li key={`${i.goal}-${i.kind}-${i.text}`}>
                   <strong>{i.label}</strong>: {i.text}
+                  {i.why && <span className="digest-why"> Why: {i.why}</span>}
                 </li>
               ))}
             </ul>

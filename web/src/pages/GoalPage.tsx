@@ -12,6 +12,7 @@ import { useDateRange } from '../lib/useDateRange.ts';
 import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
 import { Drivers, DriversLead } from '../components/Drivers.tsx';
+import { Checkins } from '../components/Checkins.tsx';
 
 const GOAL_VIEW = { by: '' };
 
@@ -201,6 +202,7 @@ export default function GoalPage({ id }: { id: string }) {
           </table>
         </div>
       )}
+      <Checkins goal={g.id} probability={g.arrival_probability} />
       <h2>Notes</h2>
       <NoteList notes={g.annotations} />
       <NoteForm metric={g.metric} goal={g.id} />

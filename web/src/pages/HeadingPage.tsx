@@ -4,7 +4,7 @@ import { Sparkline } from '../components/Sparkline.tsx';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { formatChange, formatDate, formatValue } from '../lib/format.ts';
-import { goalsQuery } from '../lib/queries.ts';
+import { goalsQuery, latestCheckinsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 const FILTERS = { owner: '', objective: '', status: '' };
@@ -70,9 +70,94 @@ function triaged(goals: Goal[], balanceKeys: string[], filters: typeof FILTERS) 
   return { shown, badStatus, status };
 }
 
+type Checkin = { confidence: number; text: string };
+
+/** One goal's card: status, position against the goal, change since last period, odds, pace, owner's word. */
+function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
+  const change = sinceLast(g);
+  const whereText = Object.entries(g.where)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return (
+    <li className={`card card-${g.status}`} data-testid="goal-card" data-goal={g.id}>
+      <div className="card-top">
+        <StatusBadge status={g.status} />
+        <span className="muted">
+          {g.objective}
+          {g.owner ? ` · ${g.owner}` : ''}
+        </span>
+      </div>
+      <h2>
+        <Link href={`/goals/${g.id}`}>
+          {g.label}
+          {whereText ? ` (${whereText})` : ''}
+        </Link>
+      </h2>
+      <p className="position">
+        <span className="big">{formatValue(g.unit, g.position?.value)}</span>{' '}
+        <span className="muted">
+          → goal {formatValue(g.unit, g.target)} by {formatDate(g.due, 'month')}
+        </span>
+      </p>
+      {change && (
+        <p
+          className={`change ${change.better === null ? '' : change.better ? 'better' : 'worse'}`}
+          data-testid="since-last"
+        >
+          {change.text}
+        </p>
+      )}
+      <p className="odds" data-testid="odds">
+        {g.summary}
+      </p>
+      {checkin && (
+        <p className="muted" data-testid="card-checkin">
+          Owner: {checkin!.confidence}% confident: {checkin!.text}
+        </p>
+      )}
+      <p className="pace">
+        <span aria-hidden="true" className="arrow">
+          {ARROW(g.heading?.slope_per_month, g.direction)}
+        </span>{' '}
+        {g.rates ? paceText(g) : g.status_reason}
+      </p>
+      <p className="muted arrival">
+        {g.status === 'arrived'
+          ? 'At or past the target.'
+          : g.arrival.date
+            ? g.position && g.arrival.date.slice(0, 7) <= g.position.period.slice(0, 7)
+              ? 'Reaching the target about now, at this pace.'
+              : `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.`
+            : `No arrival date: ${g.arrival.reason}.`}
+      </p>
+      {g.shift.kind !== 'none' && (
+        <p className="shift">
+          {g.shift.kind === 'spike'
+            ? 'One-period spike'
+            : g.shift.kind === 'unconfirmed'
+              ? 'Unconfirmed'
+              : 'Level shift'}
+          : {g.shift.message}
+        </p>
+      )}
+      <Sparkline
+        points={g.series.filter((s) => s.complete).slice(-18)}
+        target={g.target}
+        label={
+          `${g.label}: last ${Math.min(18, g.series.length)} months, latest ` +
+          `${formatValue(g.unit, g.position?.value)}, goal ${formatValue(g.unit, g.target)}`
+        }
+      />
+    </li>
+  );
+}
+
 export default function HeadingPage() {
   const [filters, setFilters] = useUrlState(FILTERS);
   const goals = useQuery(goalsQuery());
+  // The cards show each owner's latest word; the page never waits for it.
+  const checkins = useQuery(latestCheckinsQuery());
+  const checkinOf = new Map((checkins.data?.checkins ?? []).map((c) => [c.goal, c]));
   if (goals.isPending) return <Loading what="goals" />;
   if (goals.isError) return <ErrorState error={goals.error} retry={() => goals.refetch()} />;
   const { balance, as_of } = goals.data;
@@ -148,79 +233,9 @@ export default function HeadingPage() {
         </Empty>
       ) : (
         <ul className="cards" aria-label="Goals">
-          {shown.map((g) => {
-            const change = sinceLast(g);
-            const whereText = Object.entries(g.where)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', ');
-            return (
-              <li key={g.id} className={`card card-${g.status}`} data-testid="goal-card" data-goal={g.id}>
-                <div className="card-top">
-                  <StatusBadge status={g.status} />
-                  <span className="muted">
-                    {g.objective}
-                    {g.owner ? ` · ${g.owner}` : ''}
-                  </span>
-                </div>
-                <h2>
-                  <Link href={`/goals/${g.id}`}>
-                    {g.label}
-                    {whereText ? ` (${whereText})` : ''}
-                  </Link>
-                </h2>
-                <p className="position">
-                  <span className="big">{formatValue(g.unit, g.position?.value)}</span>{' '}
-                  <span className="muted">
-                    → goal {formatValue(g.unit, g.target)} by {formatDate(g.due, 'month')}
-                  </span>
-                </p>
-                {change && (
-                  <p
-                    className={`change ${change.better === null ? '' : change.better ? 'better' : 'worse'}`}
-                    data-testid="since-last"
-                  >
-                    {change.text}
-                  </p>
-                )}
-                <p className="odds" data-testid="odds">
-                  {g.summary}
-                </p>
-                <p className="pace">
-                  <span aria-hidden="true" className="arrow">
-                    {ARROW(g.heading?.slope_per_month, g.direction)}
-                  </span>{' '}
-                  {g.rates ? paceText(g) : g.status_reason}
-                </p>
-                <p className="muted arrival">
-                  {g.status === 'arrived'
-                    ? 'At or past the target.'
-                    : g.arrival.date
-                      ? g.position && g.arrival.date.slice(0, 7) <= g.position.period.slice(0, 7)
-                        ? 'Reaching the target about now, at this pace.'
-                        : `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.`
-                      : `No arrival date: ${g.arrival.reason}.`}
-                </p>
-                {g.shift.kind !== 'none' && (
-                  <p className="shift">
-                    {g.shift.kind === 'spike'
-                      ? 'One-period spike'
-                      : g.shift.kind === 'unconfirmed'
-                        ? 'Unconfirmed'
-                        : 'Level shift'}
-                    : {g.shift.message}
-                  </p>
-                )}
-                <Sparkline
-                  points={g.series.filter((s) => s.complete).slice(-18)}
-                  target={g.target}
-                  label={
-                    `${g.label}: last ${Math.min(18, g.series.length)} months, latest ` +
-                    `${formatValue(g.unit, g.position?.value)}, goal ${formatValue(g.unit, g.target)}`
-                  }
-                />
-              </li>
-            );
-          })}
+          {shown.map((g) => (
+            <GoalCard key={g.id} g={g} checkin={checkinOf.get(g.id)} />
+          ))}
         </ul>
       )}
     </section>
