@@ -13,7 +13,8 @@ const DriverSchema = z.object({
   value: z.string(),
   kind: z.enum(['mix', 'rate', 'total']).openapi({
     description:
-      'total: the group’s own change (sums); rate: the group’s own value moved; mix: the group’s share of the whole moved',
+      'total: the group’s own change (sums); rate: the group’s own value moved; mix: the group’s share of the ' +
+      'whole moved',
   }),
   contribution: z.number(),
   contribution_ci: Interval,

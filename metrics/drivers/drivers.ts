@@ -5,12 +5,11 @@ import { BearingError } from '../../data/errors.ts';
 import type { Catalog } from '../catalog.ts';
 import type { CheckedMetric } from '../check.ts';
 import { referencedMetrics } from '../compile.ts';
-import { isDerived, type Unit } from '../definition.ts';
+import { isDerived } from '../definition.ts';
 import { monthIndex, monthStart } from '../heading/months.ts';
 import { resolveTablesAsOf, runSeries, type SeriesRow } from '../series.ts';
 import { tablesOf } from '../asOf.ts';
 import {
-  type Contribution,
   type DecompositionKind,
   decompose,
   type DimensionInput,
@@ -19,6 +18,9 @@ import {
   type Windows,
 } from './decompose.ts';
 import { driversSentence } from './sentence.ts';
+import type { DriversAnswer } from './types.ts';
+
+export type { Driver, DriversAnswer } from './types.ts';
 
 export interface DriversRequest {
   /** The window examined (first and last day); default: the latest complete `window` months. */
@@ -31,45 +33,6 @@ export interface DriversRequest {
   window?: number;
   where?: Record<string, string>;
   asOf?: string;
-}
-
-export interface Driver {
-  dimension: string;
-  value: string;
-  kind: Contribution['kind'];
-  contribution: number;
-  contribution_ci: [number, number] | null;
-  share_of_change: number | null;
-  driver: boolean;
-  before: number | null;
-  after: number | null;
-  share_before: number | null;
-  share_after: number | null;
-}
-
-export interface DriversAnswer {
-  metric: string;
-  label: string;
-  unit: Unit;
-  direction: 'up' | 'down';
-  as_of: string;
-  where: Record<string, string>;
-  period: { from: string; to: string };
-  compare: { from: string; to: string };
-  before: number | null;
-  after: number | null;
-  change: number | null;
-  change_ci: [number, number] | null;
-  /** Contributions beyond noise, largest first. */
-  drivers: Driver[];
-  /** The largest contributions of every dimension, drivers or not (at most 20). */
-  contributions: Driver[];
-  /** The part of the change the leading dimension's drivers leave unexplained. */
-  unexplained: number | null;
-  method: string;
-  dimensions: string[];
-  sentence: string;
-  warnings: string[];
 }
 
 const MAX_LISTED = 20;

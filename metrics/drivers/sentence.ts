@@ -2,7 +2,7 @@
 // "Net Promoter Score fell 1.9 pts: smb's own score fell 4.1 pts (explains 70%)."
 import type { Unit } from '../definition.ts';
 import { formatRate, formatValue } from '../heading/assess.ts';
-import type { DriversAnswer, Driver } from './drivers.ts';
+import type { DriversAnswer, Driver } from './types.ts';
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 /** Two shares, with a decimal when whole percents would read the same. */
@@ -59,7 +59,8 @@ export function driversSentence(a: Omit<DriversAnswer, 'sentence'>): string {
     w.from.slice(0, 7) === w.to.slice(0, 7) ? monthName(w.from) : `${monthName(w.from)}–${monthName(w.to)}`;
   const head =
     `${a.label} ${moved(a.change)}${a.change === 0 ? '' : ` ${amount(a.unit, a.change)}`} ` +
-    `(${formatValue(a.unit, a.before)} → ${formatValue(a.unit, a.after)}, ${span(a.period)} against ${span(a.compare)})`;
+    `(${formatValue(a.unit, a.before)} → ${formatValue(a.unit, a.after)}, ` +
+    `${span(a.period)} against ${span(a.compare)})`;
   if (!a.drivers.length) {
     const why = a.warnings.some((w) => w.includes('earlier comparisons'))
       ? 'too little history to tell a driver from noise'

@@ -49,8 +49,10 @@ describe('the first digest', () => {
         expect(item.text.startsWith(`${was} → `)).toBe(true);
       }
     }
+    // The sample's planted fall in smb's NPS: the level shift it makes is named, with smb as why.
     const nps = changes.find((i) => i.goal === 'nps-40');
-    if (nps) expect(nps.why).toMatch(/smb's own score fell/);
+    expect(nps?.text).toMatch(/^level shift in/);
+    expect(nps?.why).toMatch(/smb's own score fell/);
     expect(digest.items.find((i) => i.kind === 'checkin')).toMatchObject({
       goal: 'nps-40',
       text: 'check-in by cx: 35% confident: clearing the smb support backlog',

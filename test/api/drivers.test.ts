@@ -76,7 +76,8 @@ describe('drivers of a metric', () => {
     expect(status).toBe(200);
     const raw = async (from: string, to: string) =>
       (await s.db.one<{ v: number }>(
-        `SELECT sum(amount) AS v FROM orders WHERE CAST(ordered_at AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`,
+        `SELECT sum(amount) AS v FROM orders
+         WHERE CAST(ordered_at AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`,
         [from, to],
       ))!.v;
     expect(body.before).toBeCloseTo(await raw('2025-01-01', '2025-03-31'), 2);

@@ -23,8 +23,11 @@ function Comparison({ answer }: { answer: Answer }) {
       <p data-testid="drivers-sentence">{answer.sentence}</p>
       {rows.length > 0 && (
         <div className="table-wrap">
-          <table className="table stack" data-testid="drivers-table">
-            <caption className="visually-hidden">Contributions to the change, largest first</caption>
+          <table
+            className="table stack"
+            data-testid="drivers-table"
+            aria-label="Contributions to the change, largest first"
+          >
             <thead>
               <tr>
                 <th scope="col">Group</th>

@@ -1,0 +1,42 @@
+// The drivers' answer, shared by the code that computes it and the code that words it.
+import type { Unit } from '../definition.ts';
+import type { Contribution } from './decompose.ts';
+
+export interface Driver {
+  dimension: string;
+  value: string;
+  kind: Contribution['kind'];
+  contribution: number;
+  contribution_ci: [number, number] | null;
+  share_of_change: number | null;
+  driver: boolean;
+  before: number | null;
+  after: number | null;
+  share_before: number | null;
+  share_after: number | null;
+}
+
+export interface DriversAnswer {
+  metric: string;
+  label: string;
+  unit: Unit;
+  direction: 'up' | 'down';
+  as_of: string;
+  where: Record<string, string>;
+  period: { from: string; to: string };
+  compare: { from: string; to: string };
+  before: number | null;
+  after: number | null;
+  change: number | null;
+  change_ci: [number, number] | null;
+  /** Contributions beyond noise, largest first. */
+  drivers: Driver[];
+  /** The largest contributions of every dimension, drivers or not (at most 20). */
+  contributions: Driver[];
+  /** The part of the change the leading dimension's drivers leave unexplained. */
+  unexplained: number | null;
+  method: string;
+  dimensions: string[];
+  sentence: string;
+  warnings: string[];
+}
