@@ -199,10 +199,13 @@ async function mapped(
     names.push(keep);
   }
   if (problems.length) return null;
+  // `_line` (the row's line in its file) may name a row of a file without ids ("'psid-' || _line"):
+  // such a mapping always reads the numbered rows.
+  const numbered = select.some((s) => /\b_line\b/.test(s));
   return {
     columns: names,
     sql: `SELECT _line, ${select.join(', ')} FROM (${reader.sql})`,
-    fastSql: `SELECT ${select.join(', ')} FROM (${reader.bare})`,
+    fastSql: `SELECT ${select.join(', ')} FROM (${numbered ? reader.sql : reader.bare})`,
     params: reader.params,
   };
 }

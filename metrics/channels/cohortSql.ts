@@ -39,16 +39,34 @@ export const COHORT_WHERE = `($from IS NULL OR c.signup_date >= CAST($from AS DA
     AND ($to IS NULL OR c.signup_date <= CAST($to AS DATE))
     -- landmark: alive at day window, so staying longer earns no credit for touches
     AND (c.churn_date IS NULL OR c.churn_date >= c.signup_date + to_days(CAST($window AS INTEGER)))
-    -- the horizon must be complete by the as-of date
-    AND c.signup_date + to_days(CAST($window + $horizon AS INTEGER)) <= CAST($as_of AS DATE)`;
+    -- the horizon (days window … window + horizon − 1) must be complete by the as-of date
+    AND c.signup_date + to_days(CAST($window + $horizon - 1 AS INTEGER)) <= CAST($as_of AS DATE)`;
 
-/** An extra attribute, its rare levels pooled as 'other' (identifiers come from the catalog). */
+/** Quantile bins of a numeric attribute: more with more customers, never fewer than 4. */
+export const binsFor = (customers: number) => (customers < 500 ? 4 : customers < 2000 ? 6 : 10);
+
+/**
+ * An extra attribute. A column whose every value reads as a number (earnings, age, a count) and
+ * that has more distinct values than bins is cut at its quantiles among the customers (ties stay
+ * together: 46% zero earnings are one bin), so "17–20" and "49–55" are never pooled; missing values
+ * are a level of their own. Any other column (a 0/1 flag, a plan name) keeps its ATTRIBUTE_LEVELS
+ * most common values, the rest pooled as 'other'. Identifiers come from the catalog.
+ */
 function attributeSql(name: string, i: number): { cte: string; value: string } {
   const column = quoteIdent(name);
+  const number = `try_cast(c.${column} AS DOUBLE)`;
   return {
     cte: `top_${i} AS (SELECT ${column} AS v FROM customers WHERE ${column} IS NOT NULL GROUP BY 1
-      ORDER BY count(*) DESC, 1 LIMIT ${ATTRIBUTE_LEVELS})`,
-    value: `CASE WHEN c.${column} IS NULL THEN '?' WHEN c.${column} IN (SELECT v FROM top_${i}) THEN c.${column}
+      ORDER BY count(*) DESC, 1 LIMIT ${ATTRIBUTE_LEVELS}),
+    num_${i} AS (SELECT count(${column}) = count(try_cast(${column} AS DOUBLE))
+        AND count(DISTINCT ${column}) > $bins_${i} AS numeric,
+      list_distinct(quantile_cont(try_cast(${column} AS DOUBLE),
+        [k / $bins_${i} FOR k IN range(1, CAST($bins_${i} AS INTEGER))])) AS cuts
+      FROM customers),`,
+    value: `CASE WHEN c.${column} IS NULL THEN '?'
+      WHEN (SELECT numeric FROM num_${i}) THEN 'q' || lpad(CAST(len(list_filter((SELECT cuts FROM num_${i}),
+        q -> q < ${number})) AS VARCHAR), 2, '0')
+      WHEN c.${column} IN (SELECT v FROM top_${i}) THEN c.${column}
       ELSE 'other' END`,
   };
 }
@@ -64,7 +82,7 @@ function attributeSql(name: string, i: number): { cte: string; value: string } {
  */
 export function cellsSql(outcome: Outcome, attributes: readonly string[] = []): string {
   const extra = attributes.map(attributeSql);
-  const ctes = extra.map((a) => `${a.cte},\n`).join('');
+  const ctes = extra.map((a) => `${a.cte}\n`).join('');
   const start = 'm.signup_date + to_days(CAST($start AS INTEGER))';
   return `WITH ${ctes}cohort AS (
   SELECT c.customer_id, c.signup_date, CAST(hash(c.customer_id) % ${FOLDS} AS INTEGER) AS fold,

@@ -8,7 +8,7 @@ import { BearingError } from '../../data/errors.ts';
 import { readExtras } from '../../data/schema.ts';
 import { cacheKey } from '../cacheKeys.ts';
 import { resolveTablesAsOf } from '../series.ts';
-import { COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
+import { binsFor, COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
 import { offload } from '../offload/pool.ts';
 import type { Cells } from './patterns.ts';
 import type { ChannelRow } from './row.ts';
@@ -58,11 +58,17 @@ export function compareChannels(db: Database, options: ChannelOptions = {}): Pro
   return db.cached(key, () => computeComparison(db, options));
 }
 
+/**
+ * The tables whose completeness decides whether a horizon is complete: the outcome's own (churn
+ * dates for retention). Touches happen in the window, before the horizon; customers sign up before
+ * it: their latest dates say nothing of the horizon (everyone signing up on one day made the default
+ * as-of that day, and nobody was compared).
+ */
 const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {
-  retention: ['customers', 'touchpoints'],
-  revenue: ['customers', 'touchpoints', 'orders'],
-  nps: ['customers', 'touchpoints', 'surveys'],
-  csat: ['customers', 'touchpoints', 'surveys'],
+  retention: ['customers'],
+  revenue: ['orders'],
+  nps: ['surveys'],
+  csat: ['surveys'],
 };
 
 /** Days at the start of the window whose activity is the placebo outcome. */
@@ -81,11 +87,11 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };
   const attributes = (await db.read(readExtras)).customers ?? [];
   const start = placeboDays(window);
-  const [cells, cohortRows] = await Promise.all([
-    db.columns(cellsSql(outcome, attributes), { ...params, start }) as unknown as Promise<Cells>,
-    db.all<{ customers: number; first_month: string | null; last_month: string | null }>(COHORT_SQL, params),
-  ]);
-  const cohort = cohortRows[0]!;
+  const cohort = (
+    await db.all<{ customers: number; first_month: string | null; last_month: string | null }>(COHORT_SQL, params)
+  )[0]!;
+  const bins = Object.fromEntries(attributes.map((_, i) => [`bins_${i}`, binsFor(cohort.customers)]));
+  const cells = (await db.columns(cellsSql(outcome, attributes), { ...params, start, ...bins })) as unknown as Cells;
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
   const spendOf = await spendByChannel(db, months);
   const warnings: string[] = [];
