@@ -72,6 +72,14 @@ const Comparison = z
     }),
     method: z.string(),
     covariates: z.array(z.string()),
+    covariate_use: z.array(
+      z.object({
+        name: z.string(),
+        use: z.enum(['numeric', 'categorical']),
+        cuts: z.array(z.number()).nullable(),
+        levels: z.number().nullable(),
+      }),
+    ),
     channels: z.array(ChannelRow),
     warnings: z.array(z.string()),
   })

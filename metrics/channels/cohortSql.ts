@@ -58,17 +58,32 @@ function attributeSql(name: string, i: number): { cte: string; value: string } {
   return {
     cte: `top_${i} AS (SELECT ${column} AS v FROM customers WHERE ${column} IS NOT NULL GROUP BY 1
       ORDER BY count(*) DESC, 1 LIMIT ${ATTRIBUTE_LEVELS}),
-    num_${i} AS (SELECT count(${column}) = count(try_cast(${column} AS DOUBLE))
-        AND count(DISTINCT ${column}) > $bins_${i} AS numeric,
-      list_distinct(quantile_cont(try_cast(${column} AS DOUBLE),
-        [k / $bins_${i} FOR k IN range(1, CAST($bins_${i} AS INTEGER))])) AS cuts
+    num_${i} AS (SELECT count(${column}) > 0 AND count(${column}) = count(try_cast(${column} AS DOUBLE)) AS numbers,
+        numbers AND count(DISTINCT try_cast(${column} AS DOUBLE)) > $bins_${i} AS numeric,
+      list_sort(list_distinct(quantile_cont(try_cast(${column} AS DOUBLE),
+        [k / $bins_${i} FOR k IN range(1, CAST($bins_${i} AS INTEGER))]))) AS cuts
       FROM customers),`,
+    // Numbers compare as numbers: "1" and "1.0000000e+000" (two exports of one flag) are one level.
     value: `CASE WHEN c.${column} IS NULL THEN '?'
       WHEN (SELECT numeric FROM num_${i}) THEN 'q' || lpad(CAST(len(list_filter((SELECT cuts FROM num_${i}),
         q -> q < ${number})) AS VARCHAR), 2, '0')
+      WHEN (SELECT numbers FROM num_${i}) THEN CAST(${number} AS VARCHAR)
       WHEN c.${column} IN (SELECT v FROM top_${i}) THEN c.${column}
       ELSE 'other' END`,
   };
+}
+
+/** How each extra attribute enters the models: (name, numeric, cuts), one row per attribute. */
+export function attributeUseSql(attributes: readonly string[]): string {
+  return attributes
+    .map((name, i) => {
+      const { cte } = attributeSql(name, i);
+      return `(WITH ${cte.replace(/,\s*$/, '')} SELECT '${name.replaceAll("'", "''")}' AS name, numeric,
+        CASE WHEN numeric THEN cuts END AS cuts,
+        CASE WHEN numbers THEN (SELECT count(DISTINCT try_cast(v AS DOUBLE)) FROM top_${i})
+          ELSE (SELECT count(*) FROM top_${i}) END AS levels FROM num_${i})`;
+    })
+    .join('\nUNION ALL\n');
 }
 
 /**

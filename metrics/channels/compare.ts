@@ -8,7 +8,7 @@ import { BearingError } from '../../data/errors.ts';
 import { readExtras } from '../../data/schema.ts';
 import { cacheKey } from '../cacheKeys.ts';
 import { resolveTablesAsOf } from '../series.ts';
-import { binsFor, COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
+import { attributeUseSql, binsFor, COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
 import { offload } from '../offload/pool.ts';
 import type { Cells } from './patterns.ts';
 import type { ChannelRow } from './row.ts';
@@ -40,6 +40,8 @@ export interface ChannelComparison {
   method: string;
   /** The pre-exposure facts the comparison adjusts for. */
   covariates: string[];
+  /** How each kept customer column entered the models: numeric (cut at these quantiles) or by its values. */
+  covariate_use: CovariateUse[];
   channels: ChannelRow[];
   warnings: string[];
 }
@@ -92,6 +94,7 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   )[0]!;
   const bins = Object.fromEntries(attributes.map((_, i) => [`bins_${i}`, binsFor(cohort.customers)]));
   const cells = (await db.columns(cellsSql(outcome, attributes), { ...params, start, ...bins })) as unknown as Cells;
+  const covariateUse = await useOf(db, attributes, bins);
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
   const spendOf = await spendByChannel(db, months);
   const warnings: string[] = [];
@@ -117,9 +120,32 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
     cohort: { from: options.from ?? null, to: options.to ?? null, customers: cohort.customers, spend_months: months },
     method: methodText(window, horizon, asOf, FOLDS),
     covariates: analysis.covariates,
+    covariate_use: covariateUse,
     channels: analysis.channels,
     warnings,
   };
+}
+
+export interface CovariateUse {
+  name: string;
+  use: 'numeric' | 'categorical';
+  /** Numeric: the quantile cut points (bins are the ranges between them; missing is its own). */
+  cuts: number[] | null;
+  /** Categorical: the values kept (the rest pooled as 'other'). */
+  levels: number | null;
+}
+
+async function useOf(db: Database, attributes: string[], bins: Record<string, number>): Promise<CovariateUse[]> {
+  if (!attributes.length) return [];
+  const rows = await db.all<{ name: string; numeric: boolean | null; cuts: string | null; levels: number }>(
+    `SELECT name, numeric, CAST(cuts AS VARCHAR) AS cuts, levels FROM (${attributeUseSql(attributes)})`,
+    bins,
+  );
+  return rows.map((r) =>
+    r.numeric
+      ? { name: r.name, use: 'numeric', cuts: JSON.parse(r.cuts ?? '[]') as number[], levels: null }
+      : { name: r.name, use: 'categorical', cuts: null, levels: Number(r.levels) },
+  );
 }
 
 const placeboText = (start: number, window: number) =>
