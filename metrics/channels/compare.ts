@@ -94,7 +94,7 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   )[0]!;
   const bins = Object.fromEntries(attributes.map((_, i) => [`bins_${i}`, binsFor(cohort.customers)]));
   const cells = (await db.columns(cellsSql(outcome, attributes), { ...params, start, ...bins })) as unknown as Cells;
-  const covariateUse = await useOf(db, attributes, bins);
+  const covariateUse = await covariateUseOf(db, attributes, bins);
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
   const spendOf = await spendByChannel(db, months);
   const warnings: string[] = [];
@@ -135,7 +135,7 @@ export interface CovariateUse {
   levels: number | null;
 }
 
-async function useOf(db: Database, attributes: string[], bins: Record<string, number>): Promise<CovariateUse[]> {
+async function covariateUseOf(db: Database, attributes: string[], bins: Record<string, number>): Promise<CovariateUse[]> {
   if (!attributes.length) return [];
   const rows = await db.all<{ name: string; numeric: boolean | null; cuts: string | null; levels: number }>(
     `SELECT name, numeric, CAST(cuts AS VARCHAR) AS cuts, levels FROM (${attributeUseSql(attributes)})`,
