@@ -135,7 +135,11 @@ export interface CovariateUse {
   levels: number | null;
 }
 
-async function covariateUseOf(db: Database, attributes: string[], bins: Record<string, number>): Promise<CovariateUse[]> {
+async function covariateUseOf(
+  db: Database,
+  attributes: string[],
+  bins: Record<string, number>,
+): Promise<CovariateUse[]> {
   if (!attributes.length) return [];
   const rows = await db.all<{ name: string; numeric: boolean | null; cuts: string | null; levels: number }>(
     `SELECT name, numeric, CAST(cuts AS VARCHAR) AS cuts, levels FROM (${attributeUseSql(attributes)})`,
