@@ -10,6 +10,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const FOLDS = 5;
 /** Levels an extra customer attribute keeps (the most common; the rest are 'other'). */
 export const ATTRIBUTE_LEVELS = 20;
+/** A pattern's count of channels reached in the window stops here (4 = four or more). */
+export const REACH_CAP = 4;
 /** Separates the fields of a covariate pattern. */
 export const SEP = '\u001f';
 /** The pattern's fields, in order, before any extra attributes. */
@@ -116,7 +118,10 @@ export function cellsSql(outcome: Outcome, attributes: readonly string[] = []): 
   WHERE t.occurred_at < m.signup_date + to_days(CAST($window AS INTEGER))
   GROUP BY ALL
 ), activity AS (
-  SELECT customer_id, sum(prior) AS prior, sum(early) AS early FROM exposure GROUP BY 1
+  SELECT customer_id, sum(prior) AS prior, sum(early) AS early,
+    -- channels that reached the customer in the window (the others are held as covariates)
+    count(*) FILTER (WHERE early > 0 OR late > 0) AS reached_channels
+  FROM exposure GROUP BY 1
 ), early_orders AS (
   SELECT m.customer_id, count(*) AS k FROM orders o JOIN cohort m ON m.customer_id = o.customer_id
   WHERE o.ordered_at >= m.signup_date AND o.ordered_at < ${start} GROUP BY 1
@@ -124,7 +129,9 @@ export function cellsSql(outcome: Outcome, attributes: readonly string[] = []): 
   SELECT m.customer_id, m.fold, m.y, CAST(coalesce(a.early, 0) + coalesce(o.k, 0) AS DOUBLE) AS z,
     -- activity before signup, where the data holds any
     concat_ws('${SEP}', m.facts, CASE WHEN a.prior IS NULL OR a.prior = 0 THEN '0' WHEN a.prior = 1 THEN '1'
-      WHEN a.prior < 5 THEN '2-4' ELSE '5+' END${extra.map((_, i) => `, m.a${i}`).join('')}) AS pattern
+      WHEN a.prior < 5 THEN '2-4' ELSE '5+' END${extra.map((_, i) => `, m.a${i}`).join('')},
+      -- last: how many channels reached them in the window, 0–3 and 4 for 4 or more (see patterns.ts)
+      CAST(least(coalesce(a.reached_channels, 0), ${REACH_CAP}) AS VARCHAR)) AS pattern
   FROM cohort m LEFT JOIN activity a ON a.customer_id = m.customer_id
   LEFT JOIN early_orders o ON o.customer_id = m.customer_id
 ), reached AS (

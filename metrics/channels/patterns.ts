@@ -2,7 +2,7 @@
 // most common level of each covariate is the reference), the exact-stratification stratum of
 // each pattern (segment × region × signup quarter, the cross-check), and cells per channel. Pure.
 import type { PatternCell } from './aipw.ts';
-import { BASE_COVARIATES, FOLDS, SEP } from './cohortSql.ts';
+import { BASE_COVARIATES, FOLDS, REACH_CAP, SEP } from './cohortSql.ts';
 import type { StratumCell } from './estimate.ts';
 
 /** What cellsSql returns, by column. */
@@ -23,17 +23,27 @@ export interface Cells {
 }
 
 export interface Design {
-  /** Active one-hot columns of each pattern, 0 the intercept. */
+  /**
+   * Active one-hot columns of each compared pattern, 0 the intercept. A compared pattern is a
+   * customer's facts (a base pattern) and how many *other* channels reached them in the window (0, 1,
+   * 2, 3+): index base · OTHERS + others. Whether another channel reached a customer depends on the
+   * channel compared, so one customer's compared pattern differs between channels (see cellsByChannel).
+   */
   features: number[][];
   p: number;
   /** The covariates that vary in these data (only they enter the models). */
   covariates: string[];
-  /** Each pattern's exact-stratification stratum. */
+  /** Each compared pattern's exact-stratification stratum. */
   strata: string[];
-  index: Map<string, number>;
-  /** Each row's pattern (-1 on rows that only name a channel). */
-  rowPattern: Int32Array;
+  /** Base patterns (facts without the reach count). */
+  bases: number;
+  /** Each row's base pattern (-1 on rows that only name a channel) and its count of channels reached. */
+  rowBase: Int32Array;
+  rowReach: Int8Array;
 }
+
+/** Other channels reached, as the models see it: 0, 1, 2, 3 or more. */
+export const OTHERS = 4;
 
 const quarterOf = (month: string) => `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
 
@@ -42,17 +52,28 @@ export function designOf(cells: Cells, attributes: readonly string[]): Design {
   const index = new Map<string, number>();
   const fields: string[][] = [];
   const counts = names.map(() => new Map<string, number>());
-  const rowPattern = new Int32Array(cells.pattern.length).fill(-1);
+  const rowBase = new Int32Array(cells.pattern.length).fill(-1);
+  const rowReach = new Int8Array(cells.pattern.length);
+  // With two channels or more, someone reached by one is, for the others, reached by another.
+  const channelsSeen = new Set<string>();
+  let reachedSeen = false;
   cells.pattern.forEach((pattern, row) => {
     if (pattern === null) return;
-    let i = index.get(pattern);
+    const cut = pattern.lastIndexOf(SEP);
+    const base = pattern.slice(0, cut);
+    rowReach[row] = Number(pattern.slice(cut + 1));
+    let i = index.get(base);
     if (i === undefined) {
       i = fields.length;
-      index.set(pattern, i);
-      fields.push(pattern.split(SEP));
+      index.set(base, i);
+      fields.push(base.split(SEP));
     }
-    rowPattern[row] = i;
-    if (cells.channel[row] !== null) return;
+    rowBase[row] = i;
+    if (cells.channel[row] !== null) {
+      channelsSeen.add(cells.channel[row]!);
+      return;
+    }
+    if (rowReach[row]! > 0) reachedSeen = true;
     for (const [c, v] of fields[i]!.entries()) counts[c]!.set(v, (counts[c]!.get(v) ?? 0) + cells.n[row]!);
   });
   // Column of each non-reference level; a covariate with one level adds none.
@@ -61,19 +82,31 @@ export function designOf(cells: Cells, attributes: readonly string[]): Design {
     const ordered = [...levels.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     return new Map(ordered.slice(1).map(([level]) => [level, p++]));
   });
+  const baseFeatures = fields.map((values) =>
+    values.flatMap((v, c) => {
+      const j = columns[c]!.get(v);
+      return j === undefined ? [] : [j];
+    }),
+  );
+  const othersSeen = reachedSeen && channelsSeen.size > 1;
+  const othersColumns = othersSeen ? [p, p + 1, p + 2] : [];
+  p += othersColumns.length;
+  const features: number[][] = [];
+  const strata: string[] = [];
+  fields.forEach(([segment, region, , month], b) => {
+    for (let o = 0; o < OTHERS; o++) {
+      features.push([0, ...baseFeatures[b]!, ...(o > 0 && othersColumns.length ? [othersColumns[o - 1]!] : [])]);
+      strata.push(`${segment}|${region}|${quarterOf(month!)}`);
+    }
+  });
   return {
-    features: fields.map((values) => [
-      0,
-      ...values.flatMap((v, c) => {
-        const j = columns[c]!.get(v);
-        return j === undefined ? [] : [j];
-      }),
-    ]),
+    features,
     p,
-    covariates: names.filter((_, c) => columns[c]!.size > 0),
-    strata: fields.map(([segment, region, , month]) => `${segment}|${region}|${quarterOf(month!)}`),
-    index,
-    rowPattern,
+    covariates: [...names.filter((_, c) => columns[c]!.size > 0), ...(othersSeen ? ['other channels reached'] : [])],
+    strata,
+    bases: fields.length,
+    rowBase,
+    rowReach,
   };
 }
 
@@ -102,22 +135,27 @@ const cellAt = (sums: Float64Array, at: number) => ({
 
 /**
  * Each channel's cells: the reached rows as they come, the not-reached as everyone minus the
- * reached. For the outcome, reached = touched early or late in the window; for the placebo (z,
- * activity in the first days), late against never, the early left out. Flat arrays indexed by
- * fold · patterns + pattern: at 1M customers this reads 200k rows, where string keys cost 0.7 s.
+ * reached, each in its compared pattern: a reached customer counted by all channels that reached
+ * them has one fewer other channel than the count (the channel compared is not an other), a
+ * not-reached one the whole count. So a customer of a second campaign sits apart from the holdout,
+ * and each campaign is compared with customers reached by as many other channels as its own. For
+ * the outcome, reached = touched early or late in the window; for the placebo (z, activity in the
+ * first days), late against never, the early left out. Flat arrays indexed by fold, base and count:
+ * at 1M customers this reads 200k rows, where string keys cost 0.7 s.
  */
 export function cellsByChannel(cells: Cells, design: Design, which: 'outcome' | 'placebo'): Map<string, ChannelCells> {
   const placebo = which === 'placebo';
-  const P = design.features.length;
-  const size = FOLDS * P * FIELDS;
+  const counts = REACH_CAP + 1;
+  const B = design.bases;
+  const size = FOLDS * B * counts * FIELDS;
   const everyone = new Float64Array(size);
   const channels = new Map<string, { exposed: Float64Array; all: Float64Array }>();
   cells.channel.forEach((channel, row) => {
-    const pattern = design.rowPattern[row]!;
+    const base = design.rowBase[row]!;
     if (channel !== null && !channels.has(channel))
       channels.set(channel, { exposed: new Float64Array(size), all: new Float64Array(size) });
-    if (pattern < 0) return;
-    const at = (cells.fold[row]! * P + pattern) * FIELDS;
+    if (base < 0) return;
+    const at = ((cells.fold[row]! * B + base) * counts + design.rowReach[row]!) * FIELDS;
     if (channel === null) {
       add(everyone, at, cells, row, placebo);
       return;
@@ -128,22 +166,42 @@ export function cellsByChannel(cells: Cells, design: Design, which: 'outcome' | 
   });
   const out = new Map<string, ChannelCells>();
   for (const [channel, sums] of channels) {
-    const patterns: PatternCell[] = [];
-    for (let at = 0; at < size; at += FIELDS) {
-      if (!everyone[at]) continue;
-      const fold = Math.floor(at / FIELDS / P);
-      const pattern = (at / FIELDS) % P;
-      if (sums.exposed[at]) patterns.push({ fold, pattern, exposed: true, ...cellAt(sums.exposed, at) });
-      const never = cellAt(everyone, at);
-      never.n -= sums.all[at]!;
-      never.responders -= sums.all[at + 1]!;
-      never.sum -= sums.all[at + 2]!;
-      never.sumsq -= sums.all[at + 3]!;
-      if (never.n) patterns.push({ fold, pattern, exposed: false, ...never });
-    }
-    out.set(channel, { patterns, strata: strataOf(patterns, design) });
+    const compared = comparedCells(everyone, sums, B, counts);
+    out.set(channel, { patterns: compared, strata: strataOf(compared, design) });
   }
   return out;
+}
+
+/** The reached and the not-reached of one channel, each moved to its compared pattern (see Design). */
+function comparedCells(
+  everyone: Float64Array,
+  sums: { exposed: Float64Array; all: Float64Array },
+  B: number,
+  counts: number,
+): PatternCell[] {
+  const P = B * OTHERS;
+  const exposed = new Float64Array(FOLDS * P * FIELDS);
+  const never = new Float64Array(FOLDS * P * FIELDS);
+  for (let fold = 0; fold < FOLDS; fold++)
+    for (let base = 0; base < B; base++)
+      for (let k = 0; k < counts; k++) {
+        const at = ((fold * B + base) * counts + k) * FIELDS;
+        if (!everyone[at]) continue;
+        const reachedAt = (fold * P + base * OTHERS + Math.min(Math.max(k - 1, 0), OTHERS - 1)) * FIELDS;
+        const neverAt = (fold * P + base * OTHERS + Math.min(k, OTHERS - 1)) * FIELDS;
+        for (let f = 0; f < FIELDS; f++) {
+          exposed[reachedAt + f]! += sums.exposed[at + f]!;
+          never[neverAt + f]! += everyone[at + f]! - sums.all[at + f]!;
+        }
+      }
+  const patterns: PatternCell[] = [];
+  for (let at = 0; at < exposed.length; at += FIELDS) {
+    const fold = Math.floor(at / FIELDS / P);
+    const pattern = (at / FIELDS) % P;
+    if (exposed[at]) patterns.push({ fold, pattern, exposed: true, ...cellAt(exposed, at) });
+    if (never[at]) patterns.push({ fold, pattern, exposed: false, ...cellAt(never, at) });
+  }
+  return patterns;
 }
 
 /** The same customers by stratum, those with an outcome only (the exact-stratification check). */

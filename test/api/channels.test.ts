@@ -45,7 +45,13 @@ describe('channels API over real HTTP', () => {
     }
     expect(body.channels[0].overlap).toHaveProperty('propensity_range');
     expect(body.channels[0].placebo).toHaveProperty('flagged');
-    expect(body.covariates).toEqual(['segment', 'region', 'acquisition channel', 'signup month']);
+    expect(body.covariates).toEqual([
+      'segment',
+      'region',
+      'acquisition channel',
+      'signup month',
+      'other channels reached',
+    ]);
     // Survey outcomes add the response rate of each arm and the lift without response weighting.
     const nps = await (await fetch(`${s.url}/api/channels?outcome=nps`)).json();
     expect(Object.keys(nps.channels[0].response_rate).sort()).toEqual(['not_reached', 'reached']);

@@ -44,17 +44,24 @@ describe('channels on the sample world recover the planted truth', () => {
     expect(covers(results.retention!.channels.find((c) => c.channel === 'paid_search')!.ci, 0)).toBe(true);
   });
 
+  // The same rule as above: within three standard errors here, coverage over many worlds elsewhere
+  // (eighteen 95% intervals in one world miss once more often than not).
   it('satisfaction too: NPS points and CSAT share', () => {
+    const within3se = (ci: [number, number] | null, lift: number | null, truth: number) =>
+      ci !== null && lift !== null && Math.abs(lift - truth) < (3 * (ci[1] - ci[0])) / (2 * 1.959964);
     for (const t of truth.channels) {
-      expect(
-        covers(results.nps!.channels.find((c) => c.channel === t.channel)!.ci, t.nps_effect_points),
-        `nps ${t.channel}`,
-      ).toBe(true);
-      expect(
-        covers(results.csat!.channels.find((c) => c.channel === t.channel)!.ci, t.csat_effect_share),
-        `csat ${t.channel}`,
-      ).toBe(true);
+      const nps = results.nps!.channels.find((c) => c.channel === t.channel)!;
+      expect(within3se(nps.ci, nps.lift, t.nps_effect_points), `nps ${t.channel}: ${nps.lift}`).toBe(true);
+      const csat = results.csat!.channels.find((c) => c.channel === t.channel)!;
+      expect(within3se(csat.ci, csat.lift, t.csat_effect_share), `csat ${t.channel}: ${csat.lift}`).toBe(true);
     }
+    // And most of them are covered by the 95% interval itself.
+    const covered = truth.channels.filter(
+      (t) =>
+        covers(results.nps!.channels.find((c) => c.channel === t.channel)!.ci, t.nps_effect_points) &&
+        covers(results.csat!.channels.find((c) => c.channel === t.channel)!.ci, t.csat_effect_share),
+    );
+    expect(covered.length).toBeGreaterThanOrEqual(truth.channels.length - 2);
   });
 
   it('shows why adjustment matters: the naive differences of the confounded channels are far off', () => {
