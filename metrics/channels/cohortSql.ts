@@ -10,8 +10,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const FOLDS = 5;
 /** Levels an extra customer attribute keeps (the most common; the rest are 'other'). */
 export const ATTRIBUTE_LEVELS = 20;
-/** A pattern's count of channels reached in the window stops here (4 = four or more). */
-export const REACH_CAP = 4;
+/** A pattern's count of channels reached in the window stops here (3 = three or more). */
+export const REACH_CAP = 3;
 /** Separates the fields of a covariate pattern. */
 export const SEP = '\u001f';
 /** The pattern's fields, in order, before any extra attributes. */
@@ -130,7 +130,7 @@ export function cellsSql(outcome: Outcome, attributes: readonly string[] = []): 
     -- activity before signup, where the data holds any
     concat_ws('${SEP}', m.facts, CASE WHEN a.prior IS NULL OR a.prior = 0 THEN '0' WHEN a.prior = 1 THEN '1'
       WHEN a.prior < 5 THEN '2-4' ELSE '5+' END${extra.map((_, i) => `, m.a${i}`).join('')},
-      -- last: how many channels reached them in the window, 0–3 and 4 for 4 or more (see patterns.ts)
+      -- last: how many channels reached them in the window, 0–2 and 3 for 3 or more (see patterns.ts)
       CAST(least(coalesce(a.reached_channels, 0), ${REACH_CAP}) AS VARCHAR)) AS pattern
   FROM cohort m LEFT JOIN activity a ON a.customer_id = m.customer_id
   LEFT JOIN early_orders o ON o.customer_id = m.customer_id
