@@ -16,6 +16,7 @@ import { experimentRoutes } from './routes/experiments.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { driverRoutes } from './routes/drivers.ts';
 import { checkinRoutes } from './routes/checkins.ts';
+import { routeRoutes } from './routes/route.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -46,6 +47,7 @@ export function createApi(deps: AppDeps) {
     .route('/auth', authRoutes(deps))
     .route('/', driverRoutes(deps))
     .route('/', checkinRoutes(deps))
+    .route('/', routeRoutes(deps))
     .route('/metrics', metricRoutes(deps))
     .route('/goals', goalRoutes(deps))
     .route('/annotations', annotationRoutes(deps))

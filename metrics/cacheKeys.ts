@@ -45,4 +45,7 @@ export const cacheKey = {
   /** One goal's page: the same for one goal. */
   goal: (o: { definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
     key('goal', [o.definitions, o.failedSeries, o.asOf, o.goal]),
+  /** A goal's route back: the goal, the definitions' version and the spend limit asked for. */
+  route: (o: { definitions: number; goal: unknown; maxExtra: number | null }) =>
+    key('route', [o.definitions, o.maxExtra, o.goal]),
 } as const;

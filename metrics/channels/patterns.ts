@@ -126,13 +126,6 @@ function add(into: Float64Array, at: number, cells: Cells, row: number, placebo:
   into[at + 3]! += sign * (placebo ? cells.szz[row]! : cells.syy[row]!);
 }
 
-const cellAt = (sums: Float64Array, at: number) => ({
-  n: sums[at]!,
-  responders: sums[at + 1]!,
-  sum: sums[at + 2]!,
-  sumsq: sums[at + 3]!,
-});
-
 /**
  * Each channel's cells: the reached rows as they come, the not-reached as everyone minus the
  * reached, each in its compared pattern: a reached customer counted by all channels that reached
@@ -186,7 +179,10 @@ function comparedCells(
   const into = (fold: number, pattern: number, exposed: boolean, from: Float64Array, at: number, sign: number) => {
     const key = (fold * P + pattern) * 2 + (exposed ? 1 : 0);
     let c = cells.get(key);
-    if (!c) cells.set(key, (c = { fold, pattern, exposed, n: 0, responders: 0, sum: 0, sumsq: 0 }));
+    if (!c) {
+      c = { fold, pattern, exposed, n: 0, responders: 0, sum: 0, sumsq: 0 };
+      cells.set(key, c);
+    }
     c.n += sign * from[at]!;
     c.responders += sign * from[at + 1]!;
     c.sum += sign * from[at + 2]!;
@@ -217,10 +213,16 @@ function strataOf(patterns: PatternCell[], design: Design): StratumCell[] {
   for (const c of patterns) {
     const stratum = design.strata[c.pattern]!;
     let id = ids.get(stratum);
-    if (id === undefined) ids.set(stratum, (id = ids.size));
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(stratum, id);
+    }
     const key = id * 2 + (c.exposed ? 1 : 0);
     let s = strata.get(key);
-    if (!s) strata.set(key, (s = { stratum, exposed: c.exposed, n: 0, sum: 0, sumsq: 0 }));
+    if (!s) {
+      s = { stratum, exposed: c.exposed, n: 0, sum: 0, sumsq: 0 };
+      strata.set(key, s);
+    }
     s.n += c.responders;
     s.sum += c.sum;
     s.sumsq += c.sumsq;

@@ -99,6 +99,10 @@ describe('pages in a real browser', () => {
     // The three-month comparison comes first; its first row is the driver the sentence names.
     const firstRow = await page.$eval('[data-testid="drivers-table"] tbody tr', (tr) => tr.textContent ?? '');
     expect(firstRow).toMatch(/smb.*segment.*its own value moved.*[−-][\d.]+ pts.*Yes: a driver/);
+    // Off course: how to get back, from the channels measured on NPS.
+    await page.waitForSelector('[data-testid="route-levers"] tbody tr');
+    expect(await page.textContent('[data-testid="route-reason"]')).toMatch(/^(The cheapest plans|No plan within)/);
+    expect(await page.textContent('[data-testid="route-plans"]')).toMatch(/a month on .*\d+% likely to meet it/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();

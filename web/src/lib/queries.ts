@@ -16,6 +16,8 @@ export const keys = {
   // Under 'goals': a goal edited invalidates its drivers too.
   goalDrivers: (id: string, window: number) => ['goals', 'drivers', id, window] as const,
   checkins: ['checkins'] as const,
+  // Under 'goals': a goal edited invalidates its route too.
+  goalRoute: (id: string) => ['goals', 'route', id] as const,
   goalCheckins: (id: string) => ['checkins', id] as const,
   channels: (params: object) => ['channels', params] as const,
   mix: (params: object) => ['mix', params] as const,
@@ -70,6 +72,15 @@ export const goalsQuery = () =>
     queryKey: keys.goals,
     queryFn: async () => {
       return bodyOf(api.goals.$get({ query: {} }));
+    },
+  });
+
+/** How to get back on course: the goal's measured levers and the cheapest plans. */
+export const goalRouteQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.goalRoute(id),
+    queryFn: async () => {
+      return bodyOf(api.goals[':id'].route.$get({ param: { id }, query: {} }));
     },
   });
 

@@ -13,6 +13,7 @@ import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
 import { Drivers, DriversLead } from '../components/Drivers.tsx';
 import { Checkins } from '../components/Checkins.tsx';
+import { RouteBack } from '../components/RouteBack.tsx';
 
 const GOAL_VIEW = { by: '' };
 
@@ -171,6 +172,7 @@ export default function GoalPage({ id }: { id: string }) {
       />
       <RangeComparison points={g.series} unit={g.unit} direction={g.direction} range={range} />
       <Drivers goal={g.id} />
+      {(g.status === 'drifting' || g.status === 'off_course') && <RouteBack goal={g.id} unit={g.unit} />}
       {g.backtest?.some((b) => b.n > 0) && (
         <div className="table-wrap">
           <table className="table" data-testid="backtest">
