@@ -47,6 +47,7 @@ export const DriversSchema = z
     method: z.string(),
     dimensions: z.array(z.string()),
     sentence: z.string(),
+    lead: z.string().nullable().openapi({ description: 'The leading drivers in words (null: none)' }),
     warnings: z.array(z.string()),
   })
   .openapi('Drivers');

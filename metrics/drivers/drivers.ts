@@ -17,7 +17,7 @@ import {
   PLACEBO_SHIFTS,
   type Windows,
 } from './decompose.ts';
-import { driversSentence } from './sentence.ts';
+import { driversSentence, leadOf } from './sentence.ts';
 import type { DriversAnswer } from './types.ts';
 
 export type { Driver, DriversAnswer } from './types.ts';
@@ -243,7 +243,7 @@ function shapeAnswer(metric: CheckedMetric, plan: Plan, o: Outcome): DriversAnsw
     o.kind === 'sum'
       ? 'each group’s own change (the groups add up to the whole)'
       : `shift-share: each group’s own value (rate) and its share (mix), ${weights}`;
-  const answer: Omit<DriversAnswer, 'sentence'> = {
+  const answer: Omit<DriversAnswer, 'sentence' | 'lead'> = {
     metric: d.name,
     label: d.label,
     unit: d.unit,
@@ -263,5 +263,5 @@ function shapeAnswer(metric: CheckedMetric, plan: Plan, o: Outcome): DriversAnsw
     dimensions: o.used.map((u) => u.dimension),
     warnings,
   };
-  return { ...answer, sentence: driversSentence(answer) };
+  return { ...answer, sentence: driversSentence(answer), lead: leadOf(answer) };
 }

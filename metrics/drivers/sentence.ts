@@ -52,7 +52,7 @@ export function driverPhrase(unit: Unit, d: Driver): string {
   );
 }
 
-export function driversSentence(a: Omit<DriversAnswer, 'sentence'>): string {
+export function driversSentence(a: Omit<DriversAnswer, 'sentence' | 'lead'>): string {
   if (a.change === null || a.before === null || a.after === null)
     return `${a.label} has no value in one of the windows compared, so there is no change to explain.`;
   const span = (w: { from: string; to: string }) =>
@@ -67,10 +67,18 @@ export function driversSentence(a: Omit<DriversAnswer, 'sentence'>): string {
       : 'no group moved beyond its usual month-to-month noise';
     return `${head}: ${why}.`;
   }
-  // The leading dimension's drivers only: the others' are echoes of the same move (see decompose.ts).
+  return `${head}: ${leadOf(a)}.`;
+}
+
+/**
+ * The leading dimension's one or two largest drivers in words (the others' are echoes of the same
+ * move: see decompose.ts), or null when none: what a goal card says after "Why:".
+ */
+export function leadOf(a: Pick<DriversAnswer, 'drivers' | 'unit'>): string | null {
+  if (!a.drivers.length) return null;
   const lead = a.drivers.filter((d) => d.dimension === a.drivers[0]!.dimension);
-  return `${head}: ${lead
+  return lead
     .slice(0, 2)
     .map((d) => driverPhrase(a.unit, d))
-    .join('; ')}.`;
+    .join('; ');
 }

@@ -38,5 +38,7 @@ export interface DriversAnswer {
   method: string;
   dimensions: string[];
   sentence: string;
+  /** The leading drivers in words, without the change before them (null: no driver). */
+  lead: string | null;
   warnings: string[];
 }

@@ -68,6 +68,17 @@ describe('pages in a real browser', () => {
     await page.context().close();
   });
 
+  it('an off-course card says why it moved, after the cards show', async () => {
+    const { page, errors } = await visit('/', 'heading-why', '[data-goal="nps-40"] [data-testid="card-why"]');
+    expect(await page.textContent('[data-goal="nps-40"] [data-testid="card-why"]')).toMatch(
+      /^Why: smb's own score fell [\d.]+ pts \(segment; explains \d+%\)/,
+    );
+    // On course, no why line.
+    expect(await page.$$('[data-goal="social-engagement"] [data-testid="card-why"]')).toHaveLength(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('a link with an unknown status shows every goal and says why', async () => {
     const { page, errors } = await visit('/?status=bogus', 'heading-bad-status', '[data-testid="bad-status"]');
     expect(await page.$$('[data-testid="goal-card"]')).toHaveLength(shippedGoals.length);

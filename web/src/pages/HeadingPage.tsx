@@ -4,7 +4,7 @@ import { Sparkline } from '../components/Sparkline.tsx';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { formatChange, formatDate, formatValue } from '../lib/format.ts';
-import { goalsQuery, latestCheckinsQuery } from '../lib/queries.ts';
+import { goalDriversQuery, goalsQuery, latestCheckinsQuery } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
 
 const FILTERS = { owner: '', objective: '', status: '' };
@@ -72,6 +72,22 @@ function triaged(goals: Goal[], balanceKeys: string[], filters: typeof FILTERS) 
 
 type Checkin = { confidence: number; text: string };
 
+/**
+ * Why a drifting or off-course goal moved, in a line: the last three months' drivers, else the last
+ * month's. Fetched per card after the cards show (the first screen never waits for it).
+ */
+function CardWhy({ goal }: { goal: string }) {
+  const quarter = useQuery(goalDriversQuery(goal, 3));
+  const month = useQuery({ ...goalDriversQuery(goal, 1), enabled: quarter.isSuccess && !quarter.data.lead });
+  const lead = quarter.data?.lead ?? month.data?.lead;
+  if (!lead) return null;
+  return (
+    <p className="card-why" data-testid="card-why">
+      Why: {lead}
+    </p>
+  );
+}
+
 /** One goal's card: status, position against the goal, change since last period, odds, pace, owner's word. */
 function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
   const change = sinceLast(g);
@@ -110,9 +126,10 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
       <p className="odds" data-testid="odds">
         {g.summary}
       </p>
+      {(g.status === 'off_course' || g.status === 'drifting') && <CardWhy goal={g.id} />}
       {checkin && (
         <p className="muted" data-testid="card-checkin">
-          Owner: {checkin!.confidence}% confident: {checkin!.text}
+          Owner: {checkin.confidence}% confident: {checkin.text}
         </p>
       )}
       <p className="pace">
