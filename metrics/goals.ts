@@ -9,7 +9,7 @@ import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { BearingError } from '../data/errors.ts';
 import type { Catalog } from './catalog.ts';
 import { domainOf } from './heading/forecast.ts';
-import type { Problem } from './definition.ts';
+import type { Problem, Unit } from './definition.ts';
 import { ProblemReporter } from '../data/problems.ts';
 import { YamlSource } from '../data/yamlSource.ts';
 
@@ -136,21 +136,24 @@ export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
         'unknown-dimension',
         `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`,
       );
-    const unit = metric.definition.unit;
-    const { min, max } = domainOf(unit);
-    const targets = [goal.target, ...(goal.milestones ?? []).map((m) => m.target)];
-    if (targets.some((t) => (min !== undefined && t < min) || (max !== undefined && t > max)))
-      report.atPath(
-        [i, 'target'],
-        'invalid-field',
-        `a ${unit} metric takes values from ${min ?? '−∞'} to ${max ?? '∞'} (got ${targets.join(', ')}); ` +
-          (unit === 'ratio' ? 'write a share as 0.9, not 90' : 'the target can never be reached'),
-      );
+    const outside = targetOutsideDomain(goal, metric.definition.unit);
+    if (outside) report.atPath([i, 'target'], 'invalid-field', outside);
   });
   return [...parsed.problems, ...reporter.problems];
 }
 
-/** Problems that need the catalog: unknown metric, dimension not offered by it. */
+/** A target (or milestone target) the metric can never take, in words; null when all can be reached. */
+function targetOutsideDomain(goal: Goal, unit: Unit): string | null {
+  const { min, max } = domainOf(unit);
+  const targets = [goal.target, ...(goal.milestones ?? []).map((m) => m.target)];
+  if (!targets.some((t) => (min !== undefined && t < min) || (max !== undefined && t > max))) return null;
+  return (
+    `a ${unit} metric takes values from ${min ?? '−∞'} to ${max ?? '∞'} (got ${targets.join(', ')}); ` +
+    (unit === 'ratio' ? 'write a share as 0.9, not 90' : 'the target can never be reached')
+  );
+}
+
+/** Problems that need the catalog: unknown metric, dimension not offered by it, a target out of its range. */
 export function goalProblems(goal: Goal, catalog: Catalog): string[] {
   const metric = catalog.get(goal.metric);
   if (!metric)
@@ -158,9 +161,13 @@ export function goalProblems(goal: Goal, catalog: Catalog): string[] {
       `metric "${goal.metric}" does not exist or has problems (known: ` +
         `${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
     ];
-  return Object.keys(goal.where ?? {})
-    .filter((d) => !metric.dimensions.includes(d))
-    .map((d) => `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`);
+  const outside = targetOutsideDomain(goal, metric.definition.unit);
+  return [
+    ...Object.keys(goal.where ?? {})
+      .filter((d) => !metric.dimensions.includes(d))
+      .map((d) => `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`),
+    ...(outside ? [`target: ${outside}`] : []),
+  ];
 }
 
 /** Write the whole list atomically, so a crash leaves the old file or the new one, never half. */

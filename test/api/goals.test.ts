@@ -88,6 +88,12 @@ describe('goals are files, editable through the API', () => {
     const badDate = await call('POST', '/api/goals', { ...goal, due: '31/12/2027' });
     expect(badDate.status).toBe(400);
     expect(badDate.body.error.message).toMatch(/due: expected a date YYYY-MM-DD/);
+    // A retention share written as a percent can never be reached: refused as the checker refuses it.
+    const percent = await call('POST', '/api/goals', { ...goal, target: 93 });
+    expect(percent.status).toBe(422);
+    expect(percent.body.error.message).toMatch(
+      /target: a ratio metric takes values from 0 to 1 .*write a share as 0\.9/,
+    );
     expect(readFileSync(s.goalsFile, 'utf8')).toBe(before);
   });
 });

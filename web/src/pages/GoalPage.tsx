@@ -14,6 +14,8 @@ import { RangeBar } from '../components/RangeBar.tsx';
 import { Drivers, DriversLead } from '../components/Drivers.tsx';
 import { Checkins } from '../components/Checkins.tsx';
 import { RouteBack } from '../components/RouteBack.tsx';
+import { DeleteGoal, GoalForm, type GoalFields } from '../components/GoalForm.tsx';
+import { useState } from 'react';
 
 const GOAL_VIEW = { by: '' };
 
@@ -23,6 +25,38 @@ const SHIFT_TITLE: Record<string, string> = {
   level_shift: 'Level shift (durable)',
   unconfirmed: 'Unconfirmed (one period so far)',
 };
+
+/** Edit and delete the goal (an analyst token): the form opens in place. */
+function GoalEdit({ g }: { g: GoalFields & { plan: { milestones: Array<{ date: string; target: number }> } | null } }) {
+  const [editing, setEditing] = useState(false);
+  return (
+    <>
+      <div className="goal-actions">
+        <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+          Edit goal
+        </button>
+        <DeleteGoal id={g.id} />
+      </div>
+      {editing && (
+        <GoalForm
+          initial={{
+            id: g.id,
+            metric: g.metric,
+            target: g.target,
+            due: g.due,
+            start: g.start,
+            where: g.where,
+            owner: g.owner,
+            objective: g.objective,
+            note: g.note,
+            milestones: g.plan?.milestones.map((m) => ({ date: m.date, target: m.target })) ?? null,
+          }}
+          onDone={() => setEditing(false)}
+        />
+      )}
+    </>
+  );
+}
 
 export default function GoalPage({ id }: { id: string }) {
   const [view, setView] = useUrlState(GOAL_VIEW);
@@ -60,6 +94,7 @@ export default function GoalPage({ id }: { id: string }) {
         </h1>
         <StatusBadge status={g.status} />
       </div>
+      <GoalEdit g={g} />
       <p className="reading" data-testid="reading">
         {g.reading}
       </p>

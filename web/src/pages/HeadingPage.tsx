@@ -5,6 +5,8 @@ import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { formatChange, formatDate, formatValue } from '../lib/format.ts';
 import { goalDriversQuery, goalsQuery, latestCheckinsQuery } from '../lib/queries.ts';
+import { GoalForm } from '../components/GoalForm.tsx';
+import { useState } from 'react';
 import { useUrlState } from '../lib/urlState.ts';
 
 const FILTERS = { owner: '', objective: '', status: '' };
@@ -169,6 +171,19 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
   );
 }
 
+/** "New goal": the form, opened from the Heading. */
+function NewGoal() {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="new-goal">
+      <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>
+        New goal
+      </button>
+      {open && <GoalForm onDone={() => setOpen(false)} />}
+    </div>
+  );
+}
+
 export default function HeadingPage() {
   const [filters, setFilters] = useUrlState(FILTERS);
   const goals = useQuery(goalsQuery());
@@ -196,6 +211,7 @@ export default function HeadingPage() {
           </div>
         ))}
       </section>
+      <NewGoal />
       <form className="filters" aria-label="Filter goals" onSubmit={(e) => e.preventDefault()}>
         <label>
           Owner{' '}

@@ -1,0 +1,62 @@
+// Goals made, edited and deleted in the app with an analyst token, written to the goals file (a copy
+// in the test server's folder); a refused goal shows the server's reason and writes nothing.
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { browserAndServer, openPage, seriousA11yViolations } from '../helpers/browser.ts';
+import { TEST_TOKENS } from '../helpers/server.ts';
+
+const live = browserAndServer();
+const goalsInFile = () => parse(readFileSync(live.server.goalsFile, 'utf8')) as Array<Record<string, unknown>>;
+
+async function signedIn(): Promise<Page> {
+  const { page } = await openPage(live.browser);
+  await page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
+  return page;
+}
+
+describe('goals in the app', () => {
+  it('a new goal from the Heading, edited on its page, then deleted', async () => {
+    const page = await signedIn();
+    try {
+      const before = goalsInFile().length;
+      await page.goto(`${live.server.url}/`);
+      await page.click('button:has-text("New goal")');
+      await page.fill('form[aria-label="New goal"] label:has-text("Id") input', 'csat-smb');
+      await page.selectOption('form[aria-label="New goal"] label:has-text("Metric") select', 'csat');
+      // A share written as a percent is refused with the checker's own words, and nothing is written.
+      await page.fill('form[aria-label="New goal"] label:has-text("Target") input', '85');
+      await page.fill('form[aria-label="New goal"] label:has-text("Due") input', '2027-09-30');
+      await page.selectOption('form[aria-label="New goal"] label:has-text("Only where") select', 'segment');
+      await page.fill('form[aria-label="New goal"] label:has-text("is") input', 'smb');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.click('button:has-text("Add the goal")');
+      await page.waitForSelector('[data-testid="goal-form-error"]');
+      expect(await page.textContent('[data-testid="goal-form-error"]')).toMatch(/write a share as 0\.9, not 90/);
+      expect(goalsInFile()).toHaveLength(before);
+      await page.fill('form[aria-label="New goal"] label:has-text("Target") input', '0.85');
+      await page.click('button:has-text("Add the goal")');
+      await page.waitForURL('**/goals/csat-smb');
+      await page.waitForSelector('h1:has-text("Customer satisfaction")');
+      expect(goalsInFile().find((g) => g.id === 'csat-smb')).toMatchObject({
+        metric: 'csat',
+        target: 0.85,
+        due: '2027-09-30',
+        where: { segment: 'smb' },
+      });
+      await page.click('button:has-text("Edit goal")');
+      await page.fill('form[aria-label="Edit the goal"] label:has-text("Target") input', '0.82');
+      await page.click('button:has-text("Save the goal")');
+      await page.waitForSelector('form[aria-label="Edit the goal"]', { state: 'detached' });
+      expect(goalsInFile().find((g) => g.id === 'csat-smb')?.target).toBe(0.82);
+      page.once('dialog', (d) => void d.accept());
+      await page.click('button:has-text("Delete goal")');
+      await page.waitForURL(`${live.server.url}/`);
+      expect(goalsInFile().find((g) => g.id === 'csat-smb')).toBeUndefined();
+      expect(goalsInFile()).toHaveLength(before);
+    } finally {
+      await page.context().close();
+    }
+  }, 90_000);
+});
