@@ -10,6 +10,7 @@ import { formatProblem } from '../../data/problems.ts';
 import { ensureSchema } from '../../data/schema.ts';
 import { checkSources, syncSources } from '../../data/sources/index.ts';
 import { currentSettings, currentWorkspace, DEFAULT_DB } from '../paths.ts';
+import { isoDate } from './options.ts';
 import { printReport } from './import.ts';
 import { integer } from './options.ts';
 import { importProgress, progress } from './progress.ts';
@@ -83,13 +84,19 @@ function registerSync(program: Command): void {
     .option('--db <file>', 'database file', DEFAULT_DB)
     .option('--source <name>', 'sync only this source (repeatable)', collect, [])
     .option('--full-refresh', "replace each synced table's rows by exactly what its sources give (deletes included)")
-    .action(async (opts: { db: string; source: string[]; fullRefresh?: boolean }) => {
+    .option(
+      '--complete-through <date>',
+      'declare the synced tables complete through this date (a source’s own complete_through wins for its table)',
+      isoDate('--complete-through'),
+    )
+    .action(async (opts: { db: string; source: string[]; fullRefresh?: boolean; completeThrough?: string }) => {
       const db = await openForSources(opts.db);
       const bar = progress();
       try {
         const report = await syncSources(db, currentWorkspace(), currentSettings(), {
           only: opts.source,
           fullRefresh: opts.fullRefresh,
+          completeThrough: opts.completeThrough,
           who: 'cli',
           onProgress: importProgress(bar),
         });

@@ -15,7 +15,7 @@ import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
-import { ErrorBody, json, ProblemSchema } from '../schemas.ts';
+import { ErrorBody, IsoDate, json, ProblemSchema } from '../schemas.ts';
 import { Report } from './import.ts';
 
 const SourceInfo = z.object({
@@ -181,6 +181,9 @@ export const sourceRoutes = (deps: AppDeps) =>
 const SyncBody = z.strictObject({
   sources: z.array(z.string().max(63)).max(100).optional(),
   full_refresh: z.boolean().optional(),
+  complete_through: IsoDate.optional().openapi({
+    description: 'Declare the synced tables complete through this date (a source’s own complete_through wins)',
+  }),
 });
 
 const syncRoute = createRoute({
@@ -197,6 +200,7 @@ export const syncRoutes = (deps: AppDeps) =>
     const report = await syncSources(deps.db, workspaceOf(deps), settingsOf(deps), {
       only: body.sources,
       fullRefresh: body.full_refresh,
+      completeThrough: body.complete_through,
       who: whoOf(c, deps.auth.tokens),
     });
     if (report.data_version_changed) {

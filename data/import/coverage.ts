@@ -8,8 +8,15 @@ import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
 
 /** The tables an import wrote, and the complete-through date it declared for them, if any. */
 export function coverageChange(tables: ContractTable[], options: ImportOptions): CoverageChange {
-  const declared = options.completeThrough;
-  return { touched: tables, declared: declared ? Object.fromEntries(tables.map((t) => [t, declared])) : undefined };
+  const all = options.completeThrough;
+  const byTable = options.completeThroughByTable ?? {};
+  const declared = Object.fromEntries(
+    tables.flatMap((t) => {
+      const date = byTable[t] ?? all;
+      return date ? [[t, date]] : [];
+    }),
+  );
+  return { touched: tables, declared: Object.keys(declared).length ? declared : undefined };
 }
 
 /** A declared complete-through date changes answers too, so it is a change of its own. */
@@ -25,6 +32,7 @@ export async function finishImport(
   const changed =
     summaries.some((s) => s.inserted + s.updated + (s.deleted ?? 0) > 0) ||
     options.completeThrough !== undefined ||
+    Object.keys(options.completeThroughByTable ?? {}).length > 0 ||
     inferred;
   if (changed) await refreshMeta(tx, coverageChange(tables, options));
   return {

@@ -58,6 +58,8 @@ export interface ImportOptions {
   careful?: boolean;
   /** Declare every imported table complete through this date (YYYY-MM-DD) instead of its latest date. */
   completeThrough?: string;
+  /** Per table (a sync's sources may each declare one): wins over completeThrough for its table. */
+  completeThroughByTable?: Partial<Record<ContractTable, string>>;
   /** Per table: kept extra columns, and a declared key whose repeats collapse (the later row wins). */
   layouts?: Partial<Record<ContractTable, { extras?: string[]; key?: string[] }>>;
   /** Replace each imported table's rows by exactly what the import gives (deletes included). */

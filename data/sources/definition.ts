@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isIsoDate, ISO_DATE_EXPECTED } from '../dates.ts';
 import { CONTRACT, CONTRACT_TABLES } from '../contract.ts';
 import { type FileProblems, parsedValue, type ProblemReporter, reportIssues } from '../problems.ts';
 import { YamlSource } from '../yamlSource.ts';
@@ -41,6 +42,8 @@ export const SourceEntrySchema = z
     /** The key repeats collapse on (the later file, then the later line, wins). */
     key: z.array(z.string().min(1)).min(1).optional(),
     query: z.string().min(1).max(20000).optional(),
+    /** The date this source's table is complete through (its last rows may be older: a quiet week). */
+    complete_through: z.string().refine(isIsoDate, ISO_DATE_EXPECTED).optional(),
     unpivot: z
       .strictObject({ columns: z.array(z.string().min(1)).min(1), name: z.string().min(1), value: z.string().min(1) })
       .optional(),

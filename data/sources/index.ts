@@ -93,9 +93,14 @@ function keysAgree(files: SourcesFile[], plans: SourcePlan[]): void {
 }
 
 /** The import options a set of planned sources implies: kept columns and declared keys per table. */
-function importOptionsOf(plans: SourcePlan[], settings: Settings): ImportOptions {
+function importOptionsOf(plans: SourcePlan[], settings: Settings, completeThrough?: string): ImportOptions {
   const layouts: NonNullable<ImportOptions['layouts']> = {};
+  // A table fed by several sources is complete through the earliest date any of them declares.
+  const byTable: NonNullable<ImportOptions['completeThroughByTable']> = {};
   for (const { source } of plans) {
+    const date = source.complete_through ?? completeThrough;
+    const known = byTable[source.table];
+    if (date && (!known || date < known)) byTable[source.table] = date;
     const l = layouts[source.table] ?? {};
     layouts[source.table] = l;
     l.extras = [...new Set([...(l.extras ?? []), ...(source.keep ?? [])])];
@@ -106,6 +111,7 @@ function importOptionsOf(plans: SourcePlan[], settings: Settings): ImportOptions
     lifecycle: { inactiveAfterDays: settings.churn?.inactive_after_days },
     kind: 'sync',
     sources: plans.map((p) => p.source.name),
+    ...(Object.keys(byTable).length ? { completeThroughByTable: byTable } : {}),
   };
 }
 
@@ -116,6 +122,8 @@ const plannedFiles = (plans: SourcePlan[]): PlannedFile[] =>
 
 export interface SyncOptions {
   only?: string[];
+  /** Every synced table is complete through this date (a source's own complete_through wins for it). */
+  completeThrough?: string;
   fullRefresh?: boolean;
   who?: string;
   onProgress?: ImportOptions['onProgress'];
@@ -202,7 +210,7 @@ export async function syncSources(
   for (;;) {
     try {
       const report = await importPlannedFiles(db, plannedFiles(plans), {
-        ...importOptionsOf(plans, settings),
+        ...importOptionsOf(plans, settings, options.completeThrough),
         fullRefresh: options.fullRefresh,
         who: options.who,
         onProgress: options.onProgress,
