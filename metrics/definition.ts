@@ -20,6 +20,8 @@ const common = {
   owner: z.string().optional(),
   tags: z.array(z.string()).optional(),
   format: z.string().optional(),
+  /** Rows a month needs to count in a goal's reading (a goal's own min_n wins). */
+  min_n: z.number().int().min(0).max(1_000_000).optional(),
 };
 
 const sqlText = z.string().min(1, 'expected one SQL expression').max(4000);

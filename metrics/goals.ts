@@ -35,6 +35,8 @@ export const GoalSchema = z
     owner: z.string().max(120).optional(),
     objective: z.enum(['business', 'community']).default('business'),
     note: z.string().max(2000).optional(),
+    /** Rows a month needs to count in the reading (default: 30, or a fifth of a usual month if fewer). */
+    min_n: z.number().int().min(0).max(1_000_000).optional(),
     /** Phased targets: the planned path runs from the baseline through them to the target. */
     milestones: z
       .array(z.strictObject({ date: isoDate, target: z.number().finite() }))

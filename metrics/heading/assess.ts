@@ -40,6 +40,8 @@ export interface GoalInput {
   matureAfterDays?: number;
   /** Phased targets on the way to the target. */
   milestones?: Milestone[];
+  /** Rows a period needs to count (the goal's or the metric's min_n); default: see thinThreshold. */
+  minN?: number;
 }
 
 /** Status cut-offs on the probability of meeting the target in the due month. */
@@ -310,13 +312,14 @@ export function assessGoal(goal: GoalInput, history: HistoryPoint[], asOf: strin
   const finite = history.filter((h) => Number.isFinite(h.value));
   // A thin period (16 orders where months hold thousands) is drawn, but neither sets the position
   // nor feeds the forecast: one such month once read 37.5% against a 3% target.
-  const threshold = thinThreshold(finite);
+  const threshold = goal.minN ?? thinThreshold(finite);
   const thin = finite.filter((h) => h.n < threshold);
   const points = finite.filter((h) => h.n >= threshold);
   const assessed = assessPoints(goal, points, asOf);
   if (!thin.length) return assessed;
   const named = thin.map((h) => `${h.period.slice(0, 7)} holds ${h.n} row${h.n === 1 ? '' : 's'}`).join(', ');
-  const note = `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, a fifth of a usual month)`;
+  const why = goal.minN !== undefined ? 'its min_n' : 'a fifth of a usual month';
+  const note = `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, ${why})`;
   return {
     ...assessed,
     left_out: thin.map((h) => ({ period: h.period, n: h.n })),

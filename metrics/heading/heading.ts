@@ -136,6 +136,7 @@ async function prepareHeading(
     unit: d.unit,
     matureAfterDays,
     milestones: goal.milestones,
+    ...((goal.min_n ?? d.min_n) !== undefined ? { minN: goal.min_n ?? d.min_n } : {}),
   };
   const look = { label: d.label, unit: d.unit, direction: d.direction };
   return {

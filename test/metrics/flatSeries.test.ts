@@ -106,4 +106,17 @@ describe('a thin period', () => {
       assessGoal({ target: 30, due: '2019-06-30', direction: 'up', unit: 'count' }, zero, '2018-12-31').left_out,
     ).toBeUndefined();
   });
+
+  it('follows a goal’s min_n: 0 keeps every month, a higher one leaves out more, and the reading says why', () => {
+    const months = Array.from({ length: 12 }, (_, i) => `2018-${String(i + 1).padStart(2, '0')}-01`);
+    const history = months.map((period, i) => ({ period, value: 0.5 + 0.01 * i, n: i === 11 ? 16 : 200 + i }));
+    const goal = { target: 0.7, due: '2019-06-30', direction: 'up' as const, unit: 'ratio' as const };
+    expect(assessGoal(goal, history, '2018-12-31').left_out).toEqual([{ period: '2018-12-01', n: 16 }]);
+    const keep = assessGoal({ ...goal, minN: 0 }, history, '2018-12-31');
+    expect(keep.left_out).toBeUndefined();
+    expect(keep.position?.period).toBe('2018-12-01');
+    const strict = assessGoal({ ...goal, minN: 205 }, history, '2018-12-31');
+    expect(strict.left_out?.map((l) => l.period)).toEqual(months.slice(0, 5).concat('2018-12-01'));
+    expect(strict.reading).toMatch(/left out of the reading \(fewer than 205, its min_n\)/);
+  });
 });
