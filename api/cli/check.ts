@@ -5,6 +5,7 @@ import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { checkGoalsFile, goalsFile } from '../../metrics/goals.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { windowWarnings } from '../../metrics/lifecycleWarnings.ts';
+import { breakdownWarnings } from '../../metrics/breakdownWarnings.ts';
 import { ProblemReporter } from '../../data/problems.ts';
 import { readSourcesFiles } from '../../data/sources/definition.ts';
 import { readSettings } from '../../data/workspace.ts';
@@ -51,7 +52,10 @@ export function registerCheck(program: Command): void {
         for (const p of [...others, ...ordered]) console.log(formatProblem(p));
         const settings = readSettings(workspace.settingsFile).settings;
         const definitions = catalog.metrics.map((m) => m.definition);
-        for (const w of windowWarnings(definitions, settings.churn?.inactive_after_days))
+        for (const w of [
+          ...windowWarnings(definitions, settings.churn?.inactive_after_days),
+          ...breakdownWarnings(definitions),
+        ])
           console.error(`warning: ${shown(join(catalog.dir, `${w.metric}.yaml`))}: ${w.message}`);
         if (others.length)
           throw new BearingError(
