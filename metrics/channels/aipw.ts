@@ -8,7 +8,14 @@
 // Data arrive grouped by covariate pattern, so every sum below is exact. Pure.
 import { Z95 } from '../normal.ts';
 import type { Overlap } from './diagnostics.ts';
-import { type Features, fitLinear, fitLogistic, linearPredictor, probability } from './regression.ts';
+import {
+  type Features,
+  fitLinear,
+  fitLogistic,
+  fitLogisticDetailed,
+  linearPredictor,
+  probability,
+} from './regression.ts';
 
 export interface PatternCell {
   fold: number;
@@ -34,6 +41,8 @@ export interface DoublyRobust {
   counterfactual: number | null;
   overlap: Overlap;
   response_rate: { reached: number; not_reached: number } | null;
+  /** False when a fold's propensity fit did not settle in its steps: the weights are then not trusted. */
+  propensity_settled: boolean;
 }
 
 export interface DoublyRobustOptions {
@@ -81,6 +90,8 @@ interface Nuisance {
   m: Float64Array;
   a: Float64Array;
   b: Float64Array;
+  /** Whether every fold's propensity fit settled (see regression.ts). */
+  settled: boolean;
 }
 
 /** Fit the models on the other folds and predict for fold k, for every pattern fold k holds. */
@@ -92,6 +103,7 @@ function crossFit(t1: Table, t0: Table, features: Features, p: number, options: 
     m: new Float64Array(K * P),
     a: new Float64Array(K * P).fill(1),
     b: new Float64Array(K * P).fill(1),
+    settled: true,
   };
   // The response model sees whether a customer was reached as one more column.
   const withArm = options.weightResponses ? [...features, ...features.map((f) => [...f, p])] : [];
@@ -99,7 +111,9 @@ function crossFit(t1: Table, t0: Table, features: Features, p: number, options: 
     const n1 = t1.outside('n', k, K, P);
     const n0 = t0.outside('n', k, K, P);
     const both = n1.map((v, x) => v + n0[x]!);
-    const propensity = fitLogistic(features, n1, both, p);
+    const fitted = fitLogisticDetailed(features, n1, both, p);
+    const propensity = fitted.beta;
+    if (!fitted.converged) out.settled = false;
     const outcome = fitLinear(features, t0.outside('r', k, K, P), t0.outside('s', k, K, P), p);
     const response = options.weightResponses
       ? fitLogistic(withArm, [...t0.outside('r', k, K, P), ...t1.outside('r', k, K, P)], [...n0, ...n1], p + 1)
@@ -133,7 +147,7 @@ export function doublyRobustAtt(
   const t1 = new Table(K * P);
   const t0 = new Table(K * P);
   for (const c of cells) (c.exposed ? t1 : t0).add(c.fold * P + c.pattern, c);
-  const { e, m, a, b } = crossFit(t1, t0, features, p, options);
+  const { e, m, a, b, settled } = crossFit(t1, t0, features, p, options);
   // First pass: the weighted residual means of each arm, among the compared.
   let w1 = 0;
   let w0 = 0;
@@ -175,7 +189,13 @@ export function doublyRobustAtt(
     dropped_share: totals.n1 ? dropped / totals.n1 : 0,
   };
   const none = { lift: null, se: null, ci: null, counterfactual: null } as const;
-  const base = { compared_exposed: reached, dropped_exposed: dropped, overlap, response_rate };
+  const base = {
+    compared_exposed: reached,
+    dropped_exposed: dropped,
+    overlap,
+    response_rate,
+    propensity_settled: settled,
+  };
   if (!(w1 > 0) || !(w0 > 0)) return { ...base, ...none };
   const mu1 = res1 / w1;
   const mu0 = res0 / w0;

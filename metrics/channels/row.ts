@@ -73,7 +73,12 @@ const interval = (d: DoublyRobust | null): Interval => ({ lift: d?.lift ?? null,
 
 function notesOf(dr: DoublyRobust, survey: boolean): string[] {
   const notes: string[] = [];
-  if (dr.lift === null) notes.push(NO_VARIANCE);
+  if (!dr.propensity_settled)
+    notes.push(
+      'the model of who is reached did not settle (reach is nearly decided by the facts, as with 1% reached ' +
+        'almost all in a few groups): the lift is not trusted; compare fewer facts or a shorter signup range',
+    );
+  else if (dr.lift === null) notes.push(NO_VARIANCE);
   const dropped = dr.overlap.dropped_share;
   if (dropped > 0.05)
     notes.push(

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { breakdownWarnings, subqueriesOf } from '../../metrics/breakdownWarnings.ts';
 import { SHIPPED_METRICS_DIR } from '../../metrics/catalog.ts';
-import type { Definition } from '../../metrics/definition.ts';
+import type { AggregateDefinition, Definition } from '../../metrics/definition.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
 
 const PER_CUSTOMER = `name: orders_per_active_customer
@@ -29,7 +29,9 @@ describe('a measure whose subquery ignores the breakdown', () => {
     const [w] = breakdownWarnings([bad]);
     expect(w?.metric).toBe('orders_per_active_customer');
     expect(w?.message).toMatch(/one value per period, so a breakdown by segment, region divides each group's rows/);
-    const repeat = parse(readFileSync(join(SHIPPED_METRICS_DIR, 'repeat_purchase_rate.yaml'), 'utf8')) as Definition;
+    const repeat = parse(
+      readFileSync(join(SHIPPED_METRICS_DIR, 'repeat_purchase_rate.yaml'), 'utf8'),
+    ) as AggregateDefinition;
     expect(subqueriesOf(repeat.measure)).toHaveLength(1);
     expect(breakdownWarnings([repeat])).toEqual([]);
     // Without dimensions there is no breakdown to mislead.
