@@ -56,6 +56,21 @@ const ChannelRow = z.object({
   }),
   response_rate: z.object({ reached: z.number(), not_reached: z.number() }).nullable().optional(),
   unweighted: z.object({ lift: z.number().nullable(), ci: Interval }).optional(),
+  bounds: z
+    .object({
+      low: z.number(),
+      high: z.number(),
+      ci: z.tuple([z.number(), z.number()]),
+      trimmed_share: z.number(),
+      trimmed: z.string(),
+    })
+    .nullable()
+    .optional()
+    .openapi({
+      description:
+        'Survey outcomes whose response rates differ: trimming bounds on the lift (Lee 2009) and their 95% ' +
+        'interval; distinguishable follows them',
+    }),
 });
 const Comparison = z
   .object({

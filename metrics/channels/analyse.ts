@@ -2,13 +2,21 @@
 // per channel with q-values across the page. Pure and CPU-heavy (a cross-fitted doubly robust fit
 // per channel and per placebo): it runs off the server's event loop (metrics/offload/).
 import type { Outcome } from './cohortSql.ts';
+import type { Distribution } from './lee.ts';
 import { bhQValues } from './diagnostics.ts';
 import { type Cells, cellsByChannel, designOf } from './patterns.ts';
 import { type ChannelRow, channelRow } from './row.ts';
 
+/** Survey outcomes: each arm's answers as (value, customers), for the trimming bounds (lee.ts). */
+export interface Answers {
+  everyone: Distribution;
+  byChannel: Record<string, Distribution>;
+}
+
 export interface ChannelAnalysisInput {
   outcome: Outcome;
   cells: Cells;
+  answers?: Answers;
   attributes: string[];
   /** Spend per channel over the cohorts' months. */
   spend: Record<string, number>;
@@ -29,9 +37,18 @@ export function analyseChannels(input: ChannelAnalysisInput): { covariates: stri
       placeboLabel: input.placeboLabel,
       design,
       spend: input.spend[channel] ?? 0,
+      answers: input.answers ? armsOf(input.answers, channel) : undefined,
     }),
   );
   return { covariates: design.covariates, channels: withQValues(rows) };
+}
+
+/** One channel's reached answers, and the others' (everyone's less the reached, value by value). */
+function armsOf(answers: Answers, channel: string): { reached: Distribution; notReached: Distribution } {
+  const reached = answers.byChannel[channel] ?? [];
+  const taken = new Map(reached.map(([v, n]) => [v, n]));
+  const notReached: Distribution = answers.everyone.map(([v, n]) => [v, n - (taken.get(v) ?? 0)]);
+  return { reached, notReached: notReached.filter(([, n]) => n > 0) };
 }
 
 /** q-values across the page, "distinguishable from no effect" decided on them; placebos flagged the same way. */

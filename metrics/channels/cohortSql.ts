@@ -157,6 +157,25 @@ FROM (SELECT DISTINCT channel FROM touchpoints UNION SELECT DISTINCT channel FRO
 ORDER BY channel NULLS FIRST, fold, pattern, early, late`;
 }
 
+/**
+ * Survey outcomes: each arm's answers as (channel, y, n): everyone who answered (channel NULL), and
+ * per channel those it reached in the window. The not-reached are the difference. For the trimming
+ * bounds (lee.ts), which need each arm's distribution, not only its sums.
+ */
+export function answersSql(outcome: 'nps' | 'csat'): string {
+  return `WITH cohort AS (
+  SELECT c.customer_id, c.signup_date, ${OUTCOME_SQL[outcome]} AS y
+  FROM customers c WHERE ${COHORT_WHERE}
+), reached AS (
+  SELECT DISTINCT t.channel, m.customer_id, m.y FROM touchpoints t JOIN cohort m ON m.customer_id = t.customer_id
+  WHERE t.occurred_at >= m.signup_date AND t.occurred_at < m.signup_date + to_days(CAST($window AS INTEGER))
+)
+SELECT NULL AS channel, y, CAST(count(*) AS INTEGER) AS n FROM cohort WHERE y IS NOT NULL GROUP BY y
+UNION ALL
+SELECT channel, y, CAST(count(*) AS INTEGER) AS n FROM reached WHERE y IS NOT NULL GROUP BY channel, y
+ORDER BY channel NULLS FIRST, y`;
+}
+
 export const COHORT_SQL = `SELECT count(*) AS customers,
   strftime(date_trunc('month', min(signup_date)), '%Y-%m-%d') AS first_month,
   strftime(date_trunc('month', max(signup_date) + to_days(CAST($window AS INTEGER) - 1)), '%Y-%m-%d') AS last_month

@@ -8,10 +8,11 @@ import { BearingError } from '../../data/errors.ts';
 import { readExtras } from '../../data/schema.ts';
 import { cacheKey } from '../cacheKeys.ts';
 import { resolveTablesAsOf } from '../series.ts';
-import { attributeUseSql, binsFor, COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
+import { answersSql, attributeUseSql, binsFor, COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
 import { offload } from '../offload/pool.ts';
 import type { Cells } from './patterns.ts';
 import type { ChannelRow } from './row.ts';
+import type { Answers } from './analyse.ts';
 
 export { OUTCOMES, type Outcome } from './cohortSql.ts';
 export type { ChannelRow } from './row.ts';
@@ -104,9 +105,11 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   }
   if (!spendOf.size && cohort.customers)
     warnings.push('no spend is recorded for the months of these cohorts: costs cannot be computed');
+  const answers = outcome === 'nps' || outcome === 'csat' ? await answersOf(db, outcome, params) : undefined;
   const analysis = await offload('channel-rows', {
     outcome,
     cells,
+    answers,
     attributes,
     spend: Object.fromEntries(spendOf),
     placeboLabel: placeboText(start, window),
@@ -124,6 +127,22 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
     channels: analysis.channels,
     warnings,
   };
+}
+
+/** Each arm's answers (survey outcomes), for the trimming bounds: everyone's, and each channel's reached. */
+async function answersOf(
+  db: Database,
+  outcome: 'nps' | 'csat',
+  params: Record<string, string | number | null>,
+): Promise<Answers> {
+  const rows = await db.all<{ channel: string | null; y: number; n: number }>(answersSql(outcome), params);
+  const out: Answers = { everyone: [], byChannel: {} };
+  for (const r of rows) {
+    if (r.channel !== null && !out.byChannel[r.channel]) out.byChannel[r.channel] = [];
+    const list = r.channel === null ? out.everyone : out.byChannel[r.channel]!;
+    list.push([Number(r.y), Number(r.n)]);
+  }
+  return out;
 }
 
 export interface CovariateUse {

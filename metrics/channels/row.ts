@@ -6,6 +6,8 @@ import { FOLDS, type Outcome } from './cohortSql.ts';
 import { type EValue, eValueOf, type Overlap, twoSidedP } from './diagnostics.ts';
 import { type Estimate, estimateAtt, NO_VARIANCE, type StratumCell } from './estimate.ts';
 import type { ChannelCells, Design } from './patterns.ts';
+import { type Distribution, leeShift } from './lee.ts';
+import { Z95 } from '../normal.ts';
 
 export interface Interval {
   lift: number | null;
@@ -41,6 +43,11 @@ export interface ChannelRow extends Omit<Estimate, 'se' | 'warnings'> {
   /** Survey outcomes: the share of each arm who answered, and the lift without response weighting. */
   response_rate?: { reached: number; not_reached: number } | null;
   unweighted?: Interval;
+  /**
+   * Survey outcomes whose response rates differ by more than RESPONSE_GAP: the lift's trimming bounds
+   * (Lee 2009) and their 95% interval; `distinguishable` and the q-value then follow the bounds.
+   */
+  bounds?: { low: number; high: number; ci: [number, number]; trimmed_share: number; trimmed: string } | null;
 }
 
 /** Response rates further apart than this are worth a warning. */
@@ -67,6 +74,8 @@ export interface RowInput {
   placeboLabel: string;
   design: Design;
   spend: number;
+  /** Survey outcomes: each arm's answers, for the trimming bounds. */
+  answers?: { reached: Distribution; notReached: Distribution };
 }
 
 const interval = (d: DoublyRobust | null): Interval => ({ lift: d?.lift ?? null, ci: d?.ci ?? null });
@@ -154,8 +163,41 @@ export function channelRow(input: RowInput): ChannelRow {
   if (survey) {
     row.response_rate = dr?.response_rate ?? null;
     row.unweighted = interval(drOf(input.cells, false));
+    withBounds(row, dr, input.answers);
   }
   return withFinance(row, outcome, spend);
+}
+
+/**
+ * When the channel changed who answered, the lift is a range: the trimming bounds around the
+ * weighted estimate, each end widened by 1.96 standard errors, and the test of "no effect" taken at
+ * the end nearer zero (a range holding zero is never distinguishable).
+ */
+function withBounds(row: ChannelRow, dr: DoublyRobust | null, answers: RowInput['answers']): void {
+  const rates = dr?.response_rate;
+  row.bounds = null;
+  if (!dr || dr.lift === null || !dr.se || !rates || !answers) return;
+  if (Math.abs(rates.reached - rates.not_reached) <= RESPONSE_GAP) return;
+  const shift = leeShift(answers.reached, answers.notReached, rates.reached, rates.not_reached);
+  if (!shift) return;
+  const low = dr.lift + shift.low;
+  const high = dr.lift + shift.high;
+  // A trimmed mean rests on the answers left: its standard error grows as 1 / √(1 − trimmed share).
+  const se = dr.se / Math.sqrt(Math.max(1 - shift.trimmed, 0.05));
+  row.bounds = {
+    low,
+    high,
+    ci: [low - Z95 * se, high + Z95 * se],
+    trimmed_share: shift.trimmed,
+    trimmed: shift.side,
+  };
+  row.p_value = low <= 0 && high >= 0 ? 1 : twoSidedP(Math.min(Math.abs(low), Math.abs(high)) / se);
+  row.notes.push(
+    `the answer is a range, ${low.toFixed(2)} to ${high.toFixed(2)}, because of who answered: ` +
+      `${Math.round(rates.reached * 100)}% of reached customers answered against ` +
+      `${Math.round(rates.not_reached * 100)}% of the others, and the extra answers could have come from anyone ` +
+      `(the ${shift.side}'s answers trimmed by ${Math.round(shift.trimmed * 100)}% from the top and from the bottom)`,
+  );
 }
 
 /** What the lift means for finance: incremental customers or revenue, cost per incremental, ROI. */

@@ -15,6 +15,7 @@ export type WorldKind =
   | 'segment-only'
   | 'null-selection'
   | 'survey'
+  | 'feelings'
   | 'engagement'
   | 'attribute';
 
@@ -84,6 +85,10 @@ function channelsOf(kind: WorldKind): Record<string, ChannelSpec> {
       return {
         email: { reach: (c) => (c.segment === 'smb' ? 0.5 : 0), effect: (c) => (c.segment === 'ent' ? 0.2 : 0) },
       };
+    case 'feelings':
+      // An e-mail that does nothing, sent at random; but the happy customers it reaches answer the
+      // survey three times as often: who answered, not the e-mail, makes the reached look happier.
+      return { email: { reach: () => 0, effect: none } };
     case 'attribute':
       // Gold-tier customers (an attribute only a source declares) churn less and get the loyalty
       // programme's touches; the programme does nothing.
@@ -144,7 +149,13 @@ export async function plantWorld(db: Database, dir: string, kind: WorldKind, n: 
     const early = Math.floor(-Math.log(1 - rand()) * 0.4 * Math.exp(0.6 * c.engagement));
     for (let k = 0; k < early; k++) orders.push([`o${i}-${k}`, c.id, iso(day(c.signup, rand() * 7)), '10']);
     let churn: string | null = null;
-    if (kind === 'survey') {
+    if (kind === 'feelings') {
+      const promoter = 0.3 + (c.segment === 'ent' ? 0.1 : 0);
+      const u = rand();
+      const score = u < promoter ? 10 : u < promoter + 0.35 ? 8 : 3;
+      const answers = rand() < (reached.includes('email') && score >= 9 ? 0.6 : 0.2);
+      if (answers) surveys.push([`s${i}`, c.id, iso(day(c.signup, 60)), 'nps', String(score)]);
+    } else if (kind === 'survey') {
       const shift = reached.reduce((a, ch) => a + channels[ch]!.effect(c), 0);
       const promoter = 0.3 + (c.segment === 'ent' ? 0.1 : 0) + shift;
       const asked = reached.includes('email');

@@ -136,6 +136,29 @@ describe('channel lifts on planted worlds', () => {
     expect(email.notes.some((n) => /answered against/.test(n))).toBe(true);
   }, 60_000);
 
+  it('answers that depend on how customers feel: bounds that hold the truth, never a confident number', async () => {
+    let inside = 0;
+    let confident = 0;
+    let called = 0;
+    const seeds = 20;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { world, result } = await run('feelings', 6000, seed, 'nps');
+      const email = rowOf(result, 'email');
+      const truth = world.truth.email!;
+      expect(truth).toBe(0);
+      expect(email.bounds, `seed ${seed}`).not.toBeNull();
+      if (covers(email.bounds!.ci, truth)) inside++;
+      // The weighted estimate alone (what the row showed before) is confidently wrong.
+      if (!covers(email.ci, truth)) confident++;
+      if (email.distinguishable) called++;
+      expect(email.notes.some((n) => /the answer is a range, .* because of who answered/.test(n))).toBe(true);
+    }
+    console.log(`feelings: truth inside the bounds ${inside}/${seeds}; weighted CI missed it ${confident}/${seeds}`);
+    expect(inside / seeds).toBeGreaterThanOrEqual(0.95);
+    expect(called / seeds).toBeLessThanOrEqual(0.05);
+    expect(confident / seeds).toBeGreaterThan(0.5);
+  }, 120_000);
+
   it('unobserved engagement: no adjustment removes it, and the placebo flags it in every seed', async () => {
     for (let seed = 1; seed <= 5; seed++) {
       const { result } = await run('engagement', 10_000, seed);
