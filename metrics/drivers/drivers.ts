@@ -36,6 +36,8 @@ export interface DriversRequest {
 }
 
 const MAX_LISTED = 20;
+/** The longest default window (months): the API takes window 1–12. */
+const MAX_WINDOW = 12;
 const addMonths = (period: string, k: number) => monthStart(monthIndex(period) + k);
 const monthEnd = (period: string) =>
   new Date(Date.parse(`${addMonths(period, 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -130,9 +132,12 @@ export async function metricDrivers(
   const lastComplete = monthEnd(monthOf(asOf)) === asOf ? monthOf(asOf) : addMonths(monthOf(asOf), -1);
   const series = (m: CheckedMetric, first: string, to: string, by?: string) =>
     runSeries(ctx.db, m, { grain: 'month', from: first, to, asOf, where, ...(by ? { by } : {}) }, ctx.catalog.resolve);
-  const windows = windowMonths(request, await lastValued(metric, lastComplete, request.window ?? 1, series));
-  const first = addMonths(windows.base[0]!, -PLACEBO_SHIFTS);
-  const to = windows.current.at(-1)! > lastComplete ? asOf : monthEnd(windows.current.at(-1)!);
+  // One span for every default comparison (a month, a quarter, up to a year): the page's two
+  // comparisons and the search for the last month with a value read the same series, cached once.
+  const span = addMonths(lastComplete, -(PLACEBO_SHIFTS + 2 * MAX_WINDOW));
+  const windows = windowMonths(request, await lastValued(metric, lastComplete, span, series));
+  const first = [span, addMonths(windows.base[0]!, -PLACEBO_SHIFTS)].reduce((a, b) => (b < a ? b : a));
+  const to = windows.current.at(-1)! > lastComplete ? asOf : monthEnd(lastComplete);
   const periods: string[] = [];
   for (let m = first; m <= monthOf(to); m = addMonths(m, 1)) periods.push(m);
   if (windows.current.at(-1)! > lastComplete) warnings.push(`${monthName(lastComplete)} is the last complete month`);
@@ -153,11 +158,10 @@ export async function metricDrivers(
 async function lastValued(
   metric: CheckedMetric,
   lastComplete: string,
-  window: number,
+  span: string,
   series: (m: CheckedMetric, first: string, to: string) => Promise<{ rows: Row[] }>,
 ): Promise<string> {
-  const from = addMonths(lastComplete, -(2 * window + 24));
-  const rows = (await series(metric, from, monthEnd(lastComplete))).rows;
+  const rows = (await series(metric, span, monthEnd(lastComplete))).rows;
   const last = rows.filter((r) => r.complete && r.value !== null && r.n > 0).at(-1);
   return last ? monthOf(last.period) : lastComplete;
 }
