@@ -9,6 +9,7 @@ import { isDerived } from '../definition.ts';
 import { monthIndex, monthStart } from '../heading/months.ts';
 import { resolveTablesAsOf, runSeries, type SeriesRow } from '../series.ts';
 import { tablesOf } from '../asOf.ts';
+import { currentFacts } from '../../data/schema.ts';
 import {
   type DecompositionKind,
   decompose,
@@ -134,7 +135,16 @@ export async function metricDrivers(
     runSeries(ctx.db, m, { grain: 'month', from: first, to, asOf, where, ...(by ? { by } : {}) }, ctx.catalog.resolve);
   // One span for every default comparison (a month, a quarter, up to a year): the page's two
   // comparisons and the search for the last month with a value read the same series, cached once.
-  const span = addMonths(lastComplete, -(PLACEBO_SHIFTS + 2 * MAX_WINDOW));
+  // Never before the data's first month: stored series start there, and a range reaching earlier
+  // is computed from the rows instead (1.1 s against 0.1 s at 1M customers).
+  const facts = await currentFacts(ctx.db);
+  const firsts = tablesOf(metric.definition, ctx.catalog.resolve)
+    .map((t) => facts.first?.[t])
+    .filter((d): d is string => !!d)
+    .map(monthOf);
+  const dataStart = firsts.length ? firsts.reduce((a, b) => (b < a ? b : a)) : null;
+  const wanted = addMonths(lastComplete, -(PLACEBO_SHIFTS + 2 * MAX_WINDOW));
+  const span = dataStart && dataStart > wanted ? dataStart : wanted;
   const windows = windowMonths(request, await lastValued(metric, lastComplete, span, series));
   const first = [span, addMonths(windows.base[0]!, -PLACEBO_SHIFTS)].reduce((a, b) => (b < a ? b : a));
   const to = windows.current.at(-1)! > lastComplete ? asOf : monthEnd(lastComplete);

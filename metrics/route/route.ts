@@ -18,8 +18,23 @@ import { normalQuantile } from '../drivers/quantiles.ts';
 export const ELASTICITY = 0.5;
 export const ON_COURSE = 0.7;
 
+/** A point of a mix channel's weekly steady-state response curve (KPI a week for spend a week). */
+export interface CurvePoint {
+  spend: number;
+  response: number;
+  low: number;
+  high: number;
+}
+
+export const WEEKS_PER_MONTH = 4.348;
+
 export interface LeverInput {
   channel: string;
+  /**
+   * A channel bought in aggregate: its fitted response curve (the media-mix model); the lift is then
+   * the marginal ROI. The goal's metric must be the model's KPI summed over the month.
+   */
+  curve?: CurvePoint[];
   /** The channel's measured effect per reached customer on the goal's outcome, and its 95% interval. */
   lift: number;
   lift_ci: [number, number];
@@ -37,7 +52,7 @@ export interface RouteInput {
   direction: 'up' | 'down';
   /** Whole months from the plan's start to the due month (at least 1). */
   months: number;
-  kind: 'cohort' | 'stock';
+  kind: 'cohort' | 'stock' | 'kpi';
   /** Customers behind the metric: a month's cohort (cohort metrics) or the active base (stock). */
   base: number;
   levers: LeverInput[];
@@ -63,9 +78,33 @@ export interface Plan {
   reaches_on_course: boolean;
 }
 
-/** The metric's move at the due date from `extra` more a month on a lever, for a lift of `lift`. */
-export function moveOf(input: RouteInput, lever: LeverInput, extra: number, lift = lever.lift): number {
+type End = 'point' | 'low' | 'high';
+
+/** A curve's value at a weekly spend, by straight lines between its points (flat past its end). */
+function curveAt(curve: CurvePoint[], spend: number, end: End): number {
+  const pick = (p: CurvePoint) => (end === 'point' ? p.response : end === 'low' ? p.low : p.high);
+  if (spend <= curve[0]!.spend) return pick(curve[0]!);
+  for (let i = 1; i < curve.length; i++) {
+    const a = curve[i - 1]!;
+    const b = curve[i]!;
+    if (spend <= b.spend) return pick(a) + ((pick(b) - pick(a)) * (spend - a.spend)) / (b.spend - a.spend);
+  }
+  return pick(curve.at(-1)!);
+}
+
+/**
+ * The metric's move at the due date from `extra` more a month on a lever, at the lift's point or an
+ * end of its interval. A mix lever moves the month's KPI along its fitted curve (no further than the
+ * curve reaches: twice the last year's weekly spend).
+ */
+export function moveOf(input: RouteInput, lever: LeverInput, extra: number, end: End = 'point'): number {
+  if (lever.curve?.length) {
+    const now = lever.spend_per_month / WEEKS_PER_MONTH;
+    const after = now + extra / WEEKS_PER_MONTH;
+    return (curveAt(lever.curve, after, end) - curveAt(lever.curve, now, end)) * WEEKS_PER_MONTH;
+  }
   if (!(lever.spend_per_month > 0) || !(lever.reached_per_month > 0) || !(input.base > 0)) return 0;
+  const lift = end === 'point' ? lever.lift : end === 'low' ? lever.lift_ci[0] : lever.lift_ci[1];
   const reached = lever.reached_per_month * ((1 + extra / lever.spend_per_month) ** ELASTICITY - 1);
   const share = input.kind === 'cohort' ? reached / input.base : (reached * input.months) / input.base;
   return lift * Math.min(1, share);
@@ -81,11 +120,10 @@ export function probabilityAfter(input: RouteInput, move: number): number {
 }
 
 function planFor(input: RouteInput, moves: Array<{ lever: LeverInput; extra: number }>): Plan {
-  const at = (pick: (l: LeverInput) => number) =>
-    moves.reduce((s, m) => s + moveOf(input, m.lever, m.extra, pick(m.lever)), 0);
-  const move = at((l) => l.lift);
-  const low = at((l) => l.lift_ci[0]);
-  const high = at((l) => l.lift_ci[1]);
+  const at = (end: End) => moves.reduce((s, m) => s + moveOf(input, m.lever, m.extra, end), 0);
+  const move = at('point');
+  const low = at('low');
+  const high = at('high');
   const extra = moves.reduce((s, m) => s + m.extra, 0);
   const ps = [probabilityAfter(input, low), probabilityAfter(input, high)];
   const p = probabilityAfter(input, move);
@@ -125,7 +163,7 @@ function cheapestOn(input: RouteInput, lever: LeverInput): Plan {
 export function planRoute(input: RouteInput): { levers: Lever[]; plans: Plan[] } {
   const levers = input.levers.map((l): Lever => {
     const move = moveOf(input, l, 1000);
-    const ends = [moveOf(input, l, 1000, l.lift_ci[0]), moveOf(input, l, 1000, l.lift_ci[1])];
+    const ends = [moveOf(input, l, 1000, 'low'), moveOf(input, l, 1000, 'high')];
     const sign = input.direction === 'up' ? 1 : -1;
     return {
       ...l,
