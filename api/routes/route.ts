@@ -37,7 +37,7 @@ export const RouteSchema = z
     status: z.string(),
     probability_now: z.number().nullable(),
     target_probability: z.number(),
-    outcome: z.enum(['retention', 'nps', 'csat', 'revenue']).nullable(),
+    outcome: z.enum(['retention', 'nps', 'csat', 'revenue', 'mix']).nullable(),
     levers: z.array(LeverSchema),
     plans: z.array(PlanSchema),
     max_extra_per_month: z.number(),

@@ -9,7 +9,17 @@ import { type Definition, isDerived } from '../definition.ts';
 import type { Goal } from '../goals.ts';
 import { goalHeading } from '../heading/heading.ts';
 import { monthIndex } from '../heading/months.ts';
-import { ELASTICITY, type Lever, ON_COURSE, type Plan, planRoute, type RouteInput } from './route.ts';
+import {
+  ELASTICITY,
+  type Lever,
+  type LeverInput,
+  ON_COURSE,
+  type Plan,
+  planRoute,
+  type RouteInput,
+  WEEKS_PER_MONTH,
+} from './route.ts';
+import { runMix } from '../mix/index.ts';
 
 export interface RouteAnswer {
   goal: string;
@@ -17,7 +27,8 @@ export interface RouteAnswer {
   status: string;
   probability_now: number | null;
   target_probability: number;
-  outcome: Outcome | null;
+  /** Where the levers come from: a channel comparison's outcome, or 'mix' (the media-mix model of the KPI). */
+  outcome: Outcome | 'mix' | null;
   levers: Lever[];
   plans: Plan[];
   max_extra_per_month: number;
@@ -30,8 +41,11 @@ export interface RouteAnswer {
  * The channel comparison's outcome a metric measures, and whether it is a cohort metric (customers
  * who signed up in the month) or one over every active customer. Null: no comparison measures it.
  */
-export function outcomeOf(d: Definition): { outcome: Outcome; kind: 'cohort' | 'stock' } | null {
+export function outcomeOf(d: Definition): { outcome: Outcome | 'mix'; kind: 'cohort' | 'stock' | 'kpi' } | null {
   if (isDerived(d)) return null;
+  // A KPI of observations summed over the month: the media-mix model's channels move it.
+  if (d.table === 'observations' && /^\s*sum\s*\(/i.test(d.measure) && d.direction === 'up')
+    return { outcome: 'mix', kind: 'kpi' };
   const filter = (d.filter ?? '').toLowerCase();
   if (d.table === 'surveys' && /'nps'/.test(filter)) return { outcome: 'nps', kind: 'stock' };
   if (d.table === 'surveys' && /'csat'/.test(filter)) return { outcome: 'csat', kind: 'stock' };
@@ -43,8 +57,9 @@ export function outcomeOf(d: Definition): { outcome: Outcome; kind: 'cohort' | '
 
 const NO_LEVER = (label: string) =>
   `no channel's effect on ${label} is measured: the channel comparison measures 90-day retention of new ` +
-  'customers, NPS and CSAT answers, and revenue per customer; tie the metric to one of them (a survey kind, a ' +
-  'cohort retention on customers.signup_date), or run a lift test on a channel and record it in experiments';
+  'customers, NPS and CSAT answers, and revenue per customer, and the media-mix model a KPI summed from ' +
+  'observations; tie the metric to one of them (a survey kind, a cohort retention on customers.signup_date, a ' +
+  'KPI of observations), or run a lift test on a channel and record it in experiments';
 
 /** Active customers at the as-of date, within the goal's customer filters. */
 async function activeBase(db: Database, asOf: string, where: Record<string, string>): Promise<number> {
@@ -88,19 +103,9 @@ export async function goalRoute(
   if (heading.arrival_probability === null || !heading.projection)
     return { ...base, reason: `no route without a forecast: ${heading.status_reason}`, assumptions: [] };
   if (!mapped) return { ...base, reason: NO_LEVER(heading.label), assumptions: [] };
-  const comparison = await compareChannels(db, { outcome: mapped.outcome });
-  const months = comparison.cohort.spend_months
-    ? monthsIn(comparison.cohort.spend_months.from, comparison.cohort.spend_months.to)
-    : 0;
-  const levers = comparison.channels
-    .filter((c) => c.lift !== null && c.ci !== null && c.spend > 0 && months > 0)
-    .map((c) => ({
-      channel: c.channel,
-      lift: c.lift!,
-      lift_ci: c.ci!,
-      spend_per_month: c.spend / months,
-      reached_per_month: c.compared_exposed / months,
-    }));
+  const found =
+    mapped.outcome === 'mix' ? await mixLevers(db, catalog, goal.metric) : await customerLevers(db, mapped.outcome);
+  const levers = found.levers;
   const spendNow = levers.reduce((s, l) => s + l.spend_per_month, 0);
   const maxExtra = options.maxExtraPerMonth ?? Math.round(spendNow);
   const position = heading.position;
@@ -125,7 +130,56 @@ export async function goalRoute(
     plans: heading.status === 'on_course' || heading.status === 'arrived' ? [] : plans,
     max_extra_per_month: maxExtra,
     reason: reasonOf(heading.status, judged, plans, heading.label),
-    assumptions: assumptionsOf(mapped, comparison.window_days, comparison.horizon_days, goal),
+    assumptions: found.assumptions(goal),
+  };
+}
+
+/** Channels measured on a customer outcome: their lift, spend and reach a month. */
+async function customerLevers(db: Database, outcome: Outcome) {
+  const comparison = await compareChannels(db, { outcome });
+  const months = comparison.cohort.spend_months
+    ? monthsIn(comparison.cohort.spend_months.from, comparison.cohort.spend_months.to)
+    : 0;
+  const levers: LeverInput[] = comparison.channels
+    .filter((c) => c.lift !== null && c.ci !== null && c.spend > 0 && months > 0)
+    .map((c) => ({
+      channel: c.channel,
+      lift: c.lift!,
+      lift_ci: c.ci!,
+      spend_per_month: c.spend / months,
+      reached_per_month: c.compared_exposed / months,
+    }));
+  const kind = outcome === 'retention' ? ('cohort' as const) : ('stock' as const);
+  return {
+    levers,
+    assumptions: (goal: Goal) =>
+      assumptionsOf({ outcome, kind }, comparison.window_days, comparison.horizon_days, goal),
+  };
+}
+
+/** Channels bought in aggregate, from the media-mix model of the goal's KPI: marginal ROI and response curve. */
+async function mixLevers(db: Database, catalog: Catalog, kpi: string) {
+  const mix = await runMix(db, catalog, { kpi });
+  const levers: LeverInput[] = mix.channels
+    .filter((c) => c.mroi !== null && c.mroi_ci !== null && c.curve.length > 1)
+    .map((c) => ({
+      channel: c.channel,
+      lift: c.mroi!,
+      lift_ci: c.mroi_ci!,
+      // The curve runs to twice the last year's weekly spend: its middle is today's.
+      spend_per_month: (c.curve.at(-1)!.spend / 2) * WEEKS_PER_MONTH,
+      reached_per_month: 0,
+      curve: c.curve,
+    }));
+  return {
+    levers,
+    assumptions: () => [
+      'A model, not a measurement. Levers are the media-mix model’s channels on this KPI: extra spend moves the ' +
+        'month’s KPI along each channel’s fitted response curve (carry-over and saturation), with its interval.',
+      'The curves reach twice the last year’s weekly spend: a plan goes no further on one channel.',
+      'The chance after a plan is the goal’s own forecast shifted by the plan’s move; its range comes from the ' +
+        'curves’ intervals.',
+    ],
   };
 }
 

@@ -58,4 +58,28 @@ describe('the route back', () => {
     expect(onCourse.plans).toEqual([]);
     expect((await s.call('GET', '/api/goals/nope/route')).status).toBe(404);
   });
+
+  it('a KPI of observations: the media-mix model’s channels, moved along their fitted curves', async () => {
+    const series = (await s.call('GET', '/api/metrics/store_revenue/series')).body.rows as Array<{
+      value: number | null;
+      complete: boolean;
+    }>;
+    const last = series.filter((r) => r.complete && r.value !== null).at(-1)!.value!;
+    const goal = { id: 'store-growth', metric: 'store_revenue', target: Math.round(last * 1.5), due: '2027-06-30' };
+    expect((await s.call('POST', '/api/goals', { role: 'analyst', body: goal })).status).toBe(201);
+    const { status, body } = await s.call('GET', '/api/goals/store-growth/route?max_extra=5000000');
+    expect(status).toBe(200);
+    expect(body.outcome).toBe('mix');
+    const mix = (await s.call('GET', '/api/mix?kpi=store_revenue')).body.channels as Array<{
+      channel: string;
+      mroi: number;
+    }>;
+    expect(body.levers.map((l: Lever) => l.channel).sort()).toEqual(mix.map((c) => c.channel).sort());
+    for (const l of body.levers as Lever[])
+      expect(l.lift).toBeCloseTo(mix.find((c) => c.channel === l.channel)!.mroi, 9);
+    // Half again as much by mid-2027 is off course; the plan moves the month's KPI along the curves.
+    expect(body.status).toBe('off_course');
+    expect(body.plans[0].probability_after).toBeGreaterThan(body.probability_now);
+    expect(body.assumptions.join(' ')).toMatch(/fitted response curve/);
+  }, 120_000);
 });
