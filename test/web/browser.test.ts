@@ -79,6 +79,16 @@ describe('pages in a real browser', () => {
     await page.context().close();
   });
 
+  it('the digest on first use lists what moved over the last month from history, each with why', async () => {
+    const { page, errors } = await visit('/digest', 'digest-first-use', '[data-testid="digest-items"] li');
+    const items = await page.$$eval('[data-testid="digest-items"] li', (li) => li.map((x) => x.textContent ?? ''));
+    expect(items.some((t) => /first reading/.test(t))).toBe(false);
+    expect(items.every((t) => /from history\)/.test(t))).toBe(true);
+    expect(items.find((t) => t.startsWith('Net Promoter Score:'))).toMatch(/Why: .*smb's own score fell/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('a link with an unknown status shows every goal and says why', async () => {
     const { page, errors } = await visit('/?status=bogus', 'heading-bad-status', '[data-testid="bad-status"]');
     expect(await page.$$('[data-testid="goal-card"]')).toHaveLength(shippedGoals.length);
