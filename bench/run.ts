@@ -316,6 +316,14 @@ async function benchSize(label: string, customers: number) {
       RUNS,
     );
   const headingStored = await timeMedian(() => get(stored, '/api/goals'), RUNS);
+  // Why a goal moved, and its route back, with no result cache: what a goal page asks first.
+  const offCourse = goals.find((g) => g.metric === 'nps') ?? goals[0]!;
+  const driversStored = await timeMedian(() => get(stored, `/api/goals/${offCourse.id}/drivers?window=3`), RUNS);
+  const routeStored = await timeMedian(() => get(stored, `/api/goals/${offCourse.id}/route`), RUNS);
+  log(
+    `  goal ${offCourse.id}: drivers ${round(driversStored)} ms, route back ${round(routeStored)} ms (stored series, ` +
+      'no result cache)',
+  );
   const storedRss = stored.peakRssMb();
   await stored.stop();
 
@@ -420,6 +428,7 @@ async function benchSize(label: string, customers: number) {
       direct_series_ms: round(goalsDirect),
       ratio_cold: round(headingCold / goalsDirect, 3),
     },
+    goal_page: { drivers_stored_ms: round(driversStored), route_stored_ms: round(routeStored) },
     channels: {
       http_warm_ms: round(channelsMs),
       http_cold_ms: round(channelsCold),
