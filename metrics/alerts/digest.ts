@@ -43,9 +43,12 @@ export function buildDigest(input: DigestInput): Digest {
   for (const cur of input.now) {
     const prev = input.before.get(cur.goal);
     const history = input.fromHistory?.goals.has(cur.goal) ? ` (since ${input.fromHistory.asOf}, from history)` : '';
-    const why = input.why?.get(cur.goal);
-    const at = (kind: DigestItem['kind'], text: string) =>
+    // The why once per goal, on its first change: its other changes share it.
+    let why = input.why?.get(cur.goal);
+    const at = (kind: DigestItem['kind'], text: string) => {
       items.push({ goal: cur.goal, label: cur.label, kind, text: `${text}${history}`, ...(why ? { why } : {}) });
+      why = undefined;
+    };
     if (!prev) {
       at('new', `first reading: ${cur.status.replace('_', ' ')}`);
       continue;

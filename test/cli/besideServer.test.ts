@@ -24,7 +24,6 @@ describe('query, heading, channels and check beside a running server', () => {
     ['heading'],
     ['channels', '--outcome', 'csat', '--json'],
     ['channels'],
-    ['drivers', 'nps', '--window', '3', '--json'],
     ['drivers', '--goal', 'nps-40'],
   ];
   const alone = new Map<string, string>();
