@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { api, bodyOf, writeFailure } from '../lib/api.ts';
 import { keys, metricsQuery } from '../lib/queries.ts';
+import { MetricSelect } from './MetricSelect.tsx';
 
 export interface GoalFields {
   id: string;
@@ -90,14 +91,7 @@ export function GoalForm({ initial, onDone }: { initial?: GoalFields; onDone: ()
       </label>
       <label>
         Metric{' '}
-        <select value={f.metric} onChange={(e) => set({ metric: e.target.value })} required>
-          <option value="">Choose a metric</option>
-          {(metrics.data?.metrics ?? []).map((m) => (
-            <option key={m.name} value={m.name}>
-              {m.label}
-            </option>
-          ))}
-        </select>
+        <MetricSelect value={f.metric} onChange={(metric) => set({ metric })} placeholder="Choose a metric" required />
       </label>
       <label>
         Target{metric ? ` (${UNIT_HINT[metric.unit] ?? metric.unit})` : ''}{' '}

@@ -1,5 +1,6 @@
 // Media mix for finance: channels bought in aggregate, each with its return per extra dollar, the
 // fit behind it, response curves, contributions over time, the optimiser and the experiments.
+import { MetricSelect } from '../components/MetricSelect.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { ContributionChart, CurveCharts, FitChart } from '../components/mix/MixCharts.tsx';
 import { MixSentences, MixTable } from '../components/mix/MixTable.tsx';
@@ -33,15 +34,7 @@ export default function MixPage() {
       </div>
       <form className="filters" aria-label="Model settings" onSubmit={(e) => e.preventDefault()}>
         <label>
-          KPI{' '}
-          <select value={kpi} onChange={(e) => setView({ kpi: e.target.value })}>
-            <option value="">Choose a metric…</option>
-            {(metrics.data?.metrics ?? []).map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.label}
-              </option>
-            ))}
-          </select>
+          KPI <MetricSelect value={kpi} onChange={(name) => setView({ kpi: name })} placeholder="Choose a metric…" />
         </label>
         <label>
           Controls{' '}
