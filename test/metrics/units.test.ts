@@ -2,7 +2,7 @@
 // writes and in the web app's formats; a definition with it checks.
 import { describe, expect, it } from 'vitest';
 import { formatRate, formatValue } from '../../metrics/heading/assess.ts';
-import { formatChange, formatTick, formatValue as webValue } from '../../web/src/lib/format.ts';
+import { formatChange, formatDelta, formatTick, formatValue as webValue } from '../../web/src/lib/format.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 describe('the number unit', () => {
@@ -29,3 +29,14 @@ describe('the number unit', () => {
     }
   });
 });
+
+describe('a signed difference in the unit’s words', () => {
+  it('never reads a small move as zero, and keeps points for shares and scores', () => {
+    expect(formatDelta('score', 0.0346)).toBe('+0.035 pts');
+    expect(formatDelta('ratio', -0.0004)).toBe('−0.040 pts');
+    expect(formatDelta('ratio', 0.031)).toBe('+3.1 pts');
+    expect(formatDelta('score', 0)).toBe('0 pts');
+    expect(formatDelta('count', -1234)).toBe('−1,234');
+  });
+});
+

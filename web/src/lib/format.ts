@@ -122,8 +122,13 @@ export function formatDecimal(value: number, digits: number): string {
 /** A signed difference in the unit's own words: ratios in percentage points, scores in points. */
 export function formatDelta(unit: string, x: number): string {
   if (!Number.isFinite(x)) return '—';
-  if (unit === 'ratio') return `${signedPoints.format(x * 100)} pts`;
-  if (unit === 'percent' || unit === 'score') return `${signedPoints.format(x)} pts`;
+  const points = unit === 'ratio' ? x * 100 : x;
+  if (unit === 'ratio' || unit === 'percent' || unit === 'score') {
+    // A small move keeps two significant digits: "+0.034 pts", never a "0 pts" that is not zero.
+    if (points !== 0 && Math.abs(points) < 0.1)
+      return `${points > 0 ? '+' : '−'}${Math.abs(points).toPrecision(2)} pts`;
+    return `${signedPoints.format(points)} pts`;
+  }
   const sign = x > 0 ? '+' : x < 0 ? '−' : '±';
   return `${sign}${formatValue(unit, Math.abs(x))}`;
 }
