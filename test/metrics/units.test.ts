@@ -39,4 +39,3 @@ describe('a signed difference in the unit’s words', () => {
     expect(formatDelta('count', -1234)).toBe('−1,234');
   });
 });
-
