@@ -8,6 +8,7 @@ import {
   comparisonShift,
   monthsWithin,
   pairedFigures,
+  periodEnd,
   presetOf,
   rangeProblem,
   resolveRange,
@@ -115,6 +116,25 @@ describe('the compared period', () => {
   });
 });
 
+describe('the periods a comparison is named by', () => {
+  it('end where their last period ends, at every grain', () => {
+    expect(periodEnd('2026-07-01', 'quarter')).toBe('2026-09-30');
+    expect(periodEnd('2024-02-01', 'month')).toBe('2024-02-29');
+    expect(periodEnd('2026-11-30', 'week')).toBe('2026-12-06');
+    expect(periodEnd('2026-11-30', 'day')).toBe('2026-11-30');
+  });
+
+  it('are the quarters the figures summed, not the range’s own dates', () => {
+    const row = (period: string, value: number) => ({ period, value, complete: true });
+    const now = [row('2026-01-01', 1), row('2026-04-01', 2), row('2026-07-01', 3)];
+    const before = [row('2025-10-01', 4), row('2026-01-01', 5), row('2026-04-01', 6)];
+    expect(pairedFigures('currency', now, alignCompared(now, before, { months: 3 })).comparedPeriods).toEqual({
+      first: '2025-10-01',
+      last: '2026-04-01',
+    });
+  });
+});
+
 describe('figures paired period by period', () => {
   const row = (period: string, value: number | null, complete = true) => ({ period, value, complete });
 
@@ -122,7 +142,14 @@ describe('figures paired period by period', () => {
     const now = [row('2026-08-01', 10), row('2026-09-01', 20), row('2026-10-01', 4, false)];
     const before = [row('2026-05-01', 5), row('2026-06-01', 5), row('2026-07-01', 50)];
     const f = pairedFigures('currency', now, alignCompared(now, before, { months: 3 }));
-    expect(f).toEqual({ now: 30, before: 10, compared: 2, of: 3, how: 'total' });
+    expect(f).toEqual({
+      now: 30,
+      before: 10,
+      compared: 2,
+      of: 3,
+      how: 'total',
+      comparedPeriods: { first: '2026-05-01', last: '2026-06-01' },
+    });
     expect(pairedFigures('ratio', now, alignCompared(now, before, { months: 3 })).now).toBe(15);
   });
 

@@ -10,6 +10,7 @@ import {
   comparisonShift,
   type Grain,
   pairedFigures,
+  periodEnd,
   type Span,
 } from '../lib/dateRange.ts';
 import { formatChange, formatDate, formatValue } from '../lib/format.ts';
@@ -44,15 +45,22 @@ export function ComparisonText({
   rows,
   aligned,
   range,
+  grain,
 }: {
   unit: string;
   compare: Exclude<Comparison, ''>;
   rows: Row[];
   aligned: Array<Row | null>;
   range: Span;
+  grain: Grain;
 }) {
   const f = pairedFigures(unit, rows, aligned);
-  const when = `${formatDate(range.from)} to ${formatDate(range.to)}`;
+  // Named by the periods the figures were taken over: at quarter grain the compared range's own
+  // dates (Dec–Nov) once labelled sums of whole quarters (Oct–Sep).
+  const p = f.comparedPeriods;
+  const when = p
+    ? `${formatDate(p.first)} to ${formatDate(periodEnd(p.last, grain))}`
+    : `${formatDate(range.from)} to ${formatDate(range.to)}`;
   const which = COMPARED_AS[compare];
   const rest =
     `${which} (${when}): ${formatValue(unit, f.before)} — ${formatChange(unit, f.before!, f.now!)}. ` +

@@ -133,6 +133,8 @@ export interface PairedFigures {
   compared: number;
   of: number;
   how: 'total' | 'average';
+  /** The compared series' first and last periods that entered the figures (their starts). */
+  comparedPeriods: { first: string; last: string } | null;
 }
 
 /**
@@ -159,7 +161,7 @@ export function pairedFigures(unit: string, rows: Row[], compared: Array<Row | n
   const usable = (r: Row | null | undefined): r is Row & { value: number } => Boolean(r?.complete && r.value !== null);
   const pairs = rows.flatMap((r, i) => {
     const c = compared[i];
-    return usable(r) && usable(c) ? [[r.value, c.value] as const] : [];
+    return usable(r) && usable(c) ? [[r.value, c.value, c.period] as const] : [];
   });
   const figure = (xs: number[]) => {
     if (!xs.length) return null;
@@ -172,7 +174,17 @@ export function pairedFigures(unit: string, rows: Row[], compared: Array<Row | n
     compared: pairs.length,
     of: rows.length,
     how,
+    comparedPeriods: pairs.length ? { first: pairs[0]![2], last: pairs.at(-1)![2] } : null,
   };
+}
+
+/** The last day of the period starting on `period` at a grain (YYYY-MM-DD). */
+export function periodEnd(period: string, grain: Grain): string {
+  const d = new Date(`${period.slice(0, 10)}T00:00:00Z`);
+  if (grain === 'day') return period.slice(0, 10);
+  if (grain === 'week') return new Date(d.getTime() + 6 * 86_400_000).toISOString().slice(0, 10);
+  const months = grain === 'quarter' ? 3 : 1;
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 0)).toISOString().slice(0, 10);
 }
 
 /** A monthly series' months that overlap [from, to] (either end open). */

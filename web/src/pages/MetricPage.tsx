@@ -95,6 +95,7 @@ function SeriesPanel({
           rows={series.data.rows}
           aligned={aligned}
           range={comparedRange}
+          grain={series.data.grain}
         />
       )}
       {series.data && (
