@@ -110,7 +110,10 @@ export function SeriesChart({ series, previous, previousName }: Props) {
               formatter={(v, name) => (name === 'n' ? Number(v).toLocaleString() : formatValue(series.unit, Number(v)))}
               filterNull
             />
-            <Bar yAxisId="n" dataKey="n" name="n" fill="#d9e1e7" stroke={EDGE_GREY} isAnimationActive={false} />
+            {/* Without their axis (a phone) the row-count bars would read as the metric: not drawn there. */}
+            {!small && (
+              <Bar yAxisId="n" dataKey="n" name="n" fill="#d9e1e7" stroke={EDGE_GREY} isAnimationActive={false} />
+            )}
             <Line
               yAxisId="v"
               dataKey="value"
