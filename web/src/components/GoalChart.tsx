@@ -63,6 +63,23 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'pl
 }
 
 // One chart's JSX (series, trend, band, goal line, notes); its data is prepared by chartPoints.
+/**
+ * Where the due label goes: at the bottom unless the goal line sits in the lower half of the chart,
+ * where its label would meet it ("Goal 95%" over "Due Jun 2019"); then at the top.
+ */
+export function dueLabelPosition(
+  props: Pick<Props, 'series' | 'band' | 'target'>,
+): 'insideBottomRight' | 'insideTopRight' {
+  const values = [
+    props.target,
+    ...props.series.flatMap((s) => (s.value === null ? [] : [s.value])),
+    ...props.band.flatMap((b) => [b.low, b.high]),
+  ];
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return high > low && props.target < (low + high) / 2 ? 'insideTopRight' : 'insideBottomRight';
+}
+
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: declarative chart markup
 export function GoalChart(props: Props) {
   const data = chartPoints(props);
@@ -77,6 +94,7 @@ export function GoalChart(props: Props) {
       );
     return nearest?.value ?? props.target;
   };
+  const dueAt = dueLabelPosition(props);
   return (
     <figure className="chart">
       {/* A group, not an image: the notes' markers inside are links. */}
@@ -161,10 +179,10 @@ export function GoalChart(props: Props) {
               strokeDasharray="2 4"
               ifOverflow="extendDomain"
               // The due date is the chart's right edge: the label sits left of its line, at the
-              // bottom (the goal's label takes the top right), so no width cuts it.
+              // end of the chart away from the goal's own label (top right, just above the goal line).
               label={{
                 value: `Due ${formatDate(props.due, 'month')}`,
-                position: 'insideBottomRight',
+                position: dueAt,
                 fill: '#b42318',
                 className: 'due-label',
               }}
