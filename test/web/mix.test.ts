@@ -37,6 +37,13 @@ describe('Mix page', () => {
     expect(sentences).toMatch(/not told apart from no effect/);
     expect(await page.$$eval('[data-testid="mix-table"] tbody tr', (r) => r.length)).toBe(5);
     expect(await page.$$eval('[data-testid="mix-curves"] figure', (f) => f.length)).toBe(5);
+    // One y scale for every channel's curve: a channel at no effect is not drawn as steep as TV.
+    const tops = await page.$$eval('[data-testid="mix-curves"] figure', (figures) =>
+      figures.map(
+        (f) => [...f.querySelectorAll('.recharts-yAxis .recharts-cartesian-axis-tick-value')].at(-1)?.textContent,
+      ),
+    );
+    expect(new Set(tops).size).toBe(1);
     expect(await page.textContent('[data-testid="mix-fit"]')).toMatch(/R² 0\.\d{3}; the last 13 weeks held out/);
     await page.click('[data-testid="mix-optimizer"] button[type="submit"]');
     await page.waitForSelector('[data-testid="mix-plan"] tbody tr');

@@ -102,6 +102,9 @@ export function ContributionChart({ mix }: { mix: Mix }) {
 }
 
 export function CurveCharts({ mix }: { mix: Mix }) {
+  // One scale for every channel: alone, a channel estimated at 0 had its interval band fill its own
+  // chart and read as a steep curve (OOH beside TV).
+  const yMax = Math.max(0, ...mix.channels.flatMap((c) => c.curve.map((p) => Math.max(p.high, p.response))));
   return (
     <div className="curves" data-testid="mix-curves">
       {mix.channels.map((c, i) => {
@@ -110,13 +113,15 @@ export function CurveCharts({ mix }: { mix: Mix }) {
           <figure className="chart small" key={c.channel}>
             <figcaption>
               {c.channel}: weekly {mix.kpi} for weekly spend (today {formatMoney(today)})
+              {c.curve.every((p) => p.response === 0) &&
+                ': estimated at no effect; the band is what the data cannot rule out'}
             </figcaption>
             <div role="img" aria-label={`Response curve of ${c.channel}`}>
               <ResponsiveContainer width="100%" height={180}>
                 <ComposedChart data={c.curve} margin={{ top: 8, right: 12, bottom: 8, left: 4 }}>
                   <CartesianGrid stroke="#e3e9ee" vertical={false} />
                   <XAxis dataKey="spend" type="number" tickFormatter={compact} domain={[0, 'dataMax']} />
-                  <YAxis tickFormatter={compact} width={48} />
+                  <YAxis tickFormatter={compact} width={48} domain={[0, yMax > 0 ? yMax : 'auto']} />
                   <Tooltip
                     {...READABLE_TOOLTIP}
                     formatter={(v) => compact(Number(v))}
