@@ -191,6 +191,11 @@ describe('pages in a real browser', () => {
     expect(sheet).toContain(`<c r="${liftColumn}${socialRow}"><v>${Number(social.lift)}</v></c>`);
     // Forest plot: one interval bar per channel with a measured lift.
     expect(await page.$$('.ci-bar .recharts-rectangle')).toHaveLength(6);
+    // The legend draws what the chart draws: a bar, a diamond, a circle; the axis title sits above the plot.
+    const legend = await page.$$eval('.recharts-legend-item path', (icons) => icons.map((i) => i.getAttribute('d')));
+    expect(legend).toHaveLength(3);
+    expect(new Set(legend).size).toBe(3);
+    expect(await page.textContent('.axis-title')).toMatch(/^Effect on the reached \(points\)/);
     // The what-if models itself, channel by channel before and after; a slider move marks the shown
     // result out of date until it is recomputed (a moment after the slider stops).
     await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]');

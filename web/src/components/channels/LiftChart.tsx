@@ -22,6 +22,8 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
   if (!chartData.length) return null;
   return (
     <figure className="chart">
+      {/* The axis title above the plot: rotated inside the axis it sat on the tick labels. */}
+      <p className="axis-title">Effect on the reached ({outcome === 'revenue' ? 'money' : 'points'})</p>
       <div
         role="img"
         aria-label={
@@ -33,17 +35,7 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
           <ComposedChart data={chartData} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
             <XAxis dataKey="channel" type="category" allowDuplicatedCategory={false} />
-            <YAxis
-              tickFormatter={(v: number) => liftText(outcome, v)}
-              width={80}
-              domain={['auto', 'auto']}
-              label={{
-                value: 'Effect on the reached',
-                angle: -90,
-                position: 'insideLeft',
-                style: { textAnchor: 'middle', fill: '#5b6b78' },
-              }}
-            />
+            <YAxis tickFormatter={(v: number) => liftText(outcome, v)} width={80} domain={['auto', 'auto']} />
             <Tooltip
               {...READABLE_TOOLTIP}
               formatter={(v, name) =>
@@ -61,10 +53,18 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
               fillOpacity={0.35}
               stroke="#2f7ebc"
               barSize={22}
+              legendType="rect"
               isAnimationActive={false}
               className="ci-bar"
             />
-            <Scatter dataKey="lift" name="Adjusted lift" fill="#0b3d5c" shape="diamond" isAnimationActive={false} />
+            <Scatter
+              dataKey="lift"
+              name="Adjusted lift"
+              fill="#0b3d5c"
+              shape="diamond"
+              legendType="diamond"
+              isAnimationActive={false}
+            />
             <Scatter
               dataKey="naive"
               name="Naive difference"
@@ -73,6 +73,7 @@ export function LiftChart({ rows, outcome }: { rows: Row[]; outcome: string }) {
               fillOpacity={0.12}
               stroke="#a3201a"
               strokeWidth={2}
+              legendType="circle"
               isAnimationActive={false}
             />
           </ComposedChart>
