@@ -464,6 +464,8 @@ describe('pages in a real browser', () => {
         ['/data', '[data-testid="rows-customers"]'],
         ['/goals/social-engagement', 'h1'],
         ['/goals/nps-40', '[data-testid="drivers-table"]'],
+        // The metric editor once scrolled sideways (444 px).
+        ['/metrics/new', '.code-area'],
         ['/digest', '#digest-title'],
         ['/mix', '[data-testid="mix-table"]'],
       ] as const) {
