@@ -40,11 +40,11 @@ export const cacheKey = {
     priors: unknown,
   ) => key('mix', [r.kpi, r.grain, r.from, r.to, r.controls, r.seed, r.draws, priors, definitionsOf(r.kpi, resolve)]),
   /** The heading of every goal: the definitions (their version), the goals, failed stored series, the as-of date. */
-  overview: (o: { definitions: number; goals: unknown; failedSeries: number; asOf: string | null }) =>
-    key('overview', [o.definitions, o.failedSeries, o.asOf, o.goals]),
+  overview: (o: { currency: string; definitions: number; goals: unknown; failedSeries: number; asOf: string | null }) =>
+    key('overview', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goals]),
   /** One goal's page: the same for one goal. */
-  goal: (o: { definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
-    key('goal', [o.definitions, o.failedSeries, o.asOf, o.goal]),
+  goal: (o: { currency: string; definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
+    key('goal', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goal]),
   /** A goal's route back: the goal, the definitions' version and the spend limit asked for. */
   route: (o: { definitions: number; goal: unknown; maxExtra: number | null }) =>
     key('route', [o.definitions, o.maxExtra, o.goal]),

@@ -56,7 +56,9 @@ export interface AlertContext {
 }
 
 async function currentReadings(ctx: AlertContext) {
-  const overview = await headingOverview(ctx.db, ctx.catalog, readGoals(ctx.goalsFile).goals);
+  const overview = await headingOverview(ctx.db, ctx.catalog, readGoals(ctx.goalsFile).goals, {
+    currency: ctx.settings.currency,
+  });
   return overview.goals.map((g) => ({ ...readingOf(g), label: g.label, summary: g.summary }));
 }
 
@@ -176,7 +178,7 @@ async function historyReadings(
   const monthStartOfAsOf = `${asOf.slice(0, 7)}-01`;
   const earlier = new Date(Date.parse(`${monthStartOfAsOf}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const goals = readGoals(ctx.goalsFile).goals.filter((g) => missing.has(g.id));
-  const past = await headingOverview(ctx.db, ctx.catalog, goals, { asOf: earlier });
+  const past = await headingOverview(ctx.db, ctx.catalog, goals, { asOf: earlier, currency: ctx.settings.currency });
   for (const g of past.goals) before.set(g.id, readingOf(g));
   return { goals: missing, asOf: earlier };
 }

@@ -4,7 +4,7 @@ import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
 import { headingOverview, type Overview } from '../../metrics/heading/heading.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
@@ -37,7 +37,11 @@ export function registerHeading(program: Command): void {
       const dir = metricsDir(opts.metrics);
       const overview = await readLocallyOrFromServer(
         opts.db,
-        async (db) => headingOverview(db, await Catalog.load(db, dir), goals.goals, { asOf: opts.asOf }),
+        async (db) =>
+          headingOverview(db, await Catalog.load(db, dir), goals.goals, {
+            asOf: opts.asOf,
+            currency: currentCurrency(),
+          }),
         async (server) => {
           sameFiles(server, 'metrics_dir', dir);
           sameFiles(server, 'goals_file', file);

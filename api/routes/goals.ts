@@ -8,6 +8,7 @@ import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, json, OverviewSchema } from '../schemas.ts';
 import { router } from '../router.ts';
+import { settingsOf } from '../settings.ts';
 
 const IdParam = z.object({ id: z.string().max(80) });
 const AsOf = z.object({ as_of: IsoDate.optional() });
@@ -72,6 +73,15 @@ function checked(deps: AppDeps, goal: Goal): Goal {
   return goal;
 }
 
+/** One goal's page as the API answers it: annotations, backtest, and money in the workspace's currency. */
+const goalPage = (deps: AppDeps, goal: Goal, asOf?: string) =>
+  goalHeading(deps.db, deps.catalog, goal, {
+    asOf,
+    withAnnotations: true,
+    withBacktest: true,
+    currency: settingsOf(deps).currency,
+  });
+
 export const goalRoutes = (deps: AppDeps) =>
   router()
     .openapi(overview, async (c) => {
@@ -81,6 +91,7 @@ export const goalRoutes = (deps: AppDeps) =>
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
       const key = cacheKey.overview({
+        currency: settingsOf(deps).currency,
         definitions: deps.catalog.version,
         goals,
         failedSeries: failed,
@@ -88,7 +99,9 @@ export const goalRoutes = (deps: AppDeps) =>
       });
       // The answer is kept as its JSON text: encoding ~50 KB was most of a warm request's time.
       const text = await deps.db.cached(`${key}\u0000json\u0000${JSON.stringify(problems)}`, async () => {
-        const result = await deps.db.cached(key, () => headingOverview(deps.db, deps.catalog, goals, { asOf }));
+        const result = await deps.db.cached(key, () =>
+          headingOverview(deps.db, deps.catalog, goals, { asOf, currency: settingsOf(deps).currency }),
+        );
         return JSON.stringify({ ...result, problems });
       });
       return jsonText<z.infer<typeof OverviewSchema>>(c, text);
@@ -101,18 +114,24 @@ export const goalRoutes = (deps: AppDeps) =>
       // Kept like the overview (notes are writes, so a new note shows at once): its backtest alone
       // is ~30 forecasts.
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-      const key = cacheKey.goal({ definitions: deps.catalog.version, goal, failedSeries: failed, asOf: asOf ?? null });
-      const text = await deps.db.cached(key, async () =>
-        JSON.stringify(
-          await goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true }),
-        ),
-      );
+      const key = cacheKey.goal({
+        currency: settingsOf(deps).currency,
+        definitions: deps.catalog.version,
+        goal,
+        failedSeries: failed,
+        asOf: asOf ?? null,
+      });
+      const text = await deps.db.cached(key, async () => JSON.stringify(await goalPage(deps, goal, asOf)));
       return jsonText<z.infer<typeof GoalHeadingSchema>>(c, text);
     })
     .openapi(create, async (c) => {
       const goal = checked(deps, c.req.valid('json'));
       upsertGoal(deps.goalsFile, goal, 'create');
-      return c.json(await goalHeading(deps.db, deps.catalog, goal, { withAnnotations: true, withBacktest: true }), 201);
+      const currency = settingsOf(deps).currency;
+      return c.json(
+        await goalHeading(deps.db, deps.catalog, goal, { withAnnotations: true, withBacktest: true, currency }),
+        201,
+      );
     })
     .openapi(replace, async (c) => {
       const { id } = c.req.valid('param');
@@ -120,7 +139,11 @@ export const goalRoutes = (deps: AppDeps) =>
       if (goal.id !== id)
         throw new BearingError('goal-invalid', `the body's id "${goal.id}" differs from the URL's "${id}"`);
       upsertGoal(deps.goalsFile, goal, 'replace');
-      return c.json(await goalHeading(deps.db, deps.catalog, goal, { withAnnotations: true, withBacktest: true }), 200);
+      const currency = settingsOf(deps).currency;
+      return c.json(
+        await goalHeading(deps.db, deps.catalog, goal, { withAnnotations: true, withBacktest: true, currency }),
+        200,
+      );
     })
     .openapi(remove, (c) => {
       const { id } = c.req.valid('param');

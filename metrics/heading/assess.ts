@@ -42,6 +42,8 @@ export interface GoalInput {
   milestones?: Milestone[];
   /** Rows a period needs to count (the goal's or the metric's min_n); default: see thinThreshold. */
   minN?: number;
+  /** The workspace's currency (ISO 4217): money in the sentences carries its symbol. */
+  currency?: string;
 }
 
 /** Status cut-offs on the probability of meeting the target in the due month. */
@@ -92,10 +94,39 @@ export interface Assessment {
 const addMonths = (iso: string, months: number) =>
   new Date(Date.parse(`${iso}T00:00:00Z`) + months * DAYS_PER_MONTH * 86_400_000).toISOString().slice(0, 10);
 
+/**
+ * The workspace's currency while one goal is read (assessGoal sets it and puts it back): money in
+ * its sentences then carries the symbol ("could land $138–$184", not "138–184" beside "$156").
+ */
+let money: Intl.NumberFormat | null = null;
+const moneyText = (value: number) => money!.format(value).replace(/^-/, '−');
+
+function withCurrency<T>(currency: string | undefined, work: () => T): T {
+  const before = money;
+  try {
+    money = currency
+      ? new Intl.NumberFormat('en-US', {
+          style: 'currency',
+          currency,
+          maximumFractionDigits: 2,
+          minimumFractionDigits: 0,
+        })
+      : null;
+  } catch {
+    money = null;
+  }
+  try {
+    return work();
+  } finally {
+    money = before;
+  }
+}
+
 /** Per-unit words for rates: ratios and percents move in points. */
 export function formatRate(unit: Unit, perMonth: number): string {
   const sign = perMonth > 0 ? '+' : perMonth < 0 ? '−' : '±';
   const abs = Math.abs(perMonth);
+  if (unit === 'currency' && money) return `${sign}${moneyText(abs >= 10 ? Math.round(abs) : abs)}`;
   switch (unit) {
     case 'ratio':
       return `${sign}${(abs * 100).toFixed(abs * 100 < 0.1 ? 2 : 1)} pts`;
@@ -223,6 +254,7 @@ function nextMonth(period: string): string {
 
 /** A value in the unit's own words, for readings ("93.4%", "41.2", "1,204"). */
 export function formatValue(unit: Unit, value: number): string {
+  if (unit === 'currency' && money) return moneyText(Math.abs(value) >= 100 ? Math.round(value) : value);
   switch (unit) {
     case 'ratio':
       return `${(value * 100).toFixed(1)}%`;
@@ -309,6 +341,10 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
  * @param asOf the metric's as-of date (its tables' complete-through date)
  */
 export function assessGoal(goal: GoalInput, history: HistoryPoint[], asOf: string): Assessment {
+  return withCurrency(goal.currency, () => assessWithin(goal, history, asOf));
+}
+
+function assessWithin(goal: GoalInput, history: HistoryPoint[], asOf: string): Assessment {
   const finite = history.filter((h) => Number.isFinite(h.value));
   // A thin period (16 orders where months hold thousands) is drawn, but neither sets the position
   // nor feeds the forecast: one such month once read 37.5% against a 3% target.

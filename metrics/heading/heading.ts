@@ -90,7 +90,7 @@ async function prepareHeading(
   db: Database,
   catalog: Catalog,
   goal: Goal,
-  options: { asOf?: string },
+  options: { asOf?: string; currency?: string },
 ): Promise<Prepared> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
@@ -137,6 +137,7 @@ async function prepareHeading(
     matureAfterDays,
     milestones: goal.milestones,
     ...((goal.min_n ?? d.min_n) !== undefined ? { minN: goal.min_n ?? d.min_n } : {}),
+    ...(options.currency ? { currency: options.currency } : {}),
   };
   const look = { label: d.label, unit: d.unit, direction: d.direction };
   return {
@@ -160,7 +161,7 @@ export async function goalHeading(
   db: Database,
   catalog: Catalog,
   goal: Goal,
-  options: { asOf?: string; withAnnotations?: boolean; withBacktest?: boolean } = {},
+  options: { asOf?: string; withAnnotations?: boolean; withBacktest?: boolean; currency?: string } = {},
 ): Promise<GoalHeading> {
   const prepared = await prepareHeading(db, catalog, goal, options);
   const annotations = options.withAnnotations ? await listAnnotations(db, { metric: goal.metric, goal: goal.id }) : [];
@@ -183,11 +184,13 @@ export async function headingOverview(
   db: Database,
   catalog: Catalog,
   goals: Goal[],
-  options: { asOf?: string } = {},
+  options: { asOf?: string; currency?: string } = {},
 ): Promise<Overview> {
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
-  const prepared = await Promise.all(goals.map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf })));
+  const prepared = await Promise.all(
+    goals.map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf, currency: options.currency })),
+  );
   // Every goal's forecast in one task: a thousand goals are one message to a worker, not a thousand.
   const pending = prepared.flatMap((p) => ('args' in p ? [p] : []));
   const assessed = pending.length

@@ -39,3 +39,20 @@ describe('a signed difference in the unit’s words', () => {
     expect(formatDelta('count', -1234)).toBe('−1,234');
   });
 });
+
+describe('money in the sentences', () => {
+  it('carries the workspace currency, and only while that goal is read', async () => {
+    const { assessGoal } = await import('../../metrics/heading/assess.ts');
+    const history = Array.from({ length: 18 }, (_, i) => ({
+      period: `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+      value: 140 + i,
+      n: 1000,
+    }));
+    const goal = { target: 200, due: '2027-06-30', direction: 'up' as const, unit: 'currency' as const };
+    const brl = assessGoal({ ...goal, currency: 'BRL' }, history, '2026-06-30');
+    expect(brl.reading).toMatch(/likely to reach R\$200 by Jun 2027; could land R\$[\d,]+–R\$[\d,]+/);
+    expect(brl.reading).toMatch(/Needs \+R\$[\d.]+ a month/);
+    // Without one (and after that goal), plain numbers as before.
+    expect(assessGoal(goal, history, '2026-06-30').reading).toMatch(/likely to reach 200 by Jun 2027; could land \d/);
+  });
+});
