@@ -28,7 +28,7 @@ import {
 } from '../../data/alerts.ts';
 import type { Database } from '../../data/db.ts';
 import type { Settings } from '../../data/workspace.ts';
-import { buildDigest, type Digest } from '../../metrics/alerts/digest.ts';
+import { buildDigest, changedGoals, type Digest, withWhy } from '../../metrics/alerts/digest.ts';
 import { changesOf, readingOf } from '../../metrics/alerts/evaluate.ts';
 import type { Catalog } from '../../metrics/catalog.ts';
 import { readGoals } from '../../metrics/goals.ts';
@@ -149,11 +149,9 @@ export async function makeDigest(
   const fromHistory = await historyReadings(ctx, before, now);
   const notes = (await listAnnotations(ctx.db, {})).filter((n) => n.created_at >= since);
   const checkins = (await listCheckins(ctx.db)).filter((c) => c.created_at >= since);
-  const draft = buildDigest({ since, madeAt, before, now, notes, checkins, fromHistory });
-  const changed = new Set(draft.items.filter((i) => !['note', 'checkin'].includes(i.kind)).map((i) => i.goal));
-  const digest = changed.size
-    ? buildDigest({ since, madeAt, before, now, notes, checkins, fromHistory, why: await whyOf(ctx, changed) })
-    : draft;
+  const plain = buildDigest({ since, madeAt, before, now, notes, checkins, fromHistory });
+  const changed = changedGoals(plain);
+  const digest = changed.size ? withWhy(plain, await whyOf(ctx, changed)) : plain;
   if (options.record)
     await ctx.db.write(async (s) => {
       await recordReadings(s, madeAt, now);

@@ -10,15 +10,9 @@ import { integer, isoDate } from './options.ts';
 import { parseWhere } from './query.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
-interface Options {
+/** The request's own fields (commander names them alike), and where to read from. */
+interface Options extends DriversRequest {
   goal?: string;
-  from?: string;
-  to?: string;
-  compareFrom?: string;
-  compareTo?: string;
-  window?: number;
-  where?: Record<string, string>;
-  asOf?: string;
   json?: boolean;
   metrics?: string;
   goals?: string;

@@ -74,13 +74,8 @@ function checked(deps: AppDeps, goal: Goal): Goal {
 }
 
 /** One goal's page as the API answers it: annotations, backtest, and money in the workspace's currency. */
-const goalPage = (deps: AppDeps, goal: Goal, asOf?: string) =>
-  goalHeading(deps.db, deps.catalog, goal, {
-    asOf,
-    withAnnotations: true,
-    withBacktest: true,
-    currency: settingsOf(deps).currency,
-  });
+const goalPage = (deps: AppDeps, goal: Goal, asOf?: string, currency = settingsOf(deps).currency) =>
+  goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true, currency });
 
 export const goalRoutes = (deps: AppDeps) =>
   router()
@@ -90,8 +85,9 @@ export const goalRoutes = (deps: AppDeps) =>
       // The first screen of every dashboard: computed once per data version, definitions, goals, failed
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+      const currency = settingsOf(deps).currency;
       const key = cacheKey.overview({
-        currency: settingsOf(deps).currency,
+        currency,
         definitions: deps.catalog.version,
         goals,
         failedSeries: failed,
@@ -100,7 +96,7 @@ export const goalRoutes = (deps: AppDeps) =>
       // The answer is kept as its JSON text: encoding ~50 KB was most of a warm request's time.
       const text = await deps.db.cached(`${key}\u0000json\u0000${JSON.stringify(problems)}`, async () => {
         const result = await deps.db.cached(key, () =>
-          headingOverview(deps.db, deps.catalog, goals, { asOf, currency: settingsOf(deps).currency }),
+          headingOverview(deps.db, deps.catalog, goals, { asOf, currency }),
         );
         return JSON.stringify({ ...result, problems });
       });
@@ -114,14 +110,15 @@ export const goalRoutes = (deps: AppDeps) =>
       // Kept like the overview (notes are writes, so a new note shows at once): its backtest alone
       // is ~30 forecasts.
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+      const currency = settingsOf(deps).currency;
       const key = cacheKey.goal({
-        currency: settingsOf(deps).currency,
+        currency,
         definitions: deps.catalog.version,
         goal,
         failedSeries: failed,
         asOf: asOf ?? null,
       });
-      const text = await deps.db.cached(key, async () => JSON.stringify(await goalPage(deps, goal, asOf)));
+      const text = await deps.db.cached(key, async () => JSON.stringify(await goalPage(deps, goal, asOf, currency)));
       return jsonText<z.infer<typeof GoalHeadingSchema>>(c, text);
     })
     .openapi(create, async (c) => {

@@ -34,8 +34,6 @@ export interface DigestInput {
   now: Array<GoalReading & { label: string; summary: string }>;
   notes: Array<{ date: string; text: string; goal: string | null; metric: string | null; author: string | null }>;
   checkins?: Array<{ goal: string; confidence: number; text: string; author: string | null }>;
-  /** Each goal's drivers in words (see metrics/drivers), attached to its changes. */
-  why?: Map<string, string>;
 }
 
 export function buildDigest(input: DigestInput): Digest {
@@ -43,12 +41,8 @@ export function buildDigest(input: DigestInput): Digest {
   for (const cur of input.now) {
     const prev = input.before.get(cur.goal);
     const history = input.fromHistory?.goals.has(cur.goal) ? ` (since ${input.fromHistory.asOf}, from history)` : '';
-    // The why once per goal, on its first change: its other changes share it.
-    let why = input.why?.get(cur.goal);
-    const at = (kind: DigestItem['kind'], text: string) => {
-      items.push({ goal: cur.goal, label: cur.label, kind, text: `${text}${history}`, ...(why ? { why } : {}) });
-      why = undefined;
-    };
+    const at = (kind: DigestItem['kind'], text: string) =>
+      items.push({ goal: cur.goal, label: cur.label, kind, text: `${text}${history}` });
     if (!prev) {
       at('new', `first reading: ${cur.status.replace('_', ' ')}`);
       continue;
@@ -96,6 +90,22 @@ export function buildDigest(input: DigestInput): Digest {
       summary: g.summary,
     })),
   };
+}
+
+/** Goals whose reading changed (notes and check-ins aside): the ones that need a why. */
+export const changedGoals = (d: Digest) =>
+  new Set(d.items.filter((i) => i.kind !== 'note' && i.kind !== 'checkin').map((i) => i.goal));
+
+/** Each changed goal's drivers in words, once per goal, on its first change: its other changes share it. */
+export function withWhy(d: Digest, why: Map<string, string>): Digest {
+  const given = new Set<string>();
+  const items = d.items.map((i) => {
+    const text = why.get(i.goal);
+    if (!text || i.kind === 'note' || i.kind === 'checkin' || given.has(i.goal)) return i;
+    given.add(i.goal);
+    return { ...i, why: text };
+  });
+  return { ...d, items };
 }
 
 const escapeHtml = (s: string) =>

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog.ts';
 import type { CheckedMetric } from '../check.ts';
 import { referencedMetrics } from '../compile.ts';
 import { isDerived } from '../definition.ts';
-import { monthIndex, monthStart } from '../heading/months.ts';
+import { addMonths, monthEnd, monthName, monthOf } from '../heading/months.ts';
 import { resolveTablesAsOf, runSeries, type SeriesRow } from '../series.ts';
 import { tablesOf } from '../asOf.ts';
 import { currentFacts } from '../../data/schema.ts';
@@ -39,12 +39,6 @@ export interface DriversRequest {
 const MAX_LISTED = 20;
 /** The longest default window (months): the API takes window 1–12. */
 const MAX_WINDOW = 12;
-const addMonths = (period: string, k: number) => monthStart(monthIndex(period) + k);
-const monthEnd = (period: string) =>
-  new Date(Date.parse(`${addMonths(period, 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-const monthOf = (iso: string) => `${iso.slice(0, 7)}-01`;
-const monthName = (iso: string) =>
-  new Date(`${iso}T00:00:00Z`).toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** The two windows as month starts: the request's, or the latest complete `window` months and those before. */
 function windowMonths(request: DriversRequest, lastComplete: string): { current: string[]; base: string[] } {

@@ -2,6 +2,7 @@
 // "Net Promoter Score fell 1.9 pts: smb's own score fell 4.1 pts (explains 70%)."
 import type { Unit } from '../definition.ts';
 import { formatRate, formatValue } from '../heading/assess.ts';
+import { monthName } from '../heading/months.ts';
 import type { DriversAnswer, Driver } from './types.ts';
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -15,9 +16,6 @@ const amount = (unit: Unit, x: number) =>
     ? formatRate(unit, Math.abs(x)).replace(/^[+−±]/, '')
     : formatValue(unit, Math.abs(x));
 const moved = (x: number) => (x > 0 ? 'rose' : x < 0 ? 'fell' : 'held');
-
-const monthName = (iso: string) =>
-  new Date(`${iso}T00:00:00Z`).toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 const NOUN: Record<Unit, string> = {
   ratio: 'rate',

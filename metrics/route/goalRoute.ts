@@ -109,8 +109,14 @@ export async function goalRoute(
   const spendNow = levers.reduce((s, l) => s + l.spend_per_month, 0);
   const maxExtra = options.maxExtraPerMonth ?? Math.round(spendNow);
   const position = heading.position;
+  // A cohort's size is its month's rows; the active base is counted only for a metric over it (a mix
+  // lever moves the KPI along its curve and needs neither).
   const customers =
-    mapped.kind === 'cohort' ? (position?.n ?? 0) : await activeBase(db, heading.as_of, goal.where ?? {});
+    mapped.kind === 'cohort'
+      ? (position?.n ?? 0)
+      : mapped.kind === 'stock'
+        ? await activeBase(db, heading.as_of, goal.where ?? {})
+        : 0;
   const input: RouteInput = {
     probability_now: heading.arrival_probability,
     value_at_due: heading.projection.value,
