@@ -12,6 +12,7 @@ import { annotationRoutes } from './routes/annotations.ts';
 import { authRoutes } from './routes/auth.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { mixRoutes } from './routes/mix.ts';
+import { budgetRoutes } from './routes/budget.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { goalRoutes } from './routes/goals.ts';
 import { driverRoutes } from './routes/drivers.ts';
@@ -53,6 +54,7 @@ export function createApi(deps: AppDeps) {
     .route('/annotations', annotationRoutes(deps))
     .route('/channels', channelRoutes(deps))
     .route('/mix', mixRoutes(deps))
+    .route('/budget', budgetRoutes(deps))
     .route('/experiments', experimentRoutes(deps))
     .route('/import', importRoutes(deps))
     .route('/sources', sourceRoutes(deps))

@@ -45,6 +45,9 @@ export const cacheKey = {
   /** One goal's page: the same for one goal. */
   goal: (o: { currency: string; definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
     key('goal', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goal]),
+  /** A budget: its KPI's definitions, the period, the currency of its sentences and the mix priors. */
+  budget: (r: { kpi: string; from?: string; to?: string; currency: string; priors?: unknown }, resolve: Resolve) =>
+    key('budget', [r.kpi, r.from, r.to, r.currency, r.priors ?? {}, definitionsOf(r.kpi, resolve)]),
   /** A goal's route back: the goal, the definitions' version and the spend limit asked for. */
   route: (o: { definitions: number; goal: unknown; maxExtra: number | null }) =>
     key('route', [o.definitions, o.maxExtra, o.goal]),

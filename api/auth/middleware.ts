@@ -11,7 +11,13 @@ export interface AuthSettings {
 }
 
 // POST routes that compute without writing anything.
-const READ_POSTS = [/\/metrics\/check$/, /\/metrics\/preview$/, /\/channels\/what-if$/, /\/mix\/optimize$/];
+const READ_POSTS = [
+  /\/metrics\/check$/,
+  /\/metrics\/preview$/,
+  /\/channels\/what-if$/,
+  /\/mix\/optimize$/,
+  /\/budget\/plan$/,
+];
 // Routes that read or write the server's own files, or remove all data: admin only.
 const ADMIN_ONLY = [/\/sources\/check$/, /^PUT .*\/sources\//, /^DELETE .*\/sample$/];
 

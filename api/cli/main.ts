@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { registerChannels } from './channels.ts';
 import { registerMix } from './mix.ts';
+import { registerBudget } from './budget.ts';
 import { registerCheck } from './check.ts';
 import { registerGenerate } from './generate.ts';
 import { registerHeading } from './heading.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDrivers(program);
   registerChannels(program);
   registerMix(program);
+  registerBudget(program);
   registerToken(program);
   registerAlerts(program);
   for (const command of program.commands) command.exitOverride();

@@ -7,6 +7,7 @@ import { backtest } from '../heading/backtest.ts';
 import type { MixInput } from '../mix/fit.ts';
 import { fitMixModel, type MixOptions } from '../mix/model.ts';
 import { type OptimizeRequest, optimizeBudget } from '../mix/optimize.ts';
+import { type PlanInput, planBudget } from '../budget/plan.ts';
 
 type Progress = (share: number) => void;
 
@@ -15,6 +16,8 @@ export const TASKS = {
   'mix-fit': (input: { model: MixInput; options: Omit<MixOptions, 'progress'> }, progress: Progress) =>
     fitMixModel(input.model, { ...input.options, progress }),
   'mix-optimize': (input: OptimizeRequest) => optimizeBudget(input),
+  /** A budget plan over a period: a scenario or an allocation, with intervals from every draw. */
+  'budget-plan': (input: PlanInput) => planBudget(input),
   /** Every channel's doubly robust comparison from the cohort cells the database returned. */
   'channel-rows': (input: ChannelAnalysisInput) => analyseChannels(input),
   /** Goal assessments, many in one message (the heading of 1,000 goals is one task, not 1,000). */
