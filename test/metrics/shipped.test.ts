@@ -46,6 +46,7 @@ describe('shipped metrics on a hand-checked world (as of 2025-07-31)', () => {
       'social_engagement_rate',
       'store_revenue',
       'store_signups',
+      'total_revenue',
     ]);
   });
 

@@ -14,6 +14,7 @@ const LOADERS = {
   goal: () => import('./pages/GoalPage.tsx'),
   channels: () => import('./pages/ChannelsPage.tsx'),
   mix: () => import('./pages/MixPage.tsx'),
+  budget: () => import('./pages/BudgetPage.tsx'),
   metrics: () => import('./pages/MetricsPage.tsx'),
   metric: () => import('./pages/MetricPage.tsx'),
   data: () => import('./pages/DataPage.tsx'),
@@ -22,6 +23,7 @@ const LOADERS = {
 const GoalPage = lazy(LOADERS.goal);
 const ChannelsPage = lazy(LOADERS.channels);
 const MixPage = lazy(LOADERS.mix);
+const BudgetPage = lazy(LOADERS.budget);
 const MetricsPage = lazy(LOADERS.metrics);
 const MetricPage = lazy(LOADERS.metric);
 const DataPage = lazy(LOADERS.data);
@@ -83,6 +85,7 @@ export function App() {
           <NavLink href="/">Heading</NavLink>
           <NavLink href="/channels">Channels</NavLink>
           <NavLink href="/mix">Mix</NavLink>
+          <NavLink href="/budget">Budget</NavLink>
           <NavLink href="/metrics">Metrics</NavLink>
           <NavLink href="/digest">Digest</NavLink>
           <NavLink href="/data">Data</NavLink>
@@ -100,6 +103,7 @@ export function App() {
               <Route path="/goals/:id">{(p) => <GoalPage id={p.id} />}</Route>
               <Route path="/channels">{() => <ChannelsPage />}</Route>
               <Route path="/mix">{() => <MixPage />}</Route>
+              <Route path="/budget">{() => <BudgetPage />}</Route>
               <Route path="/metrics">{() => <MetricsPage />}</Route>
               <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
               <Route path="/data">{() => <DataPage />}</Route>

@@ -24,6 +24,8 @@ export const keys = {
   // Under 'mix': a lift test saved or deleted invalidates both.
   evidence: (params: object) => ['mix', 'evidence', params] as const,
   observations: ['mix', 'observations'] as const,
+  // Under 'mix': a lift test saved or deleted moves the budget too.
+  budget: (kpi: string) => ['mix', 'budget', kpi] as const,
   sources: ['sources'] as const,
   digest: (since: string) => ['digest', since] as const,
   alerts: ['alerts'] as const,
@@ -230,3 +232,19 @@ export const observationsQuery = () =>
       return bodyOf(api.mix.observations.$get());
     },
   });
+
+/** Every channel on one KPI in money: the mix model and the customer-level comparison behind it (seconds, once). */
+export const budgetQuery = (kpi: string) =>
+  queryOptions({
+    queryKey: keys.budget(kpi),
+    queryFn: async () => {
+      return bodyOf(api.budget.$get({ query: { kpi } }));
+    },
+    enabled: Boolean(kpi),
+    staleTime: 5 * 60_000,
+  });
+
+/** A budget plan (POST /api/budget/plan): computed on demand, never cached on the page. */
+export const planBudget = async (json: Parameters<typeof api.budget.plan.$post>[0]['json']) =>
+  bodyOf(api.budget.plan.$post({ json }));
+export type PlanAnswer = Awaited<ReturnType<typeof planBudget>>;

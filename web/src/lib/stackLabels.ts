@@ -12,7 +12,7 @@ export function useStackLabels(table: RefObject<HTMLTableElement | null>): void 
     const t = table.current;
     if (!t) return;
     const heads = [...t.querySelectorAll('thead th')].map(headText);
-    for (const row of t.querySelectorAll('tbody tr'))
+    for (const row of t.querySelectorAll('tbody tr, tfoot tr'))
       [...row.children].forEach((cell, i) => {
         cell.setAttribute('data-label', heads[i] ?? '');
       });

@@ -10,6 +10,7 @@ import { DaysInput } from '../components/DaysInput.tsx';
 import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { toCsvText } from '../lib/csv.ts';
+import { download, XLSX_TYPE } from '../lib/download.ts';
 import { formatDate } from '../lib/format.ts';
 import { channelsQuery, type Outcome } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
@@ -107,16 +108,6 @@ function cohortWords(cohort: {
     ? `; spend of ${formatDate(cohort.spend_months.from, 'month')} to ${formatDate(cohort.spend_months.to, 'month')}`
     : '; no spend in these months';
   return signups + spend;
-}
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function download(content: string | Uint8Array, name: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([content as BlobPart], { type }));
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(a.href);
 }
 
 /** A link's window or horizon out of range is replaced by the default (and the page says so). */

@@ -1,0 +1,91 @@
+// The Budget page in a real browser on the sample world: every channel in money on one KPI, a
+// scenario (20% of tv to paid_search) answered with its range, the plan exported as CSV and XLSX
+// and printed to PDF at A4 and Letter (page count and text checked); at 1280 and 390 px, axe clean.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { describe, expect, it } from 'vitest';
+import { browserAndServer, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
+
+const live = browserAndServer();
+
+/** Every page's text of a PDF, and how many pages it has. */
+async function pdfText(data: Buffer): Promise<{ pages: number; text: string }> {
+  const doc = await getDocument({ data: new Uint8Array(data) }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += `${content.items.map((item) => ('str' in item ? item.str : '')).join(' ')}\n`;
+  }
+  return { pages: doc.numPages, text: text.replace(/\s+/g, ' ') };
+}
+
+describe('Budget page', () => {
+  it('answers "move 20% of tv to paid_search" in money with a range, exports it and prints one page', async () => {
+    const { page, errors } = await openPage(live.browser);
+    await page.goto(`${live.server.url}/budget`);
+    await page.waitForSelector('[data-testid="budget-table"] tbody tr', { timeout: 90_000 });
+    expect(await page.$$eval('[data-testid="budget-table"] tbody tr', (r) => r.length)).toBe(9);
+    expect(await page.textContent('[data-testid="budget-sentences"]')).toMatch(
+      /Each \$1 on tv brought \$\d+\.\d\d \(\$\d+\.\d\d to \$\d+\.\d\d\) of total revenue over /,
+    );
+    expect(await page.textContent('[data-testid="budget-summary"]')).toMatch(/^\$[\d,]+ spent across 9 channels/);
+    expect(await page.$('[data-testid="budget-chart"] svg')).not.toBeNull();
+    // The default question is the CFO's: 20% of tv to paid_search, over the next quarter.
+    await page.getByRole('button', { name: 'Plan', exact: true }).click();
+    await page.waitForSelector('[data-testid="budget-plan-table"] tbody tr', { timeout: 60_000 });
+    const sentence = await page.textContent('[data-testid="budget-plan-sentence"]');
+    expect(sentence).toMatch(/Total revenue over \d{4}-Q[1-4]: \$[\d,]+ at today’s spend of \$[\d,]+;/);
+    expect(sentence).toMatch(/\(change −\$[\d,]+, −\$[\d,]+ to [−+]\$[\d,]+\)/);
+    const cells = await page.$$eval('[data-testid="budget-plan-table"] tbody tr[data-channel="tv"] td', (t) =>
+      t.map((c) => Number((c.textContent ?? '').replace(/[^\d.]/g, ''))),
+    );
+    expect(cells[1]! / cells[0]!).toBeCloseTo(0.8, 3);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'budget.png'), fullPage: true });
+
+    const csv = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+    const lines = readFileSync((await csv[0].path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    const cols = 'kpi period_from period_to channel kind spend_today spend_proposed min max kpi_change kpi_change_low';
+    expect(lines[0]).toBe([...cols.split(' '), 'kpi_change_high'].map((c) => `"${c}"`).join(','));
+    expect(lines).toHaveLength(11);
+    const total = lines
+      .at(-1)!
+      .split(',')
+      .map((f) => f.replace(/^"|"$/g, ''));
+    expect(total[3]).toBe('total');
+    expect(Number(total[6])).toBeCloseTo(Number(total[5]), 1);
+    const xlsx = await Promise.all([page.waitForEvent('download'), page.click('text=Export XLSX')]);
+    expect(
+      readFileSync((await xlsx[0].path())!)
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+
+    await page.emulateMedia({ media: 'print' });
+    for (const format of ['A4', 'Letter'] as const) {
+      const { pages, text } = await pdfText(await page.pdf({ format, printBackground: true }));
+      expect(pages, format).toBe(1);
+      expect(text).toMatch(/Budget/);
+      expect(text).toMatch(/Each \$1 on tv brought/);
+      expect(text).toMatch(/Total revenue over \d{4}-Q[1-4]:/);
+      // The screen's controls stay off paper.
+      expect(text).not.toMatch(/Export CSV|Print summary|Sign in/);
+    }
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it('on a 390 px phone nothing scrolls sideways and the plan reads as cards', async () => {
+    const { page, errors } = await openPage(live.browser);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${live.server.url}/budget`);
+    await page.waitForSelector('[data-testid="budget-table"] tbody tr', { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Plan', exact: true }).click();
+    await page.waitForSelector('[data-testid="budget-plan-table"] tbody tr', { timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
