@@ -26,7 +26,11 @@ export default function BudgetPage() {
   const budget = useQuery(budgetQuery(kpi));
   const plan = useMutation({ mutationFn: (request: PlanRequest) => planBudget(request) });
   const total = budget.data?.channels.reduce((a, c) => a + c.spend, 0) ?? 0;
-  const period = budget.data?.period ?? { from: '', to: '' };
+  const summary = budget.data
+    ? `${formatMoney(total)} spent across ${budget.data.channels.length} channels from ${budget.data.period.from} ` +
+      `to ${budget.data.period.to}; ${budget.data.label.toLowerCase()} over the same dates ` +
+      `${kpiText(budget.data.unit, budget.data.kpi_total)}.`
+    : '';
   return (
     <section aria-labelledby="budget-title" className="budget-page">
       <div className="page-head">
@@ -55,8 +59,7 @@ export default function BudgetPage() {
       {budget.data && (
         <>
           <p className="lead" data-testid="budget-summary">
-            {formatMoney(total)} spent across {budget.data.channels.length} channels from {period.from} to {period.to};{' '}
-            {budget.data.label.toLowerCase()} over the same dates {kpiText(budget.data.unit, budget.data.kpi_total)}.
+            {summary}
           </p>
           {budget.data.warnings.map((w) => (
             <p key={w} className="state warn" role="status">
