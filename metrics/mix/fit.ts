@@ -233,6 +233,29 @@ export function fitMix(
 }
 
 /**
+ * How well each shape fits, channel by channel with the others held at `shapes`: the objective of
+ * every (channel, shape). exp(−Δ/2σ²) of it is each shape's weight given the data, what a
+ * bootstrap draws shapes from, so the intervals carry how poorly the data pin a shape down.
+ */
+export function shapeObjectives(
+  prep: Prepared,
+  input: MixInput,
+  y: readonly number[],
+  shapes: number[],
+  noise: number,
+): number[][] {
+  const xy = Float64Array.from(prep.pool, (col) => dot(col, y, prep.rows));
+  const yy = dot(y, y, prep.rows);
+  return prep.channels.map((_, c) =>
+    SHAPES.map((_, s) => {
+      const trial = [...shapes];
+      trial[c] = s;
+      return solveFor(prep, trial, xy, yy, extrasFor(prep, input, trial, noise)).objective;
+    }),
+  );
+}
+
+/**
  * Choosing the best of 40 shapes lets a channel with no effect fit noise. A channel stays in the
  * model only when it lowers the objective (squared error, plus how far it sits from its
  * experiments and prior) by more than CLEAR × the noise variance (the 90th

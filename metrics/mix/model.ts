@@ -4,7 +4,7 @@
 // residuals that refits everything, shapes included, so the choice of shape is inside them. The
 // bootstrap runs twice with different seeds: intervals that move between them say so. Pure.
 import { mulberry32, normal } from '../heading/random.ts';
-import { type Fit, fitMix, fitted, type MixInput, type Prepared, prepare, SHAPES } from './fit.ts';
+import { type Fit, fitMix, fitted, type MixInput, type Prepared, prepare, SHAPES, shapeObjectives } from './fit.ts';
 import { type Shape, steadyResponse } from './transform.ts';
 
 export interface MixOptions {
@@ -138,6 +138,16 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
 
 const CURVE_STEPS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
+/** An index drawn from probabilities that sum to 1. */
+function pick(weights: number[], u: number): number {
+  let acc = 0;
+  for (let i = 0; i < weights.length; i++) {
+    acc += weights[i]!;
+    if (u < acc) return i;
+  }
+  return weights.length - 1;
+}
+
 /** Residuals resampled in moving blocks (keeping their autocorrelation), centred. */
 function blockResample(residuals: number[], rand: () => number, block = 8): number[] {
   const n = residuals.length;
@@ -167,6 +177,12 @@ function bootstrap(
   const inflate = Math.sqrt(prep.rows / Math.max(1, prep.rows - spent));
   const residuals = y.map((v, t) => (v - yhat[t]!) * inflate);
   const rand = mulberry32(seed);
+  const weights = shapeObjectives(prep, input, y, fit.shapes, noise).map((objectives) => {
+    const best = Math.min(...objectives);
+    const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
+    const total = w.reduce((a, b) => a + b, 0);
+    return w.map((x) => x / total);
+  });
   return Array.from({ length: draws }, () => {
     const e = blockResample(residuals, rand);
     // An experiment and a prior are measurements too: each refit draws them again within their error.
@@ -177,12 +193,15 @@ function bootstrap(
         Object.entries(input.priors).map(([k, p]) => [k, { ...p, mean: p.mean + p.sd * normal(rand) }]),
       ),
     };
+    // Each channel's shape drawn by how well it fits (a flat prior over the grid), then the
+    // coefficients refitted: a shape the data hardly prefer no longer decides every draw.
+    const shapes = weights.map((w) => pick(w, rand()));
     const refit = fitMix(
       prep,
       drawn,
       yhat.map((v, t) => v + e[t]!),
-      fit.shapes,
-      1,
+      shapes,
+      0,
       noise,
     );
     tick();

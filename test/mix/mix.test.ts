@@ -21,7 +21,7 @@ import { makeWorkspace } from '../helpers/workspace.ts';
 import { PLANTED, plantMix } from './plantedMix.ts';
 
 describe('mix model on planted worlds', () => {
-  it('ROI intervals cover the planted ROI in 85–99% of 20 worlds per channel; no effect is not positive', () => {
+  it('ROI intervals cover the planted ROI in ≥ 85% of 20 worlds per channel, not always; print not positive', () => {
     const covered: Record<string, number> = {};
     let positive = 0;
     for (let seed = 1; seed <= 20; seed++) {
@@ -34,10 +34,11 @@ describe('mix model on planted worlds', () => {
       }
     }
     console.log('mix coverage of 20 worlds', covered, 'no-effect channel called positive', positive);
-    for (const p of PLANTED.filter((x) => x.beta > 0)) {
-      expect(covered[p.channel] ?? 0, p.channel).toBeGreaterThanOrEqual(17);
-      expect(covered[p.channel] ?? 0, p.channel).toBeLessThanOrEqual(19.8);
-    }
+    const effects = PLANTED.filter((x) => x.beta > 0);
+    for (const p of effects) expect(covered[p.channel] ?? 0, p.channel).toBeGreaterThanOrEqual(17);
+    // Too wide shows as covering every time: a calibrated 95% interval covers all 20 worlds of one
+    // channel in 36% of runs (0.95^20), but all 60 of three channels in under 5% (0.95^60).
+    expect(effects.reduce((a, p) => a + (covered[p.channel] ?? 0), 0)).toBeLessThan(20 * effects.length);
     expect(positive).toBeLessThanOrEqual(2);
   }, 300_000);
 
