@@ -88,4 +88,16 @@ describe('Budget page', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('the Channels what-if answers in money for revenue, and says why it is absent for a score', async () => {
+    const { page, errors } = await openPage(live.browser);
+    await page.goto(`${live.server.url}/channels?outcome=revenue`);
+    await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]', { timeout: 90_000 });
+    expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(/Expected change: [+−]\$[\d,.]+ revenue/);
+    expect(await page.textContent('[data-testid="whatif-table"] thead')).toMatch(/Incremental revenue now → after/);
+    await page.goto(`${live.server.url}/channels?outcome=nps`);
+    await page.waitForSelector('[data-testid="whatif-absent"]', { timeout: 90_000 });
+    expect(await page.getAttribute('[data-testid="whatif-absent"] a', 'href')).toBe('/budget');
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { useCallback, useMemo } from 'react';
 import { ChannelTable } from '../components/channels/ChannelTable.tsx';
 import { LiftChart } from '../components/channels/LiftChart.tsx';
 import type { Row } from '../components/channels/shared.ts';
+import { Link } from 'wouter';
 import { WhatIfPanel } from '../components/channels/WhatIfPanel.tsx';
 import { DaysInput } from '../components/DaysInput.tsx';
 import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
@@ -236,8 +237,14 @@ export default function ChannelsPage() {
             {channels.data.method}
           </p>
           <LiftChart rows={rows} outcome={outcome} />
-          {outcome === 'retention' && rows.length > 1 && (
-            <WhatIfPanel rows={rows} window={params.window} horizon={params.horizon} />
+          {(outcome === 'retention' || outcome === 'revenue') && rows.length > 1 && (
+            <WhatIfPanel rows={rows} window={params.window} horizon={params.horizon} outcome={outcome} />
+          )}
+          {(outcome === 'nps' || outcome === 'csat') && (
+            <p className="muted small" data-testid="whatif-absent">
+              The budget what-if moves retained customers or revenue, which grow with the customers a channel reaches; a
+              score does not. Every channel in money on one KPI: the <Link href="/budget">Budget</Link> page.
+            </p>
           )}
         </>
       )}

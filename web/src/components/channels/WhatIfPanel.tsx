@@ -10,9 +10,26 @@ import { formatMoney } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/useDebounced.ts';
 import type { Row } from './shared.ts';
 
-const signed = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(0)}`);
+type Counted = 'retention' | 'revenue';
 
-export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: number; horizon: number }) {
+/** Retained customers as whole numbers; revenue as money. */
+const amountOf = (outcome: Counted, v: number) => (outcome === 'revenue' ? formatMoney(v) : v.toFixed(0));
+const signedOf = (outcome: Counted, v: number | null) =>
+  v === null ? '—' : `${v >= 0 ? '+' : '−'}${amountOf(outcome, Math.abs(v))}`;
+const NOUN: Record<Counted, string> = { retention: 'retained customers', revenue: 'revenue' };
+
+export function WhatIfPanel({
+  rows,
+  window,
+  horizon,
+  outcome,
+}: {
+  rows: Row[];
+  window: number;
+  horizon: number;
+  outcome: Counted;
+}) {
+  const signed = (v: number | null) => signedOf(outcome, v);
   const stackRef = useRef<HTMLTableElement>(null);
   useStackLabels(stackRef);
   const [moveFrom, setFrom] = useState(rows[0]?.channel ?? '');
@@ -20,7 +37,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
   const [share, setShare] = useState(20);
   const source = rows.find((r) => r.channel === moveFrom);
   const amount = Math.round(((source?.spend ?? 0) * share) / 100);
-  const inputs = JSON.stringify({ moveFrom, moveTo, amount, window, horizon });
+  const inputs = JSON.stringify({ moveFrom, moveTo, amount, window, horizon, outcome });
   const settled = useDebounced(inputs, 400);
   const model = useQuery({
     queryKey: ['channels', 'what-if', settled],
@@ -28,7 +45,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
       const i = JSON.parse(settled) as { moveFrom: string; moveTo: string; amount: number };
       const moves =
         i.moveFrom !== i.moveTo && i.amount > 0 ? [{ from: i.moveFrom, to: i.moveTo, amount: i.amount }] : [];
-      return bodyOf(api.channels['what-if'].$post({ json: { window, horizon, moves } }));
+      return bodyOf(api.channels['what-if'].$post({ json: { window, horizon, moves, outcome } }));
     },
     placeholderData: keepPreviousData,
   });
@@ -81,8 +98,10 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
             </p>
           )}
           <p>
-            <strong>Expected change: {signed(model.data.total_change)} retained customers</strong> (range{' '}
-            {model.data.total_change_ci[0].toFixed(0)} to {model.data.total_change_ci[1].toFixed(0)}).{' '}
+            <strong>
+              Expected change: {signed(model.data.total_change)} {NOUN[outcome]}
+            </strong>{' '}
+            (range {signed(model.data.total_change_ci[0])} to {signed(model.data.total_change_ci[1])}).{' '}
             {model.data.label}
           </p>
           {moved.length > 0 && (
@@ -93,7 +112,7 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
                   <tr>
                     <th scope="col">Channel</th>
                     <th scope="col">Spend now → after</th>
-                    <th scope="col">Incremental retained now → after</th>
+                    <th scope="col">Incremental {NOUN[outcome]} now → after</th>
                     <th scope="col">Change (range)</th>
                     <th scope="col">Scaled by</th>
                   </tr>
@@ -106,14 +125,14 @@ export function WhatIfPanel({ rows, window, horizon }: { rows: Row[]; window: nu
                         {formatMoney(c.spend_now)} → {formatMoney(c.spend_after)}
                       </td>
                       <td className="num">
-                        {c.incremental_now === null ? '—' : c.incremental_now.toFixed(0)} →{' '}
-                        {c.incremental_after === null ? '—' : c.incremental_after.toFixed(0)}
+                        {c.incremental_now === null ? '—' : amountOf(outcome, c.incremental_now)} →{' '}
+                        {c.incremental_after === null ? '—' : amountOf(outcome, c.incremental_after)}
                       </td>
                       <td className="num">
                         {signed(c.change)}{' '}
                         {c.change_ci && (
                           <span className="muted">
-                            ({c.change_ci[0].toFixed(0)} to {c.change_ci[1].toFixed(0)})
+                            ({signed(c.change_ci[0])} to {signed(c.change_ci[1])})
                           </span>
                         )}
                       </td>
