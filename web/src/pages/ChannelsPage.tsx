@@ -111,6 +111,18 @@ function cohortWords(cohort: {
   return signups + spend;
 }
 
+/** The budget what-if where the outcome grows with reach (retained customers, revenue); why not, elsewhere. */
+function WhatIf({ rows, outcome, window, horizon }: { rows: Row[]; outcome: string; window: number; horizon: number }) {
+  if (outcome === 'retention' || outcome === 'revenue')
+    return rows.length > 1 ? <WhatIfPanel rows={rows} window={window} horizon={horizon} outcome={outcome} /> : null;
+  return (
+    <p className="muted small" data-testid="whatif-absent">
+      The budget what-if moves retained customers or revenue, which grow with the customers a channel reaches; a score
+      does not. Every channel in money on one KPI: the <Link href="/budget">Budget</Link> page.
+    </p>
+  );
+}
+
 /** A link's window or horizon out of range is replaced by the default (and the page says so). */
 function paramsOf(view: typeof DEFAULTS) {
   const days = (text: string, max: number, fallback: number) => {
@@ -237,15 +249,7 @@ export default function ChannelsPage() {
             {channels.data.method}
           </p>
           <LiftChart rows={rows} outcome={outcome} />
-          {(outcome === 'retention' || outcome === 'revenue') && rows.length > 1 && (
-            <WhatIfPanel rows={rows} window={params.window} horizon={params.horizon} outcome={outcome} />
-          )}
-          {(outcome === 'nps' || outcome === 'csat') && (
-            <p className="muted small" data-testid="whatif-absent">
-              The budget what-if moves retained customers or revenue, which grow with the customers a channel reaches; a
-              score does not. Every channel in money on one KPI: the <Link href="/budget">Budget</Link> page.
-            </p>
-          )}
+          <WhatIf rows={rows} outcome={outcome} window={params.window} horizon={params.horizon} />
         </>
       )}
       <EvidencePanel />
