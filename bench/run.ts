@@ -159,6 +159,33 @@ async function get(server: ServerChild, path: string): Promise<void> {
   await res.arrayBuffer();
 }
 
+async function post(server: ServerChild, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+/**
+ * The Budget page: the first answer fits the mix on the KPI and runs the customer-level comparison
+ * on revenue (uncached), then every plan reads them (warm): the page's scenario and an allocation.
+ */
+async function benchBudget(server: ServerChild) {
+  const t = performance.now();
+  await get(server, '/api/budget?kpi=total_revenue');
+  const coldMs = performance.now() - t;
+  const scenario = { kpi: 'total_revenue', period: '2027-Q1', moves: [{ from: 'tv', to: 'paid_search', share: 0.2 }] };
+  const scenarioMs = await timeMedian(() => post(server, '/api/budget/plan', scenario), RUNS);
+  const allocationMs = await timeMedian(
+    () => post(server, '/api/budget/plan', { kpi: 'total_revenue', period: '2027-Q1' }),
+    RUNS,
+  );
+  return { cold_ms: round(coldMs), scenario_warm_ms: round(scenarioMs), allocation_warm_ms: round(allocationMs) };
+}
+
 async function loadTest(server: ServerChild, seconds: number, extraRows: string | null) {
   const requests = [
     { method: 'GET', path: '/api/goals' },
@@ -383,6 +410,12 @@ async function benchSize(label: string, customers: number) {
       `${round(channelsDirect)} ms)`,
   );
 
+  const budget = await benchBudget(server);
+  log(
+    `  budget: first answer ${budget.cold_ms} ms (mix fit and revenue comparison), a plan warm: scenario ` +
+      `${budget.scenario_warm_ms} ms, allocation ${budget.allocation_warm_ms} ms (target < 2,000 ms)`,
+  );
+
   const healthUnderWork = await healthWhileComputing(server);
   log(
     `  /api/health while a mix fit and a channel comparison run off the event loop: p50 ` +
@@ -435,6 +468,7 @@ async function benchSize(label: string, customers: number) {
       direct_ms: round(channelsDirect),
       ratio_cold: round(channelsCold / channelsDirect, 3),
     },
+    budget,
     server: { startup_ms: round(server.startupMs), peak_rss_mb: round(rss, 0) },
     health_while_computing: healthUnderWork,
     load,
