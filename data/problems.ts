@@ -55,6 +55,22 @@ export class FileProblems {
   place(pos: SourcePosition, field: string, code: ProblemCode, message: string): void {
     this.problems.push({ code, file: this.source.file, line: pos.line, col: pos.col, field, message });
   }
+
+  /** The same file's problems for fields nested under `prefix` (a ratio's numerator): measure → numerator.measure. */
+  within(prefix: string): FileProblems {
+    const outer = this;
+    return new (class extends FileProblems {
+      override at(field: string, code: ProblemCode, message: string): void {
+        outer.atPath([prefix, field], code, message);
+      }
+      override atKey(key: string, code: ProblemCode, message: string): void {
+        outer.atPath([prefix, key], code, message);
+      }
+      override atPath(path: Array<string | number>, code: ProblemCode, message: string): void {
+        outer.atPath([prefix, ...path], code, message);
+      }
+    })(this.problems, this.source);
+  }
 }
 
 /** zod's issues as problems at their fields (an unrecognised key as unknown-field, at the key). */

@@ -37,8 +37,8 @@ export function breakdownWarnings(definitions: Definition[]): DefinitionWarning[
         message:
           `its measure has a subquery that does not follow the row (${shown}…): ` +
           `it is one value per period, so a breakdown by ${d.dimensions!.join(', ')} divides each group's rows ` +
-          `by the whole's and reads wrong; write a derived metric (numerator / denominator, each with these ` +
-          `dimensions) or refer to ${d.table}.<column> inside the subquery`,
+          `by the whole's and reads wrong; write it as a ratio metric (numerator: and denominator:, each a measure ` +
+          `over its own table) or refer to ${d.table}.<column> inside the subquery`,
       },
     ];
   });

@@ -40,8 +40,9 @@ export class Catalog {
     this.version++;
   }
 
+  /** Every metric a reader sees: a ratio's hidden numerator and denominator are left out. */
   get metrics(): CheckedMetric[] {
-    return this.result.metrics;
+    return this.result.metrics.filter((m) => !m.part_of);
   }
 
   get problems(): Problem[] {

@@ -5,7 +5,15 @@ import { CONTRACT } from '../data/contract.ts';
 import { duckdbReason, type Session } from '../data/db.ts';
 import { readExtras, type TableExtras } from '../data/schema.ts';
 import { availableDimensions, compileProbe, ownColumns, referencedMetrics, rememberExtras } from './compile.ts';
-import { AggregateDefinition, DerivedDefinition, isDerived, type Definition, type Problem } from './definition.ts';
+import {
+  AggregateDefinition,
+  DerivedDefinition,
+  isDerived,
+  RatioDefinition,
+  ratioParts,
+  type Definition,
+  type Problem,
+} from './definition.ts';
 import { parseExpression } from './expression.ts';
 import { type FileProblems, ProblemReporter } from '../data/problems.ts';
 import { YamlSource } from '../data/yamlSource.ts';
@@ -17,6 +25,8 @@ export interface DefinitionSource {
 
 export interface CheckedMetric {
   definition: Definition;
+  /** A ratio's hidden numerator or denominator: the ratio's name (resolvable, never listed). */
+  part_of?: string;
   file: string;
   text: string;
   /** Dimensions that actually work for this metric (for derived: those all its parts share). */
@@ -34,7 +44,8 @@ const TIME_KINDS = new Set(['date', 'timestamp', 'month']);
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
-type Parsed = { file: FileProblems; definition: Definition };
+/** A definition and its file; a ratio's hidden parts name the ratio they belong to. */
+type Parsed = { file: FileProblems; definition: Definition; part_of?: string };
 
 /**
  * Every problem of every file: YAML and fields first, then names, then each definition's SQL
@@ -44,7 +55,7 @@ type Parsed = { file: FileProblems; definition: Definition };
 export async function checkDefinitions(session: Session, sources: DefinitionSource[]): Promise<CheckResult> {
   const reporter = new ProblemReporter();
   const read = sources.map((s) => readDefinition(reporter.forFile(new YamlSource(s.file, s.text))));
-  const parsed = read.flatMap((r) => (r.kind === 'valid' ? [r.entry] : []));
+  const parsed = read.flatMap((r) => (r.kind === 'valid' ? [r.entry, ...(r.parts ?? [])] : []));
   const partial = read.flatMap((r) => (r.kind === 'partial' ? [r.entry] : []));
   const unique = uniqueNames(parsed);
   const byName = new Map(unique.map((e) => [e.definition.name, e]));
@@ -54,19 +65,20 @@ export async function checkDefinitions(session: Session, sources: DefinitionSour
   const failed = new Set<string>();
   const extras = await readExtras(session);
   for (const { definition } of [...unique, ...partial]) if (!isDerived(definition)) rememberExtras(definition, extras);
-  for (const { file, definition } of unique) {
+  for (const { file, definition, part_of } of unique) {
     const mark = reporter.problems.length;
     await checkSql(session, file, definition, resolve, extras);
     if (reporter.since(mark)) failed.add(definition.name);
     const dimensions = isDerived(definition) ? [] : (definition.dimensions ?? []);
-    valid.set(definition.name, { definition, file: file.source.file, text: file.source.text, dimensions });
+    const checked = { definition, file: file.source.file, text: file.source.text, dimensions };
+    valid.set(definition.name, part_of ? { ...checked, part_of } : checked);
   }
   for (const { file, definition } of partial) await checkSql(session, file, definition, resolve, extras);
   for (const entry of unique) checkDependencies(entry, resolve, valid, failed);
   return { metrics: [...valid.values()].filter((m) => !failed.has(m.definition.name)), problems: reporter.problems };
 }
 
-type Read = { kind: 'valid' | 'partial'; entry: Parsed } | { kind: 'invalid' };
+type Read = { kind: 'valid' | 'partial'; entry: Parsed; parts?: Parsed[] } | { kind: 'invalid' };
 
 /** YAML and the fields' shapes; a file whose only problems are in some fields is still 'partial'. */
 function readDefinition(file: FileProblems): Read {
@@ -81,6 +93,7 @@ function readDefinition(file: FileProblems): Read {
     file.at('(yaml)', 'not-a-mapping', 'expected a mapping of fields (name, label, description, unit, direction, …)');
     return { kind: 'invalid' };
   }
+  if ('numerator' in value || 'denominator' in value) return readRatio(file, value);
   const derived = 'expression' in value;
   const schema = (derived ? DerivedDefinition : AggregateDefinition) as z.ZodType<Definition>;
   const result = schema.safeParse(value);
@@ -106,6 +119,34 @@ function readDefinition(file: FileProblems): Read {
   // reported together): the SQL fields of whatever remains valid are checked too.
   const rest = withoutRejectedFields(value as Record<string, unknown>, result.error.issues, schema);
   return rest ? { kind: 'partial', entry: { file, definition: rest } } : { kind: 'invalid' };
+}
+
+/**
+ * A ratio metric: its fields' problems at their nested paths (numerator.measure), then read as a
+ * derived metric over its two hidden parts, each part's SQL problems reported at its own fields.
+ */
+function readRatio(file: FileProblems, value: object): Read {
+  const result = RatioDefinition.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys)
+          file.atPath([...path, key], 'unknown-field', `unknown field "${key}" in a ratio metric (see the README)`);
+        continue;
+      }
+      const missing = valueAt(value, path) === undefined;
+      const code = missing ? 'missing-field' : path.at(-1) === 'table' ? 'unknown-table' : 'invalid-field';
+      file.atPath(path, code, missing ? 'required field is missing' : issue.message);
+    }
+    return { kind: 'invalid' };
+  }
+  const { derived, parts } = ratioParts(result.data);
+  return {
+    kind: 'valid',
+    entry: { file, definition: derived },
+    parts: parts.map((p) => ({ file: file.within(p.side), definition: p.definition, part_of: derived.name })),
+  };
 }
 
 function valueAt(value: unknown, path: Array<string | number>): unknown {
@@ -167,6 +208,11 @@ function checkDependencies(
     return;
   }
   const broken = allParts(definition.name, resolve).filter((n) => failed.has(n));
+  // A ratio whose own numerator or denominator failed: those problems are already at their fields.
+  if (broken.length && broken.every((n) => valid.get(n)?.part_of === definition.name)) {
+    failed.add(definition.name);
+    return;
+  }
   if (broken.length) {
     file.at(
       'expression',

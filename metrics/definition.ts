@@ -44,6 +44,55 @@ export const DerivedDefinition = z.strictObject({
   dimensions: z.array(z.string()).optional(),
 });
 
+/** One side of a ratio: a measure over its own table, time column and filter. */
+export const RatioPart = z.strictObject({
+  table: z.enum(CONTRACT_TABLES),
+  time: z.string().min(1),
+  active_until: z.string().min(1).optional(),
+  measure: sqlText,
+  filter: sqlText.optional(),
+});
+
+/**
+ * A ratio of two measures, each over its own table and filter, computed per period and per
+ * dimension value (as MetricFlow's ratio metrics): orders per active customer in a segment is that
+ * segment's orders over that segment's customers, never over everyone. Read as a derived metric of
+ * two hidden parts, `<name>__numerator` and `<name>__denominator` (see ratioParts).
+ */
+export const RatioDefinition = z.strictObject({
+  ...common,
+  numerator: RatioPart,
+  denominator: RatioPart,
+  dimensions: z.array(z.string()).optional(),
+  mature_after_days: z.number().int().min(0).max(3650).optional(),
+});
+export type RatioDefinition = z.infer<typeof RatioDefinition>;
+
+/** The hidden parts of a ratio and the derived metric over them (the division is NULL on a zero denominator). */
+export function ratioParts(r: RatioDefinition): {
+  derived: DerivedDefinition;
+  parts: Array<{ side: 'numerator' | 'denominator'; definition: AggregateDefinition }>;
+} {
+  const { numerator, denominator, mature_after_days, ...rest } = r;
+  const part = (side: 'numerator' | 'denominator', p: z.infer<typeof RatioPart>): AggregateDefinition => ({
+    name: `${r.name}__${side}`,
+    label: `${r.label} (${side})`,
+    description: `The ${side} of ${r.name}.`,
+    unit: 'number',
+    direction: r.direction,
+    ...p,
+    ...(r.dimensions ? { dimensions: r.dimensions } : {}),
+    ...(mature_after_days !== undefined ? { mature_after_days } : {}),
+  });
+  return {
+    derived: { ...rest, expression: `${r.name}__numerator / nullif(${r.name}__denominator, 0)` },
+    parts: [
+      { side: 'numerator', definition: part('numerator', numerator) },
+      { side: 'denominator', definition: part('denominator', denominator) },
+    ],
+  };
+}
+
 export type AggregateDefinition = z.infer<typeof AggregateDefinition>;
 export type DerivedDefinition = z.infer<typeof DerivedDefinition>;
 export type Definition = AggregateDefinition | DerivedDefinition;

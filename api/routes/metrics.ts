@@ -16,7 +16,7 @@ import {
   shapeSeries,
 } from '../../metrics/series.ts';
 import { referencedMetrics } from '../../metrics/compile.ts';
-import { isDerived } from '../../metrics/definition.ts';
+import { type Definition, isDerived } from '../../metrics/definition.ts';
 import { callerOf } from '../caller.ts';
 import { failureOf } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
@@ -30,7 +30,7 @@ const MetricSummary = z
     description: z.string(),
     unit: z.string(),
     direction: z.enum(['up', 'down']),
-    kind: z.enum(['aggregate', 'derived']),
+    kind: z.enum(['aggregate', 'derived', 'ratio']),
     owner: z.string().nullable(),
     tags: z.array(z.string()),
     dimensions: z.array(z.string()),
@@ -106,7 +106,7 @@ function summary(
     description: d.description,
     unit: d.unit,
     direction: d.direction,
-    kind: 'expression' in d ? ('derived' as const) : ('aggregate' as const),
+    kind: kindOf(deps, d),
     owner: d.owner ?? null,
     tags: d.tags ?? [],
     dimensions: m.dimensions,
@@ -117,6 +117,12 @@ function summary(
     failure,
     used_by_goals: goals.filter((g) => g.metric === d.name).map((g) => g.id),
   };
+}
+
+/** A ratio is read as a derived metric over its hidden parts; the reader is told it is a ratio. */
+function kindOf(deps: AppDeps, d: Definition): 'aggregate' | 'derived' | 'ratio' {
+  if (!('expression' in d)) return 'aggregate';
+  return deps.catalog.get(`${d.name}__numerator`)?.part_of === d.name ? 'ratio' : 'derived';
 }
 
 /**
