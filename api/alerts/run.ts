@@ -186,7 +186,7 @@ async function whyOf(ctx: AlertContext, goals: Set<string>): Promise<Map<string,
   const out = new Map<string, string>();
   for (const goal of readGoals(ctx.goalsFile).goals.filter((g) => goals.has(g.id))) {
     try {
-      const request = { where: goal.where ?? {} };
+      const request = { where: goal.where ?? {}, currency: ctx.settings.currency };
       const quarter = await metricDrivers(ctx, goal.metric, { ...request, window: 3 });
       const answer = quarter.drivers.length
         ? quarter

@@ -4,8 +4,9 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { type DriversAnswer, type DriversRequest, metricDrivers } from '../../metrics/drivers/drivers.ts';
 import { driverPhrase } from '../../metrics/drivers/sentence.ts';
+import { withCurrency } from '../../metrics/heading/assess.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
-import { DEFAULT_DB } from '../paths.ts';
+import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { parseWhere } from './query.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
@@ -59,7 +60,8 @@ export function registerDrivers(program: Command): void {
         async (db) => {
           const catalog = await Catalog.load(db, dir);
           const out: DriversAnswer[] = [];
-          for (const r of requests) out.push(await metricDrivers({ db, catalog }, metric, r));
+          const currency = currentCurrency();
+          for (const r of requests) out.push(await metricDrivers({ db, catalog }, metric, { ...r, currency }));
           return out;
         },
         async (server) => {
@@ -101,7 +103,7 @@ function printAnswer(a: DriversAnswer): void {
   console.log(a.sentence);
   for (const d of a.contributions.slice(0, 8)) {
     const mark = d.driver ? '●' : '·';
-    console.log(`  ${mark} ${driverPhrase(a.unit, d)}`);
+    console.log(`  ${mark} ${withCurrency(currentCurrency(), () => driverPhrase(a.unit, d))}`);
   }
   for (const w of a.warnings) console.log(`  note: ${w}`);
   console.log(`  method: ${a.method}\n`);

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { metricDrivers } from '../../metrics/drivers/drivers.ts';
+import { settingsOf } from '../settings.ts';
 import { readGoals } from '../../metrics/goals.ts';
 import { UNITS } from '../../metrics/definition.ts';
 import type { AppDeps } from '../context.ts';
@@ -103,7 +104,8 @@ export const driverRoutes = (deps: AppDeps) =>
   router()
     .openapi(metricRoute, async (c) => {
       const q = c.req.valid('query');
-      const answer = await metricDrivers(deps, c.req.valid('param').name, requestOf(q, q.where));
+      const request = { ...requestOf(q, q.where), currency: settingsOf(deps).currency };
+      const answer = await metricDrivers(deps, c.req.valid('param').name, request);
       return c.json(answer, 200);
     })
     .openapi(goalRoute, async (c) => {
@@ -111,6 +113,7 @@ export const driverRoutes = (deps: AppDeps) =>
       const goal = readGoals(deps.goalsFile).goals.find((g) => g.id === id);
       if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
       const q = c.req.valid('query');
-      const answer = await metricDrivers(deps, goal.metric, requestOf(q, { ...q.where, ...goal.where }));
+      const request = { ...requestOf(q, { ...q.where, ...goal.where }), currency: settingsOf(deps).currency };
+      const answer = await metricDrivers(deps, goal.metric, request);
       return c.json(answer, 200);
     });

@@ -19,6 +19,7 @@ import {
   type Windows,
 } from './decompose.ts';
 import { driversSentence, leadOf } from './sentence.ts';
+import { withCurrency } from '../heading/assess.ts';
 import type { DriversAnswer } from './types.ts';
 
 export type { Driver, DriversAnswer } from './types.ts';
@@ -34,6 +35,8 @@ export interface DriversRequest {
   window?: number;
   where?: Record<string, string>;
   asOf?: string;
+  /** The workspace's currency: money in the sentence carries its symbol (R$, not a bare number). */
+  currency?: string;
 }
 
 const MAX_LISTED = 20;
@@ -145,7 +148,7 @@ export async function metricDrivers(
   const periods: string[] = [];
   for (let m = first; m <= monthOf(to); m = addMonths(m, 1)) periods.push(m);
   if (windows.current.at(-1)! > lastComplete) warnings.push(`${monthName(lastComplete)} is the last complete month`);
-  return readDrivers(ctx, metric, {
+  const answer = await readDrivers(ctx, metric, {
     where,
     asOf,
     windows,
@@ -153,6 +156,9 @@ export async function metricDrivers(
     series: (m, by) => series(m, first, to, by),
     warnings,
   });
+  if (!request.currency) return answer;
+  // Sentences in the workspace's currency (assess.ts keeps it only while they are written).
+  return withCurrency(request.currency, () => ({ ...answer, sentence: driversSentence(answer), lead: leadOf(answer) }));
 }
 
 /**

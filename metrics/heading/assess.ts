@@ -101,7 +101,7 @@ const addMonths = (iso: string, months: number) =>
 let money: Intl.NumberFormat | null = null;
 const moneyText = (value: number) => money!.format(value).replace(/^-/, '−');
 
-function withCurrency<T>(currency: string | undefined, work: () => T): T {
+export function withCurrency<T>(currency: string | undefined, work: () => T): T {
   const before = money;
   try {
     money = currency

@@ -111,3 +111,23 @@ describe('drivers of a metric', () => {
     expect(window.status).toBe(400);
   });
 });
+
+describe('drivers in the workspace’s currency', () => {
+  it('money in the sentence carries the currency bearing.yaml names (R$, never a bare number)', async () => {
+    const { existsSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const file = join(s.dir, 'bearing.yaml');
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    writeFileSync(file, 'currency: BRL\n');
+    try {
+      const { status, body } = await get('/api/metrics/revenue/drivers?window=1');
+      expect(status).toBe(200);
+      // "Revenue rose R$405,383 (R$4,958,946 → R$5,364,328, …)": every amount with its symbol.
+      expect(body.sentence).toMatch(/^Revenue (rose|fell) R\$[\d,]+ \(R\$[\d,]+ → R\$[\d,]+, /);
+      expect(body.sentence).not.toMatch(/[^$\d,][\d]{1,3},\d{3}/);
+    } finally {
+      if (before === null) rmSync(file);
+      else writeFileSync(file, before);
+    }
+  });
+});
