@@ -12,6 +12,24 @@ const DESKTOP = { width: 1280, height: 900 };
 const open = async (size: typeof PHONE): Promise<Page> =>
   (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
 
+describe('at 200% zoom', () => {
+  it('a 1280 × 900 window at 200% zoom (640 × 450 CSS pixels) shows the first goal card at once', async () => {
+    const context = await live.browser.newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${live.server.url}/`);
+      await page.waitForSelector('[data-testid="goal-card"]');
+      const card = await page.locator('[data-testid="goal-card"]').first().boundingBox();
+      // Its status and name, at least, above the fold (they were below two rows of links and the counts).
+      expect(card!.y + 60).toBeLessThan(450);
+      expect(await page.isVisible('button.menu-button')).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(640);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
+
 describe('on a phone', () => {
   it('the navigation folds behind Menu, opens, and folds again once a page is chosen', async () => {
     const page = await open(PHONE);

@@ -200,8 +200,9 @@ export default function HeadingPage() {
     <section aria-labelledby="heading-title">
       <div className="page-head">
         <h1 id="heading-title">Heading</h1>
-        <p className="muted">Are we heading where we want to go? Data as of {formatDate(as_of)}.</p>
+        <NewGoal />
       </div>
+      <p className="muted intro">Are we heading where we want to go? Data as of {formatDate(as_of)}.</p>
       <section className="balance" aria-label="Business and community balance">
         {(['business', 'community'] as const).map((k) => (
           <div key={k} className="balance-item" data-testid={`balance-${k}`}>
@@ -211,7 +212,6 @@ export default function HeadingPage() {
           </div>
         ))}
       </section>
-      <NewGoal />
       <form className="filters" aria-label="Filter goals" onSubmit={(e) => e.preventDefault()}>
         <label>
           Owner{' '}
