@@ -15,6 +15,7 @@ const LOADERS = {
   channels: () => import('./pages/ChannelsPage.tsx'),
   mix: () => import('./pages/MixPage.tsx'),
   budget: () => import('./pages/BudgetPage.tsx'),
+  glossary: () => import('./pages/GlossaryPage.tsx'),
   metrics: () => import('./pages/MetricsPage.tsx'),
   metric: () => import('./pages/MetricPage.tsx'),
   data: () => import('./pages/DataPage.tsx'),
@@ -24,6 +25,7 @@ const GoalPage = lazy(LOADERS.goal);
 const ChannelsPage = lazy(LOADERS.channels);
 const MixPage = lazy(LOADERS.mix);
 const BudgetPage = lazy(LOADERS.budget);
+const GlossaryPage = lazy(LOADERS.glossary);
 const MetricsPage = lazy(LOADERS.metrics);
 const MetricPage = lazy(LOADERS.metric);
 const DataPage = lazy(LOADERS.data);
@@ -104,6 +106,7 @@ export function App() {
               <Route path="/channels">{() => <ChannelsPage />}</Route>
               <Route path="/mix">{() => <MixPage />}</Route>
               <Route path="/budget">{() => <BudgetPage />}</Route>
+              <Route path="/glossary">{() => <GlossaryPage />}</Route>
               <Route path="/metrics">{() => <MetricsPage />}</Route>
               <Route path="/metrics/:name">{(p) => <MetricPage name={p.name} />}</Route>
               <Route path="/data">{() => <DataPage />}</Route>

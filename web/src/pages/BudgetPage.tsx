@@ -12,6 +12,7 @@ import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { formatMoney } from '../lib/format.ts';
 import { budgetQuery, metricsQuery, planBudget } from '../lib/queries.ts';
 import { useUrlState } from '../lib/urlState.ts';
+import { TermList } from '../components/Term.tsx';
 import { kpiText } from '../components/budget/shared.ts';
 
 export default function BudgetPage() {
@@ -73,6 +74,7 @@ export default function BudgetPage() {
           </ul>
           <ReturnsTable budget={budget.data} />
           <ReturnsChart budget={budget.data} />
+          <TermList ids={['roi', 'interval', 'pooled', 'saturation']} />
           <details className="no-print">
             <summary>How these returns are measured</summary>
             <p className="small">{budget.data.method}</p>

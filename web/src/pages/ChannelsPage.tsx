@@ -6,6 +6,7 @@ import { ChannelTable } from '../components/channels/ChannelTable.tsx';
 import { LiftChart } from '../components/channels/LiftChart.tsx';
 import type { Row } from '../components/channels/shared.ts';
 import { Link } from 'wouter';
+import { TermList } from '../components/Term.tsx';
 import { WhatIfPanel } from '../components/channels/WhatIfPanel.tsx';
 import { DaysInput } from '../components/DaysInput.tsx';
 import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
@@ -183,7 +184,10 @@ export default function ChannelsPage() {
     <section aria-labelledby="channels-title">
       <div className="page-head">
         <h1 id="channels-title">Channels</h1>
-        <p className="muted">Every channel by one method. Social is one row among the others.</p>
+        <p className="muted">
+          Which channels change what customers do, and what each change costs: fund those whose interval sits above
+          zero, test the rest. Every channel by one method; social is one row among the others.
+        </p>
       </div>
       <form className="filters" aria-label="Comparison settings" onSubmit={(e) => e.preventDefault()}>
         <label>
@@ -249,6 +253,9 @@ export default function ChannelsPage() {
             {channels.data.method}
           </p>
           <LiftChart rows={rows} outcome={outcome} />
+          <TermList
+            ids={['adjusted-lift', 'att', 'naive', 'interval', 'q-value', 'e-value', 'ess', 'placebo', 'roi']}
+          />
           <WhatIf rows={rows} outcome={outcome} window={params.window} horizon={params.horizon} />
         </>
       )}

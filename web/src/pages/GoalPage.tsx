@@ -9,6 +9,7 @@ import { formatDate, formatValue } from '../lib/format.ts';
 import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
 import { BREAKDOWN_TOP, goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useDateRange } from '../lib/useDateRange.ts';
+import { TermList } from '../components/Term.tsx';
 import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
 import { Drivers, DriversLead } from '../components/Drivers.tsx';
@@ -239,6 +240,7 @@ export default function GoalPage({ id }: { id: string }) {
           </table>
         </div>
       )}
+      <TermList ids={['arrival-probability', 'interval', 'backtest']} />
       <Checkins goal={g.id} probability={g.arrival_probability} />
       <h2>Notes</h2>
       <NoteList notes={g.annotations} />

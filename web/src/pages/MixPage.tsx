@@ -10,6 +10,7 @@ import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, mixQuery, observationsQuery } from '../lib/queries.ts';
 import { EvidencePanel } from '../components/evidence/EvidencePanel.tsx';
 import { useUrlState } from '../lib/urlState.ts';
+import { TermList } from '../components/Term.tsx';
 
 export default function MixPage() {
   const [view, setView] = useUrlState({ kpi: '', controls: '' });
@@ -29,7 +30,8 @@ export default function MixPage() {
       <div className="page-head">
         <h1 id="mix-title">Media mix</h1>
         <p className="muted">
-          Channels bought in aggregate (TV, OOH, print, paid social, search), read week by week against a KPI.
+          Where the next dollar of TV, OOH, print or search returns most: channels bought in aggregate, read week by
+          week against a KPI.
         </p>
       </div>
       <form className="filters" aria-label="Model settings" onSubmit={(e) => e.preventDefault()}>
@@ -68,6 +70,7 @@ export default function MixPage() {
           ))}
           <MixSentences mix={mix.data} />
           <MixTable mix={mix.data} />
+          <TermList ids={['roi', 'mroi', 'interval', 'carry-over', 'saturation']} />
           <FitChart mix={mix.data} />
           <ContributionChart mix={mix.data} />
           <CurveCharts mix={mix.data} />

@@ -2,6 +2,7 @@
 import { formatMoney } from '../../lib/format.ts';
 import { useRef } from 'react';
 import { useStackLabels } from '../../lib/stackLabels.ts';
+import { Term } from '../Term.tsx';
 import { type Mix, ratio, ratioRange } from './shared.ts';
 
 export function MixSentences({ mix }: { mix: Mix }) {
@@ -42,7 +43,9 @@ export function MixTable({ mix }: { mix: Mix }) {
             <th scope="col">Spend</th>
             <th scope="col">Share of spend / effect</th>
             <th scope="col">ROI (95% CI)</th>
-            <th scope="col">mROI (95% CI)</th>
+            <th scope="col">
+              <Term id="mroi" /> (95% CI)
+            </th>
             <th scope="col">Carry-over</th>
           </tr>
         </thead>

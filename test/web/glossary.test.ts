@@ -1,0 +1,30 @@
+// Statistical words explained where they appear: focusing "q-value" on the Channels page shows its
+// one line, the Mix table's mROI header carries its own, and /glossary lists every word.
+import { describe, expect, it } from 'vitest';
+import { GLOSSARY } from '../../web/src/lib/glossary.ts';
+import { browserAndServer, openPage, seriousA11yViolations } from '../helpers/browser.ts';
+
+const live = browserAndServer();
+
+describe('words explained', () => {
+  it('a word shows its meaning on focus, and the glossary lists every word', async () => {
+    const { page, errors } = await openPage(live.browser);
+    await page.goto(`${live.server.url}/channels`);
+    await page.waitForSelector('[data-testid="term-list"]', { timeout: 90_000 });
+    const word = page.locator('[data-testid="term-list"] .term-word', { hasText: 'q-value' });
+    const tip = page.locator('[data-testid="term-list"] .term', { hasText: 'q-value' }).locator('[role="tooltip"]');
+    expect(await tip.isVisible()).toBe(false);
+    await word.focus();
+    expect(await tip.isVisible()).toBe(true);
+    expect(await tip.textContent()).toBe(GLOSSARY['q-value'].short);
+    // The word is described by its tooltip for screen readers too.
+    expect(await word.getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.click('[data-testid="term-list"] a[href="/glossary"]');
+    await page.waitForSelector('[data-testid="glossary"]');
+    const terms = await page.$$eval('[data-testid="glossary"] dt', (d) => d.map((x) => x.textContent));
+    expect(terms).toEqual(Object.values(GLOSSARY).map((e) => e.term));
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
