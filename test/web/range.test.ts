@@ -152,3 +152,27 @@ describe('the shared date range', () => {
     }
   }, 60_000);
 });
+
+describe('the metric chart', () => {
+  it('keeps every row-count bar inside the plot, the first and the last included', async () => {
+    const page = await freshPage(SIZES[0]!);
+    try {
+      await page.goto(`${live.server.url}/metrics/revenue?grain=quarter&range=12m`);
+      await page.waitForSelector('.recharts-bar-rectangle path, .recharts-bar-rectangle rect', { timeout: 60_000 });
+      const plot = await page.locator('.recharts-cartesian-grid').first().boundingBox();
+      const bars = await page.$$eval('.recharts-bar-rectangle', (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        }),
+      );
+      expect(bars.length).toBeGreaterThan(1);
+      for (const b of bars) {
+        expect(b.left).toBeGreaterThanOrEqual(plot!.x - 0.5);
+        expect(b.right).toBeLessThanOrEqual(plot!.x + plot!.width + 0.5);
+      }
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+});
