@@ -67,6 +67,18 @@ function summaryOf(series: Props['series']): string {
     : `${series.label}: no data in this range.`;
 }
 
+/**
+ * The time axis padded by half a period at each end: a row-count bar is centred on its period, so
+ * on a domain from the first period to the last the outer two bars spilled half outside the plot.
+ */
+function domainOf(points: Array<{ t: number }>): [number, number] | ['dataMin', 'dataMax'] {
+  if (points.length < 2) return ['dataMin', 'dataMax'];
+  const ts = points.map((p) => p.t).sort((a, b) => a - b);
+  const steps = ts.slice(1).map((t, i) => t - ts[i]!);
+  const half = Math.min(...steps) / 2;
+  return [ts[0]! - half, ts.at(-1)! + half];
+}
+
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: declarative chart markup
 export function SeriesChart({ series, previous, previousName }: Props) {
   const small = useSmallScreen();
@@ -83,7 +95,7 @@ export function SeriesChart({ series, previous, previousName }: Props) {
         <ResponsiveContainer width="100%" height={320}>
           <ComposedChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="#e3e9ee" vertical={false} />
-            <XAxis {...TIME_AXIS} />
+            <XAxis {...TIME_AXIS} domain={domainOf(points)} />
             <YAxis
               yAxisId="v"
               tickFormatter={(v: number) => formatTick(series.unit, v)}
