@@ -4,7 +4,14 @@ import type { z } from 'zod';
 import { CONTRACT } from '../data/contract.ts';
 import { duckdbReason, type Session } from '../data/db.ts';
 import { readExtras, type TableExtras } from '../data/schema.ts';
-import { availableDimensions, compileProbe, ownColumns, referencedMetrics, rememberExtras } from './compile.ts';
+import {
+  availableDimensions,
+  compileProbe,
+  ownColumns,
+  referencedMetrics,
+  rememberExtras,
+  spreadMeasure,
+} from './compile.ts';
 import {
   AggregateDefinition,
   DerivedDefinition,
@@ -246,9 +253,21 @@ async function checkAggregate(
   file: FileProblems,
   extras: TableExtras,
 ): Promise<void> {
-  const structural = checkColumns(d, file, extras);
+  const structural = checkColumns(d, file, extras) && checkRowPeriod(d, file);
   const expressionsOk = await checkExpressions(session, d, file, extras);
   if (structural && expressionsOk) await bindProbes(session, d, file);
+}
+
+/** row_period: week spreads a row over seven days: only a sum can follow it, and a row with a life cannot. */
+function checkRowPeriod(d: AggregateDefinition, file: FileProblems): boolean {
+  if (d.row_period !== 'week') return true;
+  const why = d.active_until
+    ? 'a row with active_until lives longer than its week: use one or the other'
+    : spreadMeasure(d.measure) === null
+      ? `only one sum(...) can be spread over days (the measure is ${d.measure.trim().slice(0, 60)})`
+      : null;
+  if (why) file.at('row_period', 'invalid-field', `row_period: week spreads each row over its seven days; ${why}`);
+  return why === null;
 }
 
 /** time, active_until and dimensions name columns of the right kind. */

@@ -116,13 +116,33 @@ period_rows AS (${periodRowsCte(d, options)})`;
   const group = options.by ? `, coalesce(CAST(${quoteIdent(options.by)} AS VARCHAR), '(none)') AS "group"` : '';
   const rowSource = `(SELECT *${group} FROM period_rows) AS ${quoteIdent(d.table)}`;
   if (part === 'measure') {
-    return `${ctes}\nSELECT (\n${d.measure}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
+    return `${ctes}\nSELECT (\n${measureOf(d)}\n) AS value FROM ${rowSource} GROUP BY period_start, period_end`;
   }
   if (part === 'filter') return `${ctes}\nSELECT (\n${d.filter}\n) AS keep FROM ${rowSource}`;
   return `${ctes},
 agg AS (${aggCte(d, options, rowSource)})
 ${seriesSelect(options)}`;
 }
+
+/**
+ * A weekly row spread over its seven days: `sum(x)` becomes `sum((x) * __share)`, each day holding a
+ * seventh. Null when the measure is not one outer sum (the checker refuses row_period: week then).
+ */
+export function spreadMeasure(measure: string): string | null {
+  const m = /^\s*sum\s*\(([\s\S]*)\)\s*$/i.exec(measure);
+  if (!m) return null;
+  // The opening parenthesis must close at the very end: "sum(a) / sum(b)" is not one sum.
+  let depth = 0;
+  for (const ch of m[1]!) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return null;
+  }
+  return depth === 0 ? `sum((${m[1]}) * __share)` : null;
+}
+
+const weekly = (d: AggregateDefinition) => d.row_period === 'week' && !d.active_until;
+/** The measure as the series computes it: spread over days for weekly rows. */
+const measureOf = (d: AggregateDefinition) => (weekly(d) ? (spreadMeasure(d.measure) ?? d.measure) : d.measure);
 
 /** Every period from `from` (or the table's first row) to `to`; with maturity, only mature ones. */
 function periodsCte(d: AggregateDefinition, options: SeriesOptions, params: Record<string, SqlValue>): string {
@@ -159,6 +179,15 @@ function scopedCte(d: AggregateDefinition, options: SeriesOptions): string {
   const startsInTime = until
     ? `(${until} IS NULL OR ${until} >= (SELECT min(period_start) FROM periods))`
     : `CAST(${time} AS DATE) >= (SELECT min(period_start) FROM periods)`;
+  if (weekly(d)) {
+    // Each weekly row once per day of its week, dated that day, holding a seventh (see spreadMeasure).
+    const day = `CAST(${time} AS DATE) + CAST(w.i AS INTEGER)`;
+    return `
+  SELECT t.* REPLACE (${day} AS ${quoteIdent(d.time)}), 1.0 / 7 AS __share${extra}
+  FROM ${quoteIdent(d.table)} t CROSS JOIN range(7) w(i) ${customerJoin}
+  WHERE ${day} <= (SELECT max(period_end) FROM periods) AND ${day} >= (SELECT min(period_start) FROM periods)
+`;
+  }
   return `
   SELECT t.*${extra} FROM ${quoteIdent(d.table)} t ${customerJoin}
   WHERE CAST(${time} AS DATE) <= (SELECT max(period_end) FROM periods) AND ${startsInTime}
@@ -189,10 +218,12 @@ function aggCte(d: AggregateDefinition, options: SeriesOptions, rowSource: strin
     ...Object.keys(options.where ?? {}).map((dim, i) => `CAST(${quoteIdent(dim)} AS VARCHAR) = $w${i}`),
   ];
   const keys = `period_start, period_end${options.by ? ', "group"' : ''}`;
+  // Weekly rows spread over days count as the weeks (or share of a week) the period holds.
+  const n = weekly(d) ? 'CAST(round(sum(__share)) AS BIGINT)' : 'count(*)';
   return `
   SELECT ${keys}, (
-${d.measure}
-  ) AS value, count(*) AS n
+${measureOf(d)}
+  ) AS value, ${n} AS n
   FROM ${rowSource}
   ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
   GROUP BY ${keys}

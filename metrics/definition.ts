@@ -36,6 +36,12 @@ export const AggregateDefinition = z.strictObject({
   filter: sqlText.optional(),
   dimensions: z.array(z.string()).optional(),
   mature_after_days: z.number().int().min(0).max(3650).optional(),
+  /**
+   * The span one row covers, from its `time`: `week` for weekly figures dated by the week's first
+   * day (media spend, a weekly KPI in observations). Each row is then spread over its seven days,
+   * so a month counts the days of each week it holds (a five-week month no longer reads 25% high).
+   */
+  row_period: z.enum(['day', 'week']).optional(),
 });
 
 export const DerivedDefinition = z.strictObject({

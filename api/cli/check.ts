@@ -6,6 +6,7 @@ import { checkGoalsFile, goalsFile } from '../../metrics/goals.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { windowWarnings } from '../../metrics/lifecycleWarnings.ts';
 import { breakdownWarnings } from '../../metrics/breakdownWarnings.ts';
+import { weeklyRowWarnings } from '../../metrics/weeklyWarnings.ts';
 import { ProblemReporter } from '../../data/problems.ts';
 import { readSourcesFiles } from '../../data/sources/definition.ts';
 import { readSettings } from '../../data/workspace.ts';
@@ -55,6 +56,7 @@ export function registerCheck(program: Command): void {
         for (const w of [
           ...windowWarnings(definitions, settings.churn?.inactive_after_days),
           ...breakdownWarnings(definitions),
+          ...(await weeklyRowWarnings(db, definitions)),
         ])
           console.error(`warning: ${shown(join(catalog.dir, `${w.metric}.yaml`))}: ${w.message}`);
         if (others.length)

@@ -39,10 +39,11 @@ describe('the budget API', () => {
     );
     for (const r of spend)
       expect(budget.channels.find((c: Row) => c.channel === r.channel).spend).toBeCloseTo(r.spend, 2);
-    // The KPI over the period: online orders plus the shops' weekly revenue.
+    // The KPI over the period: online orders plus the shops' weekly revenue, each week's days counted.
     const [kpi] = await s.db.all<{ v: number }>(
       `SELECT (SELECT sum(amount) FROM orders WHERE ordered_at::DATE BETWEEN $from::DATE AND $to::DATE)
-        + (SELECT sum(value) FROM observations WHERE name = 'store_revenue' AND date BETWEEN $from::DATE AND $to::DATE)
+        + (SELECT sum(value * (least(date + 6, $to::DATE) - greatest(date, $from::DATE) + 1) / 7)
+           FROM observations WHERE name = 'store_revenue' AND date + 6 >= $from::DATE AND date <= $to::DATE)
         AS v`,
       { from, to },
     );

@@ -21,7 +21,7 @@ describe('a definition edit', () => {
     expect(mixBefore.status).toBe(200);
     const yaml = readFileSync(join(s.metricsDir, 'store_revenue.yaml'), 'utf8').replace(
       'measure: sum(value)',
-      'measure: sum(value) * 2',
+      'measure: sum(value * 2)',
     );
     const saved = await s.call('PUT', '/api/metrics/store_revenue', { role: 'analyst', body: { yaml } });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);

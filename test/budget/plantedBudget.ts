@@ -133,7 +133,7 @@ const DEFINITIONS = {
     'time: ordered_at\nmeasure: sum(amount)\n',
   'store_revenue.yaml':
     'name: store_revenue\nlabel: Store revenue\ndescription: The shops.\nunit: currency\ndirection: up\n' +
-    "table: observations\ntime: date\nfilter: name = 'store_revenue'\nmeasure: sum(value)\n",
+    "table: observations\ntime: date\nfilter: name = 'store_revenue'\nmeasure: sum(value)\nrow_period: week\n",
   'total_revenue.yaml':
     'name: total_revenue\nlabel: Total revenue\ndescription: Both.\nunit: currency\ndirection: up\n' +
     'expression: revenue + store_revenue\n',
