@@ -174,6 +174,20 @@ export async function readExtras(session: Session): Promise<TableExtras> {
   return extras;
 }
 
+/** Kept columns whose source declared a type (a comment set at import), per table. */
+export async function readKeptTypes(
+  session: Session,
+): Promise<Partial<Record<ContractTable, Record<string, 'number' | 'text'>>>> {
+  const rows = await session.all<{ table_name: ContractTable; column_name: string; comment: string }>(
+    `SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'main' AND ` +
+      `database_name = current_database() AND comment IN ('bearing:number', 'bearing:text')`,
+  );
+  const out: Partial<Record<ContractTable, Record<string, 'number' | 'text'>>> = {};
+  for (const r of rows)
+    out[r.table_name] = { ...out[r.table_name], [r.column_name]: r.comment.slice(8) as 'number' | 'text' };
+  return out;
+}
+
 export async function markSample(session: Session, sample: { seed: number; customers: number }): Promise<void> {
   await session.run(`DELETE FROM sample_world`);
   await session.run(`INSERT INTO sample_world VALUES ($seed, $customers, $at)`, {

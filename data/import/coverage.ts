@@ -1,7 +1,7 @@
 // The end of every successful import, on either path, inside its transaction: the data facts
 // (as-of, per-table coverage, version) move on when anything changed, and the report says so.
 import type { ContractTable } from '../contract.ts';
-import type { Session } from '../db.ts';
+import { quoteIdent, type Session } from '../db.ts';
 import { inferLifecycle } from '../lifecycle.ts';
 import { type CoverageChange, refreshMeta } from '../schema.ts';
 import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
@@ -19,6 +19,21 @@ export function coverageChange(tables: ContractTable[], options: ImportOptions):
   return { touched: tables, declared: Object.keys(declared).length ? declared : undefined };
 }
 
+/**
+ * Each kept column's declared type as a comment on the column ('bearing:number', 'bearing:text';
+ * none when undeclared), read by readKeptTypes: the data outlives the sources file that said it.
+ */
+async function markKeptTypes(tx: Session, options: ImportOptions): Promise<void> {
+  for (const [table, layout] of Object.entries(options.layouts ?? {})) {
+    for (const column of layout?.extras ?? []) {
+      const type = layout?.types?.[column];
+      await tx.run(
+        `COMMENT ON COLUMN ${quoteIdent(table)}.${quoteIdent(column)} IS ${type ? `'bearing:${type}'` : 'NULL'}`,
+      );
+    }
+  }
+}
+
 /** A declared complete-through date changes answers too, so it is a change of its own. */
 export async function finishImport(
   tx: Session,
@@ -28,6 +43,7 @@ export async function finishImport(
   options: ImportOptions,
   method: NonNullable<ImportReport['method']>,
 ): Promise<ImportReport> {
+  await markKeptTypes(tx, options);
   const inferred = await inferLifecycle(tx, options.lifecycle);
   const changed =
     summaries.some((s) => s.inserted + s.updated + (s.deleted ?? 0) > 0) ||

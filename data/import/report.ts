@@ -52,6 +52,9 @@ export type ImportProgress =
   | { phase: 'validate'; table: ContractTable }
   | { phase: 'write'; table: ContractTable; rows: number };
 
+/** A kept column's declared type: numbers are compared as numbers, text as its values. */
+export type KeptType = 'number' | 'text';
+
 export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Skip the first-load path even into empty tables (same result, slower; for comparison and diagnosis). */
@@ -61,7 +64,7 @@ export interface ImportOptions {
   /** Per table (a sync's sources may each declare one): wins over completeThrough for its table. */
   completeThroughByTable?: Partial<Record<ContractTable, string>>;
   /** Per table: kept extra columns, and a declared key whose repeats collapse (the later row wins). */
-  layouts?: Partial<Record<ContractTable, { extras?: string[]; key?: string[] }>>;
+  layouts?: Partial<Record<ContractTable, { extras?: string[]; key?: string[]; types?: Record<string, KeptType> }>>;
   /** Replace each imported table's rows by exactly what the import gives (deletes included). */
   fullRefresh?: boolean;
   /** Workspace choices for dates the sources do not give (see data/lifecycle.ts). */

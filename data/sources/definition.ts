@@ -37,8 +37,14 @@ export const SourceEntrySchema = z
     timezone: z.string().optional(),
     /** Contract column: a source column's name, or a SQL expression over the source's columns. */
     columns: z.record(z.string(), z.string().min(1).max(2000)).optional(),
-    /** Extra source columns kept as text columns of the table (dimensions, filters). */
-    keep: z.array(identifier).optional(),
+    /**
+     * Extra source columns kept as columns of the table (dimensions, filters, covariates): a name,
+     * or { column, type } to say how the channel comparison reads it: `number` (cut at quantiles:
+     * earnings, age) or `text` (its values: a zip code that happens to be digits).
+     */
+    keep: z
+      .array(z.union([identifier, z.strictObject({ column: identifier, type: z.enum(['number', 'text']) })]))
+      .optional(),
     /** The key repeats collapse on (the later file, then the later line, wins). */
     key: z.array(z.string().min(1)).min(1).optional(),
     query: z.string().min(1).max(20000).optional(),
@@ -137,13 +143,13 @@ function entryIsCoherent(entry: SourceEntry, index: number, report: FileProblems
     );
     ok = false;
   }
-  for (const name of entry.keep ?? []) {
+  for (const name of keptColumns(entry)) {
     if (!contract.includes(name)) continue;
     at('keep', `"${name}" is already a column of ${entry.table}; keep is for extra columns`);
     ok = false;
   }
   for (const name of entry.key ?? []) {
-    if (contract.includes(name) || entry.keep?.includes(name)) continue;
+    if (contract.includes(name) || keptColumns(entry).includes(name)) continue;
     at('key', `"${name}" is not a column of ${entry.table} or one the source keeps`);
     ok = false;
   }
@@ -156,3 +162,11 @@ function entryIsCoherent(entry: SourceEntry, index: number, report: FileProblems
   }
   return ok;
 }
+
+/** The names of a source's kept columns, declared with a type or not. */
+export const keptColumns = (entry: Pick<SourceEntry, 'keep'>): string[] =>
+  (entry.keep ?? []).map((k) => (typeof k === 'string' ? k : k.column));
+
+/** The kept columns whose type a source declared. */
+export const keptTypes = (entry: Pick<SourceEntry, 'keep'>): Record<string, 'number' | 'text'> =>
+  Object.fromEntries((entry.keep ?? []).flatMap((k) => (typeof k === 'string' ? [] : [[k.column, k.type]])));

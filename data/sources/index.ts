@@ -13,7 +13,7 @@ import {
 import { recordImport } from '../history.ts';
 import { formatProblem, type Problem, ProblemReporter } from '../problems.ts';
 import type { Settings, Workspace } from '../workspace.ts';
-import { readSourcesFiles, type Source, type SourcesFile } from './definition.ts';
+import { keptColumns, keptTypes, readSourcesFiles, type Source, type SourcesFile } from './definition.ts';
 import { planSource, type SourcePlan } from './relation.ts';
 
 export type { Source } from './definition.ts';
@@ -103,7 +103,8 @@ function importOptionsOf(plans: SourcePlan[], settings: Settings, completeThroug
     if (date && (!known || date < known)) byTable[source.table] = date;
     const l = layouts[source.table] ?? {};
     layouts[source.table] = l;
-    l.extras = [...new Set([...(l.extras ?? []), ...(source.keep ?? [])])];
+    l.extras = [...new Set([...(l.extras ?? []), ...keptColumns(source)])];
+    l.types = { ...l.types, ...keptTypes(source) };
     if (source.key) l.key = source.key;
   }
   return {

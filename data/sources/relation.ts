@@ -6,7 +6,7 @@ import { CONTRACT, type ColumnKind } from '../contract.ts';
 import { duckdbReason, quoteIdent, type Session } from '../db.ts';
 import { CsvFileProblem, readDelimitedHeader, readWhitespaceHeader } from '../import/csv.ts';
 import type { MappedRead, PlannedFile } from '../import/plan.ts';
-import type { Source } from './definition.ts';
+import { keptColumns, type Source } from './definition.ts';
 import { folderOf, formatOf, labelOf, resolveFiles } from './files.ts';
 import { checkSourceExpression, checkSourceQuery } from './sqlCheck.ts';
 
@@ -189,7 +189,7 @@ async function mapped(
     );
     names.push(column.name);
   }
-  for (const keep of source.keep ?? []) {
+  for (const keep of keptColumns(source)) {
     const found = byLower.get(keep.toLowerCase());
     if (!found) {
       problems.push({ field: 'keep', message: `unknown source column "${keep}" ${have}` });

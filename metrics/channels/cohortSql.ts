@@ -2,6 +2,10 @@
 // pre-exposure facts, and who each channel reached, grouped by channel, cross-fitting fold,
 // covariate pattern and arm, so a million customers arrive as a few thousand rows.
 import { quoteIdent } from '../../data/db.ts';
+import type { KeptType } from '../../data/import/report.ts';
+
+/** Declared types of the kept customer columns (sources' keep: [{ column, type }]). */
+export type KeptTypes = Record<string, KeptType>;
 
 export const OUTCOMES = ['retention', 'nps', 'csat', 'revenue'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -54,19 +58,27 @@ export const binsFor = (customers: number) => (customers < 500 ? 4 : customers <
  * are a level of their own. Any other column (a 0/1 flag, a plan name) keeps its ATTRIBUTE_LEVELS
  * most common values, the rest pooled as 'other'. Identifiers come from the catalog.
  */
-function attributeSql(name: string, i: number): { cte: string; value: string } {
+function attributeSql(name: string, i: number, type?: KeptType): { cte: string; value: string } {
   const column = quoteIdent(name);
   const number = `try_cast(c.${column} AS DOUBLE)`;
+  // A declared type decides; without one, a column whose every value parses is read as numbers.
+  const numbers =
+    type === 'number'
+      ? 'true'
+      : type === 'text'
+        ? 'false'
+        : `count(${column}) > 0 AND count(${column}) = count(try_cast(${column} AS DOUBLE))`;
   return {
     cte: `top_${i} AS (SELECT ${column} AS v FROM customers WHERE ${column} IS NOT NULL GROUP BY 1
       ORDER BY count(*) DESC, 1 LIMIT ${ATTRIBUTE_LEVELS}),
-    num_${i} AS (SELECT count(${column}) > 0 AND count(${column}) = count(try_cast(${column} AS DOUBLE)) AS numbers,
+    num_${i} AS (SELECT ${numbers} AS numbers,
         numbers AND count(DISTINCT try_cast(${column} AS DOUBLE)) > $bins_${i} AS numeric,
       list_sort(list_distinct(quantile_cont(try_cast(${column} AS DOUBLE),
         [k / $bins_${i} FOR k IN range(1, CAST($bins_${i} AS INTEGER))]))) AS cuts
       FROM customers),`,
     // Numbers compare as numbers: "1" and "1.0000000e+000" (two exports of one flag) are one level.
-    value: `CASE WHEN c.${column} IS NULL THEN '?'
+    // Declared numbers: a value that does not read as one is missing, not a level of its own.
+    value: `CASE WHEN c.${column} IS NULL${type === 'number' ? ` OR ${number} IS NULL` : ''} THEN '?'
       WHEN (SELECT numeric FROM num_${i}) THEN 'q' || lpad(CAST(len(list_filter((SELECT cuts FROM num_${i}),
         q -> q < ${number})) AS VARCHAR), 2, '0')
       WHEN (SELECT numbers FROM num_${i}) THEN CAST(${number} AS VARCHAR)
@@ -76,10 +88,10 @@ function attributeSql(name: string, i: number): { cte: string; value: string } {
 }
 
 /** How each extra attribute enters the models: (name, numeric, cuts), one row per attribute. */
-export function attributeUseSql(attributes: readonly string[]): string {
+export function attributeUseSql(attributes: readonly string[], types: KeptTypes = {}): string {
   return attributes
     .map((name, i) => {
-      const { cte } = attributeSql(name, i);
+      const { cte } = attributeSql(name, i, types[name]);
       return `(WITH ${cte.replace(/,\s*$/, '')} SELECT '${name.replaceAll("'", "''")}' AS name, numeric,
         CASE WHEN numeric THEN cuts END AS cuts,
         CASE WHEN numbers THEN (SELECT count(DISTINCT try_cast(v AS DOUBLE)) FROM top_${i})
@@ -97,8 +109,8 @@ export function attributeUseSql(attributes: readonly string[]): string {
  * early out: their z comes before any exposure it is compared on. Extra customer attributes join
  * the pattern.
  */
-export function cellsSql(outcome: Outcome, attributes: readonly string[] = []): string {
-  const extra = attributes.map(attributeSql);
+export function cellsSql(outcome: Outcome, attributes: readonly string[] = [], types: KeptTypes = {}): string {
+  const extra = attributes.map((name, i) => attributeSql(name, i, types[name]));
   const ctes = extra.map((a) => `${a.cte}\n`).join('');
   const start = 'm.signup_date + to_days(CAST($start AS INTEGER))';
   return `WITH ${ctes}cohort AS (

@@ -5,10 +5,19 @@
 import type { ContractTable } from '../../data/contract.ts';
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
-import { readExtras } from '../../data/schema.ts';
+import { readExtras, readKeptTypes } from '../../data/schema.ts';
 import { cacheKey } from '../cacheKeys.ts';
 import { resolveTablesAsOf } from '../series.ts';
-import { answersSql, attributeUseSql, binsFor, COHORT_SQL, cellsSql, FOLDS, type Outcome } from './cohortSql.ts';
+import {
+  answersSql,
+  attributeUseSql,
+  binsFor,
+  COHORT_SQL,
+  cellsSql,
+  FOLDS,
+  type KeptTypes,
+  type Outcome,
+} from './cohortSql.ts';
 import { offload } from '../offload/pool.ts';
 import type { Cells } from './patterns.ts';
 import type { ChannelRow } from './row.ts';
@@ -89,13 +98,18 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
   const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };
   const attributes = (await db.read(readExtras)).customers ?? [];
+  const types = (await db.read(readKeptTypes)).customers ?? {};
   const start = placeboDays(window);
   const cohort = (
     await db.all<{ customers: number; first_month: string | null; last_month: string | null }>(COHORT_SQL, params)
   )[0]!;
   const bins = Object.fromEntries(attributes.map((_, i) => [`bins_${i}`, binsFor(cohort.customers)]));
-  const cells = (await db.columns(cellsSql(outcome, attributes), { ...params, start, ...bins })) as unknown as Cells;
-  const covariateUse = await covariateUseOf(db, attributes, bins);
+  const cells = (await db.columns(cellsSql(outcome, attributes, types), {
+    ...params,
+    start,
+    ...bins,
+  })) as unknown as Cells;
+  const covariateUse = await covariateUseOf(db, attributes, bins, types);
   const months = cohort.first_month && cohort.last_month ? { from: cohort.first_month, to: cohort.last_month } : null;
   const spendOf = await spendByChannel(db, months);
   const warnings: string[] = [];
@@ -158,10 +172,11 @@ async function covariateUseOf(
   db: Database,
   attributes: string[],
   bins: Record<string, number>,
+  types: KeptTypes,
 ): Promise<CovariateUse[]> {
   if (!attributes.length) return [];
   const rows = await db.all<{ name: string; numeric: boolean | null; cuts: string | null; levels: number }>(
-    `SELECT name, numeric, CAST(cuts AS VARCHAR) AS cuts, levels FROM (${attributeUseSql(attributes)})`,
+    `SELECT name, numeric, CAST(cuts AS VARCHAR) AS cuts, levels FROM (${attributeUseSql(attributes, types)})`,
     bins,
   );
   return rows.map((r) =>
