@@ -42,6 +42,12 @@ const ChannelRow = z.object({
   distinguishable: z.boolean(),
   method: z.enum(['doubly robust']).nullable(),
   cross_check: z.object({
+    method: z.literal('inverse-probability weighting'),
+    lift: z.number().nullable(),
+    ci: Interval,
+    dropped_share: z.number(),
+  }),
+  stratified: z.object({
     method: z.literal('exact stratification'),
     lift: z.number().nullable(),
     ci: Interval,

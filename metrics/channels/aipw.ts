@@ -43,6 +43,11 @@ export interface DoublyRobust {
   response_rate: { reached: number; not_reached: number } | null;
   /** False when a fold's propensity fit did not settle in its steps: the weights are then not trusted. */
   propensity_settled: boolean;
+  /**
+   * Inverse-probability weighting alone, on the same propensities and compared customers: a second
+   * estimator that leans on the propensity model only, where the doubly robust one needs either.
+   */
+  ipw: { lift: number; se: number; ci: [number, number] } | null;
 }
 
 export interface DoublyRobustOptions {
@@ -154,6 +159,7 @@ export function doublyRobustAtt(
   let res1 = 0;
   let res0 = 0;
   let y1 = 0;
+  let y0 = 0;
   let reached = 0;
   let dropped = 0;
   let low = Number.POSITIVE_INFINITY;
@@ -179,6 +185,7 @@ export function doublyRobustAtt(
     y1 += a[i]! * t1.s[i]!;
     w0 += odds * t0.r[i]!;
     res0 += odds * (t0.s[i]! - t0.r[i]! * m[i]!);
+    y0 += odds * t0.s[i]!;
     kishSquares += odds * odds * t0.r[i]!;
   }
   const response_rate =
@@ -188,7 +195,7 @@ export function doublyRobustAtt(
     ess: w0 > 0 ? (w0 * w0) / kishSquares : null,
     dropped_share: totals.n1 ? dropped / totals.n1 : 0,
   };
-  const none = { lift: null, se: null, ci: null, counterfactual: null } as const;
+  const none = { lift: null, se: null, ci: null, counterfactual: null, ipw: null } as const;
   const base = {
     compared_exposed: reached,
     dropped_exposed: dropped,
@@ -202,12 +209,25 @@ export function doublyRobustAtt(
   // Second pass: the variance of the influence function (nuisances held fixed; the score is
   // orthogonal to them, which is what cross-fitting buys).
   let variance = 0;
+  let ipwVariance = 0;
+  const [mean1, mean0] = [y1 / w1, y0 / w0];
   for (let i = 0; i < K * P; i++) {
     if ((!t1.n[i] && !t0.n[i]) || e[i]! > TRIM_ABOVE) continue;
     const odds = (e[i]! / (1 - e[i]!)) * b[i]!;
     variance += squares(a[i]!, t1.r[i]!, t1.s[i]!, t1.q[i]!, m[i]! + mu1) / (w1 * w1);
     variance += squares(odds, t0.r[i]!, t0.s[i]!, t0.q[i]!, m[i]! + mu0) / (w0 * w0);
+    ipwVariance += squares(a[i]!, t1.r[i]!, t1.s[i]!, t1.q[i]!, mean1) / (w1 * w1);
+    ipwVariance += squares(odds, t0.r[i]!, t0.s[i]!, t0.q[i]!, mean0) / (w0 * w0);
   }
+  const ipwSe = Math.sqrt(Math.max(0, ipwVariance));
+  const ipw =
+    ipwSe > 0
+      ? {
+          lift: mean1 - mean0,
+          se: ipwSe,
+          ci: [mean1 - mean0 - Z95 * ipwSe, mean1 - mean0 + Z95 * ipwSe] as [number, number],
+        }
+      : null;
   const lift = mu1 - mu0;
   const se = Math.sqrt(Math.max(0, variance));
   // The reached customers' (answer-weighted) mean, less the lift.
@@ -219,5 +239,6 @@ export function doublyRobustAtt(
     se,
     ci: [lift - Z95 * se, lift + Z95 * se],
     counterfactual,
+    ipw,
   };
 }

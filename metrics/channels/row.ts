@@ -36,8 +36,14 @@ export interface ChannelRow extends Omit<Estimate, 'se' | 'warnings'> {
   q_value: number | null;
   /** Told apart from no effect at a 5% false discovery rate across the page (q ≤ 0.05). */
   distinguishable: boolean;
-  /** Exact stratification on segment × region × signup quarter: the older, simpler estimate, as a check. */
-  cross_check: Interval & { method: 'exact stratification'; dropped_share: number };
+  /**
+   * A second estimator on the same facts: inverse-probability weighting with the same propensities
+   * (right when the propensity model is; the lift is right when either model is). Far apart, one
+   * of the two models is wrong, and the row says so.
+   */
+  cross_check: Interval & { method: 'inverse-probability weighting'; dropped_share: number };
+  /** Exact stratification on segment × region × signup quarter: the older, simpler estimate, beside them. */
+  stratified: Interval & { method: 'exact stratification'; dropped_share: number };
   /** The same comparison on an outcome the channel cannot have caused; flagged when told apart from 0. */
   placebo: Interval & { outcome: string; p_value: number | null; flagged: boolean };
   /** Survey outcomes: the share of each arm who answered, and the lift without response weighting. */
@@ -95,6 +101,11 @@ function notesOf(dr: DoublyRobust, survey: boolean): string[] {
         'reached above 98% given their facts: nobody comparable was left unreached, so they are left out and ' +
         'the lift describes the other reached customers',
     );
+  if (dr.lift !== null && dr.se && dr.ipw && Math.abs(dr.lift - dr.ipw.lift) > Z95 * Math.hypot(dr.se, dr.ipw.se))
+    notes.push(
+      'weighting alone reads a different lift than the doubly robust one by more than their errors allow: one of ' +
+        'the two models (who is reached, what the others achieve) is wrong, and the lift rests on the other',
+    );
   const rates = dr.response_rate;
   if (survey && rates && Math.abs(rates.reached - rates.not_reached) > RESPONSE_GAP)
     notes.push(
@@ -140,6 +151,12 @@ export function channelRow(input: RowInput): ChannelRow {
     q_value: null,
     distinguishable: false,
     cross_check: {
+      method: 'inverse-probability weighting',
+      lift: dr?.ipw?.lift ?? null,
+      ci: dr?.ipw?.ci ?? null,
+      dropped_share: dropped,
+    },
+    stratified: {
       method: 'exact stratification',
       lift: stratified.lift,
       ci: stratified.ci,

@@ -54,6 +54,7 @@ interface Row {
   lift: number;
   ci: [number, number];
   naive_lift: number;
+  cross_check: { method: string; lift: number | null; ci: [number, number] | null };
 }
 
 const workspaces: TestWorkspace[] = [];
@@ -97,5 +98,11 @@ describe('LaLonde through sources, covariates as exported', () => {
       expect(Math.abs(nsw.lift - KNOWN)).toBeLessThan(1500);
       expect(nsw.ci[0]).toBeLessThan(KNOWN);
       expect(nsw.ci[1]).toBeGreaterThan(KNOWN);
+      // The second estimator on the same facts (weighting alone) is a number, far from the naive one.
+      expect(nsw.cross_check.method).toBe('inverse-probability weighting');
+      console.info(
+        `${name}: doubly robust ${nsw.lift} ${nsw.ci}; weighting ${nsw.cross_check.lift} ${nsw.cross_check.ci}`,
+      );
+      expect(nsw.cross_check.lift!).toBeGreaterThan(nsw.naive_lift + 5000);
     }, 120_000);
 });

@@ -65,21 +65,26 @@ describe('channel lifts on planted worlds', () => {
   it('bias under 0.5 points at 100k customers on the acquisition and holiday worlds (mean of 3 seeds)', async () => {
     const errors: Record<string, number[]> = {};
     const stratified: Record<string, number[]> = {};
+    const weighted: Record<string, number[]> = {};
     for (const kind of ['acquisition', 'holiday'] as const) {
       for (let seed = 1; seed <= 3; seed++) {
         const { world, result } = await run(kind, 100_000, seed);
         for (const row of result.channels) {
           const key = `${kind}/${row.channel}`;
           errors[key] = [...(errors[key] ?? []), row.lift! - world.truth[row.channel]!];
-          stratified[key] = [...(stratified[key] ?? []), row.cross_check.lift! - world.truth[row.channel]!];
+          stratified[key] = [...(stratified[key] ?? []), row.stratified.lift! - world.truth[row.channel]!];
+          weighted[key] = [...(weighted[key] ?? []), row.cross_check.lift! - world.truth[row.channel]!];
         }
       }
     }
     for (const [key, e] of Object.entries(errors)) {
       console.log(
-        `${key}: bias ${(mean(e) * 100).toFixed(2)} pts (stratified ${(mean(stratified[key]!) * 100).toFixed(2)})`,
+        `${key}: bias ${(mean(e) * 100).toFixed(2)} pts (weighting ${(mean(weighted[key]!) * 100).toFixed(2)}, ` +
+          `stratified ${(mean(stratified[key]!) * 100).toFixed(2)})`,
       );
       expect(Math.abs(mean(e)), key).toBeLessThan(0.005);
+      // The second estimator, on the same facts, is a real check: close to the truth as well.
+      expect(Math.abs(mean(weighted[key]!)), `${key} weighting`).toBeLessThan(0.01);
     }
     // What the old adjustment (segment × region × signup quarter) read on the same worlds.
     expect(Math.abs(mean(stratified['acquisition/referral']!))).toBeGreaterThan(0.05);
@@ -101,7 +106,9 @@ describe('channel lifts on planted worlds', () => {
     expect(result.covariates).toEqual(['segment', 'region', 'acquisition channel', 'signup month', 'tier']);
     const loyalty = rowOf(result, 'loyalty');
     expect(covers(loyalty.ci, 0), `${loyalty.ci}`).toBe(true);
-    expect(loyalty.cross_check.ci![0]).toBeGreaterThan(0.03);
+    expect(loyalty.stratified.ci![0]).toBeGreaterThan(0.03);
+    // Weighting on the same facts adjusts for tier too.
+    expect(covers(loyalty.cross_check.ci, 0), `${loyalty.cross_check.ci}`).toBe(true);
   }, 60_000);
 
   it('counts touches before signup as prior activity, a fact of its own, where the data hold any', async () => {

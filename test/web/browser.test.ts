@@ -154,7 +154,9 @@ describe('pages in a real browser', () => {
     // Each lift says in plain words whether it stands out once the whole page is counted, what
     // its placebo found and what the simpler stratified estimate reads.
     const diagnostics = await page.textContent('[data-testid="channel-diagnostics"]');
-    expect(diagnostics).toMatch(/social: told apart from no effect.*?; placebo clean; exact stratification reads \+/);
+    expect(diagnostics).toMatch(
+      /social: told apart from no effect.*?; placebo clean; weighting alone reads \+[^;]*; exact stratification \+/,
+    );
     await page.click('button.sort:has-text("Channel")');
     await page.waitForFunction(
       () => document.querySelector('[data-testid="channel-table"] tbody tr')?.getAttribute('data-channel') === 'social',

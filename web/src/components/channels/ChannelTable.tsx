@@ -181,7 +181,8 @@ function diagnosticsText(r: Row, outcome: string): string {
       ? ''
       : '; placebo clean';
   const check =
-    r.cross_check.lift === null ? '' : `; exact stratification reads ${liftText(outcome, r.cross_check.lift)}`;
+    (r.cross_check.lift === null ? '' : `; weighting alone reads ${liftText(outcome, r.cross_check.lift)}`) +
+    (r.stratified.lift === null ? '' : `; exact stratification ${liftText(outcome, r.stratified.lift)}`);
   const answered = r.response_rate
     ? `; answered: ${Math.round(r.response_rate.reached * 100)}% of the reached, ` +
       `${Math.round(r.response_rate.not_reached * 100)}% of the others (unweighted lift ` +
