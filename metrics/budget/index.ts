@@ -191,6 +191,8 @@ async function computeBudget(db: Database, catalog: Catalog, request: BudgetRequ
     if (m) notes.push(...m.notes);
     else if (spend.names.aggregate.has(channel) && mix)
       notes.push(mix.answer.warnings.find((w) => w.startsWith(`${channel}:`)) ?? 'not in the media-mix model');
+    if (!evidence.length && !m && !revenue && spend.names.customer.has(channel))
+      notes.push('the customer-level comparison measures order revenue, not this KPI, and no lift test measured it');
     const combined = combineEvidence(evidence);
     if (combined?.disagreement) warnings.push(`${channel}: ${combined.disagreement}`);
     const s = (spend.aggregate.get(channel) ?? 0) + (spend.customer.get(channel) ?? 0);

@@ -77,6 +77,33 @@ describe('Budget page', () => {
     expect(errors).toEqual([]);
   }, 180_000);
 
+  it('reaches a KPI target for the least spend, or says it is out of reach', async () => {
+    const { page, errors } = await openPage(live.browser);
+    await page.goto(`${live.server.url}/budget`);
+    await page.waitForSelector('[data-testid="budget-table"] tbody tr', { timeout: 90_000 });
+    await page.getByLabel('Reach a target for the least spend').check();
+    // A target just under today's expected KPI: met for less than today's spend.
+    const today = (
+      await live.server.call('POST', '/api/budget/plan', {
+        body: { kpi: 'total_revenue', period: '2027-Q1', moves: [] },
+      })
+    ).body;
+    await page.fill('[data-testid="budget-target"]', String(Math.round(today.kpi_current * 0.99)));
+    await page.getByRole('button', { name: 'Plan', exact: true }).click();
+    await page.waitForSelector('[data-testid="budget-plan-table"] tbody tr', { timeout: 60_000 });
+    expect(await page.textContent('#plan-result-title')).toMatch(/the least spend for the target/);
+    const totals = await page.$$eval('[data-testid="budget-plan-table"] tfoot tr:first-child td', (t) =>
+      t.map((c) => Number((c.textContent ?? '').replace(/[^\d.]/g, ''))),
+    );
+    expect(totals[1]).toBeLessThan(totals[0]!);
+    expect(await page.$('[data-testid="budget-target-missed"]')).toBeNull();
+    // Ten times today's: no spend within the limits reaches it, and the page says so.
+    await page.fill('[data-testid="budget-target"]', String(Math.round(today.kpi_current * 10)));
+    await page.getByRole('button', { name: 'Plan', exact: true }).click();
+    await page.waitForSelector('[data-testid="budget-target-missed"]', { timeout: 60_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('on a 390 px phone nothing scrolls sideways and the plan reads as cards', async () => {
     const { page, errors } = await openPage(live.browser);
     await page.setViewportSize({ width: 390, height: 844 });

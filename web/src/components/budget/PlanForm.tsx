@@ -9,6 +9,7 @@ export interface PlanRequest {
   period: string;
   moves?: Array<{ from: string; to: string; share: number }>;
   total?: number;
+  target?: number;
   bounds?: Record<string, { min?: number; max?: number }>;
   fixed?: string[];
 }
@@ -47,7 +48,8 @@ export function PlanForm({
   const [period, setPeriod] = useState(choices[0]!);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [mode, setMode] = useState<'moves' | 'allocate'>('moves');
+  const [mode, setMode] = useState<'moves' | 'allocate' | 'target'>('moves');
+  const [target, setTarget] = useState('');
   const [moves, setMoves] = useState<MoveRow[]>([
     {
       from: priced.includes('tv') ? 'tv' : (priced[0] ?? ''),
@@ -78,7 +80,8 @@ export function PlanForm({
       .map(([c]) => c);
     onPlan({
       ...base,
-      ...(total !== '' && Number(total) > 0 ? { total: Number(total) } : {}),
+      ...(mode === 'allocate' && total !== '' && Number(total) > 0 ? { total: Number(total) } : {}),
+      ...(mode === 'target' && target !== '' ? { target: Number(target) } : {}),
       ...(Object.keys(bounds).length ? { bounds } : {}),
       ...(fixed.length ? { fixed } : {}),
     });
@@ -130,6 +133,10 @@ export function PlanForm({
           <input type="radio" name="mode" checked={mode === 'allocate'} onChange={() => setMode('allocate')} /> Best use
           of a total
         </label>
+        <label>
+          <input type="radio" name="mode" checked={mode === 'target'} onChange={() => setMode('target')} /> Reach a
+          target for the least spend
+        </label>
       </fieldset>
       {mode === 'moves' ? (
         <div data-testid="budget-moves">
@@ -179,7 +186,20 @@ export function PlanForm({
       ) : (
         <div data-testid="budget-allocate">
           <div className="filters">
-            <label>
+            {mode === 'target' ? (
+              <label>
+                {budget.label} to reach over the period{' '}
+                <input
+                  type="number"
+                  min={0}
+                  required
+                  value={target}
+                  onChange={(e) => setTarget(e.target.value)}
+                  data-testid="budget-target"
+                />
+              </label>
+            ) : null}
+            <label hidden={mode === 'target'}>
               Total for the period{' '}
               <input
                 type="number"

@@ -71,11 +71,22 @@ export function PlanResult({ plan }: { plan: Plan }) {
   return (
     <section className="plan-result" aria-labelledby="plan-result-title" data-testid="budget-plan">
       <h3 id="plan-result-title">
-        The plan for {plan.period.label} ({plan.mode === 'scenario' ? 'money moved' : 'best use of the total'})
+        The plan for {plan.period.label} (
+        {plan.mode === 'scenario'
+          ? 'money moved'
+          : plan.mode === 'target'
+            ? 'the least spend for the target'
+            : 'best use of the total'}
+        )
       </h3>
       <p className="lead" data-testid="budget-plan-sentence">
         {plan.sentences[0]}
       </p>
+      {plan.target_reached === false && (
+        <p className="state warn" role="status" data-testid="budget-target-missed">
+          The target is out of reach within these limits: this is the most the limits allow.
+        </p>
+      )}
       {plan.warnings.map((w) => (
         <p key={w} className="state warn" role="status">
           {w}
