@@ -5,7 +5,7 @@ import type { Limits, Move } from '../../metrics/budget/plan.ts';
 import { kpiAmount, money, perSpend, periodText, unitSpend } from '../../metrics/budget/sentence.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
-import { isoDate, positive } from './options.ts';
+import { collect, collectBound, isoDate, positive } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
 interface BudgetOptions {
@@ -48,12 +48,7 @@ export function registerBudget(program: Command): void {
     .option('--target <amount>', 'reach this KPI over the period (baseline included) for the least spend', Number)
     .option('--move <from:to:share>', 'move a share of FROM’s spend to TO (0.2 or 20%; repeatable)', collectMove, [])
     .option('--bound <channel=min:max>', 'limits for a channel over the period (repeatable)', collectBound, {})
-    .option(
-      '--fixed <channel>',
-      'keep a channel at today’s spend (repeatable)',
-      (v: string, a: string[]) => [...a, v],
-      [],
-    )
+    .option('--fixed <channel>', 'keep a channel at today’s spend (repeatable)', collect, [])
     .option('--json', 'print JSON')
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', '')
@@ -67,13 +62,6 @@ function collectMove(value: string, all: Move[]): Move[] {
   if (!(share > 0 && share <= 1))
     throw new InvalidArgumentError(`--move's share must be above 0 and at most 1 (or 100%) (got "${m[3]}${m[4]}")`);
   return [...all, { from: m[1]!.trim(), to: m[2]!.trim(), share }];
-}
-
-function collectBound(value: string, all: Record<string, Limits>): Record<string, Limits> {
-  const m = /^([^=]+)=(\d*\.?\d*):(\d*\.?\d*)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`--bound expects CHANNEL=MIN:MAX, either side may be empty (got "${value}")`);
-  const bound = { ...(m[2] ? { min: Number(m[2]) } : {}), ...(m[3] ? { max: Number(m[3]) } : {}) };
-  return { ...all, [m[1]!.trim()]: bound };
 }
 
 async function runBudgetCommand(opts: BudgetOptions): Promise<void> {

@@ -1,9 +1,9 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { controlList, type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
-import { integer, isoDate, positive } from './options.ts';
+import { collect, collectBound, integer, isoDate, positive } from './options.ts';
 import { progress } from './progress.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
 
@@ -58,14 +58,6 @@ export function registerMix(program: Command): void {
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .action(runOptimize);
-}
-
-const collect = (value: string, all: string[]) => [...all, value];
-function collectBound(value: string, all: Record<string, { min?: number; max?: number }>) {
-  const m = /^([^=]+)=(\d*\.?\d*):(\d*\.?\d*)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`--bound expects CHANNEL=MIN:MAX, either side may be empty (got "${value}")`);
-  const bound = { ...(m[2] ? { min: Number(m[2]) } : {}), ...(m[3] ? { max: Number(m[3]) } : {}) };
-  return { ...all, [m[1]!.trim().toLowerCase()]: bound };
 }
 
 interface OptimizeOptions {

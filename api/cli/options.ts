@@ -31,3 +31,17 @@ export function positive(flag: string) {
     return n;
   };
 }
+
+/** A repeatable flag's values, in order. */
+export const collect = (value: string, all: string[]) => [...all, value];
+
+/** `--bound CHANNEL=MIN:MAX` (either side may be empty), repeatable; channel names as the data store them. */
+export function collectBound(
+  value: string,
+  all: Record<string, { min?: number; max?: number }>,
+): Record<string, { min?: number; max?: number }> {
+  const m = /^([^=]+)=(\d*\.?\d*):(\d*\.?\d*)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`--bound expects CHANNEL=MIN:MAX, either side may be empty (got "${value}")`);
+  const bound = { ...(m[2] ? { min: Number(m[2]) } : {}), ...(m[3] ? { max: Number(m[3]) } : {}) };
+  return { ...all, [m[1]!.trim().toLowerCase()]: bound };
+}
