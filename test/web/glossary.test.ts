@@ -20,6 +20,13 @@ describe('words explained', () => {
     // The word is described by its tooltip for screen readers too.
     expect(await word.getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // On a phone, no open tip widens the page, whichever word it belongs to.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const words = page.locator('[data-testid="term-list"] .term-word');
+    for (let i = 0; i < (await words.count()); i++) {
+      await words.nth(i).focus();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `word ${i}`).toBeLessThanOrEqual(390);
+    }
     await page.click('[data-testid="term-list"] a[href="/glossary"]');
     await page.waitForSelector('[data-testid="glossary"]');
     const terms = await page.$$eval('[data-testid="glossary"] dt', (d) => d.map((x) => x.textContent));
