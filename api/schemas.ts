@@ -217,6 +217,14 @@ export const GoalHeadingSchema = z
       })
       .nullable(),
     pace_needed_per_month: z.number().nullable(),
+    course: z
+      .object({ per_month: z.number(), range: z.tuple([z.number(), z.number()]) })
+      .nullable()
+      .openapi({
+        description:
+          'The forecast’s course to the due date per month, from the level the pace needed is measured from: at ' +
+          'least the pace needed exactly when the forecast meets the target',
+      }),
     months_left: z.number(),
     projection: z
       .object({ date: z.string(), value: z.number(), interval: z.tuple([z.number(), z.number()]) })
@@ -234,7 +242,13 @@ export const GoalHeadingSchema = z
       .optional()
       .openapi({ description: 'Periods too thin to read (under 30 rows and a fifth of a usual one): drawn, not read' }),
     rates: z
-      .object({ heading: z.string(), heading_ci: z.tuple([z.string(), z.string()]), pace: z.string().nullable() })
+      .object({
+        heading: z.string(),
+        heading_ci: z.tuple([z.string(), z.string()]),
+        pace: z.string().nullable(),
+        course: z.string().nullable().optional(),
+        course_range: z.tuple([z.string(), z.string()]).nullable().optional(),
+      })
       .nullable(),
     periods_needed: z.number(),
     trend: z.array(z.object({ period: z.string(), value: z.number() })),

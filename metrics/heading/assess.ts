@@ -75,6 +75,13 @@ export interface Assessment {
     seasonality: Seasonality;
   } | null;
   pace_needed_per_month: number | null;
+  /**
+   * The forecast's own course to the due date, per month, from the same level the pace needed is
+   * measured from: (forecast − level) / months left, with its 95% range. It is at least the pace
+   * needed exactly when the forecast meets the target, so it never contradicts the chance of arriving
+   * (the heading, the last 12 months' slope, may: a recent surge the forecast does not carry forward).
+   */
+  course: { per_month: number; range: [number, number] } | null;
   months_left: number;
   projection: { date: string; value: number; interval: [number, number] } | null;
   arrival: { date: string | null; reason: string };
@@ -85,7 +92,13 @@ export interface Assessment {
   stale: { latest_period: string; expected_period: string; message: string } | null;
   periods_needed: number;
   /** The rates in words, per month ("+0.4 pts"), from the one rate formatter: the web shows these. */
-  rates: { heading: string; heading_ci: [string, string]; pace: string | null } | null;
+  rates: {
+    heading: string;
+    heading_ci: [string, string];
+    pace: string | null;
+    course?: string | null;
+    course_range?: [string, string] | null;
+  } | null;
   trend: Array<{ period: string; value: number }>;
   band: Array<{ period: string; value: number; low: number; high: number }>;
   reading: string;
@@ -159,6 +172,7 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
     progress: null,
     heading: null,
     pace_needed_per_month: null,
+    course: null,
     months_left: monthsLeft,
     projection: null,
     arrival: { date: null, reason: 'no heading yet' },
@@ -303,6 +317,7 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
   const closed = {
     ...course,
     pace_needed_per_month: null,
+    course: null,
     stale: null,
     rates: course.rates && { ...course.rates, pace: null },
   };
@@ -491,15 +506,22 @@ export function readingOf(
   arrival: Assessment['arrival'],
   shift: Assessment['shift'],
   windowMonths: number,
+  course: Assessment['course'] = null,
 ): string {
   const needs = pace === null ? 'the due date has passed' : `needs ${formatRate(unit, pace)} a month`;
   const ci = `95% CI ${formatRate(unit, trend.slope_ci[0])} to ${formatRate(unit, trend.slope_ci[1])}`;
   const arrived = status === 'arrived';
+  // The forecast's course sits beside the pace needed: the two that decide the chance of arriving.
+  const forecast =
+    course && pace !== null
+      ? `; on its forecast ${formatRate(unit, course.per_month)} a month to the due date ` +
+        `(${formatRate(unit, course.range[0])} to ${formatRate(unit, course.range[1])})`
+      : '';
+  const recent = forecast
+    ? `; the last ${windowMonths} months ran ${formatRate(unit, trend.slope)} (${ci}).`
+    : `; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ${windowMonths} months.`;
   const parts = [
-    arrived
-      ? 'Arrived: at or past the target.'
-      : `${needs[0]!.toUpperCase()}${needs.slice(1)}; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ` +
-        `${windowMonths} months.`,
+    arrived ? 'Arrived: at or past the target.' : `${needs[0]!.toUpperCase()}${needs.slice(1)}${forecast}${recent}`,
     arrived
       ? ''
       : arrival.date
@@ -614,6 +636,14 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     interval: [atDue.low, atDue.high] as [number, number],
   };
   const pace = monthsLeft > 0 ? (goal.target - course.level) / monthsLeft : null;
+  const perMonth = (v: number) => (v - course.level) / monthsLeft;
+  const forecastCourse =
+    monthsLeft > 0
+      ? {
+          per_month: perMonth(forecast.value),
+          range: [perMonth(forecast.interval[0]), perMonth(forecast.interval[1])] as [number, number],
+        }
+      : null;
   const arrival = arrivalOf(goal, course, position);
   const { status, reason } = statusOf(goal, position, probability);
   const trendLine = window.map((p) => ({ period: p.period, value: projectAt(course, p.t).value }));
@@ -651,6 +681,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
       seasonality,
     },
     pace_needed_per_month: pace,
+    course: forecastCourse,
     months_left: monthsLeft,
     projection: { date: goal.due, value: forecast.value, interval: forecast.interval },
     arrival,
@@ -661,11 +692,16 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
       heading: formatRate(goal.unit, trend.slope),
       heading_ci: [formatRate(goal.unit, trend.slope_ci[0]), formatRate(goal.unit, trend.slope_ci[1])],
       pace: pace === null ? null : formatRate(goal.unit, pace),
+      course: forecastCourse && formatRate(goal.unit, forecastCourse.per_month),
+      course_range: forecastCourse && [
+        formatRate(goal.unit, forecastCourse.range[0]),
+        formatRate(goal.unit, forecastCourse.range[1]),
+      ],
     },
     trend: trendLine,
     band,
     reading:
       `${summaryOf(goal, status, probability, forecast)}. ` +
-      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length)} ${plan.words}`,
+      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length, forecastCourse)} ${plan.words}`,
   };
 }

@@ -44,7 +44,10 @@ describe('the sample world’s shipped goals tell a real story', () => {
     ).toBe(true);
     expect(body.heading.ci[0]).toBeGreaterThan(0);
     expect(body.reading).toMatch(
-      /^\d+% likely to reach 59\.0% by Jun 2027; could land .*Needs \+[\d.]+ pts a month; doing \+[\d.]+ pts \(95% CI/,
+      new RegExp(
+        '^\\d+% likely to reach 59\\.0% by Jun 2027; could land .*Needs \\+[\\d.]+ pts a month; on its forecast ' +
+          '\\+[\\d.]+ pts a month to the due date \\(.+\\); the last 12 months ran \\+[\\d.]+ pts \\(95% CI',
+      ),
     );
     expect(body.projection.interval[0]).toBeLessThan(body.projection.value);
     expect(body.arrival_probability).toBeGreaterThanOrEqual(0.7);

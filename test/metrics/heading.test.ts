@@ -104,7 +104,29 @@ describe('status rules (direction up)', () => {
     expect(a.arrival.date?.slice(0, 7)).toBe('2027-07');
     expect(a.heading!.slope_per_month).toBeCloseTo(0.002, 10);
     expect(a.pace_needed_per_month! * a.months_left).toBeCloseTo(0.84 - 0.822, 10);
-    expect(a.reading).toMatch(/Needs \+0\.1 pts a month; doing \+0\.2 pts/);
+    expect(a.reading).toMatch(/Needs \+0\.1 pts a month; on its forecast \+[\d.]+ pts a month to the due date /);
+    expect(a.reading).toMatch(/; the last 12 months ran \+0\.2 pts/);
+  });
+
+  // The complaint: "On course, 85% likely" beside "Needs +1437 a month; doing +886". The reading now
+  // sets the pace needed beside the forecast's own course, measured from the same level: ahead of
+  // the pace exactly when the forecast meets the target, and never on the wrong side of the chance.
+  it('the forecast course and the chance of arriving never contradict each other (120 series)', () => {
+    let checked = 0;
+    for (let seed = 1; seed <= 120; seed++) {
+      const target = 0.8 + (seed % 9) * 0.01;
+      const slope = ((seed % 7) - 3) * 0.0015;
+      const a = assessGoal(up(target), history(line(24, 0.8, slope, 0.004 + (seed % 4) * 0.004, seed)), AS_OF);
+      if (!a.course || a.pace_needed_per_month === null || a.arrival_probability === null) continue;
+      checked++;
+      const ahead = a.course.per_month >= a.pace_needed_per_month;
+      expect(ahead, `seed ${seed}`).toBe(a.projection!.value >= target);
+      if (a.arrival_probability >= 0.55) expect(ahead, `seed ${seed}: ${a.reading}`).toBe(true);
+      if (a.arrival_probability <= 0.45) expect(ahead, `seed ${seed}: ${a.reading}`).toBe(false);
+      expect(a.course.range[0]).toBeLessThanOrEqual(a.course.per_month);
+      expect(a.course.range[1]).toBeGreaterThanOrEqual(a.course.per_month);
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
 

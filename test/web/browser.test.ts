@@ -100,7 +100,7 @@ describe('pages in a real browser', () => {
     const { page, errors } = await visit('/goals/csat-80', 'goal-detail', '.goal-line');
     expect(await page.$$('.recharts-area-area')).not.toHaveLength(0);
     expect(await page.textContent('[data-testid="reading"]')).toMatch(
-      /^\d+% likely to reach 80\.0% by .*Needs \+[\d.]+ pts a month; doing/,
+      /^\d+% likely to reach 80\.0% by .*Needs \+[\d.]+ pts a month; on its forecast/,
     );
     expect(await page.textContent('[data-testid="probability"]')).toMatch(/^\d+%/);
     expect(await page.textContent('[data-testid="shift"]')).toMatch(

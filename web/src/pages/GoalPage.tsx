@@ -59,6 +59,90 @@ function GoalEdit({ g }: { g: GoalFields & { plan: { milestones: Array<{ date: s
   );
 }
 
+type GoalAnswer = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof goalQuery>['queryFn']>>>>;
+
+/** Position, progress, heading, pace needed, the forecast's course and the chance, side by side. */
+function GoalFacts({ g }: { g: GoalAnswer }) {
+  return (
+    <dl className="facts">
+      <div>
+        <dt>Position</dt>
+        <dd>
+          {formatValue(g.unit, g.position?.value)}{' '}
+          <span className="muted">
+            ({formatDate(g.position?.period, 'month')}, n = {g.position?.n.toLocaleString()})
+          </span>
+        </dd>
+      </div>
+      <div>
+        <dt>Baseline</dt>
+        <dd>
+          {formatValue(g.unit, g.baseline?.value)}{' '}
+          <span className="muted">({formatDate(g.baseline?.period, 'month')})</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Progress</dt>
+        <dd data-testid="progress">
+          {g.progress !== null
+            ? `${Math.round(g.progress * 100)}% of the way`
+            : g.baseline
+              ? 'past the target from the start'
+              : '—'}
+        </dd>
+      </div>
+      <div>
+        <dt>Heading (last 12 months)</dt>
+        <dd>
+          {g.rates ? `${g.rates.heading}/month (95% CI ${g.rates.heading_ci[0]} to ${g.rates.heading_ci[1]})` : '—'}
+        </dd>
+      </div>
+      <div>
+        <dt>Pace needed</dt>
+        <dd>{g.rates?.pace ? `${g.rates.pace}/month` : '—'}</dd>
+      </div>
+      <div>
+        <dt>Forecast course</dt>
+        <dd data-testid="forecast-course">
+          {g.rates?.course && g.rates.course_range
+            ? `${g.rates.course}/month to the due date (${g.rates.course_range[0]} to ${g.rates.course_range[1]})`
+            : '—'}
+        </dd>
+      </div>
+      <div>
+        <dt>Chance of meeting it</dt>
+        <dd data-testid="probability">
+          {g.arrival_probability === null ? '—' : `${Math.round(g.arrival_probability * 100)}%`}{' '}
+          <span className="muted">(on course at 70% or more, off course at 30% or less)</span>
+        </dd>
+      </div>
+      {g.plan && (
+        <div>
+          <dt>Against plan</dt>
+          <dd data-testid="plan">{g.plan.words}</dd>
+        </div>
+      )}
+      <div>
+        <dt>At the due date</dt>
+        <dd>
+          {g.projection
+            ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ` +
+              `${formatValue(g.unit, g.projection.interval[1])})`
+            : '—'}
+        </dd>
+      </div>
+      <div>
+        <dt>Arrival</dt>
+        <dd>{g.arrival.date ? formatDate(g.arrival.date, 'month') : g.arrival.reason}</dd>
+      </div>
+      <div>
+        <dt>Seasonality</dt>
+        <dd className="muted">{g.heading?.seasonality.note ?? '—'}</dd>
+      </div>
+    </dl>
+  );
+}
+
 export default function GoalPage({ id }: { id: string }) {
   const [view, setView] = useUrlState(GOAL_VIEW);
   const range = useDateRange();
@@ -124,74 +208,7 @@ export default function GoalPage({ id }: { id: string }) {
           <strong>{SHIFT_TITLE[g.shift.kind]}:</strong> {g.shift.message}
         </p>
       )}
-      <dl className="facts">
-        <div>
-          <dt>Position</dt>
-          <dd>
-            {formatValue(g.unit, g.position?.value)}{' '}
-            <span className="muted">
-              ({formatDate(g.position?.period, 'month')}, n = {g.position?.n.toLocaleString()})
-            </span>
-          </dd>
-        </div>
-        <div>
-          <dt>Baseline</dt>
-          <dd>
-            {formatValue(g.unit, g.baseline?.value)}{' '}
-            <span className="muted">({formatDate(g.baseline?.period, 'month')})</span>
-          </dd>
-        </div>
-        <div>
-          <dt>Progress</dt>
-          <dd data-testid="progress">
-            {g.progress !== null
-              ? `${Math.round(g.progress * 100)}% of the way`
-              : g.baseline
-                ? 'past the target from the start'
-                : '—'}
-          </dd>
-        </div>
-        <div>
-          <dt>Heading</dt>
-          <dd>
-            {g.rates ? `${g.rates.heading}/month (95% CI ${g.rates.heading_ci[0]} to ${g.rates.heading_ci[1]})` : '—'}
-          </dd>
-        </div>
-        <div>
-          <dt>Pace needed</dt>
-          <dd>{g.rates?.pace ? `${g.rates.pace}/month` : '—'}</dd>
-        </div>
-        <div>
-          <dt>Chance of meeting it</dt>
-          <dd data-testid="probability">
-            {g.arrival_probability === null ? '—' : `${Math.round(g.arrival_probability * 100)}%`}{' '}
-            <span className="muted">(on course at 70% or more, off course at 30% or less)</span>
-          </dd>
-        </div>
-        {g.plan && (
-          <div>
-            <dt>Against plan</dt>
-            <dd data-testid="plan">{g.plan.words}</dd>
-          </div>
-        )}
-        <div>
-          <dt>At the due date</dt>
-          <dd>
-            {g.projection
-              ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ` +
-                `${formatValue(g.unit, g.projection.interval[1])})`
-              : '—'}
-          </dd>
-        </div>
-        <div>
-          <dt>Arrival</dt>
-          <dd>{g.arrival.date ? formatDate(g.arrival.date, 'month') : g.arrival.reason}</dd>
-        </div>
-        <div>
-          <dt>Seasonality</dt>
-          <dd className="muted">{g.heading?.seasonality.note ?? '—'}</dd>
-        </div>
-      </dl>
+      <GoalFacts g={g} />
       <RangeBar range={range} note="the forecast always reads the whole history" />
       <GoalChart
         from={range.span?.from}
