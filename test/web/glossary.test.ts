@@ -34,4 +34,23 @@ describe('words explained', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('each page opens with what it is for in a decision', async () => {
+    const { page, errors } = await openPage(live.browser);
+    const opening: Record<string, RegExp> = {
+      '/channels': /^Which channels change what customers do, and what each change costs/,
+      '/mix': /^Where the next dollar of TV, OOH, print or search returns most/,
+      '/budget': /^Every channel in money on one KPI, and what moving money between them would do/,
+      '/metrics': /^What every number on the other pages means/,
+      '/digest': /^Which goals changed course since a date, and why/,
+      '/data': /^Whether the numbers are fresh enough to decide on/,
+    };
+    for (const [path, words] of Object.entries(opening)) {
+      await page.goto(`${live.server.url}${path}`);
+      const first = page.locator('main h1 ~ p, main .page-head ~ p.intro, main .page-head p').first();
+      await first.waitFor({ timeout: 90_000 });
+      expect((await first.textContent())!.trim().replace(/\s+/g, ' '), path).toMatch(words);
+    }
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

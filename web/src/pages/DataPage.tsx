@@ -145,10 +145,11 @@ export default function DataPage() {
     <section aria-labelledby="data-title">
       <div className="page-head">
         <h1 id="data-title">Data</h1>
-        <p>
-          Data as of <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event
-          date in the data). Each metric is computed as of its own tables' complete-through date, so a table that ends
-          earlier never makes a month look complete.
+        <p className="intro">
+          Whether the numbers are fresh enough to decide on: data as of{' '}
+          <strong data-testid="as-of">{as_of ? formatDate(as_of) : 'no data yet'}</strong> (the latest event date in the
+          data). Each metric is computed as of its own tables' complete-through date, so a table that ends earlier never
+          makes a month look complete.
         </p>
         {rollups && (
           <p className="muted" data-testid="rollups">

@@ -63,6 +63,9 @@ export default function DigestPage() {
           Since <input type="date" value={since} onChange={(e) => e.target.value && setSince(e.target.value)} />
         </label>
       </div>
+      <p className="muted intro">
+        Which goals changed course since a date, and why: the ones to act on first, with every alert that went out.
+      </p>
       {digest.isPending ? (
         <Loading what="digest" />
       ) : digest.isError ? (

@@ -25,6 +25,10 @@ export default function MetricsPage() {
           New definition
         </Link>
       </div>
+      <p className="muted intro">
+        What every number on the other pages means, written as files and checked like code: open one to see its SQL, the
+        goals that use it and its series before you trust a decision to it.
+      </p>
       <label className="search">
         Search the catalog{' '}
         <input
