@@ -100,13 +100,14 @@ function printBudget(b: BudgetAnswer): void {
   const f = (v: number) => kpiAmount(b.unit, b.currency, v * per);
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
   table(
-    ['channel', 'kind', 'spend', unit, '95% interval', 'spend %', 'effect %', 'method'],
+    ['channel', 'kind', 'spend', unit, '95% interval', 'next one', 'spend %', 'effect %', 'method'],
     b.channels.map((c) => [
       c.channel,
       c.kind,
       money(b.currency, c.spend),
       c.kpi_per_unit === null ? '—' : f(c.kpi_per_unit),
       c.kpi_per_unit_ci ? `${f(c.kpi_per_unit_ci[0])} to ${f(c.kpi_per_unit_ci[1])}` : '—',
+      c.kpi_per_extra_unit === null ? '—' : f(c.kpi_per_extra_unit),
       pct(c.share_of_spend),
       pct(c.share_of_effect),
       c.method ?? 'none',

@@ -17,6 +17,8 @@ const BudgetChannel = z.object({
   kpi_per_unit_ci: Interval,
   contribution: z.number().nullable(),
   contribution_ci: Interval,
+  kpi_per_extra_unit: z.number().nullable(),
+  kpi_per_extra_unit_ci: Interval,
   share_of_spend: z.number(),
   share_of_effect: z.number().nullable(),
   evidence: z.array(z.object({ method: Method, value: z.number(), ci: Pair, counted_in: Method.optional() })),

@@ -18,7 +18,7 @@ import { combineEvidence, seOf } from './evidence.ts';
 import { measuresOrderRevenue, notAdditive } from './kpi.ts';
 import { parsePeriod } from './period.ts';
 import type { Limits, Move, PlanInput } from './plan.ts';
-import { type ChannelResponse, customerCurves, fittedCurves, respond } from './response.ts';
+import { type ChannelResponse, customerCurves, ELASTICITY, fittedCurves, respond } from './response.ts';
 import { channelSentence, kpiAmount, money, periodText, planLine, signedAmount } from './sentence.ts';
 import type { BudgetAnswer, BudgetChannel, BudgetEvidence, BudgetPlan } from './types.ts';
 
@@ -159,6 +159,24 @@ async function liftTests(db: Database, kpi: string, mix: MixFitted | null) {
   return out;
 }
 
+/**
+ * The next unit's return: the mix model's marginal return where the budget's number is the mix's
+ * (its curve says where the channel saturates); otherwise the average return scaled by the
+ * elasticity plans assume, d/ds of perUnit · now · (s / now)^0.5 at s = now.
+ */
+function marginalOf(
+  combined: ReturnType<typeof combineEvidence>,
+  mixChannel: { mroi: number | null; mroi_ci: [number, number] | null } | undefined,
+) {
+  if (!combined) return { kpi_per_extra_unit: null, kpi_per_extra_unit_ci: null };
+  if (combined.method === 'media-mix model' && mixChannel?.mroi != null && mixChannel.mroi_ci)
+    return { kpi_per_extra_unit: mixChannel.mroi, kpi_per_extra_unit_ci: mixChannel.mroi_ci };
+  return {
+    kpi_per_extra_unit: combined.value * ELASTICITY,
+    kpi_per_extra_unit_ci: [combined.ci[0] * ELASTICITY, combined.ci[1] * ELASTICITY] as [number, number],
+  };
+}
+
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: gathering each evidence in turn, then one row per channel.
 async function computeBudget(db: Database, catalog: Catalog, request: BudgetRequest): Promise<WithCurves> {
   const metric = catalog.get(request.kpi)?.definition;
@@ -206,6 +224,7 @@ async function computeBudget(db: Database, catalog: Catalog, request: BudgetRequ
       kpi_per_unit_ci: combined?.ci ?? null,
       contribution: combined ? combined.value * s : null,
       contribution_ci: combined ? scale(combined.ci) : null,
+      ...marginalOf(combined, m),
       evidence,
       notes,
     };

@@ -44,7 +44,10 @@ export function periodText(from: string, to: string): string {
 export const perSpend = (unit: Unit) => (unit === 'currency' ? 1 : 1000);
 
 export function channelSentence(
-  c: Pick<BudgetChannel, 'channel' | 'kpi_per_unit' | 'kpi_per_unit_ci' | 'notes'>,
+  c: Pick<
+    BudgetChannel,
+    'channel' | 'kpi_per_unit' | 'kpi_per_unit_ci' | 'kpi_per_extra_unit' | 'kpi_per_extra_unit_ci' | 'notes'
+  >,
   kpi: { label: string; unit: Unit; currency: string; from: string; to: string },
 ): string {
   const per = perSpend(kpi.unit);
@@ -56,9 +59,14 @@ export function channelSentence(
   const range = `${amount(low)} to ${amount(high)}`;
   const noun = kpi.unit === 'currency' ? `of ${what}` : what;
   const unclear = low <= 0 && high >= 0 ? '; not told apart from nothing' : '';
+  const next =
+    c.kpi_per_extra_unit !== null && c.kpi_per_extra_unit_ci
+      ? ` The next ${unitSpend(kpi.currency, per)} would bring about ${amount(c.kpi_per_extra_unit)} ` +
+        `(${amount(c.kpi_per_extra_unit_ci[0])} to ${amount(c.kpi_per_extra_unit_ci[1])}).`
+      : '';
   return (
     `Each ${unitSpend(kpi.currency, per)} on ${c.channel} brought ${amount(c.kpi_per_unit)} (${range}) ${noun} ` +
-    `over ${periodText(kpi.from, kpi.to)}${unclear}.`
+    `over ${periodText(kpi.from, kpi.to)}${unclear}.${next}`
   );
 }
 

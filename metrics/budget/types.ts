@@ -26,6 +26,12 @@ export interface BudgetChannel {
   /** kpi_per_unit × spend: the KPI the channel's spend over the period brought. */
   contribution: number | null;
   contribution_ci: [number, number] | null;
+  /**
+   * What the next unit of spend would bring at today's level: the mix model's marginal return where
+   * it fitted the channel, else the return per unit × the assumed elasticity (0.5).
+   */
+  kpi_per_extra_unit: number | null;
+  kpi_per_extra_unit_ci: [number, number] | null;
   share_of_spend: number;
   share_of_effect: number | null;
   evidence: BudgetEvidence[];

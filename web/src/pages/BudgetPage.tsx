@@ -68,9 +68,16 @@ export default function BudgetPage() {
             </p>
           ))}
           <ul className="sentences" data-testid="budget-sentences">
-            {budget.data.channels.map((c) => (
-              <li key={c.channel}>{c.sentence}</li>
-            ))}
+            {budget.data.channels.map((c) => {
+              // The next dollar's clause is in the table too: on paper it is left out, so the page stays one page.
+              const [said, next] = c.sentence.split(/(?= The next )/);
+              return (
+                <li key={c.channel}>
+                  {said}
+                  {next && <span className="sentence-next">{next}</span>}
+                </li>
+              );
+            })}
           </ul>
           <ReturnsTable budget={budget.data} />
           <ReturnsChart budget={budget.data} />

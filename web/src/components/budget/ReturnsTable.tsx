@@ -37,6 +37,7 @@ export function ReturnsTable({ budget }: { budget: Budget }) {
             <th scope="col">Channel</th>
             <th scope="col">Spend</th>
             <th scope="col">Return {perSpendLabel(budget.unit)} (95% interval)</th>
+            <th scope="col">Next {perSpendLabel(budget.unit).replace('per ', '')} at today’s spend</th>
             <th scope="col">Share of spend / of effect</th>
             <th scope="col">Measured by</th>
           </tr>
@@ -52,6 +53,10 @@ export function ReturnsTable({ budget }: { budget: Budget }) {
               <td className="num">
                 {returnText(budget.unit, c.kpi_per_unit)}{' '}
                 <span className="muted">({rangeText(budget.unit, c.kpi_per_unit_ci)})</span>
+              </td>
+              <td className="num">
+                {returnText(budget.unit, c.kpi_per_extra_unit)}{' '}
+                <span className="muted">({rangeText(budget.unit, c.kpi_per_extra_unit_ci)})</span>
               </td>
               <td className="num">
                 {pct(c.share_of_spend)} / {pct(c.share_of_effect)}
