@@ -17,7 +17,9 @@ export type WorldKind =
   | 'survey'
   | 'feelings'
   | 'engagement'
-  | 'attribute';
+  | 'attribute'
+  | 'separation'
+  | 'three-arm';
 
 interface Customer {
   id: string;
@@ -93,6 +95,17 @@ function channelsOf(kind: WorldKind): Record<string, ChannelSpec> {
       // Gold-tier customers (an attribute only a source declares) churn less and get the loyalty
       // programme's touches; the programme does nothing.
       return { loyalty: { reach: (c) => (c.tier === 'gold' ? 1 : -1.5), effect: none } };
+    case 'separation':
+      // A VIP programme reaches 95% of enterprise and 5% of everyone else (nearly separable by
+      // segment), and helps everyone it reaches; e-mail reaches at random.
+      return {
+        vip: { reach: (c) => (c.segment === 'ent' ? 3 : -3), effect: () => 0.4 },
+        email: { reach: () => 0, effect: () => 0.1 },
+      };
+    case 'three-arm':
+      // A randomized test with two campaigns and a holdout, a third each (the arms are drawn in
+      // plantWorld): each campaign's effect is against the holdout, not against the other campaign.
+      return { campaign_a: { reach: () => 0, effect: () => 0.3 }, campaign_b: { reach: () => 0, effect: () => 0.6 } };
     case 'engagement':
       // Engaged customers are reached more and churn less; neither channel does anything.
       return {
@@ -128,6 +141,9 @@ function customerOf(i: number, rand: () => number, kind: WorldKind): Customer {
   };
 }
 
+/** A third each: campaign A, campaign B, the holdout. */
+const armOf = (u: number): string[] => (u < 1 / 3 ? ['campaign_a'] : u < 2 / 3 ? ['campaign_b'] : []);
+
 export async function plantWorld(db: Database, dir: string, kind: WorldKind, n: number, seed: number): Promise<World> {
   const rand = mulberry32(seed * 7919 + kind.length);
   const channels = channelsOf(kind);
@@ -140,7 +156,9 @@ export async function plantWorld(db: Database, dir: string, kind: WorldKind, n: 
   const reachedCount: Record<string, number> = Object.fromEntries(names.map((c) => [c, 0]));
   for (let i = 0; i < n; i++) {
     const c = customerOf(i, rand, kind);
-    const reached = names.filter((ch) => rand() < sigmoid(channels[ch]!.reach(c)));
+    // The arm is drawn only in the three-arm world: every other world keeps its random stream.
+    const reached =
+      kind === 'three-arm' ? armOf(rand()) : names.filter((ch) => rand() < sigmoid(channels[ch]!.reach(c)));
     for (const ch of reached) {
       const at = day(c.signup, rand() * 30);
       touches.push([c.id, ch, at.toISOString()]);
