@@ -196,6 +196,11 @@ async function computeBudget(db: Database, catalog: Catalog, request: BudgetRequ
   const customer = await customerEvidence(db, warnings, request.kpi, revenue && spend.names.customer.size > 0);
   const tests = await liftTests(db, request.kpi, mix);
   const names = [...new Set([...spend.names.aggregate, ...spend.names.customer])].sort();
+  if (!names.length)
+    warnings.push(
+      'no channel has spend: import spend (channels reached customer by customer, by month) or media (channels ' +
+        'bought in aggregate, by day or week) to read channels in money',
+    );
   const label = metric.label;
   const rows = names.map((channel): Omit<BudgetChannel, 'share_of_spend' | 'share_of_effect' | 'sentence'> => {
     const notes: string[] = [];

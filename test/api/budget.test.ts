@@ -140,6 +140,28 @@ describe('the budget API', () => {
   });
 });
 
+describe('a budget with no channel spend (orders alone, as an e-commerce export gives them)', () => {
+  it('answers the KPI with no channels and says what to import', async () => {
+    const s = await startTestServer({ data: 'empty' });
+    try {
+      const upload = new FormData();
+      const customers = ['customer_id,signup_date', 'c1,2025-01-02', 'c2,2025-02-03'].join('\n');
+      const orders = ['order_id,customer_id,ordered_at,amount', 'o1,c1,2025-01-05,120', 'o2,c2,2025-03-09,80'];
+      upload.append('files', new Blob([`${customers}\n`]), 'customers.csv');
+      upload.append('files', new Blob([`${orders.join('\n')}\n`]), 'orders.csv');
+      expect((await s.call('POST', '/api/import', { role: 'analyst', body: upload })).status).toBe(200);
+      const res = await s.call('GET', '/api/budget?kpi=revenue');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.channels).toEqual([]);
+      expect(res.body.warnings).toContainEqual(
+        expect.stringMatching(/^no channel has spend: import spend .* or media/),
+      );
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('bearing budget (the real binary)', () => {
   const { dir, cleanup } = tempDir();
   afterAll(cleanup);

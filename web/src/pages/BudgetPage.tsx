@@ -59,6 +59,12 @@ export default function BudgetPage() {
       {budget.isError && <ErrorState error={budget.error} retry={() => budget.refetch()} />}
       {budget.data && (
         <>
+          {!budget.data.channels.length && (
+            <Empty>
+              No channel has spend yet. Import <code>spend</code> (channels that reach customers one by one, by month)
+              or <code>media</code> (channels bought in aggregate, by day or week) to read every channel in money.
+            </Empty>
+          )}
           <p className="lead" data-testid="budget-summary">
             {summary}
           </p>
