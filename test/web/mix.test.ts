@@ -45,6 +45,14 @@ describe('Mix page', () => {
     );
     expect(new Set(tops).size).toBe(1);
     expect(await page.textContent('[data-testid="mix-fit"]')).toMatch(/R² 0\.\d{3}; the last 13 weeks held out/);
+    // Whether to trust the fit, in words: the held-out weeks, streaks in what is left, two runs agreeing.
+    const checks = await page.$$eval('[data-testid="mix-fit-checks"] li', (li) => li.map((x) => x.textContent ?? ''));
+    expect(checks[0]).toMatch(
+      /^(OK|Read with care): Forecasting the last 13 weeks it never saw, it was off by [\d.]+%/,
+    );
+    expect(
+      checks.some((c) => /Two independent runs of 200 refits each|moves between two independent runs/.test(c)),
+    ).toBe(true);
     await page.click('[data-testid="mix-optimizer"] button[type="submit"]');
     await page.waitForSelector('[data-testid="mix-plan"] tbody tr');
     expect(await page.textContent('[data-testid="mix-plan"] caption')).toMatch(

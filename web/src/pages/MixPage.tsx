@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ContributionChart, CurveCharts, FitChart } from '../components/mix/MixCharts.tsx';
 import { MixSentences, MixTable } from '../components/mix/MixTable.tsx';
 import { OptimizerPanel } from '../components/mix/OptimizerPanel.tsx';
+import { FitChecks } from '../components/mix/FitChecks.tsx';
 import { ExperimentsPanel } from '../components/mix/ExperimentsPanel.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { metricsQuery, mixQuery, observationsQuery } from '../lib/queries.ts';
@@ -71,6 +72,7 @@ export default function MixPage() {
           <MixSentences mix={mix.data} />
           <MixTable mix={mix.data} />
           <TermList ids={['roi', 'mroi', 'interval', 'carry-over', 'saturation']} />
+          <FitChecks mix={mix.data} />
           <FitChart mix={mix.data} />
           <ContributionChart mix={mix.data} />
           <CurveCharts mix={mix.data} />
