@@ -12,11 +12,12 @@ import { compareChannels } from '../channels/compare.ts';
 import { fittedMix, type MixFitted, type MixRequest } from '../mix/index.ts';
 import { offload } from '../offload/pool.ts';
 import { runSeries } from '../series.ts';
+import { addMonths, monthEnd } from '../heading/months.ts';
 import { referencedMetrics } from '../compile.ts';
 import { isDerived } from '../definition.ts';
 import { combineEvidence, seOf } from './evidence.ts';
 import { measuresOrderRevenue, notAdditive } from './kpi.ts';
-import { parsePeriod } from './period.ts';
+import { daysIn, parsePeriod } from './period.ts';
 import type { Limits, Move, PlanInput } from './plan.ts';
 import { type ChannelResponse, customerCurves, ELASTICITY, fittedCurves, respond } from './response.ts';
 import { channelSentence, kpiAmount, money, periodText, planLine, signedAmount } from './sentence.ts';
@@ -31,11 +32,6 @@ export interface BudgetRequest {
   currency: string;
   priors?: MixRequest['priors'];
 }
-
-const DAY = 86_400_000;
-const dayOf = (text: string) => new Date(`${text}T00:00:00Z`);
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-const daysIn = (from: string, to: string) => Math.round((dayOf(to).getTime() - dayOf(from).getTime()) / DAY) + 1;
 
 export function runBudget(db: Database, catalog: Catalog, request: BudgetRequest): Promise<BudgetAnswer> {
   return budgetWithCurves(db, catalog, request).then((b) => b.answer);
@@ -58,13 +54,7 @@ async function periodOf(db: Database, catalog: Catalog, request: BudgetRequest) 
   const months = await runSeries(db, metric, { grain: 'month', to: request.to }, catalog.resolve);
   const last = months.rows.filter((r) => r.complete && r.value !== null).at(-1);
   if (!last) throw new BearingError('not-enough-data', `${request.kpi} has no complete month to plan from`);
-  const end = dayOf(last.period);
-  end.setUTCMonth(end.getUTCMonth() + 1);
-  end.setUTCDate(0);
-  const to = request.to ?? iso(end);
-  const start = dayOf(last.period);
-  start.setUTCMonth(start.getUTCMonth() - 11);
-  return { from: request.from ?? iso(start), to };
+  return { from: request.from ?? addMonths(last.period, -11), to: request.to ?? monthEnd(last.period) };
 }
 
 /**

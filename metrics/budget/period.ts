@@ -13,8 +13,11 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 const day = (text: string) => new Date(`${text}T00:00:00Z`);
 const DAY = 86_400_000;
 
+/** Days from one date to another, both counted. */
+export const daysIn = (from: string, to: string) => Math.round((day(to).getTime() - day(from).getTime()) / DAY) + 1;
+
 function between(from: string, to: string, label: string): Period {
-  const days = Math.round((day(to).getTime() - day(from).getTime()) / DAY) + 1;
+  const days = daysIn(from, to);
   if (!(days >= 1)) throw new BearingError('bad-period', `the period ends (${to}) before it starts (${from})`);
   if (days > 1830) throw new BearingError('bad-period', `a planning period is at most five years (got ${days} days)`);
   return { from, to, days, label };

@@ -6,6 +6,7 @@
 // total's interval is the draws' total, not a sum of ends. Pure.
 import { BearingError } from '../../data/errors.ts';
 import { interval } from '../mix/model.ts';
+import { DEFAULT_BOUNDS, greedySpend } from '../mix/optimize.ts';
 import { type ChannelResponse, respond } from './response.ts';
 
 export interface Move {
@@ -61,10 +62,7 @@ export interface Plan {
   warnings: string[];
 }
 
-/** Without limits of their own, channels move between half and twice today's spend (as the mix optimiser). */
-export const DEFAULT_LIMITS = { min: 0.5, max: 2 };
 const STEPS = 1000;
-const LOOKAHEAD = [1, 10, 100];
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -76,8 +74,8 @@ function limitsOf(input: PlanInput): Array<{ min: number; max: number }> {
   return input.channels.map((c) => {
     if (input.fixed?.includes(c.channel)) return { min: c.current, max: c.current };
     const b = input.bounds?.[c.channel];
-    const min = b?.min ?? DEFAULT_LIMITS.min * c.current;
-    const max = b?.max ?? (b ? Number.POSITIVE_INFINITY : DEFAULT_LIMITS.max * c.current);
+    const min = b?.min ?? DEFAULT_BOUNDS.min * c.current;
+    const max = b?.max ?? (b ? Number.POSITIVE_INFINITY : DEFAULT_BOUNDS.max * c.current);
     if (min > max)
       throw new BearingError(
         'bad-amount',
@@ -135,7 +133,7 @@ export const PRUDENCE = [0.2, 0.8] as const;
 /** Draws the allocator reads at each step (of the plan's draws, evenly spaced). */
 const ALLOCATION_DRAWS = 100;
 
-/** Greedy allocation: each step's money to the best prudent return, looking ahead past flat starts. */
+/** Greedy allocation (metrics/mix/optimize.ts greedySpend) on prudent returns. */
 function allocate(input: PlanInput, limits: Array<{ min: number; max: number }>): number[] {
   const today = sum(input.channels.map((c) => c.current));
   const budget = input.target !== undefined ? Number.POSITIVE_INFINITY : (input.total ?? today);
@@ -147,29 +145,15 @@ function allocate(input: PlanInput, limits: Array<{ min: number; max: number }>)
   const D = Math.min(...input.channels.map((c) => c.draws.length));
   const read = Math.min(D, ALLOCATION_DRAWS);
   const draws = Array.from({ length: read }, (_, i) => Math.floor((i * D) / read));
-  let left = budget - floor;
-  const reached = () => input.target !== undefined && kpiAt(input, spend) >= input.target;
-  for (let guard = 0; guard < 20 * STEPS && left > 1e-9 && !reached(); guard++) {
-    let best = -1;
-    let bestRate = 0;
-    let bestAmount = 0;
-    input.channels.forEach((c, i) => {
-      for (const k of LOOKAHEAD) {
-        const amount = Math.min(k * step, limits[i]!.max - spend[i]!, left);
-        if (amount <= 0) continue;
-        const rate = prudentRate(c, spend[i]!, amount, draws);
-        if (rate > bestRate) {
-          bestRate = rate;
-          best = i;
-          bestAmount = Math.min(step, amount);
-        }
-      }
-    });
-    if (best < 0) break;
-    spend[best]! += bestAmount;
-    left -= bestAmount;
-  }
-  return spend;
+  return greedySpend({
+    spend,
+    max: limits.map((l) => l.max),
+    left: budget - floor,
+    step,
+    steps: STEPS,
+    rate: (i, s, amount) => prudentRate(input.channels[i]!, s, amount, draws),
+    done: () => input.target !== undefined && kpiAt(input, spend) >= input.target,
+  });
 }
 
 export function planBudget(input: PlanInput): Plan {

@@ -64,36 +64,64 @@ function boundsOf(r: OptimizeRequest): Bounds[] {
   });
 }
 
+/**
+ * Money out in steps of `step` from each channel's minimum, each step to the channel whose `rate`
+ * (KPI per unit for `amount` more at `spend`) is best, looking 1, 10 and 100 steps ahead so an
+ * S-shaped curve still gets money past its flat start; until `left` is spent, every channel is at
+ * its maximum, nothing returns more, or `done()` says a target is met. Mutates and returns `spend`.
+ */
+export function greedySpend(o: {
+  spend: number[];
+  max: number[];
+  left: number;
+  step: number;
+  steps: number;
+  rate: (channel: number, spend: number, amount: number) => number;
+  done: () => boolean;
+}): number[] {
+  const { spend } = o;
+  let left = o.left;
+  for (let guard = 0; guard < 20 * o.steps && left > 1e-9 && !o.done(); guard++) {
+    let best = -1;
+    let bestRate = 0;
+    let bestAmount = 0;
+    for (let i = 0; i < spend.length; i++) {
+      for (const k of LOOKAHEAD) {
+        const amount = Math.min(k * o.step, o.max[i]! - spend[i]!, left);
+        if (amount <= 0) continue;
+        const rate = o.rate(i, spend[i]!, amount);
+        if (rate > bestRate) {
+          bestRate = rate;
+          best = i;
+          bestAmount = Math.min(o.step, amount);
+        }
+      }
+    }
+    if (best < 0) break; // nothing returns anything more, or every channel is at its maximum
+    spend[best]! += bestAmount;
+    left -= bestAmount;
+  }
+  return spend;
+}
+
 export function optimizeBudget(r: OptimizeRequest): Allocation {
   const bounds = boundsOf(r);
   const today = r.current.reduce((a, b) => a + b, 0);
   const budget = r.target !== undefined ? Number.POSITIVE_INFINITY : (r.budget ?? today);
   const floor = bounds.reduce((a, b) => a + b.min, 0);
   if (floor > budget) throw new RangeError(`the channels' minimums (${floor.toFixed(0)}) exceed the budget`);
-  const spend = bounds.map((b) => b.min);
   const step = (r.target !== undefined ? Math.max(today, 1) * 3 : budget) / STEPS;
-  let left = budget - floor;
+  const spend = bounds.map((b) => b.min);
   const reached = () => r.target !== undefined && total(r.point, spend, r.baseline) >= r.target;
-  for (let guard = 0; guard < 20 * STEPS && left > 1e-9 && !reached(); guard++) {
-    let best = -1;
-    let bestRate = 0;
-    let bestAmount = 0;
-    r.point.forEach((curve, i) => {
-      for (const k of LOOKAHEAD) {
-        const amount = Math.min(k * step, bounds[i]!.max - spend[i]!, left);
-        if (amount <= 0) continue;
-        const rate = (responseAt(curve, spend[i]! + amount) - responseAt(curve, spend[i]!)) / amount;
-        if (rate > bestRate) {
-          bestRate = rate;
-          best = i;
-          bestAmount = Math.min(step, amount);
-        }
-      }
-    });
-    if (best < 0) break; // nothing returns anything more, or every channel is at its maximum
-    spend[best]! += bestAmount;
-    left -= bestAmount;
-  }
+  greedySpend({
+    spend,
+    max: bounds.map((b) => b.max),
+    left: budget - floor,
+    step,
+    steps: STEPS,
+    rate: (i, s, amount) => (responseAt(r.point[i]!, s + amount) - responseAt(r.point[i]!, s)) / amount,
+    done: reached,
+  });
   return {
     budget: spend.reduce((a, b) => a + b, 0),
     allocation: r.channels.map((channel, i) => ({
