@@ -104,9 +104,6 @@ export interface Assessment {
   reading: string;
 }
 
-const addMonths = (iso: string, months: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + months * DAYS_PER_MONTH * 86_400_000).toISOString().slice(0, 10);
-
 /**
  * The workspace's currency while one goal is read (assessGoal sets it and puts it back): money in
  * its sentences then carries the symbol ("could land $138–$184", not "138–184" beside "$156").
@@ -434,26 +431,29 @@ export function projectAt(course: Course, t: number): { value: number; low: numb
   };
 }
 
-/** When the trend line crosses the target, or why it gives no date. */
+/**
+ * When the forecast first meets the target: the first month its median does (the month its chance
+ * passes 50%), within five years; or why there is no date. Read from the same distribution as the
+ * chance and the band, so a date before the due date goes with a chance of at least 50%.
+ */
 export function arrivalOf(
   goal: Pick<GoalInput, 'target' | 'direction'>,
-  course: Course,
+  forecast: { level: number; median(h: number): number },
+  lastIndex: number,
   position: HistoryPoint,
 ): Assessment['arrival'] {
   const sign = goal.direction === 'up' ? 1 : -1;
-  const { trend, level } = course;
-  if (sign * (goal.target - level) <= 0) return { date: position.period, reason: 'already at the target' };
-  if (sign * trend.slope <= 0) return { date: null, reason: 'heading away from the target: no arrival at this pace' };
-  if (trend.slope_ci[0] <= 0 && trend.slope_ci[1] >= 0) {
-    return { date: null, reason: 'the heading is flat within its interval: no arrival date can be promised' };
-  }
-  const months = (goal.target - level) / trend.slope;
-  if (months > ARRIVAL_HORIZON_MONTHS)
-    return { date: null, reason: `beyond ${ARRIVAL_HORIZON_MONTHS / 12} years at this pace` };
-  return {
-    date: addMonths(monthStart(course.lastIndex), months + 0.5),
-    reason: 'where the trend line crosses the target',
-  };
+  const meets = (v: number) => sign * (v - goal.target) >= 0;
+  if (meets(forecast.level)) return { date: position.period, reason: 'already at the target' };
+  for (let h = 1; h <= ARRIVAL_HORIZON_MONTHS; h++)
+    if (meets(forecast.median(h)))
+      return { date: monthStart(lastIndex + h), reason: 'the first month its forecast meets the target' };
+  const far = forecast.median(ARRIVAL_HORIZON_MONTHS);
+  if (Math.abs(far - forecast.level) <= 1e-12 * Math.max(1, Math.abs(forecast.level)))
+    return { date: null, reason: 'its forecast stays flat: no arrival in sight' };
+  if (sign * (far - forecast.level) < 0)
+    return { date: null, reason: 'its forecast heads away from the target: no arrival in sight' };
+  return { date: null, reason: `its forecast does not reach the target within ${ARRIVAL_HORIZON_MONTHS / 12} years` };
 }
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
@@ -525,7 +525,7 @@ export function readingOf(
     arrived
       ? ''
       : arrival.date
-        ? `At this pace it arrives around ${arrival.date.slice(0, 7)}.`
+        ? `On its forecast it arrives around ${arrival.date.slice(0, 7)}.`
         : `No arrival date: ${arrival.reason}.`,
     shift.kind !== 'none' ? `${SHIFT_WORD[shift.kind]}: ${shift.message}.` : '',
   ];
@@ -585,7 +585,7 @@ function shiftOf(fm: ForecastModel, window: Array<{ t: number; v: number; period
       magnitude: fm.shift.magnitude,
       message:
         `the level stepped ${fm.shift.magnitude > 0 ? 'up' : 'down'} in ${period.slice(0, 7)} and stayed: the ` +
-        'heading and the forecast start from the level after it',
+        'heading is measured after it, and the forecast’s band is wider for it',
     };
   }
   // No step in the whole window: the last periods may still have moved together (too recent for the
@@ -635,8 +635,9 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     value: atDue.value,
     interval: [atDue.low, atDue.high] as [number, number],
   };
-  const pace = monthsLeft > 0 ? (goal.target - course.level) / monthsLeft : null;
-  const perMonth = (v: number) => (v - course.level) / monthsLeft;
+  // Pace needed and course are both measured from where the forecast puts the metric now.
+  const pace = monthsLeft > 0 ? (goal.target - fm.level) / monthsLeft : null;
+  const perMonth = (v: number) => (v - fm.level) / monthsLeft;
   const forecastCourse =
     monthsLeft > 0
       ? {
@@ -644,7 +645,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
           range: [perMonth(forecast.interval[0]), perMonth(forecast.interval[1])] as [number, number],
         }
       : null;
-  const arrival = arrivalOf(goal, course, position);
+  const arrival = arrivalOf(goal, fm, lastIndex, position);
   const { status, reason } = statusOf(goal, position, probability);
   const trendLine = window.map((p) => ({ period: p.period, value: projectAt(course, p.t).value }));
   const band = Array.from({ length: Math.max(lastIndex, dueIndex) - lastIndex + 1 }, (_, t) => ({

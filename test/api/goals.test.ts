@@ -24,12 +24,13 @@ describe('the sample world’s shipped goals tell a real story', () => {
       'nps-40': 'off_course',
       'csat-80': 'off_course',
       'revenue-per-customer': 'drifting',
-      'repeat-purchase': 'on_course',
+      // 58% likely: its band is wide (the series' own errors, the early ramp included).
+      'repeat-purchase': 'drifting',
       'enterprise-nps': 'arrived',
       'social-engagement': 'on_course',
     });
     expect(body.balance).toEqual({
-      business: { goals: 7, on_course: 1, drifting: 2, off_course: 3, arrived: 1, no_signal: 0, met: 0, missed: 0 },
+      business: { goals: 7, on_course: 0, drifting: 3, off_course: 3, arrived: 1, no_signal: 0, met: 0, missed: 0 },
       community: { goals: 1, on_course: 1, drifting: 0, off_course: 0, arrived: 0, no_signal: 0, met: 0, missed: 0 },
     });
   });

@@ -38,51 +38,43 @@ describe('projectAt', () => {
   });
 });
 
-describe('arrivalOf', () => {
+describe('arrivalOf: the first month the forecast meets the target', () => {
+  // A forecast whose median runs in a straight line from 0.8 (October 2026) by `slope` a month.
+  const line = (slope: number) => ({ level: 0.8, median: (h: number) => 0.8 + slope * h });
+  const OCTOBER_2026 = 2026 * 12 + 9;
   it.each([
     {
       slope: 0.01,
-      ci: [0.005, 0.015],
       target: 0.9,
       direction: 'up',
       date: '2027-08',
-      reason: 'where the trend line crosses the target',
-    },
-    {
-      slope: 0.01,
-      ci: [-0.005, 0.02],
-      target: 0.9,
-      direction: 'up',
-      date: null,
-      reason: 'the heading is flat within its interval: no arrival date can be promised',
+      reason: 'the first month its forecast meets the target',
     },
     {
       slope: -0.01,
-      ci: [-0.02, -0.005],
       target: 0.9,
       direction: 'up',
       date: null,
-      reason: 'heading away from the target: no arrival at this pace',
+      reason: 'its forecast heads away from the target: no arrival in sight',
     },
-    { slope: 0.01, ci: [0.005, 0.015], target: 0.7, direction: 'up', date: '2026-10', reason: 'already at the target' },
+    { slope: 0, target: 0.9, direction: 'up', date: null, reason: 'its forecast stays flat: no arrival in sight' },
+    { slope: 0.01, target: 0.7, direction: 'up', date: '2026-10', reason: 'already at the target' },
     {
       slope: -0.01,
-      ci: [-0.015, -0.005],
-      target: 0.7,
+      target: 0.705,
       direction: 'down',
       date: '2027-08',
-      reason: 'where the trend line crosses the target',
+      reason: 'the first month its forecast meets the target',
     },
     {
       slope: 0.0001,
-      ci: [0.00005, 0.0002],
       target: 0.9,
       direction: 'up',
       date: null,
-      reason: 'beyond 5 years at this pace',
+      reason: 'its forecast does not reach the target within 5 years',
     },
-  ] as const)('$direction to $target at $slope a month → $date', ({ slope, ci, target, direction, date, reason }) => {
-    const a = arrivalOf({ target, direction }, course(trend(slope, [...ci])), at);
+  ] as const)('$direction to $target at $slope a month → $date', ({ slope, target, direction, date, reason }) => {
+    const a = arrivalOf({ target, direction }, line(slope), OCTOBER_2026, at);
     expect(a.reason).toBe(reason);
     expect(a.date?.slice(0, 7) ?? null).toBe(date);
   });
@@ -114,8 +106,8 @@ describe('readingOf', () => {
       pace: 0.005,
       arrival: { date: '2027-09-01', reason: '' },
       text:
-        'Needs +0.5 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. At this ' +
-        'pace it arrives around 2027-09.',
+        'Needs +0.5 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. On its ' +
+        'forecast it arrives around 2027-09.',
     },
     {
       status: 'off_course',

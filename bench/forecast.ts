@@ -1,0 +1,51 @@
+// npm run bench:forecast — Bearing's forecast beside Theta, a damped trend and the seasonal naive
+// on the tourism competition's 366 monthly series (goals due 6, 12, 18 months on). Prints a table
+// and writes bench/forecast-results.json.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
+import { peers } from './forecastPeers.ts';
+import { type Method, type Score, scoreMethod } from './forecastScore.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    bins: { type: 'boolean', default: false },
+    data: { type: 'string', default: 'tourism,hospital' },
+    out: { type: 'string', default: 'bench/forecast-results.json' },
+  },
+});
+
+const DATA: Record<string, { label: string; load: () => RealSeries[] }> = {
+  tourism: { label: 'tourism competition, 366 monthly series', load: tourismMonthly },
+  hospital: { label: 'hospital patient counts, 767 monthly series', load: hospitalMonthly },
+};
+const methods: Record<string, Method> = peers();
+const all: Record<string, unknown> = {};
+for (const key of args.data!.split(',')) {
+  const series = DATA[key]!.load();
+  console.log(`\n${DATA[key]!.label}`);
+  all[key] = { label: DATA[key]!.label, series: series.length, results: run(series) };
+}
+writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
+
+function run(series: RealSeries[]) {
+  const results: Record<string, Score & { seconds: number }> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    if (args.only && !args.only.split(',').includes(name)) continue;
+    const t0 = performance.now();
+    const score = scoreMethod(series, method);
+    results[name] = { ...score, seconds: (performance.now() - t0) / 1000 };
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    console.log(
+      `${name.padEnd(16)} ECE ${score.ece.toFixed(3)}  Brier ${score.brier.toFixed(3)}  ` +
+        `sMAPE ${pct(score.smape / 100)}  ` +
+        `cover95 ${pct(score.coverage95)} (${Object.entries(score.coverageByGroup)
+          .map(([g, c]) => `${g} ${pct(c)}`)
+          .join(', ')})  on-course met ${pct(score.onCourseMet)} of ${score.onCourse}  ` +
+        `below 0 ${pct(score.belowZero)}  ${results[name]!.seconds.toFixed(1)} s`,
+    );
+    if (args.bins) console.log(`   ${score.bins.map((b) => `${b.n}:${b.p.toFixed(2)}/${b.met.toFixed(2)}`).join(' ')}`);
+  }
+  return results;
+}

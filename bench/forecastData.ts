@@ -1,0 +1,67 @@
+// The 366 monthly series of the 2010 tourism forecasting competition (Athanasopoulos, Hyndman,
+// Song & Wu, IJF 27(3)), each with the 24 months that followed its history: real series whose
+// future is known. Files as published (one column per series: length, start year, start month,
+// then the values); see test/fixtures/tourism/README.md for source and licence.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface RealSeries {
+  id: string;
+  /** Month of the year (1–12) of the first value. */
+  startMonth: number;
+  history: number[];
+  future: number[];
+}
+
+const DIR = fileURLToPath(new URL('../test/fixtures/tourism/', import.meta.url));
+
+function columns(file: string): { names: string[]; rows: string[][] } {
+  const lines = readFileSync(DIR + file, 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  return { names: lines[0]!.split(',').map((s) => s.replace(/"/g, '')), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+function read(file: string): Map<string, { startMonth: number; values: number[] }> {
+  const { names, rows } = columns(file);
+  const out = new Map<string, { startMonth: number; values: number[] }>();
+  names.forEach((name, c) => {
+    const length = Number(rows[0]![c]);
+    const startMonth = Number(rows[2]![c]);
+    const values = rows.slice(3, 3 + length).map((r) => Number(r[c]));
+    out.set(name, { startMonth, values });
+  });
+  return out;
+}
+
+export function tourismMonthly(): RealSeries[] {
+  const history = read('monthly_in.csv');
+  const future = read('monthly_oos.csv');
+  return [...history].map(([id, h]) => ({
+    id,
+    startMonth: h.startMonth,
+    history: h.values,
+    future: future.get(id)!.values,
+  }));
+}
+
+const HOSPITAL_FUTURE = 18;
+
+/**
+ * 767 monthly series of patient counts at US hospitals, Jan 2000–Dec 2006 (Hyndman et al.,
+ * "Forecasting with exponential smoothing", 2008): noisy counts, seven years each; the last 18
+ * months are held out as the future.
+ */
+export function hospitalMonthly(): RealSeries[] {
+  const lines = readFileSync(`${DIR}../hospital/hospital.csv`, 'utf8').trim().split(/\r?\n/).slice(1);
+  return lines.map((line) => {
+    const cells = line.split(',');
+    const values = cells.slice(2).map(Number);
+    return {
+      id: `${cells[0]}/${cells[1]}`,
+      startMonth: 1,
+      history: values.slice(0, -HOSPITAL_FUTURE),
+      future: values.slice(-HOSPITAL_FUTURE),
+    };
+  });
+}

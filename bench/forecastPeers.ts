@@ -1,0 +1,33 @@
+// The methods scored on real series: Bearing's forecast (the one every goal reading comes from)
+// and three peers written here for the comparison: Theta (the M3 winner:
+// the smoothed level plus half the drift, on the seasonally adjusted series), a damped trend
+// (Holt with damping), and the seasonal naive; each peer alone, with bands from its own
+// rolling-origin errors, the way the baseline was run.
+import { buildEnsemble, type ModelKey } from '../metrics/heading/ensemble.ts';
+import { forecastModel } from '../metrics/heading/forecast.ts';
+import type { Method, Predictive } from './forecastScore.ts';
+
+const HORIZON = 18;
+
+function single(key: ModelKey): Method {
+  return (history, months) => buildEnsemble(history, months, { log: true, horizons: HORIZON, only: [key] });
+}
+
+const bearing: Method = (history, months): Predictive => {
+  const points = history.map((v, i) => ({ t: i - (history.length - 1), v, month: months[i]! }));
+  const fm = forecastModel(points, { min: 0 });
+  return {
+    median: (h) => fm.at(h).value,
+    quantile: (h, q) => (q < 0.5 ? fm.at(h).low : q > 0.5 ? fm.at(h).high : fm.at(h).value),
+    cdf: (h, x) => 1 - fm.probability(h, x, 'up'),
+  };
+};
+
+export function peers(): Record<string, Method> {
+  return {
+    bearing,
+    theta: single('theta'),
+    damped: single('damped'),
+    'seasonal-naive': single('seasonal-naive'),
+  };
+}

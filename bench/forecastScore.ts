@@ -1,0 +1,110 @@
+// Goals on real series with a known future, scored the way issue #26 asks: for each series, goals
+// due 6, 12 and 18 months after its last month with targets 0.9–1.2 × its last value; each
+// method's chance of meeting the target against what then happened (ECE over 10 bins, Brier),
+// its median forecast for months 1–18 (sMAPE), how often its 95% band held those months, the
+// share of goals read "on course" (chance ≥ 70%) that were met, and bounds below zero.
+import type { RealSeries } from './forecastData.ts';
+
+export interface Predictive {
+  median(h: number): number;
+  quantile(h: number, q: number): number;
+  /** P(value h months ahead ≤ x). */
+  cdf(h: number, x: number): number;
+}
+
+export type Method = (history: number[], months: number[]) => Predictive;
+
+export const DUE_MONTHS = [6, 12, 18] as const;
+export const TARGET_FACTORS = [0.9, 0.975, 1.05, 1.125, 1.2] as const;
+const MONTHS_SCORED = 18;
+
+export interface Score {
+  goals: number;
+  ece: number;
+  brier: number;
+  smape: number;
+  coverage95: number;
+  coverageByGroup: Record<string, number>;
+  onCourse: number;
+  onCourseMet: number;
+  belowZero: number;
+  /** Reliability: per tenth of chance, goals, mean chance, share met. */
+  bins: Array<{ n: number; p: number; met: number }>;
+}
+
+const monthsOf = (s: RealSeries) => s.history.map((_, i) => ((s.startMonth - 1 + i) % 12) + 1);
+
+function acf(y: number[], lag: number): number {
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  let den = 0;
+  let num = 0;
+  for (let i = 0; i < y.length; i++) den += (y[i]! - mean) ** 2;
+  for (let i = lag; i < y.length; i++) num += (y[i]! - mean) * (y[i - lag]! - mean);
+  return den > 0 ? num / den : 0;
+}
+
+/**
+ * Categories for coverage: series with a clear yearly cycle and the rest, by the autocorrelation
+ * of month-on-month changes 12 months apart (above 0.3), a rule independent of any method scored.
+ */
+export function groupOf(s: RealSeries): string {
+  const diffs = s.history.slice(1).map((v, i) => v - s.history[i]!);
+  return acf(diffs, 12) > 0.3 ? 'seasonal' : 'no clear yearly cycle';
+}
+
+export function scoreMethod(series: RealSeries[], method: Method): Score {
+  const probs: Array<{ p: number; met: boolean }> = [];
+  let smapeSum = 0;
+  let smapeN = 0;
+  let belowZero = 0;
+  const held: Record<string, { n: number; k: number }> = {};
+  for (const s of series) {
+    const f = method(s.history, monthsOf(s));
+    const last = s.history.at(-1)!;
+    const group = groupOf(s);
+    held[group] = held[group] ?? { n: 0, k: 0 };
+    const g = held[group]!;
+    for (let h = 1; h <= MONTHS_SCORED; h++) {
+      const a = s.future[h - 1]!;
+      const m = f.median(h);
+      const denom = Math.abs(a) + Math.abs(m);
+      smapeSum += denom > 0 ? (200 * Math.abs(a - m)) / denom : 0;
+      smapeN++;
+      const lo = f.quantile(h, 0.025);
+      const hi = f.quantile(h, 0.975);
+      if (lo < 0) belowZero++;
+      g.n++;
+      if (a >= lo && a <= hi) g.k++;
+    }
+    for (const h of DUE_MONTHS)
+      for (const factor of TARGET_FACTORS) {
+        const target = factor * last;
+        const p = Math.min(1, Math.max(0, 1 - f.cdf(h, target)));
+        probs.push({ p, met: s.future[h - 1]! >= target });
+      }
+  }
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
+  for (const { p, met } of probs) {
+    const b = bins[Math.min(9, Math.floor(p * 10))]!;
+    b.n++;
+    b.p += p;
+    b.y += met ? 1 : 0;
+  }
+  const N = probs.length;
+  const ece = bins.reduce((s, b) => s + (b.n ? Math.abs(b.p - b.y) / N : 0), 0);
+  const brier = probs.reduce((s, { p, met }) => s + (p - (met ? 1 : 0)) ** 2, 0) / N;
+  const on = probs.filter((x) => x.p >= 0.7);
+  const total = Object.values(held).reduce((a, b) => ({ n: a.n + b.n, k: a.k + b.k }), { n: 0, k: 0 });
+  return {
+    goals: N,
+    ece,
+    brier,
+    smape: smapeSum / smapeN,
+    coverage95: total.k / total.n,
+    coverageByGroup: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.k / v.n])),
+    onCourse: on.length,
+    onCourseMet: on.length ? on.filter((x) => x.met).length / on.length : Number.NaN,
+    belowZero: belowZero / (series.length * MONTHS_SCORED),
+    bins: bins.map((b) => ({ n: b.n, p: b.n ? b.p / b.n : 0, met: b.n ? b.y / b.n : 0 })),
+  };
+}

@@ -1,0 +1,168 @@
+// The simple forecasters the heading's forecast combines, each on a seasonally adjusted series:
+// the recent level (simple exponential smoothing), Theta (the level plus half the long drift, the
+// M3 winner), a damped trend (Holt with damping), and a straight trend. Each is fitted once on the
+// whole series (smoothing weights by one-step squared error over small grids) and then run
+// through the series, so a forecast can be read from any past origin with what was known then:
+// that is what the rolling-origin errors, the weights and the bands are made from. Pure.
+
+/** A fitted model: forecasts 1…H months ahead from origin `o` (its last known index). */
+export interface Smoother {
+  name: string;
+  forecast(o: number, h: number): number;
+}
+
+const ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const BETAS = [0.01, 0.05, 0.1, 0.2];
+const PHIS = [0.8, 0.9, 0.95, 0.98];
+
+/** Levels of simple exponential smoothing after each point (level[i] = state after y[i]). */
+function sesLevels(y: number[], alpha: number): number[] {
+  const level: number[] = new Array(y.length);
+  let l = y[0]!;
+  for (let i = 0; i < y.length; i++) {
+    l = i === 0 ? y[0]! : l + alpha * (y[i]! - l);
+    level[i] = l;
+  }
+  return level;
+}
+
+function sesSse(y: number[], alpha: number): number {
+  let l = y[0]!;
+  let sse = 0;
+  for (let i = 1; i < y.length; i++) {
+    const e = y[i]! - l;
+    sse += e * e;
+    l += alpha * e;
+  }
+  return sse;
+}
+
+function bestAlpha(y: number[]): number {
+  let best = ALPHAS[0]!;
+  let bestSse = Number.POSITIVE_INFINITY;
+  for (const a of ALPHAS) {
+    const s = sesSse(y, a);
+    if (s < bestSse - 1e-12 * Math.abs(bestSse)) {
+      bestSse = s;
+      best = a;
+    }
+  }
+  return best;
+}
+
+export function ses(y: number[]): Smoother {
+  const alpha = bestAlpha(y);
+  const level = sesLevels(y, alpha);
+  return { name: 'recent level (exponential smoothing)', forecast: (o) => level[o]! };
+}
+
+/** Running least-squares slope of y on its index over points 0…o. */
+function runningSlopes(y: number[]): Array<{ slope: number; intercept: number }> {
+  const out: Array<{ slope: number; intercept: number }> = [];
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < y.length; i++) {
+    sx += i;
+    sy += y[i]!;
+    sxx += i * i;
+    sxy += i * y[i]!;
+    const n = i + 1;
+    const d = n * sxx - sx * sx;
+    const slope = d > 0 ? (n * sxy - sx * sy) / d : 0;
+    out.push({ slope, intercept: (sy - slope * sx) / n });
+  }
+  return out;
+}
+
+/** Theta (Assimakopoulos & Nikolopoulos; Hyndman & Billah's form): the smoothed level plus half the drift. */
+export function theta(y: number[]): Smoother {
+  const alpha = bestAlpha(y);
+  const level = sesLevels(y, alpha);
+  const lines = runningSlopes(y);
+  return {
+    name: 'Theta (level plus half the drift)',
+    forecast(o, h) {
+      const n = o + 1;
+      const drift = lines[o]!.slope / 2;
+      return level[o]! + drift * (h - 1 + 1 / alpha - (1 - alpha) ** n / alpha);
+    },
+  };
+}
+
+/** A straight line through the last `window` points up to the origin. */
+export function straightTrend(y: number[], window: number): Smoother {
+  return {
+    name: `straight trend of the last ${Math.min(window, y.length)} months`,
+    forecast(o, h) {
+      const from = Math.max(0, o - window + 1);
+      let sx = 0;
+      let sy = 0;
+      let sxx = 0;
+      let sxy = 0;
+      for (let i = from; i <= o; i++) {
+        const x = i - o;
+        sx += x;
+        sy += y[i]!;
+        sxx += x * x;
+        sxy += x * y[i]!;
+      }
+      const n = o - from + 1;
+      const d = n * sxx - sx * sx;
+      const slope = d > 0 ? (n * sxy - sx * sy) / d : 0;
+      return (sy - slope * sx) / n + slope * h;
+    },
+  };
+}
+
+interface HoltState {
+  level: number[];
+  trend: number[];
+}
+
+function holtRun(y: number[], alpha: number, beta: number, phi: number, keep: boolean): { sse: number; s?: HoltState } {
+  let l = y[0]!;
+  let b = y.length > 1 ? y[1]! - y[0]! : 0;
+  let sse = 0;
+  const level: number[] = keep ? new Array(y.length) : [];
+  const trend: number[] = keep ? new Array(y.length) : [];
+  if (keep) {
+    level[0] = l;
+    trend[0] = b;
+  }
+  for (let i = 1; i < y.length; i++) {
+    const f = l + phi * b;
+    const e = y[i]! - f;
+    sse += e * e;
+    const nl = f + alpha * e;
+    b = phi * b + alpha * beta * e;
+    l = nl;
+    if (keep) {
+      level[i] = l;
+      trend[i] = b;
+    }
+  }
+  return keep ? { sse, s: { level, trend } } : { sse };
+}
+
+/** Holt's trend, damped (Gardner & McKenzie): the slope fades by φ each month ahead. */
+export function dampedTrend(y: number[]): Smoother {
+  let best = { alpha: 0.5, beta: 0.1, phi: 0.9, sse: Number.POSITIVE_INFINITY };
+  for (const alpha of ALPHAS)
+    for (const beta of BETAS)
+      for (const phi of PHIS) {
+        const { sse } = holtRun(y, alpha, beta, phi, false);
+        if (sse < best.sse) best = { alpha, beta, phi, sse };
+      }
+  const { s } = holtRun(y, best.alpha, best.beta, best.phi, true);
+  const phi = best.phi;
+  return {
+    name: 'damped trend',
+    forecast(o, h) {
+      // φ + φ² + … + φ^h
+      const damp = (phi * (1 - phi ** h)) / (1 - phi);
+      return s!.level[o]! + damp * s!.trend[o]!;
+    },
+  };
+}
