@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { peers } from './forecastPeers.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
+import { forecastSpeed } from './forecastSpeed.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +28,13 @@ for (const key of args.data!.split(',')) {
   console.log(`\n${DATA[key]!.label}`);
   all[key] = { label: DATA[key]!.label, series: series.length, results: run(series) };
 }
+const speed = await forecastSpeed(tourismMonthly());
+console.log(
+  `\nspeed: 1,000 goals read in ${speed.heading_1000_goals_36m_s!.toFixed(2)} s (36 months of history each), ` +
+    `${speed.heading_1000_goals_120m_s!.toFixed(2)} s (120 months); a goal page's backtest ` +
+    `${Math.round(speed.backtest_36m_ms!)} ms / ${Math.round(speed.backtest_120m_ms!)} ms`,
+);
+all.speed = speed;
 writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
 
 function run(series: RealSeries[]) {
