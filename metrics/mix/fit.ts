@@ -1,5 +1,6 @@
 // The media-mix regression: KPI = intercept + trend + yearly seasonality + controls + Σ β_c ·
-// saturation(adstock(spend_c)), with β_c ≥ 0, a ridge pull toward each channel's ROI prior, and
+// saturation(adstock(spend_c)), with β_c ≥ 0, a ridge pull toward each channel's ROI prior (or,
+// without one, a shrinkage toward no effect whose strength the channels set: `shrinkageFor`), and
 // experiments as extra observations of a channel's effect over their weeks. Each channel's shape
 // (carry-over, half-saturation, steepness) is chosen from a grid by least squares, one channel at
 // a time. Every candidate feature is known before the KPI is, so their cross-products are
@@ -22,6 +23,11 @@ export interface MixInput {
   priors: Readonly<Record<string, { mean: number; sd: number }>>;
   /** Periods in a year: 52.18 for weeks (the default), 365.25 for days. */
   perYear?: number;
+  /**
+   * Per channel without an ROI prior, the variance of a normal prior at 0 on its coefficient
+   * (`shrinkageFor` sets it from the channels themselves). Absent: no shrinkage.
+   */
+  shrinkage?: Readonly<Record<string, number>>;
 }
 
 /** Columns that are not media: intercept, trend, two yearly harmonics, then each control (standardized). */
@@ -94,8 +100,6 @@ export interface Fit {
   sse: number;
   /** What the fit minimises: the squared error plus the experiments' and priors' terms. */
   objective: number;
-  /** The same fit before channels that do not clearly help were set to 0 (see CLEAR). */
-  before?: Fit;
 }
 
 interface Extra {
@@ -174,6 +178,8 @@ function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: numbe
     const values = prep.candidates[c]![pick[c]!]!.values;
     const effectPerBeta = values.slice(0, prep.rows).reduce((a, b) => a + b, 0);
     const prior = input.priors[channel];
+    const shrink = input.shrinkage?.[channel];
+    if (!prior && shrink && shrink > 0) diagonal[c]! += noise / shrink;
     if (prior && effectPerBeta > 0 && prep.spendTotals[c]! > 0) {
       // ROI = β · Σh / Σspend, so a prior on ROI is one on β with scale Σspend / Σh.
       const scale = prep.spendTotals[c]! / effectPerBeta;
@@ -227,9 +233,46 @@ export function fitMix(
     }
     if (!changed) break;
   }
-  return keepOnlyClear(prep, best, noise, (d) =>
-    solveFor(prep, best.shapes, xy, yy, extrasFor(prep, input, best.shapes, noise), d),
-  );
+  return best;
+}
+
+/**
+ * How much to shrink each channel toward no effect: channels' effects in the KPI's units per
+ * standard deviation of their feature share one normal prior at 0 whose variance is estimated
+ * from the channels themselves (method of moments, as James–Stein: the spread of the estimates
+ * less their own noise), never below the channels' average sampling variance, so a weak channel
+ * is pulled at most halfway to 0 and never removed. Returns each channel's prior variance on β.
+ */
+export function shrinkageFor(prep: Prepared, fit: Fit, noise: number): Record<string, number> {
+  // Estimating how spread effects are takes three channels or more (as James–Stein's does).
+  if (prep.channels.length < 3) return {};
+  const B = prep.base.length;
+  const size = prep.pool.length;
+  const index = [...prep.base.map((_, i) => i), ...fit.shapes.map((s, c) => B + c * prep.candidates[0]!.length + s)];
+  const gram = new Matrix(index.length, index.length);
+  index.forEach((i, a) => {
+    index.forEach((j, b) => {
+      gram.set(a, b, prep.gram[i * size + j]! + (a === b ? 1e-9 : 0));
+    });
+  });
+  let inverse: Matrix;
+  try {
+    inverse = new CholeskyDecomposition(gram).solve(Matrix.eye(index.length));
+  } catch {
+    return {};
+  }
+  const rows = prep.rows;
+  const sds = prep.channels.map((_, c) => {
+    const v = prep.candidates[c]![fit.shapes[c]!]!.values.slice(0, rows);
+    const m = v.reduce((a, b) => a + b, 0) / rows;
+    return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / rows);
+  });
+  const effects = prep.channels.map((_, c) => fit.beta[B + c]! * sds[c]!);
+  const variances = prep.channels.map((_, c) => noise * inverse.get(B + c, B + c) * sds[c]! ** 2);
+  const meanVar = variances.reduce((a, b) => a + b, 0) / variances.length;
+  const spread = effects.reduce((a, b) => a + b * b, 0) / effects.length - meanVar;
+  const tau2 = Math.max(spread, meanVar);
+  return Object.fromEntries(prep.channels.map((ch, c) => [ch, sds[c]! > 0 ? tau2 / sds[c]! ** 2 : 0]));
 }
 
 /**
@@ -253,36 +296,6 @@ export function shapeObjectives(
       return solveFor(prep, trial, xy, yy, extrasFor(prep, input, trial, noise)).objective;
     }),
   );
-}
-
-/**
- * Choosing the best of 40 shapes lets a channel with no effect fit noise. A channel stays in the
- * model only when it lowers the objective (squared error, plus how far it sits from its
- * experiments and prior) by more than CLEAR × the noise variance (the 90th
- * percentile of that gain for a channel with no effect, measured on planted worlds); otherwise its
- * effect is 0, and the bootstrap's share of zeros shows in its interval.
- */
-export const CLEAR = 6;
-
-function keepOnlyClear(prep: Prepared, fit: Fit, noise: number, solve: (dropped: Set<number>) => Fit): Fit {
-  const B = prep.base.length;
-  const dropped = new Set<number>();
-  let current = fit;
-  for (;;) {
-    let weakest = -1;
-    let smallest = Number.POSITIVE_INFINITY;
-    prep.channels.forEach((_, c) => {
-      if (dropped.has(c) || !(current.beta[B + c]! > 0)) return;
-      const gain = solve(new Set([...dropped, c])).objective - current.objective;
-      if (gain < smallest) {
-        smallest = gain;
-        weakest = c;
-      }
-    });
-    if (weakest < 0 || smallest >= CLEAR * noise) return { ...current, before: fit };
-    dropped.add(weakest);
-    current = solve(dropped);
-  }
 }
 
 /** Fitted values of a fit, week by week (all weeks, not only the rows fitted). */

@@ -4,7 +4,17 @@
 // residuals that refits everything, shapes included, so the choice of shape is inside them. The
 // bootstrap runs twice with different seeds: intervals that move between them say so. Pure.
 import { mulberry32, normal } from '../heading/random.ts';
-import { type Fit, fitMix, fitted, type MixInput, type Prepared, prepare, SHAPES, shapeObjectives } from './fit.ts';
+import {
+  type Fit,
+  fitMix,
+  fitted,
+  type MixInput,
+  type Prepared,
+  prepare,
+  SHAPES,
+  shapeObjectives,
+  shrinkageFor,
+} from './fit.ts';
 import { type Shape, steadyResponse } from './transform.ts';
 
 export interface MixOptions {
@@ -205,7 +215,7 @@ function bootstrap(
       noise,
     );
     tick();
-    return { kept: readChannels(prep, input, refit), before: readChannels(prep, input, refit.before ?? refit) };
+    return readChannels(prep, input, refit);
   });
 }
 
@@ -234,7 +244,8 @@ const lag1 = (r: number[]) => {
 };
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the model's steps in order, each named where it runs.
-export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel {
+export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel {
+  let input = given;
   const seed = options.seed ?? 1;
   const draws = options.draws ?? 200;
   const holdout = options.holdout ?? 13;
@@ -249,8 +260,13 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
     2,
     variance,
   );
-  const p = prep.base.length + prep.channels.length;
+  // Each channel spends four parameters: its effect and the three numbers of its shape.
+  const p = prep.base.length + 4 * prep.channels.length;
   const noise = first.sse / Math.max(1, T - p);
+  // Shrinkage, not selection: how far each channel is pulled toward no effect is set by how
+  // spread the channels' own estimates are against their noise (James–Stein), never to 0.
+  const open = fitMix(prep, input, input.kpi, first.shapes, 2, noise);
+  input = { ...input, shrinkage: shrinkageFor(prep, open, noise) };
   const fit = fitMix(prep, input, input.kpi, first.shapes, 2, noise);
   let done = 0;
   const tick = () => options.progress?.(++done / (2 * draws + 1));
@@ -261,8 +277,7 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
   const scores = holdoutScores(input, holdout, fit.shapes, noise);
   tick();
   const point = readChannels(prep, input, fit);
-  const all = [...runs[0]!, ...runs[1]!].map((d) => d.kept);
-  const before = [...runs[0]!, ...runs[1]!].map((d) => d.before);
+  const all = [...runs[0]!, ...runs[1]!];
   const totalSpend = sum(prep.spendTotals);
   const totalEffect = sum(point.map((c) => Math.max(0, c.contribution)));
   const warnings: string[] = [];
@@ -270,43 +285,33 @@ export function fitMixModel(input: MixInput, options: MixOptions = {}): MixModel
     const pc = point[c]!;
     const ci = (pick: (d: ReturnType<typeof readChannels>[number]) => number) => interval(all.map((d) => pick(d[c]!)));
     const notes: string[] = [];
-    const clear = fit.beta[prep.base.length + c]! > 0;
-    // A channel set to 0 keeps an interval: from none up to what the fits before that step allow.
-    const upTo = (pick: (d: ReturnType<typeof readChannels>[number]) => number): [number, number] => [
-      0,
-      interval(before.map((d) => pick(d[c]!)))[1],
-    ];
-    const roiCi = clear ? ci((d) => d.roi) : upTo((d) => d.roi);
-    if (!clear)
+    const roiCi = ci((d) => d.roi);
+    // Shrunk, never removed: a channel the data cannot tell from nothing keeps its estimate and says so.
+    if (roiCi[0] <= 0)
       notes.push(
-        `not told apart from no effect: adding it does not lower the error clearly; the data allow an ROI up to ` +
-          `${roiCi[1].toPrecision(2)}`,
+        `not told apart from no effect: its ROI interval reaches 0 (the data allow up to ${roiCi[1].toPrecision(2)})`,
       );
     // Stability: each seed's interval on its own (from the draws the interval came from); ends that
     // move by more than a fifth of the width.
-    const [a, b] = runs.map((r) => interval(r.map((d) => (clear ? d.kept : d.before)[c]!.roi)));
+    const [a, b] = runs.map((r) => interval(r.map((d) => d[c]!.roi)));
     const width = Math.max(roiCi[1] - roiCi[0], 1e-12);
-    if (!clear) {
-      a![0] = 0;
-      b![0] = 0;
-    }
     if (Math.abs(a![0] - b![0]) > 0.2 * width || Math.abs(a![1] - b![1]) > 0.2 * width)
       notes.push('the ROI interval moves between bootstrap seeds: read its ends loosely');
     return {
       channel,
       spend: prep.spendTotals[c]!,
       contribution: pc.contribution,
-      contribution_ci: clear ? ci((d) => d.contribution) : upTo((d) => d.contribution),
+      contribution_ci: ci((d) => d.contribution),
       roi: pc.roi,
       roi_ci: roiCi,
       mroi: pc.mroi,
-      mroi_ci: clear ? ci((d) => d.mroi) : upTo((d) => d.mroi),
+      mroi_ci: ci((d) => d.mroi),
       share_of_spend: totalSpend > 0 ? prep.spendTotals[c]! / totalSpend : 0,
       share_of_effect: totalEffect > 0 ? Math.max(0, pc.contribution) / totalEffect : null,
       adstock: { theta: pc.shape.theta },
       saturation: { half_saturation_spend: pc.k * (1 - pc.shape.theta), gamma: pc.shape.gamma, alpha: pc.shape.alpha },
       curve: CURVE_STEPS.map((m, i) => {
-        const [low, high] = interval((clear ? all : before).map((d) => d[c]!.curve[i]!));
+        const [low, high] = interval(all.map((d) => d[c]!.curve[i]!));
         return { spend: pc.level * m, response: pc.curve[i]!, low, high };
       }),
       notes,

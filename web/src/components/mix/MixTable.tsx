@@ -10,14 +10,15 @@ export function MixSentences({ mix }: { mix: Mix }) {
     <ul className="sentences" data-testid="mix-sentences">
       {mix.channels.map((c) => (
         <li key={c.channel}>
-          {c.mroi !== null && c.mroi > 0 ? (
+          {c.mroi !== null && c.mroi > 0 && (c.roi_ci?.[0] ?? 0) > 0 ? (
             <>
               Each extra {formatMoney(1)} in <strong>{c.channel}</strong> returns {ratio(c.mroi)} (
               {ratioRange(c.mroi_ci)}) in {mix.kpi} at today’s spend.
             </>
           ) : (
             <>
-              <strong>{c.channel}</strong>: not told apart from no effect (ROI up to {ratio(c.roi_ci?.[1])}).
+              <strong>{c.channel}</strong>: not told apart from no effect (ROI {ratio(c.roi)}, up to{' '}
+              {ratio(c.roi_ci?.[1])}).
             </>
           )}
         </li>
