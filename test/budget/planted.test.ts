@@ -70,6 +70,10 @@ describe('the budget on planted worlds', () => {
     const shares = Object.fromEntries(channels.map((c) => [c, runs.filter((r) => r.covered[c]).length / runs.length]));
     const all = runs.flatMap((r) => Object.values(r.covered));
     console.info(
+      'gains',
+      runs.filter((r) => r.gain > 0).length,
+      'of',
+      runs.length,
       'coverage',
       shares,
       'ratios',
