@@ -46,6 +46,8 @@ const MixAnswer = z
       residual_autocorrelation: z.number(),
       draws: z.number(),
       seed: z.number(),
+      trend: z.enum(['linear', 'curved', 'bent']),
+      cross_validation: z.array(z.object({ trend: z.enum(['linear', 'curved', 'bent']), rmse: z.number().nullable() })),
     }),
     experiments: z.array(
       z.object({

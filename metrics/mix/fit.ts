@@ -23,6 +23,8 @@ export interface MixInput {
   priors: Readonly<Record<string, { mean: number; sd: number }>>;
   /** Periods in a year: 52.18 for weeks (the default), 365.25 for days. */
   perYear?: number;
+  /** The baseline trend's form (default linear; fitMixModel chooses it by time-slice cross-validation). */
+  trend?: TrendForm;
   /**
    * Per channel without an ROI prior, the variance of a normal prior at 0 on its coefficient
    * (`shrinkageFor` sets it from the channels themselves). Absent: no shrinkage.
@@ -30,8 +32,24 @@ export interface MixInput {
   shrinkage?: Readonly<Record<string, number>>;
 }
 
+/** How the baseline's trend may bend: a straight line, a curve (a squared term), or a line with a kink at each quarter of the period. */
+export type TrendForm = 'linear' | 'curved' | 'bent';
+export const TREND_FORMS: TrendForm[] = ['linear', 'curved', 'bent'];
+
+function trendExtras(t: number[], weeks: number, trend: TrendForm): number[][] {
+  const x = (i: number) => i / Math.max(1, weeks - 1);
+  if (trend === 'curved') return [t.map((i) => (x(i) - 0.5) ** 2)];
+  if (trend === 'bent') return [1, 2, 3].map((k) => t.map((i) => Math.max(0, x(i) - k / 4)));
+  return [];
+}
+
 /** Columns that are not media: intercept, trend, two yearly harmonics, then each control (standardized). */
-export function baseColumns(weeks: number, controls: MixInput['controls'], perYear = 52.18) {
+export function baseColumns(
+  weeks: number,
+  controls: MixInput['controls'],
+  perYear = 52.18,
+  trend: TrendForm = 'linear',
+) {
   const t = Array.from({ length: weeks }, (_, i) => i);
   const harmonic = (k: number, f: (x: number) => number) => t.map((i) => f((2 * Math.PI * k * i) / perYear));
   const standardize = (v: readonly number[]) => {
@@ -39,11 +57,22 @@ export function baseColumns(weeks: number, controls: MixInput['controls'], perYe
     const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length) || 1;
     return v.map((x) => (x - m) / sd);
   };
+  const extra = trendExtras(t, weeks, trend);
   return {
-    names: ['intercept', 'trend', 'season', 'season', 'season', 'season', ...controls.map((c) => c.name)],
+    names: [
+      'intercept',
+      'trend',
+      ...extra.map(() => 'trend'),
+      'season',
+      'season',
+      'season',
+      'season',
+      ...controls.map((c) => c.name),
+    ],
     columns: [
       t.map(() => 1),
       t.map((i) => i / Math.max(1, weeks - 1)),
+      ...extra,
       harmonic(1, Math.sin),
       harmonic(1, Math.cos),
       harmonic(2, Math.sin),
@@ -74,7 +103,7 @@ export interface Prepared {
 }
 
 export function prepare(input: MixInput, rows: number): Prepared {
-  const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear);
+  const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend);
   const candidates = input.media.map((m) => SHAPES.map((shape) => feature(m.exposure ?? m.spend, shape)));
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;

@@ -14,6 +14,8 @@ import {
   SHAPES,
   shapeObjectives,
   shrinkageFor,
+  TREND_FORMS,
+  type TrendForm,
 } from './fit.ts';
 import { type Shape, steadyResponse } from './transform.ts';
 
@@ -60,6 +62,13 @@ export interface MixFit {
   residual_autocorrelation: number;
   draws: number;
   seed: number;
+  /** The baseline trend's form, chosen by time-slice cross-validation. */
+  trend: TrendForm;
+  /**
+   * Time-slice cross-validation: each trend form fitted on the weeks before each of the last three
+   * 13-week windows and scored on forecasting it (root mean squared error over the windows).
+   */
+  cross_validation: Array<{ trend: TrendForm; rmse: number | null }>;
 }
 
 /** A channel's fitted weekly response: beta · Hill(s / (1 − theta); k, alpha) for steady weekly spend s. */
@@ -219,6 +228,50 @@ function bootstrap(
   });
 }
 
+const SLICE = 13;
+const SLICES = 3;
+
+/**
+ * Which baseline trend forecasts best: each form fitted on the weeks before each of the last
+ * three 13-week windows and scored on that window. A form that needs more weeks than a slice
+ * leaves is not scored; the straight line wins ties and whenever nothing can be scored.
+ */
+function chooseTrend(input: MixInput, noise: number): { trend: TrendForm; scores: MixFit['cross_validation'] } {
+  const T = input.kpi.length;
+  const scores = TREND_FORMS.map((trend) => {
+    let squares = 0;
+    let n = 0;
+    for (let k = 1; k <= SLICES; k++) {
+      const rows = T - k * SLICE;
+      if (rows < 52) continue;
+      const withTrend = { ...input, trend };
+      const prep = prepare(withTrend, rows);
+      const fit = fitMix(
+        prep,
+        withTrend,
+        input.kpi,
+        prep.channels.map(() => START),
+        1,
+        noise,
+      );
+      const forecast = fitted(prep, fit);
+      for (let t = rows; t < rows + SLICE; t++) {
+        squares += (input.kpi[t]! - forecast[t]!) ** 2;
+        n++;
+      }
+    }
+    return { trend, rmse: n ? Math.sqrt(squares / n) : null };
+  });
+  let best: TrendForm = 'linear';
+  let bestScore = scores[0]!.rmse ?? Number.POSITIVE_INFINITY;
+  for (const s of scores)
+    if (s.rmse !== null && s.rmse < bestScore * 0.98) {
+      best = s.trend;
+      bestScore = s.rmse;
+    }
+  return { trend: best, scores };
+}
+
 /** Fit on all but the last `holdout` weeks, then score the forecast of those weeks. */
 function holdoutScores(input: MixInput, holdout: number, start: number[], noise: number) {
   const rows = input.kpi.length - holdout;
@@ -245,13 +298,14 @@ const lag1 = (r: number[]) => {
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the model's steps in order, each named where it runs.
 export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel {
-  let input = given;
   const seed = options.seed ?? 1;
   const draws = options.draws ?? 200;
   const holdout = options.holdout ?? 13;
-  const T = input.kpi.length;
+  const T = given.kpi.length;
+  const variance = sum(given.kpi.map((v) => (v - sum(given.kpi) / T) ** 2)) / T;
+  const chosen = given.trend ? { trend: given.trend, scores: [] } : chooseTrend(given, variance);
+  let input: MixInput = { ...given, trend: chosen.trend };
   const prep = prepare(input, T);
-  const variance = sum(input.kpi.map((v) => (v - sum(input.kpi) / T) ** 2)) / T;
   const first = fitMix(
     prep,
     input,
@@ -325,7 +379,12 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
         sum(prep.base.slice(from, to).map((col, i) => fit.beta[from + i]! * col[t]!)),
       ),
     );
-  const controls = Object.fromEntries(input.controls.map((ctl, i) => [ctl.name, part(6 + i, 7 + i)]));
+  // Base columns: intercept, the trend's, four seasonal, then one per control (see baseColumns).
+  const seasonEnd = prep.base.length - input.controls.length;
+  const trendEnd = seasonEnd - 4;
+  const controls = Object.fromEntries(
+    input.controls.map((ctl, i) => [ctl.name, part(seasonEnd + i, seasonEnd + i + 1)]),
+  );
   const residuals = input.kpi.map((v, t) => v - yhat[t]!);
   const sst = sum(input.kpi.map((v) => (v - sum(input.kpi) / T) ** 2));
   if (input.kpi.every((v) => v >= 0) && Array.from({ length: T }, (_, t) => baseWeek(t)).some((b) => b < 0))
@@ -359,7 +418,12 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       baseline: sum(Array.from({ length: lastYear }, (_, i) => baseWeek(T - lastYear + i))) / lastYear,
       spend: point.map((c) => c.level),
     },
-    baseline: { total: part(0, prep.base.length), trend: part(0, 2), seasonality: part(2, 6), controls },
+    baseline: {
+      total: part(0, prep.base.length),
+      trend: part(0, trendEnd),
+      seasonality: part(trendEnd, seasonEnd),
+      controls,
+    },
     fit: {
       weeks: T,
       r2: sst > 0 ? 1 - sum(residuals.map((r) => r * r)) / sst : 0,
@@ -369,6 +433,8 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       residual_autocorrelation: autocorrelation,
       draws: 2 * draws,
       seed,
+      trend: chosen.trend,
+      cross_validation: chosen.scores,
     },
     weekly: input.kpi.map((actual, t) => ({
       actual,

@@ -19,6 +19,7 @@ import { openTestDb } from '../helpers/db.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
 import { PLANTED, plantMix } from './plantedMix.ts';
+import { plantPymc } from './pymcWorld.ts';
 
 describe('mix model on planted worlds', () => {
   it('ROI intervals cover the planted ROI in ≥ 85% of 20 worlds per channel, not always; print not positive', () => {
@@ -60,6 +61,28 @@ describe('mix model on planted worlds', () => {
     // A confident ROI prior holds a channel near it, even one the data alone would set to 0.
     const held = fitMixModel({ ...input, priors: { print: { mean: 0.5, sd: 0.01 } } }, { seed: 3, draws: 40 });
     expect(held.channels.find((c) => c.channel === 'print')!.roi!).toBeCloseTo(0.5, 1);
+  }, 180_000);
+});
+
+describe('mix model on PyMC-Marketing’s example generator (rebuilt: test/mix/pymcWorld.ts)', () => {
+  // Its shapes are not the model's (logistic saturation, an adstock normalised over 8 weeks) and
+  // its trend is a curve: the intervals carry the fit's uncertainty, not that misfit, so they cover
+  // less than 95% (40 seeds: x1 34, x2 31). What is held: neither channel is ever read as nothing,
+  // and each covers in at least 15 of 20 worlds.
+  it('reads both channels in every world and covers each in ≥ 15 of 20', () => {
+    const covered: Record<string, number> = {};
+    for (let seed = 1; seed <= 20; seed++) {
+      const { input, roi } = plantPymc(seed);
+      const model = fitMixModel(input, { seed: 1, draws: 100 });
+      for (const c of model.channels) {
+        expect(c.roi_ci![0], `${seed} ${c.channel}`).toBeGreaterThan(0);
+        if (c.roi_ci![0] <= roi[c.channel]! && roi[c.channel]! <= c.roi_ci![1])
+          covered[c.channel] = (covered[c.channel] ?? 0) + 1;
+      }
+    }
+    console.log('PyMC-Marketing generator, 20 worlds covered', covered);
+    expect(covered.x1 ?? 0).toBeGreaterThanOrEqual(15);
+    expect(covered.x2 ?? 0).toBeGreaterThanOrEqual(15);
   }, 180_000);
 });
 
