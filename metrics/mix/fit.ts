@@ -32,7 +32,10 @@ export interface MixInput {
   shrinkage?: Readonly<Record<string, number>>;
 }
 
-/** How the baseline's trend may bend: a straight line, a curve (a squared term), or a line with a kink at each quarter of the period. */
+/**
+ * How the baseline's trend may bend: a straight line, a curve (a squared term), or a line with a
+ * kink at each quarter of the period.
+ */
 export type TrendForm = 'linear' | 'curved' | 'bent';
 export const TREND_FORMS: TrendForm[] = ['linear', 'curved', 'bent'];
 
