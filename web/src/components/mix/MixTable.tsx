@@ -27,6 +27,12 @@ export function MixSentences({ mix }: { mix: Mix }) {
   );
 }
 
+const TREND_WORDS = {
+  linear: 'a straight line',
+  curved: 'a curve',
+  bent: 'a line bent at each quarter',
+} as const;
+
 export function MixTable({ mix }: { mix: Mix }) {
   const stackRef = useRef<HTMLTableElement>(null);
   useStackLabels(stackRef);
@@ -80,7 +86,8 @@ export function MixTable({ mix }: { mix: Mix }) {
       <p className="muted small" data-testid="mix-fit">
         Fit: R² {mix.fit.r2.toFixed(3)}; the last {mix.fit.holdout_weeks} {mix.grain}s held out and forecast: MAPE{' '}
         {mix.fit.mape_holdout === null ? '—' : `${(mix.fit.mape_holdout * 100).toFixed(1)}%`}, NRMSE{' '}
-        {ratio(mix.fit.nrmse_holdout)}; residual autocorrelation {ratio(mix.fit.residual_autocorrelation)}.
+        {ratio(mix.fit.nrmse_holdout)}; residual autocorrelation {ratio(mix.fit.residual_autocorrelation)}. Baseline
+        trend: {TREND_WORDS[mix.fit.trend]}, the form that best forecast the last three 13-{mix.grain} windows.
       </p>
     </div>
   );
