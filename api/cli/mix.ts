@@ -179,8 +179,9 @@ function printMix(m: MixAnswer): void {
   console.log(
     `\nfit: R² ${n(f.r2, 3)}; held-out last ${f.holdout_weeks} ${m.grain}s: MAPE ${n(f.mape_holdout, 3)}, ` +
       `NRMSE ${n(f.nrmse_holdout, 3)}; residual lag-1 autocorrelation ${n(f.residual_autocorrelation)}; ` +
-      `${f.draws} bootstrap refits; baseline trend ${f.trend} (chosen by forecasting the last three ${SLICE_WORD} ` +
-      `windows: ${f.cross_validation.map((c) => `${c.trend} ${n(c.rmse, 3)}`).join(', ')})`,
+      `${f.draws} bootstrap refits; baseline: ${f.trend} trend, ${f.harmonics} yearly harmonics (chosen by ` +
+      `forecasting the last three ${SLICE_WORD} windows: ` +
+      `${f.cross_validation.map((c) => `${c.trend}/${c.harmonics} ${n(c.rmse, 3)}`).join(', ')})`,
   );
   for (const w of m.warnings) console.log(`warning: ${w}`);
 }

@@ -47,7 +47,10 @@ const MixAnswer = z
       draws: z.number(),
       seed: z.number(),
       trend: z.enum(['linear', 'curved', 'bent']),
-      cross_validation: z.array(z.object({ trend: z.enum(['linear', 'curved', 'bent']), rmse: z.number().nullable() })),
+      harmonics: z.number(),
+      cross_validation: z.array(
+        z.object({ trend: z.enum(['linear', 'curved', 'bent']), harmonics: z.number(), rmse: z.number().nullable() }),
+      ),
     }),
     experiments: z.array(
       z.object({

@@ -25,6 +25,8 @@ export interface MixInput {
   perYear?: number;
   /** The baseline trend's form (default linear; fitMixModel chooses it by time-slice cross-validation). */
   trend?: TrendForm;
+  /** Yearly harmonics in the baseline (default 2; fitMixModel chooses 2 or 4 the same way). */
+  harmonics?: number;
   /**
    * Per channel without an ROI prior, the variance of a normal prior at 0 on its coefficient
    * (`shrinkageFor` sets it from the channels themselves). Absent: no shrinkage.
@@ -46,12 +48,13 @@ function trendExtras(t: number[], weeks: number, trend: TrendForm): number[][] {
   return [];
 }
 
-/** Columns that are not media: intercept, trend, two yearly harmonics, then each control (standardized). */
+/** Columns that are not media: intercept, trend, yearly harmonics (two by default), each control (standardized). */
 export function baseColumns(
   weeks: number,
   controls: MixInput['controls'],
   perYear = 52.18,
   trend: TrendForm = 'linear',
+  harmonics = 2,
 ) {
   const t = Array.from({ length: weeks }, (_, i) => i);
   const harmonic = (k: number, f: (x: number) => number) => t.map((i) => f((2 * Math.PI * k * i) / perYear));
@@ -66,20 +69,14 @@ export function baseColumns(
       'intercept',
       'trend',
       ...extra.map(() => 'trend'),
-      'season',
-      'season',
-      'season',
-      'season',
+      ...Array.from({ length: 2 * harmonics }, () => 'season'),
       ...controls.map((c) => c.name),
     ],
     columns: [
       t.map(() => 1),
       t.map((i) => i / Math.max(1, weeks - 1)),
       ...extra,
-      harmonic(1, Math.sin),
-      harmonic(1, Math.cos),
-      harmonic(2, Math.sin),
-      harmonic(2, Math.cos),
+      ...Array.from({ length: harmonics }, (_, k) => [harmonic(k + 1, Math.sin), harmonic(k + 1, Math.cos)]).flat(),
       ...controls.map((c) => standardize(c.values)),
     ],
   };
@@ -106,7 +103,7 @@ export interface Prepared {
 }
 
 export function prepare(input: MixInput, rows: number): Prepared {
-  const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend);
+  const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend, input.harmonics);
   const candidates = input.media.map((m) => SHAPES.map((shape) => feature(m.exposure ?? m.spend, shape)));
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;

@@ -62,13 +62,14 @@ export interface MixFit {
   residual_autocorrelation: number;
   draws: number;
   seed: number;
-  /** The baseline trend's form, chosen by time-slice cross-validation. */
+  /** The baseline trend's form and its yearly harmonics, chosen by time-slice cross-validation. */
   trend: TrendForm;
+  harmonics: number;
   /**
-   * Time-slice cross-validation: each trend form fitted on the weeks before each of the last three
+   * Time-slice cross-validation: each baseline fitted on the weeks before each of the last three
    * 13-week windows and scored on forecasting it (root mean squared error over the windows).
    */
-  cross_validation: Array<{ trend: TrendForm; rmse: number | null }>;
+  cross_validation: Array<{ trend: TrendForm; harmonics: number; rmse: number | null }>;
 }
 
 /** A channel's fitted weekly response: beta · Hill(s / (1 − theta); k, alpha) for steady weekly spend s. */
@@ -230,25 +231,30 @@ function bootstrap(
 
 const SLICE = 13;
 const SLICES = 3;
+const HARMONICS = [2, 4];
 
 /**
  * Which baseline trend forecasts best: each form fitted on the weeks before each of the last
  * three 13-week windows and scored on that window. A form that needs more weeks than a slice
  * leaves is not scored; the straight line wins ties and whenever nothing can be scored.
  */
-function chooseTrend(input: MixInput, noise: number): { trend: TrendForm; scores: MixFit['cross_validation'] } {
+function chooseTrend(
+  input: MixInput,
+  noise: number,
+): { trend: TrendForm; harmonics: number; scores: MixFit['cross_validation'] } {
   const T = input.kpi.length;
-  const scores = TREND_FORMS.map((trend) => {
+  const forms = TREND_FORMS.flatMap((trend) => HARMONICS.map((harmonics) => ({ trend, harmonics })));
+  const scores = forms.map(({ trend, harmonics }) => {
     let squares = 0;
     let n = 0;
     for (let k = 1; k <= SLICES; k++) {
       const rows = T - k * SLICE;
       if (rows < 52) continue;
-      const withTrend = { ...input, trend };
-      const prep = prepare(withTrend, rows);
+      const withBaseline = { ...input, trend, harmonics };
+      const prep = prepare(withBaseline, rows);
       const fit = fitMix(
         prep,
-        withTrend,
+        withBaseline,
         input.kpi,
         prep.channels.map(() => START),
         1,
@@ -260,16 +266,17 @@ function chooseTrend(input: MixInput, noise: number): { trend: TrendForm; scores
         n++;
       }
     }
-    return { trend, rmse: n ? Math.sqrt(squares / n) : null };
+    return { trend, harmonics, rmse: n ? Math.sqrt(squares / n) : null };
   });
-  let best: TrendForm = 'linear';
-  let bestScore = scores[0]!.rmse ?? Number.POSITIVE_INFINITY;
+  // The simplest baseline (a line, two harmonics) unless another forecasts at least 2% better.
+  let best = scores[0]!;
+  let bestScore = best.rmse ?? Number.POSITIVE_INFINITY;
   for (const s of scores)
     if (s.rmse !== null && s.rmse < bestScore * 0.98) {
-      best = s.trend;
+      best = s;
       bestScore = s.rmse;
     }
-  return { trend: best, scores };
+  return { trend: best.trend, harmonics: best.harmonics, scores };
 }
 
 /** Fit on all but the last `holdout` weeks, then score the forecast of those weeks. */
@@ -303,8 +310,10 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
   const holdout = options.holdout ?? 13;
   const T = given.kpi.length;
   const variance = sum(given.kpi.map((v) => (v - sum(given.kpi) / T) ** 2)) / T;
-  const chosen = given.trend ? { trend: given.trend, scores: [] } : chooseTrend(given, variance);
-  let input: MixInput = { ...given, trend: chosen.trend };
+  const chosen = given.trend
+    ? { trend: given.trend, harmonics: given.harmonics ?? 2, scores: [] }
+    : chooseTrend(given, variance);
+  let input: MixInput = { ...given, trend: chosen.trend, harmonics: chosen.harmonics };
   const prep = prepare(input, T);
   const first = fitMix(
     prep,
@@ -381,7 +390,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
     );
   // Base columns: intercept, the trend's, four seasonal, then one per control (see baseColumns).
   const seasonEnd = prep.base.length - input.controls.length;
-  const trendEnd = seasonEnd - 4;
+  const trendEnd = seasonEnd - 2 * chosen.harmonics;
   const controls = Object.fromEntries(
     input.controls.map((ctl, i) => [ctl.name, part(seasonEnd + i, seasonEnd + i + 1)]),
   );
@@ -434,6 +443,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       draws: 2 * draws,
       seed,
       trend: chosen.trend,
+      harmonics: chosen.harmonics,
       cross_validation: chosen.scores,
     },
     weekly: input.kpi.map((actual, t) => ({

@@ -87,7 +87,8 @@ export function MixTable({ mix }: { mix: Mix }) {
         Fit: R² {mix.fit.r2.toFixed(3)}; the last {mix.fit.holdout_weeks} {mix.grain}s held out and forecast: MAPE{' '}
         {mix.fit.mape_holdout === null ? '—' : `${(mix.fit.mape_holdout * 100).toFixed(1)}%`}, NRMSE{' '}
         {ratio(mix.fit.nrmse_holdout)}; residual autocorrelation {ratio(mix.fit.residual_autocorrelation)}. Baseline
-        trend: {TREND_WORDS[mix.fit.trend]}, the form that best forecast the last three 13-{mix.grain} windows.
+        trend: {TREND_WORDS[mix.fit.trend]} with {mix.fit.harmonics} yearly waves, the form that best forecast the last
+        three 13-{mix.grain} windows.
       </p>
     </div>
   );
