@@ -183,5 +183,10 @@ function printMix(m: MixAnswer): void {
       `forecasting the last three ${SLICE_WORD} windows: ` +
       `${f.cross_validation.map((c) => `${c.trend}/${c.harmonics} ${n(c.rmse, 3)}`).join(', ')})`,
   );
+  for (const c of m.control_suggestions)
+    console.log(
+      `suggested control: ${c.name} (forecast error on the held-out windows ${n(c.rmse_without, 3)} → ` +
+        `${n(c.rmse_with, 3)}; add it with --controls)`,
+    );
   for (const w of m.warnings) console.log(`warning: ${w}`);
 }

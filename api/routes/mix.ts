@@ -52,6 +52,7 @@ const MixAnswer = z
         z.object({ trend: z.enum(['linear', 'curved', 'bent']), harmonics: z.number(), rmse: z.number().nullable() }),
       ),
     }),
+    control_suggestions: z.array(z.object({ name: z.string(), rmse_without: z.number(), rmse_with: z.number() })),
     experiments: z.array(
       z.object({
         experiment_id: z.string(),

@@ -105,6 +105,41 @@ type Experiment = {
   lift_se: number;
 };
 
+/** At most this many observations are scored as possible controls (each costs three small fits). */
+const MAX_CANDIDATES = 12;
+
+/**
+ * Every observation not already a control that could be one: not the KPI itself, present in at
+ * least a quarter of the periods, and varying. Scored by the model (`control_suggestions`).
+ */
+async function candidateControls(
+  db: Database,
+  bucket: string,
+  periods: string[],
+  rows: Array<{ value: number | null }>,
+  request: MixRequest,
+): Promise<Array<{ name: string; values: number[] }>> {
+  const names = await db.all<{ name: string }>(
+    `SELECT name FROM observations GROUP BY name ORDER BY count(*) DESC, name LIMIT ${MAX_CANDIDATES + 10}`,
+  );
+  const out: Array<{ name: string; values: number[] }> = [];
+  for (const { name } of names) {
+    if ((request.controls ?? []).includes(name) || out.length >= MAX_CANDIDATES) continue;
+    const values = await db.all<{ period: string; value: number }>(
+      `SELECT ${bucket} AS period, avg(value) AS value FROM observations WHERE name = $name GROUP BY 1`,
+      { name },
+    );
+    const byPeriod = new Map(values.map((v) => [v.period, v.value]));
+    const series = periods.map((p) => byPeriod.get(p) ?? 0);
+    const present = periods.filter((p) => byPeriod.has(p)).length;
+    const varies = series.some((v) => v !== series[0]);
+    const kpi = rows.map((r) => r.value!);
+    if (present < periods.length / 4 || !varies || Math.abs(correlation(series, kpi)) > 0.99) continue;
+    out.push({ name, values: series });
+  }
+  return out;
+}
+
 async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
   const grain = request.grain ?? 'week';
   const metric = catalog.get(request.kpi);
@@ -166,12 +201,13 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
       );
     controls.push({ name, values: series });
   }
+  const candidates = await candidateControls(db, bucket, periods, rows, request);
   const experiments = await db.all<Experiment>(
     `SELECT experiment_id, channel, strftime(start, '%Y-%m-%d') AS start, strftime("end", '%Y-%m-%d') AS "end", lift,
        lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
     { kpi: request.kpi },
   );
-  return { grain, rows, periods, spendOf, exposureOf, controls, experiments };
+  return { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments };
 }
 
 /** Pearson's correlation of two equally long series (0 when either is constant). */
@@ -221,17 +257,13 @@ function calibrationOf(
   });
 }
 
-async function computeMix(
-  db: Database,
-  catalog: Catalog,
-  request: MixRequest,
-  progress?: (share: number) => void,
-): Promise<MixFitted> {
-  const { grain, rows, periods, spendOf, exposureOf, controls, experiments } = await loadInputs(db, catalog, request);
-  const warnings: string[] = controls.flatMap((c) => {
+/**
+ * A control that is non-zero in a handful of periods is an event: its effect rests on those
+ * periods alone, and a channel busy in the same weeks borrows or lends them.
+ */
+function eventWarnings(controls: Array<{ name: string; values: number[] }>, grain: string): string[] {
+  return controls.flatMap((c) => {
     const active = c.values.filter((v) => v !== 0).length;
-    // A control that is non-zero in a handful of periods is an event: its effect rests on those
-    // periods alone, and a channel busy in the same weeks borrows or lends them.
     return active > 0 && active < Math.max(5, 0.05 * c.values.length)
       ? [
           `control ${c.name} is non-zero in only ${active} of ${c.values.length} ${grain}s: it acts as an event ` +
@@ -239,6 +271,20 @@ async function computeMix(
         ]
       : [];
   });
+}
+
+async function computeMix(
+  db: Database,
+  catalog: Catalog,
+  request: MixRequest,
+  progress?: (share: number) => void,
+): Promise<MixFitted> {
+  const { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments } = await loadInputs(
+    db,
+    catalog,
+    request,
+  );
+  const warnings = eventWarnings(controls, grain);
   const media: MixInput['media'][number][] = [];
   for (const [channel, spend] of spendOf) {
     const active = spend.filter((s) => s > 0).length;
@@ -261,7 +307,7 @@ async function computeMix(
         priors: priorsOf(request),
         perYear: PER_YEAR[grain],
       },
-      options: { seed: request.seed, draws: request.draws },
+      options: { seed: request.seed, draws: request.draws, candidates },
     },
     { progress },
   );

@@ -19,7 +19,15 @@ import {
 } from './fit.ts';
 import { type Shape, steadyResponse } from './transform.ts';
 
+export interface ControlSuggestion {
+  name: string;
+  rmse_without: number;
+  rmse_with: number;
+}
+
 export interface MixOptions {
+  /** Observations that could be controls: each is scored by what it adds to the cross-validation. */
+  candidates?: MixInput['controls'];
   seed?: number;
   draws?: number;
   holdout?: number;
@@ -97,6 +105,11 @@ export interface MixModel {
   recent: { baseline: number; spend: number[] };
   baseline: { total: number; trend: number; seasonality: number; controls: Record<string, number> };
   fit: MixFit;
+  /**
+   * Observations not used as controls that would forecast the last three 13-week windows at least
+   * 5% better if added (root mean squared error without and with), best first.
+   */
+  control_suggestions: ControlSuggestion[];
   /** Week by week: actual, fitted, baseline and each channel's contribution. */
   weekly: Array<{ actual: number; fitted: number; baseline: number; channels: Record<string, number> }>;
   warnings: string[];
@@ -238,36 +251,42 @@ const HARMONICS = [2, 4];
  * three 13-week windows and scored on that window. A form that needs more weeks than a slice
  * leaves is not scored; the straight line wins ties and whenever nothing can be scored.
  */
+/** Root mean squared error of forecasting each of the last three 13-week windows from the weeks before it. */
+function sliceRmse(input: MixInput, noise: number): number | null {
+  const T = input.kpi.length;
+  let squares = 0;
+  let n = 0;
+  for (let k = 1; k <= SLICES; k++) {
+    const rows = T - k * SLICE;
+    if (rows < 52) continue;
+    const prep = prepare(input, rows);
+    const fit = fitMix(
+      prep,
+      input,
+      input.kpi,
+      prep.channels.map(() => START),
+      1,
+      noise,
+    );
+    const forecast = fitted(prep, fit);
+    for (let t = rows; t < rows + SLICE; t++) {
+      squares += (input.kpi[t]! - forecast[t]!) ** 2;
+      n++;
+    }
+  }
+  return n ? Math.sqrt(squares / n) : null;
+}
+
 function chooseTrend(
   input: MixInput,
   noise: number,
 ): { trend: TrendForm; harmonics: number; scores: MixFit['cross_validation'] } {
-  const T = input.kpi.length;
   const forms = TREND_FORMS.flatMap((trend) => HARMONICS.map((harmonics) => ({ trend, harmonics })));
-  const scores = forms.map(({ trend, harmonics }) => {
-    let squares = 0;
-    let n = 0;
-    for (let k = 1; k <= SLICES; k++) {
-      const rows = T - k * SLICE;
-      if (rows < 52) continue;
-      const withBaseline = { ...input, trend, harmonics };
-      const prep = prepare(withBaseline, rows);
-      const fit = fitMix(
-        prep,
-        withBaseline,
-        input.kpi,
-        prep.channels.map(() => START),
-        1,
-        noise,
-      );
-      const forecast = fitted(prep, fit);
-      for (let t = rows; t < rows + SLICE; t++) {
-        squares += (input.kpi[t]! - forecast[t]!) ** 2;
-        n++;
-      }
-    }
-    return { trend, harmonics, rmse: n ? Math.sqrt(squares / n) : null };
-  });
+  const scores = forms.map(({ trend, harmonics }) => ({
+    trend,
+    harmonics,
+    rmse: sliceRmse({ ...input, trend, harmonics }, noise),
+  }));
   // The simplest baseline (a line, two harmonics) unless another forecasts at least 2% better.
   let best = scores[0]!;
   let bestScore = best.rmse ?? Number.POSITIVE_INFINITY;
@@ -277,6 +296,20 @@ function chooseTrend(
       bestScore = s.rmse;
     }
   return { trend: best.trend, harmonics: best.harmonics, scores };
+}
+
+/** Each candidate control that would forecast the held-out windows at least 5% better. */
+function suggestControls(input: MixInput, candidates: MixInput['controls'], noise: number): ControlSuggestion[] {
+  const without = sliceRmse(input, noise);
+  if (without === null) return [];
+  return candidates
+    .map((c) => ({
+      name: c.name,
+      rmse_without: without,
+      rmse_with: sliceRmse({ ...input, controls: [...input.controls, c] }, noise),
+    }))
+    .filter((c): c is ControlSuggestion => c.rmse_with !== null && c.rmse_with < 0.95 * without)
+    .sort((a, b) => a.rmse_with - b.rmse_with);
 }
 
 /** Fit on all but the last `holdout` weeks, then score the forecast of those weeks. */
@@ -338,6 +371,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
     bootstrap(prep, input, fit, noise, seed + 1, draws, tick),
   ];
   const scores = holdoutScores(input, holdout, fit.shapes, noise);
+  const control_suggestions = suggestControls(input, options.candidates ?? [], variance);
   tick();
   const point = readChannels(prep, input, fit);
   const all = [...runs[0]!, ...runs[1]!];
@@ -446,6 +480,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       harmonics: chosen.harmonics,
       cross_validation: chosen.scores,
     },
+    control_suggestions,
     weekly: input.kpi.map((actual, t) => ({
       actual,
       fitted: yhat[t]!,

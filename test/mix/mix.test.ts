@@ -126,6 +126,15 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       expect(m.experiments).toEqual([expect.objectContaining({ experiment_id: 'geo-1', channel: 'tv' })]);
       expect(m.controls).toEqual(['competitor_sales_B', 'events']);
       expect(m.priors).toEqual({ tv: { roi: 8, sd: 4 } }); // from bearing.yaml
+      // The baseline chosen by forecasting held-out windows, each form scored.
+      expect(m.fit.cross_validation).toHaveLength(6);
+      expect(m.fit.cross_validation).toContainEqual(
+        expect.objectContaining({ trend: m.fit.trend, harmonics: m.fit.harmonics }),
+      );
+      // Without controls, the observations that would have helped are named, with what they would gain.
+      const bare = ws.bearing('mix', '--kpi', 'weekly_revenue', '--draws', '20');
+      expect(bare.status, bare.stderr).toBe(0);
+      expect(bare.stdout).toMatch(/suggested control: competitor_sales_B \(forecast error on the held-out windows/);
       // Every method side by side: no customers here, so tv is the mix model and its lift test.
       const evidence = ['channels', 'evidence', '--kpi', 'weekly_revenue', '--controls', 'competitor_sales_B,events'];
       const side = ws.bearing(...evidence);
