@@ -5,6 +5,7 @@
 // weights from their own rolling-origin errors; and bands sized from the combination's own
 // out-of-sample errors at each horizon, never from a model's formula. Pure.
 import jstat from 'jstat';
+import { solveLinear } from './solve.ts';
 import { dampedTrend, ses, type Smoother, straightTrend, theta } from './smoothing.ts';
 
 export interface EnsembleOptions {
@@ -211,7 +212,7 @@ function growthFit(rows: Array<{ x: number; m: number; w: number }>): [number, n
         for (let j = 0; j < k; j++) xtx[i]![j] += r.w * f[i]! * f[j]!;
       }
     }
-    const sol = solveSmall(xtx, xty);
+    const sol = solveLinear(xtx, xty, 1e-300);
     if (!sol || sol.some((c) => c < 0)) continue;
     const coef: [number, number, number] = [0, 0, 0];
     mask.forEach((j, i) => {
@@ -221,23 +222,6 @@ function growthFit(rows: Array<{ x: number; m: number; w: number }>): [number, n
     if (!best || sse < best.sse) best = { coef, sse };
   }
   return best?.coef ?? null;
-}
-
-function solveSmall(a: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    if (Math.abs(m[p]![c]!) < 1e-300) return null;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / row[i]!);
 }
 
 interface Band {

@@ -6,6 +6,7 @@
 // names a step, and the heading's 12-month slope is measured after it. Pure; calibration is
 // measured on planted worlds (test/metrics/forecast.test.ts) and on real series (bench/forecast.ts).
 import { buildEnsemble } from './ensemble.ts';
+import { solveLinear } from './solve.ts';
 import { MIN_SEASONAL_PERIODS, testSeasonality, type Seasonality } from './seasonality.ts';
 
 export interface SeriesPoint {
@@ -46,28 +47,11 @@ const RECENT = 36;
 
 // ---------------------------------------------------------------- small least squares
 
-function solve(a: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    if (Math.abs(m[p]![c]!) < 1e-12) return null;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / row[i]!);
-}
-
 function inverse(a: number[][]): number[][] | null {
   const n = a.length;
   const cols: number[][] = [];
   for (let j = 0; j < n; j++) {
-    const col = solve(
+    const col = solveLinear(
       a,
       a.map((_, i) => (i === j ? 1 : 0)),
     );
@@ -90,7 +74,7 @@ function ols(x: number[][], y: number[]): Ols | null {
   );
   const xty = Array.from({ length: p }, (_, i) => x.reduce((s, r, k) => s + r[i]! * y[k]!, 0));
   const xtxInv = inverse(xtx);
-  const coef = solve(xtx, xty);
+  const coef = solveLinear(xtx, xty);
   if (!coef || !xtxInv) return null;
   const resid = y.map((v, k) => v - x[k]!.reduce((s, xi, i) => s + xi * coef[i]!, 0));
   return { coef, xtxInv, resid };
