@@ -115,4 +115,49 @@ describe('the Olist sample through a sources file', () => {
     expect(history[1].files.length).toBe(3);
     expect(history[0].sources).toEqual(['olist_customers', 'olist_orders', 'olist_reviews']);
   });
+
+  // Issue #26's complaint, on real data: a reading whose status, chance, pace and course disagree.
+  // Every figure now comes from one forecast, so they cannot.
+  it('reads goals on the real export consistently: status, chance, pace and course agree; thin months named', () => {
+    ws.write(
+      'metrics/goals.yaml',
+      [
+        '- { id: repeat, metric: repeat_purchase_rate, target: 0.03, due: 2018-12-31 }',
+        '- { id: reviews, metric: review_score, target: 4.3, due: 2018-12-31 }',
+        '- { id: reviews-low, metric: review_score, target: 3.9, due: 2018-12-31 }',
+      ].join('\n'),
+    );
+    for (const asOf of [[], ['--as-of', '2018-07-31']]) {
+      const r = ws.bearing('heading', '--json', ...asOf);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).not.toMatch(/NaN|Infinity/);
+      const { goals } = JSON.parse(r.stdout) as {
+        goals: Array<{
+          id: string;
+          status: string;
+          arrival_probability: number;
+          pace_needed_per_month: number | null;
+          course: { per_month: number } | null;
+          projection: { value: number; interval: [number, number] };
+          reading: string;
+        }>;
+      };
+      for (const g of goals) {
+        const p = g.arrival_probability;
+        expect(p, g.id).toBeGreaterThanOrEqual(0);
+        expect(p, g.id).toBeLessThanOrEqual(1);
+        if (g.status === 'on_course') expect(p, g.reading).toBeGreaterThanOrEqual(0.7);
+        if (g.status === 'off_course') expect(p, g.reading).toBeLessThanOrEqual(0.3);
+        // The course beats the pace needed exactly when the forecast's median meets the target.
+        if (g.course && g.pace_needed_per_month !== null && (p >= 0.55 || p <= 0.45))
+          expect(g.course.per_month >= g.pace_needed_per_month, g.reading).toBe(p >= 0.55);
+        expect(g.projection.interval[0]).toBeGreaterThanOrEqual(0);
+      }
+    }
+    // Sep 2018 holds 16 orders: named, and left out of the reading.
+    const repeat = JSON.parse(ws.bearing('heading', '--json').stdout).goals.find(
+      (g: { id: string }) => g.id === 'repeat',
+    );
+    expect(repeat.reading).toMatch(/2018-09 holds 16 rows: left out of the reading/);
+  });
 });
