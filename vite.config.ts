@@ -28,11 +28,9 @@ function precompress(): Plugin {
 // Tests that assert latency or time limits (see CONTRIBUTING.md).
 const TIMED = ['test/reliability/load.test.ts', 'test/reliability/limits.test.ts', 'test/reliability/freeze.test.ts'];
 
-// Each file gets its own DuckDB files and servers. Three workers on CI's two cores: many files
-// spend most of their time waiting (on a server, a browser, a lease, a timer), and a third worker
-// fills those waits (measured on this 2-core machine: see CONTRIBUTING.md). Limits are generous: a
-// test is about behaviour, and a busy 2-core machine runs it several times slower.
-const shared = { root: '.', maxWorkers: 3, testTimeout: 180_000, hookTimeout: 300_000 };
+// Each file gets its own DuckDB files and servers; two workers match CI's two cores.
+// Generous: a test is about behaviour, and a busy 2-core machine runs it several times slower.
+const shared = { root: '.', maxWorkers: 2, testTimeout: 180_000, hookTimeout: 300_000 };
 
 export default defineConfig({
   root: 'web',
