@@ -39,7 +39,8 @@ const { values: args } = parseArgs({
 });
 const maxSize = SIZES[String(args.max).toLowerCase()] ?? 0;
 if (!maxSize) throw new Error(`--max must be one of ${Object.keys(SIZES).join(', ')}`);
-const RUNS = Math.max(5, Number(args.runs));
+// Three runs at least: a median needs several (the default, 5, is what the README's figures use).
+const RUNS = Math.max(3, Number(args.runs));
 // Import runs dominate the bench at 1M (10 loads of 42M rows); this caps the sizes they run at.
 const importMax = args['import-max'] ? (SIZES[String(args['import-max']).toLowerCase()] ?? maxSize) : maxSize;
 const TOKEN = `bench-${Date.now()}-analyst-token`;
@@ -396,9 +397,13 @@ async function benchSize(label: string, customers: number) {
       `rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`,
   );
   // The first screen of every dashboard, served warm to many at once (autocannon, 30 connections).
-  const overview = await autocannon({ url: `${server.url}/api/goals`, connections: 30, duration: 8 });
+  const overviewSeconds = Math.min(8, Math.max(1, Number(args['load-seconds'])));
+  const overview = await autocannon({ url: `${server.url}/api/goals`, connections: 30, duration: overviewSeconds });
   const overviewRps = Math.round(overview.requests.average);
-  log(`  heading overview warm under load: ${overviewRps} req/s, p50 ${overview.latency.p50} ms (30 connections, 8 s)`);
+  log(
+    `  heading overview warm under load: ${overviewRps} req/s, p50 ${overview.latency.p50} ms (30 connections, ` +
+      `${overviewSeconds} s)`,
+  );
   const shown = await firstChart(server.url, goals[0]!.id);
   log(
     `  first chart in a fresh browser: heading sparkline ${shown.heading_ms} ms, goal chart ${shown.goal_ms} ms ` +
