@@ -77,9 +77,10 @@ describe('the event loop stays free', () => {
 
   it('stops within 5 s of SIGTERM while a fit runs', async () => {
     const server = await startServe(['--db', ws.db, '--port', '0', '--metrics', SHIPPED_METRICS_DIR], env());
-    // Several fits, so one is still running or waiting when SIGTERM comes (a fit of 2,000 refits
-    // takes about a second on two cores: a single one may be over before the signal).
-    const fits = [12, 13, 14, 15, 16, 17].map((seed) => {
+    // Many fits, so some are still running or waiting when SIGTERM comes (a fit of 2,000 refits
+    // takes a fraction of a second since the mix stopped refitting each channel's removal: a few
+    // may be over before the signal, and one may finish while it arrives).
+    const fits = Array.from({ length: 24 }, (_, i) => 12 + i).map((seed) => {
       const fit: { done: boolean; status: number | string | null; settled: Promise<void> } = {
         done: false,
         status: null,
@@ -107,6 +108,9 @@ describe('the event loop stays free', () => {
     expect(code).toBe(0);
     expect(took).toBeLessThan(5000);
     await Promise.all(fits.map((f) => f.settled));
-    for (const f of inFlight) expect([503, 'closed']).toContain(f.status);
+    // Work under way is cut, not waited for: a fit that was finishing as the signal came may still
+    // answer, but the rest are refused or closed.
+    for (const f of inFlight) expect([200, 503, 'closed']).toContain(f.status);
+    expect(inFlight.filter((f) => f.status !== 200).length).toBeGreaterThan(0);
   }, 60_000);
 });
