@@ -108,6 +108,13 @@ async function runOptimize(opts: OptimizeOptions): Promise<void> {
     `\nexpected ${plan.kpi} per week, baseline included: today ${f(plan.kpi_current)}; proposed ` +
       `${f(plan.kpi_proposed)} (${f(plan.kpi_proposed_interval[0])} … ${f(plan.kpi_proposed_interval[1])})`,
   );
+  console.log(
+    plan.kept_today
+      ? 'no move of today’s total gains on average across the model’s refits: today’s allocation is kept'
+      : `gain per week across the model's refits: ${f(plan.gain.mean)} on average ` +
+          `(${f(plan.gain.interval[0])} … ${f(plan.gain.interval[1])}), a gain in ` +
+          `${Math.round(plan.gain.share_positive * 100)}% of them`,
+  );
   for (const a of plan.assumptions) console.log(`assumes: ${a}`);
 }
 

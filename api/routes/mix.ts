@@ -135,6 +135,8 @@ const Plan = z
     kpi_current_interval: z.tuple([z.number(), z.number()]),
     kpi_proposed: z.number(),
     kpi_proposed_interval: z.tuple([z.number(), z.number()]),
+    gain: z.object({ mean: z.number(), interval: z.tuple([z.number(), z.number()]), share_positive: z.number() }),
+    kept_today: z.boolean(),
     baseline: z.number(),
     target_reached: z.boolean().nullable(),
     assumptions: z.array(z.string()),

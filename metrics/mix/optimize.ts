@@ -37,6 +37,14 @@ export interface Allocation {
   kpi_proposed_interval: [number, number];
   baseline: number;
   target_reached: boolean | null;
+  /**
+   * The plan's weekly gain over today's spend in each bootstrap refit: its mean, 95% range and the
+   * share of refits in which it gains. A move of today's total that does not gain on average across
+   * the refits is not proposed when today's spend is within the bounds: `kept_today` is then true
+   * and the allocation is today's.
+   */
+  gain: { mean: number; interval: [number, number]; share_positive: number };
+  kept_today: boolean;
 }
 
 /**
@@ -122,6 +130,15 @@ export function optimizeBudget(r: OptimizeRequest): Allocation {
     rate: (i, s, amount) => (responseAt(r.point[i]!, s + amount) - responseAt(r.point[i]!, s)) / amount,
     done: reached,
   });
+  const gains = (plan: number[]) => r.draws.map((d) => total(d, plan, r.baseline) - total(d, r.current, r.baseline));
+  // A reallocation of today's total must gain in expectation across the model's own uncertainty.
+  const reallocation = r.target === undefined && Math.abs(budget - today) <= 1e-9 * Math.max(1, today);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  // Today's allocation is kept only when it is itself a plan the bounds allow.
+  const todayAllowed = r.current.every((c, i) => c >= bounds[i]!.min - 1e-9 && c <= bounds[i]!.max + 1e-9);
+  const keptToday = reallocation && todayAllowed && r.draws.length > 0 && mean(gains(spend)) <= 0;
+  if (keptToday) spend.splice(0, spend.length, ...r.current);
+  const drawn = gains(spend);
   return {
     budget: spend.reduce((a, b) => a + b, 0),
     allocation: r.channels.map((channel, i) => ({
@@ -137,5 +154,11 @@ export function optimizeBudget(r: OptimizeRequest): Allocation {
     kpi_proposed_interval: totalInterval(r.draws, spend, r.baseline),
     baseline: r.baseline,
     target_reached: r.target === undefined ? null : reached(),
+    gain: {
+      mean: mean(drawn),
+      interval: drawn.length ? interval(drawn) : [0, 0],
+      share_positive: drawn.length ? drawn.filter((g) => g > 0).length / drawn.length : 0,
+    },
+    kept_today: keptToday,
   };
 }

@@ -223,6 +223,29 @@ describe('the budget optimiser', () => {
     expect(cheaper.budget).toBeLessThanOrEqual(model.recent.spend.reduce((a, b) => a + b, 0) + 1e-6);
     expect(() => optimizeBudget({ ...base, budget: 10, bounds: { tv: { min: 1000 } } })).toThrow(/exceed the budget/);
   }, 180_000);
+
+  it('says how often its plan gains across the refits, and keeps today when it would not gain on average', () => {
+    // Linear curves (θ 0, α 1, K huge): the point says channel a returns 2 a unit and b 1, while
+    // every refit says the reverse, so the point's plan (all it can into a) loses in every refit.
+    const line = (perUnit: number) => ({ beta: perUnit * 1e9, k: 1e9, theta: 0, alpha: 1 });
+    const request = {
+      channels: ['a', 'b'],
+      current: [100, 100],
+      point: [line(2), line(1)],
+      draws: Array.from({ length: 50 }, () => [line(1), line(2)]),
+      baseline: 1000,
+    };
+    const kept = optimizeBudget(request);
+    expect(kept.kept_today).toBe(true);
+    expect(kept.allocation.map((x) => x.proposed)).toEqual([100, 100]);
+    expect(kept.gain.mean).toBeCloseTo(0, 6);
+    // When the refits agree with the point, the plan stands and gains in every refit.
+    const moved = optimizeBudget({ ...request, draws: Array.from({ length: 50 }, () => [line(2), line(1)]) });
+    expect(moved.kept_today).toBe(false);
+    expect(moved.allocation[0]!.proposed).toBeGreaterThan(100);
+    expect(moved.gain.share_positive).toBe(1);
+    expect(moved.gain.mean).toBeGreaterThan(0);
+  });
 });
 
 describe('the sample world’s aggregate channels', () => {

@@ -55,7 +55,10 @@ export function OptimizerPanel({ mix, controls }: { mix: Mix; controls: string[]
             <caption>
               Expected {mix.kpi} per week, baseline included: today {number(plan.data.kpi_current)}; with this plan{' '}
               {number(plan.data.kpi_proposed)} ({number(plan.data.kpi_proposed_interval[0])}–
-              {number(plan.data.kpi_proposed_interval[1])}).
+              {number(plan.data.kpi_proposed_interval[1])}).{' '}
+              {plan.data.kept_today
+                ? 'No move of today’s total gains on average across the model’s refits: today’s allocation is kept.'
+                : `It gains in ${Math.round(plan.data.gain.share_positive * 100)}% of the model’s refits.`}
             </caption>
             <thead>
               <tr>
