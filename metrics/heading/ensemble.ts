@@ -35,8 +35,6 @@ export interface Ensemble {
   cdf(h: number, x: number): number;
   /** P(value h months ahead ≥ x): for a series with no variance, 1 at its own value (a certainty, not ½). */
   atLeast(h: number, x: number): number;
-  /** How many rolling-origin errors sized the band at each horizon (index h − 1). */
-  errorCounts: number[];
 }
 
 const SEASON = 12;
@@ -229,7 +227,6 @@ interface Band {
   df: number;
   /** No variance at all: a certainty. */
   flat: boolean;
-  counts: number[];
 }
 
 /** The band's scale at each horizon, from the combination's own errors (see `scales`). */
@@ -265,7 +262,6 @@ function bandOf(y: number[], cands: Candidate[], w: number[], first: number, H: 
     df: Math.max(3, Math.min(30, (counts[0] ?? 0) - 1)),
     // A series that never moved is a certainty, not a coin toss at its own value.
     flat: y.every((v) => v === y[0]),
-    counts,
   };
 }
 
@@ -313,6 +309,5 @@ export function buildEnsemble(values: number[], months: number[], options: Ensem
       if (hh <= 0 || band.flat) return v <= centre(hh) + tie(hh) ? 1 : 0;
       return 1 - below(hh, v);
     },
-    errorCounts: band.counts,
   };
 }

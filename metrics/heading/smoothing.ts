@@ -91,27 +91,36 @@ export function theta(y: number[]): Smoother {
   };
 }
 
-/** A straight line through the last `window` points up to the origin. */
+/** A straight line through the last `window` points up to the origin (each origin's line fitted once). */
 export function straightTrend(y: number[], window: number): Smoother {
+  const lines = new Map<number, { level: number; slope: number }>();
+  const lineAt = (o: number) => {
+    const known = lines.get(o);
+    if (known) return known;
+    const from = Math.max(0, o - window + 1);
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = from; i <= o; i++) {
+      const x = i - o;
+      sx += x;
+      sy += y[i]!;
+      sxx += x * x;
+      sxy += x * y[i]!;
+    }
+    const n = o - from + 1;
+    const d = n * sxx - sx * sx;
+    const slope = d > 0 ? (n * sxy - sx * sy) / d : 0;
+    const line = { level: (sy - slope * sx) / n, slope };
+    lines.set(o, line);
+    return line;
+  };
   return {
     name: `straight trend of the last ${Math.min(window, y.length)} months`,
     forecast(o, h) {
-      const from = Math.max(0, o - window + 1);
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let sxy = 0;
-      for (let i = from; i <= o; i++) {
-        const x = i - o;
-        sx += x;
-        sy += y[i]!;
-        sxx += x * x;
-        sxy += x * y[i]!;
-      }
-      const n = o - from + 1;
-      const d = n * sxx - sx * sx;
-      const slope = d > 0 ? (n * sxy - sx * sy) / d : 0;
-      return (sy - slope * sx) / n + slope * h;
+      const { level, slope } = lineAt(o);
+      return level + slope * h;
     },
   };
 }

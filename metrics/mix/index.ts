@@ -119,21 +119,26 @@ async function candidateControls(
   rows: Array<{ value: number | null }>,
   request: MixRequest,
 ): Promise<Array<{ name: string; values: number[] }>> {
-  const names = await db.all<{ name: string }>(
-    `SELECT name FROM observations GROUP BY name ORDER BY count(*) DESC, name LIMIT ${MAX_CANDIDATES + 10}`,
+  // One query for every candidate's series (the most observed names first), not one per name.
+  const found = await db.all<{ name: string; period: string; value: number }>(
+    `WITH top AS (
+       SELECT name, row_number() OVER (ORDER BY count(*) DESC, name) AS rank FROM observations GROUP BY name
+       ORDER BY rank LIMIT ${MAX_CANDIDATES + 10})
+     SELECT name, ${bucket} AS period, avg(value) AS value FROM observations JOIN top USING (name)
+     GROUP BY name, rank, period ORDER BY rank`,
   );
+  const byName = new Map<string, Map<string, number>>();
+  for (const f of found) {
+    if (!byName.has(f.name)) byName.set(f.name, new Map());
+    byName.get(f.name)!.set(f.period, f.value);
+  }
+  const kpi = rows.map((r) => r.value!);
   const out: Array<{ name: string; values: number[] }> = [];
-  for (const { name } of names) {
+  for (const [name, byPeriod] of byName) {
     if ((request.controls ?? []).includes(name) || out.length >= MAX_CANDIDATES) continue;
-    const values = await db.all<{ period: string; value: number }>(
-      `SELECT ${bucket} AS period, avg(value) AS value FROM observations WHERE name = $name GROUP BY 1`,
-      { name },
-    );
-    const byPeriod = new Map(values.map((v) => [v.period, v.value]));
     const series = periods.map((p) => byPeriod.get(p) ?? 0);
     const present = periods.filter((p) => byPeriod.has(p)).length;
     const varies = series.some((v) => v !== series[0]);
-    const kpi = rows.map((r) => r.value!);
     if (present < periods.length / 4 || !varies || Math.abs(correlation(series, kpi)) > 0.99) continue;
     out.push({ name, values: series });
   }

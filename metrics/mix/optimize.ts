@@ -136,9 +136,10 @@ export function optimizeBudget(r: OptimizeRequest): Allocation {
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   // Today's allocation is kept only when it is itself a plan the bounds allow.
   const todayAllowed = r.current.every((c, i) => c >= bounds[i]!.min - 1e-9 && c <= bounds[i]!.max + 1e-9);
-  const keptToday = reallocation && todayAllowed && r.draws.length > 0 && mean(gains(spend)) <= 0;
+  const planned = gains(spend);
+  const keptToday = reallocation && todayAllowed && r.draws.length > 0 && mean(planned) <= 0;
   if (keptToday) spend.splice(0, spend.length, ...r.current);
-  const drawn = gains(spend);
+  const drawn = keptToday ? gains(spend) : planned;
   return {
     budget: spend.reduce((a, b) => a + b, 0),
     allocation: r.channels.map((channel, i) => ({
