@@ -117,8 +117,10 @@ export const CONTRACT: Record<ContractTable, TableSpec> = {
       col('spend', 'amount'),
       col('impressions', 'amount', false),
       col('clicks', 'amount', false),
+      // Optional: a region (geo). With it the mix model fits every geo at once (metrics/mix/geo.ts).
+      col('geo', 'text', false),
     ],
-    key: ['channel', 'date'],
+    key: ['geo', 'channel', 'date'],
     onConflict: 'replace',
     referencesCustomer: false,
     timeColumns: ['date'],
@@ -126,8 +128,8 @@ export const CONTRACT: Record<ContractTable, TableSpec> = {
   // Any named daily or weekly number: an aggregate KPI, a control (competitor sales), a 0/1 flag.
   observations: {
     name: 'observations',
-    columns: [col('name', 'id'), col('date', 'date'), col('value', 'number')],
-    key: ['name', 'date'],
+    columns: [col('name', 'id'), col('date', 'date'), col('value', 'number'), col('geo', 'text', false)],
+    key: ['geo', 'name', 'date'],
     onConflict: 'replace',
     referencesCustomer: false,
     timeColumns: ['date'],

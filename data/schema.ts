@@ -26,6 +26,12 @@ export async function dropIncoming(session: Session): Promise<void> {
 
 export async function ensureSchema(session: Session): Promise<void> {
   for (const table of CONTRACT_TABLES) await session.run(tableDdl(table));
+  // Databases written before an optional contract column existed (media's and observations' geo) get it, empty.
+  for (const table of CONTRACT_TABLES)
+    for (const c of CONTRACT[table].columns.filter((c) => !c.required))
+      await session.run(
+        `ALTER TABLE ${quoteIdent(table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${sqlType(c.kind)}`,
+      );
   await dropIncoming(session);
   await ensureLifecycleTables(session);
   // Set when the sample world is generated, cleared when it is removed: every page says so.

@@ -35,10 +35,31 @@ export const cacheKey = {
   }) => key('channels', [o.outcome, o.window, o.horizon, o.from, o.to, o.asOf]),
   /** A mix fit: the request, and the definitions of its KPI (controls are observations: data). */
   mix: (
-    r: { kpi: string; grain: string; from?: string; to?: string; controls: string[]; seed: number; draws: number },
+    r: {
+      kpi: string;
+      grain: string;
+      from?: string;
+      to?: string;
+      controls: string[];
+      seed: number;
+      draws: number;
+      national: boolean;
+    },
     resolve: Resolve,
     priors: unknown,
-  ) => key('mix', [r.kpi, r.grain, r.from, r.to, r.controls, r.seed, r.draws, priors, definitionsOf(r.kpi, resolve)]),
+  ) =>
+    key('mix', [
+      r.kpi,
+      r.grain,
+      r.from,
+      r.to,
+      r.controls,
+      r.seed,
+      r.draws,
+      r.national,
+      priors,
+      definitionsOf(r.kpi, resolve),
+    ]),
   /** The heading of every goal: the definitions (their version), the goals, failed stored series, the as-of date. */
   overview: (o: { currency: string; definitions: number; goals: unknown; failedSeries: number; asOf: string | null }) =>
     key('overview', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goals]),

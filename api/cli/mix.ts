@@ -15,6 +15,7 @@ interface MixOptions {
   controls?: string;
   seed: number;
   draws: number;
+  national?: boolean;
   json?: boolean;
   metrics?: string;
   db: string;
@@ -37,6 +38,7 @@ export function registerMix(program: Command): void {
     .option('--controls <names>', 'observations to use as controls, comma-separated (competitor sales, price, …)')
     .option('--seed <n>', 'bootstrap seed: the same seed gives the same answer', integer('--seed', 0), 1)
     .option('--draws <n>', 'bootstrap refits per seed (two seeds are run)', integer('--draws', 20), 200)
+    .option('--national', 'fit the national model (the sum of the geos) even when media carry a geo')
     .option('--json', 'print JSON')
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
@@ -129,6 +131,7 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
     controls: controlList(opts.controls),
     seed: opts.seed,
     draws: opts.draws,
+    national: opts.national ?? false,
     priors: currentSettings().mix?.priors,
   };
   const bar = progress();
@@ -142,7 +145,11 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
       sameFiles(server, 'metrics_dir', dir);
       // The server reads the priors from its own bearing.yaml.
       const { priors: _priors, ...query } = request;
-      return server.get<MixAnswer>('/mix', { ...query, controls: request.controls.join(',') || undefined });
+      return server.get<MixAnswer>('/mix', {
+        ...query,
+        controls: request.controls.join(',') || undefined,
+        national: request.national ? 'true' : undefined,
+      });
     },
   );
   bar.done();
@@ -182,6 +189,10 @@ function printMix(m: MixAnswer): void {
     for (const note of c.notes) console.log(`  ${note}`);
   }
   const f = m.fit;
+  if (m.geo) {
+    printGeo(m, n, range);
+    return;
+  }
   const SLICE_WORD = `13-${m.grain}`;
   console.log(
     `\nfit: R² ${n(f.r2, 3)}; held-out last ${f.holdout_weeks} ${m.grain}s: MAPE ${n(f.mape_holdout, 3)}, ` +
@@ -195,5 +206,24 @@ function printMix(m: MixAnswer): void {
       `suggested control: ${c.name} (forecast error on the held-out windows ${n(c.rmse_without, 3)} → ` +
         `${n(c.rmse_with, 3)}; add it with --controls)`,
     );
+  for (const w of m.warnings) console.log(`warning: ${w}`);
+}
+
+/** The geo model's fit and each geo's ROI per channel. */
+function printGeo(
+  m: MixAnswer,
+  n: (v: number | null, digits?: number) => string,
+  range: (ci: [number, number] | null) => string,
+): void {
+  const geo = m.geo!;
+  const per = geo.size_from === 'population' ? 'head of population' : 'unit of their average KPI';
+  console.log(
+    `\nfit across ${geo.geos} geos (each geo's level, a week effect every geo shares, the controls; geos compared ` +
+      `per ${per}): R² of the national total ${n(m.fit.r2, 3)}; residual lag-1 autocorrelation within geos ` +
+      `${n(m.fit.residual_autocorrelation)}; ${m.fit.draws} refits on geos drawn again at random`,
+  );
+  console.log('\nROI by geo (partially pooled toward the national ROI; 95% interval)');
+  for (const g of geo.by_geo)
+    console.log(`${g.geo}: ${g.channels.map((c) => `${c.channel} ${n(c.roi)} (${range(c.roi_ci)})`).join(', ')}`);
   for (const w of m.warnings) console.log(`warning: ${w}`);
 }

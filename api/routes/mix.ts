@@ -46,10 +46,14 @@ const MixAnswer = z
       residual_autocorrelation: z.number(),
       draws: z.number(),
       seed: z.number(),
-      trend: z.enum(['linear', 'curved', 'bent']),
+      trend: z.enum(['linear', 'curved', 'bent', 'weekly']),
       harmonics: z.number(),
       cross_validation: z.array(
-        z.object({ trend: z.enum(['linear', 'curved', 'bent']), harmonics: z.number(), rmse: z.number().nullable() }),
+        z.object({
+          trend: z.enum(['linear', 'curved', 'bent', 'weekly']),
+          harmonics: z.number(),
+          rmse: z.number().nullable(),
+        }),
       ),
     }),
     control_suggestions: z.array(z.object({ name: z.string(), rmse_without: z.number(), rmse_with: z.number() })),
@@ -77,6 +81,23 @@ const MixAnswer = z
       }),
     ),
     warnings: z.array(z.string()),
+    geo: z
+      .object({
+        geos: z.number(),
+        size_from: z.enum(['population', 'kpi']),
+        p_values: z.record(z.string(), z.number()),
+        by_geo: z.array(
+          z.object({
+            geo: z.string(),
+            size: z.number(),
+            channels: z.array(
+              z.object({ channel: z.string(), spend: z.number(), roi: z.number().nullable(), roi_ci: Interval }),
+            ),
+          }),
+        ),
+      })
+      .nullable()
+      .optional(),
   })
   .openapi('MixModel');
 const Query = z.object({
@@ -87,6 +108,7 @@ const Query = z.object({
   controls: z.string().max(2000).optional(),
   seed: z.coerce.number().int().min(0).optional(),
   draws: z.coerce.number().int().min(20).max(1000).optional(),
+  national: z.enum(['true', 'false']).optional(),
 });
 
 const mix = createRoute({
@@ -117,6 +139,7 @@ const OptimizeBody = z.strictObject({
     .optional(),
   fixed: z.array(z.string()).max(100).optional(),
   target: z.number().optional(),
+  national: z.boolean().optional(),
 });
 const Plan = z
   .object({
@@ -176,7 +199,8 @@ export const mixRoutes = (deps: AppDeps) =>
       if (q.seed !== undefined || q.draws !== undefined)
         requireRole(c, 'analyst', 'choosing seed or draws', '; the defaults need none');
       const priors = settingsOf(deps).mix?.priors;
-      return c.json(await runMix(deps.db, deps.catalog, { ...q, controls: controlList(q.controls), priors }), 200);
+      const request = { ...q, controls: controlList(q.controls), priors, national: q.national === 'true' };
+      return c.json(await runMix(deps.db, deps.catalog, request), 200);
     })
     .openapi(optimize, async (c) => {
       const body = c.req.valid('json');

@@ -36,9 +36,9 @@ export interface MixInput {
 
 /**
  * How the baseline's trend may bend: a straight line, a curve (a squared term), or a line with a
- * kink at each quarter of the period.
+ * kink at each quarter of the period; across geos, a week effect every geo shares (`weekly`).
  */
-export type TrendForm = 'linear' | 'curved' | 'bent';
+export type TrendForm = 'linear' | 'curved' | 'bent' | 'weekly';
 export const TREND_FORMS: TrendForm[] = ['linear', 'curved', 'bent'];
 
 function trendExtras(t: number[], weeks: number, trend: TrendForm): number[][] {

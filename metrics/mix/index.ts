@@ -10,19 +10,12 @@ import { runSeries } from '../series.ts';
 import type { MixInput } from './fit.ts';
 import { offload } from '../offload/pool.ts';
 import type { FittedCurve, MixModel } from './model.ts';
-import type { Allocation, Bounds } from './optimize.ts';
+import type { GeoSection } from './geoModel.ts';
+import { geoFit, geoPlan } from './geoInputs.ts';
+import { type Experiment, MIN_PERIODS, type MixRequest, PER_YEAR, priorsOf } from './request.ts';
 
-export interface MixRequest {
-  kpi: string;
-  grain?: 'week' | 'day';
-  from?: string;
-  to?: string;
-  controls?: string[];
-  seed?: number;
-  draws?: number;
-  /** ROI priors per channel (bearing.yaml mix.priors): KPI per unit of spend, and its sd. */
-  priors?: Record<string, { roi: number; sd: number }>;
-}
+export type { MixRequest } from './request.ts';
+import type { Allocation, Bounds } from './optimize.ts';
 
 export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent' | 'experiments' | 'channels'> {
   /** Each channel, and what the model read for it: its spend, or its impressions when the data give them. */
@@ -37,6 +30,8 @@ export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent'
   experiments: Array<
     Experiment & { model_lift: number | null; model_lift_ci: [number, number] | null; agrees: boolean | null }
   >;
+  /** With media by geo: the geo model's own findings (each geo's ROI); null for a national fit. */
+  geo: GeoSection | null;
   /** Period by period: actual, fitted, baseline and each channel's contribution; held-out periods flagged. */
   series: Array<
     { period: string; actual: number; fitted: number; baseline: number; holdout: boolean } & {
@@ -51,10 +46,6 @@ export const controlList = (text?: string): string[] =>
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-
-/** At least a year of periods: seasonality and carry-over cannot be told apart from less. */
-const MIN_PERIODS = { week: 52, day: 365 } as const;
-const PER_YEAR = { week: 52.18, day: 365.25 } as const;
 
 /** The answer, and what the optimiser needs from the same fit (kept together in the result cache). */
 export interface MixFitted {
@@ -80,6 +71,7 @@ export function fittedMix(
       controls: request.controls ?? [],
       seed: request.seed ?? 1,
       draws: request.draws ?? 200,
+      national: request.national ?? false,
     },
     catalog.resolve,
     request.priors ?? {},
@@ -95,15 +87,6 @@ export async function runMix(
 ): Promise<MixAnswer> {
   return (await fittedMix(db, catalog, request, progress)).answer;
 }
-
-type Experiment = {
-  experiment_id: string;
-  channel: string;
-  start: string;
-  end: string;
-  lift: number;
-  lift_se: number;
-};
 
 /** At most this many observations are scored as possible controls (each costs three small fits). */
 const MAX_CANDIDATES = 12;
@@ -231,9 +214,6 @@ function correlation(a: readonly number[], b: readonly number[]): number {
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
-const priorsOf = (request: MixRequest) =>
-  Object.fromEntries(Object.entries(request.priors ?? {}).map(([c, p]) => [c, { mean: p.roi, sd: p.sd }]));
-
 /** The index of the period a date falls in (the last period starting on or before it). */
 const periodOf = (periods: string[], date: string) => periods.filter((p) => p <= date).length - 1;
 
@@ -284,12 +264,17 @@ async function computeMix(
   request: MixRequest,
   progress?: (share: number) => void,
 ): Promise<MixFitted> {
+  const plan = await geoPlan(db, catalog, request);
+  if (plan.geos) {
+    const g = await geoFit(db, catalog, request, progress);
+    return assemble(request, { ...g, calibrating: [], warnings: [...plan.warnings, ...g.warnings] });
+  }
   const { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments } = await loadInputs(
     db,
     catalog,
     request,
   );
-  const warnings = eventWarnings(controls, grain);
+  const warnings = [...plan.warnings, ...eventWarnings(controls, grain)];
   const media: MixInput['media'][number][] = [];
   for (const [channel, spend] of spendOf) {
     const active = spend.filter((s) => s > 0).length;
@@ -316,22 +301,41 @@ async function computeMix(
     },
     { progress },
   );
+  const exposure = new Set(exposureOf.keys());
+  return assemble(request, { grain, periods, controls, experiments, calibrating, exposure, warnings, model });
+}
+
+/** The answer from either fit (national or across geos), and what the optimiser needs. */
+function assemble(
+  request: MixRequest,
+  f: {
+    grain: 'week' | 'day';
+    periods: string[];
+    controls: Array<{ name: string }>;
+    experiments: Experiment[];
+    calibrating: Array<{ id?: string }>;
+    exposure: Set<string>;
+    warnings: string[];
+    model: MixModel & { geo?: GeoSection };
+  },
+): MixFitted {
+  const { model, periods } = f;
   const holdout = model.fit.holdout_weeks;
-  const { weekly, curves, recent, experiments: checks, ...rest } = model;
-  const checkOf = new Map(calibrating.map((e, i) => [e.id, checks[i]!]));
+  const { weekly, curves, recent, experiments: checks, geo, ...rest } = model;
+  const checkOf = new Map(f.calibrating.map((e, i) => [e.id, checks[i]!]));
   const answer: MixAnswer = {
     kpi: request.kpi,
-    grain,
+    grain: f.grain,
     periods: { from: periods[0]!, to: periods.at(-1)!, count: periods.length },
-    controls: controls.map((c) => c.name),
+    controls: f.controls.map((c) => c.name),
     priors: request.priors ?? {},
-    experiments: experiments.map((e) => ({
+    experiments: f.experiments.map((e) => ({
       ...e,
       ...(checkOf.get(e.experiment_id) ?? { model_lift: null, model_lift_ci: null, agrees: null }),
     })),
     ...rest,
     channels: rest.channels.map((c) =>
-      exposureOf.has(c.channel)
+      f.exposure.has(c.channel)
         ? {
             ...c,
             modelled_on: 'impressions' as const,
@@ -343,8 +347,9 @@ async function computeMix(
           }
         : { ...c, modelled_on: 'spend' as const },
     ),
-    warnings: [...warnings, ...model.warnings],
+    warnings: [...f.warnings, ...model.warnings],
     series: weekly.map((w, t) => ({ period: periods[t]!, ...w, holdout: t >= periods.length - holdout })),
+    geo: geo ?? null,
   };
   return { answer, curves, recent };
 }

@@ -5,6 +5,8 @@ import { type ChannelAnalysisInput, analyseChannels } from '../channels/analyse.
 import { assessGoal } from '../heading/assess.ts';
 import { backtest } from '../heading/backtest.ts';
 import type { MixInput } from '../mix/fit.ts';
+import type { GeoMixInput } from '../mix/geo.ts';
+import { fitGeoMixModel } from '../mix/geoModel.ts';
 import { fitMixModel, type MixOptions } from '../mix/model.ts';
 import { type OptimizeRequest, optimizeBudget } from '../mix/optimize.ts';
 import { type PlanInput, planBudget } from '../budget/plan.ts';
@@ -15,6 +17,9 @@ export const TASKS = {
   /** The media-mix model with its bootstrap (seconds to minutes). */
   'mix-fit': (input: { model: MixInput; options: Omit<MixOptions, 'progress'> }, progress: Progress) =>
     fitMixModel(input.model, { ...input.options, progress }),
+  /** The media-mix model across geos, with its geo bootstrap (seconds to minutes). */
+  'mix-geo-fit': (input: { model: GeoMixInput; options: { seed?: number; draws?: number } }, progress: Progress) =>
+    fitGeoMixModel(input.model, { ...input.options, progress }),
   'mix-optimize': (input: OptimizeRequest) => optimizeBudget(input),
   /** A budget plan over a period: a scenario or an allocation, with intervals from every draw. */
   'budget-plan': (input: PlanInput) => planBudget(input),

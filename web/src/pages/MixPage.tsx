@@ -3,6 +3,7 @@
 import { MetricSelect } from '../components/MetricSelect.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { ContributionChart, CurveCharts, FitChart } from '../components/mix/MixCharts.tsx';
+import { GeoTable } from '../components/mix/GeoTable.tsx';
 import { MixSentences, MixTable } from '../components/mix/MixTable.tsx';
 import { OptimizerPanel } from '../components/mix/OptimizerPanel.tsx';
 import { FitChecks } from '../components/mix/FitChecks.tsx';
@@ -77,6 +78,7 @@ export default function MixPage() {
           ))}
           <MixSentences mix={mix.data} />
           <MixTable mix={mix.data} />
+          <GeoTable mix={mix.data} />
           <TermList ids={['roi', 'mroi', 'interval', 'carry-over', 'saturation']} />
           <FitChecks mix={mix.data} />
           <FitChart mix={mix.data} />

@@ -27,10 +27,13 @@ export function MixSentences({ mix }: { mix: Mix }) {
   );
 }
 
+const percentOrDash = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+
 const TREND_WORDS = {
   linear: 'a straight line',
   curved: 'a curve',
   bent: 'a line bent at each quarter',
+  weekly: 'a week effect every geo shares',
 } as const;
 
 export function MixTable({ mix }: { mix: Mix }) {
@@ -83,13 +86,21 @@ export function MixTable({ mix }: { mix: Mix }) {
           </p>
         )),
       )}
-      <p className="muted small" data-testid="mix-fit">
-        Fit: R² {mix.fit.r2.toFixed(3)}; the last {mix.fit.holdout_weeks} {mix.grain}s held out and forecast: MAPE{' '}
-        {mix.fit.mape_holdout === null ? '—' : `${(mix.fit.mape_holdout * 100).toFixed(1)}%`}, NRMSE{' '}
-        {ratio(mix.fit.nrmse_holdout)}; residual autocorrelation {ratio(mix.fit.residual_autocorrelation)}. Baseline
-        trend: {TREND_WORDS[mix.fit.trend]} with {mix.fit.harmonics} yearly waves, the form that best forecast the last
-        three 13-{mix.grain} windows.
-      </p>
+      {mix.geo ? (
+        <p className="muted small" data-testid="mix-fit">
+          Fitted across {mix.geo.geos} geos: each geo's own level, a week effect every geo shares (season, trend,
+          national news) and the controls; a channel is read from how geos differ week by week. Geos compared per{' '}
+          {mix.geo.size_from === 'population' ? 'head of population' : 'unit of their average KPI'}. R² of the national
+          total {mix.fit.r2.toFixed(3)}; residual autocorrelation within geos {ratio(mix.fit.residual_autocorrelation)}.
+        </p>
+      ) : (
+        <p className="muted small" data-testid="mix-fit">
+          Fit: R² {mix.fit.r2.toFixed(3)}; the last {mix.fit.holdout_weeks} {mix.grain}s held out, forecast: MAPE{' '}
+          {percentOrDash(mix.fit.mape_holdout)}, NRMSE {ratio(mix.fit.nrmse_holdout)}; residual autocorrelation{' '}
+          {ratio(mix.fit.residual_autocorrelation)}. Baseline trend: {TREND_WORDS[mix.fit.trend]} with{' '}
+          {mix.fit.harmonics} yearly waves, the form that best forecast the last three 13-{mix.grain} windows.
+        </p>
+      )}
     </div>
   );
 }

@@ -1,0 +1,524 @@
+// The media-mix model across regions (geos), as Meridian fits one: each geo's KPI, scaled by the
+// geo's size, is a geo level + a week effect shared by every geo + controls + each channel's
+// saturation(adstock(spend per unit of size)), with one carry-over and saturation shape per
+// channel for all geos. Channel effects are pooled partially: a national effect per channel, and
+// each geo's own effect drawn toward it as far as its own weeks cannot tell them apart (a
+// normal–normal hierarchy whose spread across geos is estimated from the geos, as James–Stein).
+// The week effects take everything every geo shares (season, trend, national news), so effects
+// are read from how geos differ week by week. Intervals come from resampling whole geos (a
+// cluster bootstrap) and refitting everything, shapes included. Pure.
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { mulberry32, normal } from '../heading/random.ts';
+import { erfc } from '../normal.ts';
+import { SHAPES } from './fit.ts';
+import { adstock, halfSaturation, hill, type Shape, steadyResponse } from './transform.ts';
+
+export interface GeoMixInput {
+  geos: readonly string[];
+  /** KPI per geo, period by period ([geo][period]). */
+  kpi: ReadonlyArray<readonly number[]>;
+  /** Each channel's spend per geo and period, and what the model reads instead when given (impressions). */
+  media: ReadonlyArray<{
+    channel: string;
+    spend: ReadonlyArray<readonly number[]>;
+    exposure?: ReadonlyArray<readonly number[]>;
+  }>;
+  /** Controls that vary by geo ([geo][period]); national ones are taken by the week effects. */
+  controls: ReadonlyArray<{ name: string; values: ReadonlyArray<readonly number[]> }>;
+  /**
+   * Each geo's size (population): effects and spend are compared per unit of it. Without it, a
+   * geo's size is its average KPI.
+   */
+  size?: readonly number[];
+  /** ROI prior per channel (KPI per unit of spend), as in the national model. */
+  priors: Readonly<Record<string, { mean: number; sd: number }>>;
+}
+
+export interface GeoOptions {
+  seed?: number;
+  draws?: number;
+  progress?: (done: number) => void;
+}
+
+/** One channel's effect in one geo: the partially pooled ROI and its interval. */
+export interface GeoChannel {
+  channel: string;
+  spend: number;
+  contribution: number;
+  roi: number | null;
+  roi_ci: [number, number] | null;
+}
+
+export interface GeoFit {
+  geos: Array<{ geo: string; size: number; channels: GeoChannel[] }>;
+  /** Per channel: how much geos' effects differ beyond their noise (sd of effect ÷ national effect). */
+  spread: Record<string, number | null>;
+}
+
+/** What one fit (point or bootstrap refit) says, evaluated on every geo. */
+export interface GeoRead {
+  shapes: number[];
+  /** Per channel: the pooled coefficient in scaled units, and each geo's. */
+  beta: number[];
+  geoBeta: number[][];
+  gamma: number[];
+  /** Per geo, per channel: contribution in KPI units. */
+  contribution: number[][];
+  noise: number;
+}
+
+const S = SHAPES.length;
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Everything that does not depend on which geos are drawn: features, their within-geo cross-products. */
+export interface GeoPrepared {
+  G: number;
+  T: number;
+  C: number;
+  K: number;
+  P: number;
+  size: number[];
+  /** Raw features, [geo][column][t] flattened: channel c shape s at column c·S+s, then controls. */
+  raw: Float64Array;
+  /** The same, centred within each geo. */
+  centred: Float64Array;
+  /** The scaled KPI centred within each geo, [geo][t]. */
+  y: Float64Array;
+  gram: Float64Array[];
+  xy: Float64Array[];
+  yy: number[];
+  /** Per channel and shape: the half-saturation K, in (exposure per unit of size). */
+  k: number[][];
+  spend: number[][];
+}
+
+function features(input: GeoMixInput, size: number[], T: number) {
+  const G = input.geos.length;
+  const C = input.media.length;
+  const K = input.controls.length;
+  const P = C * S + K;
+  const raw = new Float64Array(G * P * T);
+  const k: number[][] = [];
+  input.media.forEach((m, c) => {
+    const exposure = m.exposure ?? m.spend;
+    k.push(
+      SHAPES.map((shape, s) => {
+        const stocked = exposure.map((row, g) =>
+          adstock(
+            row.map((x) => x / size[g]!),
+            shape.theta,
+          ),
+        );
+        // One half-saturation for every geo, in exposure per unit of size: a shared curve.
+        const half = halfSaturation(stocked.flat(), shape.gamma);
+        stocked.forEach((row, g) => {
+          const at = (g * P + c * S + s) * T;
+          for (let t = 0; t < T; t++) raw[at + t] = hill(row[t]!, half, shape.alpha);
+        });
+        return half;
+      }),
+    );
+  });
+  input.controls.forEach((ctl, j) => {
+    const all = ctl.values.flat();
+    const mean = sum(all) / all.length;
+    const sd = Math.sqrt(sum(all.map((v) => (v - mean) ** 2)) / all.length) || 1;
+    ctl.values.forEach((row, g) => {
+      const at = (g * P + C * S + j) * T;
+      for (let t = 0; t < T; t++) raw[at + t] = (row[t]! - mean) / sd;
+    });
+  });
+  return { G, C, K, P, raw, k };
+}
+
+export function prepareGeo(input: GeoMixInput): GeoPrepared {
+  const T = input.kpi[0]!.length;
+  // A geo's size is its average KPI: effects are compared per unit of size (as per capita).
+  const size = input.kpi.map((row, g) => Math.max(input.size?.[g] ?? Math.abs(sum(row) / T), 1e-9));
+  const { G, C, K, P, raw, k } = features(input, size, T);
+  const centred = new Float64Array(raw.length);
+  const y = new Float64Array(G * T);
+  const gram: Float64Array[] = [];
+  const xy: Float64Array[] = [];
+  const yy: number[] = [];
+  for (let g = 0; g < G; g++) {
+    const my = sum(input.kpi[g]!) / T / size[g]!;
+    for (let t = 0; t < T; t++) y[g * T + t] = input.kpi[g]![t]! / size[g]! - my;
+    for (let j = 0; j < P; j++) {
+      const at = (g * P + j) * T;
+      let m = 0;
+      for (let t = 0; t < T; t++) m += raw[at + t]!;
+      m /= T;
+      for (let t = 0; t < T; t++) centred[at + t] = raw[at + t]! - m;
+    }
+    const gg = new Float64Array(P * P);
+    const gy = new Float64Array(P);
+    for (let i = 0; i < P; i++) {
+      const ai = (g * P + i) * T;
+      for (let j = i; j < P; j++) {
+        const aj = (g * P + j) * T;
+        let s = 0;
+        for (let t = 0; t < T; t++) s += centred[ai + t]! * centred[aj + t]!;
+        gg[i * P + j] = gg[j * P + i] = s;
+      }
+      let s = 0;
+      for (let t = 0; t < T; t++) s += centred[ai + t]! * y[g * T + t]!;
+      gy[i] = s;
+    }
+    let s = 0;
+    for (let t = 0; t < T; t++) s += y[g * T + t]! ** 2;
+    gram.push(gg);
+    xy.push(gy);
+    yy.push(s);
+  }
+  const spend = input.media.map((m) => m.spend.map((row) => sum(row)));
+  return { G, T, C, K, P, size, raw, centred, y, gram, xy, yy, k, spend };
+}
+
+/**
+ * The cross-products with week effects taken out, for geos weighted w (counts in a bootstrap
+ * draw): Σ w_g·G_g − W·Σ_t ā_t ā_t', ā_t the weighted mean over geos of the within-geo centred
+ * columns (two-way fixed effects on a balanced panel, exactly).
+ */
+export function weighted(prep: GeoPrepared, w: number[]) {
+  const { G, T, P } = prep;
+  const W = sum(w);
+  const mean = new Float64Array((P + 1) * T);
+  for (let g = 0; g < G; g++) {
+    if (!w[g]) continue;
+    for (let j = 0; j < P; j++) {
+      const at = (g * P + j) * T;
+      for (let t = 0; t < T; t++) mean[j * T + t] = mean[j * T + t]! + (w[g]! * prep.centred[at + t]!) / W;
+    }
+    for (let t = 0; t < T; t++) mean[P * T + t] = mean[P * T + t]! + (w[g]! * prep.y[g * T + t]!) / W;
+  }
+  const gram = new Float64Array(P * P);
+  const xy = new Float64Array(P);
+  let yy = 0;
+  for (let g = 0; g < G; g++) {
+    if (!w[g]) continue;
+    for (let i = 0; i < P * P; i++) gram[i] = gram[i]! + w[g]! * prep.gram[g]![i]!;
+    for (let i = 0; i < P; i++) xy[i] = xy[i]! + w[g]! * prep.xy[g]![i]!;
+    yy += w[g]! * prep.yy[g]!;
+  }
+  for (let i = 0; i <= P; i++) {
+    for (let j = i; j <= P; j++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) s += mean[i * T + t]! * mean[j * T + t]!;
+      if (i < P && j < P) {
+        gram[i * P + j] = gram[i * P + j]! - W * s;
+        if (i !== j) gram[j * P + i] = gram[j * P + i]! - W * s;
+      } else if (i < P) xy[i] = xy[i]! - W * s;
+      else yy -= W * s;
+    }
+  }
+  return { gram, xy, yy, rows: W * T, mean };
+}
+
+interface Solved {
+  shapes: number[];
+  beta: number[];
+  gamma: number[];
+  sse: number;
+  objective: number;
+}
+
+/** ROI priors as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend. */
+function priorTerms(prep: GeoPrepared, input: GeoMixInput, shapes: number[], noise: number) {
+  return input.media.map((m, c) => {
+    const prior = input.priors[m.channel];
+    const spend = sum(prep.spend[c]!);
+    if (!prior || !(spend > 0)) return { diagonal: 1e-9, right: 0, constant: 0 };
+    let effect = 0;
+    for (let g = 0; g < prep.G; g++) {
+      const at = (g * prep.P + c * S + shapes[c]!) * prep.T;
+      for (let t = 0; t < prep.T; t++) effect += prep.size[g]! * prep.raw[at + t]!;
+    }
+    if (!(effect > 0)) return { diagonal: 1e-9, right: 0, constant: 0 };
+    const scale = spend / effect;
+    const weight = noise / (prior.sd * scale) ** 2;
+    return { diagonal: weight, right: weight * prior.mean * scale, constant: weight * (prior.mean * scale) ** 2 };
+  });
+}
+
+/** Least squares on the picked shapes and the controls, channel effects held ≥ 0. */
+export function solve(
+  prep: GeoPrepared,
+  input: GeoMixInput,
+  moments: ReturnType<typeof weighted>,
+  shapes: number[],
+  noise: number,
+  without = -1,
+): Solved {
+  const { C, K, P } = prep;
+  const index = [...shapes.map((s, c) => c * S + s), ...Array.from({ length: K }, (_, j) => C * S + j)];
+  const terms = priorTerms(prep, input, shapes, noise);
+  const active = index.map((_, i) => i !== without);
+  for (;;) {
+    const used = index.map((_, i) => i).filter((i) => active[i]);
+    const h = new Matrix(used.length, used.length);
+    const r = used.map((i) => moments.xy[index[i]!]! + (i < C ? terms[i]!.right : 0));
+    used.forEach((i, a) => {
+      used.forEach((j, b) => {
+        const ridge = a === b ? (i < C ? terms[i]!.diagonal : 1e-9) : 0;
+        h.set(a, b, moments.gram[index[i]! * P + index[j]!]! + ridge);
+      });
+    });
+    const solution = new CholeskyDecomposition(h).solve(Matrix.columnVector(r)).to1DArray();
+    const coef = index.map(() => 0);
+    used.forEach((i, a) => {
+      coef[i] = solution[a]!;
+    });
+    const negative = used.filter((i) => i < C && coef[i]! < 0).sort((a, b) => coef[a]! - coef[b]!);
+    if (negative.length) {
+      active[negative[0]!] = false;
+      continue;
+    }
+    let sse = moments.yy;
+    for (const i of used) {
+      sse -= 2 * coef[i]! * moments.xy[index[i]!]!;
+      for (const j of used) sse += coef[i]! * coef[j]! * moments.gram[index[i]! * P + index[j]!]!;
+    }
+    const penalty = sum(terms.map((x, c) => coef[c]! ** 2 * x.diagonal - 2 * coef[c]! * x.right + x.constant));
+    return { shapes, beta: coef.slice(0, C), gamma: coef.slice(C), sse, objective: sse + penalty };
+  }
+}
+
+/** Each channel's shape by coordinate descent over the grid, from `start`. */
+export function fitShapes(
+  prep: GeoPrepared,
+  input: GeoMixInput,
+  moments: ReturnType<typeof weighted>,
+  start: number[],
+  sweeps: number,
+  noise: number,
+): Solved {
+  let best = solve(prep, input, moments, [...start], noise);
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    let changed = false;
+    for (let c = 0; c < prep.C; c++)
+      for (let s = 0; s < S; s++) {
+        if (s === best.shapes[c]) continue;
+        const trial = [...best.shapes];
+        trial[c] = s;
+        const fit = solve(prep, input, moments, trial, noise);
+        if (fit.objective < best.objective * (1 - 1e-9)) {
+          best = fit;
+          changed = true;
+        }
+      }
+    if (!changed) break;
+  }
+  return best;
+}
+
+/**
+ * Each geo's own channel effects, drawn toward the pooled ones: what its weeks say beyond the
+ * shared week effects and controls, weighed against how much geos differ (τ², estimated from the
+ * geos' own estimates less their noise). Returns per geo the posterior mean and sd per channel.
+ */
+function poolGeos(prep: GeoPrepared, fit: Solved, noise: number) {
+  const { G, T, C, K, P } = prep;
+  const weekMean = weighted(
+    prep,
+    Array.from({ length: G }, () => 1),
+  ).mean;
+  const cols = (g: number) => fit.shapes.map((s, c) => (g * P + c * S + s) * T);
+  const own = Array.from({ length: G }, (_, g) => {
+    const at = cols(g);
+    // What the geo's KPI does beyond the week effects and the controls: u = y − ȳ_t − γ·(z − z̄_t).
+    const u = Array.from({ length: T }, (_, t) => {
+      let v = prep.y[g * T + t]! - weekMean[P * T + t]!;
+      for (let j = 0; j < K; j++)
+        v -= fit.gamma[j]! * (prep.centred[(g * P + C * S + j) * T + t]! - weekMean[(C * S + j) * T + t]!);
+      return v;
+    });
+    const x = fit.shapes.map((s, c) =>
+      Array.from({ length: T }, (_, t) => prep.centred[at[c]! + t]! - weekMean[(c * S + s) * T + t]!),
+    );
+    const xx = new Matrix(C, C);
+    for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) xx.set(a, b, sum(x[a]!.map((v, t) => v * x[b]![t]!)));
+    const xu = x.map((col) => sum(col.map((v, t) => v * u[t]!)));
+    return { xx, xu };
+  });
+  const tau2 = spreadAcross(own, fit.beta, noise);
+  return own.map(({ xx, xu }) => {
+    const h = new Matrix(C, C);
+    for (let a = 0; a < C; a++)
+      for (let b = 0; b < C; b++) h.set(a, b, xx.get(a, b) / noise + (a === b ? 1 / tau2[a]! : 0));
+    const inverse = new CholeskyDecomposition(h).solve(Matrix.eye(C));
+    const right = Matrix.columnVector(xu.map((v, c) => v / noise + fit.beta[c]! / tau2[c]!));
+    return {
+      mean: inverse.mmul(right).to1DArray(),
+      sd: Array.from({ length: C }, (_, c) => Math.sqrt(inverse.get(c, c))),
+    };
+  });
+}
+
+/** τ² per channel: the variance of geos' own estimates less their average sampling variance (floored). */
+function spreadAcross(own: Array<{ xx: Matrix; xu: number[] }>, beta: number[], noise: number): number[] {
+  const C = beta.length;
+  const estimates: number[][] = beta.map(() => []);
+  const variances: number[][] = beta.map(() => []);
+  for (const { xx, xu } of own) {
+    const ridge = xx.clone();
+    let informative = true;
+    for (let c = 0; c < C; c++) {
+      if (!(xx.get(c, c) > 1e-12)) informative = false;
+      ridge.set(c, c, xx.get(c, c) * (1 + 1e-9) + 1e-12);
+    }
+    if (!informative) continue;
+    const inverse = new CholeskyDecomposition(ridge).solve(Matrix.eye(C));
+    const b = inverse.mmul(Matrix.columnVector(xu)).to1DArray();
+    for (let c = 0; c < C; c++) {
+      estimates[c]!.push(b[c]!);
+      variances[c]!.push(noise * inverse.get(c, c));
+    }
+  }
+  return beta.map((bc, c) => {
+    const e = estimates[c]!;
+    const floor = Math.max(1e-6 * bc * bc, 1e-12);
+    if (e.length < 5) return floor;
+    const m = sum(e) / e.length;
+    const spread = sum(e.map((v) => (v - m) ** 2)) / (e.length - 1) - sum(variances[c]!) / e.length;
+    return Math.max(spread, floor);
+  });
+}
+
+/** A fit read on every geo: contributions from each geo's pooled effect (never below 0). */
+function readGeo(prep: GeoPrepared, fit: Solved, noise: number, rand?: () => number): GeoRead {
+  const pooled = poolGeos(prep, fit, noise);
+  const geoBeta = pooled.map((p) => p.mean.map((m, c) => Math.max(0, rand ? m + p.sd[c]! * normal(rand) : m)));
+  const contribution = geoBeta.map((b, g) =>
+    b.map((bc, c) => {
+      const at = (g * prep.P + c * S + fit.shapes[c]!) * prep.T;
+      let f = 0;
+      for (let t = 0; t < prep.T; t++) f += prep.raw[at + t]!;
+      return prep.size[g]! * bc * f;
+    }),
+  );
+  return { shapes: fit.shapes, beta: fit.beta, geoBeta, gamma: fit.gamma, contribution, noise };
+}
+
+export interface GeoModelFit {
+  prep: GeoPrepared;
+  point: GeoRead;
+  /** The pooled geo effects alone (national totals) per bootstrap refit, and with each geo's own noise drawn. */
+  draws: GeoRead[];
+  geoDraws: GeoRead[];
+  /** Residual variance of the scaled KPI. */
+  noise: number;
+  /** Per channel: the chance of a fit this much better than without it when it has no effect. */
+  p_value: number[];
+  residual_autocorrelation: number;
+  residuals: Float64Array;
+}
+
+/**
+ * Whether each channel's effect is told apart from none: how much worse the fit is with the
+ * channel held at 0, against what the best of the grid's shapes finds in noise alone (a one-sided
+ * test, Bonferroni over the shapes; the noise inflated for residuals that run on within a geo).
+ * The bootstrap cannot say this: each refit picks the shape that fits its noise best, so a channel
+ * without effect still reads a little above 0.
+ */
+function evidenceFor(
+  prep: GeoPrepared,
+  input: GeoMixInput,
+  moments: ReturnType<typeof weighted>,
+  fit: Solved,
+  noise: number,
+  residuals: Float64Array,
+): number[] {
+  const rho = Math.max(0, Math.min(0.9, lagOne(residuals, prep.G, prep.T)));
+  const effective = (noise * (1 + rho)) / (1 - rho);
+  return fit.beta.map((_, c) => {
+    const drop = solve(prep, input, moments, fit.shapes, noise, c).objective - fit.objective;
+    return Math.min(1, (S * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
+  });
+}
+
+/** The average lag-1 autocorrelation of residuals within geos. */
+function lagOne(r: Float64Array, G: number, T: number): number {
+  let num = 0;
+  let den = 0;
+  for (let g = 0; g < G; g++)
+    for (let t = 0; t < T; t++) {
+      const v = r[g * T + t]!;
+      den += v * v;
+      if (t) num += v * r[g * T + t - 1]!;
+    }
+  return den > 0 ? num / den : 0;
+}
+
+const START = SHAPES.findIndex((s) => s.theta === 0.4 && s.gamma === 1 && s.alpha === 1);
+
+/** Two-way residuals of a fit: the scaled KPI less the week effects, the controls and the pooled channels. */
+function residualsOf(prep: GeoPrepared, fit: Solved): Float64Array {
+  const { G, T, C, K, P } = prep;
+  const mean = weighted(
+    prep,
+    Array.from({ length: G }, () => 1),
+  ).mean;
+  const out = new Float64Array(G * T);
+  const index = [...fit.shapes.map((s, c) => c * S + s), ...Array.from({ length: K }, (_, j) => C * S + j)];
+  const coef = [...fit.beta, ...fit.gamma];
+  for (let g = 0; g < G; g++)
+    for (let t = 0; t < T; t++) {
+      let v = prep.y[g * T + t]! - mean[P * T + t]!;
+      index.forEach((j, i) => {
+        v -= coef[i]! * (prep.centred[(g * P + j) * T + t]! - mean[j * T + t]!);
+      });
+      out[g * T + t] = v;
+    }
+  return out;
+}
+
+export function fitGeo(input: GeoMixInput, options: GeoOptions = {}): GeoModelFit {
+  const prep = prepareGeo(input);
+  const all = weighted(
+    prep,
+    Array.from({ length: prep.G }, () => 1),
+  );
+  const rough = all.yy / Math.max(1, all.rows);
+  const first = fitShapes(
+    prep,
+    input,
+    all,
+    input.media.map(() => START),
+    3,
+    rough,
+  );
+  // Rows less the geo levels, the week effects, four parameters per channel and the controls.
+  const dof = prep.G * prep.T - prep.G - prep.T + 1 - 4 * prep.C - prep.K;
+  const noise = first.sse / Math.max(1, dof);
+  const fit = fitShapes(prep, input, all, first.shapes, 2, noise);
+  const point = readGeo(prep, fit, noise);
+  const draws = options.draws ?? 200;
+  const rand = mulberry32(options.seed ?? 1);
+  const out: GeoRead[] = [];
+  const geoOut: GeoRead[] = [];
+  for (let d = 0; d < draws; d++) {
+    const w = Array.from({ length: prep.G }, () => 0);
+    for (let i = 0; i < prep.G; i++) {
+      const g = Math.floor(rand() * prep.G);
+      w[g] = w[g]! + 1;
+    }
+    const refit = fitShapes(prep, input, weighted(prep, w), fit.shapes, 1, noise);
+    out.push(readGeo(prep, refit, noise));
+    geoOut.push(readGeo(prep, refit, noise, rand));
+    options.progress?.((d + 1) / draws);
+  }
+  const residuals = residualsOf(prep, fit);
+  const p_value = evidenceFor(prep, input, all, fit, noise, residuals);
+  const residual_autocorrelation = lagOne(residuals, prep.G, prep.T);
+  return { prep, point, draws: out, geoDraws: geoOut, noise, residuals, p_value, residual_autocorrelation };
+}
+
+/** The national response to steady weekly spend spread over geos by size: one Hill curve. */
+export function nationalCurve(prep: GeoPrepared, read: GeoRead, c: number) {
+  const shape: Shape = SHAPES[read.shapes[c]!]!;
+  const total = sum(prep.size);
+  const beta = sum(read.geoBeta.map((b, g) => prep.size[g]! * b[c]!));
+  const k = prep.k[c]![read.shapes[c]!]! * total;
+  return { beta, k, shape, at: (s: number) => steadyResponse(s, beta, k, shape) };
+}
