@@ -19,6 +19,8 @@ import { cellsSql } from '../metrics/channels/cohortSql.ts';
 import { mulberry32, normal } from '../metrics/heading/random.ts';
 import { fitMixModel } from '../metrics/mix/model.ts';
 import { plantMix } from '../test/mix/plantedMix.ts';
+import { fitGeoMixModel } from '../metrics/mix/geoModel.ts';
+import { plantGeo } from '../test/mix/geoWorld.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
 import { bundleSizes } from './bundle.ts';
@@ -529,11 +531,22 @@ function benchMix() {
   return { weeks: model.fit.weeks, channels: 8, controls: 3, refits: model.fit.draws, seconds };
 }
 
+/** The geo mix at Meridian's demo size: 40 geos × 156 weeks, 5 channels, 2 controls, 200 refits. */
+function benchGeoMix() {
+  const { input } = plantGeo(1, 40, 156);
+  const started = performance.now();
+  const model = fitGeoMixModel(input, { draws: 200 });
+  const seconds = round((performance.now() - started) / 1000, 1);
+  log(`geo mix model: ${model.geo.geos} geos × ${model.fit.weeks} weeks, ${model.fit.draws} refits in ${seconds} s`);
+  return { geos: model.geo.geos, weeks: model.fit.weeks, refits: model.fit.draws, seconds };
+}
+
 // The bench's script, one step after another (sizes, load test, bundle, results file).
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: a script, step after step
 async function main() {
   await buildWebIfStale(log);
   const mix = benchMix();
+  const geoMix = benchGeoMix();
   const bundle = bundleSizes(WEB_DIST);
   log(
     `web bundle: ${round(bundle.initial_gzip_kb, 1)} KB gzip for the first screen, ` +
@@ -571,6 +584,7 @@ async function main() {
     runs: RUNS,
     bundle,
     mix,
+    geo_mix: geoMix,
     sizes: results,
     growth,
   };
@@ -631,6 +645,9 @@ async function main() {
         `${load.during_import.p99_ms} ms, ${load.during_import.errors} errors`,
     );
   console.log(`mix model (3 years weekly, 8 channels, 3 controls): ${mix.seconds} s for ${mix.refits} refits`);
+  console.log(
+    `geo mix model (${geoMix.geos} geos × ${geoMix.weeks} weeks): ${geoMix.seconds} s for ${geoMix.refits} refits`,
+  );
   console.log(`written to ${args.out}`);
 }
 

@@ -9,12 +9,11 @@ export function GeoTable({ mix }: { mix: Mix }) {
   const channels = mix.channels.map((c) => c.channel);
   return (
     <details className="panel" data-testid="mix-geos">
-      <summary>
-        ROI in each of the {geo.geos} geos (<Term id="roi">ROI</Term> with its 95% <Term id="interval">interval</Term>)
-      </summary>
+      <summary>ROI in each of the {geo.geos} geos, with its 95% interval</summary>
       <p className="muted small">
-        A geo's ROI is pulled toward the national one as far as its own weeks cannot tell them apart: a small geo reads
-        close to the nation, a large one mostly on its own evidence.
+        Each cell is the geo's <Term id="roi">ROI</Term> and its 95% <Term id="interval">interval</Term>. A geo's ROI is
+        pulled toward the national one as far as its own weeks cannot tell them apart: a small geo reads close to the
+        nation, a large one mostly on its own evidence.
       </p>
       <div className="table-wrap">
         <table aria-label="ROI per geo and channel">
