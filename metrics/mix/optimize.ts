@@ -1,8 +1,10 @@
 // The weekly budget that makes the most of the fitted response curves, in steady state, within
-// each channel's bounds (or the least spend that reaches a weekly target). Money goes out in small
-// steps, each to the channel that returns most for it; "most" looks a few steps ahead so an
-// S-shaped curve still gets money past its flat start. The expected KPI of the plan includes the
-// baseline, with an interval from every bootstrap refit's curves. Pure.
+// each channel's bounds (or the least spend that reaches a weekly target). "The most" is in
+// expectation over the model's own uncertainty: each channel's response averaged over every
+// bootstrap refit's curve, so money does not chase a channel whose point curve is steep but least
+// known. Money goes out in small steps, each to the channel that returns most for it; "most" looks
+// a few steps ahead so an S-shaped curve still gets money past its flat start. The expected KPI
+// of the plan includes the baseline, with an interval from every refit's curves. Pure.
 import { interval, type ResponseCurve } from './model.ts';
 import { steadyResponse } from './transform.ts';
 
@@ -63,6 +65,30 @@ const total = (curves: ResponseCurve[], spend: number[], baseline: number) =>
 const totalInterval = (draws: ResponseCurve[][], spend: number[], baseline: number) =>
   interval(draws.map((d) => total(d, spend, baseline)));
 
+/** Refits needed to read a channel's response as their average; fewer, and the point curve is read. */
+const MIN_DRAWS = 10;
+const GRID = 400;
+
+/**
+ * A channel's response averaged over the refits' curves, tabulated from 0 to `cap` and read by
+ * linear interpolation (beyond `cap`, along the last step): a mean of Hill curves is smooth, and
+ * the table makes each of the allocation's thousands of steps cost what the point curve's does.
+ */
+function expectedResponse(draws: ResponseCurve[][], i: number, cap: number): (s: number) => number {
+  const at = Array.from({ length: GRID + 1 }, (_, g) => {
+    const s = (g / GRID) * cap;
+    let v = 0;
+    for (const d of draws) v += responseAt(d[i]!, s);
+    return v / draws.length;
+  });
+  return (s) => {
+    if (!(cap > 0)) return at[0]!;
+    const x = (Math.max(0, s) / cap) * GRID;
+    const g = Math.min(GRID - 1, Math.floor(x));
+    return at[g]! + (x - g) * (at[g + 1]! - at[g]!);
+  };
+}
+
 function boundsOf(r: OptimizeRequest): Bounds[] {
   return r.channels.map((channel, i) => {
     if (r.fixed?.includes(channel)) return { min: r.current[i]!, max: r.current[i]! };
@@ -119,15 +145,28 @@ export function optimizeBudget(r: OptimizeRequest): Allocation {
   const floor = bounds.reduce((a, b) => a + b.min, 0);
   if (floor > budget) throw new RangeError(`the channels' minimums (${floor.toFixed(0)}) exceed the budget`);
   const step = (r.target !== undefined ? Math.max(today, 1) * 3 : budget) / STEPS;
+  // The most any channel can be given: its maximum, the budget, or all the allocation's steps.
+  const reach = Math.min(budget, 20 * STEPS * step);
+  const response: Array<(s: number) => number> = r.channels.map((_, i) =>
+    r.draws.length >= MIN_DRAWS
+      ? expectedResponse(r.draws, i, Math.min(bounds[i]!.max, reach))
+      : (s) => responseAt(r.point[i]!, s),
+  );
+  const expected = (plan: number[]) => r.baseline + plan.reduce((a, s, i) => a + response[i]!(s), 0);
+  // What a plan is reported to bring: the average over the refits, exactly (or the point curves).
+  const reported = (plan: number[]) =>
+    r.draws.length >= MIN_DRAWS
+      ? r.draws.reduce((a, d) => a + total(d, plan, r.baseline), 0) / r.draws.length
+      : total(r.point, plan, r.baseline);
   const spend = bounds.map((b) => b.min);
-  const reached = () => r.target !== undefined && total(r.point, spend, r.baseline) >= r.target;
+  const reached = () => r.target !== undefined && expected(spend) >= r.target;
   greedySpend({
     spend,
     max: bounds.map((b) => b.max),
     left: budget - floor,
     step,
     steps: STEPS,
-    rate: (i, s, amount) => (responseAt(r.point[i]!, s + amount) - responseAt(r.point[i]!, s)) / amount,
+    rate: (i, s, amount) => (response[i]!(s + amount) - response[i]!(s)) / amount,
     done: reached,
   });
   const gains = (plan: number[]) => r.draws.map((d) => total(d, plan, r.baseline) - total(d, r.current, r.baseline));
@@ -149,9 +188,9 @@ export function optimizeBudget(r: OptimizeRequest): Allocation {
       min: bounds[i]!.min,
       max: Number.isFinite(bounds[i]!.max) ? bounds[i]!.max : null,
     })),
-    kpi_current: total(r.point, r.current, r.baseline),
+    kpi_current: reported(r.current),
     kpi_current_interval: totalInterval(r.draws, r.current, r.baseline),
-    kpi_proposed: total(r.point, spend, r.baseline),
+    kpi_proposed: reported(spend),
     kpi_proposed_interval: totalInterval(r.draws, spend, r.baseline),
     baseline: r.baseline,
     target_reached: r.target === undefined ? null : reached(),
