@@ -175,7 +175,7 @@ function printMix(m: MixAnswer): void {
     range(c.mroi_ci),
     `${Math.round(c.share_of_spend * 100)}%`,
     c.share_of_effect === null ? '—' : `${Math.round(c.share_of_effect * 100)}%`,
-    c.adstock ? String(c.adstock.theta) : '—',
+    c.adstock ? `${c.adstock.theta}${c.adstock.delay ? `, peak ${c.adstock.delay}w` : ''}` : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])
@@ -197,7 +197,8 @@ function printMix(m: MixAnswer): void {
   console.log(
     `\nfit: R² ${n(f.r2, 3)}; held-out last ${f.holdout_weeks} ${m.grain}s: MAPE ${n(f.mape_holdout, 3)}, ` +
       `NRMSE ${n(f.nrmse_holdout, 3)}; residual lag-1 autocorrelation ${n(f.residual_autocorrelation)}; ` +
-      `${f.draws} bootstrap refits; baseline: ${f.trend} trend, ${f.harmonics} yearly harmonics (chosen by ` +
+      `${f.draws} bootstrap refits; carry-over ${f.carry_over === 'delayed' ? 'geometric or delayed' : 'geometric'}; ` +
+      `baseline: ${f.trend} trend, ${f.harmonics} yearly harmonics (chosen by ` +
       `forecasting the last three ${SLICE_WORD} windows: ` +
       `${f.cross_validation.map((c) => `${c.trend}/${c.harmonics} ${n(c.rmse, 3)}`).join(', ')})`,
   );

@@ -17,7 +17,7 @@ const MixChannel = z.object({
   mroi_ci: Interval,
   share_of_spend: z.number(),
   share_of_effect: z.number().nullable(),
-  adstock: z.object({ theta: z.number() }).nullable(),
+  adstock: z.object({ theta: z.number(), delay: z.number() }).nullable(),
   saturation: z.object({ half_saturation_spend: z.number(), gamma: z.number(), alpha: z.number() }).nullable(),
   curve: z.array(z.object({ spend: z.number(), response: z.number(), low: z.number(), high: z.number() })),
   notes: z.array(z.string()),
@@ -48,6 +48,8 @@ const MixAnswer = z
       seed: z.number(),
       trend: z.enum(['linear', 'curved', 'bent', 'weekly']),
       harmonics: z.number(),
+      carry_over: z.enum(['geometric', 'delayed']),
+      carry_over_cv: z.object({ geometric: z.number().nullable(), delayed: z.number().nullable() }),
       cross_validation: z.array(
         z.object({
           trend: z.enum(['linear', 'curved', 'bent', 'weekly']),

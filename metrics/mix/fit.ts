@@ -12,6 +12,20 @@ export const SHAPES: Shape[] = THETAS.flatMap((theta) =>
   GAMMAS.flatMap((gamma) => ALPHAS.map((alpha) => ({ theta, gamma, alpha }))),
 );
 
+/** Delayed carry-over: the effect peaks 1–3 weeks after the spend, spread by θ around the peak. */
+export const DELAYED_SHAPES: Shape[] = [1, 2, 3].flatMap((delay) =>
+  [0.3, 0.5, 0.7].flatMap((theta) =>
+    GAMMAS.flatMap((gamma) => ALPHAS.map((alpha) => ({ theta, gamma, alpha, delay }))),
+  ),
+);
+
+/** How carry-over may run: geometric only, or geometric and delayed shapes both on the grid. */
+export type CarryOver = 'geometric' | 'delayed';
+
+/** The grid a fit chooses shapes from (delayed: the geometric shapes first, then the delayed ones). */
+export const shapesFor = (carryOver: CarryOver = 'geometric'): Shape[] =>
+  carryOver === 'delayed' ? [...SHAPES, ...DELAYED_SHAPES] : SHAPES;
+
 export interface MixInput {
   kpi: readonly number[];
   /** Each channel's spend, and what the model reads instead when given (impressions): `exposure`. */
@@ -27,6 +41,8 @@ export interface MixInput {
   trend?: TrendForm;
   /** Yearly harmonics in the baseline (default 2; fitMixModel chooses 2 or 4 the same way). */
   harmonics?: number;
+  /** Carry-over shapes on the grid (default geometric; fitMixModel chooses by the same cross-validation). */
+  carryOver?: CarryOver;
   /**
    * Per channel without an ROI prior, the variance of a normal prior at 0 on its coefficient
    * (`shrinkageFor` sets it from the channels themselves). Absent: no shrinkage.
@@ -94,6 +110,8 @@ export interface Prepared {
   base: number[][];
   baseNames: string[];
   channels: string[];
+  /** The grid of shapes, as `candidates` and `Fit.shapes` index it. */
+  shapes: Shape[];
   /** Per channel, per shape: the feature and its K. */
   candidates: Array<Array<{ values: number[]; k: number }>>;
   /** Cross-products of every column in the pool (base, then each channel's shapes in order). */
@@ -104,7 +122,8 @@ export interface Prepared {
 
 export function prepare(input: MixInput, rows: number): Prepared {
   const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend, input.harmonics);
-  const candidates = input.media.map((m) => SHAPES.map((shape) => feature(m.exposure ?? m.spend, shape)));
+  const shapes = shapesFor(input.carryOver);
+  const candidates = input.media.map((m) => shapes.map((shape) => feature(m.exposure ?? m.spend, shape)));
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
   const gram = new Float64Array(size * size);
@@ -115,6 +134,7 @@ export function prepare(input: MixInput, rows: number): Prepared {
     base: columns,
     baseNames: names,
     channels: input.media.map((m) => m.channel),
+    shapes,
     candidates,
     gram,
     pool,
@@ -248,7 +268,7 @@ export function fitMix(
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let changed = false;
     for (let c = 0; c < prep.channels.length; c++) {
-      for (let s = 0; s < SHAPES.length; s++) {
+      for (let s = 0; s < prep.shapes.length; s++) {
         if (s === pick[c]) continue;
         const trial = [...pick];
         trial[c] = s;
@@ -319,7 +339,7 @@ export function shapeObjectives(
   const xy = Float64Array.from(prep.pool, (col) => dot(col, y, prep.rows));
   const yy = dot(y, y, prep.rows);
   return prep.channels.map((_, c) =>
-    SHAPES.map((_, s) => {
+    prep.shapes.map((_, s) => {
       const trial = [...shapes];
       trial[c] = s;
       return solveFor(prep, trial, xy, yy, extrasFor(prep, input, trial, noise)).objective;

@@ -50,7 +50,13 @@ function readNational(input: GeoMixInput, model: GeoModelFit, read: GeoRead) {
       roi: spend > 0 ? contribution / spend : 0,
       mroi: level > 0 ? (at(level * 1.01) - at(level)) / (level * 0.01) : 0,
       curve: CURVE_STEPS.map((x) => at(level * x)),
-      response: { beta: curve.beta, k: curve.k / perMoney, theta: curve.shape.theta, alpha: curve.shape.alpha },
+      response: {
+        beta: curve.beta,
+        k: curve.k / perMoney,
+        theta: curve.shape.theta,
+        alpha: curve.shape.alpha,
+        delay: 0,
+      },
       level,
     };
   });
@@ -91,9 +97,9 @@ function channelsOf(input: GeoMixInput, model: GeoModelFit): MixChannel[] {
       mroi_ci: ci((d) => d.mroi),
       share_of_spend: totalSpend > 0 ? spend / totalSpend : 0,
       share_of_effect: totalEffect > 0 ? Math.max(0, pc.contribution) / totalEffect : null,
-      adstock: { theta: shape.theta },
+      adstock: { theta: shape.theta, delay: 0 },
       saturation: {
-        half_saturation_spend: pc.response.k * (1 - shape.theta),
+        half_saturation_spend: pc.response.k * (1 - shape.theta), // geometric: carried over ×1/(1 − θ)
         gamma: shape.gamma,
         alpha: shape.alpha,
       },
@@ -204,6 +210,8 @@ export function fitGeoMixModel(
       trend: 'weekly',
       harmonics: 0,
       cross_validation: [],
+      carry_over: 'geometric',
+      carry_over_cv: { geometric: null, delayed: null },
     },
     control_suggestions: [],
     weekly,

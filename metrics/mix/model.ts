@@ -5,6 +5,7 @@
 // bootstrap runs twice with different seeds: intervals that move between them say so. Pure.
 import { mulberry32, normal } from '../heading/random.ts';
 import {
+  type CarryOver,
   type Fit,
   fitMix,
   fitted,
@@ -17,7 +18,7 @@ import {
   TREND_FORMS,
   type TrendForm,
 } from './fit.ts';
-import { type Shape, steadyResponse } from './transform.ts';
+import { carryMultiplier, type Shape, steadyResponse } from './transform.ts';
 
 export interface ControlSuggestion {
   name: string;
@@ -53,7 +54,8 @@ export interface MixChannel {
   mroi_ci: [number, number] | null;
   share_of_spend: number;
   share_of_effect: number | null;
-  adstock: { theta: number } | null;
+  /** Carry-over: θ, and the weeks from spend to peak effect (0: geometric, peaking at once). */
+  adstock: { theta: number; delay: number } | null;
   saturation: { half_saturation_spend: number; gamma: number; alpha: number } | null;
   /** Weekly steady-state response to weekly spend, from none to twice the last 52 weeks' average. */
   curve: CurvePoint[];
@@ -72,6 +74,12 @@ export interface MixFit {
   seed: number;
   /** The baseline trend's form and its yearly harmonics, chosen by time-slice cross-validation. */
   trend: TrendForm;
+  /**
+   * Whether delayed carry-over (a peak 1–3 weeks after the spend) joins the geometric shapes on the
+   * grid: when it forecasts the same three windows at least 2% better (rmse of each, null when not scored).
+   */
+  carry_over: CarryOver;
+  carry_over_cv: { geometric: number | null; delayed: number | null };
   harmonics: number;
   /**
    * Time-slice cross-validation: each baseline fitted on the weeks before each of the last three
@@ -80,12 +88,14 @@ export interface MixFit {
   cross_validation: Array<{ trend: TrendForm; harmonics: number; rmse: number | null }>;
 }
 
-/** A channel's fitted weekly response: beta · Hill(s / (1 − theta); k, alpha) for steady weekly spend s. */
+/** A channel's fitted weekly response: beta · Hill(s × carry-over; k, alpha) for steady weekly spend s. */
 export interface ResponseCurve {
   beta: number;
   k: number;
   theta: number;
   alpha: number;
+  /** Weeks from spend to peak effect (0 or absent: geometric carry-over). */
+  delay?: number;
 }
 
 /** An experiment beside what the model says about the same weeks; they agree when they overlap. */
@@ -137,7 +147,7 @@ export const interval = (xs: number[]): [number, number] => {
 function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
   const B = prep.base.length;
   return prep.channels.map((_, c) => {
-    const shape: Shape = SHAPES[fit.shapes[c]!]!;
+    const shape: Shape = prep.shapes[fit.shapes[c]!]!;
     const { values, k } = prep.candidates[c]![fit.shapes[c]!]!;
     const beta = fit.beta[B + c]!;
     const contribution = beta * sum(values.slice(0, prep.rows));
@@ -298,6 +308,23 @@ function chooseTrend(
   return { trend: best.trend, harmonics: best.harmonics, scores };
 }
 
+/**
+ * Geometric carry-over unless adding delayed shapes to the grid forecasts the same three windows
+ * at least 2% better (the baseline already chosen; its geometric score reused).
+ */
+function chooseCarryOver(
+  input: MixInput,
+  noise: number,
+  scores: MixFit['cross_validation'],
+): { carryOver: CarryOver; scores: MixFit['carry_over_cv'] } {
+  const geometric =
+    scores.find((s) => s.trend === input.trend && s.harmonics === input.harmonics)?.rmse ??
+    sliceRmse({ ...input, carryOver: 'geometric' }, noise);
+  const delayed = sliceRmse({ ...input, carryOver: 'delayed' }, noise);
+  const better = geometric !== null && delayed !== null && delayed < 0.98 * geometric;
+  return { carryOver: better ? 'delayed' : 'geometric', scores: { geometric, delayed } };
+}
+
 /** Each candidate control that would forecast the held-out windows at least 5% better. */
 function suggestControls(input: MixInput, candidates: MixInput['controls'], noise: number): ControlSuggestion[] {
   const without = sliceRmse(input, noise);
@@ -346,7 +373,10 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
   const chosen = given.trend
     ? { trend: given.trend, harmonics: given.harmonics ?? 2, scores: [] }
     : chooseTrend(given, variance);
-  let input: MixInput = { ...given, trend: chosen.trend, harmonics: chosen.harmonics };
+  const carry = given.carryOver
+    ? { carryOver: given.carryOver, scores: { geometric: null, delayed: null } }
+    : chooseCarryOver({ ...given, trend: chosen.trend, harmonics: chosen.harmonics }, variance, chosen.scores);
+  let input: MixInput = { ...given, trend: chosen.trend, harmonics: chosen.harmonics, carryOver: carry.carryOver };
   const prep = prepare(input, T);
   const first = fitMix(
     prep,
@@ -405,8 +435,12 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       mroi_ci: ci((d) => d.mroi),
       share_of_spend: totalSpend > 0 ? prep.spendTotals[c]! / totalSpend : 0,
       share_of_effect: totalEffect > 0 ? Math.max(0, pc.contribution) / totalEffect : null,
-      adstock: { theta: pc.shape.theta },
-      saturation: { half_saturation_spend: pc.k * (1 - pc.shape.theta), gamma: pc.shape.gamma, alpha: pc.shape.alpha },
+      adstock: { theta: pc.shape.theta, delay: pc.shape.delay ?? 0 },
+      saturation: {
+        half_saturation_spend: pc.k / carryMultiplier(pc.shape),
+        gamma: pc.shape.gamma,
+        alpha: pc.shape.alpha,
+      },
       curve: CURVE_STEPS.map((m, i) => {
         const [low, high] = interval(all.map((d) => d[c]!.curve[i]!));
         return { spend: pc.level * m, response: pc.curve[i]!, low, high };
@@ -443,6 +477,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
     k: d.k,
     theta: d.shape.theta,
     alpha: d.shape.alpha,
+    delay: d.shape.delay ?? 0,
   });
   const lastYear = Math.min(T, Math.round(input.perYear ?? 52));
   const experiments = input.experiments.map((e, i): ExperimentCheck => {
@@ -479,6 +514,8 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       trend: chosen.trend,
       harmonics: chosen.harmonics,
       cross_validation: chosen.scores,
+      carry_over: carry.carryOver,
+      carry_over_cv: carry.scores,
     },
     control_suggestions,
     weekly: input.kpi.map((actual, t) => ({

@@ -22,12 +22,19 @@ export const PLANTED: Planted[] = [
   { channel: 'print', shape: { theta: 0.4, gamma: 1, alpha: 1 }, beta: 0, level: 800, on: 0.7 },
 ];
 
-/** `weeks` periods of spend and KPI; `perYear` periods make a year (365.25 for a daily world). */
+/** The same world with TV's effect peaking two weeks after it airs (delayed carry-over). */
+export const DELAYED_TV: Shape = { theta: 0.5, gamma: 1, alpha: 2, delay: 2 };
+
+/**
+ * `weeks` periods of spend and KPI; `perYear` periods make a year (365.25 for a daily world);
+ * `tvShape` replaces TV's carry-over and saturation (DELAYED_TV: its effect peaks later).
+ */
 export function plantMix(
   seed: number,
   weeks = 156,
   noiseSd = 600,
   perYear = 52.18,
+  tvShape?: Shape,
 ): { input: MixInput; roi: Record<string, number> } {
   const rand = mulberry32(seed * 104729 + 11);
   const media = PLANTED.map((p) => ({
@@ -42,7 +49,7 @@ export function plantMix(
     (_, t) => 20000 + (20 * 52.18 * t) / perYear + 1500 * Math.sin((2 * Math.PI * t) / perYear),
   );
   PLANTED.forEach((p, c) => {
-    const { values } = feature(media[c]!.spend, p.shape);
+    const { values } = feature(media[c]!.spend, c === 0 && tvShape ? tvShape : p.shape);
     values.forEach((v, t) => {
       kpi[t]! += p.beta * v;
     });

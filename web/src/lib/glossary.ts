@@ -66,7 +66,9 @@ export const GLOSSARY = {
   },
   'carry-over': {
     term: 'carry-over',
-    short: 'The share of a week’s effect that lasts into the next week (adstock): TV keeps working after it airs.',
+    short:
+      'The share of a week’s effect that lasts into the next week (adstock): TV keeps working after it airs. ' +
+      'Delayed: the effect peaks some weeks after the spend.',
   },
   saturation: {
     term: 'saturation',

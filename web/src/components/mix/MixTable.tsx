@@ -27,6 +27,10 @@ export function MixSentences({ mix }: { mix: Mix }) {
   );
 }
 
+/** Geometric: the share kept each week; delayed: when the effect peaks. */
+const carryWords = (a: { theta: number; delay: number } | null) =>
+  !a ? '—' : a.delay ? `peaks after ${a.delay} week${a.delay > 1 ? 's' : ''}` : `${Math.round(a.theta * 100)}% a week`;
+
 const percentOrDash = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 
 const TREND_WORDS = {
@@ -74,7 +78,7 @@ export function MixTable({ mix }: { mix: Mix }) {
               <td className="num">
                 {ratio(c.mroi)} <span className="muted">({ratioRange(c.mroi_ci)})</span>
               </td>
-              <td className="num">{c.adstock ? `${Math.round(c.adstock.theta * 100)}% a week` : '—'}</td>
+              <td className="num">{carryWords(c.adstock)}</td>
             </tr>
           ))}
         </tbody>
