@@ -347,6 +347,17 @@ export function shapeObjectives(
   );
 }
 
+/**
+ * How much worse the fit is with each channel held at 0 (its shape and the others' kept): the
+ * objective's rise, channel by channel. What a test of "no effect" reads.
+ */
+export function dropCosts(prep: Prepared, input: MixInput, y: readonly number[], fit: Fit, noise: number): number[] {
+  const xy = Float64Array.from(prep.pool, (col) => dot(col, y, prep.rows));
+  const yy = dot(y, y, prep.rows);
+  const extra = extrasFor(prep, input, fit.shapes, noise);
+  return prep.channels.map((_, c) => solveFor(prep, fit.shapes, xy, yy, extra, new Set([c])).objective - fit.objective);
+}
+
 /** Fitted values of a fit, week by week (all weeks, not only the rows fitted). */
 export function fitted(prep: Prepared, fit: Fit): number[] {
   const B = prep.base.length;

@@ -10,6 +10,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { mulberry32, normal } from '../heading/random.ts';
 import { erfc } from '../normal.ts';
+import { effectiveTests } from './effectiveTests.ts';
 import { SHAPES } from './fit.ts';
 import { adstock, halfSaturation, hill, type Shape, steadyResponse } from './transform.ts';
 
@@ -180,7 +181,8 @@ export function prepareGeo(input: GeoMixInput): GeoPrepared {
  * draw): Σ w_g·G_g − W·Σ_t ā_t ā_t', ā_t the weighted mean over geos of the within-geo centred
  * columns (two-way fixed effects on a balanced panel, exactly).
  */
-export function weighted(prep: GeoPrepared, w: number[]) {
+/** The weighted mean over geos, week by week, of every within-geo centred column, then of the KPI. */
+function weekMeans(prep: GeoPrepared, w: number[]): Float64Array {
   const { G, T, P } = prep;
   const W = sum(w);
   const mean = new Float64Array((P + 1) * T);
@@ -192,6 +194,27 @@ export function weighted(prep: GeoPrepared, w: number[]) {
     }
     for (let t = 0; t < T; t++) mean[P * T + t] = mean[P * T + t]! + (w[g]! * prep.y[g * T + t]!) / W;
   }
+  return mean;
+}
+
+/** Every geo weighted once: the week means a fit on all geos reads (computed once per prepared panel). */
+const allGeos = new WeakMap<GeoPrepared, Float64Array>();
+function unweightedMeans(prep: GeoPrepared): Float64Array {
+  let mean = allGeos.get(prep);
+  if (!mean) {
+    mean = weekMeans(
+      prep,
+      Array.from({ length: prep.G }, () => 1),
+    );
+    allGeos.set(prep, mean);
+  }
+  return mean;
+}
+
+export function weighted(prep: GeoPrepared, w: number[]) {
+  const { G, T, P } = prep;
+  const W = sum(w);
+  const mean = weekMeans(prep, w);
   const gram = new Float64Array(P * P);
   const xy = new Float64Array(P);
   let yy = 0;
@@ -319,10 +342,7 @@ export function fitShapes(
  */
 function poolGeos(prep: GeoPrepared, fit: Solved, noise: number) {
   const { G, T, C, K, P } = prep;
-  const weekMean = weighted(
-    prep,
-    Array.from({ length: G }, () => 1),
-  ).mean;
+  const weekMean = unweightedMeans(prep);
   const cols = (g: number) => fit.shapes.map((s, c) => (g * P + c * S + s) * T);
   const own = Array.from({ length: G }, (_, g) => {
     const at = cols(g);
@@ -417,7 +437,8 @@ export interface GeoModelFit {
 /**
  * Whether each channel's effect is told apart from none: how much worse the fit is with the
  * channel held at 0, against what the best of the grid's shapes finds in noise alone (a one-sided
- * test, Bonferroni over the shapes; the noise inflated for residuals that run on within a geo).
+ * test, Bonferroni over the shapes' effective number, effectiveTests.ts; the noise inflated for
+ * residuals that run on within a geo).
  * The bootstrap cannot say this: each refit picks the shape that fits its noise best, so a channel
  * without effect still reads a little above 0.
  */
@@ -433,7 +454,9 @@ function evidenceFor(
   const effective = (noise * (1 + rho)) / (1 - rho);
   return fit.beta.map((_, c) => {
     const drop = solve(prep, input, moments, fit.shapes, noise, c).objective - fit.objective;
-    return Math.min(1, (S * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
+    // The panel's moments are already free of geo levels and week effects: their covariance.
+    const tests = effectiveTests(S, (i, j) => moments.gram[(c * S + i) * prep.P + c * S + j]!);
+    return Math.min(1, (tests * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
   });
 }
 
@@ -455,10 +478,7 @@ const START = SHAPES.findIndex((s) => s.theta === 0.4 && s.gamma === 1 && s.alph
 /** Two-way residuals of a fit: the scaled KPI less the week effects, the controls and the pooled channels. */
 function residualsOf(prep: GeoPrepared, fit: Solved): Float64Array {
   const { G, T, C, K, P } = prep;
-  const mean = weighted(
-    prep,
-    Array.from({ length: G }, () => 1),
-  ).mean;
+  const mean = unweightedMeans(prep);
   const out = new Float64Array(G * T);
   const index = [...fit.shapes.map((s, c) => c * S + s), ...Array.from({ length: K }, (_, j) => C * S + j)];
   const coef = [...fit.beta, ...fit.gamma];

@@ -74,11 +74,13 @@ function channelsOf(input: GeoMixInput, model: GeoModelFit): MixChannel[] {
     const notes: string[] = [];
     const roiCi = ci((d) => d.roi);
     const contributionCi = ci((d) => d.contribution);
+    const mroiCi = ci((d) => d.mroi);
     // Each refit picks the shape that fits its noise best, so the bootstrap never reaches 0 by
     // itself: a channel the test cannot tell from nothing has its interval opened down to 0.
     if (p > 0.05) {
       roiCi[0] = 0;
       contributionCi[0] = 0;
+      mroiCi[0] = 0;
       notes.push(
         `not told apart from no effect across geos (p = ${p.toPrecision(2)}): its ROI interval reaches 0 (the data ` +
           `allow up to ${roiCi[1].toPrecision(2)})`,
@@ -94,7 +96,7 @@ function channelsOf(input: GeoMixInput, model: GeoModelFit): MixChannel[] {
       roi: pc.roi,
       roi_ci: roiCi,
       mroi: pc.mroi,
-      mroi_ci: ci((d) => d.mroi),
+      mroi_ci: mroiCi,
       share_of_spend: totalSpend > 0 ? spend / totalSpend : 0,
       share_of_effect: totalEffect > 0 ? Math.max(0, pc.contribution) / totalEffect : null,
       adstock: { theta: shape.theta, delay: 0 },

@@ -4,8 +4,11 @@
 // residuals that refits everything, shapes included, so the choice of shape is inside them. The
 // bootstrap runs twice with different seeds: intervals that move between them say so. Pure.
 import { mulberry32, normal } from '../heading/random.ts';
+import { erfc } from '../normal.ts';
+import { effectiveTests } from './effectiveTests.ts';
 import {
   type CarryOver,
+  dropCosts,
   type Fit,
   fitMix,
   fitted,
@@ -356,6 +359,30 @@ function holdoutScores(input: MixInput, holdout: number, start: number[], noise:
   };
 }
 
+/**
+ * Per channel, the chance of a fit this much better than without it were it to have no effect:
+ * the rise in squared error when it is held at 0, against the best of the grid's shapes in noise
+ * alone (one-sided, Bonferroni over the shapes' effective number: effectiveTests.ts), the noise
+ * inflated for residuals that run on.
+ */
+function noEffectTest(prep: Prepared, input: MixInput, fit: Fit, noise: number): number[] {
+  const yhat = fitted(prep, fit);
+  const residuals = input.kpi.map((v, t) => v - yhat[t]!);
+  const rho = Math.max(0, Math.min(0.9, lag1(residuals)));
+  const effective = (noise * (1 + rho)) / (1 - rho);
+  const S = prep.shapes.length;
+  const size = prep.pool.length;
+  const B = prep.base.length;
+  const n = prep.rows;
+  return dropCosts(prep, input, input.kpi, fit, noise).map((drop, c) => {
+    // The channel's candidate features, centred (the intercept column holds their sums).
+    const col = (s: number) => B + c * S + s;
+    const g = (a: number, b: number) => prep.gram[a * size + b]!;
+    const tests = effectiveTests(S, (i, j) => g(col(i), col(j)) - (g(0, col(i)) * g(0, col(j))) / n);
+    return Math.min(1, (tests * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
+  });
+}
+
 const lag1 = (r: number[]) => {
   const m = sum(r) / r.length;
   const d = r.map((x) => x - m);
@@ -394,6 +421,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
   const open = fitMix(prep, input, input.kpi, first.shapes, 2, noise);
   input = { ...input, shrinkage: shrinkageFor(prep, open, noise) };
   const fit = fitMix(prep, input, input.kpi, first.shapes, 2, noise);
+  const pValues = noEffectTest(prep, input, fit, noise);
   let done = 0;
   const tick = () => options.progress?.(++done / (2 * draws + 1));
   const runs = [
@@ -413,6 +441,15 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
     const ci = (pick: (d: ReturnType<typeof readChannels>[number]) => number) => interval(all.map((d) => pick(d[c]!)));
     const notes: string[] = [];
     const roiCi = ci((d) => d.roi);
+    const contributionCi = ci((d) => d.contribution);
+    // Each refit picks the shapes that fit its noise best, so a channel without effect rarely
+    // reaches 0 in the bootstrap: one the test cannot tell from none has its interval opened to 0.
+    const mroiCi = ci((d) => d.mroi);
+    if (pValues[c]! > 0.05) {
+      roiCi[0] = Math.min(roiCi[0], 0);
+      contributionCi[0] = Math.min(contributionCi[0], 0);
+      mroiCi[0] = Math.min(mroiCi[0], 0);
+    }
     // Shrunk, never removed: a channel the data cannot tell from nothing keeps its estimate and says so.
     if (roiCi[0] <= 0)
       notes.push(
@@ -428,11 +465,11 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       channel,
       spend: prep.spendTotals[c]!,
       contribution: pc.contribution,
-      contribution_ci: ci((d) => d.contribution),
+      contribution_ci: contributionCi,
       roi: pc.roi,
       roi_ci: roiCi,
       mroi: pc.mroi,
-      mroi_ci: ci((d) => d.mroi),
+      mroi_ci: mroiCi,
       share_of_spend: totalSpend > 0 ? prep.spendTotals[c]! / totalSpend : 0,
       share_of_effect: totalEffect > 0 ? Math.max(0, pc.contribution) / totalEffect : null,
       adstock: { theta: pc.shape.theta, delay: pc.shape.delay ?? 0 },

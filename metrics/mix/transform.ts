@@ -16,7 +16,7 @@ export interface Shape {
 }
 
 /** The grid each channel's shape is chosen from (the planted worlds use values on it). */
-export const THETAS = [0, 0.2, 0.4, 0.6, 0.8];
+export const THETAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 export const GAMMAS = [0.5, 1, 2, 4];
 export const ALPHAS = [1, 2];
 

@@ -27,7 +27,7 @@ describe('mix model on planted worlds', () => {
     let positive = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const { input, roi } = plantMix(seed);
-      const model = fitMixModel(input, { seed: 1, draws: 200 });
+      const model = fitMixModel(input, { seed: 1, draws: 100 });
       for (const c of model.channels) {
         const ci = c.roi_ci!;
         if (ci[0] <= roi[c.channel]! && roi[c.channel]! <= ci[1]) covered[c.channel] = (covered[c.channel] ?? 0) + 1;
@@ -66,9 +66,9 @@ describe('mix model on planted worlds', () => {
 
 describe('mix model on PyMC-Marketing’s example generator (rebuilt: test/mix/pymcWorld.ts)', () => {
   // Its shapes are not the model's (logistic saturation, an adstock normalised over 8 weeks) and
-  // its trend is a curve: the intervals carry the fit's uncertainty, not that misfit, so they cover
-  // less than 95% (40 seeds: x1 34, x2 31). What is held: neither channel is ever read as nothing,
-  // and each covers in at least 15 of 20 worlds.
+  // its trend is a curve: the intervals carry the fit's uncertainty, not all of that misfit (40
+  // seeds: x1 34, x2 38; x2 was 30 before carry-over was read in steps of 0.1). What is held:
+  // neither channel is ever read as nothing, and each covers in at least 15 of 20 worlds.
   it('reads both channels in every world and covers each in ≥ 15 of 20', () => {
     const covered: Record<string, number> = {};
     for (let seed = 1; seed <= 20; seed++) {
