@@ -36,6 +36,7 @@ const MixAnswer = z
       trend: z.number(),
       seasonality: z.number(),
       controls: z.record(z.string(), z.number()),
+      per_unit: z.record(z.string(), z.object({ value: z.number(), ci: z.tuple([z.number(), z.number()]) })),
     }),
     fit: z.object({
       weeks: z.number(),

@@ -17,7 +17,8 @@ export function effectiveTests(m: number, cov: (i: number, j: number) => number)
   });
   const eigen = new EigenvalueDecomposition(r, { assumeSymmetric: true }).realEigenvalues;
   const total = eigen.reduce((acc, l) => {
-    const v = Math.abs(l);
+    // Rounded first: an eigenvalue of 5 computed as 4.9999999999 would count as 1 + 0.99…
+    const v = Math.round(Math.abs(l) * 1e9) / 1e9;
     return acc + (v >= 1 ? 1 : 0) + (v - Math.floor(v));
   }, 0);
   return Math.max(1, Math.min(kept.length, total));

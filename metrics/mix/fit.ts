@@ -6,6 +6,7 @@
 // a time. Every candidate feature is known before the KPI is, so their cross-products are
 // computed once and each fit is a small solve: a bootstrap can refit hundreds of times. Pure.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { choleskySolve } from './cholesky.ts';
 import { ALPHAS, feature, GAMMAS, type Shape, THETAS } from './transform.ts';
 
 export const SHAPES: Shape[] = THETAS.flatMap((theta) =>
@@ -114,8 +115,12 @@ export interface Prepared {
   shapes: Shape[];
   /** Per channel, per shape: the feature and its K. */
   candidates: Array<Array<{ values: number[]; k: number }>>;
-  /** Cross-products of every column in the pool (base, then each channel's shapes in order). */
-  gram: Float64Array;
+  /**
+   * The cross-product of two columns of the pool (base, then each channel's shapes in order),
+   * computed when first asked and kept: a fit reads the base and the shapes it tries against the
+   * shapes picked, a small part of every pair.
+   */
+  gram: (a: number, b: number) => number;
   pool: number[][];
   spendTotals: number[];
 }
@@ -126,9 +131,16 @@ export function prepare(input: MixInput, rows: number): Prepared {
   const candidates = input.media.map((m) => shapes.map((shape) => feature(m.exposure ?? m.spend, shape)));
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
-  const gram = new Float64Array(size * size);
-  for (let a = 0; a < size; a++)
-    for (let b = a; b < size; b++) gram[a * size + b] = gram[b * size + a] = dot(pool[a]!, pool[b]!, rows);
+  const cache = new Float64Array(size * size).fill(Number.NaN);
+  const gram = (a: number, b: number) => {
+    let v = cache[a * size + b]!;
+    if (Number.isNaN(v)) {
+      v = dot(pool[a]!, pool[b]!, rows);
+      cache[a * size + b] = v;
+      cache[b * size + a] = v;
+    }
+    return v;
+  };
   return {
     rows,
     base: columns,
@@ -162,28 +174,27 @@ interface Extra {
 function solveFor(
   prep: Prepared,
   pick: number[],
-  xy: Float64Array,
+  xy: (i: number) => number,
   yy: number,
   extra: Extra,
   dropped: ReadonlySet<number> = new Set(),
 ): Fit {
   const B = prep.base.length;
-  const size = prep.pool.length;
   const index = [...prep.base.map((_, i) => i), ...pick.map((s, c) => B + c * prep.candidates[0]!.length + s)];
   const active = index.map((_, i) => !dropped.has(i - B));
   for (;;) {
     const used = index.map((_, i) => i).filter((i) => active[i]);
     const p = used.length;
-    const h = new Matrix(p, p);
+    const h = new Float64Array(p * p);
     const r = new Array<number>(p);
     used.forEach((i, a) => {
-      r[a] = xy[index[i]!]! + (i >= B ? extra.right[i - B]! : 0);
+      r[a] = xy(index[i]!) + (i >= B ? extra.right[i - B]! : 0);
       used.forEach((j, b) => {
         const ridge = a === b ? (i >= B ? extra.diagonal[i - B]! : i ? 1e-6 : 1e-9) : 0;
-        h.set(a, b, prep.gram[index[i]! * size + index[j]!]! + ridge);
+        h[a * p + b] = prep.gram(index[i]!, index[j]!) + ridge;
       });
     });
-    const solution = new CholeskyDecomposition(h).solve(Matrix.columnVector(r)).to1DArray();
+    const solution = choleskySolve(h, p, r);
     const beta = index.map(() => 0);
     used.forEach((i, a) => {
       beta[i] = solution[a]!;
@@ -196,8 +207,8 @@ function solveFor(
     // SSE = y'y − 2β'X'y + β'X'Xβ (the extra rows and penalty left out: this compares shapes).
     let sse = yy;
     for (const i of used) {
-      sse -= 2 * beta[i]! * xy[index[i]!]!;
-      for (const j of used) sse += beta[i]! * beta[j]! * prep.gram[index[i]! * size + index[j]!]!;
+      sse -= 2 * beta[i]! * xy(index[i]!);
+      for (const j of used) sse += beta[i]! * beta[j]! * prep.gram(index[i]!, index[j]!);
     }
     const objective =
       sse +
@@ -260,7 +271,7 @@ export function fitMix(
   sweeps: number,
   noise: number,
 ): Fit {
-  const xy = Float64Array.from(prep.pool, (col) => dot(col, y, prep.rows));
+  const xy = crossWith(prep, y);
   const yy = dot(y, y, prep.rows);
   const pick = [...start];
   const fitWith = (p: number[]) => solveFor(prep, p, xy, yy, extrasFor(prep, input, p, noise));
@@ -296,12 +307,11 @@ export function shrinkageFor(prep: Prepared, fit: Fit, noise: number): Record<st
   // Estimating how spread effects are takes three channels or more (as James–Stein's does).
   if (prep.channels.length < 3) return {};
   const B = prep.base.length;
-  const size = prep.pool.length;
   const index = [...prep.base.map((_, i) => i), ...fit.shapes.map((s, c) => B + c * prep.candidates[0]!.length + s)];
   const gram = new Matrix(index.length, index.length);
   index.forEach((i, a) => {
     index.forEach((j, b) => {
-      gram.set(a, b, prep.gram[i * size + j]! + (a === b ? 1e-9 : 0));
+      gram.set(a, b, prep.gram(i, j) + (a === b ? 1e-9 : 0));
     });
   });
   let inverse: Matrix;
@@ -336,7 +346,7 @@ export function shapeObjectives(
   shapes: number[],
   noise: number,
 ): number[][] {
-  const xy = Float64Array.from(prep.pool, (col) => dot(col, y, prep.rows));
+  const xy = crossWith(prep, y);
   const yy = dot(y, y, prep.rows);
   return prep.channels.map((_, c) =>
     prep.shapes.map((_, s) => {
@@ -352,10 +362,23 @@ export function shapeObjectives(
  * objective's rise, channel by channel. What a test of "no effect" reads.
  */
 export function dropCosts(prep: Prepared, input: MixInput, y: readonly number[], fit: Fit, noise: number): number[] {
-  const xy = Float64Array.from(prep.pool, (col) => dot(col, y, prep.rows));
+  const xy = crossWith(prep, y);
   const yy = dot(y, y, prep.rows);
   const extra = extrasFor(prep, input, fit.shapes, noise);
   return prep.channels.map((_, c) => solveFor(prep, fit.shapes, xy, yy, extra, new Set([c])).objective - fit.objective);
+}
+
+/** Each pool column's cross-product with y, computed when first asked (a refit reads a few). */
+function crossWith(prep: Prepared, y: readonly number[]): (i: number) => number {
+  const cache = new Float64Array(prep.pool.length).fill(Number.NaN);
+  return (i) => {
+    let v = cache[i]!;
+    if (Number.isNaN(v)) {
+      v = dot(prep.pool[i]!, y, prep.rows);
+      cache[i] = v;
+    }
+    return v;
+  };
 }
 
 /** Fitted values of a fit, week by week (all weeks, not only the rows fitted). */

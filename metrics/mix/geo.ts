@@ -10,6 +10,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { mulberry32, normal } from '../heading/random.ts';
 import { erfc } from '../normal.ts';
+import { choleskySolve } from './cholesky.ts';
 import { effectiveTests } from './effectiveTests.ts';
 import { SHAPES } from './fit.ts';
 import { adstock, halfSaturation, hill, type Shape, steadyResponse } from './transform.ts';
@@ -279,15 +280,16 @@ export function solve(
   const active = index.map((_, i) => i !== without);
   for (;;) {
     const used = index.map((_, i) => i).filter((i) => active[i]);
-    const h = new Matrix(used.length, used.length);
+    const p = used.length;
+    const h = new Float64Array(p * p);
     const r = used.map((i) => moments.xy[index[i]!]! + (i < C ? terms[i]!.right : 0));
     used.forEach((i, a) => {
       used.forEach((j, b) => {
         const ridge = a === b ? (i < C ? terms[i]!.diagonal : 1e-9) : 0;
-        h.set(a, b, moments.gram[index[i]! * P + index[j]!]! + ridge);
+        h[a * p + b] = moments.gram[index[i]! * P + index[j]!]! + ridge;
       });
     });
-    const solution = new CholeskyDecomposition(h).solve(Matrix.columnVector(r)).to1DArray();
+    const solution = choleskySolve(h, p, r);
     const coef = index.map(() => 0);
     used.forEach((i, a) => {
       coef[i] = solution[a]!;

@@ -169,6 +169,20 @@ function controlsOf(input: GeoMixInput, model: GeoModelFit): Record<string, numb
   );
 }
 
+/** Each control's effect per unit of it, in every geo at once (it enters standardised, per unit of size). */
+function perUnitOf(input: GeoMixInput, model: GeoModelFit): MixModel['baseline']['per_unit'] {
+  const total = sum(model.prep.size);
+  return Object.fromEntries(
+    input.controls.map((ctl, j) => {
+      const all = ctl.values.flat();
+      const m = sum(all) / all.length;
+      const sd = Math.sqrt(sum(all.map((v) => (v - m) ** 2)) / all.length) || 1;
+      const of = (read: GeoRead) => (total * read.gamma[j]!) / sd;
+      return [ctl.name, { value: of(model.point), ci: interval(model.draws.map(of)) }];
+    }),
+  );
+}
+
 export function fitGeoMixModel(
   input: GeoMixInput,
   options: GeoOptions & { sizeFrom?: 'population' | 'kpi' } = {},
@@ -199,7 +213,13 @@ export function fitGeoMixModel(
       spend: input.media.map((m) => lastYear(m.spend, T)),
     },
     // Trend, season and everything else every geo shares are the week effects; they are the baseline.
-    baseline: { total: baselineTotal, trend: baselineTotal, seasonality: 0, controls: controlsOf(input, model) },
+    baseline: {
+      total: baselineTotal,
+      trend: baselineTotal,
+      seasonality: 0,
+      controls: controlsOf(input, model),
+      per_unit: perUnitOf(input, model),
+    },
     fit: {
       weeks: T,
       r2: sst > 0 ? 1 - sse / sst : 0,

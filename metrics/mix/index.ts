@@ -246,13 +246,22 @@ function calibrationOf(
  * A control that is non-zero in a handful of periods is an event: its effect rests on those
  * periods alone, and a channel busy in the same weeks borrows or lends them.
  */
-function eventWarnings(controls: Array<{ name: string; values: number[] }>, grain: string): string[] {
+function eventWarnings(
+  controls: Array<{ name: string; values: number[] }>,
+  grain: string,
+  perUnit: MixModel['baseline']['per_unit'],
+): string[] {
+  const n = (v: number) => v.toLocaleString('en-US', { maximumSignificantDigits: 3 });
   return controls.flatMap((c) => {
     const active = c.values.filter((v) => v !== 0).length;
+    const effect = perUnit[c.name];
+    const read = effect
+      ? ` (read as ${n(effect.value)} per unit of it, 95% interval ${n(effect.ci[0])} to ${n(effect.ci[1])})`
+      : '';
     return active > 0 && active < Math.max(5, 0.05 * c.values.length)
       ? [
           `control ${c.name} is non-zero in only ${active} of ${c.values.length} ${grain}s: it acts as an event ` +
-            'flag, and its effect (and any channel active in the same weeks) rests on those weeks alone',
+            `flag, and its effect${read} (and any channel active in the same weeks) rests on those weeks alone`,
         ]
       : [];
   });
@@ -274,7 +283,7 @@ async function computeMix(
     catalog,
     request,
   );
-  const warnings = [...plan.warnings, ...eventWarnings(controls, grain)];
+  const warnings = [...plan.warnings];
   const media: MixInput['media'][number][] = [];
   for (const [channel, spend] of spendOf) {
     const active = spend.filter((s) => s > 0).length;
@@ -301,6 +310,7 @@ async function computeMix(
     },
     { progress },
   );
+  warnings.unshift(...eventWarnings(controls, grain, model.baseline.per_unit));
   const exposure = new Set(exposureOf.keys());
   return assemble(request, { grain, periods, controls, experiments, calibrating, exposure, warnings, model });
 }

@@ -116,7 +116,14 @@ export interface MixModel {
   curves: { point: ResponseCurve[]; draws: ResponseCurve[][] };
   /** Average weekly baseline over the last year, and the last year's average weekly spend per channel. */
   recent: { baseline: number; spend: number[] };
-  baseline: { total: number; trend: number; seasonality: number; controls: Record<string, number> };
+  baseline: {
+    total: number;
+    trend: number;
+    seasonality: number;
+    controls: Record<string, number>;
+    /** Each control's effect per unit of it (a week an event flag is on), with its 95% interval. */
+    per_unit: Record<string, { value: number; ci: [number, number] }>;
+  };
   fit: MixFit;
   /**
    * Observations not used as controls that would forecast the last three 13-week windows at least
@@ -251,7 +258,20 @@ function bootstrap(
       noise,
     );
     tick();
-    return readChannels(prep, input, refit);
+    return { channels: readChannels(prep, input, refit), controls: controlsPerUnit(prep, input, refit) };
+  });
+}
+
+/**
+ * Each control's effect on the KPI per unit of the control (a week an event flag is on: its
+ * effect that week). Controls enter standardised (baseColumns), so per unit is β ÷ their sd.
+ */
+function controlsPerUnit(prep: Prepared, input: MixInput, fit: Fit): number[] {
+  const first = prep.base.length - input.controls.length;
+  return input.controls.map((c, j) => {
+    const m = sum(c.values) / c.values.length;
+    const sd = Math.sqrt(sum(c.values.map((v) => (v - m) ** 2)) / c.values.length) || 1;
+    return fit.beta[first + j]! / sd;
   });
 }
 
@@ -371,13 +391,12 @@ function noEffectTest(prep: Prepared, input: MixInput, fit: Fit, noise: number):
   const rho = Math.max(0, Math.min(0.9, lag1(residuals)));
   const effective = (noise * (1 + rho)) / (1 - rho);
   const S = prep.shapes.length;
-  const size = prep.pool.length;
   const B = prep.base.length;
   const n = prep.rows;
   return dropCosts(prep, input, input.kpi, fit, noise).map((drop, c) => {
     // The channel's candidate features, centred (the intercept column holds their sums).
     const col = (s: number) => B + c * S + s;
-    const g = (a: number, b: number) => prep.gram[a * size + b]!;
+    const g = prep.gram;
     const tests = effectiveTests(S, (i, j) => g(col(i), col(j)) - (g(0, col(i)) * g(0, col(j))) / n);
     return Math.min(1, (tests * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
   });
@@ -432,7 +451,9 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
   const control_suggestions = suggestControls(input, options.candidates ?? [], variance);
   tick();
   const point = readChannels(prep, input, fit);
-  const all = [...runs[0]!, ...runs[1]!];
+  const all = [...runs[0]!, ...runs[1]!].map((d) => d.channels);
+  const controlDraws = [...runs[0]!, ...runs[1]!].map((d) => d.controls);
+  const perUnit = controlsPerUnit(prep, input, fit);
   const totalSpend = sum(prep.spendTotals);
   const totalEffect = sum(point.map((c) => Math.max(0, c.contribution)));
   const warnings: string[] = [];
@@ -457,7 +478,7 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       );
     // Stability: each seed's interval on its own (from the draws the interval came from); ends that
     // move by more than a fifth of the width.
-    const [a, b] = runs.map((r) => interval(r.map((d) => d[c]!.roi)));
+    const [a, b] = runs.map((r) => interval(r.map((d) => d.channels[c]!.roi)));
     const width = Math.max(roiCi[1] - roiCi[0], 1e-12);
     if (Math.abs(a![0] - b![0]) > 0.2 * width || Math.abs(a![1] - b![1]) > 0.2 * width)
       notes.push('the ROI interval moves between bootstrap seeds: read its ends loosely');
@@ -538,6 +559,12 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
       trend: part(0, trendEnd),
       seasonality: part(trendEnd, seasonEnd),
       controls,
+      per_unit: Object.fromEntries(
+        input.controls.map((ctl, j) => [
+          ctl.name,
+          { value: perUnit[j]!, ci: interval(controlDraws.map((d) => d[j]!)) },
+        ]),
+      ),
     },
     fit: {
       weeks: T,

@@ -51,9 +51,14 @@ describe('GET /api/mix', () => {
     expect((await s.call('POST', '/api/import', { role: 'analyst', body: upload })).status).toBe(200);
     const flagged = await s.call('GET', '/api/mix?kpi=store_revenue&controls=promo');
     expect(flagged.status).toBe(200);
-    expect(flagged.body.warnings.join('\n')).toMatch(
-      /control promo is non-zero in only 2 of \d+ weeks: it acts as an event flag/,
-    );
+    const number = String.raw`-?[\d,.]+`;
+    const event = String.raw`control promo is non-zero in only 2 of \d+ weeks: it acts as an event flag, and its`;
+    const read = String.raw` effect \(read as ${number} per unit of it, 95% interval ${number} to ${number}\)`;
+    expect(flagged.body.warnings.join('\n')).toMatch(new RegExp(event + read));
+    // The same effect and its interval in the answer: the interval holds the point.
+    const promo = flagged.body.baseline.per_unit.promo;
+    expect(promo.ci[0]).toBeLessThanOrEqual(promo.value);
+    expect(promo.ci[1]).toBeGreaterThanOrEqual(promo.value);
   }, 300_000);
 
   it('POST /api/mix/optimize computes without writing: open to readers; names what it refuses', async () => {
