@@ -121,6 +121,8 @@ export interface Prepared {
    * shapes picked, a small part of every pair.
    */
   gram: (a: number, b: number) => number;
+  /** The base columns' cross-products (B × B), the same in every trial of a fit. */
+  baseGram: Float64Array;
   pool: number[][];
   spendTotals: number[];
 }
@@ -141,9 +143,13 @@ export function prepare(input: MixInput, rows: number): Prepared {
     }
     return v;
   };
+  const B = columns.length;
+  const baseGram = new Float64Array(B * B);
+  for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) baseGram[a * B + b] = gram(a, b);
   return {
     rows,
     base: columns,
+    baseGram,
     baseNames: names,
     channels: input.media.map((m) => m.channel),
     shapes,
@@ -187,13 +193,19 @@ function solveFor(
     const p = used.length;
     const h = new Float64Array(p * p);
     const r = new Array<number>(p);
-    used.forEach((i, a) => {
+    const ridge = new Array<number>(p);
+    for (let a = 0; a < p; a++) {
+      const i = used[a]!;
       r[a] = xy(index[i]!) + (i >= B ? extra.right[i - B]! : 0);
-      used.forEach((j, b) => {
-        const ridge = a === b ? (i >= B ? extra.diagonal[i - B]! : i ? 1e-6 : 1e-9) : 0;
-        h[a * p + b] = prep.gram(index[i]!, index[j]!) + ridge;
-      });
-    });
+      ridge[a] = i >= B ? extra.diagonal[i - B]! : i ? 1e-6 : 1e-9;
+      for (let b = a; b < p; b++) {
+        const j = used[b]!;
+        // Base columns against each other are the same in every trial: read from the block kept.
+        const g = i < B && j < B ? prep.baseGram[i * B + j]! : prep.gram(index[i]!, index[j]!);
+        h[a * p + b] = g + (a === b ? ridge[a]! : 0);
+        h[b * p + a] = h[a * p + b]!;
+      }
+    }
     const solution = choleskySolve(h, p, r);
     const beta = index.map(() => 0);
     used.forEach((i, a) => {
@@ -204,11 +216,12 @@ function solveFor(
       active[negative[0]!] = false;
       continue;
     }
-    // SSE = y'y − 2β'X'y + β'X'Xβ (the extra rows and penalty left out: this compares shapes).
+    // SSE = y'y − 2β'X'y + β'X'Xβ, and the system solved says X'Xβ = r − ridge·β: no second pass
+    // over the cross-products (the extra rows and penalty left out: this compares shapes).
     let sse = yy;
-    for (const i of used) {
-      sse -= 2 * beta[i]! * xy(index[i]!);
-      for (const j of used) sse += beta[i]! * beta[j]! * prep.gram(index[i]!, index[j]!);
+    for (let a = 0; a < p; a++) {
+      const b = solution[a]!;
+      sse += -2 * b * xy(index[used[a]!]!) + b * (r[a]! - ridge[a]! * b);
     }
     const objective =
       sse +
@@ -236,10 +249,11 @@ function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: numbe
   const constant = prep.channels.map(() => 0);
   prep.channels.forEach((channel, c) => {
     const values = prep.candidates[c]![pick[c]!]!.values;
-    const effectPerBeta = values.slice(0, prep.rows).reduce((a, b) => a + b, 0);
     const prior = input.priors[channel];
     const shrink = input.shrinkage?.[channel];
     if (!prior && shrink && shrink > 0) diagonal[c]! += noise / shrink;
+    // Summed only when a prior needs it: this runs for every shape tried.
+    const effectPerBeta = prior ? values.slice(0, prep.rows).reduce((a, b) => a + b, 0) : 0;
     if (prior && effectPerBeta > 0 && prep.spendTotals[c]! > 0) {
       // ROI = β · Σh / Σspend, so a prior on ROI is one on β with scale Σspend / Σh.
       const scale = prep.spendTotals[c]! / effectPerBeta;

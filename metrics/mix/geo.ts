@@ -34,6 +34,8 @@ export interface GeoMixInput {
   size?: readonly number[];
   /** ROI prior per channel (KPI per unit of spend), as in the national model. */
   priors: Readonly<Record<string, { mean: number; sd: number }>>;
+  /** Lift tests: a channel's national effect over periods [from, to], with its standard error. */
+  experiments?: ReadonlyArray<{ channel: string; from: number; to: number; lift: number; se: number; id?: string }>;
 }
 
 export interface GeoOptions {
@@ -248,20 +250,37 @@ interface Solved {
 }
 
 /** ROI priors as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend. */
+/** Σ_g size_g Σ_t∈[from, to] feature: what one unit of a channel's pooled β adds nationally over those weeks. */
+export function windowEffect(prep: GeoPrepared, c: number, shape: number, from = 0, to = prep.T - 1): number {
+  let effect = 0;
+  for (let g = 0; g < prep.G; g++) {
+    const at = (g * prep.P + c * S + shape) * prep.T;
+    for (let t = from; t <= to; t++) effect += prep.size[g]! * prep.raw[at + t]!;
+  }
+  return effect;
+}
+
+/**
+ * ROI priors and lift tests as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend, and a test's
+ * national lift over its weeks = β · Σ_g size_g Σ_t∈test f, each weighed by the noise over its error².
+ */
 function priorTerms(prep: GeoPrepared, input: GeoMixInput, shapes: number[], noise: number) {
   return input.media.map((m, c) => {
+    const terms = { diagonal: 1e-9, right: 0, constant: 0 };
+    const add = (scale: number, target: number, se: number) => {
+      const weight = noise / se ** 2;
+      terms.diagonal += weight * scale * scale;
+      terms.right += weight * scale * target;
+      terms.constant += weight * target * target;
+    };
     const prior = input.priors[m.channel];
     const spend = sum(prep.spend[c]!);
-    if (!prior || !(spend > 0)) return { diagonal: 1e-9, right: 0, constant: 0 };
-    let effect = 0;
-    for (let g = 0; g < prep.G; g++) {
-      const at = (g * prep.P + c * S + shapes[c]!) * prep.T;
-      for (let t = 0; t < prep.T; t++) effect += prep.size[g]! * prep.raw[at + t]!;
-    }
-    if (!(effect > 0)) return { diagonal: 1e-9, right: 0, constant: 0 };
-    const scale = spend / effect;
-    const weight = noise / (prior.sd * scale) ** 2;
-    return { diagonal: weight, right: weight * prior.mean * scale, constant: weight * (prior.mean * scale) ** 2 };
+    const effect = windowEffect(prep, c, shapes[c]!);
+    if (prior && spend > 0 && effect > 0) add(effect / spend, prior.mean, prior.sd);
+    for (const e of input.experiments ?? [])
+      if (e.channel === m.channel && e.se > 0)
+        add(windowEffect(prep, c, shapes[c]!, e.from, e.to), e.lift, Math.max(e.se, 0.02 * Math.abs(e.lift)));
+    return terms;
   });
 }
 
@@ -525,7 +544,12 @@ export function fitGeo(input: GeoMixInput, options: GeoOptions = {}): GeoModelFi
       const g = Math.floor(rand() * prep.G);
       w[g] = w[g]! + 1;
     }
-    const refit = fitShapes(prep, input, weighted(prep, w), fit.shapes, 1, noise);
+    // A lift test is a measurement too: each refit draws it again within its error.
+    const drawn = {
+      ...input,
+      experiments: input.experiments?.map((e) => ({ ...e, lift: e.lift + e.se * normal(rand) })),
+    };
+    const refit = fitShapes(prep, drawn, weighted(prep, w), fit.shapes, 1, noise);
     out.push(readGeo(prep, refit, noise));
     geoOut.push(readGeo(prep, refit, noise, rand));
     options.progress?.((d + 1) / draws);

@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog.ts';
 import { offload } from '../offload/pool.ts';
 import { runSeries } from '../series.ts';
 import type { GeoMixInput } from './geo.ts';
-import { type Experiment, MIN_PERIODS, type MixRequest, priorsOf } from './request.ts';
+import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, priorsOf } from './request.ts';
 
 /** Whether this request is fitted across geos, and what the user should know if it is not. */
 export async function geoPlan(
@@ -162,14 +162,22 @@ export async function geoFit(db: Database, catalog: Catalog, request: MixRequest
        lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
     { kpi: request.kpi },
   );
-  if (experiments.length)
-    warnings.push('the geo model does not take experiments yet: each is shown beside it, not fitted');
-  const input: GeoMixInput = { geos, kpi, media, controls, priors: priorsOf(request), ...(size ? { size } : {}) };
+  // Lift tests measure the national effect over their weeks: each is fitted as an observation of it.
+  const calibrating = calibrationOf(experiments, periods, media, warnings);
+  const input: GeoMixInput = {
+    geos,
+    kpi,
+    media,
+    controls,
+    priors: priorsOf(request),
+    experiments: calibrating,
+    ...(size ? { size } : {}),
+  };
   const model = await offload(
     'mix-geo-fit',
     { model: input, options: { seed: request.seed, draws: request.draws } },
     { progress },
   );
   const exposure = new Set(media.filter((m) => m.exposure).map((m) => m.channel));
-  return { grain, periods, controls, experiments, exposure, warnings, model };
+  return { grain, periods, controls, experiments, calibrating, exposure, warnings, model };
 }

@@ -3,7 +3,7 @@
 // intervals from the geo bootstrap; plus what only a geo model can say, each geo's own ROI. Pure.
 import { SHAPES } from './fit.ts';
 import { fitGeo, type GeoMixInput, type GeoModelFit, type GeoOptions, type GeoRead, nationalCurve } from './geo.ts';
-import { interval, type MixChannel, type MixModel, type ResponseCurve } from './model.ts';
+import { type ExperimentCheck, interval, type MixChannel, type MixModel, type ResponseCurve } from './model.ts';
 
 export interface GeoSection {
   geos: number;
@@ -169,6 +169,30 @@ function controlsOf(input: GeoMixInput, model: GeoModelFit): Record<string, numb
   );
 }
 
+/** What the model says each lift test's channel added over its weeks, every geo's own effect summed. */
+function experimentChecks(input: GeoMixInput, model: GeoModelFit): ExperimentCheck[] {
+  const { G, T, P, size, raw } = model.prep;
+  const S = SHAPES.length;
+  return (input.experiments ?? []).map((e) => {
+    const c = input.media.findIndex((m) => m.channel === e.channel);
+    const lift = (read: GeoRead) => {
+      let v = 0;
+      for (let g = 0; g < G; g++) {
+        const at = (g * P + c * S + read.shapes[c]!) * T;
+        for (let t = e.from; t <= e.to; t++) v += size[g]! * read.geoBeta[g]![c]! * raw[at + t]!;
+      }
+      return v;
+    };
+    const ci = interval(model.draws.map(lift));
+    // Agree when the two 95% intervals overlap, as in the national model.
+    return {
+      model_lift: lift(model.point),
+      model_lift_ci: ci,
+      agrees: ci[0] <= e.lift + 1.96 * e.se && e.lift - 1.96 * e.se <= ci[1],
+    };
+  });
+}
+
 /** Each control's effect per unit of it, in every geo at once (it enters standardised, per unit of size). */
 function perUnitOf(input: GeoMixInput, model: GeoModelFit): MixModel['baseline']['per_unit'] {
   const total = sum(model.prep.size);
@@ -206,7 +230,7 @@ export function fitGeoMixModel(
     );
   return {
     channels,
-    experiments: [],
+    experiments: experimentChecks(input, model),
     curves: { point: curveOf(model.point), draws: model.draws.map(curveOf) },
     recent: {
       baseline: sum(year.map((w) => w.baseline)) / Math.max(1, year.length),

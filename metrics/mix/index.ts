@@ -12,7 +12,7 @@ import { offload } from '../offload/pool.ts';
 import type { FittedCurve, MixModel } from './model.ts';
 import type { GeoSection } from './geoModel.ts';
 import { geoFit, geoPlan } from './geoInputs.ts';
-import { type Experiment, MIN_PERIODS, type MixRequest, PER_YEAR, priorsOf } from './request.ts';
+import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, PER_YEAR, priorsOf } from './request.ts';
 
 export type { MixRequest } from './request.ts';
 import type { Allocation, Bounds } from './optimize.ts';
@@ -214,34 +214,6 @@ function correlation(a: readonly number[], b: readonly number[]): number {
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
-/** The index of the period a date falls in (the last period starting on or before it). */
-const periodOf = (periods: string[], date: string) => periods.filter((p) => p <= date).length - 1;
-
-/** The experiments the fit can use (inside the modelled periods and channels), each named when left out. */
-function calibrationOf(
-  experiments: Experiment[],
-  periods: string[],
-  media: MixInput['media'][number][],
-  warnings: string[],
-) {
-  return experiments.flatMap((e) => {
-    const from = periodOf(periods, e.start);
-    const to = periodOf(periods, e.end);
-    if (!media.some((m) => m.channel === e.channel) || from < 0 || to < from || !(e.lift_se > 0)) {
-      warnings.push(
-        `experiment ${e.experiment_id}: outside the modelled periods or channels, or without a standard error`,
-      );
-      return [];
-    }
-    if (e.lift_se < 0.02 * Math.abs(e.lift))
-      warnings.push(
-        `experiment ${e.experiment_id}: a standard error under 2% of the lift is weighed as at least 2% (and at ` +
-          'least a tenth of the weekly noise over its weeks), so one test cannot take the fit over',
-      );
-    return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se, id: e.experiment_id }];
-  });
-}
-
 /**
  * A control that is non-zero in a handful of periods is an event: its effect rests on those
  * periods alone, and a channel busy in the same weeks borrows or lends them.
@@ -276,7 +248,7 @@ async function computeMix(
   const plan = await geoPlan(db, catalog, request);
   if (plan.geos) {
     const g = await geoFit(db, catalog, request, progress);
-    return assemble(request, { ...g, calibrating: [], warnings: [...plan.warnings, ...g.warnings] });
+    return assemble(request, { ...g, warnings: [...plan.warnings, ...g.warnings] });
   }
   const { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments } = await loadInputs(
     db,

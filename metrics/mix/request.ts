@@ -30,3 +30,31 @@ export type Experiment = {
 
 export const priorsOf = (request: MixRequest) =>
   Object.fromEntries(Object.entries(request.priors ?? {}).map(([c, p]) => [c, { mean: p.roi, sd: p.sd }]));
+
+/** The index of the period a date falls in (the last period starting on or before it). */
+const periodOf = (periods: string[], date: string) => periods.filter((p) => p <= date).length - 1;
+
+/** The experiments the fit can use (inside the modelled periods and channels), each named when left out. */
+export function calibrationOf(
+  experiments: Experiment[],
+  periods: string[],
+  media: ReadonlyArray<{ channel: string }>,
+  warnings: string[],
+) {
+  return experiments.flatMap((e) => {
+    const from = periodOf(periods, e.start);
+    const to = periodOf(periods, e.end);
+    if (!media.some((m) => m.channel === e.channel) || from < 0 || to < from || !(e.lift_se > 0)) {
+      warnings.push(
+        `experiment ${e.experiment_id}: outside the modelled periods or channels, or without a standard error`,
+      );
+      return [];
+    }
+    if (e.lift_se < 0.02 * Math.abs(e.lift))
+      warnings.push(
+        `experiment ${e.experiment_id}: a standard error under 2% of the lift is weighed as at least 2% (and at ` +
+          'least a tenth of the weekly noise over its weeks), so one test cannot take the fit over',
+      );
+    return [{ channel: e.channel, from, to, lift: e.lift, se: e.lift_se, id: e.experiment_id }];
+  });
+}

@@ -46,6 +46,24 @@ describe('geo mix model on planted regional worlds', () => {
   }, 120_000);
 });
 
+describe('a lift test in the geo model', () => {
+  it('pulls its channel toward what it measured, and is set beside what the model says of its weeks', () => {
+    for (const seed of [1]) {
+      const { input, roi } = plantGeo(seed);
+      const before = fitGeoMixModel(input, { seed, draws: 40 }).channels.find((c) => c.channel === 'search')!;
+      // Search has no carry-over: what it added over weeks 40–59 is its return on that spend (to a few %).
+      const spend = input.media[1]!.spend.reduce((a, row) => a + row.slice(40, 60).reduce((x, y) => x + y, 0), 0);
+      const lift = roi.search! * spend;
+      const test = { channel: 'search', from: 40, to: 59, lift, se: 0.05 * lift };
+      const after = fitGeoMixModel({ ...input, experiments: [test] }, { seed, draws: 40 });
+      const search = after.channels.find((c) => c.channel === 'search')!;
+      expect(Math.abs(search.roi! - roi.search!), `seed ${seed}`).toBeLessThan(Math.abs(before.roi! - roi.search!));
+      expect(after.experiments).toHaveLength(1);
+      expect(after.experiments[0]!.agrees).toBe(true);
+    }
+  }, 60_000);
+});
+
 describe('bearing mix across geos on Meridian’s 40-geo demo file (real binary)', () => {
   it('reads each geo and sums them to national totals, and says when it fits nationally instead', () => {
     const ws = makeWorkspace();
@@ -58,6 +76,13 @@ describe('bearing mix across geos on Meridian’s 40-geo demo file (real binary)
       );
       const sync = ws.bearing('sync');
       expect(sync.status, sync.stderr).toBe(0);
+      // A lift test on channel2 over eight weeks: fitted as an observation of its national effect.
+      const tests = ws.write(
+        'lift/experiments.csv',
+        'experiment_id,channel,start,end,metric,lift,lift_se\n' +
+          'geo-c2,channel2,2023-03-06,2023-04-30,geo_revenue,600000,150000\n',
+      );
+      expect(ws.bearing('import', tests).status).toBe(0);
       const controls = ['--controls', 'competitor_sales_control,sentiment_score_control'];
       const r = ws.bearing('mix', '--kpi', 'geo_revenue', ...controls, '--draws', '20');
       expect(r.status, r.stderr).toBe(0);
@@ -65,6 +90,14 @@ describe('bearing mix across geos on Meridian’s 40-geo demo file (real binary)
       expect(r.stdout).toMatch(/^Geo0: channel0 \d+\.\d\d \(/m);
       const m = JSON.parse(ws.bearing('mix', '--kpi', 'geo_revenue', ...controls, '--draws', '20', '--json').stdout);
       expect(m.geo.geos).toBe(40);
+      expect(m.experiments).toEqual([
+        expect.objectContaining({
+          experiment_id: 'geo-c2',
+          model_lift: expect.any(Number),
+          agrees: expect.any(Boolean),
+        }),
+      ]);
+      expect(m.warnings.join('\n')).not.toMatch(/experiment/);
       expect(m.geo.by_geo.map((g: { geo: string }) => g.geo).slice(0, 3)).toEqual(['Geo0', 'Geo1', 'Geo2']);
       expect(m.periods.count).toBe(156);
       // National totals are the geos summed: the series and the contributions agree.
