@@ -53,6 +53,10 @@ describe('Mix page', () => {
     expect(
       checks.some((c) => /Two independent runs of 200 refits each|moves between two independent runs/.test(c)),
     ).toBe(true);
+    // On a phone each cell is named from its header: the word, not the word's explanation.
+    expect(await page.getAttribute('[data-testid="mix-table"] tbody tr td:nth-child(5)', 'data-label')).toBe(
+      'mROI (95% CI)',
+    );
     await page.click('[data-testid="mix-optimizer"] button[type="submit"]');
     await page.waitForSelector('[data-testid="mix-plan"] tbody tr');
     expect(await page.textContent('[data-testid="mix-plan"] caption')).toMatch(

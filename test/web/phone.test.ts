@@ -60,8 +60,13 @@ describe('on a phone', () => {
     try {
       await page.goto(`${live.server.url}/channels`);
       await page.waitForSelector('[data-testid="channel-table"] tbody tr');
+      // Each header's own words: a statistical word's explanation (its tooltip) is not part of the name.
       const headers = await page.$$eval('[data-testid="channel-table"] thead th', (th) =>
-        th.map((h) => (h.textContent ?? '').replace(/[▲▼]/g, '').trim()),
+        th.map((h) => {
+          const copy = h.cloneNode(true) as Element;
+          for (const tip of copy.querySelectorAll('[role="tooltip"]')) tip.remove();
+          return (copy.textContent ?? '').replace(/[▲▼]/g, '').trim();
+        }),
       );
       const cells = await page.$$eval('[data-testid="channel-table"] tr[data-channel="social"] > *', (cells) =>
         cells.map((c) => {

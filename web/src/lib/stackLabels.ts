@@ -3,8 +3,12 @@
 // no column is lost off the side of a 390 px screen.
 import { type RefObject, useLayoutEffect } from 'react';
 
-/** A header's words without its sort arrow. */
-const headText = (th: Element) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim();
+/** A header's words without its sort arrow or the explanation a statistical word carries on hover. */
+function headText(th: Element): string {
+  const copy = th.cloneNode(true) as Element;
+  for (const tip of copy.querySelectorAll('[role="tooltip"]')) tip.remove();
+  return (copy.textContent ?? '').replace(/[▲▼]/g, '').trim();
+}
 
 export function useStackLabels(table: RefObject<HTMLTableElement | null>): void {
   // After every render: rows and columns change with the data and the chosen outcome.
