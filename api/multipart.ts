@@ -27,6 +27,14 @@ export function saveMultipart(
   return new Promise((resolve, reject) => {
     const saved: SavedFile[] = [];
     const writes: Promise<void>[] = [];
+    let failed = false;
+    // Refused: stop writing, and answer only once every file already opened is closed, so the
+    // caller's cleanup of the folder never races a write still landing in it.
+    const fail = (error: BearingError) => {
+      if (failed) return;
+      failed = true;
+      void Promise.allSettled(writes).then(() => reject(error));
+    };
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -38,17 +46,21 @@ export function saveMultipart(
       return;
     }
     parser.on('file', (field, stream, info) => {
+      if (failed) {
+        stream.resume();
+        return;
+      }
       const name = safeName(info.filename ?? 'upload.csv');
       const path = join(folder, `${saved.length}-${name}`);
       saved.push({ field, name, path });
       stream.on('limit', () =>
-        reject(new BearingError('too-large', `${name} is larger than ${maxBytes / 1024 / 1024} MB`)),
+        fail(new BearingError('too-large', `${name} is larger than ${maxBytes / 1024 / 1024} MB`)),
       );
       writes.push(pipeline(stream, createWriteStream(path)));
     });
     // busboy drops parts past its limits and says so only through these events.
     parser.on('filesLimit', () =>
-      reject(
+      fail(
         new BearingError(
           'too-many-files',
           `one import takes at most ${MAX_UPLOAD_FILES} files; nothing was imported (send the rest in another import)`,
@@ -56,19 +68,22 @@ export function saveMultipart(
       ),
     );
     parser.on('partsLimit', () =>
-      reject(new BearingError('too-large', 'the form has too many parts; nothing was imported')),
+      fail(new BearingError('too-large', 'the form has too many parts; nothing was imported')),
     );
     parser.on('fieldsLimit', () =>
-      reject(new BearingError('too-large', 'the form has too many fields; nothing was imported')),
+      fail(new BearingError('too-large', 'the form has too many fields; nothing was imported')),
     );
     parser.on('error', (error) =>
-      reject(new BearingError('invalid-request', `could not read the form: ${(error as Error).message}`)),
+      fail(new BearingError('invalid-request', `could not read the form: ${(error as Error).message}`)),
     );
     parser.on('close', () => {
-      Promise.all(writes).then(() => resolve(saved), reject);
+      Promise.all(writes).then(
+        () => (failed ? undefined : resolve(saved)),
+        (error) => fail(error),
+      );
     });
     Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>)
-      .on('error', reject)
+      .on('error', (error) => fail(new BearingError('invalid-request', `could not read the form: ${error.message}`)))
       .pipe(parser);
   });
 }

@@ -138,6 +138,8 @@ export const importRoutes = (deps: AppDeps) =>
       if (report.data_version_changed) void deps.rollups?.schedule();
       return c.json(report, 200);
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      // Retried (a file closing as it is removed); a folder left behind is swept at the next start
+      // (api/cli/serve.ts) and never turns the answer into a 500.
+      await rm(folder, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 }).catch(() => undefined);
     }
   });
