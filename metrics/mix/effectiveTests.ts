@@ -3,6 +3,19 @@
 // of 72 carry-over and saturation shapes whose features move almost together is a handful of
 // tests, not 72: Bonferroni over the grid would call a real channel "no effect" far too often. Pure.
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { erfc } from '../normal.ts';
+
+/**
+ * The chance that noise alone improves a fit by `drop` with the best of `tests` effective
+ * candidates: one-sided, Bonferroni, the noise variance inflated by (1 + ρ)/(1 − ρ) for residuals
+ * that run on (ρ their lag-1 autocorrelation, held to 0–0.9). What the national and the geo mix
+ * model both read to say a channel is not told apart from none.
+ */
+export function noEffectP(drop: number, noise: number, rho: number, tests: number): number {
+  const r = Math.max(0, Math.min(0.9, rho));
+  const effective = (noise * (1 + r)) / (1 - r);
+  return Math.min(1, (tests * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
+}
 
 /** M_eff for `m` candidates whose covariance is `cov(i, j)`; candidates without variance are left out. */
 export function effectiveTests(m: number, cov: (i: number, j: number) => number): number {

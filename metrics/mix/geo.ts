@@ -9,9 +9,8 @@
 // cluster bootstrap) and refitting everything, shapes included. Pure.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { mulberry32, normal } from '../heading/random.ts';
-import { erfc } from '../normal.ts';
 import { choleskySolve } from './cholesky.ts';
-import { effectiveTests } from './effectiveTests.ts';
+import { effectiveTests, noEffectP } from './effectiveTests.ts';
 import { SHAPES } from './fit.ts';
 import { adstock, halfSaturation, hill, type Shape, steadyResponse } from './transform.ts';
 
@@ -471,13 +470,12 @@ function evidenceFor(
   noise: number,
   residuals: Float64Array,
 ): number[] {
-  const rho = Math.max(0, Math.min(0.9, lagOne(residuals, prep.G, prep.T)));
-  const effective = (noise * (1 + rho)) / (1 - rho);
+  const rho = lagOne(residuals, prep.G, prep.T);
   return fit.beta.map((_, c) => {
     const drop = solve(prep, input, moments, fit.shapes, noise, c).objective - fit.objective;
     // The panel's moments are already free of geo levels and week effects: their covariance.
     const tests = effectiveTests(S, (i, j) => moments.gram[(c * S + i) * prep.P + c * S + j]!);
-    return Math.min(1, (tests * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
+    return noEffectP(drop, noise, rho, tests);
   });
 }
 

@@ -10,6 +10,15 @@ import { runSeries } from '../series.ts';
 import type { GeoMixInput } from './geo.ts';
 import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, priorsOf } from './request.ts';
 
+/** The lift tests measured on a KPI, oldest first (both fits read them). */
+export function experimentsOn(db: Database, kpi: string): Promise<Experiment[]> {
+  return db.all<Experiment>(
+    `SELECT experiment_id, channel, strftime(start, '%Y-%m-%d') AS start, strftime("end", '%Y-%m-%d') AS "end", lift,
+       lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
+    { kpi },
+  );
+}
+
 /** Whether this request is fitted across geos, and what the user should know if it is not. */
 export async function geoPlan(
   db: Database,
@@ -157,11 +166,7 @@ export async function geoFit(db: Database, catalog: Catalog, request: MixRequest
       );
   }
   const size = await populationOf(db, geos);
-  const experiments = await db.all<Experiment>(
-    `SELECT experiment_id, channel, strftime(start, '%Y-%m-%d') AS start, strftime("end", '%Y-%m-%d') AS "end", lift,
-       lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
-    { kpi: request.kpi },
-  );
+  const experiments = await experimentsOn(db, request.kpi);
   // Lift tests measure the national effect over their weeks: each is fitted as an observation of it.
   const calibrating = calibrationOf(experiments, periods, media, warnings);
   const input: GeoMixInput = {

@@ -3,7 +3,14 @@
 // intervals from the geo bootstrap; plus what only a geo model can say, each geo's own ROI. Pure.
 import { SHAPES } from './fit.ts';
 import { fitGeo, type GeoMixInput, type GeoModelFit, type GeoOptions, type GeoRead, nationalCurve } from './geo.ts';
-import { type ExperimentCheck, interval, type MixChannel, type MixModel, type ResponseCurve } from './model.ts';
+import {
+  CURVE_STEPS,
+  type ExperimentCheck,
+  interval,
+  type MixChannel,
+  type MixModel,
+  type ResponseCurve,
+} from './model.ts';
 
 export interface GeoSection {
   geos: number;
@@ -21,7 +28,6 @@ export interface GeoSection {
 
 export type GeoMixModel = MixModel & { geo: GeoSection };
 
-const CURVE_STEPS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** National weekly totals of each geo-level series. */

@@ -11,7 +11,7 @@ import type { MixInput } from './fit.ts';
 import { offload } from '../offload/pool.ts';
 import type { FittedCurve, MixModel } from './model.ts';
 import type { GeoSection } from './geoModel.ts';
-import { geoFit, geoPlan } from './geoInputs.ts';
+import { experimentsOn, geoFit, geoPlan } from './geoInputs.ts';
 import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, PER_YEAR, priorsOf } from './request.ts';
 
 export type { MixRequest } from './request.ts';
@@ -190,11 +190,7 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
     controls.push({ name, values: series });
   }
   const candidates = await candidateControls(db, bucket, periods, rows, request);
-  const experiments = await db.all<Experiment>(
-    `SELECT experiment_id, channel, strftime(start, '%Y-%m-%d') AS start, strftime("end", '%Y-%m-%d') AS "end", lift,
-       lift_se FROM experiments WHERE metric = $kpi ORDER BY start, experiment_id`,
-    { kpi: request.kpi },
-  );
+  const experiments = await experimentsOn(db, request.kpi);
   return { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments };
 }
 

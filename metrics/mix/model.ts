@@ -4,8 +4,7 @@
 // residuals that refits everything, shapes included, so the choice of shape is inside them. The
 // bootstrap runs twice with different seeds: intervals that move between them say so. Pure.
 import { mulberry32, normal } from '../heading/random.ts';
-import { erfc } from '../normal.ts';
-import { effectiveTests } from './effectiveTests.ts';
+import { effectiveTests, noEffectP } from './effectiveTests.ts';
 import {
   type CarryOver,
   dropCosts,
@@ -189,7 +188,7 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
   });
 }
 
-const CURVE_STEPS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+export const CURVE_STEPS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
 /** An index drawn from probabilities that sum to 1. */
 function pick(weights: number[], u: number): number {
@@ -388,8 +387,7 @@ function holdoutScores(input: MixInput, holdout: number, start: number[], noise:
 function noEffectTest(prep: Prepared, input: MixInput, fit: Fit, noise: number): number[] {
   const yhat = fitted(prep, fit);
   const residuals = input.kpi.map((v, t) => v - yhat[t]!);
-  const rho = Math.max(0, Math.min(0.9, lag1(residuals)));
-  const effective = (noise * (1 + rho)) / (1 - rho);
+  const rho = lag1(residuals);
   const S = prep.shapes.length;
   const B = prep.base.length;
   const n = prep.rows;
@@ -398,7 +396,7 @@ function noEffectTest(prep: Prepared, input: MixInput, fit: Fit, noise: number):
     const col = (s: number) => B + c * S + s;
     const g = prep.gram;
     const tests = effectiveTests(S, (i, j) => g(col(i), col(j)) - (g(0, col(i)) * g(0, col(j))) / n);
-    return Math.min(1, (tests * erfc(Math.sqrt(Math.max(0, drop) / effective / 2))) / 2);
+    return noEffectP(drop, noise, rho, tests);
   });
 }
 
