@@ -34,6 +34,11 @@ export interface DoublyRobust {
   lift: number | null;
   se: number | null;
   ci: [number, number] | null;
+  /**
+   * The standard error a test of no effect uses: `se`, except for a 0/1 outcome, where it is taken at
+   * a lift of 0 (see scoreInterval), so the p-value agrees with the interval about 0.
+   */
+  null_se: number | null;
   /** Reached customers compared (those not trimmed). */
   compared_exposed: number;
   dropped_exposed: number;
@@ -195,7 +200,7 @@ export function doublyRobustAtt(
     ess: w0 > 0 ? (w0 * w0) / kishSquares : null,
     dropped_share: totals.n1 ? dropped / totals.n1 : 0,
   };
-  const none = { lift: null, se: null, ci: null, counterfactual: null, ipw: null } as const;
+  const none = { lift: null, se: null, null_se: null, ci: null, counterfactual: null, ipw: null } as const;
   const base = {
     compared_exposed: reached,
     dropped_exposed: dropped,
@@ -229,16 +234,85 @@ export function doublyRobustAtt(
         }
       : null;
   const lift = mu1 - mu0;
-  const se = Math.sqrt(Math.max(0, variance));
+  const wald = Math.sqrt(Math.max(0, variance));
   // The reached customers' (answer-weighted) mean, less the lift.
   const counterfactual = y1 / w1 - lift;
-  if (!(se > 0)) return { ...base, ...none };
+  if (!(wald > 0)) return { ...base, ...none };
+  const binary = isZeroOne(t1, t0);
+  const score = binary ? scoreInterval(lift, variance, controlSpread(t0, e, m, b, mu0, w0)) : null;
   return {
     ...base,
     lift,
-    se,
-    ci: [lift - Z95 * se, lift + Z95 * se],
+    se: wald,
+    null_se: score ? score.se : wald,
+    ci: score ? score.ci : [lift - Z95 * wald, lift + Z95 * wald],
     counterfactual,
     ipw,
   };
+}
+
+/** Every outcome is 0 or 1 (y² = y in every cell, and no cell sums above its count). */
+function isZeroOne(t1: Table, t0: Table): boolean {
+  for (const t of [t1, t0])
+    for (let i = 0; i < t.n.length; i++) if (t.q[i] !== t.s[i] || t.s[i]! > t.r[i]! || t.s[i]! < 0) return false;
+  return true;
+}
+
+/**
+ * The binomial spread of the not-reached side's term if the not-reached customers' means were
+ * shifted by d: Σ w²·r·μ(1 − μ) / w0², μ = their fitted mean + d, kept in [0, 1].
+ */
+function controlSpread(t0: Table, e: Float64Array, m: Float64Array, b: Float64Array, mu0: number, w0: number) {
+  const weights: number[] = [];
+  const means: number[] = [];
+  for (let i = 0; i < t0.n.length; i++) {
+    if (!t0.r[i] || e[i]! > TRIM_ABOVE) continue;
+    const odds = (e[i]! / (1 - e[i]!)) * b[i]!;
+    weights.push((odds * odds * t0.r[i]!) / (w0 * w0));
+    means.push(m[i]! + mu0);
+  }
+  return (d: number) => {
+    let v = 0;
+    for (let j = 0; j < weights.length; j++) {
+      const mu = Math.min(1, Math.max(0, means[j]! + d));
+      v += weights[j]! * mu * (1 - mu);
+    }
+    return v;
+  };
+}
+
+/**
+ * For a 0/1 outcome the interval is the set of lifts L a score test does not reject: the spread of
+ * the not-reached side is taken at the means L implies (theirs shifted by lift − L), not at the
+ * estimated ones, as Wilson's interval does for one proportion. With few comparable not-reached
+ * customers whose outcome sits near 0 or 1, the estimate and its estimated spread move together (a
+ * sample where they all stayed reads a low lift and a small error); the Wald interval then misses
+ * low, this one does not. The empirical spread is kept and only the change the hypothesis implies is
+ * added. The standard error it returns is the one at L = 0, for the test of no effect.
+ */
+function scoreInterval(
+  lift: number,
+  variance: number,
+  spread: (d: number) => number,
+): { se: number; ci: [number, number] } {
+  const at = spread(0);
+  const varianceAt = (L: number) => Math.max(variance + spread(lift - L) - at, 1e-300);
+  const rejects = (L: number) => (lift - L) ** 2 > Z95 * Z95 * varianceAt(L);
+  const end = (direction: 1 | -1) => {
+    let inside = lift;
+    let step = Z95 * Math.sqrt(variance);
+    let outside = lift + direction * step;
+    while (!rejects(outside) && Math.abs(outside - lift) < 4) {
+      inside = outside;
+      step *= 2;
+      outside = lift + direction * step;
+    }
+    for (let k = 0; k < 60; k++) {
+      const mid = (inside + outside) / 2;
+      if (rejects(mid)) outside = mid;
+      else inside = mid;
+    }
+    return inside;
+  };
+  return { se: Math.sqrt(varianceAt(0)), ci: [end(-1), end(1)] };
 }

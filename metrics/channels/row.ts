@@ -147,7 +147,7 @@ export function channelRow(input: RowInput): ChannelRow {
       lift !== null && ci && dr
         ? eValueOf(lift, ci, share ? 'share' : 'continuous', dr.counterfactual ?? 0, pooledSd(strataCells))
         : null,
-    p_value: lift !== null && dr?.se ? twoSidedP(lift / dr.se) : null,
+    p_value: lift !== null && dr?.null_se ? twoSidedP(lift / dr.null_se) : null,
     q_value: null,
     distinguishable: false,
     cross_check: {

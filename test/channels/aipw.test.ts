@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { doublyRobustAtt, type PatternCell } from '../../metrics/channels/aipw.ts';
 import { estimateAtt } from '../../metrics/channels/estimate.ts';
 import { fitLinear, fitLogistic, probability } from '../../metrics/channels/regression.ts';
+import { mulberry32 } from '../../metrics/heading/random.ts';
 
 // Three levels of one fact: the intercept, and a column for each non-reference level.
 const FEATURES = [[0], [0, 1], [0, 2]];
@@ -124,5 +125,56 @@ describe('doubly robust effect on the reached', () => {
     expect(dr.overlap.propensity_range![0]).toBeCloseTo(0.5, 2);
     expect(dr.overlap.propensity_range![1]).toBeCloseTo(0.5, 2);
     expect(dr.lift!).toBeCloseTo(0.1, 3);
+  });
+});
+
+describe('a 0/1 outcome with few comparable not-reached customers', () => {
+  // One segment is nearly all reached (760 reached, 40 not) and stays 88% of the time; the rest are
+  // seldom reached. The lift leans on those 40: a sample where nearly all of them stayed reads a low
+  // lift *and* a small spread, so a Wald interval misses low far more often than 1 in 40.
+  const logit = (p: number) => Math.log(p / (1 - p));
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  const strata = [
+    { n1: 760, n0: 40, p0: 0.88 },
+    { n1: 160, n0: 3040, p0: 0.6 },
+  ].map((s) => ({ ...s, p1: sigmoid(logit(s.p0) + 0.4) }));
+  const truth = strata.reduce((a, s) => a + s.n1 * (s.p1 - s.p0), 0) / strata.reduce((a, s) => a + s.n1, 0);
+
+  function draw(seed: number): PatternCell[] {
+    const rand = mulberry32(seed);
+    const ones = (n: number, p: number) => {
+      let k = 0;
+      for (let i = 0; i < n; i++) if (rand() < p) k++;
+      return k;
+    };
+    return strata.flatMap((s, pattern) =>
+      [0, 1].flatMap((fold) =>
+        (
+          [
+            [true, s.n1 / 2, s.p1],
+            [false, s.n0 / 2, s.p0],
+          ] as const
+        ).map(([exposed, n, p]) => {
+          const k = ones(n, p);
+          return { fold, pattern, exposed, n, responders: n, sum: k, sumsq: k };
+        }),
+      ),
+    );
+  }
+
+  it('the interval inverts a score test: it covers the truth about 95% of the time where Wald’s does not', () => {
+    let covered = 0;
+    let wald = 0;
+    const runs = 400;
+    for (let seed = 1; seed <= runs; seed++) {
+      const dr = doublyRobustAtt(draw(seed), [[0], [0, 1]], 2, { folds: 2, weightResponses: false });
+      if (dr.ci![0] <= truth && truth <= dr.ci![1]) covered++;
+      if (Math.abs(dr.lift! - truth) <= 1.959964 * dr.se!) wald++;
+      // The p-value's standard error is the one the interval uses at a lift of 0.
+      expect(dr.ci![0] > 0).toBe(dr.lift! / dr.null_se! > 1.959964);
+    }
+    expect(covered / runs).toBeGreaterThanOrEqual(0.93);
+    expect(covered / runs).toBeLessThanOrEqual(0.98);
+    expect(wald / runs).toBeLessThan(covered / runs - 0.02);
   });
 });

@@ -177,7 +177,7 @@ describe('channel lifts on planted worlds', () => {
   }, 60_000);
 
   // 40 seeds each (docs/channels.md): three-arm 39/40 and 39/40; nearly separable, the VIP programme
-  // 35/40, e-mail 39/40. The suite runs 12.
+  // 39/40 (35/40 with a Wald interval), e-mail 39/40. The suite runs 12.
   it('a randomized three-arm test gives each campaign its own effect against the holdout (12 seeds)', async () => {
     const covered: Record<string, number> = {};
     const errors: Record<string, number[]> = {};
@@ -203,6 +203,7 @@ describe('channel lifts on planted worlds', () => {
       expect(vip.lift, `seed ${seed}: ${vip.notes.join('; ')}`).not.toBeNull();
       if (covers(vip.ci, world.truth.vip!)) covered++;
     }
-    expect(covered).toBeGreaterThanOrEqual(9);
+    // Seeds 1–12 cover 12 times with the score interval, 10 with Wald's (seeds 1 and 10 read low).
+    expect(covered).toBeGreaterThanOrEqual(11);
   }, 120_000);
 });
