@@ -14,7 +14,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 interface Outcome {
   covered: Record<string, boolean>;
   ratios: Record<string, number>;
+  /** Whether each moved channel's 95% range holds its true change. */
+  held: Record<string, boolean>;
   gain: number;
+  promised: number;
 }
 
 async function world(seed: number): Promise<Outcome> {
@@ -53,8 +56,17 @@ async function world(seed: number): Promise<Outcome> {
         .filter((c) => c.channel !== 'events' && Math.abs(c.proposed - c.current) > 1)
         .map((c) => [c.channel, c.kpi_change / truly(c, scenario.period.days)]),
     );
+    const held = Object.fromEntries(
+      scenario.channels
+        .filter((c) => c.channel !== 'events' && Math.abs(c.proposed - c.current) > 1)
+        .map((c) => {
+          const t = truly(c, scenario.period.days);
+          return [c.channel, c.kpi_change_ci[0] <= t && t <= c.kpi_change_ci[1]];
+        }),
+    );
     const plan = await planBudgetFor(db, catalog, { kpi: 'total_revenue', currency: 'USD', period: '2026-Q3' });
-    return { covered, ratios, gain: plan.channels.reduce((a, c) => a + truly(c, plan.period.days), 0) };
+    const gain = plan.channels.reduce((a, c) => a + truly(c, plan.period.days), 0);
+    return { covered, ratios, held, gain, promised: plan.uplift };
   } finally {
     db.close();
     cleanup();
@@ -77,7 +89,16 @@ describe('the budget on planted worlds', () => {
       'coverage',
       shares,
       'ratios',
-      ['email', 'tv', 'radio'].map((c) => median(runs.map((r) => r.ratios[c]!))),
+      ['email', 'tv', 'radio'].map((c) => {
+        const rs = runs.map((r) => r.ratios[c]!);
+        const held = runs.filter((r) => r.held[c]).length;
+        const range = `${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}`;
+        return `${c} ${median(rs).toFixed(2)} (${range}) held ${held}`;
+      }),
+      'promised/delivered',
+      median(runs.map((r) => r.promised / r.gain)).toFixed(2),
+      'losses',
+      runs.filter((r) => r.gain <= 0).map((r) => Math.round(r.gain)),
     );
     // Pooled over channels at least 85%; each channel at least 75% (TV reads 80% over 20 worlds: docs/budget.md).
     expect(all.filter(Boolean).length / all.length).toBeGreaterThanOrEqual(0.85);
