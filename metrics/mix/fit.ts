@@ -30,7 +30,16 @@ export const shapesFor = (carryOver: CarryOver = 'geometric'): Shape[] =>
 export interface MixInput {
   kpi: readonly number[];
   /** Each channel's spend, and what the model reads instead when given (impressions): `exposure`. */
-  media: ReadonlyArray<{ channel: string; spend: readonly number[]; exposure?: readonly number[] }>;
+  media: ReadonlyArray<{
+    channel: string;
+    spend: readonly number[];
+    exposure?: readonly number[];
+    /**
+     * What the model reads (exposure when given, else spend) in the periods just before the first,
+     * oldest first: carried over into the first periods as Robyn and Meridian do, not started at 0.
+     */
+    before?: readonly number[];
+  }>;
   controls: ReadonlyArray<{ name: string; values: readonly number[] }>;
   /** Observed effects of a channel over weeks [from, to] (indices), with their standard error. */
   experiments: ReadonlyArray<{ channel: string; from: number; to: number; lift: number; se: number; id?: string }>;
@@ -130,7 +139,7 @@ export interface Prepared {
 export function prepare(input: MixInput, rows: number): Prepared {
   const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend, input.harmonics);
   const shapes = shapesFor(input.carryOver);
-  const candidates = input.media.map((m) => shapes.map((shape) => feature(m.exposure ?? m.spend, shape)));
+  const candidates = input.media.map((m) => shapes.map((shape) => feature(m.exposure ?? m.spend, shape, m.before)));
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
   const cache = new Float64Array(size * size).fill(Number.NaN);

@@ -23,6 +23,8 @@ export interface GeoMixInput {
     channel: string;
     spend: ReadonlyArray<readonly number[]>;
     exposure?: ReadonlyArray<readonly number[]>;
+    /** What the model reads per geo in the periods just before the first, oldest first (its carry-over). */
+    before?: ReadonlyArray<readonly number[]>;
   }>;
   /** Controls that vary by geo ([geo][period]); national ones are taken by the week effects. */
   controls: ReadonlyArray<{ name: string; values: ReadonlyArray<readonly number[]> }>;
@@ -106,12 +108,13 @@ function features(input: GeoMixInput, size: number[], T: number) {
     const exposure = m.exposure ?? m.spend;
     k.push(
       SHAPES.map((shape, s) => {
-        const stocked = exposure.map((row, g) =>
-          adstock(
-            row.map((x) => x / size[g]!),
+        const stocked = exposure.map((row, g) => {
+          const before = m.before?.[g] ?? [];
+          return adstock(
+            [...before, ...row].map((x) => x / size[g]!),
             shape.theta,
-          ),
-        );
+          ).slice(before.length);
+        });
         // One half-saturation for every geo, in exposure per unit of size: a shared curve.
         const half = halfSaturation(stocked.flat(), shape.gamma);
         stocked.forEach((row, g) => {

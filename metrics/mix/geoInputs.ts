@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog.ts';
 import { offload } from '../offload/pool.ts';
 import { runSeries } from '../series.ts';
 import type { GeoMixInput } from './geo.ts';
-import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, priorsOf } from './request.ts';
+import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, priorsOf, WARM_UP } from './request.ts';
 
 /** The lift tests measured on a KPI, oldest first (both fits read them). */
 export function experimentsOn(db: Database, kpi: string): Promise<Experiment[]> {
@@ -76,11 +76,22 @@ async function kpiByGeo(db: Database, catalog: Catalog, request: MixRequest, wit
   return { grain, geos, periods, kpi: geos.map((g) => periods.map((p) => grid.get(g)!.get(p)!)) };
 }
 
+/** Spend per geo, channel and period, from WARM_UP periods before the first (`back` counts them). */
 async function mediaByGeo(db: Database, bucket: string, range: { from: string; to: string }, grain: string) {
-  return db.all<{ geo: string; channel: string; period: string; spend: number; impressions: number | null }>(
+  return db.all<{
+    geo: string;
+    channel: string;
+    period: string;
+    spend: number;
+    impressions: number | null;
+    back: number;
+  }>(
     `SELECT geo, channel, ${bucket} AS period, sum(spend) AS spend,
-       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions FROM media
-     WHERE geo IS NOT NULL AND date >= CAST($from AS DATE) AND date < CAST($to AS DATE) + INTERVAL 1 ${grain}
+       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions,
+       date_diff('${grain}', CAST(${bucket} AS DATE), CAST($from AS DATE)) AS back
+     FROM media
+     WHERE geo IS NOT NULL AND date >= CAST($from AS DATE) - INTERVAL ${WARM_UP} ${grain}
+       AND date < CAST($to AS DATE) + INTERVAL 1 ${grain}
      GROUP BY ALL`,
     range,
   );
@@ -117,15 +128,25 @@ function channelsOf(
 ): GeoMixInput['media'][number][] {
   const gi = new Map(geos.map((g, i) => [g, i]));
   const ti = new Map(periods.map((p, i) => [p, i]));
-  const channels = [...new Set(rows.map((r) => r.channel))].sort();
+  const channels = [...new Set(rows.filter((r) => ti.has(r.period)).map((r) => r.channel))].sort();
   const blank = () => geos.map(() => periods.map(() => 0));
+  const warm = () => geos.map(() => Array.from({ length: WARM_UP }, () => 0));
   const spend = new Map(channels.map((c) => [c, blank()]));
   const exposure = new Map(channels.map((c) => [c, blank()]));
+  const spendBefore = new Map(channels.map((c) => [c, warm()]));
+  const exposureBefore = new Map(channels.map((c) => [c, warm()]));
   const withoutImpressions = new Set<string>();
   for (const r of rows) {
     const g = gi.get(r.geo);
+    if (g === undefined || !spend.has(r.channel)) continue;
     const t = ti.get(r.period);
-    if (g === undefined || t === undefined) continue;
+    const back = Number(r.back);
+    if (t === undefined) {
+      if (back < 1 || back > WARM_UP || r.period >= periods[0]!) continue;
+      spendBefore.get(r.channel)![g]![WARM_UP - back] = r.spend;
+      exposureBefore.get(r.channel)![g]![WARM_UP - back] = r.impressions ?? 0;
+      continue;
+    }
     spend.get(r.channel)![g]![t] = r.spend;
     if (r.impressions === null) withoutImpressions.add(r.channel);
     else exposure.get(r.channel)![g]![t] = r.impressions;
@@ -139,7 +160,8 @@ function channelsOf(
     }
     const e = exposure.get(channel)!;
     const readExposure = !withoutImpressions.has(channel) && e.some((row) => row.some((x) => x > 0));
-    return [{ channel, spend: s, ...(readExposure ? { exposure: e } : {}) }];
+    const before = readExposure ? exposureBefore.get(channel)! : spendBefore.get(channel)!;
+    return [{ channel, spend: s, before, ...(readExposure ? { exposure: e } : {}) }];
   });
 }
 

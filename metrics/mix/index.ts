@@ -12,7 +12,15 @@ import { offload } from '../offload/pool.ts';
 import type { FittedCurve, MixModel } from './model.ts';
 import type { GeoSection } from './geoModel.ts';
 import { experimentsOn, geoFit, geoPlan } from './geoInputs.ts';
-import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, PER_YEAR, priorsOf } from './request.ts';
+import {
+  calibrationOf,
+  type Experiment,
+  MIN_PERIODS,
+  type MixRequest,
+  PER_YEAR,
+  priorsOf,
+  WARM_UP,
+} from './request.ts';
 
 export type { MixRequest } from './request.ts';
 import type { Allocation, Bounds } from './optimize.ts';
@@ -128,6 +136,56 @@ async function candidateControls(
   return out;
 }
 
+/**
+ * Each channel's spend per modelled period, its impressions when it gives them for every row it
+ * has, and what the model reads (impressions, else spend) in the WARM_UP periods before the first:
+ * their carry-over reaches the first periods.
+ */
+async function mediaSeries(db: Database, bucket: string, grain: 'week' | 'day', periods: string[]) {
+  const index = new Map(periods.map((p, i) => [p, i]));
+  const range = { from: periods[0]!, to: periods.at(-1)! };
+  const spendRows = await db.all<{
+    channel: string;
+    period: string;
+    spend: number;
+    impressions: number | null;
+    back: number;
+  }>(
+    `SELECT channel, ${bucket} AS period, sum(spend) AS spend,
+       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions,
+       date_diff('${grain}', CAST(${bucket} AS DATE), CAST($from AS DATE)) AS back
+     FROM media
+     WHERE date >= CAST($from AS DATE) - INTERVAL ${WARM_UP} ${grain}
+       AND date < CAST($to AS DATE) + INTERVAL 1 ${grain} GROUP BY ALL ORDER BY 1, 2`,
+    range,
+  );
+  const channels = [...new Set(spendRows.filter((r) => index.has(r.period)).map((r) => r.channel))];
+  const spendOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
+  const exposureOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
+  const warm = () => new Map(channels.map((c) => [c, Array.from({ length: WARM_UP }, () => 0)]));
+  const spendBefore = warm();
+  const exposureBefore = warm();
+  const withoutImpressions = new Set<string>();
+  for (const r of spendRows) {
+    if (!spendOf.has(r.channel)) continue;
+    const i = index.get(r.period);
+    if (i === undefined) {
+      const back = Number(r.back);
+      if (back < 1 || back > WARM_UP || r.period >= range.from) continue;
+      spendBefore.get(r.channel)![WARM_UP - back] = r.spend;
+      exposureBefore.get(r.channel)![WARM_UP - back] = r.impressions ?? 0;
+      continue;
+    }
+    spendOf.get(r.channel)![i] = r.spend;
+    if (r.impressions === null) withoutImpressions.add(r.channel);
+    else exposureOf.get(r.channel)![i] = r.impressions;
+  }
+  for (const c of channels)
+    if (withoutImpressions.has(c) || !exposureOf.get(c)!.some((x) => x > 0)) exposureOf.delete(c);
+  const beforeOf = new Map(channels.map((c) => [c, (exposureOf.has(c) ? exposureBefore : spendBefore).get(c)!]));
+  return { spendOf, exposureOf, beforeOf };
+}
+
 async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
   const grain = request.grain ?? 'week';
   const metric = catalog.get(request.kpi);
@@ -140,29 +198,8 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
       `the mix model needs at least ${MIN_PERIODS[grain]} complete ${grain}s of ${request.kpi}; it has ${rows.length}`,
     );
   const periods = rows.map((r) => r.period);
-  const index = new Map(periods.map((p, i) => [p, i]));
-  const range = { from: periods[0]!, to: periods.at(-1)! };
   const bucket = `strftime(date_trunc('${grain}', date), '%Y-%m-%d')`;
-  const spendRows = await db.all<{ channel: string; period: string; spend: number; impressions: number | null }>(
-    `SELECT channel, ${bucket} AS period, sum(spend) AS spend,
-       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions FROM media
-     WHERE date >= CAST($from AS DATE) AND date < CAST($to AS DATE) + INTERVAL 1 ${grain} GROUP BY ALL ORDER BY 1, 2`,
-    range,
-  );
-  const channels = [...new Set(spendRows.map((r) => r.channel))];
-  const spendOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
-  const exposureOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
-  // Impressions are read instead of spend only when a channel gives them for every row it has.
-  const withoutImpressions = new Set<string>();
-  for (const r of spendRows) {
-    const i = index.get(r.period);
-    if (i === undefined) continue;
-    spendOf.get(r.channel)![i] = r.spend;
-    if (r.impressions === null) withoutImpressions.add(r.channel);
-    else exposureOf.get(r.channel)![i] = r.impressions;
-  }
-  for (const c of channels)
-    if (withoutImpressions.has(c) || !exposureOf.get(c)!.some((x) => x > 0)) exposureOf.delete(c);
+  const { spendOf, exposureOf, beforeOf } = await mediaSeries(db, bucket, grain, periods);
   const controls = [];
   for (const name of request.controls ?? []) {
     const values = await db.all<{ period: string; value: number }>(
@@ -191,7 +228,7 @@ async function loadInputs(db: Database, catalog: Catalog, request: MixRequest) {
   }
   const candidates = await candidateControls(db, bucket, periods, rows, request);
   const experiments = await experimentsOn(db, request.kpi);
-  return { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments };
+  return { grain, rows, periods, spendOf, exposureOf, beforeOf, controls, candidates, experiments };
 }
 
 /** Pearson's correlation of two equally long series (0 when either is constant). */
@@ -246,7 +283,7 @@ async function computeMix(
     const g = await geoFit(db, catalog, request, progress);
     return assemble(request, { ...g, warnings: [...plan.warnings, ...g.warnings] });
   }
-  const { grain, rows, periods, spendOf, exposureOf, controls, candidates, experiments } = await loadInputs(
+  const { grain, rows, periods, spendOf, exposureOf, beforeOf, controls, candidates, experiments } = await loadInputs(
     db,
     catalog,
     request,
@@ -259,7 +296,7 @@ async function computeMix(
       warnings.push(`${channel}: spend in only ${active} periods; not estimable, left out of the model`);
       continue;
     }
-    media.push({ channel, spend, exposure: exposureOf.get(channel) });
+    media.push({ channel, spend, exposure: exposureOf.get(channel), before: beforeOf.get(channel) });
   }
   if (!media.length) throw new BearingError('nothing-to-model', 'no media channel has spend in 8 or more periods');
   const calibrating = calibrationOf(experiments, periods, media, warnings);

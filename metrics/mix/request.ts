@@ -18,6 +18,11 @@ export interface MixRequest {
 /** At least a year of periods: seasonality and carry-over cannot be told apart from less. */
 export const MIN_PERIODS = { week: 52, day: 365 } as const;
 export const PER_YEAR = { week: 52.18, day: 365.25 } as const;
+/**
+ * Periods of spend before the first modelled one that are read for their carry-over (θ ≤ 0.8:
+ * 0.8¹³ ≈ 5% is left after 13; a delayed shape's tail is 8 past its peak of at most 3).
+ */
+export const WARM_UP = 13;
 
 export type Experiment = {
   experiment_id: string;

@@ -66,9 +66,19 @@ export function halfSaturation(adstocked: readonly number[], gamma: number): num
 
 export const hill = (a: number, k: number, alpha: number) => (a <= 0 ? 0 : a ** alpha / (a ** alpha + k ** alpha));
 
-/** A channel's effect feature: saturation of adstocked spend, week by week. */
-export function feature(spend: readonly number[], shape: Shape): { values: number[]; k: number } {
-  const a = adstock(spend, shape.theta, shape.delay ?? 0);
+/**
+ * A channel's effect feature: saturation of adstocked spend, week by week. `before` is what was
+ * spent in the periods just before the first (oldest first): its carry-over reaches the first
+ * periods, and the half-saturation is read on the modelled periods alone.
+ */
+export function feature(
+  spend: readonly number[],
+  shape: Shape,
+  before: readonly number[] = [],
+): { values: number[]; k: number } {
+  const a = before.length
+    ? adstock([...before, ...spend], shape.theta, shape.delay ?? 0).slice(before.length)
+    : adstock(spend, shape.theta, shape.delay ?? 0);
   const k = halfSaturation(a, shape.gamma);
   return { values: a.map((x) => hill(x, k, shape.alpha)), k };
 }
