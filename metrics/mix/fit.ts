@@ -122,8 +122,8 @@ export interface Prepared {
   channels: string[];
   /** The grid of shapes, as `candidates` and `Fit.shapes` index it. */
   shapes: Shape[];
-  /** Per channel, per shape: the feature and its K. */
-  candidates: Array<Array<{ values: number[]; k: number }>>;
+  /** Per channel, per shape: the shape, its feature and its K. */
+  candidates: Array<Array<{ shape: Shape; values: number[]; k: number }>>;
   /**
    * The cross-product of two columns of the pool (base, then each channel's shapes in order),
    * computed when first asked and kept: a fit reads the base and the shapes it tries against the
@@ -139,7 +139,36 @@ export interface Prepared {
 export function prepare(input: MixInput, rows: number): Prepared {
   const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend, input.harmonics);
   const shapes = shapesFor(input.carryOver);
-  const candidates = input.media.map((m) => shapes.map((shape) => feature(m.exposure ?? m.spend, shape, m.before)));
+  const candidates = input.media.map((m) =>
+    shapes.map((shape) => ({ shape, ...feature(m.exposure ?? m.spend, shape, m.before) })),
+  );
+  return prepared(input, rows, names, columns, shapes, candidates);
+}
+
+/**
+ * The same fit's inputs with one given shape per channel (a bootstrap refit's shapes drawn off the
+ * grid; a number is a grid shape, its feature reused): the base columns and their cross-products
+ * are the fit's own; `Fit.shapes` is then all 0.
+ */
+export function withShapes(prep: Prepared, input: MixInput, shapes: ReadonlyArray<Shape | number>): Prepared {
+  const candidates = input.media.map((m, c) => {
+    const s = shapes[c]!;
+    return [
+      typeof s === 'number' ? prep.candidates[c]![s]! : { shape: s, ...feature(m.exposure ?? m.spend, s, m.before) },
+    ];
+  });
+  return prepared(input, prep.rows, prep.baseNames, prep.base, [], candidates, prep.baseGram);
+}
+
+function prepared(
+  input: MixInput,
+  rows: number,
+  names: string[],
+  columns: number[][],
+  shapes: Shape[],
+  candidates: Prepared['candidates'],
+  knownBaseGram?: Float64Array,
+): Prepared {
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
   const cache = new Float64Array(size * size).fill(Number.NaN);
@@ -153,8 +182,11 @@ export function prepare(input: MixInput, rows: number): Prepared {
     return v;
   };
   const B = columns.length;
-  const baseGram = new Float64Array(B * B);
-  for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) baseGram[a * B + b] = gram(a, b);
+  let baseGram = knownBaseGram;
+  if (!baseGram) {
+    baseGram = new Float64Array(B * B);
+    for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) baseGram[a * B + b] = gram(a, b);
+  }
   return {
     rows,
     base: columns,

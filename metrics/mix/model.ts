@@ -19,7 +19,9 @@ import {
   shrinkageFor,
   TREND_FORMS,
   type TrendForm,
+  withShapes,
 } from './fit.ts';
+import { shapeCells } from './cell.ts';
 import { carryMultiplier, type Shape, steadyResponse } from './transform.ts';
 
 export interface ControlSuggestion {
@@ -156,8 +158,7 @@ export const interval = (xs: number[]): [number, number] => {
 function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
   const B = prep.base.length;
   return prep.channels.map((_, c) => {
-    const shape: Shape = prep.shapes[fit.shapes[c]!]!;
-    const { values, k } = prep.candidates[c]![fit.shapes[c]!]!;
+    const { shape, values, k } = prep.candidates[c]![fit.shapes[c]!]!;
     const beta = fit.beta[B + c]!;
     const contribution = beta * sum(values.slice(0, prep.rows));
     const { spend, exposure } = input.media[c]!;
@@ -212,6 +213,50 @@ function blockResample(residuals: number[], rand: () => number, block = 8): numb
   return out;
 }
 
+/** Shapes drawn in each grid point's cell, and kept: a refit that lands in that cell picks one. */
+const PER_CELL = 8;
+
+/**
+ * Shapes between the grid's points. A refit picks a grid point by how well it fits, then one of
+ * PER_CELL shapes drawn in that point's cell (cell.ts) with the point itself, by how well each fits
+ * with the other channels held (the same weight exp(−Δ/2σ²)): within a cell the fit still decides,
+ * so a cell's far corner that fits badly is seldom drawn. Each cell's shapes are drawn and scored
+ * once, when a refit first lands in it.
+ */
+function cellDraws(prep: Prepared, input: MixInput, y: readonly number[], fit: Fit, noise: number, rand: () => number) {
+  const cells = shapeCells(prep.shapes);
+  const kept = new Map<string, { shapes: Array<Shape | number>; weights: number[] }>();
+  const objective = (c: number, shape: Shape | number) => {
+    const shapes: Array<Shape | number> = [...fit.shapes];
+    shapes[c] = shape;
+    return fitMix(
+      withShapes(prep, input, shapes),
+      input,
+      y,
+      shapes.map(() => 0),
+      0,
+      noise,
+    ).objective;
+  };
+  return (c: number, grid: number, u: number): Shape | number => {
+    const key = `${c}:${grid}`;
+    let cell = kept.get(key);
+    if (!cell) {
+      const shapes: Array<Shape | number> = [
+        grid,
+        ...Array.from({ length: PER_CELL }, () => cells.draw(prep.shapes[grid]!, rand)),
+      ];
+      const objectives = shapes.map((s) => objective(c, s));
+      const best = Math.min(...objectives);
+      const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
+      const total = sum(w);
+      cell = { shapes, weights: w.map((x) => x / total) };
+      kept.set(key, cell);
+    }
+    return cell.shapes[pick(cell.weights, u)]!;
+  };
+}
+
 function bootstrap(
   prep: Prepared,
   input: MixInput,
@@ -235,6 +280,7 @@ function bootstrap(
     const total = w.reduce((a, b) => a + b, 0);
     return w.map((x) => x / total);
   });
+  const inCell = cellDraws(prep, input, y, fit, noise, mulberry32(seed + 7919));
   return Array.from({ length: draws }, () => {
     const e = blockResample(residuals, rand);
     // An experiment and a prior are measurements too: each refit draws them again within their error.
@@ -245,19 +291,21 @@ function bootstrap(
         Object.entries(input.priors).map(([k, p]) => [k, { ...p, mean: p.mean + p.sd * normal(rand) }]),
       ),
     };
-    // Each channel's shape drawn by how well it fits (a flat prior over the grid), then the
-    // coefficients refitted: a shape the data hardly prefer no longer decides every draw.
-    const shapes = weights.map((w) => pick(w, rand()));
+    // Each channel's shape drawn by how well it fits (a flat prior over the grid), then a shape
+    // anywhere in that grid point's cell (cell.ts), then the coefficients refitted: a shape the
+    // data hardly prefer no longer decides every draw, and shapes between grid points are drawn too.
+    const shapes = weights.map((w, c) => inCell(c, pick(w, rand()), rand()));
+    const own = withShapes(prep, drawn, shapes);
     const refit = fitMix(
-      prep,
+      own,
       drawn,
       yhat.map((v, t) => v + e[t]!),
-      shapes,
+      shapes.map(() => 0),
       0,
       noise,
     );
     tick();
-    return { channels: readChannels(prep, input, refit), controls: controlsPerUnit(prep, input, refit) };
+    return { channels: readChannels(own, input, refit), controls: controlsPerUnit(own, input, refit) };
   });
 }
 

@@ -1,0 +1,69 @@
+// Continuous shapes around the grid. A fit chooses each channel's carry-over and saturation from a
+// grid; a bootstrap refit draws a grid point by how well it fits and then a shape anywhere in that
+// point's cell (the shapes nearer it than any other grid point, coordinate by coordinate), so the
+// intervals carry shapes between the grid's points too: a planted γ of 1.5 or θ of 0.55 is a shape
+// some refits use. θ and α are drawn uniformly in their cell, γ (a multiple of the mean spend,
+// spaced by doubling) uniformly on a log scale. Pure.
+import type { Shape } from './transform.ts';
+
+interface Bounds {
+  low: number;
+  high: number;
+}
+
+/** Each value's cell on a line: halfway to its neighbours, and as far again past the ends. */
+function cells(values: number[], log: boolean): Map<number, Bounds> {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const at = (v: number) => (log ? Math.log(v) : v);
+  const back = (v: number) => (log ? Math.exp(v) : v);
+  const out = new Map<number, Bounds>();
+  sorted.forEach((v, i) => {
+    const x = at(v);
+    const prev = i > 0 ? at(sorted[i - 1]!) : null;
+    const next = i < sorted.length - 1 ? at(sorted[i + 1]!) : null;
+    // An end reaches as far past its point as the cell's other side reaches (a lone value: no cell).
+    const below = prev !== null ? (x - prev) / 2 : next !== null ? (next - x) / 2 : 0;
+    const above = next !== null ? (next - x) / 2 : below;
+    out.set(v, { low: back(x - below), high: back(x + above) });
+  });
+  return out;
+}
+
+/** Carry-over stays below this: a week's spend that never fades is not a carry-over. */
+const THETA_CEILING = 0.9;
+
+export interface ShapeCells {
+  draw(shape: Shape, rand: () => number): Shape;
+}
+
+export function shapeCells(grid: readonly Shape[]): ShapeCells {
+  const byDelay = new Map<number, Map<number, Bounds>>();
+  for (const delay of new Set(grid.map((s) => s.delay ?? 0)))
+    byDelay.set(
+      delay,
+      cells(
+        grid.filter((s) => (s.delay ?? 0) === delay).map((s) => s.theta),
+        false,
+      ),
+    );
+  const gammas = cells(
+    grid.map((s) => s.gamma),
+    true,
+  );
+  const alphas = cells(
+    grid.map((s) => s.alpha),
+    false,
+  );
+  const uniform = (b: Bounds, u: number) => b.low + (b.high - b.low) * u;
+  return {
+    draw(shape, rand) {
+      const t = byDelay.get(shape.delay ?? 0)!.get(shape.theta)!;
+      const theta = uniform({ low: Math.max(0, t.low), high: Math.min(THETA_CEILING, t.high) }, rand());
+      const g = gammas.get(shape.gamma)!;
+      const gamma = Math.exp(uniform({ low: Math.log(g.low), high: Math.log(g.high) }, rand()));
+      const a = alphas.get(shape.alpha)!;
+      const alpha = uniform({ low: Math.max(0.5, a.low), high: a.high }, rand());
+      return { ...shape, theta, gamma, alpha };
+    },
+  };
+}
