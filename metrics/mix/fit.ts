@@ -157,7 +157,16 @@ export function withShapes(prep: Prepared, input: MixInput, shapes: ReadonlyArra
       typeof s === 'number' ? prep.candidates[c]![s]! : { shape: s, ...feature(m.exposure ?? m.spend, s, m.before) },
     ];
   });
-  return prepared(input, prep.rows, prep.baseNames, prep.base, [], candidates, prep.baseGram);
+  // The base columns and the grid's features keep their cross-products from the fit's own cache;
+  // only a drawn shape's column is multiplied out.
+  const B = prep.base.length;
+  const S = prep.candidates[0]!.length;
+  const origin = [...prep.base.map((_, i) => i), ...shapes.map((s, c) => (typeof s === 'number' ? B + c * S + s : -1))];
+  return prepared(input, prep.rows, prep.baseNames, prep.base, [], candidates, {
+    baseGram: prep.baseGram,
+    origin,
+    prep,
+  });
 }
 
 function prepared(
@@ -167,7 +176,7 @@ function prepared(
   columns: number[][],
   shapes: Shape[],
   candidates: Prepared['candidates'],
-  knownBaseGram?: Float64Array,
+  from?: { baseGram: Float64Array; origin: number[]; prep: Prepared },
 ): Prepared {
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
@@ -175,14 +184,15 @@ function prepared(
   const gram = (a: number, b: number) => {
     let v = cache[a * size + b]!;
     if (Number.isNaN(v)) {
-      v = dot(pool[a]!, pool[b]!, rows);
+      const [oa, ob] = from ? [from.origin[a]!, from.origin[b]!] : [-1, -1];
+      v = oa >= 0 && ob >= 0 ? from!.prep.gram(oa, ob) : dot(pool[a]!, pool[b]!, rows);
       cache[a * size + b] = v;
       cache[b * size + a] = v;
     }
     return v;
   };
   const B = columns.length;
-  let baseGram = knownBaseGram;
+  let baseGram = from?.baseGram;
   if (!baseGram) {
     baseGram = new Float64Array(B * B);
     for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) baseGram[a * B + b] = gram(a, b);

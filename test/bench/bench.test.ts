@@ -28,6 +28,7 @@ describe('npm run bench', () => {
         '--max',
         '10k',
         '--no-load',
+        '--no-geo',
         '--runs',
         '3',
         '--load-seconds',
@@ -70,6 +71,7 @@ describe('npm run bench', () => {
     expect(results.growth).toEqual([]); // one size: nothing to grow from
     expect(results.mix).toMatchObject({ weeks: 156, channels: 8, controls: 3, refits: 400 });
     expect(results.mix.seconds).toBeGreaterThan(0);
+    expect(results.geo_mix).toBeNull(); // --no-geo: the geo model's speed is measured by the full bench
   }, 600_000);
 });
 
