@@ -103,7 +103,8 @@ describe('interval calibration over many small worlds', () => {
     let covered = 0;
     let total = 0;
     try {
-      for (let seed = 1; seed <= 30; seed++) {
+      // 20 worlds: 113 of 120 intervals covered (30 worlds: 168 of 180; docs/channels.md).
+      for (let seed = 1; seed <= 20; seed++) {
         const db = await Database.open(join(dir, `w${seed}.duckdb`));
         const { truth } = await generateSample(db, { customers: 4000, seed, end: '2026-10-31' });
         const result = await compareChannels(db, { outcome: 'retention' });
@@ -118,7 +119,7 @@ describe('interval calibration over many small worlds', () => {
     } finally {
       cleanup();
     }
-    expect(total).toBeGreaterThan(150);
+    expect(total).toBeGreaterThan(100);
     expect(covered / total).toBeGreaterThanOrEqual(0.9);
     expect(covered / total).toBeLessThanOrEqual(0.98);
   }, 240_000);
