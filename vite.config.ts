@@ -26,7 +26,11 @@ function precompress(): Plugin {
 }
 
 // Tests that assert latency or time limits (see CONTRIBUTING.md).
-const TIMED = ['test/reliability/load.test.ts', 'test/reliability/limits.test.ts', 'test/reliability/freeze.test.ts'];
+const TIMED = [
+  'test/reliability/load.test.ts',
+  'test/reliability/refreshLimit.test.ts',
+  'test/reliability/freeze.test.ts',
+];
 
 // Each file gets its own DuckDB files and servers; two workers match CI's two cores.
 // Generous: a test is about behaviour, and a busy 2-core machine runs it several times slower.

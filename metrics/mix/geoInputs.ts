@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.ts';
 import { offload } from '../offload/pool.ts';
 import { runSeries } from '../series.ts';
 import type { GeoMixInput } from './geo.ts';
+import { type MediaRow, mediaRows } from './mediaRows.ts';
 import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, priorsOf, WARM_UP } from './request.ts';
 
 /** The lift tests measured on a KPI, oldest first (both fits read them). */
@@ -76,27 +77,6 @@ async function kpiByGeo(db: Database, catalog: Catalog, request: MixRequest, wit
   return { grain, geos, periods, kpi: geos.map((g) => periods.map((p) => grid.get(g)!.get(p)!)) };
 }
 
-/** Spend per geo, channel and period, from WARM_UP periods before the first (`back` counts them). */
-async function mediaByGeo(db: Database, bucket: string, range: { from: string; to: string }, grain: string) {
-  return db.all<{
-    geo: string;
-    channel: string;
-    period: string;
-    spend: number;
-    impressions: number | null;
-    back: number;
-  }>(
-    `SELECT geo, channel, ${bucket} AS period, sum(spend) AS spend,
-       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions,
-       date_diff('${grain}', CAST(${bucket} AS DATE), CAST($from AS DATE)) AS back
-     FROM media
-     WHERE geo IS NOT NULL AND date >= CAST($from AS DATE) - INTERVAL ${WARM_UP} ${grain}
-       AND date < CAST($to AS DATE) + INTERVAL 1 ${grain}
-     GROUP BY ALL`,
-    range,
-  );
-}
-
 /** A named observation per geo and period (0 where a geo has none), or null when it has no geo rows. */
 async function observedByGeo(db: Database, bucket: string, name: string, geos: string[], periods: string[]) {
   const rows = await db.all<{ geo: string; period: string; value: number }>(
@@ -121,7 +101,7 @@ async function populationOf(db: Database, geos: string[]): Promise<number[] | nu
 }
 
 function channelsOf(
-  rows: Awaited<ReturnType<typeof mediaByGeo>>,
+  rows: MediaRow[],
   geos: string[],
   periods: string[],
   warnings: string[],
@@ -137,7 +117,7 @@ function channelsOf(
   const exposureBefore = new Map(channels.map((c) => [c, warm()]));
   const withoutImpressions = new Set<string>();
   for (const r of rows) {
-    const g = gi.get(r.geo);
+    const g = gi.get(r.geo ?? '');
     if (g === undefined || !spend.has(r.channel)) continue;
     const t = ti.get(r.period);
     const back = Number(r.back);
@@ -173,7 +153,7 @@ export async function geoFit(db: Database, catalog: Catalog, request: MixRequest
   const bucket = `strftime(date_trunc('${grain}', date), '%Y-%m-%d')`;
   const warnings: string[] = [];
   const range = { from: periods[0]!, to: periods.at(-1)! };
-  const media = channelsOf(await mediaByGeo(db, bucket, range, grain), geos, periods, warnings);
+  const media = channelsOf(await mediaRows(db, bucket, grain, range, true), geos, periods, warnings);
   if (!media.length) throw new BearingError('nothing-to-model', 'no media channel has spend in 8 or more periods');
   const national = await db.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM media WHERE geo IS NULL');
   if (national?.n)

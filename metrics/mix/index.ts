@@ -12,6 +12,7 @@ import { offload } from '../offload/pool.ts';
 import type { FittedCurve, MixModel } from './model.ts';
 import type { GeoSection } from './geoModel.ts';
 import { experimentsOn, geoFit, geoPlan } from './geoInputs.ts';
+import { mediaRows } from './mediaRows.ts';
 import {
   calibrationOf,
   type Experiment,
@@ -144,21 +145,7 @@ async function candidateControls(
 async function mediaSeries(db: Database, bucket: string, grain: 'week' | 'day', periods: string[]) {
   const index = new Map(periods.map((p, i) => [p, i]));
   const range = { from: periods[0]!, to: periods.at(-1)! };
-  const spendRows = await db.all<{
-    channel: string;
-    period: string;
-    spend: number;
-    impressions: number | null;
-    back: number;
-  }>(
-    `SELECT channel, ${bucket} AS period, sum(spend) AS spend,
-       CASE WHEN count(impressions) = count(*) THEN sum(impressions) END AS impressions,
-       date_diff('${grain}', CAST(${bucket} AS DATE), CAST($from AS DATE)) AS back
-     FROM media
-     WHERE date >= CAST($from AS DATE) - INTERVAL ${WARM_UP} ${grain}
-       AND date < CAST($to AS DATE) + INTERVAL 1 ${grain} GROUP BY ALL ORDER BY 1, 2`,
-    range,
-  );
+  const spendRows = await mediaRows(db, bucket, grain, range, false);
   const channels = [...new Set(spendRows.filter((r) => index.has(r.period)).map((r) => r.channel))];
   const spendOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
   const exposureOf = new Map(channels.map((c) => [c, periods.map(() => 0)]));
