@@ -96,7 +96,9 @@ function printComparison(result: ChannelComparison): void {
   for (const r of [header, ...rows])
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   for (const c of result.channels) if (c.notes.length) console.log(`\n${c.channel}: ${c.notes.join('; ')}`);
-  console.log(`\nadjusted for: ${result.covariates.join(', ')}`);
+  const how = (c: (typeof result.covariates)[number]) =>
+    c.use === 'numeric' ? `${c.name} (a number, ${(c.cuts?.length ?? 0) + 1} bins)` : `${c.name} (${c.levels} levels)`;
+  console.log(`\nadjusted for: ${result.covariates.map(how).join(', ')}`);
   for (const w of result.warnings) console.log(`\nwarning: ${w}`);
   console.log(`\n${result.method}`);
 }

@@ -78,6 +78,14 @@ const ChannelRow = z.object({
         'interval; distinguishable follows them',
     }),
 });
+/** A fact the comparison adjusts for, and how it entered the models. */
+const Covariate = z.object({
+  name: z.string(),
+  use: z.enum(['numeric', 'categorical']),
+  cuts: z.array(z.number()).nullable(),
+  levels: z.number().nullable(),
+});
+
 const Comparison = z
   .object({
     outcome: z.enum(OUTCOMES),
@@ -92,15 +100,8 @@ const Comparison = z
       spend_months: z.object({ from: z.string(), to: z.string() }).nullable(),
     }),
     method: z.string(),
-    covariates: z.array(z.string()),
-    covariate_use: z.array(
-      z.object({
-        name: z.string(),
-        use: z.enum(['numeric', 'categorical']),
-        cuts: z.array(z.number()).nullable(),
-        levels: z.number().nullable(),
-      }),
-    ),
+    covariates: z.array(Covariate),
+    covariate_use: z.array(Covariate),
     channels: z.array(ChannelRow),
     warnings: z.array(z.string()),
   })

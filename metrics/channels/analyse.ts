@@ -23,7 +23,11 @@ export interface ChannelAnalysisInput {
   placeboLabel: string;
 }
 
-export function analyseChannels(input: ChannelAnalysisInput): { covariates: string[]; channels: ChannelRow[] } {
+export function analyseChannels(input: ChannelAnalysisInput): {
+  covariates: string[];
+  levels: number[];
+  channels: ChannelRow[];
+} {
   const design = designOf(input.cells, input.attributes);
   const byChannel = cellsByChannel(input.cells, design, 'outcome');
   const placeboOf = cellsByChannel(input.cells, design, 'placebo');
@@ -40,7 +44,7 @@ export function analyseChannels(input: ChannelAnalysisInput): { covariates: stri
       answers: input.answers ? armsOf(input.answers, channel) : undefined,
     }),
   );
-  return { covariates: design.covariates, channels: withQValues(rows) };
+  return { covariates: design.covariates, levels: design.levels, channels: withQValues(rows) };
 }
 
 /** One channel's reached answers, and the others' (everyone's less the reached, value by value). */

@@ -48,9 +48,13 @@ export interface ChannelComparison {
     spend_months: { from: string; to: string } | null;
   };
   method: string;
-  /** The pre-exposure facts the comparison adjusts for. */
-  covariates: string[];
-  /** How each kept customer column entered the models: numeric (cut at these quantiles) or by its values. */
+  /**
+   * The pre-exposure facts the comparison adjusts for, each with how it entered the models: a kept
+   * column whose values are numbers is `numeric` (cut at `cuts`, the quantiles); every other fact is
+   * `categorical`, with the `levels` it has in these data.
+   */
+  covariates: CovariateUse[];
+  /** The kept customer columns alone, as `covariates` describes them. */
   covariate_use: CovariateUse[];
   channels: ChannelRow[];
   warnings: string[];
@@ -136,7 +140,15 @@ async function computeComparison(db: Database, options: ChannelOptions): Promise
     as_of: asOf,
     cohort: { from: options.from ?? null, to: options.to ?? null, customers: cohort.customers, spend_months: months },
     method: methodText(window, horizon, asOf, FOLDS),
-    covariates: analysis.covariates,
+    covariates: analysis.covariates.map(
+      (name, i): CovariateUse =>
+        covariateUse.find((u) => u.name === name) ?? {
+          name,
+          use: 'categorical',
+          cuts: null,
+          levels: analysis.levels[i]!,
+        },
+    ),
     covariate_use: covariateUse,
     channels: analysis.channels,
     warnings,

@@ -33,6 +33,8 @@ export interface Design {
   p: number;
   /** The covariates that vary in these data (only they enter the models). */
   covariates: string[];
+  /** How many levels each of them has in these data (the models read each level but the most common). */
+  levels: number[];
   /** Each compared pattern's exact-stratification stratum. */
   strata: string[];
   /** Base patterns (facts without the reach count). */
@@ -103,6 +105,7 @@ export function designOf(cells: Cells, attributes: readonly string[]): Design {
     features,
     p,
     covariates: [...names.filter((_, c) => columns[c]!.size > 0), ...(othersSeen ? ['other channels reached'] : [])],
+    levels: [...columns.filter((c) => c.size > 0).map((c) => c.size + 1), ...(othersSeen ? [OTHERS] : [])],
     strata,
     bases: fields.length,
     rowBase,

@@ -45,13 +45,16 @@ describe('channels API over real HTTP', () => {
     }
     expect(body.channels[0].overlap).toHaveProperty('propensity_range');
     expect(body.channels[0].placebo).toHaveProperty('flagged');
-    expect(body.covariates).toEqual([
+    expect(body.covariates.map((c: { name: string }) => c.name)).toEqual([
       'segment',
       'region',
       'acquisition channel',
       'signup month',
       'other channels reached',
     ]);
+    // Each says how it entered the models: by its levels in these data.
+    for (const c of body.covariates) expect(c).toMatchObject({ use: 'categorical', cuts: null });
+    expect(body.covariates.find((c: { name: string }) => c.name === 'signup month').levels).toBeGreaterThan(1);
     // Survey outcomes add the response rate of each arm and the lift without response weighting.
     const nps = await (await fetch(`${s.url}/api/channels?outcome=nps`)).json();
     expect(Object.keys(nps.channels[0].response_rate).sort()).toEqual(['not_reached', 'reached']);

@@ -56,10 +56,15 @@ describe('a randomized three-arm e-mail test, through sources', () => {
     const r = w.bearing('channels', '--outcome', 'csat', '--window', '1', '--horizon', '14', '--json');
     expect(r.status, r.stderr).toBe(0);
     const answer = JSON.parse(r.stdout) as {
-      covariates: string[];
+      covariates: Array<{ name: string; use: string; levels: number | null }>;
       channels: Array<{ channel: string; lift: number; ci: [number, number]; naive_lift: number }>;
     };
-    expect(answer.covariates).toContain('other channels reached');
+    expect(answer.covariates).toContainEqual({
+      name: 'other channels reached',
+      use: 'categorical',
+      cuts: null,
+      levels: 3,
+    });
     for (const [channel, truth] of Object.entries(TRUTH)) {
       const row = answer.channels.find((c) => c.channel === channel)!;
       expect(row.ci[0], channel).toBeLessThan(truth);

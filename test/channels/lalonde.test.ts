@@ -72,7 +72,11 @@ function compare(controls: FileShape) {
   expect(sync.status, sync.stderr).toBe(0);
   const r = w.bearing('channels', '--outcome', 'revenue', '--window', '1', '--horizon', '364', '--json');
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { channels: Row[]; covariate_use: Array<{ name: string; use: string }> };
+  return JSON.parse(r.stdout) as {
+    channels: Row[];
+    covariates: Array<{ name: string; use: string; cuts: number[] | null }>;
+    covariate_use: Array<{ name: string; use: string }>;
+  };
 }
 
 describe('LaLonde through sources, covariates as exported', () => {
@@ -86,6 +90,10 @@ describe('LaLonde through sources, covariates as exported', () => {
     // Ages, schooling and earnings enter as numbers (cut at quantiles); the 0/1 flags by value.
     const use = Object.fromEntries(answer.covariate_use.map((c) => [c.name, c.use]));
     expect(use).toMatchObject({ age: 'numeric', re74: 'numeric', re75: 'numeric', black: 'categorical' });
+    // `covariates` lists every fact the same way, a number with its cut points.
+    const re74 = answer.covariates.find((c) => c.name === 're74')!;
+    expect(re74.use).toBe('numeric');
+    expect(re74.cuts!.length).toBeGreaterThan(1);
   }, 120_000);
 
   // The survey samples differ from the trainees in everything: the naive differences are −15,205

@@ -103,7 +103,16 @@ describe('channel lifts on planted worlds', () => {
 
   it('adjusts for a customer attribute a source declares (tier), which stratification never saw', async () => {
     const { result } = await run('attribute', 40_000, 1);
-    expect(result.covariates).toEqual(['segment', 'region', 'acquisition channel', 'signup month', 'tier']);
+    expect(result.covariates.map((c) => c.name)).toEqual([
+      'segment',
+      'region',
+      'acquisition channel',
+      'signup month',
+      'tier',
+    ]);
+    // Each says how it entered the models: the tier by its three values, the segment by its three.
+    expect(result.covariates.find((c) => c.name === 'tier')).toMatchObject({ use: 'categorical', levels: 3 });
+    expect(result.covariates.find((c) => c.name === 'segment')).toMatchObject({ use: 'categorical', levels: 3 });
     const loyalty = rowOf(result, 'loyalty');
     expect(covers(loyalty.ci, 0), `${loyalty.ci}`).toBe(true);
     expect(loyalty.stratified.ci![0]).toBeGreaterThan(0.03);
@@ -117,7 +126,7 @@ describe('channel lifts on planted worlds', () => {
     try {
       await plantWorld(db, dir, 'acquisition', 3000, 1);
       const before = await compareChannels(db);
-      expect(before.covariates).not.toContain('prior activity');
+      expect(before.covariates.map((c) => c.name)).not.toContain('prior activity');
       const early = await db.all<{ customer_id: string; at: string }>(
         `SELECT customer_id, strftime(signup_date - 3, '%Y-%m-%d') AS at FROM customers
          WHERE hash(customer_id) % 3 = 0`,
@@ -126,7 +135,7 @@ describe('channel lifts on planted worlds', () => {
       mkdirSync(join(dir, 'prior'));
       const path = writeCsv(join(dir, 'prior'), 'touchpoints.csv', ['customer_id', 'channel', 'occurred_at'], rows);
       await importFiles(db, [{ path }]);
-      expect((await compareChannels(db)).covariates).toContain('prior activity');
+      expect((await compareChannels(db)).covariates.map((c) => c.name)).toContain('prior activity');
     } finally {
       db.close();
       cleanup();
