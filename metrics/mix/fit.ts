@@ -162,11 +162,7 @@ export function withShapes(prep: Prepared, input: MixInput, shapes: ReadonlyArra
   const B = prep.base.length;
   const S = prep.candidates[0]!.length;
   const origin = [...prep.base.map((_, i) => i), ...shapes.map((s, c) => (typeof s === 'number' ? B + c * S + s : -1))];
-  return prepared(input, prep.rows, prep.baseNames, prep.base, [], candidates, {
-    baseGram: prep.baseGram,
-    origin,
-    prep,
-  });
+  return prepared(input, prep.rows, prep.baseNames, prep.base, [], candidates, { origin, prep });
 }
 
 function prepared(
@@ -176,7 +172,7 @@ function prepared(
   columns: number[][],
   shapes: Shape[],
   candidates: Prepared['candidates'],
-  from?: { baseGram: Float64Array; origin: number[]; prep: Prepared },
+  from?: { origin: number[]; prep: Prepared },
 ): Prepared {
   const pool = [...columns, ...candidates.flatMap((c) => c.map((f) => f.values))];
   const size = pool.length;
@@ -192,7 +188,7 @@ function prepared(
     return v;
   };
   const B = columns.length;
-  let baseGram = from?.baseGram;
+  let baseGram = from?.prep.baseGram;
   if (!baseGram) {
     baseGram = new Float64Array(B * B);
     for (let a = 0; a < B; a++) for (let b = 0; b < B; b++) baseGram[a * B + b] = gram(a, b);

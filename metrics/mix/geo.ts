@@ -108,13 +108,8 @@ function features(input: GeoMixInput, size: number[], T: number) {
     const exposure = m.exposure ?? m.spend;
     k.push(
       SHAPES.map((shape, s) => {
-        const stocked = exposure.map((row, g) => {
-          const before = m.before?.[g] ?? [];
-          return adstock(
-            [...before, ...row].map((x) => x / size[g]!),
-            shape.theta,
-          ).slice(before.length);
-        });
+        const perHead = (xs: readonly number[] | undefined, g: number) => (xs ?? []).map((x) => x / size[g]!);
+        const stocked = exposure.map((row, g) => adstock(perHead(row, g), shape.theta, 0, perHead(m.before?.[g], g)));
         // One half-saturation for every geo, in exposure per unit of size: a shared curve.
         const half = halfSaturation(stocked.flat(), shape.gamma);
         stocked.forEach((row, g) => {

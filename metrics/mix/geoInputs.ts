@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog.ts';
 import { offload } from '../offload/pool.ts';
 import { runSeries } from '../series.ts';
 import type { GeoMixInput } from './geo.ts';
-import { type MediaRow, mediaRows } from './mediaRows.ts';
+import { type MediaRow, mediaRows, warmSlot } from './mediaRows.ts';
 import { calibrationOf, type Experiment, MIN_PERIODS, type MixRequest, priorsOf, WARM_UP } from './request.ts';
 
 /** The lift tests measured on a KPI, oldest first (both fits read them). */
@@ -120,11 +120,11 @@ function channelsOf(
     const g = gi.get(r.geo ?? '');
     if (g === undefined || !spend.has(r.channel)) continue;
     const t = ti.get(r.period);
-    const back = Number(r.back);
     if (t === undefined) {
-      if (back < 1 || back > WARM_UP || r.period >= periods[0]!) continue;
-      spendBefore.get(r.channel)![g]![WARM_UP - back] = r.spend;
-      exposureBefore.get(r.channel)![g]![WARM_UP - back] = r.impressions ?? 0;
+      const slot = warmSlot(r);
+      if (slot === null) continue;
+      spendBefore.get(r.channel)![g]![slot] = r.spend;
+      exposureBefore.get(r.channel)![g]![slot] = r.impressions ?? 0;
       continue;
     }
     spend.get(r.channel)![g]![t] = r.spend;

@@ -12,7 +12,7 @@ import { offload } from '../offload/pool.ts';
 import type { FittedCurve, MixModel } from './model.ts';
 import type { GeoSection } from './geoModel.ts';
 import { experimentsOn, geoFit, geoPlan } from './geoInputs.ts';
-import { mediaRows } from './mediaRows.ts';
+import { mediaRows, warmSlot } from './mediaRows.ts';
 import {
   calibrationOf,
   type Experiment,
@@ -157,10 +157,10 @@ async function mediaSeries(db: Database, bucket: string, grain: 'week' | 'day', 
     if (!spendOf.has(r.channel)) continue;
     const i = index.get(r.period);
     if (i === undefined) {
-      const back = Number(r.back);
-      if (back < 1 || back > WARM_UP || r.period >= range.from) continue;
-      spendBefore.get(r.channel)![WARM_UP - back] = r.spend;
-      exposureBefore.get(r.channel)![WARM_UP - back] = r.impressions ?? 0;
+      const slot = warmSlot(r);
+      if (slot === null) continue;
+      spendBefore.get(r.channel)![slot] = r.spend;
+      exposureBefore.get(r.channel)![slot] = r.impressions ?? 0;
       continue;
     }
     spendOf.get(r.channel)![i] = r.spend;

@@ -14,6 +14,15 @@ export type MediaRow = {
   back: number;
 };
 
+/**
+ * Where a row before the first modelled period goes in a WARM_UP-long array (oldest first), or null
+ * when it lies inside the modelled periods or further back.
+ */
+export const warmSlot = (row: MediaRow): number | null => {
+  const back = Number(row.back);
+  return back >= 1 && back <= WARM_UP ? WARM_UP - back : null;
+};
+
 export function mediaRows(
   db: Database,
   bucket: string,

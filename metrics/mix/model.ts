@@ -213,6 +213,14 @@ function blockResample(residuals: number[], rand: () => number, block = 8): numb
   return out;
 }
 
+/** Each shape's chance given the data, from how much worse it fits than the best: exp(−Δ/2σ²), summing to 1. */
+function fitWeights(objectives: readonly number[], noise: number): number[] {
+  const best = Math.min(...objectives);
+  const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
+  const total = sum(w);
+  return w.map((x) => x / total);
+}
+
 /** Shapes drawn in each grid point's cell, and kept: a refit that lands in that cell picks one. */
 const PER_CELL = 8;
 
@@ -223,7 +231,15 @@ const PER_CELL = 8;
  * so a cell's far corner that fits badly is seldom drawn. Each cell's shapes are drawn and scored
  * once, when a refit first lands in it.
  */
-function cellDraws(prep: Prepared, input: MixInput, y: readonly number[], fit: Fit, noise: number, rand: () => number) {
+function cellDraws(
+  prep: Prepared,
+  input: MixInput,
+  y: readonly number[],
+  fit: Fit,
+  noise: number,
+  gridObjectives: number[][],
+  rand: () => number,
+) {
   const cells = shapeCells(prep.shapes);
   const kept = new Map<string, { shapes: Array<Shape | number>; weights: number[] }>();
   const objective = (c: number, shape: Shape | number) => {
@@ -246,11 +262,9 @@ function cellDraws(prep: Prepared, input: MixInput, y: readonly number[], fit: F
         grid,
         ...Array.from({ length: PER_CELL }, () => cells.draw(prep.shapes[grid]!, rand)),
       ];
-      const objectives = shapes.map((s) => objective(c, s));
-      const best = Math.min(...objectives);
-      const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
-      const total = sum(w);
-      cell = { shapes, weights: w.map((x) => x / total) };
+      // The grid point's own objective is the one its weight among the grid points came from.
+      const objectives = shapes.map((s) => (typeof s === 'number' ? gridObjectives[c]![s]! : objective(c, s)));
+      cell = { shapes, weights: fitWeights(objectives, noise) };
       kept.set(key, cell);
     }
     return cell.shapes[pick(cell.weights, u)]!;
@@ -274,13 +288,9 @@ function bootstrap(
   const inflate = Math.sqrt(prep.rows / Math.max(1, prep.rows - spent));
   const residuals = y.map((v, t) => (v - yhat[t]!) * inflate);
   const rand = mulberry32(seed);
-  const weights = shapeObjectives(prep, input, y, fit.shapes, noise).map((objectives) => {
-    const best = Math.min(...objectives);
-    const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
-    const total = w.reduce((a, b) => a + b, 0);
-    return w.map((x) => x / total);
-  });
-  const inCell = cellDraws(prep, input, y, fit, noise, mulberry32(seed + 7919));
+  const objectives = shapeObjectives(prep, input, y, fit.shapes, noise);
+  const weights = objectives.map((o) => fitWeights(o, noise));
+  const inCell = cellDraws(prep, input, y, fit, noise, objectives, mulberry32(seed + 7919));
   return Array.from({ length: draws }, () => {
     const e = blockResample(residuals, rand);
     // An experiment and a prior are measurements too: each refit draws them again within their error.

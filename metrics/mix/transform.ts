@@ -34,7 +34,12 @@ export function carryMultiplier(shape: Pick<Shape, 'theta' | 'delay'>): number {
   return 1 / (1 - shape.theta);
 }
 
-export function adstock(spend: readonly number[], theta: number, delay = 0): number[] {
+/**
+ * Carried-over spend, period by period. `before` is what was spent in the periods just before the
+ * first (oldest first): its carry-over reaches the first periods; only `spend`'s periods are returned.
+ */
+export function adstock(spend: readonly number[], theta: number, delay = 0, before: readonly number[] = []): number[] {
+  if (before.length) return adstock([...before, ...spend], theta, delay).slice(before.length);
   if (delay > 0) {
     const w = delayedWeights(theta, delay);
     return spend.map((_, t) => {
@@ -76,9 +81,7 @@ export function feature(
   shape: Shape,
   before: readonly number[] = [],
 ): { values: number[]; k: number } {
-  const a = before.length
-    ? adstock([...before, ...spend], shape.theta, shape.delay ?? 0).slice(before.length)
-    : adstock(spend, shape.theta, shape.delay ?? 0);
+  const a = adstock(spend, shape.theta, shape.delay ?? 0, before);
   const k = halfSaturation(a, shape.gamma);
   return { values: a.map((x) => hill(x, k, shape.alpha)), k };
 }
