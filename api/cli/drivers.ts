@@ -4,7 +4,7 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { type DriversAnswer, type DriversRequest, metricDrivers } from '../../metrics/drivers/drivers.ts';
 import { driverPhrase } from '../../metrics/drivers/sentence.ts';
-import { withCurrency } from '../../metrics/heading/assess.ts';
+import { withCurrency } from '../../metrics/words/current.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';

@@ -19,7 +19,7 @@ import {
   type Windows,
 } from './decompose.ts';
 import { driversSentence, leadOf } from './sentence.ts';
-import { withCurrency } from '../heading/assess.ts';
+import { withCurrency } from '../words/current.ts';
 import type { DriversAnswer } from './types.ts';
 
 export type { Driver, DriversAnswer } from './types.ts';

@@ -1,7 +1,7 @@
 // The drivers of a change in plain words, shared by the CLI, the API and the web app:
 // "Net Promoter Score fell 1.9 pts: smb's own score fell 4.1 pts (explains 70%)."
 import type { Unit } from '../definition.ts';
-import { formatRate, formatValue } from '../heading/assess.ts';
+import { formatRate, formatValue } from '../words/current.ts';
 import { monthName } from '../heading/months.ts';
 import type { DriversAnswer, Driver } from './types.ts';
 

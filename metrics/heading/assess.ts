@@ -7,6 +7,7 @@ import { monthIndex, monthStart } from './months.ts';
 import { type Milestone, type PlanReading, planOf } from './plan.ts';
 import type { Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
+import { formatRate, formatValue, monthWords, withCurrency } from '../words/current.ts';
 
 export const WINDOW_PERIODS = 12;
 export const MIN_PERIODS = 6;
@@ -102,56 +103,6 @@ export interface Assessment {
   trend: Array<{ period: string; value: number }>;
   band: Array<{ period: string; value: number; low: number; high: number }>;
   reading: string;
-}
-
-/**
- * The workspace's currency while one goal is read (assessGoal sets it and puts it back): money in
- * its sentences then carries the symbol ("could land $138–$184", not "138–184" beside "$156").
- */
-let money: Intl.NumberFormat | null = null;
-const moneyText = (value: number) => money!.format(value).replace(/^-/, '−');
-
-export function withCurrency<T>(currency: string | undefined, work: () => T): T {
-  const before = money;
-  try {
-    money = currency
-      ? new Intl.NumberFormat('en-US', {
-          style: 'currency',
-          currency,
-          maximumFractionDigits: 2,
-          minimumFractionDigits: 0,
-        })
-      : null;
-  } catch {
-    money = null;
-  }
-  try {
-    return work();
-  } finally {
-    money = before;
-  }
-}
-
-/** Per-unit words for rates: ratios and percents move in points. */
-export function formatRate(unit: Unit, perMonth: number): string {
-  const sign = perMonth > 0 ? '+' : perMonth < 0 ? '−' : '±';
-  const abs = Math.abs(perMonth);
-  if (unit === 'currency' && money) return `${sign}${moneyText(abs >= 10 ? Math.round(abs) : abs)}`;
-  switch (unit) {
-    case 'ratio':
-      return `${sign}${(abs * 100).toFixed(abs * 100 < 0.1 ? 2 : 1)} pts`;
-    case 'percent':
-    case 'score':
-      return `${sign}${abs.toFixed(abs < 0.1 ? 2 : 1)} pts`;
-    case 'currency':
-      return `${sign}${abs.toFixed(abs < 10 ? 2 : 0)}`;
-    case 'days':
-      return `${sign}${abs.toFixed(1)} days`;
-    case 'number':
-      return `${sign}${abs >= 100 ? abs.toFixed(0) : abs.toPrecision(2)}`;
-    case 'count':
-      return `${sign}${abs >= 100 ? Math.round(abs).toLocaleString('en-US') : abs.toFixed(1)}`;
-  }
 }
 
 function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, reason: string): Assessment {
@@ -261,26 +212,6 @@ function nextMonth(period: string): string {
   const y = Number(period.slice(0, 4));
   const m = Number(period.slice(5, 7));
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
-
-/** A value in the unit's own words, for readings ("93.4%", "41.2", "1,204"). */
-export function formatValue(unit: Unit, value: number): string {
-  if (unit === 'currency' && money) return moneyText(Math.abs(value) >= 100 ? Math.round(value) : value);
-  switch (unit) {
-    case 'ratio':
-      return `${(value * 100).toFixed(1)}%`;
-    case 'percent':
-      return `${value.toFixed(1)}%`;
-    case 'score':
-      return value.toFixed(1);
-    case 'days':
-      return `${value.toFixed(1)} days`;
-    case 'number':
-      return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2);
-    case 'currency':
-    case 'count':
-      return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
-  }
 }
 
 /** The last month whose value can be known at `asOf` (complete, and mature for cohort metrics). */
@@ -485,11 +416,7 @@ export function summaryOf(
   probability: number,
   forecast: { period: string; interval: [number, number] },
 ): string {
-  const month = new Date(`${forecast.period}T00:00:00Z`).toLocaleDateString('en-US', {
-    timeZone: 'UTC',
-    month: 'short',
-    year: 'numeric',
-  });
+  const month = monthWords(forecast.period);
   const verb = goal.direction === 'up' ? 'reach' : 'get down to';
   const [low, high] = forecast.interval.map((v) => formatValue(goal.unit, v));
   const land = `could land ${low}–${high}`;

@@ -1,4 +1,5 @@
 // Calendar months as whole numbers (year × 12 + month), the grain every goal is read at.
+import { unitWords } from '../words/units.ts';
 
 /** The month of an ISO date (or timestamp) as year × 12 + month (0-based). */
 export const monthIndex = (iso: string) => {
@@ -21,9 +22,5 @@ export const monthEnd = (period: string) =>
   new Date(Date.parse(`${addMonths(period, 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** "Oct 2026", for sentences. */
-export const monthName = (iso: string) =>
-  new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleString('en-US', {
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+const en = unitWords();
+export const monthName = (iso: string): string => en.date(iso, 'month');

@@ -12,6 +12,7 @@ const files = execSync(
 )
   .split('\n')
   .filter((f) => f && !f.endsWith('.d.ts'));
+const SHARED_WORDS = 'metrics/words/units.ts';
 const LAYER = (f: string) => (f.startsWith('web/') ? 3 : f.startsWith('api/') ? 2 : f.startsWith('metrics/') ? 1 : 0);
 
 interface Edge {
@@ -35,10 +36,18 @@ describe('architecture', () => {
   it('data → metrics → api → web: nothing imports a layer above it; web takes only types from api', () => {
     const upward = edges.filter((e) => LAYER(e.to) > LAYER(e.from)).map((e) => `${e.from} → ${e.to}`);
     expect(upward).toEqual([]);
+    // The one value the web app takes from outside web/: the unit words the server's sentences use.
     const webValues = edges
-      .filter((e) => e.from.startsWith('web/') && !e.to.startsWith('web/') && !e.typeOnly)
+      .filter((e) => e.from.startsWith('web/') && !e.to.startsWith('web/') && !e.typeOnly && e.to !== SHARED_WORDS)
       .map((e) => `${e.from} → ${e.to}`);
     expect(webValues).toEqual([]);
+    expect(edges.some((e) => e.from.startsWith('web/') && e.to === SHARED_WORDS)).toBe(true);
+  });
+
+  it('the unit words the browser bundles import nothing (no node module, no other file of ours)', () => {
+    const text = readFileSync(SHARED_WORDS, 'utf8');
+    expect(text.match(/^\s*(import|export)\s[^;]*\sfrom\s/gm) ?? []).toEqual([]);
+    expect(text).not.toMatch(/\brequire\(|\bprocess\.|import\(/);
   });
 
   it('no import cycles (type-only imports included)', () => {

@@ -1,14 +1,14 @@
 // The plain `number` unit: a per-customer rate reads 0.37, not 36.6%, in the sentences the server
 // writes and in the web app's formats; a definition with it checks.
 import { describe, expect, it } from 'vitest';
-import { formatRate, formatValue } from '../../metrics/heading/assess.ts';
+import { formatRate, formatValue } from '../../metrics/words/current.ts';
 import { formatChange, formatDelta, formatTick, formatValue as webValue } from '../../web/src/lib/format.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 describe('the number unit', () => {
   it('is written as a plain number everywhere, never as a percent', () => {
     expect(formatValue('number', 0.366)).toBe('0.37');
-    expect(formatValue('number', 1234.4)).toBe('1234');
+    expect(formatValue('number', 1234.4)).toBe('1,234');
     expect(formatRate('number', 0.012)).toBe('+0.012');
     expect(webValue('number', 0.366)).toBe('0.37');
     expect(formatTick('number', 0.35)).toBe('0.35');
@@ -54,5 +54,51 @@ describe('money in the sentences', () => {
     expect(brl.reading).toMatch(/Needs \+R\$[\d.]+ a month/);
     // Without one (and after that goal), plain numbers as before.
     expect(assessGoal(goal, history, '2026-06-30').reading).toMatch(/likely to reach 200 by Jun 2027; could land \d/);
+  });
+});
+
+describe('one set of unit words for the server, the CLI and the web app', () => {
+  const cases: Array<[string, number]> = [
+    ['ratio', 0.934],
+    ['ratio', -0.0004],
+    ['percent', 12],
+    ['score', -41.25],
+    ['currency', 1204.4],
+    ['currency', 12.5],
+    ['count', 1234],
+    ['count', 7.5],
+    ['days', 12.25],
+    ['number', 0.366],
+  ];
+
+  it('writes every unit the same in a reading and on a page, with the same minus sign', async () => {
+    const { withCurrency } = await import('../../metrics/words/current.ts');
+    const { setCurrency, formatDelta: webDelta } = await import('../../web/src/lib/format.ts');
+    setCurrency('USD');
+    withCurrency('USD', () => {
+      for (const [unit, v] of cases) {
+        expect(webValue(unit, v), `${unit} ${v}`).toBe(formatValue(unit as never, v));
+        expect(webDelta(unit, v), `${unit} ${v}`).toBe(formatRate(unit as never, v));
+      }
+      // What each reads, written out here (not read back from the module): a range reads alike at both ends.
+      expect(formatValue('ratio', 0.86)).toBe('86.0%');
+      expect(formatValue('currency', 1204.4)).toBe('$1,204');
+      expect(formatValue('currency', -12.5)).toBe('−$12.50');
+      expect(formatRate('currency', -1437.2)).toBe('−$1,437');
+      expect(formatValue('score', -41.25)).toBe('−41.3');
+      expect(formatRate('score', 0)).toBe('0 pts');
+    });
+  });
+
+  it('follows the reader’s locale and the workspace currency, and refuses an unknown currency', async () => {
+    const { unitWords } = await import('../../metrics/words/units.ts');
+    const de = unitWords('de-DE', 'EUR');
+    expect(de.value('ratio', 0.934)).toMatch(/^93,4\s%$/);
+    expect(de.delta('ratio', -0.012)).toBe('−1,2 pts');
+    expect(de.value('currency', 1204)).toMatch(/^1\.204\s€$/);
+    expect(de.date('2026-10-01', 'month')).toBe('Okt. 2026');
+    const odd = unitWords('en-US', 'NOT-A-CODE');
+    expect(odd.currency).toBeNull();
+    expect(odd.value('currency', 1204)).toBe('1,204');
   });
 });

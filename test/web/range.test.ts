@@ -105,7 +105,7 @@ describe('the shared date range', () => {
       const sentence =
         "^This range's average: [\\d.]+%; a year before \\(\\w{3} \\d{4} to \\w{3} \\d{4}\\): [\\d.]+% — ";
       expect(text).toMatch(new RegExp(sentence));
-      if (pts !== 0) expect(text).toContain(`${pts > 0 ? '+' : '-'}${Math.abs(pts)} pts`);
+      if (pts !== 0) expect(text).toContain(`${pts > 0 ? '+' : '−'}${Math.abs(pts)} pts`);
       expect(text).toContain(recent > earlier === (goal.direction === 'up') ? 'toward the target' : 'away from');
       expect(text).toContain(`Over the ${pairs.length} of `);
       // A link opened without a range takes the remembered one into its address.

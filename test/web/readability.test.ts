@@ -44,12 +44,12 @@ describe('readability', () => {
           expect(shown[g.id], g.id).toMatch(new RegExp(` since \\w{3} \\d{4} \\(${word}\\)$`));
           if (g.unit === 'ratio') {
             const points = Math.round(delta * 1000) / 10;
-            if (points !== 0) expect(shown[g.id]).toContain(`${points > 0 ? '+' : '-'}${Math.abs(points)} pts`);
+            if (points !== 0) expect(shown[g.id]).toContain(`${points > 0 ? '+' : '−'}${Math.abs(points)} pts`);
           }
-          // A score (NPS) moves by its difference, never by a percentage of a number near zero.
+          // A score (NPS) moves by its difference in points, never by a percentage of a number near zero.
           if (g.unit === 'score') {
             const diff = Math.round(delta * 10) / 10;
-            expect(shown[g.id]).toMatch(new RegExp(`^${diff > 0 ? '\\+' : '-'}${Math.abs(diff)} since`));
+            expect(shown[g.id]).toMatch(new RegExp(`^${diff > 0 ? '\\+' : '−'}${Math.abs(diff)} pts since`));
           }
           checked++;
         }
