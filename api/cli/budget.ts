@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { type BudgetAnswer, type BudgetPlan, planBudgetFor, runBudget } from '../../metrics/budget/index.ts';
 import type { Limits, Move } from '../../metrics/budget/plan.ts';
-import { kpiAmount, money, perSpend, periodText, unitSpend } from '../../metrics/budget/sentence.ts';
+import { kpiAmount, money, perSpend, periodText, unitSpend } from '../../metrics/words/budget.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
 import { collect, collectBound, isoDate, positive } from './options.ts';

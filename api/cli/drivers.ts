@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { type DriversAnswer, type DriversRequest, metricDrivers } from '../../metrics/drivers/drivers.ts';
-import { driverPhrase } from '../../metrics/drivers/sentence.ts';
+import { driverPhrase } from '../../metrics/words/drivers.ts';
 import { withCurrency } from '../../metrics/words/current.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';

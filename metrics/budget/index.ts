@@ -20,7 +20,7 @@ import { measuresOrderRevenue, notAdditive } from './kpi.ts';
 import { daysIn, parsePeriod } from './period.ts';
 import type { Limits, Move, PlanInput } from './plan.ts';
 import { type ChannelResponse, customerCurves, ELASTICITY, fittedCurves, respond } from './response.ts';
-import { channelSentence, kpiAmount, money, periodText, planLine, signedAmount } from './sentence.ts';
+import { channelSentence, kpiAmount, money, periodText, planLine, signedAmount } from '../words/budget.ts';
 import type { BudgetAnswer, BudgetChannel, BudgetEvidence, BudgetPlan } from './types.ts';
 
 export type { BudgetAnswer, BudgetPlan } from './types.ts';

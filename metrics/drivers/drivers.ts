@@ -18,7 +18,7 @@ import {
   PLACEBO_SHIFTS,
   type Windows,
 } from './decompose.ts';
-import { driversSentence, leadOf } from './sentence.ts';
+import { driversSentence, leadOf } from '../words/drivers.ts';
 import { withCurrency } from '../words/current.ts';
 import type { DriversAnswer } from './types.ts';
 

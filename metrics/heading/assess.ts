@@ -1,13 +1,26 @@
 // Reads one goal like a GPS: where it is, its heading with an interval, the pace it needs, where
 // the trend puts it at the due date, when it arrives, and whether it is on course. Pure.
 import { Z95 } from '../normal.ts';
-import type { Unit } from '../definition.ts';
 import { domainOf, forecastModel, type ForecastModel } from './forecast.ts';
 import { monthIndex, monthStart } from './months.ts';
-import { type Milestone, type PlanReading, planOf } from './plan.ts';
+import { planOf } from './plan.ts';
 import type { Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
-import { formatRate, formatValue, monthWords, withCurrency } from '../words/current.ts';
+import { withCurrency } from '../words/current.ts';
+import {
+  arrivalWords,
+  dueWords,
+  noSignalWords,
+  planWords,
+  rateWords,
+  readingOf,
+  sentence,
+  shiftWords,
+  staleWords,
+  statusReason,
+  summaryOf,
+  thinWords,
+} from '../words/heading.ts';
 
 export const WINDOW_PERIODS = 12;
 export const MIN_PERIODS = 6;
@@ -18,92 +31,19 @@ const SHIFT_Z = 2;
 const DAYS_PER_MONTH = 30.436875;
 const MS_PER_MONTH = DAYS_PER_MONTH * 86_400_000;
 
-export const STATUSES = ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'] as const;
-export type Status = (typeof STATUSES)[number];
-/** A goal's data is stale when its latest value is more than this many periods older than expected. */
-export const STALE_AFTER_PERIODS = 2;
-/** `unconfirmed`: the newest period left the trend, and nothing after it can tell a burst from a new course yet. */
-export type ShiftKind = 'none' | 'level_shift' | 'spike' | 'unconfirmed';
+import {
+  ARRIVED_NEEDS,
+  type Assessment,
+  type GoalInput,
+  type HistoryPoint,
+  OFF_COURSE_AT,
+  ON_COURSE_AT,
+  STALE_AFTER_PERIODS,
+  type Status,
+} from './types.ts';
 
-export interface HistoryPoint {
-  period: string; // first day of the month
-  value: number;
-  n: number;
-}
-
-export interface GoalInput {
-  target: number;
-  due: string;
-  start?: string;
-  direction: 'up' | 'down';
-  unit: Unit;
-  /** Cohort metrics report a period only this many days after it ends (0 or absent: at once). */
-  matureAfterDays?: number;
-  /** Phased targets on the way to the target. */
-  milestones?: Milestone[];
-  /** Rows a period needs to count (the goal's or the metric's min_n); default: see thinThreshold. */
-  minN?: number;
-  /** The workspace's currency (ISO 4217): money in the sentences carries its symbol. */
-  currency?: string;
-}
-
-/** Status cut-offs on the probability of meeting the target in the due month. */
-export const ON_COURSE_AT = 0.7;
-export const OFF_COURSE_AT = 0.3;
-export const ARRIVED_NEEDS = 0.5;
-
-export interface Assessment {
-  status: Status;
-  status_reason: string;
-  /** P(the due period's value meets the target), from the forecast; null without a forecast. */
-  arrival_probability: number | null;
-  /** The due period's forecast with its 95% interval. */
-  forecast: { period: string; value: number; interval: [number, number] } | null;
-  /** One plain sentence for a card: the chance, the target, the due month, where it could land. */
-  summary: string;
-  /** How the forecast was made: its models and weights, any level step, notes. */
-  forecast_method: { method: string; models: Array<{ name: string; weight: number }>; notes: string[] } | null;
-  /** The planned path (baseline → milestones → target), ahead or behind it now, the next milestone's chance. */
-  plan: PlanReading | null;
-  position: HistoryPoint | null;
-  baseline: { period: string; value: number } | null;
-  progress: number | null;
-  heading: {
-    slope_per_month: number;
-    ci: [number, number];
-    window: { from: string; to: string; periods: number };
-    method: string;
-    seasonality: Seasonality;
-  } | null;
-  pace_needed_per_month: number | null;
-  /**
-   * The forecast's own course to the due date, per month, from the same level the pace needed is
-   * measured from: (forecast − level) / months left, with its 95% range. It is at least the pace
-   * needed exactly when the forecast meets the target, so it never contradicts the chance of arriving
-   * (the heading, the last 12 months' slope, may: a recent surge the forecast does not carry forward).
-   */
-  course: { per_month: number; range: [number, number] } | null;
-  months_left: number;
-  projection: { date: string; value: number; interval: [number, number] } | null;
-  arrival: { date: string | null; reason: string };
-  shift: { kind: ShiftKind; period: string | null; magnitude: number | null; message: string };
-  /** Periods too thin to count (fewer rows than a fifth of a usual one, at most 30): drawn, not read. */
-  left_out?: Array<{ period: string; n: number }>;
-  /** Set when the latest value is older than the metric's tables' as-of date leads to expect. */
-  stale: { latest_period: string; expected_period: string; message: string } | null;
-  periods_needed: number;
-  /** The rates in words, per month ("+0.4 pts"), from the one rate formatter: the web shows these. */
-  rates: {
-    heading: string;
-    heading_ci: [string, string];
-    pace: string | null;
-    course?: string | null;
-    course_range?: [string, string] | null;
-  } | null;
-  trend: Array<{ period: string; value: number }>;
-  band: Array<{ period: string; value: number; low: number; high: number }>;
-  reading: string;
-}
+export { ARRIVED_NEEDS, OFF_COURSE_AT, ON_COURSE_AT, STALE_AFTER_PERIODS, STATUSES } from './types.ts';
+export type { Assessment, GoalInput, HistoryPoint, ShiftKind, Status } from './types.ts';
 
 function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, reason: string): Assessment {
   const last = history.at(-1) ?? null;
@@ -123,8 +63,8 @@ function noSignal(goal: GoalInput, history: HistoryPoint[], monthsLeft: number, 
     course: null,
     months_left: monthsLeft,
     projection: null,
-    arrival: { date: null, reason: 'no heading yet' },
-    shift: { kind: 'none', period: null, magnitude: null, message: 'not enough periods to look for a shift' },
+    arrival: { date: null, reason: arrivalWords.noHeading },
+    shift: { kind: 'none', period: null, magnitude: null, message: shiftWords.tooFew },
     stale: null,
     periods_needed: Math.max(0, MIN_PERIODS - history.length),
     rates: null,
@@ -140,7 +80,7 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
       kind: 'none',
       period: null,
       magnitude: null,
-      message: `not enough periods to look for a shift (needs ${MIN_PERIODS + SHIFT_PERIODS})`,
+      message: `${shiftWords.tooFew} (needs ${MIN_PERIODS + SHIFT_PERIODS})`,
     };
   }
   const before = points.slice(0, -SHIFT_PERIODS).map((p, i) => ({ ...p, t: i }));
@@ -169,9 +109,7 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
       kind: 'level_shift',
       period: recent[0]!.period,
       magnitude,
-      message:
-        `the last ${SHIFT_PERIODS} periods sit ${Math.abs(medianZ).toFixed(1)}σ ` +
-        `${medianZ > 0 ? 'above' : 'below'} the earlier trend: a durable change, not a one-off`,
+      message: shiftWords.levelShift(SHIFT_PERIODS, medianZ),
     };
   }
   const big = z.map((x, i) => ({ x, i })).filter(({ x }) => Math.abs(x) >= SPIKE_Z);
@@ -183,29 +121,17 @@ function detectShift(points: Array<{ t: number; v: number; period: string }>): A
         kind: 'unconfirmed',
         period: p.period,
         magnitude: big[0]!.x * sigma,
-        message:
-          `${p.period.slice(0, 7)} sits ${Math.abs(big[0]!.x).toFixed(1)}σ ${big[0]!.x > 0 ? 'above' : 'below'} the ` +
-          `trend, unconfirmed until ${nextMonth(p.period)} is in: one period cannot tell a burst from a new course`,
+        message: shiftWords.unconfirmed(p.period, big[0]!.x, nextMonth(p.period)),
       };
     return {
       kind: 'spike',
       period: p.period,
       magnitude: big[0]!.x * sigma,
-      message:
-        `${p.period.slice(0, 7)} spiked ${Math.abs(big[0]!.x).toFixed(1)}σ ` +
-        `${big[0]!.x > 0 ? 'above' : 'below'} the trend and the periods around it did not follow: a one-period ` +
-        `burst (a campaign?), not a new course`,
+      message: shiftWords.spike(p.period, big[0]!.x),
     };
   }
-  return { kind: 'none', period: null, magnitude: null, message: 'the last periods follow the trend' };
+  return { kind: 'none', period: null, magnitude: null, message: shiftWords.none };
 }
-
-/** How a reading names each kind of departure from the trend. */
-const SHIFT_WORD: Record<Exclude<ShiftKind, 'none'>, string> = {
-  spike: 'Spike',
-  level_shift: 'Shift',
-  unconfirmed: 'Unconfirmed',
-};
 
 /** The month after a period's month, as YYYY-MM. */
 function nextMonth(period: string): string {
@@ -231,10 +157,7 @@ function staleness(goal: GoalInput, points: HistoryPoint[], asOf: string): Asses
   return {
     latest_period: last.period,
     expected_period: expectedPeriod,
-    message:
-      `Stale data: the latest value is for ${last.period.slice(0, 7)}, though the metric's data runs to ` +
-      `${asOf} (a value for ${expectedPeriod.slice(0, 7)} was expected); this reading describes ` +
-      `${last.period.slice(0, 7)}.`,
+    message: staleWords(last.period, asOf, expectedPeriod),
   };
 }
 
@@ -250,32 +173,26 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
     rates: course.rates && { ...course.rates, pace: null },
   };
   if (!due) {
-    const reason =
-      `the due date (${goal.due}) has passed, but ${duePeriod.slice(0, 7)} has no ` +
-      `${goal.matureAfterDays ? 'mature ' : ''}value yet to judge it by`;
+    const reason = dueWords.unknown(goal.due, duePeriod, Boolean(goal.matureAfterDays));
     return {
       ...closed,
       status: 'no_signal',
       status_reason: reason,
-      summary: `${reason[0]!.toUpperCase()}${reason.slice(1)}.`,
-      arrival: { date: null, reason: 'the due date has passed' },
-      reading: `${reason[0]!.toUpperCase()}${reason.slice(1)}.`,
+      summary: sentence(reason),
+      arrival: { date: null, reason: arrivalWords.duePassed },
+      reading: sentence(reason),
     };
   }
   const met = (goal.direction === 'up' ? 1 : -1) * (due.value - goal.target) >= 0;
-  const words =
-    `${duePeriod.slice(0, 7)}, the due period, closed at ${formatValue(goal.unit, due.value)} against a ` +
-    `target of ${formatValue(goal.unit, goal.target)}`;
+  const words = dueWords.closed(goal.unit, duePeriod, due.value, goal.target);
   return {
     ...closed,
     status: met ? 'met' : 'missed',
     status_reason: words,
-    summary: `${met ? 'Met' : 'Missed'}: ${words}.`,
+    summary: dueWords.verdict(met, words),
     position: due,
-    arrival: met
-      ? { date: due.period, reason: 'met by the due date' }
-      : { date: null, reason: 'the due date has passed' },
-    reading: `${met ? 'Met' : 'Missed'}: ${words} (due ${goal.due}).`,
+    arrival: met ? { date: due.period, reason: arrivalWords.metByDue } : { date: null, reason: arrivalWords.duePassed },
+    reading: dueWords.verdict(met, words, goal.due),
   };
 }
 
@@ -296,13 +213,11 @@ function assessWithin(goal: GoalInput, history: HistoryPoint[], asOf: string): A
   const points = finite.filter((h) => h.n >= threshold);
   const assessed = assessPoints(goal, points, asOf);
   if (!thin.length) return assessed;
-  const named = thin.map((h) => `${h.period.slice(0, 7)} holds ${h.n} row${h.n === 1 ? '' : 's'}`).join(', ');
-  const why = goal.minN !== undefined ? 'its min_n' : 'a fifth of a usual month';
-  const note = `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, ${why})`;
+  const note = thinWords(thin, threshold, goal.minN !== undefined);
   return {
     ...assessed,
     left_out: thin.map((h) => ({ period: h.period, n: h.n })),
-    reading: `${assessed.reading} ${note[0]!.toUpperCase()}${note.slice(1)}.`,
+    reading: `${assessed.reading} ${sentence(note)}`,
     forecast_method: assessed.forecast_method && {
       ...assessed.forecast_method,
       notes: [...assessed.forecast_method.notes, note],
@@ -375,19 +290,15 @@ export function arrivalOf(
 ): Assessment['arrival'] {
   const sign = goal.direction === 'up' ? 1 : -1;
   const meets = (v: number) => sign * (v - goal.target) >= 0;
-  if (meets(forecast.level)) return { date: position.period, reason: 'already at the target' };
+  if (meets(forecast.level)) return { date: position.period, reason: arrivalWords.there };
   for (let h = 1; h <= ARRIVAL_HORIZON_MONTHS; h++)
-    if (meets(forecast.median(h)))
-      return { date: monthStart(lastIndex + h), reason: 'the first month its forecast meets the target' };
+    if (meets(forecast.median(h))) return { date: monthStart(lastIndex + h), reason: arrivalWords.first };
   const far = forecast.median(ARRIVAL_HORIZON_MONTHS);
   if (Math.abs(far - forecast.level) <= 1e-12 * Math.max(1, Math.abs(forecast.level)))
-    return { date: null, reason: 'its forecast stays flat: no arrival in sight' };
-  if (sign * (far - forecast.level) < 0)
-    return { date: null, reason: 'its forecast heads away from the target: no arrival in sight' };
-  return { date: null, reason: `its forecast does not reach the target within ${ARRIVAL_HORIZON_MONTHS / 12} years` };
+    return { date: null, reason: arrivalWords.flat };
+  if (sign * (far - forecast.level) < 0) return { date: null, reason: arrivalWords.away };
+  return { date: null, reason: arrivalWords.beyond(ARRIVAL_HORIZON_MONTHS / 12) };
 }
-
-const pct = (p: number) => `${Math.round(p * 100)}%`;
 
 /**
  * The status word and its reason, from the probability that the due period meets the target:
@@ -400,78 +311,15 @@ export function statusOf(
   probability: number,
 ): { status: Status; reason: string } {
   const reaches = (v: number) => (goal.direction === 'up' ? 1 : -1) * (v - goal.target) >= 0;
-  const chance = `${pct(probability)} likely to meet the target in the due period`;
-  if (reaches(position.value) && probability >= ARRIVED_NEEDS)
-    return { status: 'arrived', reason: `the latest period meets the target, and it is ${chance}` };
-  if (probability >= ON_COURSE_AT) return { status: 'on_course', reason: `${chance} (on course at 70% or more)` };
-  if (probability <= OFF_COURSE_AT)
-    return { status: 'off_course', reason: `only ${chance} (off course at 30% or less)` };
-  return { status: 'drifting', reason: `${chance} (drifting: between 30% and 70%)` };
-}
-
-/** The card's sentence: "72% likely to reach 93.0% by Jun 2027; could land 91.0–96.0%". */
-export function summaryOf(
-  goal: Pick<GoalInput, 'target' | 'direction' | 'unit'>,
-  status: Status,
-  probability: number,
-  forecast: { period: string; interval: [number, number] },
-): string {
-  const month = monthWords(forecast.period);
-  const verb = goal.direction === 'up' ? 'reach' : 'get down to';
-  const [low, high] = forecast.interval.map((v) => formatValue(goal.unit, v));
-  const land = `could land ${low}–${high}`;
-  const lead = status === 'arrived' ? 'Already there; ' : '';
-  return `${lead}${pct(probability)} likely to ${verb} ${formatValue(goal.unit, goal.target)} by ${month}; ${land}`;
-}
-
-/** The plain-language reading: pace needed against pace made, arrival, and any shift. */
-export function readingOf(
-  unit: Unit,
-  status: Status,
-  trend: Trend,
-  pace: number | null,
-  arrival: Assessment['arrival'],
-  shift: Assessment['shift'],
-  windowMonths: number,
-  course: Assessment['course'] = null,
-): string {
-  const needs = pace === null ? 'the due date has passed' : `needs ${formatRate(unit, pace)} a month`;
-  const ci = `95% CI ${formatRate(unit, trend.slope_ci[0])} to ${formatRate(unit, trend.slope_ci[1])}`;
-  const arrived = status === 'arrived';
-  // The forecast's course sits beside the pace needed: the two that decide the chance of arriving.
-  const forecast =
-    course && pace !== null
-      ? `; on its forecast ${formatRate(unit, course.per_month)} a month to the due date ` +
-        `(${formatRate(unit, course.range[0])} to ${formatRate(unit, course.range[1])})`
-      : '';
-  const recent = forecast
-    ? `; the last ${windowMonths} months ran ${formatRate(unit, trend.slope)} (${ci}).`
-    : `; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ${windowMonths} months.`;
-  const parts = [
-    arrived ? 'Arrived: at or past the target.' : `${needs[0]!.toUpperCase()}${needs.slice(1)}${forecast}${recent}`,
-    arrived
-      ? ''
-      : arrival.date
-        ? `On its forecast it arrives around ${arrival.date.slice(0, 7)}.`
-        : `No arrival date: ${arrival.reason}.`,
-    shift.kind !== 'none' ? `${SHIFT_WORD[shift.kind]}: ${shift.message}.` : '',
-  ];
-  return parts.filter(Boolean).join(' ');
-}
-
-/** Ahead of or behind the planned path, and the next milestone's chance, in words. */
-function planWords(unit: Unit, plan: PlanReading): string {
-  const gap = formatRate(unit, Math.abs(plan.ahead_by)).replace(/^[+−±]/, '');
-  const where =
-    Math.abs(plan.ahead_by) < 1e-12
-      ? 'On the planned path'
-      : `${gap} ${plan.ahead_by > 0 ? 'ahead of' : 'behind'} plan`;
-  const next = plan.next;
-  const chance = next?.probability === null || !next ? '' : `${Math.round(next.probability * 100)}% likely`;
-  const milestone = next
-    ? ` Next milestone ${formatValue(unit, next.target)} by ${next.period.slice(0, 7)}: ${chance}.`
-    : '';
-  return `${where}.${milestone}`;
+  const status: Status =
+    reaches(position.value) && probability >= ARRIVED_NEEDS
+      ? 'arrived'
+      : probability >= ON_COURSE_AT
+        ? 'on_course'
+        : probability <= OFF_COURSE_AT
+          ? 'off_course'
+          : 'drifting';
+  return { status, reason: statusReason(status, probability) };
 }
 
 /**
@@ -510,9 +358,7 @@ function shiftOf(fm: ForecastModel, window: Array<{ t: number; v: number; period
       kind: 'level_shift' as const,
       period,
       magnitude: fm.shift.magnitude,
-      message:
-        `the level stepped ${fm.shift.magnitude > 0 ? 'up' : 'down'} in ${period.slice(0, 7)} and stayed: the ` +
-        'heading is measured after it, and the forecast’s band is wider for it',
+      message: shiftWords.stepped(fm.shift.magnitude > 0, period),
     };
   }
   // No step in the whole window: the last periods may still have moved together (too recent for the
@@ -521,7 +367,7 @@ function shiftOf(fm: ForecastModel, window: Array<{ t: number; v: number; period
   if (recent.kind !== 'level_shift' || fm.seasonality.tested) return recent;
   return {
     ...recent,
-    message: `${recent.message} (under 24 months of history a yearly cycle could look the same)`,
+    message: shiftWords.shortHistory(recent.message),
   };
 }
 
@@ -534,10 +380,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
   const monthsLeft =
     (Date.parse(`${goal.due}T00:00:00Z`) - Date.parse(`${monthStart(lastIndex)}T00:00:00Z`)) / MS_PER_MONTH - 0.5;
   if (points.length < MIN_PERIODS) {
-    const reason =
-      `no signal yet: ${points.length} mature period${points.length === 1 ? '' : 's'} of data, needs ` +
-      `${MIN_PERIODS}`;
-    return noSignal(goal, points, monthsLeft, reason);
+    return noSignal(goal, points, monthsLeft, noSignalWords(points.length, MIN_PERIODS));
   }
   const all = points.map((p) => ({
     t: monthIndex(p.period) - lastIndex,
@@ -616,16 +459,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     shift,
     stale: null,
     periods_needed: 0,
-    rates: {
-      heading: formatRate(goal.unit, trend.slope),
-      heading_ci: [formatRate(goal.unit, trend.slope_ci[0]), formatRate(goal.unit, trend.slope_ci[1])],
-      pace: pace === null ? null : formatRate(goal.unit, pace),
-      course: forecastCourse && formatRate(goal.unit, forecastCourse.per_month),
-      course_range: forecastCourse && [
-        formatRate(goal.unit, forecastCourse.range[0]),
-        formatRate(goal.unit, forecastCourse.range[1]),
-      ],
-    },
+    rates: rateWords(goal.unit, trend, pace, forecastCourse),
     trend: trendLine,
     band,
     reading:

@@ -1,6 +1,7 @@
 // The heading's pure parts, each against a table of cases worked by hand.
 import { describe, expect, it } from 'vitest';
-import { arrivalOf, type Course, projectAt, readingOf, statusOf } from '../../metrics/heading/assess.ts';
+import { arrivalOf, type Course, projectAt, statusOf } from '../../metrics/heading/assess.ts';
+import { readingOf } from '../../metrics/words/heading.ts';
 import type { Trend } from '../../metrics/heading/trend.ts';
 
 const trend = (slope: number, ci: [number, number], sigma = 0, n = 12): Trend =>

@@ -2,20 +2,16 @@
 // `sentences`), the CLI and the web app: "Each $1 on paid_search brought $1.40 ($0.90 to $1.90)
 // of total revenue over Nov 2025–Oct 2026."
 import type { Unit } from '../definition.ts';
-import type { BudgetChannel } from './types.ts';
-import type { PlanChannel } from './plan.ts';
+import type { PlanChannel } from '../budget/plan.ts';
+import type { BudgetChannel } from '../budget/types.ts';
+import { unitWords, type Words } from './units.ts';
 
-/** Money in the workspace's currency: whole units from 100 up, cents below. */
+const byCurrency = new Map<string, Words>();
+/** Money in the workspace's currency: whole units from 100 up, cents below (the one rule, in ./units.ts). */
 export function money(currency: string, value: number): string {
-  const digits = Math.abs(value) >= 100 ? 0 : 2;
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  })
-    .format(value)
-    .replace(/^-/, '−');
+  const words = byCurrency.get(currency) ?? unitWords('en-US', currency);
+  byCurrency.set(currency, words);
+  return words.value('currency', value);
 }
 
 /** An amount of the KPI: money for a currency KPI, a number otherwise. */

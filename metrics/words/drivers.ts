@@ -1,9 +1,9 @@
 // The drivers of a change in plain words, shared by the CLI, the API and the web app:
 // "Net Promoter Score fell 1.9 pts: smb's own score fell 4.1 pts (explains 70%)."
 import type { Unit } from '../definition.ts';
-import { formatRate, formatValue } from '../words/current.ts';
+import { formatRate, formatValue } from './current.ts';
 import { monthName } from '../heading/months.ts';
-import type { DriversAnswer, Driver } from './types.ts';
+import type { DriversAnswer, Driver } from '../drivers/types.ts';
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 /** Two shares, with a decimal when whole percents would read the same. */

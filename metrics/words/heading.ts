@@ -1,0 +1,165 @@
+// A goal's reading in words: the card's sentence, the reading, the plan, and the notes on a shift,
+// stale data, thin months and the due date. assess.ts computes the numbers; every sentence a goal
+// shows (API, CLI, web app, alerts) is written here, with unit formats from ./units.ts.
+import type { Unit } from '../definition.ts';
+import type { PlanReading } from '../heading/plan.ts';
+import type { Trend } from '../heading/trend.ts';
+import type { Assessment, GoalInput, ShiftKind, Status } from '../heading/types.ts';
+import { formatRate, formatValue, monthWords } from './current.ts';
+
+const pct = (p: number) => `${Math.round(p * 100)}%`;
+const month = (period: string) => period.slice(0, 7);
+/** A phrase as a sentence: capital first letter, full stop. */
+export const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+
+/** Why a goal has the status it has, from its chance of being met in the due period. */
+export function statusReason(status: Status, probability: number): string {
+  const chance = `${pct(probability)} likely to meet the target in the due period`;
+  if (status === 'arrived') return `the latest period meets the target, and it is ${chance}`;
+  if (status === 'on_course') return `${chance} (on course at 70% or more)`;
+  if (status === 'off_course') return `only ${chance} (off course at 30% or less)`;
+  return `${chance} (drifting: between 30% and 70%)`;
+}
+
+/** The notes on the newest periods leaving the trend (σ: the trend's own scatter). */
+export const shiftWords = {
+  levelShift: (periods: number, z: number) =>
+    `the last ${periods} periods sit ${Math.abs(z).toFixed(1)}σ ${z > 0 ? 'above' : 'below'} the earlier trend: ` +
+    'a durable change, not a one-off',
+  unconfirmed: (period: string, z: number, next: string) =>
+    `${month(period)} sits ${Math.abs(z).toFixed(1)}σ ${z > 0 ? 'above' : 'below'} the trend, unconfirmed until ` +
+    `${next} is in: one period cannot tell a burst from a new course`,
+  spike: (period: string, z: number) =>
+    `${month(period)} spiked ${Math.abs(z).toFixed(1)}σ ${z > 0 ? 'above' : 'below'} the trend and the periods ` +
+    'around it did not follow: a one-period burst (a campaign?), not a new course',
+  none: 'the last periods follow the trend',
+  tooFew: 'not enough periods to look for a shift',
+  stepped: (up: boolean, period: string) =>
+    `the level stepped ${up ? 'up' : 'down'} in ${month(period)} and stayed: the heading is measured after it, ` +
+    'and the forecast’s band is wider for it',
+  shortHistory: (message: string) => `${message} (under 24 months of history a yearly cycle could look the same)`,
+};
+
+/** Why the arrival date is what it is (or absent). */
+export const arrivalWords = {
+  noHeading: 'no heading yet',
+  duePassed: 'the due date has passed',
+  metByDue: 'met by the due date',
+  there: 'already at the target',
+  first: 'the first month its forecast meets the target',
+  flat: 'its forecast stays flat: no arrival in sight',
+  away: 'its forecast heads away from the target: no arrival in sight',
+  beyond: (years: number) => `its forecast does not reach the target within ${years} years`,
+};
+
+/** The latest value is older than the data's own date says it should be. */
+export const staleWords = (latest: string, asOf: string, expected: string) =>
+  `Stale data: the latest value is for ${month(latest)}, though the metric's data runs to ${asOf} (a value for ` +
+  `${month(expected)} was expected); this reading describes ${month(latest)}.`;
+
+/** Months too thin to count, named in the reading. */
+export function thinWords(thin: Array<{ period: string; n: number }>, threshold: number, byMinN: boolean): string {
+  const named = thin.map((h) => `${month(h.period)} holds ${h.n} row${h.n === 1 ? '' : 's'}`).join(', ');
+  const why = byMinN ? 'its min_n' : 'a fifth of a usual month';
+  return `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, ${why})`;
+}
+
+/** After the due date: met or missed on the due period's own value, or not yet known. */
+export const dueWords = {
+  unknown: (due: string, duePeriod: string, mature: boolean) =>
+    `the due date (${due}) has passed, but ${month(duePeriod)} has no ${mature ? 'mature ' : ''}value yet to ` +
+    'judge it by',
+  closed: (unit: Unit, duePeriod: string, value: number, target: number) =>
+    `${month(duePeriod)}, the due period, closed at ${formatValue(unit, value)} against a target of ` +
+    formatValue(unit, target),
+  verdict: (met: boolean, words: string, due?: string) =>
+    `${met ? 'Met' : 'Missed'}: ${words}${due ? ` (due ${due})` : ''}.`,
+};
+
+/** The reading's rates in the unit's words: the heading with its interval, the pace needed, the forecast's course. */
+export function rateWords(unit: Unit, trend: Trend, pace: number | null, course: Assessment['course']) {
+  return {
+    heading: formatRate(unit, trend.slope),
+    heading_ci: [formatRate(unit, trend.slope_ci[0]), formatRate(unit, trend.slope_ci[1])] as [string, string],
+    pace: pace === null ? null : formatRate(unit, pace),
+    course: course && formatRate(unit, course.per_month),
+    course_range:
+      course && ([formatRate(unit, course.range[0]), formatRate(unit, course.range[1])] as [string, string]),
+  };
+}
+
+/** Too little history to read a course. */
+export const noSignalWords = (periods: number, needs: number) =>
+  `no signal yet: ${periods} mature period${periods === 1 ? '' : 's'} of data, needs ${needs}`;
+
+/** How a reading names each kind of departure from the trend. */
+const SHIFT_WORD: Record<Exclude<ShiftKind, 'none'>, string> = {
+  spike: 'Spike',
+  level_shift: 'Shift',
+  unconfirmed: 'Unconfirmed',
+};
+
+/** The card's sentence: "72% likely to reach 93.0% by Jun 2027; could land 91.0–96.0%". */
+export function summaryOf(
+  goal: Pick<GoalInput, 'target' | 'direction' | 'unit'>,
+  status: Status,
+  probability: number,
+  forecast: { period: string; interval: [number, number] },
+): string {
+  const month = monthWords(forecast.period);
+  const verb = goal.direction === 'up' ? 'reach' : 'get down to';
+  const [low, high] = forecast.interval.map((v) => formatValue(goal.unit, v));
+  const land = `could land ${low}–${high}`;
+  const lead = status === 'arrived' ? 'Already there; ' : '';
+  return `${lead}${pct(probability)} likely to ${verb} ${formatValue(goal.unit, goal.target)} by ${month}; ${land}`;
+}
+
+/** The plain-language reading: pace needed against pace made, arrival, and any shift. */
+export function readingOf(
+  unit: Unit,
+  status: Status,
+  trend: Trend,
+  pace: number | null,
+  arrival: Assessment['arrival'],
+  shift: Assessment['shift'],
+  windowMonths: number,
+  course: Assessment['course'] = null,
+): string {
+  const needs = pace === null ? 'the due date has passed' : `needs ${formatRate(unit, pace)} a month`;
+  const ci = `95% CI ${formatRate(unit, trend.slope_ci[0])} to ${formatRate(unit, trend.slope_ci[1])}`;
+  const arrived = status === 'arrived';
+  // The forecast's course sits beside the pace needed: the two that decide the chance of arriving.
+  const forecast =
+    course && pace !== null
+      ? `; on its forecast ${formatRate(unit, course.per_month)} a month to the due date ` +
+        `(${formatRate(unit, course.range[0])} to ${formatRate(unit, course.range[1])})`
+      : '';
+  const recent = forecast
+    ? `; the last ${windowMonths} months ran ${formatRate(unit, trend.slope)} (${ci}).`
+    : `; doing ${formatRate(unit, trend.slope)} (${ci}) over the last ${windowMonths} months.`;
+  const parts = [
+    arrived ? 'Arrived: at or past the target.' : `${needs[0]!.toUpperCase()}${needs.slice(1)}${forecast}${recent}`,
+    arrived
+      ? ''
+      : arrival.date
+        ? `On its forecast it arrives around ${arrival.date.slice(0, 7)}.`
+        : `No arrival date: ${arrival.reason}.`,
+    shift.kind !== 'none' ? `${SHIFT_WORD[shift.kind]}: ${shift.message}.` : '',
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** Ahead of or behind the planned path, and the next milestone's chance, in words. */
+export function planWords(unit: Unit, plan: PlanReading): string {
+  const gap = formatRate(unit, Math.abs(plan.ahead_by)).replace(/^[+−±]/, '');
+  const where =
+    Math.abs(plan.ahead_by) < 1e-12
+      ? 'On the planned path'
+      : `${gap} ${plan.ahead_by > 0 ? 'ahead of' : 'behind'} plan`;
+  const next = plan.next;
+  const chance = next?.probability === null || !next ? '' : `${Math.round(next.probability * 100)}% likely`;
+  const milestone = next
+    ? ` Next milestone ${formatValue(unit, next.target)} by ${next.period.slice(0, 7)}: ${chance}.`
+    : '';
+  return `${where}.${milestone}`;
+}
