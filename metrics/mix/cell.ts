@@ -67,3 +67,21 @@ export function shapeCells(grid: readonly Shape[]): ShapeCells {
     },
   };
 }
+
+/** An index drawn from probabilities that sum to 1. */
+export function pick(weights: number[], u: number): number {
+  let acc = 0;
+  for (let i = 0; i < weights.length; i++) {
+    acc += weights[i]!;
+    if (u < acc) return i;
+  }
+  return weights.length - 1;
+}
+
+/** Each shape's chance given the data, from how much worse it fits than the best: exp(−Δ/2σ²), summing to 1. */
+export function fitWeights(objectives: readonly number[], noise: number): number[] {
+  const best = Math.min(...objectives);
+  const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
+  const total = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / total);
+}

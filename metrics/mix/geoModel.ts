@@ -1,7 +1,6 @@
 // The geo model's answer in the national model's shape (metrics/mix/model.ts), so the CLI, API,
 // Mix page, optimiser and budget read either alike: national channels summed over geos, with
 // intervals from the geo bootstrap; plus what only a geo model can say, each geo's own ROI. Pure.
-import { SHAPES } from './fit.ts';
 import { fitGeo, type GeoMixInput, type GeoModelFit, type GeoOptions, type GeoRead, nationalCurve } from './geo.ts';
 import {
   CURVE_STEPS,
@@ -92,7 +91,7 @@ function channelsOf(input: GeoMixInput, model: GeoModelFit): MixChannel[] {
           `allow up to ${roiCi[1].toPrecision(2)})`,
       );
     }
-    const shape = SHAPES[model.point.shapes[c]!]!;
+    const shape = model.prep.shapes[c]![model.point.shapes[c]!]!;
     const spend = sum(model.prep.spend[c]!);
     return {
       channel: m.channel,
@@ -137,7 +136,7 @@ function byGeo(input: GeoMixInput, model: GeoModelFit): GeoSection['by_geo'] {
 /** Weekly national actual, fitted, baseline and channels, from the geos' scaled fit. */
 function weeklyOf(input: GeoMixInput, model: GeoModelFit) {
   const { G, T, P, size, raw } = model.prep;
-  const S = SHAPES.length;
+  const S = model.prep.S;
   const actual = national(input.kpi, T);
   const channels = input.media.map((_, c) =>
     Array.from({ length: T }, (_, t) => {
@@ -164,7 +163,7 @@ function weeklyOf(input: GeoMixInput, model: GeoModelFit) {
 /** Each control's part of the KPI (its standardized values × its effect, in every geo). */
 function controlsOf(input: GeoMixInput, model: GeoModelFit): Record<string, number> {
   const { G, T, P, C, size, raw } = model.prep;
-  const S = SHAPES.length;
+  const S = model.prep.S;
   return Object.fromEntries(
     input.controls.map((ctl, j) => {
       let v = 0;
@@ -178,7 +177,7 @@ function controlsOf(input: GeoMixInput, model: GeoModelFit): Record<string, numb
 /** What the model says each lift test's channel added over its weeks, every geo's own effect summed. */
 function experimentChecks(input: GeoMixInput, model: GeoModelFit): ExperimentCheck[] {
   const { G, T, P, size, raw } = model.prep;
-  const S = SHAPES.length;
+  const S = model.prep.S;
   return (input.experiments ?? []).map((e) => {
     const c = input.media.findIndex((m) => m.channel === e.channel);
     const lift = (read: GeoRead) => {

@@ -21,7 +21,7 @@ import {
   type TrendForm,
   withShapes,
 } from './fit.ts';
-import { shapeCells } from './cell.ts';
+import { fitWeights, pick, shapeCells } from './cell.ts';
 import { carryMultiplier, type Shape, steadyResponse } from './transform.ts';
 
 export interface ControlSuggestion {
@@ -191,16 +191,6 @@ function readChannels(prep: Prepared, input: MixInput, fit: Fit) {
 
 export const CURVE_STEPS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 
-/** An index drawn from probabilities that sum to 1. */
-function pick(weights: number[], u: number): number {
-  let acc = 0;
-  for (let i = 0; i < weights.length; i++) {
-    acc += weights[i]!;
-    if (u < acc) return i;
-  }
-  return weights.length - 1;
-}
-
 /** Residuals resampled in moving blocks (keeping their autocorrelation), centred. */
 function blockResample(residuals: number[], rand: () => number, block = 8): number[] {
   const n = residuals.length;
@@ -211,14 +201,6 @@ function blockResample(residuals: number[], rand: () => number, block = 8): numb
     for (let i = 0; i < block && out.length < n; i++) out.push(residuals[start + i]! - mean);
   }
   return out;
-}
-
-/** Each shape's chance given the data, from how much worse it fits than the best: exp(−Δ/2σ²), summing to 1. */
-function fitWeights(objectives: readonly number[], noise: number): number[] {
-  const best = Math.min(...objectives);
-  const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
-  const total = sum(w);
-  return w.map((x) => x / total);
 }
 
 /** Shapes drawn in each grid point's cell, and kept: a refit that lands in that cell picks one. */

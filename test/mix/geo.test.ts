@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Database } from '../../data/db.ts';
 import { ensureSchema } from '../../data/schema.ts';
+import { SHAPES } from '../../metrics/mix/fit.ts';
+import { fitGeo } from '../../metrics/mix/geo.ts';
 import { fitGeoMixModel } from '../../metrics/mix/geoModel.ts';
+import type { Shape } from '../../metrics/mix/transform.ts';
 import { GEO_REVENUE, writeMeridianSources } from '../helpers/meridian.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { makeWorkspace } from '../helpers/workspace.ts';
@@ -44,6 +47,26 @@ describe('geo mix model on planted regional worlds', () => {
     // Each geo's own ROI (partially pooled), over every geo and seed.
     expect(geoCovered / geoCells).toBeGreaterThan(0.8);
   }, 120_000);
+});
+
+describe('shapes in the geo refits', () => {
+  it('land between the grid’s points too, while the point fit stays on the grid', () => {
+    const { input } = plantGeo(3);
+    const m = fitGeo(input, { seed: 3, draws: 30 });
+    const onGrid = (x: Shape) =>
+      SHAPES.some((g) => g.theta === x.theta && g.gamma === x.gamma && g.alpha === x.alpha && !g.delay);
+    const chosen = (read: typeof m.point) => read.shapes.map((s, c) => m.prep.shapes[c]![s]!);
+    expect(chosen(m.point).every(onGrid)).toBe(true);
+    const off = m.draws.flatMap(chosen).filter((x) => !onGrid(x));
+    expect(off.length).toBeGreaterThan(0);
+    // Off the grid, but within the shapes a fit can have: carry-over below 0.9, α from 0.5.
+    for (const x of off) {
+      expect(x.theta).toBeGreaterThanOrEqual(0);
+      expect(x.theta).toBeLessThan(0.9);
+      expect(x.alpha).toBeGreaterThanOrEqual(0.5);
+      expect(x.gamma).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });
 
 describe('a lift test in the geo model', () => {
