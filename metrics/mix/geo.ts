@@ -225,7 +225,7 @@ export interface Moments {
 }
 
 export function weighted(prep: GeoPrepared, w: number[]): Moments {
-  const { G, T, P } = prep;
+  const { T, P } = prep;
   const W = sum(w);
   const mean = weekMeans(prep, w);
   const used = w.flatMap((x, g) => (x ? [g] : []));
@@ -315,7 +315,7 @@ export function solve(
   noise: number,
   without = -1,
 ): Solved {
-  const { C, K, P, S } = prep;
+  const { C, K, S } = prep;
   const index = [...shapes.map((s, c) => c * S + s), ...Array.from({ length: K }, (_, j) => C * S + j)];
   const terms = priorTerms(prep, input, shapes, noise);
   const active = index.map((_, i) => i !== without);
