@@ -3,6 +3,7 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { GRAINS, type Grain } from '../../metrics/definition.ts';
 import { runSeries, type Series } from '../../metrics/series.ts';
+import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
@@ -34,10 +35,9 @@ export function seriesToCsv(series: Series): string {
 }
 
 function seriesToTable(series: Series): string {
-  const fmt = (v: number | null) => {
-    if (v === null) return '—';
-    return Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : v.toPrecision(4);
-  };
+  // In the unit's words, as every page and reading writes them ("93.4%", "$1,204"); --json and --csv stay exact.
+  const words = unitWords('en-US', currentCurrency());
+  const fmt = (v: number | null) => words.value(series.unit, v);
   const rows = series.rows.map((r) => [
     r.period,
     ...(series.by ? [r.group ?? ''] : []),

@@ -79,6 +79,8 @@ describe('bearing query --top', () => {
       for (const p of new Set(all.map((r) => r.period))) expect(sum(series.rows, p)).toBeCloseTo(sum(all, p), 4);
       const table = ws.bearing(...args, '--top', '2');
       expect(table.stdout).toMatch(/\(other\) holds the \d+ smaller region values beyond the top 2/);
+      // Money in the table as every page writes it: the workspace's currency, whole units.
+      expect(table.stdout).toMatch(/^\d{4}-\d{2}-01 +\S+ +\$\d{1,3}(,\d{3})+ +\d+/m);
       expect(ws.bearing(...args, '--top', '0').status).toBe(2);
     } finally {
       ws.cleanup();
