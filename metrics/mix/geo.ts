@@ -92,7 +92,11 @@ export interface GeoPrepared {
   centred: Float64Array;
   /** The scaled KPI centred within each geo, [geo][t]. */
   y: Float64Array;
-  gram: Float64Array[];
+  /**
+   * Σ_t of two within-geo centred columns in geo g, computed when first read and kept: a fit reads
+   * each channel's shapes against the others' current ones, a small part of all P² pairs.
+   */
+  gram(g: number, i: number, j: number): number;
   xy: Float64Array[];
   yy: number[];
   /** Per channel and shape: the half-saturation K, in (exposure per unit of size). */
@@ -143,7 +147,6 @@ export function prepareGeo(input: GeoMixInput, shapes: Shape[][] = input.media.m
   const { G, C, K, P, S, raw, k } = features(input, size, T, shapes);
   const centred = new Float64Array(raw.length);
   const y = new Float64Array(G * T);
-  const gram: Float64Array[] = [];
   const xy: Float64Array[] = [];
   const yy: number[] = [];
   for (let g = 0; g < G; g++) {
@@ -156,26 +159,32 @@ export function prepareGeo(input: GeoMixInput, shapes: Shape[][] = input.media.m
       m /= T;
       for (let t = 0; t < T; t++) centred[at + t] = raw[at + t]! - m;
     }
-    const gg = new Float64Array(P * P);
     const gy = new Float64Array(P);
     for (let i = 0; i < P; i++) {
       const ai = (g * P + i) * T;
-      for (let j = i; j < P; j++) {
-        const aj = (g * P + j) * T;
-        let s = 0;
-        for (let t = 0; t < T; t++) s += centred[ai + t]! * centred[aj + t]!;
-        gg[i * P + j] = gg[j * P + i] = s;
-      }
       let s = 0;
       for (let t = 0; t < T; t++) s += centred[ai + t]! * y[g * T + t]!;
       gy[i] = s;
     }
     let s = 0;
     for (let t = 0; t < T; t++) s += y[g * T + t]! ** 2;
-    gram.push(gg);
     xy.push(gy);
     yy.push(s);
   }
+  const cache = Array.from({ length: G }, () => new Float64Array(P * P).fill(Number.NaN));
+  const gram = (g: number, i: number, j: number) => {
+    const kept = cache[g]!;
+    let v = kept[i * P + j]!;
+    if (Number.isNaN(v)) {
+      const ai = (g * P + i) * T;
+      const aj = (g * P + j) * T;
+      v = 0;
+      for (let t = 0; t < T; t++) v += centred[ai + t]! * centred[aj + t]!;
+      kept[i * P + j] = v;
+      kept[j * P + i] = v;
+    }
+    return v;
+  };
   const spend = input.media.map((m) => m.spend.map((row) => sum(row)));
   return { G, T, C, K, P, S, shapes, size, raw, centred, y, gram, xy, yy, k, spend };
 }
@@ -251,7 +260,7 @@ export function weighted(prep: GeoPrepared, w: number[]): Moments {
       let v = gram[at]!;
       if (Number.isNaN(v)) {
         v = -product(i, j);
-        for (const g of used) v += w[g]! * prep.gram[g]![at]!;
+        for (const g of used) v += w[g]! * prep.gram(g, i, j);
         gram[at] = v;
         gram[j * P + i] = v;
       }
