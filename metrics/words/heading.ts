@@ -106,12 +106,12 @@ export function summaryOf(
   probability: number,
   forecast: { period: string; interval: [number, number] },
 ): string {
-  const month = monthWords(forecast.period);
+  const by = monthWords(forecast.period);
   const verb = goal.direction === 'up' ? 'reach' : 'get down to';
   const [low, high] = forecast.interval.map((v) => formatValue(goal.unit, v));
   const land = `could land ${low}–${high}`;
   const lead = status === 'arrived' ? 'Already there; ' : '';
-  return `${lead}${pct(probability)} likely to ${verb} ${formatValue(goal.unit, goal.target)} by ${month}; ${land}`;
+  return `${lead}${pct(probability)} likely to ${verb} ${formatValue(goal.unit, goal.target)} by ${by}; ${land}`;
 }
 
 /** The plain-language reading: pace needed against pace made, arrival, and any shift. */
