@@ -8,7 +8,8 @@ import type { Assessment, GoalInput, ShiftKind, Status } from '../heading/types.
 import { formatRate, formatValue, monthWords } from './current.ts';
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
-const month = (period: string) => period.slice(0, 7);
+/** A month as a reader says it: "Sep 2018", not "2018-09". */
+const month = (period: string) => monthWords(period);
 /** A phrase as a sentence: capital first letter, full stop. */
 export const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 
@@ -28,7 +29,7 @@ export const shiftWords = {
     'a durable change, not a one-off',
   unconfirmed: (period: string, z: number, next: string) =>
     `${month(period)} sits ${Math.abs(z).toFixed(1)}σ ${z > 0 ? 'above' : 'below'} the trend, unconfirmed until ` +
-    `${next} is in: one period cannot tell a burst from a new course`,
+    `${month(next)} is in: one period cannot tell a burst from a new course`,
   spike: (period: string, z: number) =>
     `${month(period)} spiked ${Math.abs(z).toFixed(1)}σ ${z > 0 ? 'above' : 'below'} the trend and the periods ` +
     'around it did not follow: a one-period burst (a campaign?), not a new course',
@@ -142,7 +143,7 @@ export function readingOf(
     arrived
       ? ''
       : arrival.date
-        ? `On its forecast it arrives around ${arrival.date.slice(0, 7)}.`
+        ? `On its forecast it arrives around ${month(arrival.date)}.`
         : `No arrival date: ${arrival.reason}.`,
     shift.kind !== 'none' ? `${SHIFT_WORD[shift.kind]}: ${shift.message}.` : '',
   ];
@@ -159,7 +160,7 @@ export function planWords(unit: Unit, plan: PlanReading): string {
   const next = plan.next;
   const chance = next?.probability === null || !next ? '' : `${Math.round(next.probability * 100)}% likely`;
   const milestone = next
-    ? ` Next milestone ${formatValue(unit, next.target)} by ${next.period.slice(0, 7)}: ${chance}.`
+    ? ` Next milestone ${formatValue(unit, next.target)} by ${month(next.period)}: ${chance}.`
     : '';
   return `${where}.${milestone}`;
 }

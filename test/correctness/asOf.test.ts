@@ -121,7 +121,7 @@ describe('after the due date a goal is met or missed', () => {
     expect(a.status).toBe(status);
     expect(a.reading).toMatch(
       new RegExp(
-        `^${status === 'met' ? 'Met' : 'Missed'}: 2026-06, the due period, closed at 91\\.0% against a target of`,
+        `^${status === 'met' ? 'Met' : 'Missed'}: Jun 2026, the due period, closed at 91\\.0% against a target of`,
       ),
     );
     expect(a.reading).not.toMatch(/needs|months left/);
@@ -137,7 +137,7 @@ describe('after the due date a goal is met or missed', () => {
     const gap = history.filter((h) => h.period !== '2026-06-01');
     const a = assessGoal({ target: 0.9, due: '2026-06-30', direction: 'up', unit: 'ratio' }, gap, '2026-08-31');
     expect(a.status).toBe('no_signal');
-    expect(a.status_reason).toMatch(/due date \(2026-06-30\) has passed, but 2026-06 has no value yet/);
+    expect(a.status_reason).toMatch(/due date \(2026-06-30\) has passed, but Jun 2026 has no value yet/);
   });
 });
 
@@ -147,7 +147,7 @@ describe('stale data is said, with the period it is from', () => {
     const a = assessGoal({ target: 40, due: '2027-12-31', direction: 'up', unit: 'count' }, history, '2026-03-31');
     expect(a.stale).toMatchObject({ latest_period: '2025-12-01', expected_period: '2026-03-01' });
     expect(a.reading).toMatch(
-      /Stale data: the latest value is for 2025-12, though the metric's data runs to 2026-03-31/,
+      /Stale data: the latest value is for Dec 2025, though the metric's data runs to 2026-03-31/,
     );
   });
   it('two periods behind, or a cohort metric waiting to mature, is not stale', () => {
@@ -189,7 +189,7 @@ describe('met and missed through the API', () => {
       ).toBe(201);
       const goal = (await s.call('GET', `/api/goals/${id}`)).body;
       expect(goal.status).toBe(status);
-      expect(goal.reading).toMatch(/2026-06, the due period, closed at/);
+      expect(goal.reading).toMatch(/Jun 2026, the due period, closed at/);
     }
     const overview = (await s.call('GET', '/api/goals')).body;
     expect(overview.balance.business.met + overview.balance.business.missed).toBe(2);

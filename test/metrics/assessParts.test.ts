@@ -108,7 +108,7 @@ describe('readingOf', () => {
       arrival: { date: '2027-09-01', reason: '' },
       text:
         'Needs +0.5 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. On its ' +
-        'forecast it arrives around 2027-09.',
+        'forecast it arrives around Sep 2027.',
     },
     {
       status: 'off_course',

@@ -88,7 +88,7 @@ describe('a thin period', () => {
     expect(a.left_out).toEqual([{ period: '2018-12-01', n: 16 }]);
     expect(a.position?.period).toBe('2018-11-01');
     expect(a.position?.value).toBeLessThan(0.05);
-    expect(a.reading).toMatch(/2018-12 holds 16 rows: left out of the reading \(fewer than 30/);
+    expect(a.reading).toMatch(/Dec 2018 holds 16 rows: left out of the reading \(fewer than 30/);
     expect(a.status).not.toBe('arrived');
   });
 

@@ -182,7 +182,7 @@ describe('shift: a durable change versus a one-period spike', () => {
     values[11] = values[11]! + 0.05;
     const a = assessGoal(up(0.6), history(values), AS_OF);
     expect(a.shift).toMatchObject({ kind: 'unconfirmed', period: '2026-10-01' });
-    expect(a.shift.message).toMatch(/^2026-10 sits [\d.]+σ above the trend, unconfirmed until 2026-11 is in/);
+    expect(a.shift.message).toMatch(/^Oct 2026 sits [\d.]+σ above the trend, unconfirmed until Nov 2026 is in/);
   });
 
   it('three periods that all stepped down together are a level shift', () => {

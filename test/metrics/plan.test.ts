@@ -70,7 +70,7 @@ describe('the planned path', () => {
       history,
       '2026-12-31',
     );
-    expect(a.reading).toMatch(/(ahead of|behind) plan\. Next milestone 86\.0% by 2027-01: \d+% likely\./);
+    expect(a.reading).toMatch(/(ahead of|behind) plan\. Next milestone 86\.0% by Jan 2027: \d+% likely\./);
     const goal = { id: 'g', metric: 'm', target: 1, due: '2027-01-31' };
     expect(GoalSchema.safeParse({ ...goal, milestones: [{ date: '2026-06-30', target: 0.5 }] }).success).toBe(true);
     const outOfOrder = [

@@ -158,6 +158,6 @@ describe('the Olist sample through a sources file', () => {
     const repeat = JSON.parse(ws.bearing('heading', '--json').stdout).goals.find(
       (g: { id: string }) => g.id === 'repeat',
     );
-    expect(repeat.reading).toMatch(/2018-09 holds 16 rows: left out of the reading/);
+    expect(repeat.reading).toMatch(/Sep 2018 holds 16 rows: left out of the reading/);
   });
 });
