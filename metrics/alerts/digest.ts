@@ -1,6 +1,7 @@
 // What changed since a date, for people: status changes, moves in the chance of meeting a goal,
 // shifts, stale data, missed milestones and notes added. Pure: built from two sets of readings.
 import type { GoalReading } from '../../data/alerts.ts';
+import { monthName } from '../heading/months.ts';
 
 export interface DigestItem {
   goal: string;
@@ -58,10 +59,12 @@ export function buildDigest(input: DigestInput): Digest {
     )
       at(
         'shift',
-        `${cur.shift_kind === 'spike' ? 'one-period spike' : 'level shift'} in ${cur.shift_period?.slice(0, 7)}`,
+        `${cur.shift_kind === 'spike' ? 'one-period spike' : 'level shift'} in ` +
+          (cur.shift_period ? monthName(cur.shift_period) : ''),
       );
     if (cur.stale && !prev.stale) at('stale', 'its data is stale');
-    for (const d of cur.missed.filter((m) => !prev.missed.includes(m))) at('milestone', `missed the milestone of ${d}`);
+    for (const d of cur.missed.filter((m) => !prev.missed.includes(m)))
+      at('milestone', `missed the milestone of ${monthName(d)}`);
   }
   for (const n of input.notes)
     items.push({

@@ -1,6 +1,7 @@
 // Which alerts a new reading of the goals raises against the previous one, by rule. Pure: the
 // readings come from the heading, the previous ones from data/alerts.ts.
 import type { GoalReading } from '../../data/alerts.ts';
+import { monthName } from '../heading/months.ts';
 import type { AlertSettings } from '../../data/workspace.ts';
 import type { GoalHeading } from '../heading/heading.ts';
 
@@ -68,14 +69,19 @@ export function changesOf(
         goal: g,
         change:
           `${label}: ${current.shift_kind === 'spike' ? 'a one-period spike' : 'a level shift'} in ` +
-          `${current.shift_period?.slice(0, 7)}`,
+          `${current.shift_period ? monthName(current.shift_period) : ''}`,
         identity: `${current.shift_kind}@${current.shift_period}`,
       });
     if (rule === 'stale_data' && current.stale && !previous.stale)
       out.push({ rule, goal: g, change: `${label}: its data is stale`, identity: `stale@${current.as_of}` });
     if (rule === 'milestone_missed')
       for (const date of current.missed.filter((d) => !previous.missed.includes(d)))
-        out.push({ rule, goal: g, change: `${label}: missed the milestone of ${date}`, identity: `missed@${date}` });
+        out.push({
+          rule,
+          goal: g,
+          change: `${label}: missed the milestone of ${monthName(date)}`,
+          identity: `missed@${date}`,
+        });
   }
   return out;
 }
