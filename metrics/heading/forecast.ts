@@ -8,6 +8,7 @@
 import { buildEnsemble } from './ensemble.ts';
 import { solveLinear } from './solve.ts';
 import { MIN_SEASONAL_PERIODS, testSeasonality, type Seasonality } from './seasonality.ts';
+import { forecastWords } from '../words/heading.ts';
 
 export interface SeriesPoint {
   /** Months from the last period (0 = last, negative before). */
@@ -204,21 +205,11 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain)
     all.map((p) => p.month),
     { log: positive, horizons: HORIZONS },
   );
-  if (ens.scale === 'log') notes.push('modelled on the log scale: changes are read as proportions of the level');
-  if (ens.seasonal)
-    notes.push(`month-of-year indices from ${Math.floor(all.length / 12)} years of history, in the forecast`);
-  else if (all.length < MIN_SEASONAL_PERIODS)
-    notes.push(
-      `${all.length} months of history: under 24, neither a level step nor a yearly cycle can be told apart ` +
-        'from a trend, so neither is looked for and the band carries both',
-    );
-  else if (!ens.seasonalTest)
-    notes.push(`${all.length} months of history: under 36, no yearly cycle is estimated and the band carries it`);
-  if (shift)
-    notes.push(
-      `a level step of ${shift.magnitude >= 0 ? '+' : ''}${shift.magnitude.toPrecision(2)} ${-shift.t} months ago: ` +
-        'the months before it widen the band',
-    );
+  if (ens.scale === 'log') notes.push(forecastWords.logScale);
+  if (ens.seasonal) notes.push(forecastWords.seasonal(Math.floor(all.length / 12)));
+  else if (all.length < MIN_SEASONAL_PERIODS) notes.push(forecastWords.tooShortForSteps(all.length));
+  else if (!ens.seasonalTest) notes.push(forecastWords.tooShortForCycle(all.length));
+  if (shift) notes.push(forecastWords.step(shift.magnitude, -shift.t));
   const clamp = (v: number) =>
     Math.min(domain.max ?? Number.POSITIVE_INFINITY, Math.max(domain.min ?? Number.NEGATIVE_INFINITY, v));
   return {
@@ -237,9 +228,6 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain)
     shift,
     seasonality,
     notes,
-    method:
-      'a combination of simple forecasters (the recent level, Theta, a damped trend, a two-year trend and, with a ' +
-      'yearly cycle, the same month a year before), each weighted by its own errors forecasting 1–24 months ahead ' +
-      'from up to 36 past months; the band is sized from the combination’s own errors at each horizon',
+    method: forecastWords.method,
   };
 }

@@ -89,6 +89,24 @@ export function rateWords(unit: Unit, trend: Trend, pace: number | null, course:
   };
 }
 
+/** How the forecast was made, in words (`forecast_method.method` and its notes). */
+export const forecastWords = {
+  method:
+    'a combination of simple forecasters (the recent level, Theta, a damped trend, a two-year trend and, with a ' +
+    'yearly cycle, the same month a year before), each weighted by its own errors forecasting 1–24 months ahead ' +
+    'from up to 36 past months; the band is sized from the combination’s own errors at each horizon',
+  logScale: 'modelled on the log scale: changes are read as proportions of the level',
+  seasonal: (years: number) => `month-of-year indices from ${years} years of history, in the forecast`,
+  tooShortForSteps: (months: number) =>
+    `${months} months of history: under 24, neither a level step nor a yearly cycle can be told apart from a ` +
+    'trend, so neither is looked for and the band carries both',
+  tooShortForCycle: (months: number) =>
+    `${months} months of history: under 36, no yearly cycle is estimated and the band carries it`,
+  step: (magnitude: number, monthsAgo: number) =>
+    `a level step of ${magnitude >= 0 ? '+' : ''}${magnitude.toPrecision(2)} ${monthsAgo} months ago: the months ` +
+    'before it widen the band',
+};
+
 /** Too little history to read a course. */
 export const noSignalWords = (periods: number, needs: number) =>
   `no signal yet: ${periods} mature period${periods === 1 ? '' : 's'} of data, needs ${needs}`;
