@@ -35,7 +35,8 @@ type Formats = ReturnType<typeof formatsFor>;
 
 /** The Intl formatters one locale and currency need, made once per Words. */
 function formatsFor(locale: string, currency: string | null) {
-  const nf = (o: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, o);
+  // A number that rounds to zero reads without a sign ("0.0%", not "−0.0%").
+  const nf = (o: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, { signDisplay: 'negative', ...o });
   const plainMoney = {
     whole: nf({ maximumFractionDigits: 0 }),
     cents: nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 }),
@@ -107,8 +108,9 @@ function deltaIn(f: Formats, unit: string, x: number): string {
     return `${sign}${text} pts`;
   }
   const abs = Math.abs(x);
-  if (unit === 'number' && abs < 100 && abs > 0) return `${sign}${f.twoFigures.format(abs)}`;
-  return `${sign}${valueIn(f, unit, abs)}`;
+  const shown = unit === 'number' && abs < 100 && abs > 0 ? f.twoFigures.format(abs) : valueIn(f, unit, abs);
+  // A change that rounds to nothing ("$0.00") carries no sign.
+  return `${/[1-9]/.test(shown) ? sign : ''}${shown}`;
 }
 
 function tickIn(f: Formats, unit: string, v: number): string {

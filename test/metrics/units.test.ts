@@ -102,3 +102,33 @@ describe('one set of unit words for the server, the CLI and the web app', () => 
     expect(odd.value('currency', 1204)).toBe('1,204');
   });
 });
+
+describe('unit words, for any number', () => {
+  it('never read NaN, never a hyphen for minus; a change carries its sign unless it rounds to nothing', async () => {
+    const fc = (await import('fast-check')).default;
+    const { unitWords } = await import('../../metrics/words/units.ts');
+    const units = ['ratio', 'percent', 'score', 'currency', 'count', 'days', 'number'];
+    const words = [unitWords('en-US', 'USD'), unitWords('de-DE', 'EUR'), unitWords('en-US', null)];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...units),
+        fc.constantFrom(...words),
+        fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+        (unit, w, x) => {
+          for (const text of [w.value(unit, x), w.delta(unit, x), w.tick(unit, x), w.change(unit, 1, 1 + x)]) {
+            expect(text).not.toMatch(/NaN|Infinity|undefined/);
+            expect(text).not.toMatch(/(^|\s|\()-\d/);
+          }
+          const delta = w.delta(unit, x);
+          // Signed as the number is, unless it rounds to nothing shown ("$0.00", "0").
+          if (x !== 0 && /[1-9]/.test(delta)) expect(delta[0]).toBe(x > 0 ? '+' : '−');
+          if (!/[1-9]/.test(delta)) expect(delta).not.toMatch(/^[+−]/);
+          if (x === 0) expect(delta).not.toMatch(/^[+−]/);
+          // A value that rounds to zero carries no sign either.
+          if (Math.abs(x) < 1e-9) expect(w.value(unit, x)).not.toMatch(/^\D*−/);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
