@@ -6,14 +6,15 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useStackLabels } from '../../lib/stackLabels.ts';
 import { useState, useRef } from 'react';
 import { api, bodyOf } from '../../lib/api.ts';
-import { formatMoney } from '../../lib/format.ts';
+import { formatMoney, formatValue } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/useDebounced.ts';
 import type { Row } from './shared.ts';
 
 type Counted = 'retention' | 'revenue';
 
 /** Retained customers as whole numbers; revenue as money. */
-const amountOf = (outcome: Counted, v: number) => (outcome === 'revenue' ? formatMoney(v) : v.toFixed(0));
+const amountOf = (outcome: Counted, v: number) =>
+  outcome === 'revenue' ? formatMoney(v) : formatValue('count', Math.round(v));
 const signedOf = (outcome: Counted, v: number | null) =>
   v === null ? '—' : `${v >= 0 ? '+' : '−'}${amountOf(outcome, Math.abs(v))}`;
 const NOUN: Record<Counted, string> = { retention: 'retained customers', revenue: 'revenue' };

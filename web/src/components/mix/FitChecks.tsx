@@ -1,6 +1,7 @@
 // Whether to trust the fit, in plain words: the weeks it never saw, what it leaves unexplained,
 // whether two independent bootstrap runs agree, and whether the lift tests agree with it. Each
 // check says ok or "read with care" in words, not colour alone.
+import { formatValue } from '../../lib/format.ts';
 import type { Mix } from './shared.ts';
 
 interface Check {
@@ -17,7 +18,7 @@ export function fitChecks(mix: Mix): Check[] {
       ok: mape < 0.15,
       text:
         `Forecasting the last ${mix.fit.holdout_weeks} ${mix.grain}s it never saw, it was off by ` +
-        `${(mape * 100).toFixed(1)}% on average` +
+        `${formatValue('ratio', mape)} on average` +
         (mape < 0.15 ? '.' : ': the model misses something that moves the KPI.'),
     });
   const rho = mix.fit.residual_autocorrelation;

@@ -1,5 +1,5 @@
 // Each channel's return in one sentence finance can act on, then the table behind it.
-import { formatMoney } from '../../lib/format.ts';
+import { formatMoney, formatValue } from '../../lib/format.ts';
 import { useRef } from 'react';
 import { useStackLabels } from '../../lib/stackLabels.ts';
 import { Term } from '../Term.tsx';
@@ -31,7 +31,7 @@ export function MixSentences({ mix }: { mix: Mix }) {
 const carryWords = (a: { theta: number; delay: number } | null) =>
   !a ? '—' : a.delay ? `peaks after ${a.delay} week${a.delay > 1 ? 's' : ''}` : `${Math.round(a.theta * 100)}% a week`;
 
-const percentOrDash = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const percentOrDash = (v: number | null) => formatValue('ratio', v);
 
 const TREND_WORDS = {
   linear: 'a straight line',
