@@ -22,5 +22,8 @@ export const monthEnd = (period: string) =>
   new Date(Date.parse(`${addMonths(period, 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** "Oct 2026", for sentences. */
-const en = unitWords();
-export const monthName = (iso: string): string => en.date(iso, 'month');
+export const monthName = (iso: string): string => unitWords().date(iso, 'month');
+
+/** "Nov 2025–Oct 2026", or one month's name when both ends fall in it. */
+export const monthSpan = (from: string, to: string): string =>
+  from.slice(0, 7) === to.slice(0, 7) ? monthName(from) : `${monthName(from)}–${monthName(to)}`;

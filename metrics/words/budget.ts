@@ -4,15 +4,11 @@
 import type { Unit } from '../definition.ts';
 import type { PlanChannel } from '../budget/plan.ts';
 import type { BudgetChannel } from '../budget/types.ts';
-import { unitWords, type Words } from './units.ts';
+import { monthSpan } from '../heading/months.ts';
+import { unitWords } from './units.ts';
 
-const byCurrency = new Map<string, Words>();
 /** Money in the workspace's currency: whole units from 100 up, cents below (the one rule, in ./units.ts). */
-export function money(currency: string, value: number): string {
-  const words = byCurrency.get(currency) ?? unitWords('en-US', currency);
-  byCurrency.set(currency, words);
-  return words.value('currency', value);
-}
+export const money = (currency: string, value: number): string => unitWords('en-US', currency).value('currency', value);
 
 /** An amount of the KPI: money for a currency KPI, a number otherwise. */
 export function kpiAmount(unit: Unit, currency: string, value: number): string {
@@ -21,15 +17,11 @@ export function kpiAmount(unit: Unit, currency: string, value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits }).replace(/^-/, '−');
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** "Nov 2025–Oct 2026", or the dates when the period is not whole months. */
 export function periodText(from: string, to: string): string {
   const next = new Date(`${to}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
-  if (from.endsWith('-01') && next.getUTCDate() === 1) {
-    const name = (d: string) => `${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
-    return from.slice(0, 7) === to.slice(0, 7) ? name(from) : `${name(from)}–${name(to)}`;
-  }
+  if (from.endsWith('-01') && next.getUTCDate() === 1) return monthSpan(from, to);
   return `${from} to ${to}`;
 }
 

@@ -21,6 +21,3 @@ export const formatRate = (unit: Unit, perMonth: number): string => words.delta(
 
 /** A value in the unit's own words, for readings ("93.4%", "41.2", "1,204"). */
 export const formatValue = (unit: Unit, value: number): string => words.value(unit, value);
-
-/** A month in words ("Oct 2026"). */
-export const monthWords = (iso: string): string => words.date(iso, 'month');

@@ -2,7 +2,7 @@
 // "Net Promoter Score fell 1.9 pts: smb's own score fell 4.1 pts (explains 70%)."
 import type { Unit } from '../definition.ts';
 import { formatRate, formatValue } from './current.ts';
-import { monthName } from '../heading/months.ts';
+import { monthSpan } from '../heading/months.ts';
 import type { DriversAnswer, Driver } from '../drivers/types.ts';
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -53,8 +53,7 @@ export function driverPhrase(unit: Unit, d: Driver): string {
 export function driversSentence(a: Omit<DriversAnswer, 'sentence' | 'lead'>): string {
   if (a.change === null || a.before === null || a.after === null)
     return `${a.label} has no value in one of the windows compared, so there is no change to explain.`;
-  const span = (w: { from: string; to: string }) =>
-    w.from.slice(0, 7) === w.to.slice(0, 7) ? monthName(w.from) : `${monthName(w.from)}–${monthName(w.to)}`;
+  const span = (w: { from: string; to: string }) => monthSpan(w.from, w.to);
   const head =
     `${a.label} ${moved(a.change)}${a.change === 0 ? '' : ` ${amount(a.unit, a.change)}`} ` +
     `(${formatValue(a.unit, a.before)} → ${formatValue(a.unit, a.after)}, ` +

@@ -5,11 +5,12 @@ import type { Unit } from '../definition.ts';
 import type { PlanReading } from '../heading/plan.ts';
 import type { Trend } from '../heading/trend.ts';
 import type { Assessment, GoalInput, ShiftKind, Status } from '../heading/types.ts';
-import { formatRate, formatValue, monthWords } from './current.ts';
+import { monthName } from '../heading/months.ts';
+import { formatRate, formatValue } from './current.ts';
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
 /** A month as a reader says it: "Sep 2018", not "2018-09". */
-const month = (period: string) => monthWords(period);
+const month = monthName;
 /** A phrase as a sentence: capital first letter, full stop. */
 export const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 
@@ -125,7 +126,7 @@ export function summaryOf(
   probability: number,
   forecast: { period: string; interval: [number, number] },
 ): string {
-  const by = monthWords(forecast.period);
+  const by = month(forecast.period);
   const verb = goal.direction === 'up' ? 'reach' : 'get down to';
   const [low, high] = forecast.interval.map((v) => formatValue(goal.unit, v));
   const land = `could land ${low}–${high}`;

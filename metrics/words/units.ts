@@ -137,6 +137,20 @@ function dateIn(locale: string, iso: string | null | undefined, style: 'month' |
  * An unknown currency code falls back to none rather than throwing: a sentence still reads.
  */
 export function unitWords(locale = 'en-US', currency: string | null = null): Words {
+  // Made once per locale and currency: every goal of a heading is read in the same words, and
+  // building a dozen Intl formatters per goal is most of what writing its sentences costs.
+  const key = `${locale}|${currency ?? ''}`;
+  let words = made.get(key);
+  if (!words) {
+    words = wordsOf(locale, currency);
+    made.set(key, words);
+  }
+  return words;
+}
+
+const made = new Map<string, Words>();
+
+function wordsOf(locale: string, currency: string | null): Words {
   const f = formatsFor(locale, currency);
   return {
     value: (unit, v) => valueIn(f, unit, v),
