@@ -4,7 +4,6 @@ import { Z95 } from '../normal.ts';
 import { domainOf, forecastModel, type ForecastModel } from './forecast.ts';
 import { monthIndex, monthStart } from './months.ts';
 import { planOf } from './plan.ts';
-import type { Seasonality } from './seasonality.ts';
 import { median, theilSen, type Trend } from './trend.ts';
 import { withCurrency } from '../words/current.ts';
 import {
@@ -38,6 +37,7 @@ import {
   type HistoryPoint,
   OFF_COURSE_AT,
   ON_COURSE_AT,
+  type Seasonality,
   STALE_AFTER_PERIODS,
   type Status,
 } from './types.ts';

@@ -5,6 +5,7 @@
 // weights from their own rolling-origin errors; and bands sized from the combination's own
 // out-of-sample errors at each horizon, never from a model's formula. Pure.
 import jstat from 'jstat';
+import { forecasterName } from '../words/heading.ts';
 import { solveLinear } from './solve.ts';
 import { dampedTrend, ses, type Smoother, straightTrend, theta } from './smoothing.ts';
 
@@ -113,13 +114,13 @@ function candidates(
   if (y.length >= 6) smoothers.push(['trend', straightTrend(z, TREND_WINDOW)]);
   const out: Candidate[] = smoothers.map(([key, s]) => ({
     key,
-    name: s.name,
+    name: forecasterName(key, s.window),
     at: (o, h) => s.forecast(o, h) + idx(o + h),
   }));
   if (seasonal || only?.includes('seasonal-naive'))
     out.push({
       key: 'seasonal-naive',
-      name: 'seasonal naive (the same month a year before)',
+      name: forecasterName('seasonal-naive'),
       at: (o, h) => (o >= SEASON - 1 ? y[o - SEASON + 1 + ((h - 1) % SEASON)]! : y[o]!),
     });
   return only ? out.filter((c) => only.includes(c.key)) : out;

@@ -7,7 +7,8 @@
 // measured on planted worlds (test/metrics/forecast.test.ts) and on real series (bench/forecast.ts).
 import { buildEnsemble } from './ensemble.ts';
 import { solveLinear } from './solve.ts';
-import { MIN_SEASONAL_PERIODS, testSeasonality, type Seasonality } from './seasonality.ts';
+import { MIN_SEASONAL_PERIODS, testSeasonality } from './seasonality.ts';
+import type { Seasonality } from './types.ts';
 import { forecastWords } from '../words/heading.ts';
 
 export interface SeriesPoint {

@@ -2,18 +2,10 @@
 // years), after removing the trend: a permutation test of the between-month variance. When it
 // matters, the month effects are removed before the heading is measured and added back to the
 // projection; when it does not, the result says so with its p-value.
+import { seasonalityWords } from '../words/heading.ts';
 import { mulberry32 } from './random.ts';
 import { seasonalTheilSen, type Point } from './trend.ts';
-
-export interface Seasonality {
-  tested: boolean;
-  /** Share of permutations at least as seasonal as the data (small = real seasonality). */
-  p_value: number | null;
-  adjusted: boolean;
-  /** Month-of-year effect (1–12 → value), present when adjusted. */
-  effects: Record<number, number> | null;
-  note: string;
-}
+import type { Seasonality } from './types.ts';
 
 export const MIN_SEASONAL_PERIODS = 24;
 const PERMUTATIONS = 199;
@@ -38,7 +30,7 @@ export function testSeasonality(points: Array<Point & { month: number }>): Seaso
       p_value: null,
       adjusted: false,
       effects: null,
-      note: `not tested: needs ${MIN_SEASONAL_PERIODS} months of history, has ${points.length}`,
+      note: seasonalityWords.untested(MIN_SEASONAL_PERIODS, points.length),
     };
   }
   const trend = seasonalTheilSen(points);
@@ -62,7 +54,7 @@ export function testSeasonality(points: Array<Point & { month: number }>): Seaso
       p_value: p,
       adjusted: false,
       effects: null,
-      note: `month of year does not matter here (permutation test p = ${p.toFixed(2)})`,
+      note: seasonalityWords.notSeasonal(p),
     };
   }
   const effects: Record<number, number> = {};
@@ -77,6 +69,6 @@ export function testSeasonality(points: Array<Point & { month: number }>): Seaso
     p_value: p,
     adjusted: true,
     effects,
-    note: `seasonal (permutation test p = ${p.toFixed(3)}): month effects removed before measuring the heading`,
+    note: seasonalityWords.seasonal(p),
   };
 }

@@ -7,8 +7,9 @@
 
 /** A fitted model: forecasts 1…H months ahead from origin `o` (its last known index). */
 export interface Smoother {
-  name: string;
   forecast(o: number, h: number): number;
+  /** The months a straight trend is fitted over (named in `forecast_method`). */
+  window?: number;
 }
 
 const ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -53,7 +54,7 @@ function bestAlpha(y: number[]): number {
 export function ses(y: number[]): Smoother {
   const alpha = bestAlpha(y);
   const level = sesLevels(y, alpha);
-  return { name: 'recent level (exponential smoothing)', forecast: (o) => level[o]! };
+  return { forecast: (o) => level[o]! };
 }
 
 /** Running least-squares slope of y on its index over points 0…o. */
@@ -82,7 +83,6 @@ export function theta(y: number[]): Smoother {
   const level = sesLevels(y, alpha);
   const lines = runningSlopes(y);
   return {
-    name: 'Theta (level plus half the drift)',
     forecast(o, h) {
       const n = o + 1;
       const drift = lines[o]!.slope / 2;
@@ -117,7 +117,7 @@ export function straightTrend(y: number[], window: number): Smoother {
     return line;
   };
   return {
-    name: `straight trend of the last ${Math.min(window, y.length)} months`,
+    window: Math.min(window, y.length),
     forecast(o, h) {
       const { level, slope } = lineAt(o);
       return level + slope * h;
@@ -167,7 +167,6 @@ export function dampedTrend(y: number[]): Smoother {
   const { s } = holtRun(y, best.alpha, best.beta, best.phi, true);
   const phi = best.phi;
   return {
-    name: 'damped trend',
     forecast(o, h) {
       // φ + φ² + … + φ^h
       const damp = (phi * (1 - phi ** h)) / (1 - phi);

@@ -2,7 +2,17 @@
 // put into sentences. Kept apart from both so neither has to import the other.
 import type { Unit } from '../definition.ts';
 import type { Milestone, PlanReading } from './plan.ts';
-import type { Seasonality } from './seasonality.ts';
+
+/** Whether the month of the year matters for a metric (metrics/heading/seasonality.ts). */
+export interface Seasonality {
+  tested: boolean;
+  /** Share of permutations at least as seasonal as the data (small = real seasonality). */
+  p_value: number | null;
+  adjusted: boolean;
+  /** Month-of-year effect (1–12 → value), present when adjusted. */
+  effects: Record<number, number> | null;
+  note: string;
+}
 
 export const STATUSES = ['on_course', 'drifting', 'off_course', 'arrived', 'no_signal', 'met', 'missed'] as const;
 export type Status = (typeof STATUSES)[number];

@@ -108,6 +108,26 @@ export const forecastWords = {
     'before it widen the band',
 };
 
+/** Each forecaster the combination weighs, by its key (`forecast_method.models[].name`). */
+export function forecasterName(key: string, window?: number): string {
+  if (key === 'trend') return `straight trend of the last ${window} months`;
+  const names: Record<string, string> = {
+    level: 'recent level (exponential smoothing)',
+    theta: 'Theta (level plus half the drift)',
+    damped: 'damped trend',
+    'seasonal-naive': 'seasonal naive (the same month a year before)',
+  };
+  return names[key] ?? key;
+}
+
+/** The seasonality test's result, in words (`heading.seasonality.note`). */
+export const seasonalityWords = {
+  untested: (needs: number, has: number) => `not tested: needs ${needs} months of history, has ${has}`,
+  notSeasonal: (p: number) => `month of year does not matter here (permutation test p = ${p.toFixed(2)})`,
+  seasonal: (p: number) =>
+    `seasonal (permutation test p = ${p.toFixed(3)}): month effects removed before measuring the heading`,
+};
+
 /** Too little history to read a course. */
 export const noSignalWords = (periods: number, needs: number) =>
   `no signal yet: ${periods} mature period${periods === 1 ? '' : 's'} of data, needs ${needs}`;
