@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { compareChannels, OUTCOMES, type ChannelComparison, type Outcome } from '../../metrics/channels/compare.ts';
+import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
 import { readLocallyOrFromServer } from './remote.ts';
@@ -58,37 +59,37 @@ export function registerChannels(program: Command): void {
 
 /** The comparison as a table a terminal shows, with each channel's notes and the method. */
 function printComparison(result: ChannelComparison): void {
-  const scale = result.unit === 'share' ? 100 : 1;
-  const unit = result.unit === 'share' ? ' pts' : result.unit === 'points' ? ' pts' : '';
-  const f = (v: number | null, digits = 1) =>
-    v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}${unit}`;
-  const money = (v: number | null) => (v === null ? '—' : Math.round(v).toLocaleString('en-US'));
+  // Lifts in the outcome's words: shares and NPS in points ("+2.1 pts"), revenue in money ("+$12.50").
+  const words = unitWords('en-US', currentCurrency());
+  const unit = result.unit === 'share' ? 'ratio' : result.unit === 'points' ? 'score' : 'currency';
+  const f = (v: number | null) => (v === null ? '—' : words.delta(unit, v));
+  const money = (v: number | null) => words.money(v);
+  const count = (v: number) => words.value('count', v);
   console.log(
     `Channels on ${result.outcome} (window ${result.window_days} d, horizon ${result.horizon_days} d, as of ` +
-      `${result.as_of}); ${result.cohort.customers.toLocaleString('en-US')} customers compared\n`,
+      `${result.as_of}); ${count(result.cohort.customers)} customers compared\n`,
   );
   const rows = result.channels.map((c) => [
     c.channel,
-    c.exposed.toLocaleString('en-US'),
+    count(c.exposed),
     c.lift === null && c.exposed > 0 ? 'not estimable' : f(c.lift),
     c.ci ? `${f(c.ci[0])} … ${f(c.ci[1])}` : '—',
     f(c.naive_lift),
     money(c.spend),
-    c.incremental === null ? '—' : Math.round(c.incremental).toLocaleString('en-US'),
+    c.incremental === null ? '—' : count(Math.round(c.incremental)),
     money(c.cost_per_incremental),
     c.cost_ci ? `${money(c.cost_ci[0])} … ${money(c.cost_ci[1])}` : c.lift === null ? '—' : 'not estimable',
     c.placebo.lift === null ? '—' : c.placebo.flagged ? 'FLAGGED' : 'clean',
   ]);
-  const cur = currentCurrency();
   const header = [
     'channel',
     'reached',
     'lift',
     '95% CI',
     'naive',
-    `spend (${cur})`,
+    'spend',
     'incremental',
-    `cost/incr. (${cur})`,
+    'cost/incr.',
     'cost 95% CI',
     'placebo',
   ];

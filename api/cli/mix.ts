@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { controlList, type MixAnswer, optimizeMix, runMix } from '../../metrics/mix/index.ts';
+import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, currentSettings, DEFAULT_DB } from '../paths.ts';
 import { collect, collectBound, integer, isoDate, positive } from './options.ts';
 import { progress } from './progress.ts';
@@ -100,12 +101,13 @@ async function runOptimize(opts: OptimizeOptions): Promise<void> {
     console.log(JSON.stringify(plan, null, 2));
     return;
   }
-  const money = (v: number | null) => (v === null ? 'open' : Math.round(v).toLocaleString('en-US'));
-  console.log(`Weekly plan for ${plan.kpi} (${currentCurrency()}), budget ${money(plan.budget)}\n`);
+  const words = unitWords('en-US', currentCurrency());
+  const money = (v: number | null) => (v === null ? 'open' : words.money(v));
+  console.log(`Weekly plan for ${plan.kpi}, budget ${money(plan.budget)}\n`);
   console.log(['channel', 'today', 'proposed', 'min', 'max'].join('\t'));
   for (const a of plan.allocation)
     console.log([a.channel, money(a.current), money(a.proposed), money(a.min), money(a.max)].join('\t'));
-  const f = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const f = (v: number) => words.value(plan.unit, v);
   console.log(
     `\nexpected ${plan.kpi} per week, baseline included: today ${f(plan.kpi_current)}; proposed ` +
       `${f(plan.kpi_proposed)} (${f(plan.kpi_proposed_interval[0])} … ${f(plan.kpi_proposed_interval[1])})`,
@@ -159,22 +161,25 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
 
 function printMix(m: MixAnswer): void {
   const cur = currentCurrency();
-  const n = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
+  const words = unitWords('en-US', cur);
+  const n = (v: number | null, digits = 2) => (v === null ? '—' : words.decimal(v, digits));
+  const pct = (v: number | null) => words.value('ratio', v);
+  const kpi = (v: number | null) => words.value(m.unit, v);
   const range = (ci: [number, number] | null) => (ci ? `${n(ci[0])} … ${n(ci[1])}` : '—');
   console.log(
     `Mix model of ${m.kpi} per ${m.grain}, ${m.periods.from} to ${m.periods.to} (${m.periods.count} ${m.grain}s); ` +
       `controls: ${m.controls.join(', ') || 'none'}\n`,
   );
-  const header = ['channel', `spend (${cur})`, 'ROI', 'ROI 95% CI', 'mROI', 'mROI 95% CI', 'spend %', 'effect %', 'θ'];
+  const header = ['channel', 'spend', 'ROI', 'ROI 95% CI', 'mROI', 'mROI 95% CI', 'spend %', 'effect %', 'θ'];
   const rows = m.channels.map((c) => [
     c.channel,
-    Math.round(c.spend).toLocaleString('en-US'),
+    words.money(c.spend),
     n(c.roi),
     range(c.roi_ci),
     n(c.mroi),
     range(c.mroi_ci),
-    `${Math.round(c.share_of_spend * 100)}%`,
-    c.share_of_effect === null ? '—' : `${Math.round(c.share_of_effect * 100)}%`,
+    pct(c.share_of_spend),
+    pct(c.share_of_effect),
     c.adstock ? `${c.adstock.theta}${c.adstock.delay ? `, peak ${c.adstock.delay}w` : ''}` : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -184,7 +189,8 @@ function printMix(m: MixAnswer): void {
   for (const c of m.channels) {
     if (c.mroi !== null && c.mroi_ci)
       console.log(
-        `${c.channel}: each extra 1 ${cur} returns ${n(c.mroi)} (${range(c.mroi_ci)}) in ${m.kpi} at today's spend`,
+        `${c.channel}: each extra ${words.money(1)} returns ${n(c.mroi)} (${range(c.mroi_ci)}) in ${m.kpi} at ` +
+          "today's spend",
       );
     for (const note of c.notes) console.log(`  ${note}`);
   }
@@ -200,12 +206,12 @@ function printMix(m: MixAnswer): void {
       `${f.draws} bootstrap refits; carry-over ${f.carry_over === 'delayed' ? 'geometric or delayed' : 'geometric'}; ` +
       `baseline: ${f.trend} trend, ${f.harmonics} yearly harmonics (chosen by ` +
       `forecasting the last three ${SLICE_WORD} windows: ` +
-      `${f.cross_validation.map((c) => `${c.trend}/${c.harmonics} ${n(c.rmse, 3)}`).join(', ')})`,
+      `${f.cross_validation.map((c) => `${c.trend}/${c.harmonics} ${kpi(c.rmse)}`).join(', ')})`,
   );
   for (const c of m.control_suggestions)
     console.log(
-      `suggested control: ${c.name} (forecast error on the held-out windows ${n(c.rmse_without, 3)} → ` +
-        `${n(c.rmse_with, 3)}; add it with --controls)`,
+      `suggested control: ${c.name} (forecast error on the held-out windows ${kpi(c.rmse_without)} → ` +
+        `${kpi(c.rmse_with)}; add it with --controls)`,
     );
   for (const w of m.warnings) console.log(`warning: ${w}`);
 }

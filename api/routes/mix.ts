@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { controlList, optimizeMix, runMix } from '../../metrics/mix/index.ts';
+import { UNITS } from '../../metrics/definition.ts';
 import { requireRole } from '../auth/middleware.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
@@ -26,6 +27,7 @@ const MixChannel = z.object({
 const MixAnswer = z
   .object({
     kpi: z.string(),
+    unit: z.enum(UNITS),
     grain: z.enum(['week', 'day']),
     periods: z.object({ from: z.string(), to: z.string(), count: z.number() }),
     controls: z.array(z.string()),
@@ -147,6 +149,7 @@ const OptimizeBody = z.strictObject({
 const Plan = z
   .object({
     kpi: z.string(),
+    unit: z.enum(UNITS),
     budget: z.number(),
     allocation: z.array(
       z.object({

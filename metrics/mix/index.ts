@@ -6,6 +6,7 @@ import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../cacheKeys.ts';
 import type { Catalog } from '../catalog.ts';
+import type { Unit } from '../definition.ts';
 import { runSeries } from '../series.ts';
 import type { MixInput } from './fit.ts';
 import { offload } from '../offload/pool.ts';
@@ -30,6 +31,8 @@ export interface MixAnswer extends Omit<MixModel, 'weekly' | 'curves' | 'recent'
   /** Each channel, and what the model read for it: its spend, or its impressions when the data give them. */
   channels: Array<MixModel['channels'][number] & { modelled_on: 'spend' | 'impressions' }>;
   kpi: string;
+  /** The KPI's unit (its definition's), for writing its amounts. */
+  unit: Unit;
   grain: 'week' | 'day';
   periods: { from: string; to: string; count: number };
   controls: string[];
@@ -268,7 +271,7 @@ async function computeMix(
   const plan = await geoPlan(db, catalog, request);
   if (plan.geos) {
     const g = await geoFit(db, catalog, request, progress);
-    return assemble(request, { ...g, warnings: [...plan.warnings, ...g.warnings] });
+    return assemble(request, unitOf(catalog, request.kpi), { ...g, warnings: [...plan.warnings, ...g.warnings] });
   }
   const { grain, rows, periods, spendOf, exposureOf, beforeOf, controls, candidates, experiments } = await loadInputs(
     db,
@@ -304,12 +307,24 @@ async function computeMix(
   );
   warnings.unshift(...eventWarnings(controls, grain, model.baseline.per_unit));
   const exposure = new Set(exposureOf.keys());
-  return assemble(request, { grain, periods, controls, experiments, calibrating, exposure, warnings, model });
+  return assemble(request, unitOf(catalog, request.kpi), {
+    grain,
+    periods,
+    controls,
+    experiments,
+    calibrating,
+    exposure,
+    warnings,
+    model,
+  });
 }
+
+const unitOf = (catalog: Catalog, kpi: string): Unit => catalog.get(kpi)?.definition.unit ?? 'count';
 
 /** The answer from either fit (national or across geos), and what the optimiser needs. */
 function assemble(
   request: MixRequest,
+  unit: Unit,
   f: {
     grain: 'week' | 'day';
     periods: string[];
@@ -327,6 +342,7 @@ function assemble(
   const checkOf = new Map(f.calibrating.map((e, i) => [e.id, checks[i]!]));
   const answer: MixAnswer = {
     kpi: request.kpi,
+    unit,
     grain: f.grain,
     periods: { from: periods[0]!, to: periods.at(-1)!, count: periods.length },
     controls: f.controls.map((c) => c.name),
@@ -368,7 +384,7 @@ export async function optimizeMix(
   db: Database,
   catalog: Catalog,
   request: OptimizeMixRequest,
-): Promise<Allocation & { kpi: string; assumptions: string[] }> {
+): Promise<Allocation & { kpi: string; unit: Unit; assumptions: string[] }> {
   const { budget, bounds, fixed, target, ...model } = request;
   // Refused before the fit: a request that cannot be answered costs nothing.
   for (const [channel, b] of Object.entries(bounds ?? {}))
@@ -401,6 +417,7 @@ export async function optimizeMix(
   }
   return {
     kpi: request.kpi,
+    unit: answer.unit,
     ...plan,
     assumptions: [
       'steady state: each weekly spend held long enough for carry-over to settle',

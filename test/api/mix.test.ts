@@ -18,6 +18,7 @@ describe('GET /api/mix', () => {
     expect(res.status).toBe(200);
     expect(res.body.channels.map((c: { channel: string }) => c.channel)).toEqual(['ooh', 'podcasts', 'tv']);
     expect(res.body.controls).toEqual(['competitor_index', 'holiday']);
+    expect(res.body.unit).toBe('currency'); // the KPI's own unit, for writing its amounts
     for (const key of ['roi_ci', 'mroi_ci', 'contribution_ci', 'curve', 'adstock', 'saturation'])
       expect(res.body.channels[0]).toHaveProperty(key);
     const short = await s.call('GET', '/api/mix?kpi=store_revenue&from=2026-01-05');
@@ -74,6 +75,7 @@ describe('GET /api/mix', () => {
     const plan = await res.json();
     expect(res.status, JSON.stringify(plan)).toBe(200);
     expect(plan.kpi_proposed).toBeGreaterThanOrEqual(plan.kpi_current);
+    expect(plan.unit).toBe('currency');
     expect(plan.allocation.find((a: { channel: string }) => a.channel === 'ooh').proposed).toBeLessThan(
       plan.allocation.find((a: { channel: string }) => a.channel === 'ooh').current,
     );

@@ -82,7 +82,12 @@ describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
   });
 
   it('channels', () => {
-    expect(run('channels', '--db', db).status).toBe(0);
+    const table = run('channels', '--db', db);
+    expect(table.status).toBe(0);
+    // In the outcome's words, as every page writes them: retention lifts in points, spend in money.
+    expect(table.stdout).toMatch(/[+−]\d+(\.\d+)? pts/);
+    expect(table.stdout).toMatch(/\$\d{1,3}(,\d{3})*/);
+    expect(table.stdout).not.toMatch(/ -\d/);
     expect(run('channels', '--db', join(dir, 'missing.duckdb')).status).toBe(1);
     expect(run('channels', '--db', db, '--outcome', 'happiness').status).toBe(2);
     expect(run('channels', '--db', db, '--window', '0').status).toBe(2);
