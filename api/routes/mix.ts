@@ -49,13 +49,13 @@ const MixAnswer = z
       residual_autocorrelation: z.number(),
       draws: z.number(),
       seed: z.number(),
-      trend: z.enum(['linear', 'curved', 'bent', 'weekly']),
+      trend: z.enum(['linear', 'curved', 'bent', 'changepoints', 'weekly']),
       harmonics: z.number(),
       carry_over: z.enum(['geometric', 'delayed']),
       carry_over_cv: z.object({ geometric: z.number().nullable(), delayed: z.number().nullable() }),
       cross_validation: z.array(
         z.object({
-          trend: z.enum(['linear', 'curved', 'bent', 'weekly']),
+          trend: z.enum(['linear', 'curved', 'bent', 'changepoints', 'weekly']),
           harmonics: z.number(),
           rmse: z.number().nullable(),
         }),

@@ -78,10 +78,38 @@ export function pick(weights: number[], u: number): number {
   return weights.length - 1;
 }
 
-/** Each shape's chance given the data, from how much worse it fits than the best: exp(−Δ/2σ²), summing to 1. */
-export function fitWeights(objectives: readonly number[], noise: number): number[] {
+/**
+ * Each shape's chance given the data, from how much worse it fits than the best: exp(−Δ/2σ²) times
+ * its prior weight (1 each when none is given), summing to 1.
+ */
+export function fitWeights(objectives: readonly number[], noise: number, prior?: readonly number[]): number[] {
   const best = Math.min(...objectives);
-  const w = objectives.map((o) => Math.exp(-(o - best) / (2 * noise)));
+  const w = objectives.map((o, i) => Math.exp(-(o - best) / (2 * noise)) * (prior?.[i] ?? 1));
   const total = w.reduce((a, b) => a + b, 0);
   return w.map((x) => x / total);
+}
+
+/**
+ * The carry-over prior: PyMC-Marketing's default for geometric adstock's retention rate, Beta(1, 3)
+ * (density 3(1 − θ)², median 0.21): most of a week's effect fades within a few weeks, and a long
+ * carry-over has to be shown by the data rather than fill in for what the baseline misses.
+ */
+export const carryOverDensity = (theta: number) => 3 * (1 - theta) ** 2;
+const carryOverCdf = (theta: number) => 1 - (1 - Math.min(1, Math.max(0, theta))) ** 3;
+
+/** Each grid shape's prior weight: the carry-over prior's mass over its θ cell. */
+export function gridPrior(grid: readonly Shape[]): number[] {
+  const byDelay = new Map<number, Map<number, Bounds>>();
+  for (const delay of new Set(grid.map((s) => s.delay ?? 0)))
+    byDelay.set(
+      delay,
+      cells(
+        grid.filter((s) => (s.delay ?? 0) === delay).map((s) => s.theta),
+        false,
+      ),
+    );
+  return grid.map((s) => {
+    const b = byDelay.get(s.delay ?? 0)!.get(s.theta)!;
+    return carryOverCdf(Math.min(THETA_CEILING, b.high)) - carryOverCdf(Math.max(0, b.low));
+  });
 }

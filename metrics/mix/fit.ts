@@ -7,6 +7,8 @@
 // computed once and each fit is a small solve: a bootstrap can refit hundreds of times. Pure.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { choleskySolve } from './cholesky.ts';
+import { carryOverDensity } from './cell.ts';
+import { changepointTrend } from './changepoints.ts';
 import { ALPHAS, feature, GAMMAS, type Shape, THETAS } from './transform.ts';
 
 export const SHAPES: Shape[] = THETAS.flatMap((theta) =>
@@ -53,6 +55,7 @@ export interface MixInput {
   harmonics?: number;
   /** Carry-over shapes on the grid (default geometric; fitMixModel chooses by the same cross-validation). */
   carryOver?: CarryOver;
+
   /**
    * Per channel without an ROI prior, the variance of a normal prior at 0 on its coefficient
    * (`shrinkageFor` sets it from the channels themselves). Absent: no shrinkage.
@@ -61,17 +64,26 @@ export interface MixInput {
 }
 
 /**
- * How the baseline's trend may bend: a straight line, a curve (a squared term), or a line with a
- * kink at each quarter of the period; across geos, a week effect every geo shares (`weekly`).
+ * How the baseline's trend may bend: a straight line, a curve (a squared term), a line with a kink
+ * at each quarter of the period, or a line whose slope changes where the KPI's did (changepoints.ts,
+ * Prophet's trend as Robyn uses it); across geos, a week effect every geo shares (`weekly`).
  */
-export type TrendForm = 'linear' | 'curved' | 'bent' | 'weekly';
-export const TREND_FORMS: TrendForm[] = ['linear', 'curved', 'bent'];
+export type TrendForm = 'linear' | 'curved' | 'bent' | 'changepoints' | 'weekly';
+export const TREND_FORMS: TrendForm[] = ['linear', 'curved', 'bent', 'changepoints'];
 
 function trendExtras(t: number[], weeks: number, trend: TrendForm): number[][] {
   const x = (i: number) => i / Math.max(1, weeks - 1);
   if (trend === 'curved') return [t.map((i) => (x(i) - 0.5) ** 2)];
   if (trend === 'bent') return [1, 2, 3].map((k) => t.map((i) => Math.max(0, x(i) - k / 4)));
   return [];
+}
+
+/** A column rescaled so its fitted weeks run over [0, 1] (as the straight trend's do). */
+function unitRange(v: number[], rows: number): number[] {
+  const seen = v.slice(0, rows);
+  const lo = Math.min(...seen);
+  const range = Math.max(...seen) - lo || 1;
+  return v.map((x) => (x - lo) / range);
 }
 
 /** Columns that are not media: intercept, trend, yearly harmonics (two by default), each control (standardized). */
@@ -81,6 +93,7 @@ export function baseColumns(
   perYear = 52.18,
   trend: TrendForm = 'linear',
   harmonics = 2,
+  kpi?: { values: readonly number[]; rows: number },
 ) {
   const t = Array.from({ length: weeks }, (_, i) => i);
   const harmonic = (k: number, f: (x: number) => number) => t.map((i) => f((2 * Math.PI * k * i) / perYear));
@@ -100,7 +113,9 @@ export function baseColumns(
     ],
     columns: [
       t.map(() => 1),
-      t.map((i) => i / Math.max(1, weeks - 1)),
+      trend === 'changepoints' && kpi
+        ? unitRange(changepointTrend(kpi.values, kpi.rows, weeks, perYear, harmonics), kpi.rows)
+        : t.map((i) => i / Math.max(1, weeks - 1)),
       ...extra,
       ...Array.from({ length: harmonics }, (_, k) => [harmonic(k + 1, Math.sin), harmonic(k + 1, Math.cos)]).flat(),
       ...controls.map((c) => standardize(c.values)),
@@ -137,7 +152,17 @@ export interface Prepared {
 }
 
 export function prepare(input: MixInput, rows: number): Prepared {
-  const { names, columns } = baseColumns(input.kpi.length, input.controls, input.perYear, input.trend, input.harmonics);
+  const { names, columns } = baseColumns(
+    input.kpi.length,
+    input.controls,
+    input.perYear,
+    input.trend,
+    input.harmonics,
+    {
+      values: input.kpi,
+      rows,
+    },
+  );
   const shapes = shapesFor(input.carryOver);
   const candidates = input.media.map((m) =>
     shapes.map((shape) => ({ shape, ...feature(m.exposure ?? m.spend, shape, m.before) })),
@@ -322,7 +347,9 @@ function extrasFor(prep: Prepared, input: MixInput, pick: number[], noise: numbe
 
 /**
  * Choose each channel's shape (coordinate descent over the grid, `sweeps` passes from `start`)
- * and fit. `noise` (the residual variance) weighs experiments and priors against the weeks.
+ * and fit. `noise` (the residual variance) weighs experiments and priors against the weeks, and,
+ * with `carryOverPrior`, the carry-over prior (cell.ts) against the squared error: the shapes are
+ * then the most likely given both (the error plus 2σ² × −log each shape's prior density).
  */
 export function fitMix(
   prep: Prepared,
@@ -331,12 +358,19 @@ export function fitMix(
   start: number[],
   sweeps: number,
   noise: number,
+  carryOverPrior = false,
 ): Fit {
   const xy = crossWith(prep, y);
   const yy = dot(y, y, prep.rows);
   const pick = [...start];
   const fitWith = (p: number[]) => solveFor(prep, p, xy, yy, extrasFor(prep, input, p, noise));
+  const prior =
+    carryOverPrior && sweeps > 0 && prep.shapes.length
+      ? prep.shapes.map((shape) => -2 * noise * Math.log(carryOverDensity(shape.theta)))
+      : null;
+  const score = (fit: Fit) => fit.objective + (prior ? fit.shapes.reduce((a, s) => a + prior[s]!, 0) : 0);
   let best = fitWith(pick);
+  let bestScore = score(best);
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let changed = false;
     for (let c = 0; c < prep.channels.length; c++) {
@@ -345,8 +379,10 @@ export function fitMix(
         const trial = [...pick];
         trial[c] = s;
         const fit = fitWith(trial);
-        if (fit.objective < best.objective - 1e-9 * Math.abs(best.objective)) {
+        const trialScore = score(fit);
+        if (trialScore < bestScore - 1e-9 * Math.abs(bestScore)) {
           best = fit;
+          bestScore = trialScore;
           pick[c] = s;
           changed = true;
         }

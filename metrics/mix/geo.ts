@@ -11,7 +11,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { mulberry32, normal } from '../heading/random.ts';
 import { choleskySolve } from './cholesky.ts';
 import { effectiveTests, noEffectP } from './effectiveTests.ts';
-import { fitWeights, pick, shapeCells } from './cell.ts';
+import { carryOverDensity, fitWeights, gridPrior, pick, shapeCells } from './cell.ts';
 import { SHAPES } from './fit.ts';
 import { adstock, halfSaturation, hill, type Shape, steadyResponse } from './transform.ts';
 
@@ -359,7 +359,11 @@ export function solve(
   }
 }
 
-/** Each channel's shape by coordinate descent over the grid, from `start`. */
+/**
+ * Each channel's shape by coordinate descent over the grid, from `start`; with `carryOverPrior`,
+ * the most likely given the data and the carry-over prior (cell.ts): the objective plus 2σ² × −log
+ * of each shape's prior density.
+ */
 export function fitShapes(
   prep: GeoPrepared,
   input: GeoMixInput,
@@ -367,8 +371,14 @@ export function fitShapes(
   start: number[],
   sweeps: number,
   noise: number,
+  carryOverPrior = false,
 ): Solved {
+  const cost = (shapes: number[]) =>
+    carryOverPrior
+      ? shapes.reduce((a, s, c) => a - 2 * noise * Math.log(carryOverDensity(prep.shapes[c]![s]!.theta)), 0)
+      : 0;
   let best = solve(prep, input, moments, [...start], noise);
+  let bestScore = best.objective + cost(best.shapes);
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let changed = false;
     for (let c = 0; c < prep.C; c++)
@@ -377,8 +387,10 @@ export function fitShapes(
         const trial = [...best.shapes];
         trial[c] = s;
         const fit = solve(prep, input, moments, trial, noise);
-        if (fit.objective < best.objective * (1 - 1e-9)) {
+        const score = fit.objective + cost(trial);
+        if (score < bestScore - 1e-9 * Math.abs(bestScore)) {
           best = fit;
+          bestScore = score;
           changed = true;
         }
       }
@@ -563,13 +575,14 @@ function between(
   rand: () => number,
 ): Shape[][] {
   const cells = shapeCells(SHAPES);
+  const prior = gridPrior(SHAPES);
   return input.media.map((_, c) => {
     const objectives = SHAPES.map((_, s) => {
       const trial = [...fit.shapes];
       trial[c] = s;
       return solve(grid, input, moments, trial, noise).objective;
     });
-    const weights = fitWeights(objectives, noise);
+    const weights = fitWeights(objectives, noise, prior);
     return Array.from({ length: BETWEEN }, () => cells.draw(SHAPES[pick(weights, rand())]!, rand));
   });
 }
@@ -595,7 +608,7 @@ export function fitGeo(input: GeoMixInput, options: GeoOptions = {}): GeoModelFi
   // Rows less the geo levels, the week effects, four parameters per channel and the controls.
   const dof = grid.G * grid.T - grid.G - grid.T + 1 - 4 * grid.C - grid.K;
   const noise = first.sse / Math.max(1, dof);
-  const gridFit = fitShapes(grid, input, onGrid, first.shapes, 2, noise);
+  const gridFit = fitShapes(grid, input, onGrid, first.shapes, 2, noise, true);
   // The grid comes first in every channel's list, so the grid fit's shapes keep their indices.
   const drawn = between(grid, input, onGrid, gridFit, noise, mulberry32((options.seed ?? 1) + 7919));
   const prep = prepareGeo(
@@ -622,7 +635,7 @@ export function fitGeo(input: GeoMixInput, options: GeoOptions = {}): GeoModelFi
       ...input,
       experiments: input.experiments?.map((e) => ({ ...e, lift: e.lift + e.se * normal(rand) })),
     };
-    const refit = fitShapes(prep, drawn, weighted(prep, w), fit.shapes, 1, noise);
+    const refit = fitShapes(prep, drawn, weighted(prep, w), fit.shapes, 1, noise, true);
     out.push(readGeo(prep, refit, noise));
     geoOut.push(readGeo(prep, refit, noise, rand));
     options.progress?.((d + 1) / draws);

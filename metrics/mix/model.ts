@@ -21,7 +21,7 @@ import {
   type TrendForm,
   withShapes,
 } from './fit.ts';
-import { fitWeights, pick, shapeCells } from './cell.ts';
+import { carryOverDensity, fitWeights, gridPrior, pick, shapeCells } from './cell.ts';
 import { carryMultiplier, type Shape, steadyResponse } from './transform.ts';
 
 export interface ControlSuggestion {
@@ -246,7 +246,9 @@ function cellDraws(
       ];
       // The grid point's own objective is the one its weight among the grid points came from.
       const objectives = shapes.map((s) => (typeof s === 'number' ? gridObjectives[c]![s]! : objective(c, s)));
-      cell = { shapes, weights: fitWeights(objectives, noise) };
+      // Within the cell the carry-over prior's density weighs each shape (the draws were uniform).
+      const prior = shapes.map((s) => carryOverDensity((typeof s === 'number' ? prep.shapes[s]! : s).theta));
+      cell = { shapes, weights: fitWeights(objectives, noise, prior) };
       kept.set(key, cell);
     }
     return cell.shapes[pick(cell.weights, u)]!;
@@ -271,7 +273,8 @@ function bootstrap(
   const residuals = y.map((v, t) => (v - yhat[t]!) * inflate);
   const rand = mulberry32(seed);
   const objectives = shapeObjectives(prep, input, y, fit.shapes, noise);
-  const weights = objectives.map((o) => fitWeights(o, noise));
+  const prior = gridPrior(prep.shapes);
+  const weights = objectives.map((o) => fitWeights(o, noise, prior));
   const inCell = cellDraws(prep, input, y, fit, noise, objectives, mulberry32(seed + 7919));
   return Array.from({ length: draws }, () => {
     const e = blockResample(residuals, rand);
@@ -406,7 +409,7 @@ function holdoutScores(input: MixInput, holdout: number, start: number[], noise:
   const rows = input.kpi.length - holdout;
   if (holdout < 1 || rows < 52) return { mape: null, nrmse: null };
   const prep = prepare(input, rows);
-  const fit = fitMix(prep, input, input.kpi, start, 2, noise);
+  const fit = fitMix(prep, input, input.kpi, start, 2, noise, true);
   const forecast = fitted(prep, fit).slice(rows);
   const actual = input.kpi.slice(rows);
   const errors = actual.map((a, i) => a - forecast[i]!);
@@ -475,9 +478,9 @@ export function fitMixModel(given: MixInput, options: MixOptions = {}): MixModel
   const noise = first.sse / Math.max(1, T - p);
   // Shrinkage, not selection: how far each channel is pulled toward no effect is set by how
   // spread the channels' own estimates are against their noise (James–Stein), never to 0.
-  const open = fitMix(prep, input, input.kpi, first.shapes, 2, noise);
+  const open = fitMix(prep, input, input.kpi, first.shapes, 2, noise, true);
   input = { ...input, shrinkage: shrinkageFor(prep, open, noise) };
-  const fit = fitMix(prep, input, input.kpi, first.shapes, 2, noise);
+  const fit = fitMix(prep, input, input.kpi, first.shapes, 2, noise, true);
   const pValues = noEffectTest(prep, input, fit, noise);
   let done = 0;
   const tick = () => options.progress?.(++done / (2 * draws + 1));

@@ -2,7 +2,7 @@
 // point's cell, so the grid point is the nearest one to it, coordinate by coordinate.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shapeCells } from '../../metrics/mix/cell.ts';
+import { carryOverDensity, fitWeights, gridPrior, shapeCells } from '../../metrics/mix/cell.ts';
 import { DELAYED_SHAPES, SHAPES } from '../../metrics/mix/fit.ts';
 import { mulberry32 } from '../../metrics/heading/random.ts';
 
@@ -44,5 +44,32 @@ describe('shapes between the grid points', () => {
     expect(Math.max(...draws.map((d) => d.gamma))).toBeGreaterThan(1.25);
     const again = mulberry32(3);
     expect(Array.from({ length: 200 }, () => cells.draw(grid, again))).toEqual(draws);
+  });
+});
+
+describe('the carry-over prior (PyMC-Marketing’s default for geometric adstock, Beta(1, 3))', () => {
+  it('weighs each grid θ by the prior’s mass over its cell, so equal fits favour short carry-over', () => {
+    const grid = SHAPES.filter((s) => s.gamma === 1 && s.alpha === 1); // one shape per θ, 0…0.8
+    const prior = gridPrior(grid);
+    // Beta(1, 3)'s CDF is 1 − (1 − θ)³; the cells are θ ± 0.05 (the first from 0).
+    expect(prior[0]).toBeCloseTo(1 - 0.95 ** 3, 10);
+    expect(prior[1]).toBeCloseTo(0.95 ** 3 - 0.85 ** 3, 10);
+    expect(prior[8]).toBeCloseTo(0.25 ** 3 - 0.15 ** 3, 10);
+    expect(prior.reduce((a, b) => a + b, 0)).toBeCloseTo(1 - 0.15 ** 3, 10);
+    // With equal fits the draw weights are the prior's; a better fit still wins over it.
+    const equal = fitWeights(
+      grid.map(() => 100),
+      1,
+      prior,
+    );
+    expect(equal[0]! / equal[8]!).toBeCloseTo(prior[0]! / prior[8]!, 10);
+    const longFitsBetter = fitWeights(
+      grid.map((s) => (s.theta === 0.8 ? 80 : 100)),
+      1,
+      prior,
+    );
+    expect(longFitsBetter[8]).toBeGreaterThan(0.9);
+    expect(carryOverDensity(0)).toBe(3);
+    expect(carryOverDensity(0.5)).toBeCloseTo(0.75, 12);
   });
 });

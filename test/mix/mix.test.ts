@@ -127,7 +127,7 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       expect(m.controls).toEqual(['competitor_sales_B', 'events']);
       expect(m.priors).toEqual({ tv: { roi: 8, sd: 4 } }); // from bearing.yaml
       // The baseline chosen by forecasting held-out windows, each form scored.
-      expect(m.fit.cross_validation).toHaveLength(6);
+      expect(m.fit.cross_validation).toHaveLength(8);
       expect(m.fit.cross_validation).toContainEqual(
         expect.objectContaining({ trend: m.fit.trend, harmonics: m.fit.harmonics }),
       );

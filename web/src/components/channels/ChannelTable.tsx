@@ -1,6 +1,6 @@
 // The comparison as a sortable table: reached, adjusted lift with its interval, naive difference,
 // spend, incremental customers and what each costs; each channel's notes below it.
-import { formatMoney } from '../../lib/format.ts';
+import { formatChange, formatMoney } from '../../lib/format.ts';
 import { useRef } from 'react';
 import { useStackLabels } from '../../lib/stackLabels.ts';
 import { liftText, type Row } from './shared.ts';
@@ -56,7 +56,8 @@ function CostCell({ r }: { r: Row }) {
   );
 }
 
-const percent = (v: number) => `${v >= 0 ? '+' : ''}${Math.round(v * 100)}%`;
+// A return on spend as a signed percent ("+12.0%", "−96.0%"): the change from each unit spent to what it brought.
+const percent = (v: number) => formatChange('currency', 1, 1 + v);
 
 function RoiCell({ r }: { r: Row }) {
   return (

@@ -37,6 +37,7 @@ const TREND_WORDS = {
   linear: 'a straight line',
   curved: 'a curve',
   bent: 'a line bent at each quarter',
+  changepoints: 'a line that changes slope where the KPI did',
   weekly: 'a week effect every geo shares',
 } as const;
 

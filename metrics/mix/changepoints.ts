@@ -1,0 +1,116 @@
+// A trend that may change its slope where the KPI did, read from the KPI alone before the media
+// are fitted: Prophet's piecewise-linear trend as Robyn uses it (a trend column beside the media).
+// 25 possible changepoints spread over the first 80% of the weeks fitted; each change of slope has
+// a Laplace prior of scale 0.05 (in the KPI scaled by its largest value over the time scaled to
+// [0, 1]), Prophet's defaults, so only changes the data insist on are kept (an L1 penalty, solved
+// by coordinate descent, the noise it is weighed against re-estimated from the fit). The yearly
+// cycle is fitted beside it and left out of the column. Beyond the weeks fitted the trend goes on
+// at its last slope. Pure.
+
+const CHANGEPOINTS = 25;
+const RANGE = 0.8;
+const PRIOR_SCALE = 0.05;
+const SWEEPS = 400;
+const NOISE_ROUNDS = 3;
+
+/**
+ * The trend of `kpi[0…rows)` as a column over `length` weeks.
+ * @param harmonics yearly sine/cosine pairs fitted beside the trend (not in the column)
+ */
+export function changepointTrend(
+  kpi: readonly number[],
+  rows: number,
+  length: number,
+  perYear: number,
+  harmonics: number,
+): number[] {
+  const scale = Math.max(...kpi.slice(0, rows).map(Math.abs)) || 1;
+  const y = kpi.slice(0, rows).map((v) => v / scale);
+  const span = Math.max(1, rows - 1);
+  const x = (i: number) => i / span;
+  const cuts = Array.from({ length: CHANGEPOINTS }, (_, j) => ((j + 1) / (CHANGEPOINTS + 1)) * RANGE);
+  const columns = (i: number) => [
+    1,
+    x(i),
+    ...cuts.map((s) => Math.max(0, x(i) - s)),
+    ...Array.from({ length: harmonics }, (_, k) => {
+      const a = (2 * Math.PI * (k + 1) * i) / perYear;
+      return [Math.sin(a), Math.cos(a)];
+    }).flat(),
+  ];
+  const X = Array.from({ length: rows }, (_, i) => columns(i));
+  const P = X[0]!.length;
+  const penalised = (p: number) => p >= 2 && p < 2 + CHANGEPOINTS;
+  // The penalty weighs a change of slope against the noise, and the noise is what the trend leaves:
+  // start from the fit with no change, then re-estimate both a few times (as a joint fit would).
+  const free = Array.from({ length: P }, (_, p) => !penalised(p));
+  let beta = lasso(
+    X,
+    y,
+    free.map((f) => (f ? 0 : Number.POSITIVE_INFINITY)),
+  );
+  for (let k = 0; k < NOISE_ROUNDS; k++) {
+    const kept = beta.filter((b, p) => penalised(p) && b !== 0).length;
+    const sigma2 = residualVariance(X, y, beta, P - CHANGEPOINTS + kept);
+    beta = lasso(
+      X,
+      y,
+      free.map((f) => (f ? 0 : sigma2 / PRIOR_SCALE)),
+      beta,
+    );
+  }
+  return Array.from({ length }, (_, i) => {
+    let v = beta[0]! + beta[1]! * x(i);
+    for (let j = 0; j < CHANGEPOINTS; j++) v += beta[2 + j]! * Math.max(0, x(i) - cuts[j]!);
+    return v * scale;
+  });
+}
+
+function residualVariance(X: number[][], y: number[], beta: number[], params: number): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    let f = 0;
+    for (let p = 0; p < beta.length; p++) f += X[i]![p]! * beta[p]!;
+    s += (y[i]! - f) ** 2;
+  }
+  return s / Math.max(1, y.length - params);
+}
+
+/**
+ * Minimises ½‖y − Xβ‖² + Σ λ_p |β_p| by cyclic coordinate descent (λ_p = ∞: β_p held at 0;
+ * λ_p = 0: unpenalised).
+ */
+function lasso(X: number[][], y: number[], lambda: number[], start?: number[]): number[] {
+  const n = y.length;
+  const P = lambda.length;
+  const beta = start ? [...start] : new Array<number>(P).fill(0);
+  for (let p = 0; p < P; p++) if (lambda[p] === Number.POSITIVE_INFINITY) beta[p] = 0;
+  const r = y.map((v, i) => {
+    let f = 0;
+    for (let p = 0; p < P; p++) f += X[i]![p]! * beta[p]!;
+    return v - f;
+  });
+  const norms = Array.from({ length: P }, (_, p) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += X[i]![p]! ** 2;
+    return s;
+  });
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    let moved = 0;
+    for (let p = 0; p < P; p++) {
+      if (lambda[p] === Number.POSITIVE_INFINITY || norms[p] === 0) continue;
+      let rho = 0;
+      for (let i = 0; i < n; i++) rho += X[i]![p]! * (r[i]! + X[i]![p]! * beta[p]!);
+      const l = lambda[p]!;
+      const next = rho > l ? (rho - l) / norms[p]! : rho < -l ? (rho + l) / norms[p]! : 0;
+      const d = next - beta[p]!;
+      if (d !== 0) {
+        for (let i = 0; i < n; i++) r[i] = r[i]! - X[i]![p]! * d;
+        beta[p] = next;
+        moved = Math.max(moved, Math.abs(d));
+      }
+    }
+    if (moved < 1e-9) break;
+  }
+  return beta;
+}
