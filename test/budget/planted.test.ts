@@ -107,7 +107,8 @@ describe('the budget on planted worlds', () => {
     const email = median(runs.map((r) => r.ratios.email!));
     expect(email).toBeGreaterThan(0.8);
     expect(email).toBeLessThan(1.25);
-    // Aggregate: TV within the same bar; radio's cut is overstated (its saturation is poorly identified).
+    // Aggregate: TV within the same bar. Radio's median over 40 worlds is 1.07 (docs/budget.md); over
+    // three worlds a median is too noisy to hold it to the bar, its saturation being poorly identified.
     const tv = median(runs.map((r) => r.ratios.tv!));
     expect(tv).toBeGreaterThan(0.8);
     expect(tv).toBeLessThan(1.25);
