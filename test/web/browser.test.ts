@@ -420,7 +420,9 @@ describe('pages in a real browser', () => {
     expect(headers.join('|')).toMatch(/Incremental revenue.*\|ROI \(95% CI\)/);
     expect(headers.join('|')).not.toMatch(/retained|Cost per incremental/);
     const social = await page.textContent('[data-testid="channel-table"] tr[data-channel="social"]');
-    expect(social).toMatch(/[+-]\d+% \([+-]?-?\d+% to [+-]?\d+%\)|—/);
+    // A signed percent with a true minus ("−96.0%"), never a hyphen.
+    expect(social).toMatch(/[+−]\d+\.\d% \([+−]?\d+\.\d% to [+−]?\d+\.\d%\)|—/);
+    expect(social).not.toMatch(/-\d+\.?\d*%/);
     expect(errors).toEqual([]);
   });
 
