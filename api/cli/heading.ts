@@ -4,6 +4,7 @@ import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
 import { headingOverview, type Overview } from '../../metrics/heading/heading.ts';
+import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
 import { readLocallyOrFromServer, sameFiles } from './remote.ts';
@@ -61,12 +62,14 @@ export function registerHeading(program: Command): void {
           `(${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community ` +
           `(${b.community.on_course + b.community.arrived} on course or arrived)\n`,
       );
+      const words = unitWords('en-US', currentCurrency());
       for (const g of overview.goals) {
         const where = Object.entries(g.where)
           .map(([k, v]) => `${k}=${v}`)
           .join(', ');
         const scope = where ? ` (${where})` : '';
-        console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${scope} → ${g.target} by ${g.due}`);
+        const target = words.value(g.unit, g.target);
+        console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${scope} → ${target} by ${words.date(g.due, 'day')}`);
         console.log(`    ${g.reading}`);
       }
     });

@@ -38,8 +38,11 @@ export interface PlanInput {
 
 export function planOf(input: PlanInput): PlanReading {
   const sign = input.direction === 'up' ? 1 : -1;
+  // A goal whose baseline already meets its target plans to stay there: its path starts at the
+  // target, not at the baseline, so a metric past the target is never "behind plan" on its way down.
+  const start = sign * (input.baseline.value - input.target) >= 0 ? input.target : input.baseline.value;
   const knots = [
-    { index: monthIndex(input.baseline.period), value: input.baseline.value },
+    { index: monthIndex(input.baseline.period), value: start },
     ...(input.milestones ?? [])
       .map((m) => ({ index: monthIndex(m.date), value: m.target }))
       .filter((k) => k.index > monthIndex(input.baseline.period)),

@@ -28,6 +28,28 @@ describe('the planned path', () => {
     expect(plan.next).toBeNull();
   });
 
+  it('stays at the target when the baseline already meets it: past the target is never behind plan', () => {
+    // CDNOW's revenue (a copy with its dates moved, 2026-12-05): $108,396 a year before, $76,109 now,
+    // a target of $60,000 read "Arrived … $5,801 behind plan" on a path running down to the target.
+    const up = planOf({
+      ...base,
+      target: 60_000,
+      baseline: { period: '2025-12-01', value: 108_396 },
+      position: { period: '2026-06-01', value: 76_109 },
+    });
+    expect(up.path.every((p) => p.value === 60_000)).toBe(true);
+    expect(up.ahead_by).toBeCloseTo(16_109, 6);
+    const down = planOf({
+      ...base,
+      direction: 'down',
+      target: 0.2,
+      baseline: { period: '2025-12-01', value: 0.1 },
+      position: { period: '2026-06-01', value: 0.15 },
+    });
+    expect(down.path.every((p) => p.value === 0.2)).toBe(true);
+    expect(down.ahead_by).toBeCloseTo(0.05, 12);
+  });
+
   it('bends through each milestone, judges past ones on their month and gives the next one its chance', () => {
     const plan = planOf({
       ...base,
