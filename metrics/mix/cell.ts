@@ -36,7 +36,8 @@ export interface ShapeCells {
   draw(shape: Shape, rand: () => number): Shape;
 }
 
-export function shapeCells(grid: readonly Shape[]): ShapeCells {
+/** Each carry-over's cell, per delay (a delayed shape's θ is on a grid of its own). */
+function thetaCells(grid: readonly Shape[]): Map<number, Map<number, Bounds>> {
   const byDelay = new Map<number, Map<number, Bounds>>();
   for (const delay of new Set(grid.map((s) => s.delay ?? 0)))
     byDelay.set(
@@ -46,6 +47,11 @@ export function shapeCells(grid: readonly Shape[]): ShapeCells {
         false,
       ),
     );
+  return byDelay;
+}
+
+export function shapeCells(grid: readonly Shape[]): ShapeCells {
+  const byDelay = thetaCells(grid);
   const gammas = cells(
     grid.map((s) => s.gamma),
     true,
@@ -99,15 +105,7 @@ const carryOverCdf = (theta: number) => 1 - (1 - Math.min(1, Math.max(0, theta))
 
 /** Each grid shape's prior weight: the carry-over prior's mass over its θ cell. */
 export function gridPrior(grid: readonly Shape[]): number[] {
-  const byDelay = new Map<number, Map<number, Bounds>>();
-  for (const delay of new Set(grid.map((s) => s.delay ?? 0)))
-    byDelay.set(
-      delay,
-      cells(
-        grid.filter((s) => (s.delay ?? 0) === delay).map((s) => s.theta),
-        false,
-      ),
-    );
+  const byDelay = thetaCells(grid);
   return grid.map((s) => {
     const b = byDelay.get(s.delay ?? 0)!.get(s.theta)!;
     return carryOverCdf(Math.min(THETA_CEILING, b.high)) - carryOverCdf(Math.max(0, b.low));
