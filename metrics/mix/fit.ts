@@ -55,7 +55,6 @@ export interface MixInput {
   harmonics?: number;
   /** Carry-over shapes on the grid (default geometric; fitMixModel chooses by the same cross-validation). */
   carryOver?: CarryOver;
-
   /**
    * Per channel without an ROI prior, the variance of a normal prior at 0 on its coefficient
    * (`shrinkageFor` sets it from the channels themselves). Absent: no shrinkage.
