@@ -13,6 +13,9 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     bins: { type: 'boolean', default: false },
     data: { type: 'string', default: 'tourism,hospital' },
+    // Cut-offs moved back this many months (comma-separated): the same goals from earlier origins,
+    // so a shock common to every series after one cut-off weighs as one period among several.
+    back: { type: 'string', default: '0' },
     out: { type: 'string', default: 'bench/forecast-results.json' },
   },
 });
@@ -23,8 +26,19 @@ const DATA: Record<string, { label: string; load: () => RealSeries[] }> = {
 };
 const methods: Record<string, Method> = peers();
 const all: Record<string, unknown> = {};
+/** Each series cut `back` months earlier: its history shortened, its 18 months to come shifted with it. */
+const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
+  series
+    .filter((s) => s.history.length - back >= 36)
+    .map((s) => {
+      const all = [...s.history, ...s.future];
+      const end = s.history.length - back;
+      return { ...s, history: all.slice(0, end), future: all.slice(end, end + 18) };
+    });
+const backs = args.back!.split(',').map(Number);
 for (const key of args.data!.split(',')) {
-  const series = DATA[key]!.load();
+  const series = backs.flatMap((b) => cutBack(DATA[key]!.load(), b));
+  if (backs.length > 1 || backs[0] !== 0) console.log(`cut-offs moved back ${backs.join(', ')} months`);
   console.log(`\n${DATA[key]!.label}`);
   all[key] = { label: DATA[key]!.label, series: series.length, results: run(series) };
 }
