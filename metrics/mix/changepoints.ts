@@ -14,7 +14,8 @@ const SWEEPS = 400;
 const NOISE_ROUNDS = 3;
 
 /**
- * The trend of `kpi[0…rows)` as a column over `length` weeks.
+ * The trend of `kpi[0…rows)` as a column over `length` weeks, and how many changes of slope it kept
+ * (none: the column is a straight line).
  * @param harmonics yearly sine/cosine pairs fitted beside the trend (not in the column)
  */
 export function changepointTrend(
@@ -23,7 +24,7 @@ export function changepointTrend(
   length: number,
   perYear: number,
   harmonics: number,
-): number[] {
+): { values: number[]; changes: number } {
   const scale = Math.max(...kpi.slice(0, rows).map(Math.abs)) || 1;
   const y = kpi.slice(0, rows).map((v) => v / scale);
   const span = Math.max(1, rows - 1);
@@ -59,11 +60,12 @@ export function changepointTrend(
       beta,
     );
   }
-  return Array.from({ length }, (_, i) => {
+  const values = Array.from({ length }, (_, i) => {
     let v = beta[0]! + beta[1]! * x(i);
     for (let j = 0; j < CHANGEPOINTS; j++) v += beta[2 + j]! * Math.max(0, x(i) - cuts[j]!);
     return v * scale;
   });
+  return { values, changes: beta.filter((b, p) => penalised(p) && b !== 0).length };
 }
 
 function residualVariance(X: number[][], y: number[], beta: number[], params: number): number {

@@ -113,7 +113,7 @@ export function baseColumns(
     columns: [
       t.map(() => 1),
       trend === 'changepoints' && kpi
-        ? unitRange(changepointTrend(kpi.values, kpi.rows, weeks, perYear, harmonics), kpi.rows)
+        ? unitRange(changepointTrend(kpi.values, kpi.rows, weeks, perYear, harmonics).values, kpi.rows)
         : t.map((i) => i / Math.max(1, weeks - 1)),
       ...extra,
       ...Array.from({ length: harmonics }, (_, k) => [harmonic(k + 1, Math.sin), harmonic(k + 1, Math.cos)]).flat(),

@@ -22,6 +22,7 @@ import {
   withShapes,
 } from './fit.ts';
 import { carryOverDensity, fitWeights, gridPrior, pick, shapeCells } from './cell.ts';
+import { changepointTrend } from './changepoints.ts';
 import { carryMultiplier, type Shape, steadyResponse } from './transform.ts';
 
 export interface ControlSuggestion {
@@ -321,19 +322,16 @@ const SLICE = 13;
 const SLICES = 3;
 const HARMONICS = [2, 4];
 
-/**
- * Which baseline trend forecasts best: each form fitted on the weeks before each of the last
- * three 13-week windows and scored on that window. A form that needs more weeks than a slice
- * leaves is not scored; the straight line wins ties and whenever nothing can be scored.
- */
+/** The weeks fitted before each of the last three 13-week windows (those leaving a year or more). */
+const sliceRows = (T: number) =>
+  Array.from({ length: SLICES }, (_, k) => T - (k + 1) * SLICE).filter((rows) => rows >= 52);
+
 /** Root mean squared error of forecasting each of the last three 13-week windows from the weeks before it. */
 function sliceRmse(input: MixInput, noise: number): number | null {
   const T = input.kpi.length;
   let squares = 0;
   let n = 0;
-  for (let k = 1; k <= SLICES; k++) {
-    const rows = T - k * SLICE;
-    if (rows < 52) continue;
+  for (const rows of sliceRows(T)) {
     const prep = prepare(input, rows);
     const fit = fitMix(
       prep,
@@ -352,16 +350,31 @@ function sliceRmse(input: MixInput, noise: number): number | null {
   return n ? Math.sqrt(squares / n) : null;
 }
 
+/**
+ * Which baseline trend forecasts best: each form fitted on the weeks before each of the last
+ * three 13-week windows and scored on that window. A form that needs more weeks than a slice
+ * leaves is not scored; the straight line wins ties and whenever nothing can be scored.
+ */
 function chooseTrend(
   input: MixInput,
   noise: number,
 ): { trend: TrendForm; harmonics: number; scores: MixFit['cross_validation'] } {
   const forms = TREND_FORMS.flatMap((trend) => HARMONICS.map((harmonics) => ({ trend, harmonics })));
-  const scores = forms.map(({ trend, harmonics }) => ({
-    trend,
-    harmonics,
-    rmse: sliceRmse({ ...input, trend, harmonics }, noise),
-  }));
+  const scores: MixFit['cross_validation'] = [];
+  for (const { trend, harmonics } of forms) {
+    // A changepoint trend that keeps no change of slope in any window is the straight line: its score.
+    const straight =
+      trend === 'changepoints' &&
+      sliceRows(input.kpi.length).every(
+        (rows) => changepointTrend(input.kpi, rows, rows, input.perYear ?? 52.18, harmonics).changes === 0,
+      );
+    const line = scores.find((s) => s.trend === 'linear' && s.harmonics === harmonics);
+    scores.push({
+      trend,
+      harmonics,
+      rmse: straight && line ? line.rmse : sliceRmse({ ...input, trend, harmonics }, noise),
+    });
+  }
   // The simplest baseline (a line, two harmonics) unless another forecasts at least 2% better.
   let best = scores[0]!;
   let bestScore = best.rmse ?? Number.POSITIVE_INFINITY;
