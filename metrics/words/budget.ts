@@ -5,7 +5,7 @@ import type { Unit } from '../definition.ts';
 import type { PlanChannel } from '../budget/plan.ts';
 import type { BudgetChannel } from '../budget/types.ts';
 import { monthSpan } from '../heading/months.ts';
-import { unitWords } from './units.ts';
+import { signed, unitWords } from './units.ts';
 
 /** Money in the workspace's currency: whole units from 100 up, cents below (the one rule, in ./units.ts). */
 export const money = (currency: string, value: number): string => unitWords('en-US', currency).value('currency', value);
@@ -60,7 +60,7 @@ export function channelSentence(
 
 /** A change of the KPI with its sign: "+$916", "−$112,515", "±$0". */
 export const signedAmount = (unit: Unit, currency: string, v: number) =>
-  `${v > 0 ? '+' : v < 0 ? '−' : '±'}${kpiAmount(unit, currency, Math.abs(v))}`;
+  signed(v > 0 ? '+' : v < 0 ? '−' : '±', kpiAmount(unit, currency, Math.abs(v)));
 
 /** "$1" rather than "$1.00": the unit spend is named, not measured. */
 export const unitSpend = (currency: string, per: number) => money(currency, per).replace(/\.00$/, '');

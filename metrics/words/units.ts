@@ -73,7 +73,15 @@ function formatsFor(locale: string, currency: string | null) {
 }
 
 // Intl writes a hyphen-minus; sentences and tables use the minus sign (−) throughout.
-const minus = (text: string) => text.replace(/^(\D*?)-/, `$1${MINUS}`);
+/**
+ * A sign keeps to the symbol after it: a word joiner between them ("−$0.04"), or a line may break
+ * between "−" and "$", both being prefixes to a number (Unicode line breaking, class PR).
+ */
+const GLUE = '\u2060';
+export const signed = (sign: string, text: string) =>
+  sign && /^[^\d\s]/.test(text) ? `${sign}${GLUE}${text}` : sign + text;
+const minus = (text: string) =>
+  text.replace(/^(\D*?)-(.?)/, (_, before: string, next: string) => before + signed(MINUS, next));
 
 function moneyText(f: Formats, v: number): string {
   return minus(Math.abs(v) >= 100 ? f.whole.format(Math.round(v)) : f.cents.format(v));
@@ -110,7 +118,7 @@ function deltaIn(f: Formats, unit: string, x: number): string {
   const abs = Math.abs(x);
   const shown = unit === 'number' && abs < 100 && abs > 0 ? f.twoFigures.format(abs) : valueIn(f, unit, abs);
   // A change that rounds to nothing ("$0.00") carries no sign.
-  return `${/[1-9]/.test(shown) ? sign : ''}${shown}`;
+  return signed(/[1-9]/.test(shown) ? sign : '', shown);
 }
 
 function tickIn(f: Formats, unit: string, v: number): string {

@@ -66,14 +66,16 @@ describe('the budget API', () => {
     expect(ooh.kpi_per_unit_ci[0]).toBeLessThanOrEqual(0);
     const search = budget.channels.find((c: Row) => c.channel === 'paid_search');
     expect(search.evidence[0].method).toBe('customer-level comparison');
-    expect(search.sentence).toMatch(/^Each \$1 on paid_search brought −?\$[\d.]+ \(.+ to .+\) of total revenue over /);
+    expect(search.sentence).toMatch(
+      /^Each \$1 on paid_search brought (−\u2060)?\$[\d.]+ \(.+ to .+\) of total revenue over /,
+    );
     expect(search.kpi_per_unit * search.spend).toBeCloseTo(search.contribution, 6);
     // The next dollar: the mix's marginal return where the mix gave the number, else half the average
     // (the elasticity plans assume).
     const mix = (await s.call('GET', '/api/mix?kpi=total_revenue')).body.channels;
     expect(tv.kpi_per_extra_unit).toBeCloseTo(mix.find((c: { channel: string }) => c.channel === 'tv').mroi, 9);
     expect(search.kpi_per_extra_unit).toBeCloseTo(0.5 * search.kpi_per_unit, 12);
-    expect(search.sentence).toMatch(/\. The next \$1 would bring about −?\$[\d.]+ \(.+ to .+\)\.$/);
+    expect(search.sentence).toMatch(/\. The next \$1 would bring about (−\u2060)?\$[\d.]+ \(.+ to .+\)\.$/);
   });
 
   it('a scenario moves 20% of TV to search and keeps the total; the answer follows the contract', async () => {

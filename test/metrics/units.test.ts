@@ -51,7 +51,7 @@ describe('money in the sentences', () => {
     const goal = { target: 200, due: '2027-06-30', direction: 'up' as const, unit: 'currency' as const };
     const brl = assessGoal({ ...goal, currency: 'BRL' }, history, '2026-06-30');
     expect(brl.reading).toMatch(/likely to reach R\$200 by Jun 2027; could land R\$[\d,]+–R\$[\d,]+/);
-    expect(brl.reading).toMatch(/Needs \+R\$[\d.]+ a month/);
+    expect(brl.reading).toMatch(/Needs \+\u2060R\$[\d.]+ a month/);
     // Without one (and after that goal), plain numbers as before.
     expect(assessGoal(goal, history, '2026-06-30').reading).toMatch(/likely to reach 200 by Jun 2027; could land \d/);
   });
@@ -80,11 +80,12 @@ describe('one set of unit words for the server, the CLI and the web app', () => 
         expect(webValue(unit, v), `${unit} ${v}`).toBe(formatValue(unit as never, v));
         expect(webDelta(unit, v), `${unit} ${v}`).toBe(formatRate(unit as never, v));
       }
-      // What each reads, written out here (not read back from the module): a range reads alike at both ends.
+      // What each reads, written out here (not read back from the module): a range reads alike at both ends;
+      // a sign before a currency symbol is glued to it by a word joiner (no line break between them).
       expect(formatValue('ratio', 0.86)).toBe('86.0%');
       expect(formatValue('currency', 1204.4)).toBe('$1,204');
-      expect(formatValue('currency', -12.5)).toBe('−$12.50');
-      expect(formatRate('currency', -1437.2)).toBe('−$1,437');
+      expect(formatValue('currency', -12.5)).toBe('−\u2060$12.50');
+      expect(formatRate('currency', -1437.2)).toBe('−\u2060$1,437');
       expect(formatValue('score', -41.25)).toBe('−41.3');
       expect(formatRate('score', 0)).toBe('0 pts');
     });

@@ -36,7 +36,7 @@ describe('Budget page', () => {
     await page.waitForSelector('[data-testid="budget-plan-table"] tbody tr', { timeout: 60_000 });
     const sentence = await page.textContent('[data-testid="budget-plan-sentence"]');
     expect(sentence).toMatch(/Total revenue over \d{4}-Q[1-4]: \$[\d,]+ at today’s spend of \$[\d,]+;/);
-    expect(sentence).toMatch(/\(change −\$[\d,]+, −\$[\d,]+ to [−+]\$[\d,]+\)/);
+    expect(sentence).toMatch(/\(change −\u2060\$[\d,]+, −\u2060\$[\d,]+ to [−+]\u2060\$[\d,]+\)/);
     const cells = await page.$$eval('[data-testid="budget-plan-table"] tbody tr[data-channel="tv"] td', (t) =>
       t.map((c) => Number((c.textContent ?? '').replace(/[^\d.]/g, ''))),
     );
@@ -120,7 +120,9 @@ describe('Budget page', () => {
     const { page, errors } = await openPage(live.browser);
     await page.goto(`${live.server.url}/channels?outcome=revenue`);
     await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]', { timeout: 90_000 });
-    expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(/Expected change: [+−]\$[\d,.]+ revenue/);
+    expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(
+      /Expected change: [+−]\u2060\$[\d,.]+ revenue/,
+    );
     expect(await page.textContent('[data-testid="whatif-table"] thead')).toMatch(/Incremental revenue now → after/);
     await page.goto(`${live.server.url}/channels?outcome=nps`);
     await page.waitForSelector('[data-testid="whatif-absent"]', { timeout: 90_000 });

@@ -1,6 +1,6 @@
 // Numbers in a unit's words and dates in the reader's locale, through the one module the server's
 // sentences use too (metrics/words/units.ts): the web app keeps only which locale and currency.
-import { unitWords, type Words } from '../../../metrics/words/units.ts';
+import { signed, unitWords, type Words } from '../../../metrics/words/units.ts';
 
 const locale = typeof navigator === 'undefined' ? 'en-US' : navigator.language;
 let words: Words = unitWords(locale, 'USD');
@@ -20,6 +20,8 @@ export const formatTick = (unit: string, value: number): string => words.tick(un
 export const formatDate = (iso: string | null | undefined, style: 'month' | 'day' = 'day'): string =>
   words.date(iso, style);
 export const formatMoney = (value: number | null | undefined): string => words.money(value);
+/** A sign before a figure, kept on its line ("−$12", never "−" at one line's end and "$12" on the next). */
+export const withSign = signed;
 /** Points for shares and scores ("+0.4 pts"), the relative change for money and counts ("−3.2%"). */
 export const formatChange = (unit: string, from: number, to: number): string => words.change(unit, from, to);
 /** A signed difference in the unit's own words: ratios in percentage points, scores in points. */

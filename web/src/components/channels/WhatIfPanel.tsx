@@ -6,7 +6,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useStackLabels } from '../../lib/stackLabels.ts';
 import { useState, useRef } from 'react';
 import { api, bodyOf } from '../../lib/api.ts';
-import { formatMoney, formatValue } from '../../lib/format.ts';
+import { formatMoney, formatValue, withSign } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/useDebounced.ts';
 import type { Row } from './shared.ts';
 
@@ -16,7 +16,7 @@ type Counted = 'retention' | 'revenue';
 const amountOf = (outcome: Counted, v: number) =>
   outcome === 'revenue' ? formatMoney(v) : formatValue('count', Math.round(v));
 const signedOf = (outcome: Counted, v: number | null) =>
-  v === null ? '—' : `${v >= 0 ? '+' : '−'}${amountOf(outcome, Math.abs(v))}`;
+  v === null ? '—' : withSign(v >= 0 ? '+' : '−', amountOf(outcome, Math.abs(v)));
 const NOUN: Record<Counted, string> = { retention: 'retained customers', revenue: 'revenue' };
 
 export function WhatIfPanel({

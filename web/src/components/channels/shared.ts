@@ -1,5 +1,5 @@
 // What the Channels components share: one comparison row's type and how a lift is written.
-import { formatDecimal, formatMoney } from '../../lib/format.ts';
+import { formatDecimal, formatMoney, withSign } from '../../lib/format.ts';
 import type { channelsQuery } from '../../lib/queries.ts';
 
 export type Row = Awaited<ReturnType<NonNullable<ReturnType<typeof channelsQuery>['queryFn']>>>['channels'][number];
@@ -17,5 +17,5 @@ export function liftText(outcome: string, v: number | null): string {
   const sign = shown > 0 ? '+' : shown < 0 ? '−' : '±';
   const abs = Math.abs(shown);
   // In the reader's locale, like every other figure beside it ("+2,1 pts" under de-DE).
-  return outcome === 'revenue' ? `${sign}${formatMoney(abs)}` : `${sign}${formatDecimal(abs, 1)} pts`;
+  return outcome === 'revenue' ? withSign(sign, formatMoney(abs)) : `${sign}${formatDecimal(abs, 1)} pts`;
 }
