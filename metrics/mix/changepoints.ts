@@ -80,39 +80,44 @@ function residualVariance(X: number[][], y: number[], beta: number[], params: nu
 
 /**
  * Minimises ½‖y − Xβ‖² + Σ λ_p |β_p| by cyclic coordinate descent (λ_p = ∞: β_p held at 0;
- * λ_p = 0: unpenalised).
+ * λ_p = 0: unpenalised), on the cross-products X'X and X'y: a coordinate's step reads P numbers,
+ * not the n weeks.
  */
 function lasso(X: number[][], y: number[], lambda: number[], start?: number[]): number[] {
   const n = y.length;
   const P = lambda.length;
+  const gram = new Float64Array(P * P);
+  const xy = new Float64Array(P);
+  for (let i = 0; i < n; i++) {
+    const row = X[i]!;
+    for (let p = 0; p < P; p++) {
+      xy[p] = xy[p]! + row[p]! * y[i]!;
+      for (let q = p; q < P; q++) gram[p * P + q] = gram[p * P + q]! + row[p]! * row[q]!;
+    }
+  }
+  for (let p = 0; p < P; p++) for (let q = 0; q < p; q++) gram[p * P + q] = gram[q * P + p]!;
   const beta = start ? [...start] : new Array<number>(P).fill(0);
   for (let p = 0; p < P; p++) if (lambda[p] === Number.POSITIVE_INFINITY) beta[p] = 0;
-  const r = y.map((v, i) => {
-    let f = 0;
-    for (let p = 0; p < P; p++) f += X[i]![p]! * beta[p]!;
-    return v - f;
-  });
-  const norms = Array.from({ length: P }, (_, p) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += X[i]![p]! ** 2;
-    return s;
-  });
+  // g = X'X β, kept up to date as coordinates move.
+  const g = new Float64Array(P);
+  for (let p = 0; p < P; p++) for (let q = 0; q < P; q++) g[p] = g[p]! + gram[p * P + q]! * beta[q]!;
+  const scale = Math.max(...beta.map(Math.abs), 1);
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let moved = 0;
     for (let p = 0; p < P; p++) {
-      if (lambda[p] === Number.POSITIVE_INFINITY || norms[p] === 0) continue;
-      let rho = 0;
-      for (let i = 0; i < n; i++) rho += X[i]![p]! * (r[i]! + X[i]![p]! * beta[p]!);
+      const norm = gram[p * P + p]!;
+      if (lambda[p] === Number.POSITIVE_INFINITY || norm === 0) continue;
+      const rho = xy[p]! - g[p]! + norm * beta[p]!;
       const l = lambda[p]!;
-      const next = rho > l ? (rho - l) / norms[p]! : rho < -l ? (rho + l) / norms[p]! : 0;
+      const next = rho > l ? (rho - l) / norm : rho < -l ? (rho + l) / norm : 0;
       const d = next - beta[p]!;
       if (d !== 0) {
-        for (let i = 0; i < n; i++) r[i] = r[i]! - X[i]![p]! * d;
+        for (let q = 0; q < P; q++) g[q] = g[q]! + gram[q * P + p]! * d;
         beta[p] = next;
         moved = Math.max(moved, Math.abs(d));
       }
     }
-    if (moved < 1e-9) break;
+    if (moved < 1e-10 * scale) break;
   }
   return beta;
 }
