@@ -160,8 +160,7 @@ async function runMixCommand(opts: MixOptions): Promise<void> {
 }
 
 function printMix(m: MixAnswer): void {
-  const cur = currentCurrency();
-  const words = unitWords('en-US', cur);
+  const words = unitWords('en-US', currentCurrency());
   const n = (v: number | null, digits = 2) => (v === null ? '—' : words.decimal(v, digits));
   const pct = (v: number | null) => words.value('ratio', v);
   const kpi = (v: number | null) => words.value(m.unit, v);

@@ -101,6 +101,8 @@ export function fitWeights(objectives: readonly number[], noise: number, prior?:
  * carry-over has to be shown by the data rather than fill in for what the baseline misses.
  */
 export const carryOverDensity = (theta: number) => 3 * (1 - theta) ** 2;
+/** What the prior adds to a fit's squared error for a shape (2σ² × −log of its density): the point fit's penalty. */
+export const carryOverCost = (theta: number, noise: number) => -2 * noise * Math.log(carryOverDensity(theta));
 const carryOverCdf = (theta: number) => 1 - (1 - Math.min(1, Math.max(0, theta))) ** 3;
 
 /** Each grid shape's prior weight: the carry-over prior's mass over its θ cell. */

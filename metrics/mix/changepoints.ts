@@ -44,28 +44,19 @@ export function changepointTrend(
   const penalised = (p: number) => p >= 2 && p < 2 + CHANGEPOINTS;
   // The penalty weighs a change of slope against the noise, and the noise is what the trend leaves:
   // start from the fit with no change, then re-estimate both a few times (as a joint fit would).
-  const free = Array.from({ length: P }, (_, p) => !penalised(p));
-  let beta = lasso(
-    X,
-    y,
-    free.map((f) => (f ? 0 : Number.POSITIVE_INFINITY)),
-  );
+  const penalties = (l: number) => Array.from({ length: P }, (_, p) => (penalised(p) ? l : 0));
+  const kept = (beta: number[]) => beta.filter((b, p) => penalised(p) && b !== 0).length;
+  let beta = lasso(X, y, penalties(Number.POSITIVE_INFINITY));
   for (let k = 0; k < NOISE_ROUNDS; k++) {
-    const kept = beta.filter((b, p) => penalised(p) && b !== 0).length;
-    const sigma2 = residualVariance(X, y, beta, P - CHANGEPOINTS + kept);
-    beta = lasso(
-      X,
-      y,
-      free.map((f) => (f ? 0 : sigma2 / PRIOR_SCALE)),
-      beta,
-    );
+    const sigma2 = residualVariance(X, y, beta, P - CHANGEPOINTS + kept(beta));
+    beta = lasso(X, y, penalties(sigma2 / PRIOR_SCALE), beta);
   }
   const values = Array.from({ length }, (_, i) => {
     let v = beta[0]! + beta[1]! * x(i);
     for (let j = 0; j < CHANGEPOINTS; j++) v += beta[2 + j]! * Math.max(0, x(i) - cuts[j]!);
     return v * scale;
   });
-  return { values, changes: beta.filter((b, p) => penalised(p) && b !== 0).length };
+  return { values, changes: kept(beta) };
 }
 
 function residualVariance(X: number[][], y: number[], beta: number[], params: number): number {

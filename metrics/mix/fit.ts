@@ -7,7 +7,7 @@
 // computed once and each fit is a small solve: a bootstrap can refit hundreds of times. Pure.
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { choleskySolve } from './cholesky.ts';
-import { carryOverDensity } from './cell.ts';
+import { carryOverCost } from './cell.ts';
 import { changepointTrend } from './changepoints.ts';
 import { ALPHAS, feature, GAMMAS, type Shape, THETAS } from './transform.ts';
 
@@ -365,7 +365,7 @@ export function fitMix(
   const fitWith = (p: number[]) => solveFor(prep, p, xy, yy, extrasFor(prep, input, p, noise));
   const prior =
     carryOverPrior && sweeps > 0 && prep.shapes.length
-      ? prep.shapes.map((shape) => -2 * noise * Math.log(carryOverDensity(shape.theta)))
+      ? prep.shapes.map((shape) => carryOverCost(shape.theta, noise))
       : null;
   const score = (fit: Fit) => fit.objective + (prior ? fit.shapes.reduce((a, s) => a + prior[s]!, 0) : 0);
   let best = fitWith(pick);

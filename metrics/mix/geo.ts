@@ -11,7 +11,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { mulberry32, normal } from '../heading/random.ts';
 import { choleskySolve } from './cholesky.ts';
 import { effectiveTests, noEffectP } from './effectiveTests.ts';
-import { carryOverDensity, fitWeights, gridPrior, pick, shapeCells } from './cell.ts';
+import { carryOverCost, fitWeights, gridPrior, pick, shapeCells } from './cell.ts';
 import { SHAPES } from './fit.ts';
 import { adstock, halfSaturation, hill, type Shape, steadyResponse } from './transform.ts';
 
@@ -373,10 +373,11 @@ export function fitShapes(
   noise: number,
   carryOverPrior = false,
 ): Solved {
-  const cost = (shapes: number[]) =>
-    carryOverPrior
-      ? shapes.reduce((a, s, c) => a - 2 * noise * Math.log(carryOverDensity(prep.shapes[c]![s]!.theta)), 0)
-      : 0;
+  // Each channel's shapes' penalties, once: the loop below reads them for every trial.
+  const penalty = prep.shapes.map((list) =>
+    list.map((shape) => (carryOverPrior ? carryOverCost(shape.theta, noise) : 0)),
+  );
+  const cost = (shapes: number[]) => shapes.reduce((a, s, c) => a + penalty[c]![s]!, 0);
   let best = solve(prep, input, moments, [...start], noise);
   let bestScore = best.objective + cost(best.shapes);
   for (let sweep = 0; sweep < sweeps; sweep++) {
