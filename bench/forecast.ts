@@ -2,8 +2,9 @@
 // on the tourism competition's 366 monthly series (goals due 6, 12, 18 months on). Prints a table
 // and writes bench/forecast-results.json.
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
+import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { peers } from './forecastPeers.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
@@ -37,6 +38,8 @@ const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
     });
 const backs = args.back!.split(',').map(Number);
 for (const key of args.data!.split(',')) {
+  // Any other key is a CSV file of monthly series (see csvMonthly).
+  DATA[key] ??= { label: basename(key), load: () => csvMonthly(key) };
   const series = backs.flatMap((b) => cutBack(DATA[key]!.load(), b));
   if (backs.length > 1 || backs[0] !== 0) console.log(`cut-offs moved back ${backs.join(', ')} months`);
   console.log(`\n${DATA[key]!.label}`);

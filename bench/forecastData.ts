@@ -11,6 +11,8 @@ export interface RealSeries {
   startMonth: number;
   history: number[];
   future: number[];
+  /** The set's own category (M-competition style: micro, industry, …), when the file names one. */
+  category?: string;
 }
 
 const DIR = fileURLToPath(new URL('../test/fixtures/tourism/', import.meta.url));
@@ -60,6 +62,40 @@ export function hospitalMonthly(): RealSeries[] {
     return {
       id: `${cells[0]}/${cells[1]}`,
       startMonth: 1,
+      history: values.slice(0, -HOSPITAL_FUTURE),
+      future: values.slice(-HOSPITAL_FUTURE),
+    };
+  });
+}
+
+/**
+ * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM) with an optional
+ * `category` column; each series' last 18 months are its future. How a set Bearing has never seen
+ * (for example M1's 617 monthly series) is scored the same way as the two above.
+ */
+export function csvMonthly(file: string): RealSeries[] {
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const cols = head!.split(',').map((c) => c.trim().toLowerCase());
+  const at = (name: string) => cols.indexOf(name);
+  const [si, mi, vi, ci] = [at('series'), at('month'), at('value'), at('category')];
+  if (si < 0 || mi < 0 || vi < 0) throw new Error(`${file}: expected columns series, month, value`);
+  const bySeries = new Map<string, { category?: string; rows: Array<[string, number]> }>();
+  lines.forEach((line, i) => {
+    const cells = line.split(',');
+    const value = Number(cells[vi]);
+    if (!/^\d{4}-\d{2}$/.test(cells[mi] ?? '') || !Number.isFinite(value))
+      throw new Error(`${file}:${i + 2}: expected a YYYY-MM month and a number`);
+    const entry = bySeries.get(cells[si]!) ?? { category: ci >= 0 ? cells[ci] : undefined, rows: [] };
+    entry.rows.push([cells[mi]!, value]);
+    bySeries.set(cells[si]!, entry);
+  });
+  return [...bySeries].map(([id, { category, rows }]) => {
+    rows.sort((a, b) => a[0].localeCompare(b[0]));
+    const values = rows.map((r) => r[1]);
+    return {
+      id,
+      category,
+      startMonth: Number(rows[0]![0].slice(5)),
       history: values.slice(0, -HOSPITAL_FUTURE),
       future: values.slice(-HOSPITAL_FUTURE),
     };

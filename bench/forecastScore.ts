@@ -61,9 +61,8 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
   for (const s of series) {
     const f = method(s.history, monthsOf(s));
     const last = s.history.at(-1)!;
-    const group = groupOf(s);
-    held[group] = held[group] ?? { n: 0, k: 0 };
-    const g = held[group]!;
+    const groups = [groupOf(s), ...(s.category ? [s.category] : [])];
+    for (const group of groups) held[group] = held[group] ?? { n: 0, k: 0 };
     for (let h = 1; h <= MONTHS_SCORED; h++) {
       const a = s.future[h - 1]!;
       const m = f.median(h);
@@ -73,8 +72,10 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
       const lo = f.quantile(h, 0.025);
       const hi = f.quantile(h, 0.975);
       if (lo < 0) belowZero++;
-      g.n++;
-      if (a >= lo && a <= hi) g.k++;
+      for (const group of groups) {
+        held[group]!.n++;
+        if (a >= lo && a <= hi) held[group]!.k++;
+      }
     }
     for (const h of DUE_MONTHS)
       for (const factor of TARGET_FACTORS) {
@@ -94,7 +95,9 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
   const ece = bins.reduce((s, b) => s + (b.n ? Math.abs(b.p - b.y) / N : 0), 0);
   const brier = probs.reduce((s, { p, met }) => s + (p - (met ? 1 : 0)) ** 2, 0) / N;
   const on = probs.filter((x) => x.p >= 0.7);
-  const total = Object.values(held).reduce((a, b) => ({ n: a.n + b.n, k: a.k + b.k }), { n: 0, k: 0 });
+  const total = ['seasonal', 'no clear yearly cycle']
+    .map((g) => held[g] ?? { n: 0, k: 0 })
+    .reduce((a, b) => ({ n: a.n + b.n, k: a.k + b.k }), { n: 0, k: 0 });
   return {
     goals: N,
     ece,
