@@ -44,7 +44,7 @@ describe('forecast calibration on planted goals (known p)', () => {
   });
 
   // A change of slope 4–11 months back: the combination reads it later than the old mixture with
-  // its bent-trend model did (ECE 0.066 then, 0.13 now). That model was dropped because it did not
+  // its bent-trend model did (ECE 0.066 then, 0.11 now). That model was dropped because it did not
   // pay for itself on real series (bench/forecast.ts); the bar says what is kept.
   it('kink: ECE ≤ 0.15', () => {
     const s = score('kink', 600);
