@@ -47,7 +47,8 @@ export function tourismMonthly(): RealSeries[] {
   }));
 }
 
-const HOSPITAL_FUTURE = 18;
+/** Months held out as each series' future (the hospital and CSV sets; tourism's come apart). */
+const FUTURE_MONTHS = 18;
 
 /**
  * 767 monthly series of patient counts at US hospitals, Jan 2000–Dec 2006 (Hyndman et al.,
@@ -62,8 +63,8 @@ export function hospitalMonthly(): RealSeries[] {
     return {
       id: `${cells[0]}/${cells[1]}`,
       startMonth: 1,
-      history: values.slice(0, -HOSPITAL_FUTURE),
-      future: values.slice(-HOSPITAL_FUTURE),
+      history: values.slice(0, -FUTURE_MONTHS),
+      future: values.slice(-FUTURE_MONTHS),
     };
   });
 }
@@ -96,8 +97,8 @@ export function csvMonthly(file: string): RealSeries[] {
       id,
       category,
       startMonth: Number(rows[0]![0].slice(5)),
-      history: values.slice(0, -HOSPITAL_FUTURE),
-      future: values.slice(-HOSPITAL_FUTURE),
+      history: values.slice(0, -FUTURE_MONTHS),
+      future: values.slice(-FUTURE_MONTHS),
     };
   });
 }

@@ -199,14 +199,14 @@ function heldOutErrors(y: number[], cands: Candidate[], each: Errors[], first: n
   const byHorizon: number[][] = Array.from({ length: H }, () => []);
   const gap = Math.min(HELD_OUT, Math.floor((y.length - 1 - first) / 4));
   for (let o = first; o < y.length - 1; o++) {
-    // Each horizon's k-th error is from origin first + k: take out those within HELD_OUT of o.
+    // Each horizon's k-th error is from origin first + k: those from origins within `gap` of o go.
+    const lo = Math.max(0, o - gap - first);
     const ms = sq.map((m, c) =>
       m.map((hs, hi) => {
-        const lo = Math.max(0, o - gap - first);
-        const hiK = Math.min(hs.length - 1, o + gap - first);
+        const top = Math.min(hs.length - 1, o + gap - first);
         let sum = total[c]![hi]!;
-        for (let k = lo; k <= hiK; k++) sum -= hs[k]!;
-        const n = hs.length - Math.max(0, hiK - lo + 1);
+        for (let k = lo; k <= top; k++) sum -= hs[k]!;
+        const n = hs.length - Math.max(0, top - lo + 1);
         return n > 0 ? Math.max(0, sum) / n : Number.NaN;
       }),
     );
