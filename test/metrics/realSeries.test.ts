@@ -4,9 +4,12 @@
 // naive computed here on the same series (bench/forecastPeers.ts). Figures are in the README and
 // docs/heading.md; `npm run bench:forecast` prints the whole table.
 import { describe, expect, it } from 'vitest';
-import { hospitalMonthly, tourismMonthly } from '../../bench/forecastData.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { csvMonthly, hospitalMonthly, tourismMonthly } from '../../bench/forecastData.ts';
 import { peers } from '../../bench/forecastPeers.ts';
 import { type Score, scoreMethod } from '../../bench/forecastScore.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const methods = peers();
 
@@ -47,5 +50,29 @@ describe('the forecast on real series with a known future', () => {
     expect(s.bearing!.brier).toBeLessThanOrEqual(s['seasonal-naive']!.brier);
     expect(s.bearing!.ece).toBeLessThanOrEqual(s.theta!.ece);
     expect(s.bearing!.ece).toBeLessThanOrEqual(0.08);
+  });
+
+  // A set that is not shipped (M1, TSDL) is scored from a long CSV: the same split and scores.
+  it('a long CSV of monthly series reads as the same series, and a bad row names its line', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const real = hospitalMonthly().slice(0, 3);
+      const rows = ['series,category,month,value'];
+      for (const [k, s] of real.entries())
+        for (const [i, v] of [...s.history, ...s.future].entries())
+          rows.push(`h${k},counts,${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${v}`);
+      const file = join(dir, 'set.csv');
+      writeFileSync(file, `${[rows[0], ...rows.slice(1).reverse()].join('\n')}\n`);
+      // Rows in any order: each series is put back in month order (series come in order of first row).
+      const read = csvMonthly(file).sort((a, b) => a.id.localeCompare(b.id));
+      expect(read.map((s) => [s.history, s.future, s.startMonth])).toEqual(real.map((s) => [s.history, s.future, 1]));
+      expect(read.every((s) => s.category === 'counts')).toBe(true);
+      const score = scoreMethod(read, methods.bearing!);
+      expect(score.coverageByGroup.counts).toBe(score.coverage95);
+      writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000/02,2\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a YYYY-MM month/);
+    } finally {
+      cleanup();
+    }
   });
 });
