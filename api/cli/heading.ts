@@ -53,7 +53,7 @@ export function registerHeading(program: Command): void {
         },
       );
       if (opts.json) {
-        console.log(JSON.stringify(overview, null, 2));
+        await printJson(overview);
         return;
       }
       const b = overview.balance;
@@ -73,4 +73,27 @@ export function registerHeading(program: Command): void {
         console.log(`    ${g.reading}`);
       }
     });
+}
+
+/**
+ * The overview as the same indented JSON as JSON.stringify(overview, null, 2), written one goal at
+ * a time: 5,265 goals made 256 MB of text, and a few times that is more than one string can hold.
+ */
+async function printJson(overview: Overview): Promise<void> {
+  const { goals, ...rest } = overview;
+  const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
+  await write(`${head}${Object.keys(rest).length ? ',' : ''}\n  "goals": [`);
+  for (const [i, g] of goals.entries())
+    await write(`${i ? ',' : ''}\n    ${indent(JSON.stringify(g, null, 2), '    ')}`);
+  await write(`${goals.length ? '\n  ' : ''}]\n}\n`);
+}
+
+/** Write to stdout and wait when its buffer is full (a pipe read slowly, a large answer). */
+function write(text: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const ok = process.stdout.write(text, (error) => (error ? fail(error) : undefined));
+    if (ok) done();
+    else process.stdout.once('drain', done);
+  });
 }

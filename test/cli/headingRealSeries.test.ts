@@ -75,6 +75,9 @@ describe('bearing heading on real series reads what the forecast bench scores', 
     expect(sync.status, sync.stderr).toBe(0);
     const out = bearing('heading', '--json', '--as-of', '2024-12-31');
     expect(out.status, out.stderr).toBe(0);
+    // Written one goal at a time (a large file of goals is more text than one string holds), the
+    // same indented JSON as one JSON.stringify.
+    expect(out.stdout).toBe(`${JSON.stringify(JSON.parse(out.stdout), null, 2)}\n`);
     const read = (
       JSON.parse(out.stdout) as {
         goals: Array<{ id: string; arrival_probability: number; forecast: { interval: [number, number] } }>;
