@@ -3,7 +3,7 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
-import { headingOverview, type Overview } from '../../metrics/heading/heading.ts';
+import { type GoalHeading, headingEach, headingOverview, type Overview } from '../../metrics/heading/heading.ts';
 import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
@@ -36,13 +36,16 @@ export function registerHeading(program: Command): void {
         throw new BearingError('goals-file-invalid', `${file} has ${goals.problems.length} problem(s)`);
       }
       const dir = metricsDir(opts.metrics);
+      const options = { asOf: opts.asOf, currency: currentCurrency() };
       const overview = await readLocallyOrFromServer(
         opts.db,
-        async (db) =>
-          headingOverview(db, await Catalog.load(db, dir), goals.goals, {
-            asOf: opts.asOf,
-            currency: currentCurrency(),
-          }),
+        async (db) => {
+          const catalog = await Catalog.load(db, dir);
+          if (!opts.json) return headingOverview(db, catalog, goals.goals, options);
+          // Written as they are read: no file of goals is too large to print.
+          await printJson((each) => headingEach(db, catalog, goals.goals, options, each));
+          return null;
+        },
         async (server) => {
           sameFiles(server, 'metrics_dir', dir);
           sameFiles(server, 'goals_file', file);
@@ -52,8 +55,13 @@ export function registerHeading(program: Command): void {
           return answer;
         },
       );
+      if (!overview) return;
       if (opts.json) {
-        await printJson(overview);
+        const { goals: read, ...rest } = overview;
+        await printJson(async (each) => {
+          for (const g of read) await each(g);
+          return rest;
+        });
         return;
       }
       const b = overview.balance;
@@ -76,17 +84,17 @@ export function registerHeading(program: Command): void {
 }
 
 /**
- * The overview as the same indented JSON as JSON.stringify(overview, null, 2), written one goal at
- * a time: 5,265 goals made 256 MB of text, and a few times that is more than one string can hold.
+ * The overview as indented JSON (as JSON.stringify(…, null, 2) would write it, goals first), one
+ * goal at a time: 21,060 goals are 1 GB of text, more than one string can hold.
  */
-async function printJson(overview: Overview): Promise<void> {
-  const { goals, ...rest } = overview;
-  const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
-  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
-  await write(`${head}${Object.keys(rest).length ? ',' : ''}\n  "goals": [`);
-  for (const [i, g] of goals.entries())
-    await write(`${i ? ',' : ''}\n    ${indent(JSON.stringify(g, null, 2), '    ')}`);
-  await write(`${goals.length ? '\n  ' : ''}]\n}\n`);
+async function printJson(read: (each: (g: GoalHeading) => Promise<void>) => Promise<object>): Promise<void> {
+  const indent = (value: unknown, by: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
+  let n = 0;
+  await write('{\n  "goals": [');
+  const rest = await read((g) => write(`${n++ ? ',' : ''}\n    ${indent(g, '    ')}`));
+  await write(n ? '\n  ]' : ']');
+  for (const [key, value] of Object.entries(rest)) await write(`,\n  ${JSON.stringify(key)}: ${indent(value, '  ')}`);
+  await write('\n}\n');
 }
 
 /** Write to stdout and wait when its buffer is full (a pipe read slowly, a large answer). */
