@@ -3,7 +3,7 @@ import { BearingError } from '../../data/errors.ts';
 import { Catalog, metricsDir } from '../../metrics/catalog.ts';
 import { formatProblem } from '../../metrics/definition.ts';
 import { goalsFile, readGoals } from '../../metrics/goals.ts';
-import { type GoalHeading, headingEach, headingOverview, type Overview } from '../../metrics/heading/heading.ts';
+import { type GoalHeading, headingEach, type Overview } from '../../metrics/heading/heading.ts';
 import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { isoDate } from './options.ts';
@@ -37,57 +37,61 @@ export function registerHeading(program: Command): void {
       }
       const dir = metricsDir(opts.metrics);
       const options = { asOf: opts.asOf, currency: currentCurrency() };
+      const words = unitWords('en-US', currentCurrency());
+      // Each goal's two lines, kept instead of its reading (a reading holds its whole series).
+      const lines: string[] = [];
+      const text = async (g: GoalHeading) => {
+        lines.push(goalLines(g, words));
+      };
       const overview = await readLocallyOrFromServer(
         opts.db,
         async (db) => {
           const catalog = await Catalog.load(db, dir);
-          if (!opts.json) return headingOverview(db, catalog, goals.goals, options);
-          // Written as they are read: no file of goals is too large to print.
-          await printJson((each) => headingEach(db, catalog, goals.goals, options, each));
-          return null;
+          // Written or shortened as they are read: no file of goals is too large to print.
+          if (opts.json) return printJson((each) => headingEach(db, catalog, goals.goals, options, each));
+          return headingEach(db, catalog, goals.goals, options, text);
         },
         async (server) => {
           sameFiles(server, 'metrics_dir', dir);
           sameFiles(server, 'goals_file', file);
-          const { problems: _problems, ...answer } = await server.get<Overview & { problems: unknown }>('/goals', {
-            as_of: opts.asOf,
-          });
-          return answer;
+          const {
+            problems: _problems,
+            goals: read,
+            ...rest
+          } = await server.get<Overview & { problems: unknown }>('/goals', { as_of: opts.asOf });
+          const replay = async (each: (g: GoalHeading) => Promise<void>) => {
+            for (const g of read) await each(g);
+            return rest;
+          };
+          return opts.json ? printJson(replay) : replay(text);
         },
       );
-      if (!overview) return;
-      if (opts.json) {
-        const { goals: read, ...rest } = overview;
-        await printJson(async (each) => {
-          for (const g of read) await each(g);
-          return rest;
-        });
-        return;
-      }
+      if (opts.json) return;
       const b = overview.balance;
       console.log(
         `Heading as of ${overview.as_of}: ${b.business.goals} business goals ` +
           `(${b.business.on_course + b.business.arrived} on course or arrived), ${b.community.goals} community ` +
           `(${b.community.on_course + b.community.arrived} on course or arrived)\n`,
       );
-      const words = unitWords('en-US', currentCurrency());
-      for (const g of overview.goals) {
-        const where = Object.entries(g.where)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ');
-        const scope = where ? ` (${where})` : '';
-        const target = words.value(g.unit, g.target);
-        console.log(`${SYMBOL[g.status]}  ${g.id}: ${g.label}${scope} → ${target} by ${words.date(g.due, 'day')}`);
-        console.log(`    ${g.reading}`);
-      }
+      for (const l of lines) console.log(l);
     });
+}
+
+/** A goal's status, name, target and due date, then its reading, on two lines. */
+function goalLines(g: GoalHeading, words: ReturnType<typeof unitWords>): string {
+  const where = Object.entries(g.where)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const scope = where ? ` (${where})` : '';
+  const target = `${words.value(g.unit, g.target)} by ${words.date(g.due, 'day')}`;
+  return `${SYMBOL[g.status]}  ${g.id}: ${g.label}${scope} → ${target}\n    ${g.reading}`;
 }
 
 /**
  * The overview as indented JSON (as JSON.stringify(…, null, 2) would write it, goals first), one
  * goal at a time: 21,060 goals are 1 GB of text, more than one string can hold.
  */
-async function printJson(read: (each: (g: GoalHeading) => Promise<void>) => Promise<object>): Promise<void> {
+async function printJson<T extends object>(read: (each: (g: GoalHeading) => Promise<void>) => Promise<T>): Promise<T> {
   const indent = (value: unknown, by: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${by}`);
   let n = 0;
   await write('{\n  "goals": [');
@@ -95,6 +99,7 @@ async function printJson(read: (each: (g: GoalHeading) => Promise<void>) => Prom
   await write(n ? '\n  ]' : ']');
   for (const [key, value] of Object.entries(rest)) await write(`,\n  ${JSON.stringify(key)}: ${indent(value, '  ')}`);
   await write('\n}\n');
+  return rest;
 }
 
 /** Write to stdout and wait when its buffer is full (a pipe read slowly, a large answer). */
