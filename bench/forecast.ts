@@ -1,6 +1,7 @@
 // npm run bench:forecast — Bearing's forecast beside Theta, a damped trend and the seasonal naive
-// on the tourism competition's 366 monthly series (goals due 6, 12, 18 months on). Prints a table
-// and writes bench/forecast-results.json.
+// on the tourism competition's 366 and the hospital set's 767 monthly series, or any CSV of monthly
+// series (`--data file.csv`; goals due 6, 12, 18 months on). Prints a table and writes
+// bench/forecast-results.json.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';

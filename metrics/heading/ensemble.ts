@@ -264,18 +264,6 @@ function growthFit(rows: Array<{ x: number; m: number; w: number }>): [number, n
   return best?.coef ?? null;
 }
 
-/** Lag-1 autocorrelation of a sequence of errors (0 when too few to tell). */
-function lag1(e: number[]): number {
-  const n = e.length;
-  if (n < 4) return 0;
-  const mean = e.reduce((a, b) => a + b, 0) / n;
-  let den = 0;
-  let num = 0;
-  for (let i = 0; i < n; i++) den += (e[i]! - mean) ** 2;
-  for (let i = 1; i < n; i++) num += (e[i]! - mean) * (e[i - 1]! - mean);
-  return den > 0 ? num / den : 0;
-}
-
 /**
  * The band's degrees of freedom at each horizon: how many independent errors its scale rests on.
  * Errors h months ahead from neighbouring origins overlap (a smooth series' errors at 12 months are
@@ -287,7 +275,8 @@ function lag1(e: number[]): number {
 function effectiveDf(errors: Errors, cap: number): number[] {
   let prev = cap;
   return errors.byHorizon.map((e) => {
-    const r = Math.max(0, Math.min(0.99, lag1(e)));
+    // Lag-1 autocorrelation, 0 when too few errors to tell.
+    const r = e.length < 4 ? 0 : Math.max(0, Math.min(0.99, acf(e, 1)));
     prev = Math.max(3, Math.min(prev, (e.length * (1 - r)) / (1 + r) - 1));
     return prev;
   });
