@@ -32,7 +32,7 @@ import { buildDigest, changedGoals, type Digest, withWhy } from '../../metrics/a
 import { changesOf, readingOf } from '../../metrics/alerts/evaluate.ts';
 import type { Catalog } from '../../metrics/catalog.ts';
 import { readGoals } from '../../metrics/goals.ts';
-import { headingOverview } from '../../metrics/heading/heading.ts';
+import { headingEach } from '../../metrics/heading/heading.ts';
 import { deliver, type Target, targetName } from './deliver.ts';
 
 /** Tries per delivery across runs before it stays failed (shown on the Digest page). */
@@ -55,11 +55,14 @@ export interface AlertContext {
   settings: Settings;
 }
 
+// Each goal's reading is kept, not the whole heading (which holds its series): a large goals file
+// is read a batch at a time (headingEach) without every goal's series in memory at once.
 async function currentReadings(ctx: AlertContext) {
-  const overview = await headingOverview(ctx.db, ctx.catalog, readGoals(ctx.goalsFile).goals, {
-    currency: ctx.settings.currency,
+  const out: Array<GoalReading & { label: string; summary: string }> = [];
+  await headingEach(ctx.db, ctx.catalog, readGoals(ctx.goalsFile).goals, { currency: ctx.settings.currency }, (g) => {
+    out.push({ ...readingOf(g), label: g.label, summary: g.summary });
   });
-  return overview.goals.map((g) => ({ ...readingOf(g), label: g.label, summary: g.summary }));
+  return out;
 }
 
 // Runs in this process one at a time: the server's schedule, an API call and a test may overlap.
@@ -176,8 +179,9 @@ async function historyReadings(
   const monthStartOfAsOf = `${asOf.slice(0, 7)}-01`;
   const earlier = new Date(Date.parse(`${monthStartOfAsOf}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const goals = readGoals(ctx.goalsFile).goals.filter((g) => missing.has(g.id));
-  const past = await headingOverview(ctx.db, ctx.catalog, goals, { asOf: earlier, currency: ctx.settings.currency });
-  for (const g of past.goals) before.set(g.id, readingOf(g));
+  await headingEach(ctx.db, ctx.catalog, goals, { asOf: earlier, currency: ctx.settings.currency }, (g) => {
+    before.set(g.id, readingOf(g));
+  });
   return { goals: missing, asOf: earlier };
 }
 
