@@ -30,6 +30,7 @@ const TIMED = [
   'test/reliability/load.test.ts',
   'test/reliability/refreshLimit.test.ts',
   'test/reliability/freeze.test.ts',
+  'test/reliability/bigOverview.test.ts',
 ];
 
 // Each file gets its own DuckDB files and servers; two workers match CI's two cores.

@@ -54,13 +54,12 @@ export function registerHeading(program: Command): void {
         async (server) => {
           sameFiles(server, 'metrics_dir', dir);
           sameFiles(server, 'goals_file', file);
-          const {
-            problems: _problems,
-            goals: read,
-            ...rest
-          } = await server.get<Overview & { problems: unknown }>('/goals', { as_of: opts.asOf });
+          // Each goal printed as it arrives: a large overview is never held whole.
           const replay = async (each: (g: GoalHeading) => Promise<void>) => {
-            for (const g of read) await each(g);
+            const { problems: _problems, ...rest } = await server.getEach<
+              GoalHeading,
+              Omit<Overview, 'goals'> & { problems: unknown }
+            >('/goals', { as_of: opts.asOf }, 'goals', each);
             return rest;
           };
           return opts.json ? printJson(replay) : replay(text);

@@ -12,11 +12,22 @@ export interface RemoteServer {
   get<T>(path: string, query?: Record<string, string | number | string[] | undefined>): Promise<T>;
   /** A POST that computes without writing (what-if, optimise): the read token may make it. */
   post<T>(path: string, body: unknown): Promise<T>;
+  /**
+   * A GET answering `{ [list]: [...], ...rest }`: each item of the list handed to `each` as it
+   * arrives, and the rest returned. A server writing one item a line (a large overview) is read a
+   * line at a time, so no answer is too large for one string.
+   */
+  getEach<T, R>(
+    path: string,
+    query: Record<string, string | undefined>,
+    list: string,
+    each: (item: T) => Promise<void>,
+  ): Promise<R>;
 }
 
 function remote(info: ServerFile): RemoteServer {
   const base = localUrl(info.url);
-  const call = async <T>(url: URL, init: RequestInit = {}): Promise<T> => {
+  const send = async (url: URL, init: RequestInit = {}): Promise<Response> => {
     let res: Response;
     try {
       res = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${info.token}` } });
@@ -27,26 +38,38 @@ function remote(info: ServerFile): RemoteServer {
           `it to start`,
       );
     }
+    if (res.ok) return res;
     const body = (await res.json().catch(() => null)) as {
       error?: { code: string; message: string; details?: unknown };
     } | null;
-    if (!res.ok)
-      throw new BearingError(
-        isErrorCode(body?.error?.code) ? body.error.code : 'server-error',
-        body?.error?.message ?? `the server answered ${res.status}`,
-        body?.error?.details,
-      );
-    return body as T;
+    throw new BearingError(
+      isErrorCode(body?.error?.code) ? body.error.code : 'server-error',
+      body?.error?.message ?? `the server answered ${res.status}`,
+      body?.error?.details,
+    );
+  };
+  const call = async <T>(url: URL, init: RequestInit = {}): Promise<T> => (await send(url, init)).json() as Promise<T>;
+  const urlOf = (path: string, query: Record<string, string | number | string[] | undefined>) => {
+    const url = new URL(`/api${path}`, base);
+    for (const [key, value] of Object.entries(query)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+        url.searchParams.append(key, String(v));
+    }
+    return url;
   };
   return {
     info,
     get<T>(path: string, query: Record<string, string | number | string[] | undefined> = {}): Promise<T> {
-      const url = new URL(`/api${path}`, base);
-      for (const [key, value] of Object.entries(query)) {
-        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
-          url.searchParams.append(key, String(v));
-      }
-      return call<T>(url);
+      return call<T>(urlOf(path, query));
+    },
+    async getEach<T, R>(
+      path: string,
+      query: Record<string, string | undefined>,
+      list: string,
+      each: (item: T) => Promise<void>,
+    ): Promise<R> {
+      const res = await send(urlOf(path, query));
+      return eachItem<T, R>(res, list, each);
     },
     post<T>(path: string, body: unknown): Promise<T> {
       return call<T>(new URL(`/api${path}`, base), {
@@ -86,4 +109,48 @@ export async function readLocallyOrFromServer<T>(
   } finally {
     db.close();
   }
+}
+
+/**
+ * The items of `list` in an answer, one at a time. Written one a line (`{"list":[`, then an item a
+ * line, then `],` and the rest), each line is parsed alone; any other answer is parsed whole.
+ */
+async function eachItem<T, R>(res: Response, list: string, each: (item: T) => Promise<void>): Promise<R> {
+  const head = `{${JSON.stringify(list)}:[`;
+  const lines = linesOf(res);
+  const first = await lines.next();
+  if (first.done) throw new BearingError('server-error', 'the server sent an empty answer');
+  if (first.value !== head) {
+    let text = first.value;
+    for await (const line of lines) text += `\n${line}`;
+    const whole = JSON.parse(text) as Record<string, unknown>;
+    for (const item of (whole[list] ?? []) as T[]) await each(item);
+    const { [list]: _items, ...rest } = whole;
+    return rest as R;
+  }
+  for await (const line of lines) {
+    if (line.startsWith(']')) return JSON.parse(`{${line.slice(2)}`) as R;
+    await each(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as T);
+  }
+  throw new BearingError('server-error', 'the server’s answer ended before its last line');
+}
+
+/** A response body's lines, decoded as they arrive (a long line is kept in parts until it ends). */
+async function* linesOf(res: Response): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let parts: string[] = [];
+  for await (const chunk of res.body ?? []) {
+    const text = decoder.decode(chunk as Uint8Array, { stream: true });
+    let start = 0;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', start)) {
+      parts.push(text.slice(start, at));
+      yield parts.join('');
+      parts = [];
+      start = at + 1;
+    }
+    if (start < text.length) parts.push(text.slice(start));
+  }
+  const rest = decoder.decode();
+  if (rest) parts.push(rest);
+  if (parts.length) yield parts.join('');
 }

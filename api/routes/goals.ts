@@ -75,6 +75,8 @@ const WHOLE_UP_TO = 1000;
  * the event loop 10 s at a time and 3.4 GB of heap when built as one answer. `goals` comes first,
  * then `as_of`, `balance` and `problems`.
  */
+const GOALS_FIRST = '{"goals":[';
+
 async function streamedOverview(
   c: Context,
   deps: AppDeps,
@@ -84,11 +86,13 @@ async function streamedOverview(
 ) {
   const body = await textStream(async (push) => {
     let n = 0;
+    // One goal a line (JSON allows the line breaks): the CLI beside the server reads them one at a
+    // time (api/cli/remote.ts), never the whole answer as one string.
     const rest = await headingEach(deps.db, deps.catalog, goals, options, (g) =>
-      push(`${n++ ? ',' : '{"goals":['}${JSON.stringify(g)}`),
+      push(`${n++ ? ',\n' : `${GOALS_FIRST}\n`}${JSON.stringify(g)}`),
     );
     const tail = JSON.stringify({ ...rest, problems }).slice(1);
-    await push(`${n ? '],' : '{"goals":[],'}${tail}`);
+    await push(n ? `\n],${tail}` : `${GOALS_FIRST}],${tail}`);
   });
   return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
     z.infer<typeof OverviewSchema>,
