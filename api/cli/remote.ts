@@ -139,8 +139,8 @@ async function eachItem<T, R>(res: Response, list: string, each: (item: T) => Pr
 async function* linesOf(res: Response): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let parts: string[] = [];
-  for await (const chunk of res.body ?? []) {
-    const text = decoder.decode(chunk as Uint8Array, { stream: true });
+  for await (const chunk of chunksOf(res)) {
+    const text = decoder.decode(chunk, { stream: true });
     let start = 0;
     for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', start)) {
       parts.push(text.slice(start, at));
@@ -153,4 +153,20 @@ async function* linesOf(res: Response): AsyncGenerator<string> {
   const rest = decoder.decode();
   if (rest) parts.push(rest);
   if (parts.length) yield parts.join('');
+}
+
+/** The body's bytes; an answer cut part way (the server failed after it began) is named as such. */
+async function* chunksOf(res: Response): AsyncGenerator<Uint8Array> {
+  const reader = res.body?.getReader();
+  if (!reader) return;
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      throw new BearingError('server-error', 'the server stopped part way through its answer (its log says why)');
+    }
+    if (next.done) return;
+    yield next.value;
+  }
 }

@@ -70,13 +70,13 @@ function jsonText<T>(c: Context, text: string) {
  */
 const WHOLE_UP_TO = 1000;
 
+const GOALS_FIRST = '{"goals":[';
+
 /**
  * Every goal's reading written as it is made, never held whole: 21,060 goals (296 MB of JSON) held
  * the event loop 10 s at a time and 3.4 GB of heap when built as one answer. `goals` comes first,
  * then `as_of`, `balance` and `problems`.
  */
-const GOALS_FIRST = '{"goals":[';
-
 async function streamedOverview(
   c: Context,
   deps: AppDeps,
@@ -121,11 +121,11 @@ export const goalRoutes = (deps: AppDeps) =>
     .openapi(overview, async (c) => {
       const { goals, problems } = await loadGoals(deps);
       const asOf = c.req.valid('query').as_of;
+      const currency = settingsOf(deps).currency;
+      if (goals.length > WHOLE_UP_TO) return streamedOverview(c, deps, goals, problems, { asOf, currency });
       // The first screen of every dashboard: computed once per data version, definitions, goals, failed
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-      const currency = settingsOf(deps).currency;
-      if (goals.length > WHOLE_UP_TO) return streamedOverview(c, deps, goals, problems, { asOf, currency });
       const key = cacheKey.overview({
         currency,
         definitions: deps.catalog.version,
