@@ -9,7 +9,7 @@ import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status } from './assess.ts';
 import type { BacktestRow } from './backtest.ts';
 import { type Domain, domainOf } from './forecast.ts';
-import { offload } from '../offload/pool.ts';
+import { offload, offloadWhenFree } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
 
 /** Monthly values as the forecast takes them: months counted back from the last (0). */
@@ -217,8 +217,10 @@ export async function headingEach(
         .map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf, currency: options.currency })),
     );
     const pending = prepared.flatMap((p) => ('args' in p ? [p] : []));
+    // The first batch may be refused (a busy server says so before any answer); later ones belong
+    // to work already under way, and wait for room rather than cut a streamed answer part way.
     const assessed = pending.length
-      ? await offload(
+      ? await (from ? offloadWhenFree : offload)(
           'assess',
           pending.map((p) => p.args),
         )

@@ -103,6 +103,31 @@ export class OffloadPool {
     });
   }
 
+  /**
+   * `run`, but when the caller's share or the queue is full it waits for room (up to `maxWaitMs`,
+   * and only while its client is still there) instead of refusing. For the later parts of work
+   * already admitted: a streamed answer whose first part was accepted is not cut part way because
+   * other requests filled the pool in between; it waits its turn, using no compute while it waits.
+   */
+  async runWhenFree<K extends TaskName>(
+    task: K,
+    input: TaskInput<K>,
+    options: { progress?: (share: number) => void; maxWaitMs?: number } = {},
+  ): Promise<TaskOutput<K>> {
+    const until = performance.now() + (options.maxWaitMs ?? this.options.timeoutMs);
+    const { signal } = currentCaller();
+    for (let pause = 50; ; pause = Math.min(2 * pause, 1000)) {
+      try {
+        return await this.run(task, input, options);
+      } catch (error) {
+        const full =
+          error instanceof BearingError && (error.code === 'too-many-requests' || error.code === 'server-busy');
+        if (!full || signal?.aborted || performance.now() + pause > until) throw error;
+      }
+      await new Promise((resume) => setTimeout(resume, pause));
+    }
+  }
+
   /** Terminate every worker and fail every task (the server is stopping). */
   async close(): Promise<void> {
     this.closed = true;
@@ -258,6 +283,11 @@ export function offload<K extends TaskName>(
   options: { progress?: (share: number) => void } = {},
 ): Promise<TaskOutput<K>> {
   return sharedPool().run(task, input, options);
+}
+
+/** `offload` for the later parts of admitted work: waits for room instead of refusing (`runWhenFree`). */
+export function offloadWhenFree<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+  return sharedPool().runWhenFree(task, input);
 }
 
 /** Stop the process's pool (shutdown); a later offload makes a new one. */
