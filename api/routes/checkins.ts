@@ -2,11 +2,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createCheckin, listCheckins } from '../../data/checkins.ts';
 import { BearingError } from '../../data/errors.ts';
-import { readGoals } from '../../metrics/goals.ts';
 import { whoOf } from '../caller.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, json } from '../schemas.ts';
+import { serverGoals } from '../goalsFile.ts';
 
 export const CheckinSchema = z
   .object({
@@ -57,8 +57,8 @@ const latestRoute = createRoute({
   responses: { 200: json(Checkins, 'The latest check-in of each goal that has one') },
 });
 
-function knownGoal(deps: AppDeps, id: string): void {
-  if (!readGoals(deps.goalsFile).goals.some((g) => g.id === id))
+async function knownGoal(deps: AppDeps, id: string): Promise<void> {
+  if (!(await serverGoals(deps)).goals.some((g) => g.id === id))
     throw new BearingError('unknown-goal', `no goal with id "${id}"`);
 }
 
@@ -66,13 +66,13 @@ export const checkinRoutes = (deps: AppDeps) =>
   router()
     .openapi(listRoute, async (c) => {
       const { id } = c.req.valid('param');
-      knownGoal(deps, id);
+      await knownGoal(deps, id);
       return c.json({ checkins: await listCheckins(deps.db, { goal: id }) }, 200);
     })
     // Signed by the token that wrote it, like a note: nobody checks in as someone else.
     .openapi(createRouteDef, async (c) => {
       const { id } = c.req.valid('param');
-      knownGoal(deps, id);
+      await knownGoal(deps, id);
       const body = c.req.valid('json');
       return c.json(await createCheckin(deps.db, { goal: id, ...body, author: whoOf(c, deps.auth.tokens) }), 201);
     })

@@ -3,11 +3,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { metricDrivers } from '../../metrics/drivers/drivers.ts';
 import { settingsOf } from '../settings.ts';
-import { readGoals } from '../../metrics/goals.ts';
 import { UNITS } from '../../metrics/definition.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, Interval, IsoDate, json, WhereParam } from '../schemas.ts';
+import { serverGoals } from '../goalsFile.ts';
 
 const DriverSchema = z.object({
   dimension: z.string(),
@@ -110,7 +110,7 @@ export const driverRoutes = (deps: AppDeps) =>
     })
     .openapi(goalRoute, async (c) => {
       const { id } = c.req.valid('param');
-      const goal = readGoals(deps.goalsFile).goals.find((g) => g.id === id);
+      const goal = (await serverGoals(deps)).goals.find((g) => g.id === id);
       if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
       const q = c.req.valid('query');
       const request = { ...requestOf(q, { ...q.where, ...goal.where }), currency: settingsOf(deps).currency };

@@ -2,8 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, TypedResponse } from 'hono';
 import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../../metrics/cacheKeys.ts';
-import { deleteGoal, goalProblems, readGoalsWith, upsertGoal, type Goal } from '../../metrics/goals.ts';
-import { offload } from '../../metrics/offload/pool.ts';
+import { deleteGoal, goalProblems, upsertGoal, type Goal } from '../../metrics/goals.ts';
 import { goalHeading, headingEach, headingOverview } from '../../metrics/heading/heading.ts';
 import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
@@ -11,6 +10,7 @@ import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, json, OverviewSchema 
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
 import { textStream } from '../textStream.ts';
+import { serverGoals } from '../goalsFile.ts';
 
 const IdParam = z.object({ id: z.string().max(80) });
 const AsOf = z.object({ as_of: IsoDate.optional() });
@@ -102,7 +102,7 @@ async function streamedOverview(
 }
 
 async function loadGoals(deps: AppDeps) {
-  const file = await readGoalsWith(deps.goalsFile, (name, text) => offload('goals-parse', { file: name, text }));
+  const file = await serverGoals(deps);
   return { ...file, problems: file.problems.map((p) => ({ ...p, file: p.file.split('/').pop()! })) };
 }
 

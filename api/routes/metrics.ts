@@ -3,7 +3,6 @@ import { listAnnotations } from '../../data/annotations.ts';
 import { BearingError } from '../../data/errors.ts';
 import { checkDefinitions, type CheckedMetric } from '../../metrics/check.ts';
 import { readDefinitionFiles } from '../../metrics/catalog.ts';
-import { readGoals } from '../../metrics/goals.ts';
 import { writeFileAtomic } from '../../data/atomicFile.ts';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { failureOf } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { AnnotationSchema, ErrorBody, json, ProblemSchema, SeriesQuery, SeriesSchema } from '../schemas.ts';
 import { router } from '../router.ts';
+import { serverGoals } from '../goalsFile.ts';
 
 const MetricSummary = z
   .object({
@@ -194,7 +194,7 @@ export const metricRoutes = (deps: AppDeps) =>
     .openapi(list, async (c) => {
       const asOf = await resolveAsOf(deps.db).catch(() => null);
       const problems = deps.catalog.problems;
-      const goals = readGoals(deps.goalsFile).goals;
+      const goals = (await serverGoals(deps)).goals;
       const failed = await Promise.all(deps.catalog.metrics.map((m) => failureOf(deps.db, m.definition.name)));
       return c.json(
         { metrics: deps.catalog.metrics.map((m, i) => summary(deps, m, asOf, goals, failed[i]!)), problems },

@@ -2,11 +2,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../../metrics/cacheKeys.ts';
-import { readGoals } from '../../metrics/goals.ts';
 import { goalRoute } from '../../metrics/route/goalRoute.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, Interval, json } from '../schemas.ts';
+import { serverGoals } from '../goalsFile.ts';
 
 const PlanSchema = z.object({
   moves: z.array(z.object({ channel: z.string(), extra_per_month: z.number() })),
@@ -68,7 +68,7 @@ const route = createRoute({
 export const routeRoutes = (deps: AppDeps) =>
   router().openapi(route, async (c) => {
     const { id } = c.req.valid('param');
-    const goal = readGoals(deps.goalsFile).goals.find((g) => g.id === id);
+    const goal = (await serverGoals(deps)).goals.find((g) => g.id === id);
     if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
     const maxExtra = c.req.valid('query').max_extra;
     const key = cacheKey.route({ definitions: deps.catalog.version, goal, maxExtra: maxExtra ?? null });
