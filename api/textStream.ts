@@ -9,6 +9,13 @@ import { BearingError } from '../data/errors.ts';
 /** Writes one piece; resolves when the stream can take more. */
 export type Push = (text: string) => Promise<void>;
 
+/**
+ * The first line of an answer written one item a line: `{"list":[`, then an item a line (each
+ * but the last ending in `,`), then `],` and the answer's other keys. The server writes it
+ * (api/routes/goals.ts) and the CLI beside it reads it (api/cli/remote.ts).
+ */
+export const listHead = (list: string) => `{${JSON.stringify(list)}:[`;
+
 /** Longest stretch of pieces written without letting other requests in (ms). */
 const TURN_MS = 10;
 

@@ -5,6 +5,7 @@ import type { Database } from '../../data/db.ts';
 import { isErrorCode } from '../../data/codes.ts';
 import { BearingError } from '../../data/errors.ts';
 import { readServerFile, localUrl, type ServerFile } from '../serverFile.ts';
+import { listHead } from '../textStream.ts';
 import { openExisting } from './open.ts';
 
 export interface RemoteServer {
@@ -112,11 +113,11 @@ export async function readLocallyOrFromServer<T>(
 }
 
 /**
- * The items of `list` in an answer, one at a time. Written one a line (`{"list":[`, then an item a
- * line, then `],` and the rest), each line is parsed alone; any other answer is parsed whole.
+ * The items of `list` in an answer, one at a time. Written one a line (see `listHead`), each line
+ * is parsed alone; any other answer is parsed whole.
  */
 async function eachItem<T, R>(res: Response, list: string, each: (item: T) => Promise<void>): Promise<R> {
-  const head = `{${JSON.stringify(list)}:[`;
+  const head = listHead(list);
   const lines = linesOf(res);
   const first = await lines.next();
   if (first.done) throw new BearingError('server-error', 'the server sent an empty answer');

@@ -9,7 +9,7 @@ import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, json, OverviewSchema } from '../schemas.ts';
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
-import { textStream } from '../textStream.ts';
+import { listHead, textStream } from '../textStream.ts';
 import { serverGoals } from '../goalsFile.ts';
 
 const IdParam = z.object({ id: z.string().max(80) });
@@ -70,8 +70,6 @@ function jsonText<T>(c: Context, text: string) {
  */
 const WHOLE_UP_TO = 1000;
 
-const GOALS_FIRST = '{"goals":[';
-
 /**
  * Every goal's reading written as it is made, never held whole: 21,060 goals (296 MB of JSON) held
  * the event loop 10 s at a time and 3.4 GB of heap when built as one answer. `goals` comes first,
@@ -89,10 +87,10 @@ async function streamedOverview(
     // One goal a line (JSON allows the line breaks): the CLI beside the server reads them one at a
     // time (api/cli/remote.ts), never the whole answer as one string.
     const rest = await headingEach(deps.db, deps.catalog, goals, options, (g) =>
-      push(`${n++ ? ',\n' : `${GOALS_FIRST}\n`}${JSON.stringify(g)}`),
+      push(`${n++ ? ',\n' : `${listHead('goals')}\n`}${JSON.stringify(g)}`),
     );
     const tail = JSON.stringify({ ...rest, problems }).slice(1);
-    await push(n ? `\n],${tail}` : `${GOALS_FIRST}],${tail}`);
+    await push(n ? `\n],${tail}` : `${listHead('goals')}],${tail}`);
   });
   return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
     z.infer<typeof OverviewSchema>,
