@@ -22,8 +22,8 @@ export type ModelKey = 'level' | 'theta' | 'damped' | 'trend' | 'seasonal-naive'
 
 export interface Ensemble {
   scale: 'log' | 'raw';
-  /** Month-of-year index on the model's scale (1–12), null when no yearly cycle was found. */
-  seasonal: Record<number, number> | null;
+  /** Month-of-year index on the model's scale, by month (1–12; [0] unused), null when no yearly cycle was found. */
+  seasonal: number[] | null;
   /** Lag-12 autocorrelation and the threshold it had to pass (null when too short to test). */
   seasonalTest: { acf: number; threshold: number } | null;
   models: Array<{ name: string; weight: number }>;
@@ -41,6 +41,8 @@ export interface Ensemble {
 const SEASON = 12;
 /** Three full years before a yearly cycle is estimated from the history (as the M4 benchmarks). */
 const MIN_SEASONAL = 3 * SEASON;
+/** Months of history the month-of-year indices are read from: the last eight years (see seasonalIndices). */
+const CYCLE_WINDOW = 96;
 /** Past origins scored: the last three years of them (recent errors size today's band). */
 const MAX_ORIGINS = 36;
 const MAX_HORIZON = 24;
@@ -68,26 +70,27 @@ function seasonalityTest(y: number[]): { acf: number; threshold: number } | null
   return { acf: acf(y, SEASON), threshold: 1.645 * Math.sqrt((1 + 2 * s) / y.length) };
 }
 
-/** Classical additive decomposition: each month's mean distance from the centred 2×12 moving average. */
-function seasonalIndices(y: number[], months: number[]): Record<number, number> {
-  const sums = new Map<number, { s: number; n: number }>();
-  for (let i = SEASON / 2; i + SEASON / 2 < y.length; i++) {
+/**
+ * Classical additive decomposition: each month's mean distance from the centred 2×12 moving average,
+ * over the last eight years (up to `end`). A cycle's shape drifts (December's share of Australian
+ * retail grew over 36 years): read from the whole history, the Brier score was equal or worse on all
+ * seven sets of real series scored (three cut-offs; tourism's sMAPE 21.3% against 20.9%). Four to
+ * ten years did about as well as one another (Brier within 0.003 on every set).
+ */
+function seasonalIndices(y: number[], months: number[], end = y.length): number[] {
+  const sum = new Float64Array(SEASON + 1);
+  const count = new Float64Array(SEASON + 1);
+  for (let i = Math.max(SEASON / 2, end - SEASON / 2 - CYCLE_WINDOW); i + SEASON / 2 < end; i++) {
     let ma = (y[i - SEASON / 2]! + y[i + SEASON / 2]!) / 2;
     for (let k = -SEASON / 2 + 1; k < SEASON / 2; k++) ma += y[i + k]!;
-    const d = y[i]! - ma / SEASON;
-    const m = sums.get(months[i]!) ?? { s: 0, n: 0 };
-    m.s += d;
-    m.n++;
-    sums.set(months[i]!, m);
+    const m = months[i]!;
+    sum[m] = sum[m]! + y[i]! - ma / SEASON;
+    count[m] = count[m]! + 1;
   }
-  const raw: Record<number, number> = {};
-  for (let m = 1; m <= SEASON; m++) {
-    const c = sums.get(m);
-    raw[m] = c?.n ? c.s / c.n : 0;
-  }
-  const mean = Object.values(raw).reduce((a, b) => a + b, 0) / SEASON;
-  for (let m = 1; m <= SEASON; m++) raw[m] = raw[m]! - mean;
-  return raw;
+  // Index 0 unused: months are 1–12.
+  const raw = Array.from({ length: SEASON + 1 }, (_, m) => (m && count[m] ? sum[m]! / count[m]! : 0));
+  const mean = raw.reduce((a, b) => a + b, 0) / SEASON;
+  return raw.map((v, m) => (m ? v - mean : 0));
 }
 
 interface Candidate {
@@ -95,16 +98,13 @@ interface Candidate {
   name: string;
   /** Forecast on the model's scale, seasonal index included. */
   at(o: number, h: number): number;
+  /** The forecast as it would have been made at past origin o: month indices from the months up to o. */
+  past(o: number, h: number): number;
 }
 
-function candidates(
-  y: number[],
-  months: number[],
-  seasonal: Record<number, number> | null,
-  only?: ModelKey[],
-): Candidate[] {
-  const idx = (i: number) =>
-    seasonal ? seasonal[((((months.at(-1)! - 1 + i - (y.length - 1)) % 12) + 12) % 12) + 1]! : 0;
+function candidates(y: number[], months: number[], seasonal: number[] | null, only?: ModelKey[]): Candidate[] {
+  const monthAt = (i: number) => ((((months.at(-1)! - 1 + i - (y.length - 1)) % 12) + 12) % 12) + 1;
+  const idx = (i: number) => (seasonal ? seasonal[monthAt(i)]! : 0);
   const z = y.map((v, i) => v - idx(i));
   const smoothers: Array<[ModelKey, Smoother]> = [
     ['level', ses(z)],
@@ -112,22 +112,90 @@ function candidates(
     ['damped', dampedTrend(z)],
   ];
   if (y.length >= 6) smoothers.push(['trend', straightTrend(z, TREND_WINDOW)]);
-  const out: Candidate[] = smoothers.map(([key, s]) => ({
-    key,
-    name: forecasterName(key, s.window),
-    at: (o, h) => s.forecast(o, h) + idx(o + h),
-  }));
+  const earlier = seasonal
+    ? pastOrigins(
+        y,
+        months,
+        monthAt,
+        smoothers.map(([, s]) => s),
+      )
+    : null;
+  const out: Candidate[] = smoothers.map(([key, s], k) => {
+    const at = (o: number, h: number) => s.forecast(o, h) + idx(o + h);
+    return {
+      key,
+      name: forecasterName(key, s.window),
+      at,
+      past(o, h) {
+        const then = o < y.length - 1 ? earlier?.(o) : null;
+        return then ? then.models[k]!.forecast(o, h) + then.idx(o + h) : at(o, h);
+      },
+    };
+  });
   // From two years on, whether or not the test found a cycle: with three years the test missed half
   // of tourism's seasonal series (178 of 366 found, 269 with four), and the other forecasters then
   // had no cycle at all (sMAPE 26.9% against the seasonal naive's 21.2%; with it in the combination
   // 20.5%). Where there is no cycle its own errors give it little weight.
+  const naive = (o: number, h: number) => (o >= SEASON - 1 ? y[o - SEASON + 1 + ((h - 1) % SEASON)]! : y[o]!);
   if (seasonal || y.length >= 2 * SEASON || only?.includes('seasonal-naive'))
     out.push({
       key: 'seasonal-naive',
       name: forecasterName('seasonal-naive'),
-      at: (o, h) => (o >= SEASON - 1 ? y[o - SEASON + 1 + ((h - 1) % SEASON)]! : y[o]!),
+      at: naive,
+      past: naive,
     });
   return only ? out.filter((c) => only.includes(c.key)) : out;
+}
+
+/**
+ * Months an origin needs to read its own cycle. With fewer (one to three points a month), its indices
+ * are noisier than today's, which are read from more months, and the band carried that extra noise:
+ * on the hospital counts (66 months each) the band held 97.5% of the cyclical series' months against
+ * 96.8% from four years.
+ */
+const OWN_CYCLE = 4 * SEASON;
+
+interface PastOrigin {
+  idx: (i: number) => number;
+  models: Smoother[];
+}
+
+/**
+ * What each forecaster knew at a past origin: month indices from the months up to it (four years at
+ * least; before that, today's), the series adjusted by them and the forecasters run through it with
+ * today's smoothing weights. Scored with today's indices, past months were adjusted by a cycle
+ * estimated on those very months, and the band left out how uncertain the cycle is.
+ */
+function pastOrigins(y: number[], months: number[], monthAt: (i: number) => number, models: Smoother[]) {
+  // By origin (an array, not a map: this is read for every origin, horizon and forecaster).
+  const cache: Array<PastOrigin | null | undefined> = new Array(y.length);
+  return (o: number): PastOrigin | null => {
+    const known = cache[o];
+    if (known !== undefined) return known;
+    let then: PastOrigin | null = null;
+    if (o + 1 >= OWN_CYCLE) {
+      const ind = seasonalIndices(y, months, o + 1);
+      const idx = (i: number) => ind[monthAt(i)]!;
+      const z = y.slice(0, o + 1).map((v, i) => v - idx(i));
+      then = { idx, models: models.map((m) => m.rerun(z)) };
+    }
+    cache[o] = then;
+    return then;
+  };
+}
+
+/**
+ * The candidate with its past forecasts (origins first…last − 1, 1–H months ahead) made once: the
+ * weights, the held-out errors and the usual disagreement each read every one of them.
+ */
+function tabulated(c: Candidate, first: number, last: number, H: number): Candidate {
+  if (last <= first) return c;
+  const table = new Float64Array((last - first) * H);
+  for (let o = first; o < last; o++) for (let h = 1; h <= H; h++) table[(o - first) * H + h - 1] = c.past(o, h);
+  return {
+    ...c,
+    past: (o, h) => (o >= first && o < last && h >= 1 && h <= H ? table[(o - first) * H + h - 1]! : c.past(o, h)),
+  };
 }
 
 interface Errors {
@@ -216,7 +284,7 @@ function heldOutErrors(y: number[], cands: Candidate[], each: Errors[], first: n
     );
     const wo = weightsFrom(ms);
     for (let h = 1; h <= H && o + h < y.length; h++)
-      byHorizon[h - 1]!.push(y[o + h]! - cands.reduce((s, c, i) => s + wo[i]! * c.at(o, h), 0));
+      byHorizon[h - 1]!.push(y[o + h]! - cands.reduce((s, c, i) => s + wo[i]! * c.past(o, h), 0));
   }
   return { byHorizon };
 }
@@ -296,7 +364,7 @@ interface Band {
 
 /** The band's scale at each horizon, from the combination's own errors (see `scales`). */
 function bandOf(y: number[], cands: Candidate[], w: number[], each: Errors[], first: number, H: number): Band {
-  const combined = (o: number, h: number) => cands.reduce((s, c, i) => s + w[i]! * c.at(o, h), 0);
+  const combined = (o: number, h: number) => cands.reduce((s, c, i) => s + w[i]! * c.past(o, h), 0);
   const cErr = heldOutErrors(y, cands, each, first, H);
   const level = Math.max(...y.map(Math.abs), 1e-12);
   // With no month to score (a very short history), the month-to-month spread stands in.
@@ -307,7 +375,7 @@ function bandOf(y: number[], cands: Candidate[], w: number[], each: Errors[], fi
   // not scored yet), the band takes the extra disagreement.
   const spread = (o: number, h: number) => {
     const m = combined(o, h);
-    return cands.reduce((s, c, i) => s + w[i]! * (c.at(o, h) - m) ** 2, 0);
+    return cands.reduce((s, c, i) => s + w[i]! * (c.past(o, h) - m) ** 2, 0);
   };
   const usualSpread = Array.from({ length: H }, (_, i) => {
     let sum = 0;
@@ -337,10 +405,10 @@ export function buildEnsemble(values: number[], months: number[], options: Ensem
   const H = Math.max(1, options.horizons ?? MAX_HORIZON);
   const test = seasonalityTest(y);
   const seasonal = test && Math.abs(test.acf) > test.threshold ? seasonalIndices(y, months) : null;
-  const cands = candidates(y, months, seasonal, options.only);
   const minTrain = Math.min(SEASON, Math.max(3, Math.floor(y.length / 2)));
   const first = Math.max(minTrain - 1, y.length - 1 - MAX_ORIGINS);
-  const each = cands.map((c) => rollingErrors(y, c.at, H, first));
+  const cands = candidates(y, months, seasonal, options.only).map((c) => tabulated(c, first, y.length - 1, H));
+  const each = cands.map((c) => rollingErrors(y, c.past, H, first));
   const w = weightsOf(each);
   const band = bandOf(y, cands, w, each, first, H);
   const n1 = y.length - 1;

@@ -10,6 +10,8 @@ export interface Smoother {
   forecast(o: number, h: number): number;
   /** The months a straight trend is fitted over (named in `forecast_method`). */
   window?: number;
+  /** The same model (its smoothing weights kept) run through another series of the same length or shorter. */
+  rerun(z: number[]): Smoother;
 }
 
 const ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -17,8 +19,8 @@ const BETAS = [0.01, 0.05, 0.1, 0.2];
 const PHIS = [0.8, 0.9, 0.95, 0.98];
 
 /** Levels of simple exponential smoothing after each point (level[i] = state after y[i]). */
-function sesLevels(y: number[], alpha: number): number[] {
-  const level: number[] = new Array(y.length);
+function sesLevels(y: number[], alpha: number): Float64Array {
+  const level = new Float64Array(y.length);
   let l = y[0]!;
   for (let i = 0; i < y.length; i++) {
     l = i === 0 ? y[0]! : l + alpha * (y[i]! - l);
@@ -51,15 +53,14 @@ function bestAlpha(y: number[]): number {
   return best;
 }
 
-export function ses(y: number[]): Smoother {
-  const alpha = bestAlpha(y);
+export function ses(y: number[], alpha = bestAlpha(y)): Smoother {
   const level = sesLevels(y, alpha);
-  return { forecast: (o) => level[o]! };
+  return { forecast: (o) => level[o]!, rerun: (z) => ses(z, alpha) };
 }
 
 /** Running least-squares slope of y on its index over points 0…o. */
-function runningSlopes(y: number[]): Array<{ slope: number; intercept: number }> {
-  const out: Array<{ slope: number; intercept: number }> = [];
+function runningSlopes(y: number[]): Float64Array {
+  const out = new Float64Array(y.length);
   let sx = 0;
   let sy = 0;
   let sxx = 0;
@@ -71,23 +72,22 @@ function runningSlopes(y: number[]): Array<{ slope: number; intercept: number }>
     sxy += i * y[i]!;
     const n = i + 1;
     const d = n * sxx - sx * sx;
-    const slope = d > 0 ? (n * sxy - sx * sy) / d : 0;
-    out.push({ slope, intercept: (sy - slope * sx) / n });
+    out[i] = d > 0 ? (n * sxy - sx * sy) / d : 0;
   }
   return out;
 }
 
 /** Theta (Assimakopoulos & Nikolopoulos; Hyndman & Billah's form): the smoothed level plus half the drift. */
-export function theta(y: number[]): Smoother {
-  const alpha = bestAlpha(y);
+export function theta(y: number[], alpha = bestAlpha(y)): Smoother {
   const level = sesLevels(y, alpha);
-  const lines = runningSlopes(y);
+  const slopes = runningSlopes(y);
   return {
     forecast(o, h) {
       const n = o + 1;
-      const drift = lines[o]!.slope / 2;
+      const drift = slopes[o]! / 2;
       return level[o]! + drift * (h - 1 + 1 / alpha - (1 - alpha) ** n / alpha);
     },
+    rerun: (z) => theta(z, alpha),
   };
 }
 
@@ -122,20 +122,21 @@ export function straightTrend(y: number[], window: number): Smoother {
       const { level, slope } = lineAt(o);
       return level + slope * h;
     },
+    rerun: (z) => straightTrend(z, window),
   };
 }
 
 interface HoltState {
-  level: number[];
-  trend: number[];
+  level: Float64Array;
+  trend: Float64Array;
 }
 
 function holtRun(y: number[], alpha: number, beta: number, phi: number, keep: boolean): { sse: number; s?: HoltState } {
   let l = y[0]!;
   let b = y.length > 1 ? y[1]! - y[0]! : 0;
   let sse = 0;
-  const level: number[] = keep ? new Array(y.length) : [];
-  const trend: number[] = keep ? new Array(y.length) : [];
+  const level = new Float64Array(keep ? y.length : 0);
+  const trend = new Float64Array(keep ? y.length : 0);
   if (keep) {
     level[0] = l;
     trend[0] = b;
@@ -164,13 +165,17 @@ export function dampedTrend(y: number[]): Smoother {
         const { sse } = holtRun(y, alpha, beta, phi, false);
         if (sse < best.sse) best = { alpha, beta, phi, sse };
       }
-  const { s } = holtRun(y, best.alpha, best.beta, best.phi, true);
-  const phi = best.phi;
+  return holtWith(y, best.alpha, best.beta, best.phi);
+}
+
+function holtWith(y: number[], alpha: number, beta: number, phi: number): Smoother {
+  const { s } = holtRun(y, alpha, beta, phi, true);
   return {
     forecast(o, h) {
       // φ + φ² + … + φ^h
       const damp = (phi * (1 - phi ** h)) / (1 - phi);
       return s!.level[o]! + damp * s!.trend[o]!;
     },
+    rerun: (z) => holtWith(z, alpha, beta, phi),
   };
 }
