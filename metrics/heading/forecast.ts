@@ -207,7 +207,7 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain)
     { log: positive, horizons: HORIZONS },
   );
   if (ens.scale === 'log') notes.push(forecastWords.logScale);
-  if (ens.seasonal) notes.push(forecastWords.seasonal(Math.floor(all.length / 12)));
+  if (ens.cycleMonths) notes.push(forecastWords.seasonal(Math.floor(ens.cycleMonths / 12)));
   else if (all.length < MIN_SEASONAL_PERIODS) notes.push(forecastWords.tooShortForSteps(all.length));
   else if (!ens.seasonalTest) notes.push(forecastWords.tooShortForCycle(all.length));
   if (shift) notes.push(forecastWords.step(shift.magnitude, -shift.t));

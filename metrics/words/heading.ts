@@ -97,7 +97,7 @@ export const forecastWords = {
     'two years of history, the same month a year before), each weighted by its own errors forecasting 1–24 ' +
     'months ahead from up to 36 past months; the band is sized from the combination’s own errors at each horizon',
   logScale: 'modelled on the log scale: changes are read as proportions of the level',
-  seasonal: (years: number) => `month-of-year indices from ${years} years of history, in the forecast`,
+  seasonal: (years: number) => `month-of-year indices from the last ${years} years of history, in the forecast`,
   tooShortForSteps: (months: number) =>
     `${months} months of history: under 24, neither a level step nor a yearly cycle can be told apart from a ` +
     'trend, so neither is looked for and the band carries both',

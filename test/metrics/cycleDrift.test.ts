@@ -26,7 +26,7 @@ describe('the yearly cycle behind the forecast', () => {
 
   // Twenty years in which December's lift grows steadily from nothing to +30% (0.26 on the log
   // scale). Next December is 0.27 above the rest; the whole history's average December is about 0.13
-  // above (half the lift short), the last eight years' about 0.22. The forecast must land nearer the
+  // above (half the lift short), the last nine years' about 0.20. The forecast must land nearer the
   // recent years' cycle than the whole history's (it missed by 0.091 on average with the whole history).
   it('reads a drifting cycle from recent years, not the whole history', () => {
     const n = 240;
