@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEnsemble } from '../../metrics/heading/ensemble.ts';
+import { forecastModel } from '../../metrics/heading/forecast.ts';
 import { mulberry32 } from '../../metrics/heading/random.ts';
 import { dampedTrend, ses, straightTrend, theta } from '../../metrics/heading/smoothing.ts';
 
@@ -47,5 +48,19 @@ describe('the yearly cycle behind the forecast', () => {
     const mean = misses.reduce((a, b) => a + b, 0) / misses.length;
     expect(mean).toBeLessThan(0);
     expect(mean).toBeGreaterThan(-0.075);
+  });
+
+  it('names the years the cycle was read from: all of a short history, the last nine of a long one', () => {
+    const noteOf = (years: number) => {
+      const r = mulberry32(years);
+      const history = Array.from({ length: years * 12 }, (_, t) => ({
+        t: t - years * 12 + 1,
+        v: 100 + 20 * Math.sin((2 * Math.PI * t) / 12) + normal(r),
+        month: (t % 12) + 1,
+      }));
+      return forecastModel(history, { min: 0 }).notes.find((n) => n.startsWith('month-of-year'));
+    };
+    expect(noteOf(5)).toContain('from the last 5 years of history');
+    expect(noteOf(20)).toContain('from the last 9 years of history');
   });
 });
