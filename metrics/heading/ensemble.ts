@@ -1,9 +1,10 @@
 // One predictive distribution per series, built the way forecasting competitions found robust:
-// positive quantities on a log scale; month-of-year indices from the whole history when a yearly
+// positive quantities on a log scale; month-of-year indices from the last nine years when a yearly
 // cycle is there (classical decomposition, tested by the autocorrelation at lag 12 as the M4
 // benchmarks do); a few simple forecasters (smoothing.ts, plus the seasonal naive) combined with
 // weights from their own rolling-origin errors; and bands sized from the combination's own
-// out-of-sample errors at each horizon, never from a model's formula. Pure.
+// out-of-sample errors at each horizon (each past origin with the cycle as then known), never from
+// a model's formula. Pure.
 import jstat from 'jstat';
 import { forecasterName } from '../words/heading.ts';
 import { solveLinear } from './solve.ts';

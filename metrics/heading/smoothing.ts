@@ -3,7 +3,8 @@
 // M3 winner), a damped trend (Holt with damping), and a straight trend. Each is fitted once on the
 // whole series (smoothing weights by one-step squared error over small grids) and then run
 // through the series, so a forecast can be read from any past origin with what was known then:
-// that is what the rolling-origin errors, the weights and the bands are made from. Pure.
+// that is what the rolling-origin errors, the weights and the bands are made from. `rerun` runs the
+// same model through the series as a past origin adjusted it (its own yearly cycle). Pure.
 
 /** A fitted model: forecasts 1…H months ahead from origin `o` (its last known index). */
 export interface Smoother {
