@@ -4,10 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEnsemble } from '../../metrics/heading/ensemble.ts';
 import { forecastModel } from '../../metrics/heading/forecast.ts';
-import { mulberry32 } from '../../metrics/heading/random.ts';
+import { mulberry32, normal } from '../../metrics/heading/random.ts';
 import { dampedTrend, ses, straightTrend, theta } from '../../metrics/heading/smoothing.ts';
-
-const normal = (r: () => number) => Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
 
 describe('the yearly cycle behind the forecast', () => {
   // The past origins are scored by the same forecasters re-run on the series as it was adjusted
