@@ -69,34 +69,69 @@ export function hospitalMonthly(): RealSeries[] {
   });
 }
 
+/** Header names each column may go by: ours, then statsforecast's long form (`unique_id,ds,y`) and others. */
+const ALIASES = {
+  series: ['series', 'unique_id', 'series_id', 'id'],
+  month: ['month', 'ds', 'date', 'period'],
+  value: ['value', 'y', 'target'],
+  category: ['category', 'type'],
+} as const;
+
+/** One CSV cell, its surrounding quotes and spaces taken off (the sets read here quote no commas). */
+const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(.*)"$/, '$1');
+
+/** A YYYY-MM month as a count of months, from `2001-05`, `2001-05-31` or `2001-05-31 00:00:00`. */
+function monthIndex(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})(?:-\d{2}(?:[ T][\d:.]+Z?)?)?$/.exec(text);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return undefined;
+  return Number(m[1]) * 12 + Number(m[2]) - 1;
+}
+
 /**
- * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM) with an optional
- * `category` column; each series' last 18 months are its future. How a set Bearing has never seen
- * (for example M1's 617 monthly series) is scored the same way as the two above.
+ * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, or a date in it) with an
+ * optional `category` column, or statsforecast's `unique_id,ds,y`; each series' last 18 months are its
+ * future. How a set Bearing has never seen (for example M1's 617 monthly series) is scored the same
+ * way as the two above. A month missing inside a series or given twice is an error: the forecast
+ * reads values by position, so either would shift the calendar.
  */
 export function csvMonthly(file: string): RealSeries[] {
   const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
-  const cols = head!.split(',').map((c) => c.trim().toLowerCase());
-  const at = (name: string) => cols.indexOf(name);
-  const [si, mi, vi, ci] = [at('series'), at('month'), at('value'), at('category')];
-  if (si < 0 || mi < 0 || vi < 0) throw new Error(`${file}: expected columns series, month, value`);
-  const bySeries = new Map<string, { category?: string; rows: Array<[string, number]> }>();
+  const cols = head!.split(',').map((c) => cell(c).toLowerCase());
+  const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));
+  const [si, mi, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
+  if (si < 0 || mi < 0 || vi < 0)
+    throw new Error(`${file}:1: expected columns series, month, value (or unique_id, ds, y); got ${cols.join(', ')}`);
+  const bySeries = new Map<string, { category?: string; rows: Array<[number, number, number]> }>();
   lines.forEach((line, i) => {
+    if (!line.trim()) return;
     const cells = line.split(',');
-    const value = Number(cells[vi]);
-    if (!/^\d{4}-\d{2}$/.test(cells[mi] ?? '') || !Number.isFinite(value))
-      throw new Error(`${file}:${i + 2}: expected a YYYY-MM month and a number`);
-    const entry = bySeries.get(cells[si]!) ?? { category: ci >= 0 ? cells[ci] : undefined, rows: [] };
-    entry.rows.push([cells[mi]!, value]);
-    bySeries.set(cells[si]!, entry);
+    const month = monthIndex(cell(cells[mi]));
+    const value = cell(cells[vi]) === '' ? Number.NaN : Number(cell(cells[vi]));
+    if (month === undefined || !Number.isFinite(value))
+      throw new Error(
+        `${file}:${i + 2}: expected a YYYY-MM month and a number (got "${cell(cells[mi])}", "${cell(cells[vi])}")`,
+      );
+    const id = cell(cells[si]);
+    const entry = bySeries.get(id) ?? { category: ci >= 0 ? cell(cells[ci]) : undefined, rows: [] };
+    entry.rows.push([month, value, i + 2]);
+    bySeries.set(id, entry);
   });
   return [...bySeries].map(([id, { category, rows }]) => {
-    rows.sort((a, b) => a[0].localeCompare(b[0]));
+    rows.sort((a, b) => a[0] - b[0]);
+    for (let k = 1; k < rows.length; k++) {
+      const [month, , line] = rows[k]!;
+      const gap = month - rows[k - 1]![0];
+      if (gap !== 1) {
+        const name = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+        const what = gap === 0 ? `${name(month)} given twice` : `no value for ${name(rows[k - 1]![0] + 1)}`;
+        throw new Error(`${file}:${line}: series "${id}": ${what} (expected one value a month, no gaps)`);
+      }
+    }
     const values = rows.map((r) => r[1]);
     return {
       id,
       category,
-      startMonth: Number(rows[0]![0].slice(5)),
+      startMonth: (rows[0]![0] % 12) + 1,
       history: values.slice(0, -FUTURE_MONTHS),
       future: values.slice(-FUTURE_MONTHS),
     };

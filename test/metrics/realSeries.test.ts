@@ -71,6 +71,21 @@ describe('the forecast on real series with a known future', () => {
       expect(score.coverageByGroup.counts).toBe(score.coverage95);
       writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000/02,2\n');
       expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a YYYY-MM month/);
+      // statsforecast's long form, quoted, with dates: the same series as the first one above.
+      const nixtla = [...real[0]!.history, ...real[0]!.future].map(
+        (v, i) => `"h0","${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01",${v}`,
+      );
+      writeFileSync(file, `unique_id,ds,y\n${nixtla.join('\n')}\n`);
+      expect(csvMonthly(file).map((s) => [s.id, s.history, s.future])).toEqual([
+        ['h0', real[0]!.history, real[0]!.future],
+      ]);
+      // A month left out or given twice would shift the calendar: named, with the line it shows at.
+      writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000-02,2\na,2000-04,3\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:4: series "a": no value for 2000-03/);
+      writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000-01,2\n');
+      expect(() => csvMonthly(file)).toThrow(/series "a": 2000-01 given twice/);
+      writeFileSync(file, 'when,amount\n2000-01,1\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:1: expected columns series, month, value/);
     } finally {
       cleanup();
     }
