@@ -224,6 +224,11 @@ export class Database {
     return this.results.stats;
   }
 
+  /** The data version cached answers belong to (moves on with every committed write); undefined when caching is off. */
+  get dataVersion(): number | undefined {
+    return this.results.dataVersion;
+  }
+
   /**
    * A result computed once per data version. Keys must hold everything the answer depends on
    * besides the data (metrics/cacheKeys.ts): a definition change is a different key.

@@ -30,6 +30,11 @@ export class ResultCache {
     return { entries: this.results.size, bytes: this.bytes, limit: this.limitBytes };
   }
 
+  /** The data version answers are computed at now; undefined when caching is off. */
+  get dataVersion(): number | undefined {
+    return this.enabled ? this.version : undefined;
+  }
+
   /** The data changed: every answer computed before is dropped, and answers still running are not kept. */
   dataChanged(): void {
     this.version++;

@@ -9,6 +9,7 @@ import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, json, OverviewSchema } from '../schemas.ts';
 import { router } from '../router.ts';
 import { settingsOf } from '../settings.ts';
+import { SpillCache } from '../spillCache.ts';
 import { listHead, textStream } from '../textStream.ts';
 import { serverGoals } from '../goalsFile.ts';
 
@@ -73,30 +74,47 @@ const WHOLE_UP_TO = 1000;
 /**
  * Every goal's reading written as it is made, never held whole: 21,060 goals (296 MB of JSON) held
  * the event loop 10 s at a time and 3.4 GB of heap when built as one answer. `goals` comes first,
- * then `as_of`, `balance` and `problems`.
+ * then `as_of`, `balance` and `problems`. The text is also written to a file (api/spillCache.ts) and
+ * the next request with the same key is read from it: recomputed, 1,044 goals took 3–5 s a request.
  */
 async function streamedOverview(
   c: Context,
   deps: AppDeps,
+  spill: SpillCache,
   goals: Goal[],
   problems: unknown[],
-  options: { asOf?: string; currency: string },
+  options: { asOf?: string; currency: string; key: string },
 ) {
-  const body = await textStream(async (push) => {
-    let n = 0;
-    // One goal a line (JSON allows the line breaks): the CLI beside the server reads them one at a
-    // time (api/cli/remote.ts), never the whole answer as one string.
-    const rest = await headingEach(deps.db, deps.catalog, goals, options, (g) =>
-      push(`${n++ ? ',\n' : `${listHead('goals')}\n`}${JSON.stringify(g)}`),
-    );
-    const tail = JSON.stringify({ ...rest, problems }).slice(1);
-    await push(n ? `\n],${tail}` : `${listHead('goals')}],${tail}`);
-  });
-  return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
-    z.infer<typeof OverviewSchema>,
-    200,
-    'json'
-  >;
+  const version = deps.db.dataVersion;
+  const key = `${options.key}\u0000json\u0000${JSON.stringify(problems)}`;
+  const kept = version === undefined ? undefined : spill.read(key, version);
+  const headers = { 'content-type': 'application/json', 'x-bearing-cache': kept ? 'hit' : 'miss' };
+  const body =
+    kept ??
+    (await textStream(async (write) => {
+      const file = version === undefined ? undefined : spill.writer(key, version);
+      const push = (text: string) => {
+        file?.write(text);
+        return write(text);
+      };
+      try {
+        let n = 0;
+        // One goal a line (JSON allows the line breaks): the CLI beside the server reads them one at a
+        // time (api/cli/remote.ts), never the whole answer as one string.
+        const rest = await headingEach(deps.db, deps.catalog, goals, options, (g) =>
+          push(`${n++ ? ',\n' : `${listHead('goals')}\n`}${JSON.stringify(g)}`),
+        );
+        const tail = JSON.stringify({ ...rest, problems }).slice(1);
+        await push(n ? `\n],${tail}` : `${listHead('goals')}],${tail}`);
+        // Kept only if the data did not move on while the answer was made.
+        if (deps.db.dataVersion === version) file?.keep();
+        else file?.drop();
+      } catch (error) {
+        file?.drop();
+        throw error;
+      }
+    }));
+  return c.body(body, 200, headers) as unknown as TypedResponse<z.infer<typeof OverviewSchema>, 200, 'json'>;
 }
 
 async function loadGoals(deps: AppDeps) {
@@ -114,13 +132,14 @@ function checked(deps: AppDeps, goal: Goal): Goal {
 const goalPage = (deps: AppDeps, goal: Goal, asOf?: string, currency = settingsOf(deps).currency) =>
   goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true, currency });
 
-export const goalRoutes = (deps: AppDeps) =>
-  router()
+export function goalRoutes(deps: AppDeps) {
+  // Overviews past WHOLE_UP_TO goals, kept on disk (this app's own: its data versions are its own).
+  const spill = new SpillCache();
+  return router()
     .openapi(overview, async (c) => {
       const { goals, problems } = await loadGoals(deps);
       const asOf = c.req.valid('query').as_of;
       const currency = settingsOf(deps).currency;
-      if (goals.length > WHOLE_UP_TO) return streamedOverview(c, deps, goals, problems, { asOf, currency });
       // The first screen of every dashboard: computed once per data version, definitions, goals, failed
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
       const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
@@ -131,6 +150,7 @@ export const goalRoutes = (deps: AppDeps) =>
         failedSeries: failed,
         asOf: asOf ?? null,
       });
+      if (goals.length > WHOLE_UP_TO) return streamedOverview(c, deps, spill, goals, problems, { asOf, currency, key });
       // The answer is kept as its JSON text: encoding ~50 KB was most of a warm request's time.
       const text = await deps.db.cached(`${key}\u0000json\u0000${JSON.stringify(problems)}`, async () => {
         const result = await deps.db.cached(key, () =>
@@ -185,3 +205,4 @@ export const goalRoutes = (deps: AppDeps) =>
       deleteGoal(deps.goalsFile, id);
       return c.json({ deleted: id }, 200);
     });
+}
