@@ -75,7 +75,7 @@ const WHOLE_UP_TO = 1000;
  * Every goal's reading written as it is made, never held whole: 21,060 goals (296 MB of JSON) held
  * the event loop 10 s at a time and 3.4 GB of heap when built as one answer. `goals` comes first,
  * then `as_of`, `balance` and `problems`. The text is also written to a file (api/spillCache.ts) and
- * the next request with the same key is read from it: recomputed, 1,044 goals took 3–5 s a request.
+ * the next request with the same key is read from it (1,044 goals: 6.8 s computed, 0.3–0.6 s read).
  */
 async function streamedOverview(
   c: Context,
