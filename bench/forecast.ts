@@ -28,10 +28,12 @@ const DATA: Record<string, { label: string; load: () => RealSeries[] }> = {
 };
 const methods: Record<string, Method> = peers();
 const all: Record<string, unknown> = {};
+/** Months of history a series needs to be scored (three years: a yearly cycle can be tested). */
+const MIN_HISTORY = 36;
 /** Each series cut `back` months earlier: its history shortened, its 18 months to come shifted with it. */
 const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
   series
-    .filter((s) => s.history.length - back >= 36)
+    .filter((s) => s.history.length - back >= MIN_HISTORY)
     .map((s) => {
       const all = [...s.history, ...s.future];
       const end = s.history.length - back;
@@ -41,9 +43,15 @@ const backs = args.back!.split(',').map(Number);
 for (const key of args.data!.split(',')) {
   // Any other key is a CSV file of monthly series (see csvMonthly).
   DATA[key] ??= { label: basename(key), load: () => csvMonthly(key) };
-  const series = backs.flatMap((b) => cutBack(DATA[key]!.load(), b));
+  const loaded = DATA[key]!.load();
+  const series = backs.flatMap((b) => cutBack(loaded, b));
   if (backs.length > 1 || backs[0] !== 0) console.log(`cut-offs moved back ${backs.join(', ')} months`);
-  console.log(`\n${DATA[key]!.label}`);
+  const kept = new Set(series.map((s) => s.id)).size;
+  const left = loaded.length - kept;
+  console.log(
+    `\n${DATA[key]!.label}: ${kept} of ${loaded.length} series scored` +
+      (left ? ` (${left} with under ${MIN_HISTORY} months of history before the cut-off left out)` : ''),
+  );
   all[key] = { label: DATA[key]!.label, series: series.length, results: run(series) };
 }
 const speed = await forecastSpeed(tourismMonthly());
