@@ -241,6 +241,14 @@ export const GoalHeadingSchema = z
       .array(z.object({ period: z.string(), n: z.number() }))
       .optional()
       .openapi({ description: 'Periods too thin to read (under 30 rows and a fifth of a usual one): drawn, not read' }),
+    unfinished: z
+      .object({ period: z.string(), n: z.number(), through: z.string() })
+      .optional()
+      .openapi({
+        description:
+          'The newest month, holding as many rows as a usual one but ending after the data’s date (`through`): ' +
+          'read as unfinished and left out; `complete_through` declares it complete',
+      }),
     rates: z
       .object({
         heading: z.string(),

@@ -11,6 +11,7 @@ import type { BacktestRow } from './backtest.ts';
 import { type Domain, domainOf } from './forecast.ts';
 import { offload, offloadWhenFree } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
+import { sentence, unfinishedWords } from '../words/heading.ts';
 
 /** Monthly values as the forecast takes them: months counted back from the last (0). */
 function monthlyPoints(history: Array<{ period: string; value: number }>) {
@@ -140,6 +141,7 @@ async function prepareHeading(
     ...(options.currency ? { currency: options.currency } : {}),
   };
   const look = { label: d.label, unit: d.unit, direction: d.direction };
+  const unfinished = unfinishedOf(series.rows, series.as_of);
   return {
     args: [input, history, series.as_of],
     points: monthlyPoints(history),
@@ -148,6 +150,10 @@ async function prepareHeading(
       ...base,
       as_of: series.as_of,
       ...assessment,
+      ...(unfinished && {
+        unfinished,
+        reading: `${assessment.reading} ${sentence(unfinishedWords(unfinished.period, unfinished.through))}`,
+      }),
       ...look,
       problems: [],
       series: series.rows,
@@ -155,6 +161,27 @@ async function prepareHeading(
       backtest: backtested,
     }),
   };
+}
+
+/**
+ * The newest month when it ends after the data's date yet holds as many rows as the median of the
+ * last 12 finished ones: whole, most likely (monthly totals dated the 1st), but read as unfinished
+ * until the data say otherwise. A month still filling up (fewer rows) is the normal state and not named.
+ */
+export function unfinishedOf(
+  rows: ReadonlyArray<{ period: string; value: number | null; n: number; complete: boolean }>,
+  through: string,
+): { period: string; n: number; through: string } | undefined {
+  const last = rows.at(-1);
+  if (!last || last.complete || last.value === null || last.n <= 0) return undefined;
+  const usual = rows
+    .filter((r) => r.complete && r.value !== null)
+    .slice(-12)
+    .map((r) => r.n)
+    .sort((a, b) => a - b);
+  if (!usual.length) return undefined;
+  const median = usual[Math.floor((usual.length - 1) / 2)]!;
+  return last.n >= median ? { period: last.period, n: last.n, through } : undefined;
 }
 
 export async function goalHeading(

@@ -85,6 +85,8 @@ export interface Assessment {
   shift: { kind: ShiftKind; period: string | null; magnitude: number | null; message: string };
   /** Periods too thin to count (fewer rows than a fifth of a usual one, at most 30): drawn, not read. */
   left_out?: Array<{ period: string; n: number }>;
+  /** The newest month, as full as a usual one but after the data's date: drawn, not read (see unfinishedWords). */
+  unfinished?: { period: string; n: number; through: string };
   /** Set when the latest value is older than the metric's tables' as-of date leads to expect. */
   stale: { latest_period: string; expected_period: string; message: string } | null;
   periods_needed: number;

@@ -7,6 +7,7 @@ import type { Trend } from '../heading/trend.ts';
 import type { Assessment, GoalInput, ShiftKind, Status } from '../heading/types.ts';
 import { monthName } from '../heading/months.ts';
 import { formatRate, formatValue } from './current.ts';
+import { unitWords } from './units.ts';
 
 const pct = (p: number) => `${Math.round(p * 100)}%`;
 /** A month as a reader says it: "Sep 2018", not "2018-09". */
@@ -65,6 +66,16 @@ export function thinWords(thin: Array<{ period: string; n: number }>, threshold:
   const why = byMinN ? 'its min_n' : 'a fifth of a usual month';
   return `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, ${why})`;
 }
+
+/**
+ * The newest month holds as many rows as a usual one but ends after the data's date, so it is read
+ * as unfinished: monthly totals dated the 1st (the data then "reach" Dec 1) look exactly like this.
+ */
+export const unfinishedWords = (period: string, through: string) =>
+  `${month(period)} holds as many rows as a usual month, but the data reach only ${unitWords().date(through)}, so ` +
+  'it is read as ' +
+  'unfinished and left out; if it is complete, say so with complete_through on its source or --complete-through ' +
+  'on sync or import';
 
 /** After the due date: met or missed on the due period's own value, or not yet known. */
 export const dueWords = {

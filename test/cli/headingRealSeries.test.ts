@@ -40,4 +40,42 @@ describe('bearing heading on real series reads what the forecast bench scores', 
       expect(low, g.id).toBeGreaterThanOrEqual(0);
     }
   });
+
+  // Monthly totals dated the 1st: the data reach Dec 1, so December ends after them and is read as
+  // unfinished. Each reading says so (it holds as many rows as a usual month); declared complete
+  // with `sync --complete-through`, the readings are the bench's again.
+  it('a month of totals dated the 1st is named as unfinished until declared complete', () => {
+    const own = tempDir();
+    try {
+      const expected = writeRealSeriesWorkspace(own.dir);
+      const bearing = (...args: string[]) =>
+        spawnSync(process.execPath, [BIN, ...args], {
+          cwd: own.dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+          maxBuffer: 1 << 28,
+        });
+      type Read = {
+        goals: Array<{ id: string; arrival_probability: number; reading: string; unfinished?: { period: string } }>;
+      };
+      expect(bearing('sync').status).toBe(0);
+      const before = JSON.parse(bearing('heading', '--json').stdout) as Read;
+      expect(before.goals).toHaveLength(expected.size);
+      for (const g of before.goals) {
+        expect(g.unfinished, g.id).toEqual({ period: '2024-12-01', n: 1, through: '2024-12-01' });
+        expect(g.reading, g.id).toContain('Dec 2024 holds as many rows as a usual month, but the data reach only');
+        expect(g.reading, g.id).toContain('complete_through');
+      }
+      const declared = bearing('sync', '--complete-through', '2024-12-31');
+      expect(declared.status, declared.stderr).toBe(0);
+      const after = JSON.parse(bearing('heading', '--json').stdout) as Read;
+      for (const g of after.goals) {
+        expect(g.unfinished, g.id).toBeUndefined();
+        expect(g.reading, g.id).not.toContain('unfinished');
+        expect(g.arrival_probability, g.id).toBeCloseTo(expected.get(g.id)!.p, 9);
+      }
+    } finally {
+      own.cleanup();
+    }
+  });
 });

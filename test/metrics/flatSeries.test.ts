@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { assessGoal } from '../../metrics/heading/assess.ts';
 import { backtest } from '../../metrics/heading/backtest.ts';
 import { domainOf, forecastModel } from '../../metrics/heading/forecast.ts';
+import { unfinishedOf } from '../../metrics/heading/heading.ts';
 
 const flat = (value: number, months = 36) =>
   Array.from({ length: months }, (_, i) => ({ t: i - (months - 1), v: value, month: (i % 12) + 1 }));
@@ -118,5 +119,31 @@ describe('a thin period', () => {
     const strict = assessGoal({ ...goal, minN: 205 }, history, '2018-12-31');
     expect(strict.left_out?.map((l) => l.period)).toEqual(months.slice(0, 5).concat('2018-12-01'));
     expect(strict.reading).toMatch(/left out of the reading \(fewer than 205, its min_n\)/);
+  });
+});
+
+// The newest month ends after the data's date: named only when it already holds a usual month's
+// rows (monthly totals dated the 1st), not while it is still filling up, which is the normal state.
+describe('an unfinished newest month', () => {
+  const rows = (ns: number[], lastComplete: boolean) =>
+    ns.map((n, i) => ({
+      period: `2024-${String(i + 1).padStart(2, '0')}-01`,
+      value: n ? 10 * n : null,
+      n,
+      complete: i < ns.length - 1 || lastComplete,
+    }));
+  it('is named when as full as the median finished month, and only then', () => {
+    const usual = [200, 180, 220, 210, 190, 205];
+    expect(unfinishedOf(rows([...usual, 205], false), '2024-07-01')).toEqual({
+      period: '2024-07-01',
+      n: 205,
+      through: '2024-07-01',
+    });
+    // Below the median of the finished months: still filling up.
+    expect(unfinishedOf(rows([...usual, 60], false), '2024-07-09')).toBeUndefined();
+    // Finished, empty, or nothing finished to compare with.
+    expect(unfinishedOf(rows([...usual, 205], true), '2024-07-31')).toBeUndefined();
+    expect(unfinishedOf(rows([...usual, 0], false), '2024-07-01')).toBeUndefined();
+    expect(unfinishedOf(rows([205], false), '2024-01-01')).toBeUndefined();
   });
 });
