@@ -1,6 +1,7 @@
 // A goal's route back: its heading, the channel comparison on the outcome its metric measures, the
 // customers behind the metric, then ./route.ts. Says why when no lever is measured for the metric.
 import type { Database } from '../../data/db.ts';
+import { BearingError } from '../../data/errors.ts';
 import { quoteIdent } from '../../data/db.ts';
 import type { Catalog } from '../catalog.ts';
 import { compareChannels } from '../channels/compare.ts';
@@ -105,6 +106,7 @@ export async function goalRoute(
   if (!mapped) return { ...base, reason: NO_LEVER(heading.label), assumptions: [] };
   const found =
     mapped.outcome === 'mix' ? await mixLevers(db, catalog, goal.metric) : await customerLevers(db, mapped.outcome);
+  if (found.unavailable) return { ...base, reason: `no route: ${found.unavailable}`, assumptions: [] };
   const levers = found.levers;
   const spendNow = levers.reduce((s, l) => s + l.spend_per_month, 0);
   const maxExtra = options.maxExtraPerMonth ?? Math.round(spendNow);
@@ -141,7 +143,14 @@ export async function goalRoute(
 }
 
 /** Channels measured on a customer outcome: their lift, spend and reach a month. */
-async function customerLevers(db: Database, outcome: Outcome) {
+/** The levers found for a metric, what a plan on them assumes, or why there are none to find. */
+interface Levers {
+  levers: LeverInput[];
+  assumptions: (goal: Goal) => string[];
+  unavailable?: string;
+}
+
+async function customerLevers(db: Database, outcome: Outcome): Promise<Levers> {
   const comparison = await compareChannels(db, { outcome });
   const months = comparison.cohort.spend_months
     ? monthsIn(comparison.cohort.spend_months.from, comparison.cohort.spend_months.to)
@@ -164,8 +173,17 @@ async function customerLevers(db: Database, outcome: Outcome) {
 }
 
 /** Channels bought in aggregate, from the media-mix model of the goal's KPI: marginal ROI and response curve. */
-async function mixLevers(db: Database, catalog: Catalog, kpi: string) {
-  const mix = await runMix(db, catalog, { kpi });
+async function mixLevers(db: Database, catalog: Catalog, kpi: string): Promise<Levers> {
+  let mix: Awaited<ReturnType<typeof runMix>>;
+  try {
+    mix = await runMix(db, catalog, { kpi });
+  } catch (error) {
+    // No media to fit (a KPI with no channel bought in aggregate) is an answer, not a failure: the
+    // route says why it has no lever, as it does when no channel is measured at all.
+    if (error instanceof BearingError && error.code === 'nothing-to-model')
+      return { levers: [], assumptions: () => [], unavailable: `the media-mix model has no lever: ${error.message}` };
+    throw error;
+  }
   const levers: LeverInput[] = mix.channels
     .filter((c) => c.mroi !== null && c.mroi_ci !== null && c.curve.length > 1)
     .map((c) => ({

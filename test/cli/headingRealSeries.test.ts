@@ -2,10 +2,11 @@
 // through a sources file, `bearing sync`, a metric definition and goals with a `where`, then read by
 // the real binary's `bearing heading --json`. Each goal's chance, forecast and band equal the ones
 // bench/forecast.ts scores for the same history (so its figures hold for the product), and every
-// bound stays at or above 0 for a count.
+// bound stays at or above 0 for a count. The same workspace shows how monthly totals dated the 1st are
+// read, and what the route back says for a KPI with no media to model.
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.ts';
+import { BIN, startServe } from '../helpers/cli.ts';
 import { writeRealSeriesWorkspace } from '../helpers/realSeriesWorkspace.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -73,6 +74,32 @@ describe('bearing heading on real series reads what the forecast bench scores', 
         expect(g.unfinished, g.id).toBeUndefined();
         expect(g.reading, g.id).not.toContain('unfinished');
         expect(g.arrival_probability, g.id).toBeCloseTo(expected.get(g.id)!.p, 9);
+      }
+    } finally {
+      own.cleanup();
+    }
+  });
+
+  // A KPI of observations with no media bought in aggregate: the route back has no model to ask, and
+  // says so in a 200 answer (it was a 422 the goal page showed as "Could not load this. Try again").
+  it('the route back of a KPI with no media says why it has no lever', async () => {
+    const own = tempDir();
+    try {
+      writeRealSeriesWorkspace(own.dir);
+      const env = { ...process.env, BEARING_WORKSPACE: own.dir };
+      const sync = spawnSync(process.execPath, [BIN, 'sync'], { cwd: own.dir, env, encoding: 'utf8', timeout: 60_000 });
+      expect(sync.status, sync.stderr).toBe(0);
+      const server = await startServe(['--port', '0'], env);
+      try {
+        const res = await fetch(`${server.url}/api/goals/s0-18/route`);
+        const body = (await res.json()) as { levers: unknown[]; plans: unknown[]; reason: string; outcome: string };
+        expect(res.status).toBe(200);
+        expect(body).toMatchObject({ outcome: 'mix', levers: [], plans: [] });
+        expect(body.reason).toBe(
+          'no route: the media-mix model has no lever: no media channel has spend in 8 or more periods',
+        );
+      } finally {
+        await server.stop();
       }
     } finally {
       own.cleanup();

@@ -1,7 +1,7 @@
 // The goal chart's two red labels never meet: the due label leaves the bottom when the goal line is
 // low ("Goal 95%" sat on "Due Jun 2019" for a churn goal below every month).
 import { describe, expect, it } from 'vitest';
-import { dueLabelPosition } from '../../web/src/components/GoalChart.tsx';
+import { chartPoints, dueLabelPosition } from '../../web/src/components/GoalChart.tsx';
 
 const series = (values: number[]) =>
   values.map((value, i) => ({ period: `2026-${String(i + 1).padStart(2, '0')}-01`, value, n: 100, complete: true }));
@@ -11,5 +11,27 @@ describe('the due label', () => {
     const band = [{ period: '2027-06-01', value: 0.05, low: 0.04, high: 0.06 }];
     expect(dueLabelPosition({ series: series([0.05, 0.06, 0.055]), band, target: 0.02 })).toBe('insideTopRight');
     expect(dueLabelPosition({ series: series([0.05, 0.06, 0.055]), band, target: 0.95 })).toBe('insideBottomRight');
+  });
+});
+
+// A goal filtered to one series is listed from the metric's first month: those blank months are not
+// drawn (seven years of empty axis before a four-year series), blank months inside the series are.
+describe('the chart’s months', () => {
+  it('start at the first month with something drawn', () => {
+    const rows = [null, null, 5, null, 7].map((value, i) => ({
+      period: `2020-${String(i + 1).padStart(2, '0')}-01`,
+      value,
+      complete: true,
+    }));
+    const band = [{ period: '2020-07-01', value: 8, low: 6, high: 10 }];
+    const points = chartPoints({ series: rows, trend: [], band });
+    expect(points.map((p) => new Date(p.t).toISOString().slice(0, 7))).toEqual([
+      '2020-03',
+      '2020-04',
+      '2020-05',
+      '2020-07',
+    ]);
+    // Nothing but blanks: nothing is cut (the chart's empty state is its own).
+    expect(chartPoints({ series: rows.slice(0, 2), trend: [], band: [] })).toHaveLength(2);
   });
 });

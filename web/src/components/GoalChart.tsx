@@ -40,6 +40,8 @@ interface Props {
   summary: string;
   /** The shared range's start: months before it are left off the chart (the forecast still reads them). */
   from?: string;
+  /** The summary already names the unfinished month (the heading's `unfinished`): not said twice. */
+  unfinishedNamed?: boolean;
 }
 
 /** Shapes the goal's data for the chart: one row per month, keyed by epoch milliseconds. */
@@ -59,7 +61,13 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'pl
     row.band = [b.low, b.high];
   }
   const start = props.from ? toEpoch(monthStartOf(props.from)) : Number.NEGATIVE_INFINITY;
-  return [...rows.values()].filter((r) => r.t >= start).sort((a, b) => a.t - b.t);
+  const sorted = [...rows.values()].filter((r) => r.t >= start).sort((a, b) => a.t - b.t);
+  // Months before the goal's own series begins are blank (a goal filtered to one product listed from
+  // the metric's first month drew years of empty axis): the chart starts where something is drawn.
+  const first = sorted.findIndex(
+    (r) => typeof r.value === 'number' || r.trend !== undefined || r.plan !== undefined || r.band !== undefined,
+  );
+  return first < 0 ? sorted : sorted.slice(first);
 }
 
 // One chart's JSX (series, trend, band, goal line, notes); its data is prepared by chartPoints.
@@ -204,7 +212,7 @@ export function GoalChart(props: Props) {
       </div>
       <figcaption className="muted" data-testid="goal-caption">
         {props.summary}
-        {leftOutNote(props.series)}
+        {props.unfinishedNamed ? '' : leftOutNote(props.series)}
         {props.from &&
           ` Drawn from ${formatDate(props.from, 'month')} (the range chosen); the forecast reads every month.`}
       </figcaption>

@@ -222,6 +222,7 @@ export default function GoalPage({ id }: { id: string }) {
         plan={g.plan?.path}
         annotations={g.annotations}
         summary={summary}
+        unfinishedNamed={g.unfinished !== undefined}
       />
       <RangeComparison points={g.series} unit={g.unit} direction={g.direction} range={range} />
       <Drivers goal={g.id} />
