@@ -44,14 +44,18 @@ describe('bearing heading on real series reads what the forecast bench scores', 
 
   // Monthly totals dated the 1st: the data reach Dec 1, so December ends after them and is read as
   // unfinished. Each reading says so (it holds as many rows as a usual month); declared complete
-  // with `sync --complete-through`, the readings are the bench's again.
-  it('a month of totals dated the 1st is named as unfinished until declared complete', () => {
+  // with `sync --complete-through`, the readings are the bench's again. The KPI has no media bought
+  // in aggregate, so the route back has no model to ask, and says so in a 200 answer (it was a 422
+  // the goal page showed as "Could not load this. Try again").
+  it('totals dated the 1st: an unfinished month named until declared complete; no media, no lever', async () => {
     const own = tempDir();
     try {
       const expected = writeRealSeriesWorkspace(own.dir);
+      const env = { ...process.env, BEARING_WORKSPACE: own.dir };
       const bearing = (...args: string[]) =>
         spawnSync(process.execPath, [BIN, ...args], {
           cwd: own.dir,
+          env,
           encoding: 'utf8',
           timeout: 60_000,
           maxBuffer: 1 << 28,
@@ -67,28 +71,6 @@ describe('bearing heading on real series reads what the forecast bench scores', 
         expect(g.reading, g.id).toContain('Dec 2024 holds as many rows as a usual month, but the data reach only');
         expect(g.reading, g.id).toContain('complete_through');
       }
-      const declared = bearing('sync', '--complete-through', '2024-12-31');
-      expect(declared.status, declared.stderr).toBe(0);
-      const after = JSON.parse(bearing('heading', '--json').stdout) as Read;
-      for (const g of after.goals) {
-        expect(g.unfinished, g.id).toBeUndefined();
-        expect(g.reading, g.id).not.toContain('unfinished');
-        expect(g.arrival_probability, g.id).toBeCloseTo(expected.get(g.id)!.p, 9);
-      }
-    } finally {
-      own.cleanup();
-    }
-  });
-
-  // A KPI of observations with no media bought in aggregate: the route back has no model to ask, and
-  // says so in a 200 answer (it was a 422 the goal page showed as "Could not load this. Try again").
-  it('the route back of a KPI with no media says why it has no lever', async () => {
-    const own = tempDir();
-    try {
-      writeRealSeriesWorkspace(own.dir);
-      const env = { ...process.env, BEARING_WORKSPACE: own.dir };
-      const sync = spawnSync(process.execPath, [BIN, 'sync'], { cwd: own.dir, env, encoding: 'utf8', timeout: 60_000 });
-      expect(sync.status, sync.stderr).toBe(0);
       const server = await startServe(['--port', '0'], env);
       try {
         const res = await fetch(`${server.url}/api/goals/s0-18/route`);
@@ -100,6 +82,14 @@ describe('bearing heading on real series reads what the forecast bench scores', 
         );
       } finally {
         await server.stop();
+      }
+      const declared = bearing('sync', '--complete-through', '2024-12-31');
+      expect(declared.status, declared.stderr).toBe(0);
+      const after = JSON.parse(bearing('heading', '--json').stdout) as Read;
+      for (const g of after.goals) {
+        expect(g.unfinished, g.id).toBeUndefined();
+        expect(g.reading, g.id).not.toContain('unfinished');
+        expect(g.arrival_probability, g.id).toBeCloseTo(expected.get(g.id)!.p, 9);
       }
     } finally {
       own.cleanup();
