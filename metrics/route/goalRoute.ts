@@ -142,7 +142,6 @@ export async function goalRoute(
   };
 }
 
-/** Channels measured on a customer outcome: their lift, spend and reach a month. */
 /** The levers found for a metric, what a plan on them assumes, or why there are none to find. */
 interface Levers {
   levers: LeverInput[];
@@ -150,6 +149,7 @@ interface Levers {
   unavailable?: string;
 }
 
+/** Channels measured on a customer outcome: their lift, spend and reach a month. */
 async function customerLevers(db: Database, outcome: Outcome): Promise<Levers> {
   const comparison = await compareChannels(db, { outcome });
   const months = comparison.cohort.spend_months

@@ -72,10 +72,9 @@ export function thinWords(thin: Array<{ period: string; n: number }>, threshold:
  * as unfinished: monthly totals dated the 1st (the data then "reach" Dec 1) look exactly like this.
  */
 export const unfinishedWords = (period: string, through: string) =>
-  `${month(period)} holds as many rows as a usual month, but the data reach only ${unitWords().date(through)}, so ` +
-  'it is read as ' +
-  'unfinished and left out; if it is complete, say so with complete_through on its source or --complete-through ' +
-  'on sync or import';
+  `${month(period)} holds as many rows as a usual month, but the data reach only ${unitWords().date(through)}, ` +
+  'so it is read as unfinished and left out; if it is complete, say so with complete_through on its source ' +
+  'or --complete-through on sync or import';
 
 /** After the due date: met or missed on the due period's own value, or not yet known. */
 export const dueWords = {
