@@ -191,9 +191,13 @@ export function readingOf(
     arrived ? 'Arrived: at or past the target.' : `${needs[0]!.toUpperCase()}${needs.slice(1)}${forecast}${recent}`,
     arrived
       ? ''
-      : arrival.date
-        ? `On its forecast it arrives around ${month(arrival.date)}.`
-        : `No arrival date: ${arrival.reason}.`,
+      : arrival.reason === arrivalWords.there
+        ? // The forecast's level meets the target though the latest month does not (a noisy or seasonal
+          // month): "arrives around" this very month read as a contradiction beside it.
+          'On its forecast it is already there: its level now meets the target.'
+        : arrival.date
+          ? `On its forecast it arrives around ${month(arrival.date)}.`
+          : `No arrival date: ${arrival.reason}.`,
     shift.kind !== 'none' ? `${SHIFT_WORD[shift.kind]}: ${shift.message}.` : '',
   ];
   return parts.filter(Boolean).join(' ');

@@ -124,6 +124,15 @@ describe('readingOf', () => {
       arrival: { date: '2026-10-01', reason: '' },
       text: 'Arrived: at or past the target.',
     },
+    // Past the target by the forecast's level, not by the latest month: not "arrives around" this month.
+    {
+      status: 'on_course',
+      pace: -0.001,
+      arrival: { date: '2026-10-01', reason: 'already at the target' },
+      text:
+        'Needs −0.1 pts a month; doing +0.4 pts (95% CI +0.2 pts to +0.6 pts) over the last 12 months. On its ' +
+        'forecast it is already there: its level now meets the target.',
+    },
   ] as const)('$status', ({ status, pace, arrival, text }) => {
     expect(
       readingOf('ratio', status, t, pace, arrival, { kind: 'none', period: null, magnitude: null, message: '' }, 12),
