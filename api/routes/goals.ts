@@ -86,7 +86,7 @@ async function streamedOverview(
   options: { asOf?: string; currency: string; key: string },
 ) {
   const version = deps.db.dataVersion;
-  const key = `${options.key}\u0000json\u0000${JSON.stringify(problems)}`;
+  const { key } = options;
   const kept = version === undefined ? undefined : spill.read(key, version);
   const headers = { 'content-type': 'application/json', 'x-bearing-cache': kept ? 'hit' : 'miss' };
   const body =
@@ -150,9 +150,12 @@ export function goalRoutes(deps: AppDeps) {
         failedSeries: failed,
         asOf: asOf ?? null,
       });
-      if (goals.length > WHOLE_UP_TO) return streamedOverview(c, deps, spill, goals, problems, { asOf, currency, key });
+      // The answer as text also depends on the goals file's problems (the reading does not).
+      const textKey = `${key}\u0000json\u0000${JSON.stringify(problems)}`;
+      if (goals.length > WHOLE_UP_TO)
+        return streamedOverview(c, deps, spill, goals, problems, { asOf, currency, key: textKey });
       // The answer is kept as its JSON text: encoding ~50 KB was most of a warm request's time.
-      const text = await deps.db.cached(`${key}\u0000json\u0000${JSON.stringify(problems)}`, async () => {
+      const text = await deps.db.cached(textKey, async () => {
         const result = await deps.db.cached(key, () =>
           headingOverview(deps.db, deps.catalog, goals, { asOf, currency }),
         );

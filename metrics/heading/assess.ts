@@ -19,6 +19,7 @@ import {
   statusReason,
   summaryOf,
   thinWords,
+  unfinishedWords,
 } from '../words/heading.ts';
 
 export const WINDOW_PERIODS = 12;
@@ -211,18 +212,31 @@ function assessWithin(goal: GoalInput, history: HistoryPoint[], asOf: string): A
   const threshold = goal.minN ?? thinThreshold(finite);
   const thin = finite.filter((h) => h.n < threshold);
   const points = finite.filter((h) => h.n >= threshold);
-  const assessed = assessPoints(goal, points, asOf);
-  if (!thin.length) return assessed;
-  const note = thinWords(thin, threshold, goal.minN !== undefined);
+  let assessed = assessPoints(goal, points, asOf);
+  if (thin.length) {
+    const note = thinWords(thin, threshold, goal.minN !== undefined);
+    assessed = {
+      ...assessed,
+      left_out: thin.map((h) => ({ period: h.period, n: h.n })),
+      reading: `${assessed.reading} ${sentence(note)}`,
+      forecast_method: assessed.forecast_method && {
+        ...assessed.forecast_method,
+        notes: [...assessed.forecast_method.notes, note],
+      },
+    };
+  }
+  const open = goal.unfinished;
+  if (!open) return assessed;
   return {
     ...assessed,
-    left_out: thin.map((h) => ({ period: h.period, n: h.n })),
-    reading: `${assessed.reading} ${sentence(note)}`,
-    forecast_method: assessed.forecast_method && {
-      ...assessed.forecast_method,
-      notes: [...assessed.forecast_method.notes, note],
-    },
+    unfinished: open,
+    reading: `${assessed.reading} ${sentence(unfinishedWords(open.period, open.through))}`,
   };
+}
+
+/** Rows a usual period holds: the median of the last 12 periods' rows (0 with none). */
+export function usualRows(history: ReadonlyArray<{ n: number }>): number {
+  return history.length ? median(history.slice(-12).map((h) => h.n)) : 0;
 }
 
 /**
@@ -230,14 +244,7 @@ function assessWithin(goal: GoalInput, history: HistoryPoint[], asOf: string): A
  * is smaller (a metric whose periods hold a handful of rows each keeps them all).
  */
 export function thinThreshold(history: HistoryPoint[]): number {
-  const recent = history
-    .slice(-12)
-    .map((h) => h.n)
-    .sort((a, b) => a - b);
-  if (!recent.length) return 0;
-  const mid = recent.length / 2;
-  const median = recent.length % 2 ? recent[Math.floor(mid)]! : (recent[mid - 1]! + recent[mid]!) / 2;
-  return Math.min(30, median / 5);
+  return history.length ? Math.min(30, usualRows(history) / 5) : 0;
 }
 
 function assessPoints(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {

@@ -6,12 +6,11 @@ import { goalProblems, type Goal } from '../goals.ts';
 import { BearingError } from '../../data/errors.ts';
 import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
-import { assessGoal, type Assessment, type Status } from './assess.ts';
+import { assessGoal, type Assessment, type Status, usualRows } from './assess.ts';
 import type { BacktestRow } from './backtest.ts';
 import { type Domain, domainOf } from './forecast.ts';
 import { offload, offloadWhenFree } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
-import { sentence, unfinishedWords } from '../words/heading.ts';
 
 /** Monthly values as the forecast takes them: months counted back from the last (0). */
 function monthlyPoints(history: Array<{ period: string; value: number }>) {
@@ -128,6 +127,7 @@ async function prepareHeading(
   const history = series.rows
     .filter((r) => r.complete && r.value !== null)
     .map((r) => ({ period: r.period, value: r.value!, n: r.n }));
+  const unfinished = unfinishedOf(series.rows, series.as_of);
   const matureAfterDays = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
   const input = {
     target: goal.target,
@@ -139,9 +139,9 @@ async function prepareHeading(
     milestones: goal.milestones,
     ...((goal.min_n ?? d.min_n) !== undefined ? { minN: goal.min_n ?? d.min_n } : {}),
     ...(options.currency ? { currency: options.currency } : {}),
+    ...(unfinished ? { unfinished } : {}),
   };
   const look = { label: d.label, unit: d.unit, direction: d.direction };
-  const unfinished = unfinishedOf(series.rows, series.as_of);
   return {
     args: [input, history, series.as_of],
     points: monthlyPoints(history),
@@ -150,10 +150,6 @@ async function prepareHeading(
       ...base,
       as_of: series.as_of,
       ...assessment,
-      ...(unfinished && {
-        unfinished,
-        reading: `${assessment.reading} ${sentence(unfinishedWords(unfinished.period, unfinished.through))}`,
-      }),
       ...look,
       problems: [],
       series: series.rows,
@@ -164,8 +160,8 @@ async function prepareHeading(
 }
 
 /**
- * The newest month when it ends after the data's date yet holds as many rows as the median of the
- * last 12 finished ones: whole, most likely (monthly totals dated the 1st), but read as unfinished
+ * The newest month when it ends after the data's date yet holds as many rows as a usual finished
+ * one (usualRows): whole, most likely (monthly totals dated the 1st), but read as unfinished
  * until the data say otherwise. A month still filling up (fewer rows) is the normal state and not named.
  */
 export function unfinishedOf(
@@ -174,14 +170,9 @@ export function unfinishedOf(
 ): { period: string; n: number; through: string } | undefined {
   const last = rows.at(-1);
   if (!last || last.complete || last.value === null || last.n <= 0) return undefined;
-  const usual = rows
-    .filter((r) => r.complete && r.value !== null)
-    .slice(-12)
-    .map((r) => r.n)
-    .sort((a, b) => a - b);
-  if (!usual.length) return undefined;
-  const median = usual[Math.floor((usual.length - 1) / 2)]!;
-  return last.n >= median ? { period: last.period, n: last.n, through } : undefined;
+  const finished = rows.filter((r) => r.complete && r.value !== null);
+  if (!finished.length) return undefined;
+  return last.n >= usualRows(finished) ? { period: last.period, n: last.n, through } : undefined;
 }
 
 export async function goalHeading(

@@ -41,6 +41,8 @@ export interface GoalInput {
   minN?: number;
   /** The workspace's currency (ISO 4217): money in the sentences carries its symbol. */
   currency?: string;
+  /** The newest month, left out as unfinished though it looks whole (heading.ts unfinishedOf): named. */
+  unfinished?: { period: string; n: number; through: string };
 }
 
 /** Status cut-offs on the probability of meeting the target in the due month. */
