@@ -2,10 +2,12 @@
 // and three peers written here for the comparison: Theta (the M3 winner:
 // the smoothed level plus half the drift, on the seasonally adjusted series), a damped trend
 // (Holt with damping), and the seasonal naive; each peer alone, with bands from its own
-// rolling-origin errors, the way the baseline was run.
+// rolling-origin errors, the way the baseline was run; and the textbook Theta as R's
+// forecast::thetaf runs it, raw scale and its own model's band (thetaClassic.ts).
 import { buildEnsemble, type ModelKey } from '../metrics/heading/ensemble.ts';
 import { forecastModel } from '../metrics/heading/forecast.ts';
 import type { Method, Predictive } from './forecastScore.ts';
+import { thetaClassic } from './thetaClassic.ts';
 
 const HORIZON = 18;
 
@@ -27,6 +29,7 @@ export function peers(): Record<string, Method> {
   return {
     bearing,
     theta: single('theta'),
+    thetaf: thetaClassic,
     damped: single('damped'),
     'seasonal-naive': single('seasonal-naive'),
   };

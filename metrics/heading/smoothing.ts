@@ -19,22 +19,42 @@ const ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1
 const BETAS = [0.01, 0.05, 0.1, 0.2];
 const PHIS = [0.8, 0.9, 0.95, 0.98];
 
+/**
+ * The starting level that minimises the squared one-step errors for this weight, as exponential
+ * smoothing state-space fits estimate it. Started at the first value instead, a noisy first month
+ * is only left behind slowly at a small weight, which pushes the chosen weight up. With a start of 0
+ * the error at t is u_t; a start of l0 lowers it by (1 − α)^t·l0.
+ */
+function startLevel(y: number[], alpha: number): number {
+  let l = 0;
+  let g = 1;
+  let ug = 0;
+  let gg = 0;
+  for (const v of y) {
+    ug += (v - l) * g;
+    gg += g * g;
+    l += alpha * (v - l);
+    g *= 1 - alpha;
+  }
+  return gg > 0 ? ug / gg : y[0]!;
+}
+
 /** Levels of simple exponential smoothing after each point (level[i] = state after y[i]). */
 function sesLevels(y: number[], alpha: number): Float64Array {
   const level = new Float64Array(y.length);
-  let l = y[0]!;
+  let l = startLevel(y, alpha);
   for (let i = 0; i < y.length; i++) {
-    l = i === 0 ? y[0]! : l + alpha * (y[i]! - l);
+    l += alpha * (y[i]! - l);
     level[i] = l;
   }
   return level;
 }
 
 function sesSse(y: number[], alpha: number): number {
-  let l = y[0]!;
+  let l = startLevel(y, alpha);
   let sse = 0;
-  for (let i = 1; i < y.length; i++) {
-    const e = y[i]! - l;
+  for (const v of y) {
+    const e = v - l;
     sse += e * e;
     l += alpha * e;
   }
@@ -46,7 +66,9 @@ function bestAlpha(y: number[]): number {
   let bestSse = Number.POSITIVE_INFINITY;
   for (const a of ALPHAS) {
     const s = sesSse(y, a);
-    if (s < bestSse - 1e-12 * Math.abs(bestSse)) {
+    // Ties keep the smaller weight. (Written `s < bestSse - 1e-12 * |bestSse|`, the first comparison
+    // was with Infinity − Infinity = NaN, so every series kept the first weight, 0.02.)
+    if (bestSse === Number.POSITIVE_INFINITY || s < bestSse - 1e-12 * Math.abs(bestSse)) {
       bestSse = s;
       best = a;
     }
@@ -133,8 +155,21 @@ interface HoltState {
 }
 
 function holtRun(y: number[], alpha: number, beta: number, phi: number, keep: boolean): { sse: number; s?: HoltState } {
-  let l = y[0]!;
-  let b = y.length > 1 ? y[1]! - y[0]! : 0;
+  // Level and slope after the first point from a line through the first ten (the starting values
+  // exponential smoothing fits take by default): y[1] − y[0] alone makes a noise step a slope that
+  // a damped trend carries for years.
+  const k = Math.min(y.length, 10);
+  const mx = (k - 1) / 2;
+  let my = 0;
+  for (let i = 0; i < k; i++) my += y[i]! / k;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < k; i++) {
+    sxy += (i - mx) * (y[i]! - my);
+    sxx += (i - mx) ** 2;
+  }
+  let b = sxx > 0 ? sxy / sxx : 0;
+  let l = my - b * mx;
   let sse = 0;
   const level = new Float64Array(keep ? y.length : 0);
   const trend = new Float64Array(keep ? y.length : 0);
