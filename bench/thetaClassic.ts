@@ -37,7 +37,7 @@ function multiplicativeIndices(x: number[]): number[] | null {
     let trend = (x[i - 6]! + x[i + 6]!) / 2;
     for (let j = i - 5; j <= i + 5; j++) trend += x[j]!;
     trend /= SEASON;
-    if (!(trend !== 0)) return null;
+    if (trend === 0 || !Number.isFinite(trend)) return null;
     sums[i % SEASON]! += x[i]! / trend;
     counts[i % SEASON]!++;
   }
