@@ -1,5 +1,5 @@
 // The methods scored on real series: Bearing's forecast (the one every goal reading comes from)
-// and three peers written here for the comparison: Theta (the M3 winner:
+// and the peers written here for the comparison: Theta (the M3 winner:
 // the smoothed level plus half the drift, on the seasonally adjusted series), a damped trend
 // (Holt with damping), and the seasonal naive; each peer alone, with bands from its own
 // rolling-origin errors, the way the baseline was run; and the textbook Theta as R's

@@ -3,6 +3,7 @@
 // method's chance of meeting the target against what then happened (ECE over 10 bins, Brier),
 // its median forecast for months 1–18 (sMAPE), how often its 95% band held those months, the
 // share of goals read "on course" (chance ≥ 70%) that were met, and bounds below zero.
+import { acf } from '../metrics/heading/ensemble.ts';
 import type { RealSeries } from './forecastData.ts';
 
 export interface Predictive {
@@ -33,15 +34,6 @@ export interface Score {
 }
 
 const monthsOf = (s: RealSeries) => s.history.map((_, i) => ((s.startMonth - 1 + i) % 12) + 1);
-
-function acf(y: number[], lag: number): number {
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  let den = 0;
-  let num = 0;
-  for (let i = 0; i < y.length; i++) den += (y[i]! - mean) ** 2;
-  for (let i = lag; i < y.length; i++) num += (y[i]! - mean) * (y[i - lag]! - mean);
-  return den > 0 ? num / den : 0;
-}
 
 /**
  * Categories for coverage: series with a clear yearly cycle and the rest, by the autocorrelation

@@ -5,20 +5,14 @@
 // plus half the least-squares slope, times last year's month indices; the band is the smoothing
 // model's own (normal, σ·√(1 + α²(h − 1)), σ from its one-step errors). Unlike Bearing's Theta
 // candidate it neither works on the log scale nor sizes its band from out-of-sample errors.
+import jstat from 'jstat';
+import { acf } from '../metrics/heading/ensemble.ts';
+import { leastSquaresLine } from '../metrics/heading/smoothing.ts';
 import { normalCdf } from '../metrics/normal.ts';
 import type { Method, Predictive } from './forecastScore.ts';
 
 const SEASON = 12;
 const Z90 = 1.6448536269514722;
-
-function acf(x: number[], lag: number): number {
-  const mean = x.reduce((a, b) => a + b, 0) / x.length;
-  let den = 0;
-  let num = 0;
-  for (const v of x) den += (v - mean) ** 2;
-  for (let i = lag; i < x.length; i++) num += (x[i]! - mean) * (x[i - lag]! - mean);
-  return den > 0 ? num / den : 0;
-}
 
 /** forecast::thetaf's test: |r12| over its standard error (Bartlett, lags 1–11) beyond the 90% point. */
 function hasCycle(x: number[]): boolean {
@@ -90,25 +84,12 @@ function sesFit(y: number[]): { alpha: number; level: number; sigma: number } {
   return { alpha, level, sigma: Math.sqrt(sse / y.length) };
 }
 
-function slope(y: number[]): number {
-  const n = y.length;
-  const mx = (n - 1) / 2;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (i - mx) * (y[i]! - my);
-    sxx += (i - mx) ** 2;
-  }
-  return sxy / sxx;
-}
-
 export const thetaClassic: Method = (history): Predictive => {
   const n = history.length;
   const indices = hasCycle(history) ? multiplicativeIndices(history) : null;
   const adjusted = indices ? history.map((v, i) => v / indices[i % SEASON]!) : history;
   const { alpha, level, sigma } = sesFit(adjusted);
-  const drift = slope(adjusted) / 2;
+  const drift = leastSquaresLine(adjusted).slope / 2;
   const index = (h: number) => (indices ? indices[(n - 1 + h) % SEASON]! : 1);
   const mean = (h: number) => (level + drift * (h - 1 + (1 - (1 - alpha) ** n) / alpha)) * index(h);
   const sd = (h: number) => Math.max(sigma * Math.sqrt(1 + alpha * alpha * (h - 1)) * Math.abs(index(h)), 1e-12);
@@ -116,16 +97,6 @@ export const thetaClassic: Method = (history): Predictive => {
   return {
     median: mean,
     cdf,
-    quantile(h, q) {
-      // Bisection on the normal: only the 2.5%, 50% and 97.5% points are asked for.
-      let lo = mean(h) - 10 * sd(h);
-      let hi = mean(h) + 10 * sd(h);
-      for (let i = 0; i < 80; i++) {
-        const mid = (lo + hi) / 2;
-        if (cdf(h, mid) < q) lo = mid;
-        else hi = mid;
-      }
-      return (lo + hi) / 2;
-    },
+    quantile: (h, q) => jstat.jStat.normal.inv(q, mean(h), sd(h)),
   };
 };

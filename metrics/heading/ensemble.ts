@@ -54,7 +54,8 @@ const TREND_WINDOW = 24;
 /** Smoothing weights and trend fitted on the months the origins score: the band is widened by √(n / (n − 4)). */
 const FITTED_PARAMETERS = 4;
 
-function acf(y: number[], lag: number): number {
+/** Autocorrelation of y at `lag` (0 for a series that never moves). */
+export function acf(y: number[], lag: number): number {
   const n = y.length;
   const mean = y.reduce((a, b) => a + b, 0) / n;
   let den = 0;

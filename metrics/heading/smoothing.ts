@@ -149,6 +149,21 @@ export function straightTrend(y: number[], window: number): Smoother {
   };
 }
 
+/** The least-squares line through y against its index: its value at index 0 and its slope (0 for one point). */
+export function leastSquaresLine(y: number[]): { intercept: number; slope: number } {
+  const n = y.length;
+  const mx = (n - 1) / 2;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (i - mx) * (y[i]! - my);
+    sxx += (i - mx) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  return { intercept: my - slope * mx, slope };
+}
+
 interface HoltState {
   level: Float64Array;
   trend: Float64Array;
@@ -158,18 +173,9 @@ function holtRun(y: number[], alpha: number, beta: number, phi: number, keep: bo
   // Level and slope after the first point from a line through the first ten (the starting values
   // exponential smoothing fits take by default): y[1] − y[0] alone makes a noise step a slope that
   // a damped trend carries for years.
-  const k = Math.min(y.length, 10);
-  const mx = (k - 1) / 2;
-  let my = 0;
-  for (let i = 0; i < k; i++) my += y[i]! / k;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < k; i++) {
-    sxy += (i - mx) * (y[i]! - my);
-    sxx += (i - mx) ** 2;
-  }
-  let b = sxx > 0 ? sxy / sxx : 0;
-  let l = my - b * mx;
+  const start = leastSquaresLine(y.slice(0, 10));
+  let l = start.intercept;
+  let b = start.slope;
   let sse = 0;
   const level = new Float64Array(keep ? y.length : 0);
   const trend = new Float64Array(keep ? y.length : 0);
