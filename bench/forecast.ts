@@ -9,6 +9,7 @@ import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './
 import { peers } from './forecastPeers.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
+import { uncertainty } from './forecastUncertainty.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,7 +53,7 @@ for (const key of args.data!.split(',')) {
     `\n${DATA[key]!.label}: ${kept} of ${loaded.length} series scored` +
       (left ? ` (${left} with under ${MIN_HISTORY} months of history before the cut-off left out)` : ''),
   );
-  all[key] = { label: DATA[key]!.label, series: series.length, results: run(series) };
+  all[key] = { label: DATA[key]!.label, series: series.length, ...run(series) };
 }
 const speed = await forecastSpeed(tourismMonthly());
 console.log(
@@ -64,11 +65,13 @@ all.speed = speed;
 writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
 
 function run(series: RealSeries[]) {
-  const results: Record<string, Score & { seconds: number }> = {};
+  const results: Record<string, Omit<Score, 'detail'> & { seconds: number }> = {};
+  const detail: Record<string, Score['detail']> = {};
   for (const [name, method] of Object.entries(methods)) {
     if (args.only && !args.only.split(',').includes(name)) continue;
     const t0 = performance.now();
-    const score = scoreMethod(series, method);
+    const { detail: goals, ...score } = scoreMethod(series, method);
+    detail[name] = goals;
     results[name] = { ...score, seconds: (performance.now() - t0) / 1000 };
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     console.log(
@@ -81,5 +84,21 @@ function run(series: RealSeries[]) {
     );
     if (args.bins) console.log(`   ${score.bins.map((b) => `${b.n}:${b.p.toFixed(2)}/${b.met.toFixed(2)}`).join(' ')}`);
   }
-  return results;
+  if (!detail.bearing) return { results };
+  // 95% intervals, whole series resampled (bench/forecastUncertainty.ts).
+  const u = uncertainty(detail, 'bearing');
+  const i3 = (x: { low: number; high: number }) => `${x.low.toFixed(3)}–${x.high.toFixed(3)}`;
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+  console.log(
+    `  95% intervals, series resampled: ${Object.keys(detail)
+      .map((n) => `${n} ECE ${i3(u.ece[n]!)} Brier ${i3(u.brier[n]!)}`)
+      .join('; ')}`,
+  );
+  for (const [n, d] of Object.entries(u.brierDifference))
+    console.log(`  Brier bearing − ${n}: ${signed(d.value)} (${signed(d.low)} to ${signed(d.high)})`);
+  console.log(
+    `  ECE a perfectly calibrated forecaster would show on these goals: ${u.calibratedEce.mean.toFixed(3)} ` +
+      `(95th percentile ${u.calibratedEce.p95.toFixed(3)})`,
+  );
+  return { results, uncertainty: u };
 }

@@ -31,6 +31,39 @@ export interface Score {
   belowZero: number;
   /** Reliability: per tenth of chance, goals, mean chance, share met. */
   bins: Array<{ n: number; p: number; met: number }>;
+  /** Every goal's chance and outcome, for the intervals (bench/forecastUncertainty.ts); not written out. */
+  detail: GoalScore[];
+}
+
+/** One goal: its series (the unit resampled), cut-off (months of history), months to due, chance stated, outcome. */
+export interface GoalScore {
+  series: string;
+  origin: number;
+  due: number;
+  p: number;
+  met: boolean;
+}
+
+/** Expected calibration error over 10 equal bins of chance (|mean chance − share met|, weighted by goals). */
+export function eceOf(goals: ReadonlyArray<{ p: number; met: boolean }>): number {
+  const n = new Float64Array(10);
+  const p = new Float64Array(10);
+  const y = new Float64Array(10);
+  for (const g of goals) {
+    const b = Math.min(9, Math.floor(g.p * 10));
+    n[b]!++;
+    p[b]! += g.p;
+    y[b]! += g.met ? 1 : 0;
+  }
+  let s = 0;
+  for (let b = 0; b < 10; b++) s += Math.abs(p[b]! - y[b]!);
+  return goals.length ? s / goals.length : Number.NaN;
+}
+
+export function brierOf(goals: ReadonlyArray<{ p: number; met: boolean }>): number {
+  let s = 0;
+  for (const g of goals) s += (g.p - (g.met ? 1 : 0)) ** 2;
+  return goals.length ? s / goals.length : Number.NaN;
 }
 
 const monthsOf = (s: RealSeries) => s.history.map((_, i) => ((s.startMonth - 1 + i) % 12) + 1);
@@ -45,7 +78,7 @@ export function groupOf(s: RealSeries): string {
 }
 
 export function scoreMethod(series: RealSeries[], method: Method): Score {
-  const probs: Array<{ p: number; met: boolean }> = [];
+  const probs: GoalScore[] = [];
   let smapeSum = 0;
   let smapeN = 0;
   let belowZero = 0;
@@ -73,7 +106,7 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
       for (const factor of TARGET_FACTORS) {
         const target = factor * last;
         const p = Math.min(1, Math.max(0, 1 - f.cdf(h, target)));
-        probs.push({ p, met: s.future[h - 1]! >= target });
+        probs.push({ series: s.id, origin: s.history.length, due: h, p, met: s.future[h - 1]! >= target });
       }
   }
   const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
@@ -83,17 +116,14 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
     b.p += p;
     b.y += met ? 1 : 0;
   }
-  const N = probs.length;
-  const ece = bins.reduce((s, b) => s + (b.n ? Math.abs(b.p - b.y) / N : 0), 0);
-  const brier = probs.reduce((s, { p, met }) => s + (p - (met ? 1 : 0)) ** 2, 0) / N;
   const on = probs.filter((x) => x.p >= 0.7);
   const total = ['seasonal', 'no clear yearly cycle']
     .map((g) => held[g] ?? { n: 0, k: 0 })
     .reduce((a, b) => ({ n: a.n + b.n, k: a.k + b.k }), { n: 0, k: 0 });
   return {
-    goals: N,
-    ece,
-    brier,
+    goals: probs.length,
+    ece: eceOf(probs),
+    brier: brierOf(probs),
     smape: smapeSum / smapeN,
     coverage95: total.k / total.n,
     coverageByGroup: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.k / v.n])),
@@ -101,5 +131,6 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
     onCourseMet: on.length ? on.filter((x) => x.met).length / on.length : Number.NaN,
     belowZero: belowZero / (series.length * MONTHS_SCORED),
     bins: bins.map((b) => ({ n: b.n, p: b.n ? b.p / b.n : 0, met: b.n ? b.y / b.n : 0 })),
+    detail: probs,
   };
 }

@@ -1,0 +1,128 @@
+// How far the bench's calibration figures could move by chance, so that "ECE 0.033 against an aim
+// of 0.03" or "Brier 0.002 behind Theta" is read with its uncertainty:
+// - intervals by resampling whole series (a series' 15 goals, and its goals from other cut-offs,
+//   rise and fall together, so the series is the unit drawn), and for each peer the difference in
+//   Brier score on the same resampled series (paired);
+// - the ECE a perfectly calibrated forecaster would show on these very goals: each goal met with
+//   exactly its stated chance, one draw per series, cut-off and due date shared by its five targets (a
+//   higher target is met only when every lower one is), as a real future would be.
+// What this cannot show: a shock common to every series after one cut-off (tourism growing on,
+// the hospital counts levelling off) is one draw, not many; resampling series leaves it in every
+// resample. The bench's earlier cut-offs (`--back`) are the only measure of that.
+import { mulberry32 } from '../metrics/heading/random.ts';
+import { brierOf, type GoalScore } from './forecastScore.ts';
+
+const REPS = 1000;
+const SEED = 20261206;
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export interface Uncertainty {
+  /** 95% intervals of ECE and Brier by method, series resampled. */
+  ece: Record<string, Interval>;
+  brier: Record<string, Interval>;
+  /** Brier(reference) − Brier(peer) on the same resampled series: below 0, the reference is better. */
+  brierDifference: Record<string, { value: number } & Interval>;
+  /** ECE of a perfectly calibrated forecaster with the reference's chances on these goals: mean and 95th percentile. */
+  calibratedEce: { mean: number; p95: number };
+}
+
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
+};
+
+/** ECE (10 bins) and Brier of the goals at `picked`: typed arrays, as this runs 1,000 times a method. */
+function scoresAt(
+  p: Float64Array,
+  met: Uint8Array,
+  picked: Int32Array,
+  length: number,
+): { ece: number; brier: number } {
+  const n = new Float64Array(10);
+  const sp = new Float64Array(10);
+  const sy = new Float64Array(10);
+  let brier = 0;
+  for (let k = 0; k < length; k++) {
+    const i = picked[k]!;
+    const b = Math.min(9, Math.floor(p[i]! * 10));
+    n[b]!++;
+    sp[b]! += p[i]!;
+    sy[b]! += met[i]!;
+    brier += (p[i]! - met[i]!) ** 2;
+  }
+  let ece = 0;
+  for (let b = 0; b < 10; b++) ece += Math.abs(sp[b]! - sy[b]!);
+  return { ece: ece / length, brier: brier / length };
+}
+
+export function uncertainty(detail: Record<string, GoalScore[]>, reference: string): Uncertainty {
+  const names = Object.keys(detail);
+  const ref = detail[reference]!;
+  const N = ref.length;
+  const p = Object.fromEntries(names.map((n) => [n, Float64Array.from(detail[n]!, (g) => g.p)]));
+  const met = Object.fromEntries(names.map((n) => [n, Uint8Array.from(detail[n]!, (g) => (g.met ? 1 : 0))]));
+  // Goals by series (every method scores the same goals in the same order).
+  const bySeries = new Map<string, number[]>();
+  ref.forEach((g, i) => {
+    const list = bySeries.get(g.series);
+    if (list) list.push(i);
+    else bySeries.set(g.series, [i]);
+  });
+  const groups = [...bySeries.values()];
+  const rand = mulberry32(SEED);
+  const draws: Record<string, { ece: number[]; brier: number[]; diff: number[] }> = Object.fromEntries(
+    names.map((n) => [n, { ece: [], brier: [], diff: [] }]),
+  );
+  // Room for the largest resample: every draw the largest series.
+  const picked = new Int32Array(groups.length * Math.max(...groups.map((g) => g.length)));
+  for (let r = 0; r < REPS; r++) {
+    let length = 0;
+    for (let k = 0; k < groups.length; k++) {
+      const g = groups[Math.floor(rand() * groups.length)]!;
+      for (const i of g) picked[length++] = i;
+    }
+    const refScore = scoresAt(p[reference]!, met[reference]!, picked, length);
+    for (const n of names) {
+      const sc = n === reference ? refScore : scoresAt(p[n]!, met[n]!, picked, length);
+      draws[n]!.ece.push(sc.ece);
+      draws[n]!.brier.push(sc.brier);
+      draws[n]!.diff.push(refScore.brier - sc.brier);
+    }
+  }
+  const interval = (xs: number[]) => ({ low: percentile(xs, 0.025), high: percentile(xs, 0.975) });
+  // One shared draw per series, cut-off and due date.
+  const keys = new Map<string, number>();
+  const draw = Int32Array.from(ref, (g) => {
+    const key = `${g.series}\u0000${g.origin}\u0000${g.due}`;
+    let k = keys.get(key);
+    if (k === undefined) {
+      k = keys.size;
+      keys.set(key, k);
+    }
+    return k;
+  });
+  const all = Int32Array.from({ length: N }, (_, i) => i);
+  const simulated = new Uint8Array(N);
+  const u = new Float64Array(keys.size);
+  const calibrated: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    for (let k = 0; k < u.length; k++) u[k] = rand();
+    // Met when the shared draw falls inside the stated chance: nested across a series' targets.
+    for (let i = 0; i < N; i++) simulated[i] = u[draw[i]!]! < p[reference]![i]! ? 1 : 0;
+    calibrated.push(scoresAt(p[reference]!, simulated, all, N).ece);
+  }
+  return {
+    ece: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.ece)])),
+    brier: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.brier)])),
+    brierDifference: Object.fromEntries(
+      names
+        .filter((n) => n !== reference)
+        .map((n) => [n, { value: brierOf(ref) - brierOf(detail[n]!), ...interval(draws[n]!.diff) }]),
+    ),
+    calibratedEce: { mean: calibrated.reduce((a, b) => a + b, 0) / REPS, p95: percentile(calibrated, 0.95) },
+  };
+}
