@@ -39,8 +39,8 @@ function holdsItsGround(s: Record<string, Score>, top = 0.97) {
 }
 
 describe('the forecast on real series with a known future', () => {
-  // The issue's aim is an ECE of 0.03: met over three cut-offs (0.026, `--back 0,12,24`), not at
-  // the end one alone (0.042), where Theta's is no better.
+  // The issue's aim is an ECE of 0.03: met over three cut-offs (0.029, `--back 0,12,24`), not at
+  // the end one alone (0.043), where Theta's is no better (0.044).
   it("hospital counts (767 series): chances as calibrated as Theta's, and no worse than Theta", () => {
     const s = scores(hospitalMonthly());
     holdsItsGround(s);
@@ -51,11 +51,14 @@ describe('the forecast on real series with a known future', () => {
 
   // Tourism grew faster after these histories ended than any of them foretold: every method here
   // under-forecasts (its chances run low), so calibration is held to the peers', not to 0.03. Theta
-  // alone with Bearing's band has the better Brier score here (0.120 against 0.122): see
+  // alone with Bearing's band has the better Brier score here (0.120 against 0.121): see
   // docs/heading.md. The band of the cyclical series holds 97.1% (the aim: 97% at most).
   it('tourism (366 series): better Brier than the damped trend, seasonal naive and textbook Theta', () => {
     const s = scores(tourismMonthly());
     holdsItsGround(s, 0.975);
+    // Within 0.0015 of Theta alone: leaning toward Theta when weighing (ensemble.ts THETA_LEAN)
+    // closed most of the gap (0.0020 before, 0.0008 now).
+    expect(s.bearing!.brier).toBeLessThanOrEqual(s.theta!.brier + 0.0015);
     expect(s.bearing!.brier).toBeLessThanOrEqual(s.damped!.brier);
     expect(s.bearing!.brier).toBeLessThanOrEqual(s['seasonal-naive']!.brier);
     expect(s.bearing!.ece).toBeLessThanOrEqual(s.thetaf!.ece);
