@@ -46,12 +46,10 @@ export interface GoalScore {
 
 /** Expected calibration error over 10 equal bins of chance (|mean chance − share met|, weighted by goals). */
 export function eceOf(goals: ReadonlyArray<{ p: number; met: boolean }>): number {
-  const n = new Float64Array(10);
   const p = new Float64Array(10);
   const y = new Float64Array(10);
   for (const g of goals) {
     const b = Math.min(9, Math.floor(g.p * 10));
-    n[b]!++;
     p[b]! += g.p;
     y[b]! += g.met ? 1 : 0;
   }

@@ -35,21 +35,19 @@ const percentile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 };
 
-/** ECE (10 bins) and Brier of the goals at `picked`: typed arrays, as this runs 1,000 times a method. */
+/** eceOf and brierOf (forecastScore.ts) of the goals at `picked`, on typed arrays: this runs 1,000 times a method. */
 function scoresAt(
   p: Float64Array,
   met: Uint8Array,
   picked: Int32Array,
   length: number,
 ): { ece: number; brier: number } {
-  const n = new Float64Array(10);
   const sp = new Float64Array(10);
   const sy = new Float64Array(10);
   let brier = 0;
   for (let k = 0; k < length; k++) {
     const i = picked[k]!;
     const b = Math.min(9, Math.floor(p[i]! * 10));
-    n[b]!++;
     sp[b]! += p[i]!;
     sy[b]! += met[i]!;
     brier += (p[i]! - met[i]!) ** 2;
