@@ -10,7 +10,7 @@
 // the hospital counts levelling off) is one draw, not many; resampling series leaves it in every
 // resample. The bench's earlier cut-offs (`--back`) are the only measure of that.
 import { mulberry32 } from '../metrics/heading/random.ts';
-import { brierOf, type GoalScore } from './forecastScore.ts';
+import { brierOf, calibrationOf, type GoalScore } from './forecastScore.ts';
 
 const REPS = 1000;
 const SEED = 20261206;
@@ -34,28 +34,6 @@ const percentile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 };
-
-/** eceOf and brierOf (forecastScore.ts) of the goals at `picked`, on typed arrays: this runs 1,000 times a method. */
-function scoresAt(
-  p: Float64Array,
-  met: Uint8Array,
-  picked: Int32Array,
-  length: number,
-): { ece: number; brier: number } {
-  const sp = new Float64Array(10);
-  const sy = new Float64Array(10);
-  let brier = 0;
-  for (let k = 0; k < length; k++) {
-    const i = picked[k]!;
-    const b = Math.min(9, Math.floor(p[i]! * 10));
-    sp[b]! += p[i]!;
-    sy[b]! += met[i]!;
-    brier += (p[i]! - met[i]!) ** 2;
-  }
-  let ece = 0;
-  for (let b = 0; b < 10; b++) ece += Math.abs(sp[b]! - sy[b]!);
-  return { ece: ece / length, brier: brier / length };
-}
 
 export function uncertainty(detail: Record<string, GoalScore[]>, reference: string): Uncertainty {
   const names = Object.keys(detail);
@@ -83,9 +61,9 @@ export function uncertainty(detail: Record<string, GoalScore[]>, reference: stri
       const g = groups[Math.floor(rand() * groups.length)]!;
       for (const i of g) picked[length++] = i;
     }
-    const refScore = scoresAt(p[reference]!, met[reference]!, picked, length);
+    const refScore = calibrationOf(p[reference]!, met[reference]!, picked, length);
     for (const n of names) {
-      const sc = n === reference ? refScore : scoresAt(p[n]!, met[n]!, picked, length);
+      const sc = n === reference ? refScore : calibrationOf(p[n]!, met[n]!, picked, length);
       draws[n]!.ece.push(sc.ece);
       draws[n]!.brier.push(sc.brier);
       draws[n]!.diff.push(refScore.brier - sc.brier);
@@ -103,7 +81,6 @@ export function uncertainty(detail: Record<string, GoalScore[]>, reference: stri
     }
     return k;
   });
-  const all = Int32Array.from({ length: N }, (_, i) => i);
   const simulated = new Uint8Array(N);
   const u = new Float64Array(keys.size);
   const calibrated: number[] = [];
@@ -111,7 +88,7 @@ export function uncertainty(detail: Record<string, GoalScore[]>, reference: stri
     for (let k = 0; k < u.length; k++) u[k] = rand();
     // Met when the shared draw falls inside the stated chance: nested across a series' targets.
     for (let i = 0; i < N; i++) simulated[i] = u[draw[i]!]! < p[reference]![i]! ? 1 : 0;
-    calibrated.push(scoresAt(p[reference]!, simulated, all, N).ece);
+    calibrated.push(calibrationOf(p[reference]!, simulated).ece);
   }
   return {
     ece: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.ece)])),
