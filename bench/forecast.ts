@@ -9,6 +9,7 @@ import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './
 import { peers } from './forecastPeers.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
+import { sharedShift } from './forecastShift.ts';
 import { uncertainty } from './forecastUncertainty.ts';
 
 const { values: args } = parseArgs({
@@ -38,7 +39,7 @@ const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
     .map((s) => {
       const all = [...s.history, ...s.future];
       const end = s.history.length - back;
-      return { ...s, history: all.slice(0, end), future: all.slice(end, end + 18) };
+      return { ...s, history: all.slice(0, end), future: all.slice(end, end + 18), back };
     });
 const backs = args.back!.split(',').map(Number);
 for (const key of args.data!.split(',')) {
@@ -100,5 +101,24 @@ function run(series: RealSeries[]) {
     `  ECE a perfectly calibrated forecaster would show on these goals: ${u.calibratedEce.mean.toFixed(3)} ` +
       `(95th percentile ${u.calibratedEce.p95.toFixed(3)})`,
   );
-  return { results, uncertainty: u };
+  // How much of each method's ECE is the period's (bench/forecastShift.ts).
+  const shift = Object.fromEntries(Object.entries(detail).map(([n, goals]) => [n, sharedShift(goals)]));
+  console.log(
+    `  share met − mean chance, by cut-off (months back; a calibrated forecaster stays within ` +
+      `±${u.calibratedGap.toFixed(3)}): ${Object.entries(shift)
+        .map(
+          ([n, s]) =>
+            `${n} ${Object.entries(s.gap)
+              .map(([c, g]) => `${c}: ${signed(g)}`)
+              .join(', ')}`,
+        )
+        .join('; ')}`,
+  );
+  console.log(
+    `  ECE with each cut-off's shared gap taken out: ${Object.entries(shift)
+      .map(([n, s]) => `${n} ${s.eceWithin.toFixed(3)}`)
+      .join(', ')} (a calibrated forecaster ${u.calibratedEceWithin.mean.toFixed(3)}, ` +
+      `95th percentile ${u.calibratedEceWithin.p95.toFixed(3)})`,
+  );
+  return { results, uncertainty: u, sharedShift: shift };
 }

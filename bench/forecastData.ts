@@ -13,6 +13,8 @@ export interface RealSeries {
   future: number[];
   /** The set's own category (M-competition style: micro, industry, …), when the file names one. */
   category?: string;
+  /** Months the cut-off was moved back from the set's own (`--back`); 0 or absent at the set's own. */
+  back?: number;
 }
 
 const DIR = fileURLToPath(new URL('../test/fixtures/tourism/', import.meta.url));

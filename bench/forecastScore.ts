@@ -35,10 +35,14 @@ export interface Score {
   detail: GoalScore[];
 }
 
-/** One goal: its series (the unit resampled), cut-off (months of history), months to due, chance stated, outcome. */
+/**
+ * One goal: its series (the unit resampled), origin (months of history), cut-off (months moved back
+ * from the set's own), months to due, chance stated, outcome.
+ */
 export interface GoalScore {
   series: string;
   origin: number;
+  cutoff: number;
   due: number;
   p: number;
   met: boolean;
@@ -116,7 +120,14 @@ export function scoreMethod(series: RealSeries[], method: Method): Score {
       for (const factor of TARGET_FACTORS) {
         const target = factor * last;
         const p = Math.min(1, Math.max(0, 1 - f.cdf(h, target)));
-        probs.push({ series: s.id, origin: s.history.length, due: h, p, met: s.future[h - 1]! >= target });
+        probs.push({
+          series: s.id,
+          origin: s.history.length,
+          cutoff: s.back ?? 0,
+          due: h,
+          p,
+          met: s.future[h - 1]! >= target,
+        });
       }
   }
   const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));

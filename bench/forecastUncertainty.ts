@@ -8,11 +8,15 @@
 //   higher target is met only when every lower one is), as a real future would be.
 // What this cannot show: a shock common to every series after one cut-off (tourism growing on,
 // the hospital counts levelling off) is one draw, not many; resampling series leaves it in every
-// resample. The bench's earlier cut-offs (`--back`) are the only measure of that.
+// resample. The bench's earlier cut-offs (`--back`) are the only measure of that, and the gap each
+// cut-off shares (forecastShift.ts) its size: this file says how large a calibrated forecaster's is.
 import { mulberry32 } from '../metrics/heading/random.ts';
 import { brierOf, calibrationOf, type GoalScore } from './forecastScore.ts';
+import { eceWithin } from './forecastShift.ts';
 
 const REPS = 1000;
+/** Draws for the calibrated forecaster's ECE with the gaps out (each a search per cut-off). */
+const WITHIN_REPS = 200;
 const SEED = 20261206;
 
 export interface Interval {
@@ -28,6 +32,13 @@ export interface Uncertainty {
   brierDifference: Record<string, { value: number } & Interval>;
   /** ECE of a perfectly calibrated forecaster with the reference's chances on these goals: mean and 95th percentile. */
   calibratedEce: { mean: number; p95: number };
+  /**
+   * The size of share met − mean chance at one cut-off that the same calibrated forecaster exceeds
+   * one time in 20 (the largest over the cut-offs): a gap beyond it is not chance (forecastShift.ts).
+   */
+  calibratedGap: number;
+  /** The same forecaster's ECE with each cut-off's gap taken out (forecastShift.ts), from 200 of the draws. */
+  calibratedEceWithin: { mean: number; p95: number };
 }
 
 const percentile = (xs: number[], q: number) => {
@@ -38,7 +49,6 @@ const percentile = (xs: number[], q: number) => {
 export function uncertainty(detail: Record<string, GoalScore[]>, reference: string): Uncertainty {
   const names = Object.keys(detail);
   const ref = detail[reference]!;
-  const N = ref.length;
   const p = Object.fromEntries(names.map((n) => [n, Float64Array.from(detail[n]!, (g) => g.p)]));
   const met = Object.fromEntries(names.map((n) => [n, Uint8Array.from(detail[n]!, (g) => (g.met ? 1 : 0))]));
   // Goals by series (every method scores the same goals in the same order).
@@ -70,6 +80,30 @@ export function uncertainty(detail: Record<string, GoalScore[]>, reference: stri
     }
   }
   const interval = (xs: number[]) => ({ low: percentile(xs, 0.025), high: percentile(xs, 0.975) });
+  const floor = calibratedFloor(ref, p[reference]!, rand);
+  return {
+    ece: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.ece)])),
+    brier: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.brier)])),
+    brierDifference: Object.fromEntries(
+      names
+        .filter((n) => n !== reference)
+        .map((n) => [n, { value: brierOf(ref) - brierOf(detail[n]!), ...interval(draws[n]!.diff) }]),
+    ),
+    ...floor,
+  };
+}
+
+/**
+ * A perfectly calibrated forecaster with these chances: each goal met with exactly its stated
+ * chance, one draw per series, cut-off and due date shared by its targets. Its ECE (mean and 95th
+ * percentile) and the gap between share met and mean chance it exceeds at a cut-off 5% of the time.
+ */
+function calibratedFloor(
+  ref: GoalScore[],
+  p: Float64Array,
+  rand: () => number,
+): Pick<Uncertainty, 'calibratedEce' | 'calibratedGap' | 'calibratedEceWithin'> {
+  const N = ref.length;
   // One shared draw per series, cut-off and due date.
   const keys = new Map<string, number>();
   const draw = Int32Array.from(ref, (g) => {
@@ -84,20 +118,30 @@ export function uncertainty(detail: Record<string, GoalScore[]>, reference: stri
   const simulated = new Uint8Array(N);
   const u = new Float64Array(keys.size);
   const calibrated: number[] = [];
+  const cutoffs = [...new Set(ref.map((g) => g.cutoff))];
+  const cutoffOf = Int32Array.from(ref, (g) => cutoffs.indexOf(g.cutoff));
+  const gaps: number[][] = cutoffs.map(() => []);
+  const logits = Float64Array.from(p, (x) => Math.log(x / (1 - x)));
+  const within: number[] = [];
   for (let r = 0; r < REPS; r++) {
     for (let k = 0; k < u.length; k++) u[k] = rand();
     // Met when the shared draw falls inside the stated chance: nested across a series' targets.
-    for (let i = 0; i < N; i++) simulated[i] = u[draw[i]!]! < p[reference]![i]! ? 1 : 0;
-    calibrated.push(calibrationOf(p[reference]!, simulated).ece);
+    for (let i = 0; i < N; i++) simulated[i] = u[draw[i]!]! < p[i]! ? 1 : 0;
+    calibrated.push(calibrationOf(p, simulated).ece);
+    const sum = new Float64Array(cutoffs.length);
+    const count = new Float64Array(cutoffs.length);
+    for (let i = 0; i < N; i++) {
+      sum[cutoffOf[i]!]! += simulated[i]! - p[i]!;
+      count[cutoffOf[i]!]!++;
+    }
+    cutoffs.forEach((_, c) => {
+      gaps[c]!.push(Math.abs(sum[c]! / count[c]!));
+    });
+    if (r < WITHIN_REPS) within.push(eceWithin(logits, simulated, cutoffOf, cutoffs.length));
   }
   return {
-    ece: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.ece)])),
-    brier: Object.fromEntries(names.map((n) => [n, interval(draws[n]!.brier)])),
-    brierDifference: Object.fromEntries(
-      names
-        .filter((n) => n !== reference)
-        .map((n) => [n, { value: brierOf(ref) - brierOf(detail[n]!), ...interval(draws[n]!.diff) }]),
-    ),
     calibratedEce: { mean: calibrated.reduce((a, b) => a + b, 0) / REPS, p95: percentile(calibrated, 0.95) },
+    calibratedGap: Math.max(...gaps.map((g) => percentile(g, 0.95))),
+    calibratedEceWithin: { mean: within.reduce((a, b) => a + b, 0) / within.length, p95: percentile(within, 0.95) },
   };
 }

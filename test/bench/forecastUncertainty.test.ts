@@ -17,7 +17,7 @@ function planted(series: number, seed: number, lift = 0): { stated: GoalScore[];
       for (const step of [-0.3, -0.15, 0, 0.15, 0.3]) {
         const truth = Math.min(1, Math.max(0, centre - step));
         const met = u < Math.min(1, truth + lift);
-        const g = { series: `s${s}`, origin: 36, due };
+        const g = { series: `s${s}`, origin: 36, cutoff: 0, due };
         stated.push({ ...g, p: truth, met });
         // Knows the outcome better: halfway from the stated chance to it.
         sharp.push({ ...g, p: (truth + (met ? 1 : 0)) / 2, met });
