@@ -6,8 +6,7 @@
 // scale until their mean is the share met) leaves the ECE a method could still improve on by
 // reading each series better. A method biased the same way at every cut-off and on every set
 // shows the same gap each time; a shock changes sign from one period to the next.
-import type { GoalScore } from './forecastScore.ts';
-import { calibrationOf } from './forecastScore.ts';
+import { calibrationOf, type GoalScore } from './forecastScore.ts';
 
 export interface SharedShift {
   /** By cut-off (months moved back): share of goals met − mean chance stated. */
@@ -27,12 +26,9 @@ const logistic = (x: number) => 1 / (1 + Math.exp(-x));
  */
 export function eceWithin(logits: Float64Array, met: Uint8Array, group: Int32Array, groups: number): number {
   const N = logits.length;
+  // Goals met in each group: the sum its chances are moved to.
   const share = new Float64Array(groups);
-  const count = new Float64Array(groups);
-  for (let i = 0; i < N; i++) {
-    share[group[i]!]! += met[i]!;
-    count[group[i]!]!++;
-  }
+  for (let i = 0; i < N; i++) share[group[i]!]! += met[i]!;
   // Bisection for every group at once: a group's mean chance rises with its move.
   const lo = new Float64Array(groups).fill(-30);
   const hi = new Float64Array(groups).fill(30);
