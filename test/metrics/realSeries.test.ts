@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { csvMonthly, hospitalMonthly, tourismMonthly } from '../../bench/forecastData.ts';
 import { peers } from '../../bench/forecastPeers.ts';
 import { type Score, scoreMethod } from '../../bench/forecastScore.ts';
+import { sharedShift } from '../../bench/forecastShift.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const methods = peers();
@@ -39,19 +40,23 @@ function holdsItsGround(s: Record<string, Score>, top = 0.97) {
 }
 
 describe('the forecast on real series with a known future', () => {
-  // The issue's aim is an ECE of 0.03: met over three cut-offs (0.029, `--back 0,12,24`), not at
-  // the end one alone (0.043), where Theta's is no better (0.044).
+  // The issue's aim is an ECE of 0.03: met over three cut-offs (0.018, `--back 0,12,24`), not at
+  // the end one alone (0.041), where Theta's is no better (0.042): the counts after it fell short of
+  // every method's chances alike (by 0.043). With that shared gap taken out, 0.012: the band's
+  // narrower body (BODY in ensemble.ts) took it from 0.026, a calibrated forecaster's 95th
+  // percentile on these goals being 0.013.
   it("hospital counts (767 series): chances as calibrated as Theta's, and no worse than Theta", () => {
     const s = scores(hospitalMonthly());
     holdsItsGround(s);
     expect(s.bearing!.brier).toBeLessThanOrEqual(s.theta!.brier);
     expect(s.bearing!.ece).toBeLessThanOrEqual(s.theta!.ece);
     expect(s.bearing!.ece).toBeLessThanOrEqual(0.05);
+    expect(sharedShift(s.bearing!.detail).eceWithin).toBeLessThanOrEqual(0.018);
   });
 
   // Tourism grew faster after these histories ended than any of them foretold: every method here
   // under-forecasts (its chances run low), so calibration is held to the peers', not to 0.03. Theta
-  // alone with Bearing's band has the better Brier score here (0.120 against 0.121): see
+  // alone with Bearing's band has the better Brier score here (0.119 against 0.120): see
   // docs/heading.md. The band of the cyclical series holds 97.1% (the aim: 97% at most).
   it('tourism (366 series): better Brier than the damped trend, seasonal naive and textbook Theta', () => {
     const s = scores(tourismMonthly());
