@@ -16,8 +16,26 @@ export interface SharedShift {
 }
 
 /** Log-odds (±Infinity for the certainties 0 and 1, which every move leaves where they are). */
-const logit = (p: number) => Math.log(p / (1 - p));
+export const logit = (p: number) => Math.log(p / (1 - p));
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** The goals' cut-offs, in order, and each goal's index among them. */
+export function byCutoff(goals: ReadonlyArray<{ cutoff: number }>): { cutoffs: number[]; group: Int32Array } {
+  const cutoffs = [...new Set(goals.map((g) => g.cutoff))].sort((a, b) => a - b);
+  const index = new Map(cutoffs.map((c, k) => [c, k]));
+  return { cutoffs, group: Int32Array.from(goals, (g) => index.get(g.cutoff)!) };
+}
+
+/** Share met − mean chance in each group. */
+export function gapsOf(p: Float64Array, met: Uint8Array, group: Int32Array, groups: number): Float64Array {
+  const sum = new Float64Array(groups);
+  const count = new Float64Array(groups);
+  for (let i = 0; i < p.length; i++) {
+    sum[group[i]!]! += met[i]! - p[i]!;
+    count[group[i]!]!++;
+  }
+  return sum.map((x, g) => x / count[g]!);
+}
 
 /**
  * The ECE once each group's chances are moved by one amount on the log-odds scale until their mean
@@ -50,21 +68,12 @@ export function eceWithin(logits: Float64Array, met: Uint8Array, group: Int32Arr
 
 /** Goals grouped by cut-off: each cut-off's gap, and the ECE once the gaps are taken out. */
 export function sharedShift(goals: GoalScore[]): SharedShift {
-  const cutoffs = [...new Set(goals.map((g) => g.cutoff))].sort((a, b) => a - b);
-  const group = Int32Array.from(goals, (g) => cutoffs.indexOf(g.cutoff));
+  const { cutoffs, group } = byCutoff(goals);
+  const p = Float64Array.from(goals, (g) => g.p);
   const met = Uint8Array.from(goals, (g) => (g.met ? 1 : 0));
-  const gap: Record<string, number> = {};
-  cutoffs.forEach((c) => {
-    const from = goals.filter((g) => g.cutoff === c);
-    gap[c] = from.reduce((s, g) => s + (g.met ? 1 : 0) - g.p, 0) / from.length;
-  });
+  const gaps = gapsOf(p, met, group, cutoffs.length);
   return {
-    gap,
-    eceWithin: eceWithin(
-      Float64Array.from(goals, (g) => logit(g.p)),
-      met,
-      group,
-      cutoffs.length,
-    ),
+    gap: Object.fromEntries(cutoffs.map((c, k) => [c, gaps[k]!])),
+    eceWithin: eceWithin(Float64Array.from(p, logit), met, group, cutoffs.length),
   };
 }

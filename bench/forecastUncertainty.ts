@@ -12,7 +12,7 @@
 // cut-off shares (forecastShift.ts) its size: this file says how large a calibrated forecaster's is.
 import { mulberry32 } from '../metrics/heading/random.ts';
 import { brierOf, calibrationOf, type GoalScore } from './forecastScore.ts';
-import { eceWithin } from './forecastShift.ts';
+import { byCutoff, eceWithin, gapsOf, logit } from './forecastShift.ts';
 
 const REPS = 1000;
 /** Draws for the calibrated forecaster's ECE with the gaps out (each a search per cut-off). */
@@ -118,24 +118,17 @@ function calibratedFloor(
   const simulated = new Uint8Array(N);
   const u = new Float64Array(keys.size);
   const calibrated: number[] = [];
-  const cutoffs = [...new Set(ref.map((g) => g.cutoff))];
-  const cutoffOf = Int32Array.from(ref, (g) => cutoffs.indexOf(g.cutoff));
+  const { cutoffs, group: cutoffOf } = byCutoff(ref);
   const gaps: number[][] = cutoffs.map(() => []);
-  const logits = Float64Array.from(p, (x) => Math.log(x / (1 - x)));
+  const logits = Float64Array.from(p, logit);
   const within: number[] = [];
   for (let r = 0; r < REPS; r++) {
     for (let k = 0; k < u.length; k++) u[k] = rand();
     // Met when the shared draw falls inside the stated chance: nested across a series' targets.
     for (let i = 0; i < N; i++) simulated[i] = u[draw[i]!]! < p[i]! ? 1 : 0;
     calibrated.push(calibrationOf(p, simulated).ece);
-    const sum = new Float64Array(cutoffs.length);
-    const count = new Float64Array(cutoffs.length);
-    for (let i = 0; i < N; i++) {
-      sum[cutoffOf[i]!]! += simulated[i]! - p[i]!;
-      count[cutoffOf[i]!]!++;
-    }
-    cutoffs.forEach((_, c) => {
-      gaps[c]!.push(Math.abs(sum[c]! / count[c]!));
+    gapsOf(p, simulated, cutoffOf, cutoffs.length).forEach((gap, c) => {
+      gaps[c]!.push(Math.abs(gap));
     });
     if (r < WITHIN_REPS) within.push(eceWithin(logits, simulated, cutoffOf, cutoffs.length));
   }
