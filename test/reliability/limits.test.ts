@@ -102,11 +102,9 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
       role: 'viewer',
       body: { yaml: definition('slow', QUADRATIC) },
     });
-    await new Promise((r) => setTimeout(r, 150));
-    const second = await s.call('POST', '/api/metrics/preview', {
-      role: 'viewer',
-      body: { yaml: definition('fast', 'sum(amount)') },
-    });
+    const second = await refusedWhileRunning(slow, () =>
+      s.call('POST', '/api/metrics/preview', { role: 'viewer', body: { yaml: definition('fast', 'sum(amount)') } }),
+    );
     expect(second.status).toBe(429);
     expect(second.body.error.code).toBe('too-many-requests');
     const other = await s.call('POST', '/api/metrics/preview', {
@@ -121,15 +119,34 @@ describe('checks and previews stay inside the limits (finding 2)', () => {
     // 127.0.0.2 and 127.0.0.3 are this machine too: counting them apart let anonymous callers hold
     // every slot of the lane while an analyst's check waited 29 s.
     const slow = postFrom(s.url, '127.0.0.2', '/api/metrics/preview', { yaml: definition('slow2', QUADRATIC) });
-    await new Promise((r) => setTimeout(r, 150));
-    const second = await postFrom(s.url, '127.0.0.3', '/api/metrics/preview', {
-      yaml: definition('fast', 'sum(amount)'),
-    });
+    const second = await refusedWhileRunning(slow, () =>
+      postFrom(s.url, '127.0.0.3', '/api/metrics/preview', { yaml: definition('fast', 'sum(amount)') }),
+    );
     expect(second.status).toBe(429);
     expect(second.body.error.message).toMatch(/preview|check/);
     void slow.catch(() => undefined);
   }, 180_000);
 });
+
+/**
+ * Asks again until an answer is refused, for as long as the slow request is still running. A fixed
+ * pause before asking raced a busy machine: the quick request could reach the server before the slow
+ * one had taken its slot, and was rightly served. Fails if the slow request ends with no refusal.
+ */
+async function refusedWhileRunning<T extends { status: number }>(slow: Promise<unknown>, ask: () => Promise<T>) {
+  let settled = false;
+  void slow.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  let last: T | undefined;
+  while (!settled) {
+    last = await ask();
+    if (last.status === 429) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the slow request ended with no refusal; the last answer was ${last?.status}`);
+}
 
 /** A POST from a chosen local address (fetch cannot choose one). */
 function postFrom(
