@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Database } from '../data/db.ts';
 import { generateSample } from '../data/sample/generate.ts';
 import { buildWebIfStale } from '../api/webBuild.ts';
+import { freshBundle } from '../api/bin/bundle.js';
 
 export const FIXTURE_DIR = resolve('.tmp/fixtures');
 export const SAMPLE_END = '2026-10-31';
@@ -26,6 +27,11 @@ function generatorHash(): string {
 export default async function setup(): Promise<void> {
   mkdirSync(FIXTURE_DIR, { recursive: true });
   await buildWebIfStale(() => undefined);
+  // The offload workers of the servers tests start in their own process load their tasks from the
+  // bundle the `bearing` binary runs, as in production: built here once, not by the first commands
+  // racing each other. Set before the test processes start, which inherit it.
+  const bundle = await freshBundle();
+  if (bundle) process.env.BEARING_BUNDLE_DIR = bundle;
   const marker = join(FIXTURE_DIR, 'sample.ready');
   const version = generatorHash();
   if (existsSync(SAMPLE_DB) && existsSync(marker) && readFileSync(marker, 'utf8') === version) return;

@@ -1,11 +1,18 @@
 // A worker thread of the offload pool (metrics/offload/pool.ts): runs one task at a time and
-// posts its result, its progress and its error back. Written in JavaScript so that it can
-// register tsx itself: a worker does not inherit the loader the main thread was started with.
+// posts its result, its progress and its error back. Written in JavaScript so that it can load
+// its tasks itself: from the bundle the `bearing` command runs from (api/bin/bundle.js, named in
+// BEARING_BUNDLE_DIR), or through tsx, since a worker does not inherit the main thread's loader.
 import { parentPort } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
 
-register();
-const { TASKS } = await import('./tasks.ts');
+async function loadTasks() {
+  const bundle = process.env.BEARING_BUNDLE_DIR;
+  if (bundle) return (await import(pathToFileURL(`${bundle}/tasks.mjs`).href)).TASKS;
+  const { register } = await import('tsx/esm/api');
+  register();
+  return (await import('./tasks.ts')).TASKS;
+}
+const TASKS = await loadTasks();
 
 parentPort.on('message', async ({ id, task, input }) => {
   const progress = (share) => parentPort.postMessage({ id, type: 'progress', share });
