@@ -1,5 +1,5 @@
-// The server's TypeScript, bundled once into dist/server/ (the CLI and the offload workers' tasks)
-// and rebuilt whenever a source file changes. Loading ~170 files through tsx's loader cost every
+// The server's TypeScript, bundled into dist/server/<fingerprint>/ (the CLI and the offload workers'
+// tasks) and rebuilt whenever a source file changes. Loading ~170 files through tsx's loader cost every
 // `bearing` command and every worker thread about 1 s of CPU before it did anything; the bundle
 // loads in a fraction of that. Written in JavaScript: it runs before any TypeScript loader.
 // When the bundle cannot be written (a read-only checkout), the caller falls back to tsx.
@@ -34,7 +34,7 @@ function fingerprint() {
 
 /**
  * A bundled file keeps each source's place: `import.meta.url` and `import.meta.dirname` are
- * rewritten to the source file's own, relative to its folder in dist/server/ (three folders below the root), so
+ * rewritten to the source file's own, relative to its bundle's folder (three below the root), so
  * the shipped definitions, goals and worker are found where they are in the checkout.
  */
 const keepPlaces = {
