@@ -82,12 +82,20 @@ async function build(dir) {
   }
 }
 
-/** Bundles of other sources not used for a week (a running server keeps reading its own). */
+/**
+ * Bundles of other sources not used for a week (a running server keeps reading its own). Best
+ * effort, each folder on its own: another command may be renaming one meanwhile, and a failure here
+ * must not discard the bundle just built.
+ */
 function removeOld(keep) {
   const weekAgo = Date.now() - 7 * 86_400_000;
   for (const name of readdirSync(BUNDLES)) {
     const path = join(BUNDLES, name);
-    if (path !== keep && statSync(path).mtimeMs < weekAgo) rmSync(path, { recursive: true, force: true });
+    try {
+      if (path !== keep && statSync(path).mtimeMs < weekAgo) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // gone already, or in use by a build: left for a later command
+    }
   }
 }
 
