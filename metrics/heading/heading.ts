@@ -211,8 +211,14 @@ export async function headingOverview(
   return { as_of, balance, goals: headings };
 }
 
-/** Goals read per batch: a batch's forecasts are one message to a worker, not one per goal. */
-const BATCH = 1000;
+/**
+ * Goals read and sent to a worker together. Small, so that neither their answers arriving from
+ * DuckDB nor the message carrying their histories holds the event loop for long: at 1,000 goals a
+ * batch, each held it about 200 ms at a time (docs/heading.md).
+ */
+const BATCH = 100;
+/** Batches sent ahead of the one being written: the next is read while the worker assesses this one. */
+const AHEAD = 2;
 
 /**
  * Every goal's reading, handed to `each` in the goals' order a batch at a time, so a caller that
@@ -228,28 +234,37 @@ export async function headingEach(
   const known = await asOfOrNull(db, options.asOf);
   const asOf = known ?? new Date().toISOString().slice(0, 10);
   const balance: Balance = { business: EMPTY_COUNTS(), community: EMPTY_COUNTS() };
-  for (let from = 0; from < goals.length; from += BATCH) {
-    const prepared = await Promise.all(
-      goals
-        .slice(from, from + BATCH)
-        .map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf, currency: options.currency })),
-    );
-    const pending = prepared.flatMap((p) => ('args' in p ? [p] : []));
-    // The first batch may be refused (a busy server says so before any answer); later ones belong
-    // to work already under way, and wait for room rather than cut a streamed answer part way.
-    const assessed = pending.length
-      ? await (from ? offloadWhenFree : offload)(
-          'assess',
-          pending.map((p) => p.args),
-        )
-      : [];
+  const write = async ({ prepared, assessed }: { prepared: Prepared[]; assessed: Promise<Assessment[]> }) => {
+    const done = await assessed;
     let next = 0;
     for (const p of prepared) {
-      const h = 'done' in p ? p.done : p.finish(assessed[next++]!, null);
+      const h = 'done' in p ? p.done : p.finish(done[next++]!, null);
       balance[h.objective].goals++;
       balance[h.objective][h.status]++;
       await each(h);
     }
+  };
+  const ahead: Array<{ prepared: Prepared[]; assessed: Promise<Assessment[]> }> = [];
+  try {
+    for (let from = 0; from < goals.length; from += BATCH) {
+      const prepared = await Promise.all(
+        goals
+          .slice(from, from + BATCH)
+          .map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf, currency: options.currency })),
+      );
+      const pending = prepared.flatMap((p) => ('args' in p ? [p.args] : []));
+      // The first batch may be refused (a busy server says so before any answer); later ones belong
+      // to work already under way, and wait for room rather than cut a streamed answer part way.
+      const assessed = pending.length ? (from ? offloadWhenFree : offload)('assess', pending) : Promise.resolve([]);
+      // Settled later, in order; a failure is not left unhandled meanwhile.
+      assessed.catch(() => undefined);
+      ahead.push({ prepared, assessed });
+      if (ahead.length >= AHEAD) await write(ahead.shift()!);
+    }
+    while (ahead.length) await write(ahead.shift()!);
+  } finally {
+    // A failed batch or writer leaves nothing unobserved behind it.
+    for (const a of ahead) a.assessed.catch(() => undefined);
   }
   return { as_of: asOf, balance };
 }
