@@ -232,3 +232,33 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain)
     method: forecastWords.method,
   };
 }
+
+/** Forecasts kept for the goals after the first: at most this many series at once. */
+const KEPT_MODELS = 256;
+const kept = new Map<string, ForecastModel>();
+
+/**
+ * `forecastModel`, kept for the next goal on the same series. Goals on one metric and filter share
+ * their history and differ only in target and due date, and the model (four forecasters fitted at
+ * many origins) is nearly all of a reading's time: an overview of 1,044 goals on 12 series fitted
+ * 1,044 models. Keyed by every value the model reads; the model is never changed after it is made.
+ */
+export function sharedForecastModel(history: SeriesPoint[], domain: Domain): ForecastModel {
+  const key = JSON.stringify([domain.min ?? null, domain.max ?? null, history.map((p) => [p.t, p.v, p.month])]);
+  const found = kept.get(key);
+  if (found) {
+    // Most recently used last, so the oldest goes first when the map is full.
+    kept.delete(key);
+    kept.set(key, found);
+    return found;
+  }
+  const model = forecastModel(history, domain);
+  kept.set(key, model);
+  if (kept.size > KEPT_MODELS) kept.delete(kept.keys().next().value!);
+  return model;
+}
+
+/** Forget every kept forecast (the bench's worst case: every goal on a series of its own). */
+export function forgetForecastModels(): void {
+  kept.clear();
+}
