@@ -69,6 +69,11 @@ function formatsFor(locale: string, currency: string | null) {
     plain: nf({ maximumFractionDigits: 2 }),
     compact: nf({ notation: 'compact', maximumFractionDigits: 1 }),
     twoFigures: nf({ maximumSignificantDigits: 2 }),
+    // Made once: toLocaleDateString builds a formatter on every call, 1 ms a date (3.6 s of 3,600
+    // goals' sentences in one overview).
+    month: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', year: 'numeric' }),
+    day: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' }),
+    decimals: new Map<number, Intl.NumberFormat>(),
   };
 }
 
@@ -131,13 +136,20 @@ function tickIn(f: Formats, unit: string, v: number): string {
   return minus(f.compact.format(v));
 }
 
-function dateIn(locale: string, iso: string | null | undefined, style: 'month' | 'day'): string {
+function dateIn(f: Formats, iso: string | null | undefined, style: 'month' | 'day'): string {
   if (!iso) return '—';
   const d = new Date(`${iso.slice(0, 10).padEnd(10, '-01').slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return '—';
-  return style === 'month'
-    ? d.toLocaleDateString(locale, { timeZone: 'UTC', month: 'short', year: 'numeric' })
-    : d.toLocaleDateString(locale, { timeZone: 'UTC', dateStyle: 'medium' });
+  return (style === 'month' ? f.month : f.day).format(d);
+}
+
+function decimalIn(f: Formats, v: number, digits: number): string {
+  let format = f.decimals.get(digits);
+  if (!format) {
+    format = f.nf({ minimumFractionDigits: digits, maximumFractionDigits: digits });
+    f.decimals.set(digits, format);
+  }
+  return minus(format.format(v));
 }
 
 /**
@@ -171,9 +183,9 @@ function wordsOf(locale: string, currency: string | null): Words {
       return deltaIn(f, unit, to - from);
     },
     tick: (unit, v) => tickIn(f, unit, v),
-    date: (iso, style = 'day') => dateIn(locale, iso, style),
+    date: (iso, style = 'day') => dateIn(f, iso, style),
     money: (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : minus(f.whole.format(Math.round(v)))),
-    decimal: (v, digits) => minus(f.nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v)),
+    decimal: (v, digits) => decimalIn(f, v, digits),
     currency: f.code,
   };
 }
