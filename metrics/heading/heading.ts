@@ -245,26 +245,21 @@ export async function headingEach(
     }
   };
   const ahead: Array<{ prepared: Prepared[]; assessed: Promise<Assessment[]> }> = [];
-  try {
-    for (let from = 0; from < goals.length; from += BATCH) {
-      const prepared = await Promise.all(
-        goals
-          .slice(from, from + BATCH)
-          .map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf, currency: options.currency })),
-      );
-      const pending = prepared.flatMap((p) => ('args' in p ? [p.args] : []));
-      // The first batch may be refused (a busy server says so before any answer); later ones belong
-      // to work already under way, and wait for room rather than cut a streamed answer part way.
-      const assessed = pending.length ? (from ? offloadWhenFree : offload)('assess', pending) : Promise.resolve([]);
-      // Settled later, in order; a failure is not left unhandled meanwhile.
-      assessed.catch(() => undefined);
-      ahead.push({ prepared, assessed });
-      if (ahead.length >= AHEAD) await write(ahead.shift()!);
-    }
-    while (ahead.length) await write(ahead.shift()!);
-  } finally {
-    // A failed batch or writer leaves nothing unobserved behind it.
-    for (const a of ahead) a.assessed.catch(() => undefined);
+  for (let from = 0; from < goals.length; from += BATCH) {
+    const prepared = await Promise.all(
+      goals
+        .slice(from, from + BATCH)
+        .map((g) => prepareHeading(db, catalog, g, { asOf: options.asOf, currency: options.currency })),
+    );
+    const pending = prepared.flatMap((p) => ('args' in p ? [p.args] : []));
+    // The first batch may be refused (a busy server says so before any answer); later ones belong
+    // to work already under way, and wait for room rather than cut a streamed answer part way.
+    const assessed = pending.length ? (from ? offloadWhenFree : offload)('assess', pending) : Promise.resolve([]);
+    // Awaited later, in order; a failure meanwhile (or after a writer stopped) is not left unhandled.
+    assessed.catch(() => undefined);
+    ahead.push({ prepared, assessed });
+    if (ahead.length >= AHEAD) await write(ahead.shift()!);
   }
+  while (ahead.length) await write(ahead.shift()!);
   return { as_of: asOf, balance };
 }
