@@ -393,6 +393,20 @@ export async function optimizeMix(
         'bad-amount',
         `the bounds of ${channel} are the wrong way round: min ${b.min} > max ${b.max}`,
       );
+  // A channel no media row names cannot be modelled: refused before the fit too, so a typo in
+  // --fixed or --bound does not wait for one (a channel left out by the fit is found after it).
+  const named = [...Object.keys(bounds ?? {}), ...(fixed ?? [])];
+  if (named.length) {
+    const inData = (await db.all<{ channel: string }>('SELECT DISTINCT channel FROM media ORDER BY 1')).map(
+      (r) => r.channel,
+    );
+    const missing = named.find((name) => !inData.includes(name));
+    if (missing !== undefined)
+      throw new BearingError(
+        'unknown-channel',
+        `no modelled channel "${missing}": no media rows name it (channels in the data: ${inData.join(', ')})`,
+      );
+  }
   const { answer, curves, recent } = await fittedMix(db, catalog, model);
   const channels = answer.channels.map((c) => c.channel);
   for (const name of [...Object.keys(bounds ?? {}), ...(fixed ?? [])])

@@ -81,7 +81,10 @@ describe('GET /api/mix', () => {
     );
     const unknown = await s.call('POST', '/api/mix/optimize', { body: { kpi: 'store_revenue', fixed: ['radio'] } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.message).toMatch(/no modelled channel "radio"/);
+    // Refused before any fit, with the true reason and the channels the data hold.
+    expect(unknown.body.error.message).toMatch(
+      /^no modelled channel "radio": no media rows name it \(channels in the data: .*\booh\b.*\btv\b/,
+    );
     expect((await s.call('POST', '/api/mix/optimize', { body: { kpi: 'store_revenue', budget: -5 } })).status).toBe(
       400,
     );

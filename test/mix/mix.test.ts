@@ -155,7 +155,9 @@ describe('bearing mix on Robyn’s weekly demo file (real binary)', () => {
       const p = JSON.parse(plan.stdout);
       expect(p.allocation.find((a: { channel: string }) => a.channel === 'tv').proposed).toBeLessThanOrEqual(20000);
       expect(p.kpi_proposed).toBeGreaterThanOrEqual(p.kpi_current);
-      expect(ws.bearing('mix', 'optimize', '--kpi', 'weekly_revenue', '--fixed', 'radio').status).toBe(1);
+      const radio = ws.bearing('mix', 'optimize', '--kpi', 'weekly_revenue', '--fixed', 'radio');
+      expect(radio.status).toBe(1);
+      expect(radio.stderr).toMatch(/no modelled channel "radio": no media rows name it/);
       expect(ws.bearing('mix', 'optimize', '--kpi', 'weekly_revenue', '--bound', 'tv=lots').status).toBe(2);
     } finally {
       ws.cleanup();
