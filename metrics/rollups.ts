@@ -54,6 +54,8 @@ function keyOf(query: CompiledQuery): string {
 
 /** A filtered request's rows: its own group's (a null group reads as '', as it does in the rows read back). */
 const OF_GROUP = `AND coalesce(r."group", '') = $group`;
+/** The whole set's first period, which a filtered read no longer sees among its own rows. */
+const SET_FIRST = '(SELECT min(f.period) FROM rollup_rows f WHERE f.key = s.key AND f.data_version = s.data_version)';
 
 /** The stored answer to a series request, or null when it has to be computed. */
 export async function readRollup(
@@ -92,8 +94,7 @@ export async function readRollup(
     n: number | null;
     complete: boolean | null;
   }>(
-    `SELECT s.rows, (SELECT min(f.period) FROM rollup_rows f WHERE f.key = s.key AND f.data_version = s.data_version)
-       AS first, r.period, r."group", r.value, r.n, r.complete
+    `SELECT s.rows, ${filterDimension ? SET_FIRST : 'NULL'} AS first, r.period, r."group", r.value, r.n, r.complete
      FROM rollup_sets s LEFT JOIN rollup_rows r ON r.key = s.key AND r.data_version = s.data_version
        ${filterDimension ? OF_GROUP : ''}
      WHERE s.key = $key AND s.data_version = $version
@@ -111,7 +112,7 @@ export async function readRollup(
       ...(dimension ? { group: r.group ?? '' } : {}),
     }));
   // A range reaching before the set's first period would list extra empty periods: compute it.
-  const first = stored[0]!.first ?? undefined;
+  const first = filterDimension ? (stored[0]!.first ?? undefined) : rows[0]?.period;
   const from = request.from ? monthStart(request.from) : null;
   if (from && first && from < first) return null;
   const to = monthStart(request.to && request.to < asOf ? request.to : asOf);

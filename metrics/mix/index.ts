@@ -409,7 +409,7 @@ export async function optimizeMix(
   }
   const { answer, curves, recent } = await fittedMix(db, catalog, model);
   const channels = answer.channels.map((c) => c.channel);
-  for (const name of [...Object.keys(bounds ?? {}), ...(fixed ?? [])])
+  for (const name of named)
     if (!channels.includes(name))
       throw new BearingError('unknown-channel', `no modelled channel "${name}" (modelled: ${channels.join(', ')})`);
   let plan: Allocation;
