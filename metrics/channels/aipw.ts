@@ -30,6 +30,37 @@ export interface PatternCell {
   sumsq: number;
 }
 
+/**
+ * The same cells by column, as cellsByChannel builds them: no object per cell (27,000 objects a
+ * channel on 50,000 customers, made and collected, were a fifth of the comparison's time).
+ */
+export interface CellColumns {
+  length: number;
+  fold: Int32Array;
+  pattern: Int32Array;
+  /** 1 for the reached, 0 for the others. */
+  exposed: Uint8Array;
+  n: Float64Array;
+  responders: Float64Array;
+  sum: Float64Array;
+  sumsq: Float64Array;
+}
+
+export function cellColumns(cells: readonly PatternCell[]): CellColumns {
+  const length = cells.length;
+  const columns: CellColumns = {
+    length,
+    fold: Int32Array.from(cells, (c) => c.fold),
+    pattern: Int32Array.from(cells, (c) => c.pattern),
+    exposed: Uint8Array.from(cells, (c) => (c.exposed ? 1 : 0)),
+    n: Float64Array.from(cells, (c) => c.n),
+    responders: Float64Array.from(cells, (c) => c.responders),
+    sum: Float64Array.from(cells, (c) => c.sum),
+    sumsq: Float64Array.from(cells, (c) => c.sumsq),
+  };
+  return columns;
+}
+
 export interface DoublyRobust {
   lift: number | null;
   se: number | null;
@@ -76,11 +107,11 @@ class Table {
     this.s = new Float64Array(size);
     this.q = new Float64Array(size);
   }
-  add(i: number, c: PatternCell): void {
-    this.n[i]! += c.n;
-    this.r[i]! += c.responders;
-    this.s[i]! += c.sum;
-    this.q[i]! += c.sumsq;
+  add(i: number, cells: CellColumns, c: number): void {
+    this.n[i]! += cells.n[c]!;
+    this.r[i]! += cells.responders[c]!;
+    this.s[i]! += cells.sum[c]!;
+    this.q[i]! += cells.sumsq[c]!;
   }
   /** Everything outside fold k, per pattern. */
   outside(field: 'n' | 'r' | 's', k: number, folds: number, patterns: number): Float64Array {
@@ -117,17 +148,29 @@ function crossFit(t1: Table, t0: Table, features: Features, p: number, options: 
   };
   // The response model sees whether a customer was reached as one more column.
   const withArm = options.weightResponses ? [...features, ...features.map((f) => [...f, p])] : [];
+  // Each fold's fits start where the previous fold's ended: the rows differ by a fifth, so the
+  // optimum is close and Newton reaches it in fewer steps (the same optimum, to its 1e-8 tolerance).
+  let lastPropensity: Float64Array | undefined;
+  let lastResponse: Float64Array | undefined;
   for (let k = 0; k < K; k++) {
     const n1 = t1.outside('n', k, K, P);
     const n0 = t0.outside('n', k, K, P);
     const both = n1.map((v, x) => v + n0[x]!);
-    const fitted = fitLogisticDetailed(features, n1, both, p);
+    const fitted = fitLogisticDetailed(features, n1, both, p, lastPropensity);
     const propensity = fitted.beta;
     if (!fitted.converged) out.settled = false;
+    else lastPropensity = propensity;
     const outcome = fitLinear(features, t0.outside('r', k, K, P), t0.outside('s', k, K, P), p);
     const response = options.weightResponses
-      ? fitLogistic(withArm, [...t0.outside('r', k, K, P), ...t1.outside('r', k, K, P)], [...n0, ...n1], p + 1)
+      ? fitLogistic(
+          withArm,
+          [...t0.outside('r', k, K, P), ...t1.outside('r', k, K, P)],
+          [...n0, ...n1],
+          p + 1,
+          lastResponse,
+        )
       : null;
+    if (response) lastResponse = response;
     for (let x = 0; x < P; x++) {
       const i = k * P + x;
       if (!t1.n[i] && !t0.n[i]) continue;
@@ -147,7 +190,7 @@ const squares = (w: number, r: number, s: number, q: number, c: number) => w * w
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: one estimator read top to bottom: sums, then variance.
 export function doublyRobustAtt(
-  cells: readonly PatternCell[],
+  cells: readonly PatternCell[] | CellColumns,
   features: Features,
   p: number,
   options: DoublyRobustOptions,
@@ -156,7 +199,9 @@ export function doublyRobustAtt(
   const K = options.folds;
   const t1 = new Table(K * P);
   const t0 = new Table(K * P);
-  for (const c of cells) (c.exposed ? t1 : t0).add(c.fold * P + c.pattern, c);
+  const columns = Array.isArray(cells) ? cellColumns(cells) : (cells as CellColumns);
+  for (let c = 0; c < columns.length; c++)
+    (columns.exposed[c] ? t1 : t0).add(columns.fold[c]! * P + columns.pattern[c]!, columns, c);
   const { e, m, a, b, settled } = crossFit(t1, t0, features, p, options);
   // First pass: the weighted residual means of each arm, among the compared.
   let w1 = 0;

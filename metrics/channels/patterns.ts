@@ -1,7 +1,7 @@
 // From grouped SQL rows to what the estimators read: one-hot features per covariate pattern (the
 // most common level of each covariate is the reference), the exact-stratification stratum of
 // each pattern (segment × region × signup quarter, the cross-check), and cells per channel. Pure.
-import type { PatternCell } from './aipw.ts';
+import type { CellColumns } from './aipw.ts';
 import { BASE_COVARIATES, FOLDS, REACH_CAP, SEP } from './cohortSql.ts';
 import type { StratumCell } from './estimate.ts';
 
@@ -114,7 +114,7 @@ export function designOf(cells: Cells, attributes: readonly string[]): Design {
 }
 
 export interface ChannelCells {
-  patterns: PatternCell[];
+  patterns: CellColumns;
   /** The same customers by stratum, those with an outcome only (the cross-check). */
   strata: StratumCell[];
 }
@@ -161,35 +161,105 @@ export function cellsByChannel(cells: Cells, design: Design, which: 'outcome' | 
     if (!placebo || !cells.early[row]) add(sums.exposed, at, cells, row, placebo);
   });
   const out = new Map<string, ChannelCells>();
+  const slots = new Int32Array(FOLDS * B * OTHERS * 2).fill(-1);
   for (const [channel, sums] of channels) {
-    const compared = comparedCells(everyone, sums, B, counts);
+    const compared = comparedCells(everyone, sums, B, counts, slots);
     out.set(channel, { patterns: compared, strata: strataOf(compared, design) });
   }
   return out;
 }
 
-/** The reached and the not-reached of one channel, each moved to its compared pattern (see Design). */
+/** Cell columns that grow as cells are added. */
+class ColumnsBuilder {
+  length = 0;
+  private capacity = 1024;
+  fold = new Int32Array(this.capacity);
+  pattern = new Int32Array(this.capacity);
+  exposed = new Uint8Array(this.capacity);
+  n = new Float64Array(this.capacity);
+  responders = new Float64Array(this.capacity);
+  sum = new Float64Array(this.capacity);
+  sumsq = new Float64Array(this.capacity);
+
+  push(fold: number, pattern: number, exposed: boolean): number {
+    if (this.length === this.capacity) this.grow();
+    this.fold[this.length] = fold;
+    this.pattern[this.length] = pattern;
+    this.exposed[this.length] = exposed ? 1 : 0;
+    return this.length++;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(this.capacity);
+      b.set(a);
+      return b;
+    };
+    this.fold = more(this.fold);
+    this.pattern = more(this.pattern);
+    this.exposed = more(this.exposed);
+    this.n = more(this.n);
+    this.responders = more(this.responders);
+    this.sum = more(this.sum);
+    this.sumsq = more(this.sumsq);
+  }
+
+  /** The cells that hold someone, in the order they were added. */
+  done(): CellColumns {
+    let kept = 0;
+    for (let c = 0; c < this.length; c++) {
+      if (!(this.n[c]! > 0)) continue;
+      this.fold[kept] = this.fold[c]!;
+      this.pattern[kept] = this.pattern[c]!;
+      this.exposed[kept] = this.exposed[c]!;
+      this.n[kept] = this.n[c]!;
+      this.responders[kept] = this.responders[c]!;
+      this.sum[kept] = this.sum[c]!;
+      this.sumsq[kept] = this.sumsq[c]!;
+      kept++;
+    }
+    return {
+      length: kept,
+      fold: this.fold.subarray(0, kept),
+      pattern: this.pattern.subarray(0, kept),
+      exposed: this.exposed.subarray(0, kept),
+      n: this.n.subarray(0, kept),
+      responders: this.responders.subarray(0, kept),
+      sum: this.sum.subarray(0, kept),
+      sumsq: this.sumsq.subarray(0, kept),
+    };
+  }
+}
+
+/**
+ * The reached and the not-reached of one channel, each moved to its compared pattern (see Design).
+ * `slots` (every compared index, -1 where no cell is yet) is shared by the channels of one call and
+ * left as it was found.
+ */
 function comparedCells(
   everyone: Float64Array,
   sums: { exposed: Float64Array; all: Float64Array },
   B: number,
   counts: number,
-): PatternCell[] {
+  slots: Int32Array,
+): CellColumns {
   const P = B * OTHERS;
-  // Only the cells that hold someone, by compared index (dense arrays of every index were most of
-  // the garbage at 1M customers).
-  const cells = new Map<number, PatternCell>();
+  // Only the cells that hold someone (dense arrays of every index were most of the garbage at 1M
+  // customers), in the order the loops meet them: the same on every run, so every sum is taken in
+  // the same order.
+  const cells = new ColumnsBuilder();
   const into = (fold: number, pattern: number, exposed: boolean, from: Float64Array, at: number, sign: number) => {
     const key = (fold * P + pattern) * 2 + (exposed ? 1 : 0);
-    let c = cells.get(key);
-    if (!c) {
-      c = { fold, pattern, exposed, n: 0, responders: 0, sum: 0, sumsq: 0 };
-      cells.set(key, c);
+    let c = slots[key]!;
+    if (c < 0) {
+      c = cells.push(fold, pattern, exposed);
+      slots[key] = c;
     }
-    c.n += sign * from[at]!;
-    c.responders += sign * from[at + 1]!;
-    c.sum += sign * from[at + 2]!;
-    c.sumsq += sign * from[at + 3]!;
+    cells.n[c]! += sign * from[at]!;
+    cells.responders[c]! += sign * from[at + 1]!;
+    cells.sum[c]! += sign * from[at + 2]!;
+    cells.sumsq[c]! += sign * from[at + 3]!;
   };
   for (let fold = 0; fold < FOLDS; fold++)
     for (let base = 0; base < B; base++)
@@ -204,31 +274,32 @@ function comparedCells(
           into(fold, neverPattern, false, sums.all, at, -1);
         }
       }
-  // In the order the loops met them: the same on every run, so every sum is taken in the same order.
-  return [...cells.values()].filter((c) => c.n > 0);
+  for (let c = 0; c < cells.length; c++) slots[(cells.fold[c]! * P + cells.pattern[c]!) * 2 + cells.exposed[c]!] = -1;
+  return cells.done();
 }
 
 /** The same customers by stratum, those with an outcome only (the exact-stratification check). */
-function strataOf(patterns: PatternCell[], design: Design): StratumCell[] {
+function strataOf(patterns: CellColumns, design: Design): StratumCell[] {
   // Keyed by the stratum's number and the arm: string keys per cell cost 0.2 s at 1M customers.
   const ids = new Map<string, number>();
   const strata = new Map<number, StratumCell>();
-  for (const c of patterns) {
-    const stratum = design.strata[c.pattern]!;
+  for (let c = 0; c < patterns.length; c++) {
+    const stratum = design.strata[patterns.pattern[c]!]!;
     let id = ids.get(stratum);
     if (id === undefined) {
       id = ids.size;
       ids.set(stratum, id);
     }
-    const key = id * 2 + (c.exposed ? 1 : 0);
+    const exposed = patterns.exposed[c] === 1;
+    const key = id * 2 + (exposed ? 1 : 0);
     let s = strata.get(key);
     if (!s) {
-      s = { stratum, exposed: c.exposed, n: 0, sum: 0, sumsq: 0 };
+      s = { stratum, exposed, n: 0, sum: 0, sumsq: 0 };
       strata.set(key, s);
     }
-    s.n += c.responders;
-    s.sum += c.sum;
-    s.sumsq += c.sumsq;
+    s.n += patterns.responders[c]!;
+    s.sum += patterns.sum[c]!;
+    s.sumsq += patterns.sumsq[c]!;
   }
   return [...strata.values()].filter((c) => c.n > 0);
 }
