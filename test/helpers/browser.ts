@@ -47,6 +47,78 @@ export async function openPage(browser: Browser): Promise<WatchedPage> {
   return { page, errors };
 }
 
+export interface TabOptions {
+  viewport?: { width: number; height: number };
+  /** A role's token in local storage before the app's code runs, on every load. */
+  token?: string;
+  locale?: string;
+  timezoneId?: string;
+}
+
+/**
+ * One tab per kind of visit (viewport, token, locale, time zone) for a whole test file, each visit a
+ * page load in it. A new page cost Chromium about 3.3 s of CPU here (a renderer process started,
+ * the app's code compiled again), a load in a kept one about 0.5 s: nine of the app's pages, 30 s
+ * against 4.5 s (docs/performance.md). Every visit is a full load, as from a link or a bookmark:
+ * the app keeps nothing in memory between them, and local and session storage are cleared, so a
+ * visit sees only what the server holds. A test that leaves the page changed in a way a load does
+ * not undo (a fixed clock, routes, listeners of its own) opens its own page instead.
+ */
+export class Tabs {
+  private readonly tabs = new Map<string, Promise<{ page: Page; errors: { current: string[] } }>>();
+  constructor(private readonly browser: () => Browser) {}
+
+  /** The kept tab of these options, cleared, with a fresh list of its console errors. */
+  async get(options: TabOptions = {}): Promise<WatchedPage> {
+    const { width, height } = options.viewport ?? { width: 1280, height: 900 };
+    const viewport = { width, height };
+    const key = JSON.stringify([viewport, options.token ?? null, options.locale ?? null, options.timezoneId ?? null]);
+    let tab = this.tabs.get(key);
+    if (!tab) {
+      tab = this.open({ ...options, viewport });
+      this.tabs.set(key, tab);
+    }
+    const { page, errors } = await tab;
+    if (page.url().startsWith('http'))
+      await page.evaluate(() => {
+        localStorage.clear();
+        sessionStorage.clear();
+      });
+    await page.goto('about:blank');
+    await page.setViewportSize(viewport);
+    await page.emulateMedia({ media: null });
+    errors.current = [];
+    return { page, errors: errors.current };
+  }
+
+  private async open(options: TabOptions & { viewport: { width: number; height: number } }) {
+    // bypassCSP only so the test can inject axe; the app itself runs under the real CSP headers.
+    const context = await this.browser().newContext({
+      bypassCSP: true,
+      viewport: options.viewport,
+      acceptDownloads: true,
+      locale: options.locale,
+      timezoneId: options.timezoneId,
+    });
+    if (options.token)
+      await context.addInitScript((token) => {
+        if (location.protocol.startsWith('http')) localStorage.setItem('bearing-token', token);
+      }, options.token);
+    const page = await context.newPage();
+    const errors = { current: [] as string[] };
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.current.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.current.push(e.message));
+    return { page, errors };
+  }
+
+  async close(): Promise<void> {
+    for (const tab of this.tabs.values()) await (await tab.catch(() => undefined))?.page.context().close();
+    this.tabs.clear();
+  }
+}
+
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   return a11yViolations(page, ['serious', 'critical']);
 }
@@ -82,15 +154,17 @@ async function a11yViolations(page: Page, impacts: string[]): Promise<string[]> 
 
 /**
  * A browser and a server with the web app for a whole test file (or describe): started before its
- * tests, closed after them. Read `browser` and `server` inside the tests.
+ * tests, closed after them. Read `browser`, `server` and `tabs` inside the tests.
  */
-export function browserAndServer(): { readonly browser: Browser; readonly server: TestServer } {
-  const live = {} as { browser: Browser; server: TestServer };
+export function browserAndServer(): { readonly browser: Browser; readonly server: TestServer; readonly tabs: Tabs } {
+  const live = {} as { browser: Browser; server: TestServer; tabs: Tabs };
+  live.tabs = new Tabs(() => live.browser);
   beforeAll(async () => {
     live.browser = await launchBrowser();
     live.server = await startTestServer({ web: true });
   }, 60_000);
   afterAll(async () => {
+    await live.tabs.close();
     await live.browser?.close();
     await live.server?.close();
   });

@@ -5,13 +5,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../data/db.ts';
 import { SHIPPED_GOALS_FILE, readGoals } from '../../metrics/goals.ts';
-import { launchBrowser, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
+import { launchBrowser, SCREENSHOTS, seriousA11yViolations, Tabs } from '../helpers/browser.ts';
 import { startTestServer, TEST_TOKENS, type TestServer } from '../helpers/server.ts';
 
 let s: TestServer;
 let db: Database;
 let server: { url: string };
 let browser: Browser;
+const tabs = new Tabs(() => browser);
 const shippedGoals = readGoals(SHIPPED_GOALS_FILE).goals;
 
 beforeAll(async () => {
@@ -23,14 +24,13 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
+  await tabs.close();
   await browser?.close();
   await s?.close();
 });
 
 async function visit(path: string, name: string, ready: string, role?: 'analyst') {
-  const watched = await openPage(browser);
-  if (role)
-    await watched.page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS[role]);
+  const watched = await tabs.get({ token: role && TEST_TOKENS[role] });
   await watched.page.goto(`${server.url}${path}`);
   await watched.page.waitForSelector(ready, { timeout: 30_000, state: 'attached' });
   await watched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -65,7 +65,6 @@ describe('pages in a real browser', () => {
     );
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('an off-course card says why it moved, after the cards show', async () => {
@@ -76,7 +75,6 @@ describe('pages in a real browser', () => {
     // On course, no why line.
     expect(await page.$$('[data-goal="social-engagement"] [data-testid="card-why"]')).toHaveLength(0);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('the digest on first use lists what moved over the last month from history, each with why', async () => {
@@ -86,14 +84,12 @@ describe('pages in a real browser', () => {
     expect(items.every((t) => /from history\)/.test(t))).toBe(true);
     expect(items.find((t) => t.startsWith('Net Promoter Score:'))).toMatch(/Why: .*smb's own score fell/);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('a link with an unknown status shows every goal and says why', async () => {
     const { page, errors } = await visit('/?status=bogus', 'heading-bad-status', '[data-testid="bad-status"]');
     expect(await page.$$('[data-testid="goal-card"]')).toHaveLength(shippedGoals.length);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('goal detail: goal line, projection band and trend; a shift flag; accessible', async () => {
@@ -108,7 +104,6 @@ describe('pages in a real browser', () => {
     );
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('goal detail says why it moved: smb’s own score leads, with the contributions behind it; accessible', async () => {
@@ -127,7 +122,6 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="route-plans"]')).toMatch(/a month on .*\d+% likely to meet it/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('an added annotation appears on the chart after reload', async () => {
@@ -143,7 +137,6 @@ describe('pages in a real browser', () => {
     ]);
     await page.screenshot({ path: join(SCREENSHOTS, 'annotation-after.png'), fullPage: true });
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('channels: table sorts, exports CSV, lift chart with error bars; accessible', async () => {
@@ -231,7 +224,6 @@ describe('pages in a real browser', () => {
     );
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('a shared URL restores the same view', async () => {
@@ -250,14 +242,11 @@ describe('pages in a real browser', () => {
       await heading.page.$$eval('[data-testid="goal-card"]', (c) => c.map((e) => e.getAttribute('data-goal'))),
     ).toEqual(['social-engagement']);
     expect([...errors, ...heading.errors]).toEqual([]);
-    await page.context().close();
-    await heading.page.context().close();
   });
 
   it('an unfinished quarter is drawn dashed and said so; compact currency ticks; at desktop and 390 px', async () => {
     for (const width of [1280, 390]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await context.newPage();
+      const { page } = await tabs.get({ viewport: { width, height: 900 } });
       await page.goto(`${server.url}/metrics/revenue?grain=quarter`);
       await page.waitForSelector('.recharts-line.unfinished path.recharts-curve', { timeout: 30_000 });
       expect(await page.getAttribute('.recharts-line.unfinished path.recharts-curve', 'stroke-dasharray')).toBe('5 4');
@@ -287,14 +276,12 @@ describe('pages in a real browser', () => {
       await page.waitForSelector('.recharts-line-curve', { state: 'attached' });
       expect(await page.$('.recharts-line.unfinished path.recharts-curve[d^="M"]')).toBeNull();
       expect(await page.$$eval('circle[fill="#ffffff"][stroke="#0b3d5c"]', (cs) => cs.length)).toBe(0);
-      await context.close();
     }
   });
 
   it('a breakdown of a ratio is fitted to its data; the due label is never cut, at desktop and 390 px', async () => {
     for (const width of [1280, 390]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await context.newPage();
+      const { page } = await tabs.get({ viewport: { width, height: 900 } });
       await page.goto(`${server.url}/metrics/retention_90d?by=segment`);
       await page.waitForSelector('.recharts-line path.recharts-curve', { timeout: 30_000 });
       const ticks = (
@@ -312,7 +299,6 @@ describe('pages in a real browser', () => {
       });
       expect(fits, `due label inside the chart at ${width} px`).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, `due-label-${width}.png`) });
-      await context.close();
     }
   });
 
@@ -331,7 +317,6 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="sql"]')).toContain("date_trunc('month'");
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('a broken definition in the editor shows its error with the line number', async () => {
@@ -346,7 +331,6 @@ describe('pages in a real browser', () => {
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'editor-error.png'), fullPage: true });
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
   it('data: tables, as-of date, and a rejected import that shows file and line and changes nothing', async () => {
@@ -373,7 +357,6 @@ describe('pages in a real browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'data-import-rejected.png'), fullPage: true });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors.filter((e) => !/Failed to load resource.*422/.test(e))).toEqual([]);
-    await page.context().close();
   });
 
   it('data: the sample world is named on every page; sources sync from the page and land in the history', async () => {
@@ -393,9 +376,7 @@ describe('pages in a real browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'data-sources.png'), fullPage: true });
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
-    const home = await visit('/', 'heading-sample', '[data-testid="sample-banner"]');
-    await home.page.context().close();
+    await visit('/', 'heading-sample', '[data-testid="sample-banner"]');
   });
 
   it('digest: what changed and every goal now, with the alerts sent; a goal page shows its backtest', async () => {
@@ -403,12 +384,10 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('main')).toMatch(/likely to (reach|get down to)/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await page.context().close();
     const goal = await visit('/goals/social-engagement', 'goal-backtest', '[data-testid="backtest"]');
     expect(await goal.page.textContent('[data-testid="backtest"]')).toMatch(/3 months.*6 months.*12 months/s);
     expect(await goal.page.textContent('[data-testid="plan"]')).toMatch(/(ahead of|behind) plan|planned path/);
     expect(await goal.page.$$('.plan-line')).not.toHaveLength(0);
-    await goal.page.context().close();
   });
 
   it('channels on revenue: incremental revenue as money and an ROI column, no retained-customer columns', async () => {
@@ -459,28 +438,23 @@ describe('pages in a real browser', () => {
   }, 120_000);
 
   it('at 390 × 844 no page scrolls sideways: the top bar wraps, wide tables scroll in their box', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    try {
-      for (const [path, ready] of [
-        ['/', '[data-testid="balance-business"]'],
-        ['/channels', '[data-testid="channel-table"]'],
-        ['/metrics', '[data-testid="metric-table"]'],
-        ['/data', '[data-testid="rows-customers"]'],
-        ['/goals/social-engagement', 'h1'],
-        ['/goals/nps-40', '[data-testid="drivers-table"]'],
-        // The metric editor once scrolled sideways (444 px).
-        ['/metrics/new', '.code-area'],
-        ['/digest', '#digest-title'],
-        ['/mix', '[data-testid="mix-table"]'],
-      ] as const) {
-        await page.goto(`${server.url}${path}`);
-        await page.waitForSelector(ready, { timeout: 30_000 });
-        await page.screenshot({ path: join(SCREENSHOTS, `phone${path.replace(/\//g, '-') || '-heading'}.png`) });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
-      }
-    } finally {
-      await context.close();
+    const { page } = await tabs.get({ viewport: { width: 390, height: 844 } });
+    for (const [path, ready] of [
+      ['/', '[data-testid="balance-business"]'],
+      ['/channels', '[data-testid="channel-table"]'],
+      ['/metrics', '[data-testid="metric-table"]'],
+      ['/data', '[data-testid="rows-customers"]'],
+      ['/goals/social-engagement', 'h1'],
+      ['/goals/nps-40', '[data-testid="drivers-table"]'],
+      // The metric editor once scrolled sideways (444 px).
+      ['/metrics/new', '.code-area'],
+      ['/digest', '#digest-title'],
+      ['/mix', '[data-testid="mix-table"]'],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForSelector(ready, { timeout: 30_000 });
+      await page.screenshot({ path: join(SCREENSHOTS, `phone${path.replace(/\//g, '-') || '-heading'}.png`) });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
     }
   }, 120_000);
 });
