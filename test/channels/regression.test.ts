@@ -53,7 +53,10 @@ describe('the propensity fit', () => {
     const features: number[][] = [];
     for (let a = 0; a < 3; a++)
       for (let b = 0; b < 4; b++) features.push([...(b ? [2 + b] : []), 0, ...(a ? [a] : [])]);
-    const row = fc.record({ trials: fc.integer({ min: 0, max: 400 }), share: fc.double({ min: 0, max: 1, noNaN: true }) });
+    const row = fc.record({
+      trials: fc.integer({ min: 0, max: 400 }),
+      share: fc.double({ min: 0, max: 1, noNaN: true }),
+    });
     fc.assert(
       fc.property(
         fc.array(row, { minLength: 12, maxLength: 12 }),
