@@ -47,9 +47,8 @@ export interface CellColumns {
 }
 
 export function cellColumns(cells: readonly PatternCell[]): CellColumns {
-  const length = cells.length;
-  const columns: CellColumns = {
-    length,
+  return {
+    length: cells.length,
     fold: Int32Array.from(cells, (c) => c.fold),
     pattern: Int32Array.from(cells, (c) => c.pattern),
     exposed: Uint8Array.from(cells, (c) => (c.exposed ? 1 : 0)),
@@ -58,7 +57,6 @@ export function cellColumns(cells: readonly PatternCell[]): CellColumns {
     sum: Float64Array.from(cells, (c) => c.sum),
     sumsq: Float64Array.from(cells, (c) => c.sumsq),
   };
-  return columns;
 }
 
 export interface DoublyRobust {
@@ -149,7 +147,8 @@ function crossFit(t1: Table, t0: Table, features: Features, p: number, options: 
   // The response model sees whether a customer was reached as one more column.
   const withArm = options.weightResponses ? [...features, ...features.map((f) => [...f, p])] : [];
   // Each fold's fits start where the previous fold's ended: the rows differ by a fifth, so the
-  // optimum is close and Newton reaches it in fewer steps (the same optimum, to its 1e-8 tolerance).
+  // optimum is close and Newton reaches it in fewer steps, with the same chances to the fit's
+  // tolerance (test/channels/regression.test.ts).
   let lastPropensity: Float64Array | undefined;
   let lastResponse: Float64Array | undefined;
   for (let k = 0; k < K; k++) {
