@@ -49,11 +49,10 @@ function pack(features: Features): Packed {
   const start = new Int32Array(features.length + 1);
   for (let i = 0; i < features.length; i++) start[i + 1] = start[i]! + features[i]!.length;
   const columns = new Int32Array(start[features.length]!);
-  for (let i = 0; i < features.length; i++)
-    columns.set(
-      [...features[i]!].sort((a, b) => a - b),
-      start[i]!,
-    );
+  for (let i = 0; i < features.length; i++) {
+    const sorted = [...features[i]!].sort((a, b) => a - b);
+    columns.set(sorted, start[i]!);
+  }
   packed = { start, columns };
   packedRows.set(features, packed);
   return packed;

@@ -154,17 +154,15 @@ async function a11yViolations(page: Page, impacts: string[]): Promise<string[]> 
 
 /**
  * A browser and a server with the web app for a whole test file (or describe): started before its
- * tests, closed after them. Read `browser`, `server` and `tabs` inside the tests.
+ * tests, closed after them. Read `browser` and `server` inside the tests.
  */
-export function browserAndServer(): { readonly browser: Browser; readonly server: TestServer; readonly tabs: Tabs } {
-  const live = {} as { browser: Browser; server: TestServer; tabs: Tabs };
-  live.tabs = new Tabs(() => live.browser);
+export function browserAndServer(): { readonly browser: Browser; readonly server: TestServer } {
+  const live = {} as { browser: Browser; server: TestServer };
   beforeAll(async () => {
     live.browser = await launchBrowser();
     live.server = await startTestServer({ web: true });
   }, 60_000);
   afterAll(async () => {
-    await live.tabs.close();
     await live.browser?.close();
     await live.server?.close();
   });
