@@ -57,7 +57,7 @@ export const ERROR_CODES = {
   'compute-timeout': 'a computation (fit, comparison, backtest) ran longer than its time limit and was stopped',
   'server-busy': 'the server already has as many computations waiting as it takes; try again shortly',
   'shutting-down': 'the server is stopping; the computation was not finished',
-  cancelled: 'the client went away before its computation started',
+  cancelled: 'the client went away: its computation was not started, or its query was stopped',
   'out-of-memory': 'the server ran out of memory for this request',
   'disk-full': 'the disk is full; nothing was changed',
   'bad-config': 'a server setting is invalid',

@@ -343,10 +343,11 @@ export class Database {
    * Analyst work (previews, checks, drafts): a lane of its own connections, so dashboard reads
    * and writes always have capacity. At most `analystSlots` run at once, at most
    * `analystPerCaller` for one caller (more answers 429 at once); the query time limit applies and
-   * the commit lock is not held (see optimistic).
+   * the commit lock is not held (see optimistic). When `signal` aborts (the client went away), the
+   * running query is interrupted and the slot freed at once, rather than at the time limit.
    */
-  analyst<T>(caller: string, work: (session: Session) => Promise<T>): Promise<T> {
-    return this.inLane(this.analystLane, caller, work);
+  analyst<T>(caller: string, work: (session: Session) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.inLane(this.analystLane, caller, work, signal);
   }
 
   /**
@@ -359,13 +360,26 @@ export class Database {
   }
 
   /** Work in a lane, on a connection of its own, under the query time limit, without the commit lock. */
-  private async inLane<T>(lane: Lane, caller: string, work: (session: Session) => Promise<T>): Promise<T> {
+  private async inLane<T>(
+    lane: Lane,
+    caller: string,
+    work: (session: Session) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const release = await lane.enter(caller);
-    const session = new Session(await this.instance.connect(), this.timeoutMs);
+    let session: Session | undefined;
+    const stop = () => session?.interrupt();
     try {
+      if (signal?.aborted) throw signal.reason; // reported as cancelled below
+      session = new Session(await this.instance.connect(), this.timeoutMs);
+      signal?.addEventListener('abort', stop, { once: true });
       return await this.optimistic(session, work);
+    } catch (error) {
+      if (signal?.aborted) throw new BearingError('cancelled', 'the client went away; its query was stopped');
+      throw error;
     } finally {
-      session.close();
+      signal?.removeEventListener('abort', stop);
+      session?.close();
       release();
     }
   }

@@ -130,7 +130,7 @@ function kindOf(deps: AppDeps, d: Definition): 'aggregate' | 'derived' | 'ratio'
  * one that already has its name), in the analyst lane: the editor checks on every keystroke, so a
  * check must never re-check the whole catalog or take a dashboard connection.
  */
-async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }, caller: string) {
+async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }, caller: string, signal?: AbortSignal) {
   const draftFile = body.file ?? 'draft.yaml';
   const wanted = new Set<string>();
   const visit = (name: string) => {
@@ -143,8 +143,10 @@ async function checkDraft(deps: AppDeps, body: { yaml: string; file?: string }, 
   for (const token of new Set(body.yaml.match(/[a-z][a-z0-9_]*/g) ?? [])) visit(token);
   const files = new Set(deps.catalog.metrics.filter((m) => wanted.has(m.definition.name)).map((m) => m.file));
   const others = readDefinitionFiles(deps.catalog.dir).filter((s) => s.file !== draftFile && files.has(s.file));
-  const result = await deps.db.analyst(caller, (s) =>
-    checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]),
+  const result = await deps.db.analyst(
+    caller,
+    (s) => checkDefinitions(s, [...others, { file: draftFile, text: body.yaml }]),
+    signal,
   );
   return {
     draft: result.metrics.find((m) => m.file === draftFile),
@@ -229,14 +231,14 @@ export const metricRoutes = (deps: AppDeps) =>
       return c.json({ ...result, annotations }, 200);
     })
     .openapi(check, async (c) => {
-      const { problems } = await checkDraft(deps, c.req.valid('json'), callerOf(c));
+      const { problems } = await checkDraft(deps, c.req.valid('json'), callerOf(c), c.req.raw.signal);
       return c.json({ ok: problems.length === 0, problems }, 200);
     })
     .openapi(preview, async (c) => {
       const body = c.req.valid('json');
       const q = c.req.valid('query');
       const caller = callerOf(c);
-      const { draft, problems } = await checkDraft(deps, body, caller);
+      const { draft, problems } = await checkDraft(deps, body, caller, c.req.raw.signal);
       if (!draft || problems.length)
         throw new BearingError('definition-invalid', `the definition has ${problems.length} problem(s)`, {
           problems,
@@ -244,7 +246,11 @@ export const metricRoutes = (deps: AppDeps) =>
       const resolve = (n: string) => (n === draft.definition.name ? draft.definition : deps.catalog.resolve(n));
       const request = { grain: q.grain, from: q.from, to: q.to, asOf: q.as_of, by: q.by, where: q.where };
       const { asOf, query } = await prepareSeries(deps.db, draft, request, resolve);
-      const rows = await deps.db.analyst(caller, (s) => runBounded((sql, params) => s.all(sql, params), query));
+      const rows = await deps.db.analyst(
+        caller,
+        (s) => runBounded((sql, params) => s.all(sql, params), query),
+        c.req.raw.signal,
+      );
       return c.json(shapeSeries(draft, request, asOf, rows), 200);
     })
     .openapi(save, async (c) => {

@@ -32,7 +32,7 @@ export interface TestServer {
   call(
     method: string,
     path: string,
-    options?: { role?: Role; body?: unknown; headers?: Record<string, string> },
+    options?: { role?: Role; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal },
   ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
@@ -105,7 +105,7 @@ export async function startTestServer(
           headers['content-type'] ??= 'application/json';
         }
       }
-      const res = await fetch(`${server.url}${p}`, { method, headers, body });
+      const res = await fetch(`${server.url}${p}`, { method, headers, body, signal: o.signal });
       const text = await res.text();
       let parsed: unknown = text;
       try {
