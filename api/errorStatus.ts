@@ -61,5 +61,6 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   'out-of-memory': 503,
   'disk-full': 507,
   'bad-config': 500,
+  'port-in-use': 500,
   internal: 500,
 };

@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
+import { BearingError } from '../data/errors.ts';
 import { createApi } from './app.ts';
 import type { AppDeps } from './context.ts';
 import { errorResponse, notFound, onError } from './errors.ts';
@@ -97,6 +98,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Why the server could not listen, in words a user can act on (not Node's stack trace). */
+function listenError(error: Error & { code?: string }, port: number, hostname: string): Error {
+  if (error.code === 'EADDRINUSE')
+    return new BearingError(
+      'port-in-use',
+      `port ${port} on ${hostname} is already in use, most likely by another "bearing serve"; stop it, or choose ` +
+        'another port with --port or PORT (0 picks a free one)',
+    );
+  if (error.code === 'EACCES')
+    return new BearingError(
+      'port-in-use',
+      `not allowed to listen on port ${port} on ${hostname} (ports below 1024 need privileges); choose another ` +
+        'with --port or PORT',
+    );
+  if (error.code === 'EADDRNOTAVAIL')
+    return new BearingError('port-in-use', `${hostname} is not an address of this machine; check --host or HOST`);
+  return error;
+}
+
 export function listen(
   app: ReturnType<typeof createServerApp>,
   port: number,
@@ -118,7 +138,7 @@ export function listen(
             }),
         });
       });
-      server.on('error', reject);
+      server.on('error', (error) => reject(listenError(error, port, hostname)));
     } catch (error) {
       reject(error);
     }

@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   'out-of-memory': 'the server ran out of memory for this request',
   'disk-full': 'the disk is full; nothing was changed',
   'bad-config': 'a server setting is invalid',
+  'port-in-use': 'the server cannot listen on its port: another program holds it, or it needs privileges',
   internal: 'an unexpected failure; the operator’s log has the details',
 } as const;
 

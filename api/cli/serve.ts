@@ -79,7 +79,13 @@ async function serve(opts: ServeOptions): Promise<void> {
     workspace,
   };
   const app = createServerApp(deps, undefined, { allowedHosts: isLoopback(opts.host) ? loopbackHosts() : undefined });
-  const server = await listen(app, opts.port, opts.host);
+  const server = await listen(app, opts.port, opts.host).catch(async (error) => {
+    // Nothing is served: stop what was started for it, so the command ends now with the reason.
+    await closeSharedPool();
+    await rollups.stop();
+    db.close();
+    throw error;
+  });
   // Read-only CLI commands beside this server ask it (see api/serverFile.ts).
   const token = tokens.addEphemeral('viewer', 'cli-beside-server');
   writeServerFile(dbPath, { url: server.url, token, metrics_dir: catalog.dir, goals_file: goalsFile(opts.goals) });
