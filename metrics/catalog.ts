@@ -1,14 +1,27 @@
 // The metric catalog: definition files read from a folder and checked against the database.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../data/db.ts';
+import { BearingError } from '../data/errors.ts';
 import { checkDefinitions, type CheckedMetric, type CheckResult, type DefinitionSource } from './check.ts';
 import type { Definition, Problem } from './definition.ts';
 
 export const SHIPPED_METRICS_DIR = resolve(import.meta.dirname, 'definitions');
 
+/**
+ * The definitions folder: `--metrics`, else BEARING_METRICS, else the shipped one. One that does not
+ * exist is named with where it came from (it was a stack trace from deep inside the catalog).
+ */
 export function metricsDir(explicit?: string): string {
-  return resolve(explicit ?? process.env.BEARING_METRICS ?? SHIPPED_METRICS_DIR);
+  const dir = resolve(explicit ?? process.env.BEARING_METRICS ?? SHIPPED_METRICS_DIR);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    const from = explicit !== undefined ? '--metrics' : 'BEARING_METRICS';
+    throw new BearingError(
+      explicit !== undefined ? 'usage' : 'bad-config',
+      `${from} names ${dir}, which is not a folder of metric definitions (it does not exist or is a file)`,
+    );
+  }
+  return dir;
 }
 
 export function readDefinitionFiles(dir: string): DefinitionSource[] {
