@@ -15,8 +15,21 @@ import { YamlSource } from '../data/yamlSource.ts';
 
 export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
 
-export function goalsFile(explicit?: string): string {
-  return resolve(explicit ?? process.env.BEARING_GOALS ?? SHIPPED_GOALS_FILE);
+/**
+ * The goals file: `--goals`, else BEARING_GOALS, else the shipped one. It may not exist yet (the
+ * server writes it when the first goal is made), unless `mustExist`: a command that only reads goals
+ * and was given a file that is not there names it, rather than reading no goals. A folder is refused.
+ */
+export function goalsFile(explicit?: string, options: { mustExist?: boolean } = {}): string {
+  const file = resolve(explicit ?? process.env.BEARING_GOALS ?? SHIPPED_GOALS_FILE);
+  const from = explicit !== undefined ? '--goals' : 'BEARING_GOALS';
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory() || (!stat && options.mustExist && explicit !== undefined))
+    throw new BearingError(
+      explicit !== undefined ? 'usage' : 'bad-config',
+      `${from} names ${file}, which is not a goals file (${stat ? 'it is a folder' : 'it does not exist'})`,
+    );
+  return file;
 }
 
 const isoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);

@@ -44,7 +44,7 @@ export function registerCheck(program: Command): void {
         const workspace = currentWorkspace();
         const reporter = new ProblemReporter();
         readSourcesFiles(workspace.sourcesDir, reporter);
-        const goals = goalsFile(opts.goals);
+        const goals = goalsFile(opts.goals, { mustExist: true });
         const others = [
           ...readSettings(workspace.settingsFile).problems.map((p) => ({ ...p, file: shown(workspace.settingsFile) })),
           ...reporter.problems.map((p) => ({ ...p, file: shown(join(workspace.sourcesDir, p.file)) })),

@@ -94,7 +94,7 @@ function target(metricArg: string | undefined, opts: Options): { metric: string;
     if (!metricArg) throw new BearingError('usage', 'give a metric name or --goal ID');
     return { metric: metricArg, where: opts.where ?? {} };
   }
-  const goal = readGoals(goalsFile(opts.goals)).goals.find((g) => g.id === opts.goal);
+  const goal = readGoals(goalsFile(opts.goals, { mustExist: true })).goals.find((g) => g.id === opts.goal);
   if (!goal) throw new BearingError('unknown-goal', `no goal with id "${opts.goal}"`);
   return { metric: goal.metric, where: { ...opts.where, ...goal.where } };
 }

@@ -29,7 +29,7 @@ export function registerHeading(program: Command): void {
     .option('--metrics <dir>', 'folder of definition files (env BEARING_METRICS)')
     .option('--db <file>', 'database file', DEFAULT_DB)
     .action(async (opts: { json?: boolean; asOf?: string; goals?: string; metrics?: string; db: string }) => {
-      const file = goalsFile(opts.goals);
+      const file = goalsFile(opts.goals, { mustExist: true });
       const goals = readGoals(file);
       if (goals.problems.length) {
         for (const p of goals.problems) console.error(formatProblem(p));

@@ -84,6 +84,14 @@ describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
     writeFileSync(goals, '- id: x\n  metric: revenue\n  target: nope\n  due: 2027-01-01\n');
     expect(run('heading', '--db', db, '--goals', goals).status).toBe(1);
     expect(run('heading', '--db', db, '--as-of', '2026-13-01').status).toBe(2);
+    // A goals file named but not there is a mistake to name, not a reading of no goals (it was exit 0).
+    const missing = run('heading', '--db', db, '--goals', join(dir, 'no-goals.yaml'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--goals names .*no-goals\.yaml, which is not a goals file \(it does not exist\)/);
+    const folder = run('check', '--db', db, '--goals', dir);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toMatch(/which is not a goals file \(it is a folder\)/);
+    expect(folder.stderr).not.toMatch(/EISDIR|\n\s+at /);
   });
 
   it('channels', () => {
