@@ -29,7 +29,12 @@ export function registerAlerts(program: Command): void {
       const db = await openExisting(opts.db);
       try {
         const catalog = await Catalog.load(db, metricsDir(opts.metrics));
-        const result = await runAlerts({ db, catalog, goalsFile: goalsFile(opts.goals), settings });
+        const result = await runAlerts({
+          db,
+          catalog,
+          goalsFile: goalsFile(opts.goals, { mustExist: true }),
+          settings,
+        });
         console.log(`${result.changes} change(s); ${result.sent} alert(s) sent, ${result.failed} failed`);
         if (result.failed)
           throw new BearingError(
@@ -57,7 +62,7 @@ export function registerAlerts(program: Command): void {
         async (db) => {
           const catalog = await Catalog.load(db, metricsDir(opts.metrics));
           return makeDigest(
-            { db, catalog, goalsFile: goalsFile(opts.goals), settings },
+            { db, catalog, goalsFile: goalsFile(opts.goals, { mustExist: true }), settings },
             { since: opts.since, record: true },
           );
         },
