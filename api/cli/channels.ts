@@ -1,5 +1,12 @@
 import { Option, type Command } from 'commander';
-import { compareChannels, OUTCOMES, type ChannelComparison, type Outcome } from '../../metrics/channels/compare.ts';
+import {
+  compareChannels,
+  HORIZON_DAYS,
+  OUTCOMES,
+  WINDOW_DAYS,
+  type ChannelComparison,
+  type Outcome,
+} from '../../metrics/channels/compare.ts';
 import { unitWords } from '../../metrics/words/units.ts';
 import { currentCurrency, DEFAULT_DB } from '../paths.ts';
 import { integer, isoDate } from './options.ts';
@@ -16,8 +23,18 @@ export function registerChannels(program: Command): void {
         'pre-exposure fact the data hold, with a placebo check, spend and cost per incremental retained customer.',
     )
     .addOption(new Option('--outcome <outcome>', 'what to compare').choices(OUTCOMES).default('retention'))
-    .option('--window <days>', 'exposure window after signup (days)', integer('--window', 1), 30)
-    .option('--horizon <days>', 'outcome horizon after the landmark (days)', integer('--horizon', 1), 90)
+    .option(
+      '--window <days>',
+      'exposure window after signup (days)',
+      integer('--window', WINDOW_DAYS.min, WINDOW_DAYS.max),
+      30,
+    )
+    .option(
+      '--horizon <days>',
+      'outcome horizon after the landmark (days)',
+      integer('--horizon', HORIZON_DAYS.min, HORIZON_DAYS.max),
+      90,
+    )
     .option('--from <date>', 'first signup date of the cohorts', isoDate('--from'))
     .option('--to <date>', 'last signup date of the cohorts', isoDate('--to'))
     .option('--as-of <date>', 'as-of date; default: the latest event date in the data', isoDate('--as-of'))

@@ -2,13 +2,13 @@ import { InvalidArgumentError } from 'commander';
 import { isIsoDate } from '../../data/dates.ts';
 
 /** A commander parser for whole numbers with a lower bound, naming the flag when it fails. */
-export function integer(flag: string, min = Number.MIN_SAFE_INTEGER) {
+export function integer(flag: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
+  const range =
+    max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : '';
   return (value: string): number => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(
-        `${flag} expects a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''} (got "${value}")`,
-      );
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${flag} expects a whole number${range} (got "${value}")`);
     }
     return n;
   };

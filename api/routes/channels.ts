@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { compareChannels, OUTCOMES } from '../../metrics/channels/compare.ts';
+import { compareChannels, HORIZON_DAYS, OUTCOMES, WINDOW_DAYS } from '../../metrics/channels/compare.ts';
 import { budgetWhatIf } from '../../metrics/channels/whatIf.ts';
 import { defaultMixKpi, gatherEvidence } from '../../metrics/evidence/index.ts';
 import { controlList, fittedCurves } from '../../metrics/mix/index.ts';
@@ -108,16 +108,16 @@ const Comparison = z
   .openapi('ChannelComparison');
 const Query = z.object({
   outcome: z.enum(OUTCOMES).optional(),
-  window: z.coerce.number().int().min(1).max(365).optional(),
-  horizon: z.coerce.number().int().min(1).max(1095).optional(),
+  window: z.coerce.number().int().min(WINDOW_DAYS.min).max(WINDOW_DAYS.max).optional(),
+  horizon: z.coerce.number().int().min(HORIZON_DAYS.min).max(HORIZON_DAYS.max).optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   as_of: IsoDate.optional(),
 });
 const WhatIfBody = z.strictObject({
   outcome: z.enum(['retention', 'revenue']).optional(),
-  window: z.number().int().min(1).max(365).optional(),
-  horizon: z.number().int().min(1).max(1095).optional(),
+  window: z.number().int().min(WINDOW_DAYS.min).max(WINDOW_DAYS.max).optional(),
+  horizon: z.number().int().min(HORIZON_DAYS.min).max(HORIZON_DAYS.max).optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   elasticity: z.number().gt(0).max(1).optional(),

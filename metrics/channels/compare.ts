@@ -90,14 +90,28 @@ const OUTCOME_TABLES: Record<Outcome, ContractTable[]> = {
 /** Days at the start of the window whose activity is the placebo outcome. */
 export const placeboDays = (window: number) => Math.max(1, Math.floor(window / 4));
 
+/** The exposure window and the outcome horizon a comparison accepts (days): the API and the CLI check the same. */
+export const WINDOW_DAYS = { min: 1, max: 365 } as const;
+export const HORIZON_DAYS = { min: 1, max: 1095 } as const;
+
+function checkDays(window: number, horizon: number): void {
+  if (!Number.isInteger(window) || window < WINDOW_DAYS.min || window > WINDOW_DAYS.max)
+    throw new BearingError(
+      'bad-window',
+      `window must be a whole number of days from ${WINDOW_DAYS.min} to ${WINDOW_DAYS.max} (got ${window})`,
+    );
+  if (!Number.isInteger(horizon) || horizon < HORIZON_DAYS.min || horizon > HORIZON_DAYS.max)
+    throw new BearingError(
+      'bad-horizon',
+      `horizon must be a whole number of days from ${HORIZON_DAYS.min} to ${HORIZON_DAYS.max} (got ${horizon})`,
+    );
+}
+
 async function computeComparison(db: Database, options: ChannelOptions): Promise<ChannelComparison> {
   const outcome = options.outcome ?? 'retention';
   const window = options.window ?? 30;
   const horizon = options.horizon ?? 90;
-  if (!Number.isInteger(window) || window < 1 || window > 365)
-    throw new BearingError('bad-window', `window must be a whole number of days from 1 to 365 (got ${window})`);
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 1095)
-    throw new BearingError('bad-horizon', `horizon must be a whole number of days from 1 to 1095 (got ${horizon})`);
+  checkDays(window, horizon);
   // As of the earliest date the tables this outcome reads are complete through (metrics/asOf.ts).
   const asOf = await resolveTablesAsOf(db, OUTCOME_TABLES[outcome], options.asOf);
   const params = { window, horizon, from: options.from ?? null, to: options.to ?? null, as_of: asOf };

@@ -104,6 +104,10 @@ describe('exit codes of every command (0 ok, 1 failed, 2 usage)', () => {
     expect(run('channels', '--db', join(dir, 'missing.duckdb')).status).toBe(1);
     expect(run('channels', '--db', db, '--outcome', 'happiness').status).toBe(2);
     expect(run('channels', '--db', db, '--window', '0').status).toBe(2);
+    // Out of range above is a usage error too, as the API's 400 (it was a failure, exit 1).
+    const horizon = run('channels', '--db', db, '--horizon', '99999');
+    expect(horizon.status).toBe(2);
+    expect(horizon.stderr).toContain('--horizon expects a whole number from 1 to 1095 (got "99999")');
   });
 
   it('token create', () => {
