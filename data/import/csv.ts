@@ -144,7 +144,20 @@ export function readCsvHeader(path: string): string[] {
   const bytes = readStart(path);
   const other = notCsv(bytes);
   if (other) throw new CsvFileProblem(1, other);
-  return parseHeader(bytes);
+  const header = parseHeader(bytes);
+  // One column whose name holds another delimiter: a file saved with ; (a European spreadsheet's
+  // CSV), tabs or |. Named as such, not as every required column missing.
+  const delimiter = header.length === 1 ? sniffDelimiter(bytes) : ',';
+  if (delimiter !== ',') {
+    const name = delimiter === '\t' ? 'tabs' : `"${delimiter}"`;
+    throw new CsvFileProblem(
+      1,
+      `the columns are separated by ${name}, not commas (bearing import reads comma-separated files): re-save it ` +
+        `with commas, or read it through a source, which takes delimiter: ${JSON.stringify(delimiter)}` +
+        (delimiter === ';' ? ' (and decimal: "," for amounts such as 12,50)' : ''),
+    );
+  }
+  return header;
 }
 
 /**

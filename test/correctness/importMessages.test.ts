@@ -62,6 +62,21 @@ describe('import messages name the real problem', () => {
     );
   });
 
+  it('a file separated by semicolons, tabs or bars is named as such, not as every column missing', async () => {
+    // A European spreadsheet's "CSV": once a warning, then four "missing required column" lines.
+    expect(
+      await problemsOf('orders.csv', 'order_id;customer_id;ordered_at;amount\no1;a;2024-02-01;12,50\n', 'orders'),
+    ).toEqual([
+      'orders.csv:1: the columns are separated by ";", not commas (bearing import reads comma-separated files): ' +
+        're-save it with commas, or read it through a source, which takes delimiter: ";" (and decimal: "," for ' +
+        'amounts such as 12,50)',
+    ]);
+    expect((await problemsOf('customers.csv', 'customer_id\tsignup_date\na\t2024-01-01\n'))[0]).toMatch(
+      /^customers\.csv:1: the columns are separated by tabs, not commas/,
+    );
+    expect((await problemsOf('customers.csv', 'customer_id|signup_date\na|2024-01-01\n'))[0]).toMatch(/by "\|"/);
+  });
+
   it('text that is not UTF-8 is still reported as such, with its line', async () => {
     const bytes = Buffer.concat([
       Buffer.from('customer_id,signup_date\na,2024-01-01\n'),
