@@ -15,7 +15,7 @@ export const SHIPPED_METRICS_DIR = resolve(import.meta.dirname, 'definitions');
 export function metricsDir(explicit?: string): string {
   const dir = resolve(explicit ?? process.env.BEARING_METRICS ?? SHIPPED_METRICS_DIR);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    const from = explicit !== undefined ? '--metrics' : 'BEARING_METRICS';
+    const from = explicit !== undefined ? '--metrics' : process.env.BEARING_METRICS ? 'BEARING_METRICS' : 'the default';
     throw new BearingError(
       explicit !== undefined ? 'usage' : 'bad-config',
       `${from} names ${dir}, which is not a folder of metric definitions (it does not exist or is a file)`,

@@ -22,7 +22,7 @@ export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
  */
 export function goalsFile(explicit?: string, options: { mustExist?: boolean } = {}): string {
   const file = resolve(explicit ?? process.env.BEARING_GOALS ?? SHIPPED_GOALS_FILE);
-  const from = explicit !== undefined ? '--goals' : 'BEARING_GOALS';
+  const from = explicit !== undefined ? '--goals' : process.env.BEARING_GOALS ? 'BEARING_GOALS' : 'the default';
   const stat = statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory() || (!stat && options.mustExist && explicit !== undefined))
     throw new BearingError(
