@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from '../data/db.ts';
-import { BearingError } from '../data/errors.ts';
+import { settingPath } from '../data/settingPath.ts';
 import { checkDefinitions, type CheckedMetric, type CheckResult, type DefinitionSource } from './check.ts';
 import type { Definition, Problem } from './definition.ts';
 
@@ -13,15 +13,10 @@ export const SHIPPED_METRICS_DIR = resolve(import.meta.dirname, 'definitions');
  * exist is named with where it came from (it was a stack trace from deep inside the catalog).
  */
 export function metricsDir(explicit?: string): string {
-  const dir = resolve(explicit ?? process.env.BEARING_METRICS ?? SHIPPED_METRICS_DIR);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    const from = explicit !== undefined ? '--metrics' : process.env.BEARING_METRICS ? 'BEARING_METRICS' : 'the default';
-    throw new BearingError(
-      explicit !== undefined ? 'usage' : 'bad-config',
-      `${from} names ${dir}, which is not a folder of metric definitions (it does not exist or is a file)`,
-    );
-  }
-  return dir;
+  const dir = settingPath(explicit, '--metrics', 'BEARING_METRICS', SHIPPED_METRICS_DIR);
+  if (!statSync(dir.path, { throwIfNoEntry: false })?.isDirectory())
+    throw dir.refuse('which is not a folder of metric definitions (it does not exist or is a file)');
+  return dir.path;
 }
 
 export function readDefinitionFiles(dir: string): DefinitionSource[] {

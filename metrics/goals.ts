@@ -12,6 +12,7 @@ import { domainOf } from './heading/forecast.ts';
 import type { Problem, Unit } from './definition.ts';
 import { ProblemReporter } from '../data/problems.ts';
 import { YamlSource } from '../data/yamlSource.ts';
+import { settingPath } from '../data/settingPath.ts';
 
 export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
 
@@ -21,15 +22,11 @@ export const SHIPPED_GOALS_FILE = resolve(import.meta.dirname, 'goals.yaml');
  * and was given a file that is not there names it, rather than reading no goals. A folder is refused.
  */
 export function goalsFile(explicit?: string, options: { mustExist?: boolean } = {}): string {
-  const file = resolve(explicit ?? process.env.BEARING_GOALS ?? SHIPPED_GOALS_FILE);
-  const from = explicit !== undefined ? '--goals' : process.env.BEARING_GOALS ? 'BEARING_GOALS' : 'the default';
-  const stat = statSync(file, { throwIfNoEntry: false });
+  const file = settingPath(explicit, '--goals', 'BEARING_GOALS', SHIPPED_GOALS_FILE);
+  const stat = statSync(file.path, { throwIfNoEntry: false });
   if (stat?.isDirectory() || (!stat && options.mustExist && explicit !== undefined))
-    throw new BearingError(
-      explicit !== undefined ? 'usage' : 'bad-config',
-      `${from} names ${file}, which is not a goals file (${stat ? 'it is a folder' : 'it does not exist'})`,
-    );
-  return file;
+    throw file.refuse(`which is not a goals file (${stat ? 'it is a folder' : 'it does not exist'})`);
+  return file.path;
 }
 
 const isoDate = z.string().refine(isIsoDate, ISO_DATE_EXPECTED);
