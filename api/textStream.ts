@@ -25,7 +25,19 @@ const TURN_MS = 10;
  * answered with its own status; a failure after it cuts the connection, so the client sees a broken
  * answer, never a short one that parses.
  */
-export function textStream(produce: (push: Push) => Promise<void>): Promise<ReadableStream<Uint8Array>> {
+export function textStream(
+  produce: (push: Push) => Promise<void>,
+  options: {
+    /**
+     * Whether the work goes on once this client has left (others follow the same answer): its
+     * pieces are then no longer queued for it, and the work stops at the first piece after this
+     * says no.
+     */
+    wanted?: () => boolean;
+    /** Called once when this client leaves. */
+    onCancel?: () => void;
+  } = {},
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   let wake: (() => void) | undefined;
   let cancelled = false;
@@ -36,7 +48,10 @@ export function textStream(produce: (push: Push) => Promise<void>): Promise<Read
       {
         start(controller) {
           const push: Push = async (text) => {
-            if (cancelled) throw new BearingError('cancelled', 'the client went away before the answer was written');
+            if (cancelled) {
+              if (options.wanted?.()) return;
+              throw new BearingError('cancelled', 'the client went away before the answer was written');
+            }
             controller.enqueue(encoder.encode(text));
             if (!started) {
               started = true;
@@ -76,6 +91,7 @@ export function textStream(produce: (push: Push) => Promise<void>): Promise<Read
           cancelled = true;
           wake?.();
           wake = undefined;
+          options.onCancel?.();
         },
       },
       // Up to 1 MB waits in memory for a slow client before the computation pauses.

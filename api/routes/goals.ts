@@ -4,6 +4,7 @@ import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../../metrics/cacheKeys.ts';
 import { deleteGoal, goalProblems, upsertGoal, type Goal } from '../../metrics/goals.ts';
 import { goalHeading, headingEach, headingOverview } from '../../metrics/heading/heading.ts';
+import { callerContext, currentCaller } from '../../metrics/offload/caller.ts';
 import { failures } from '../../metrics/rollups.ts';
 import type { AppDeps } from '../context.ts';
 import { ErrorBody, GoalHeadingSchema, GoalInput, IsoDate, json, OverviewSchema } from '../schemas.ts';
@@ -88,33 +89,67 @@ async function streamedOverview(
   const version = deps.db.dataVersion;
   const { key } = options;
   const kept = version === undefined ? undefined : spill.read(key, version);
-  const headers = { 'content-type': 'application/json', 'x-bearing-cache': kept ? 'hit' : 'miss' };
-  const body =
-    kept ??
-    (await textStream(async (write) => {
-      const file = version === undefined ? undefined : spill.writer(key, version);
-      const push = (text: string) => {
-        file?.write(text);
-        return write(text);
-      };
-      try {
-        let n = 0;
-        // One goal a line (JSON allows the line breaks): the CLI beside the server reads them one at a
-        // time (api/cli/remote.ts), never the whole answer as one string.
-        const rest = await headingEach(deps.db, deps.catalog, goals, options, (g) =>
-          push(`${n++ ? ',\n' : `${listHead('goals')}\n`}${JSON.stringify(g)}`),
-        );
-        const tail = JSON.stringify({ ...rest, problems }).slice(1);
-        await push(n ? `\n],${tail}` : `${listHead('goals')}],${tail}`);
-        // Kept only if the data did not move on while the answer was made.
-        if (deps.db.dataVersion === version) file?.keep();
-        else file?.drop();
-      } catch (error) {
-        file?.drop();
-        throw error;
-      }
-    }));
+  // The same answer being written for another request now: followed, not computed twice (two
+  // dashboards, or the CLI beside one, asking at once).
+  const followed = kept || version === undefined ? undefined : spill.follow(key, version);
+  const headers = {
+    'content-type': 'application/json',
+    'x-bearing-cache': kept ? 'hit' : followed ? 'shared' : 'miss',
+  };
+  const body = kept ?? (await followed) ?? (await computedOverview(deps, spill, goals, problems, options, version));
   return c.body(body, 200, headers) as unknown as TypedResponse<z.infer<typeof OverviewSchema>, 200, 'json'>;
+}
+
+/** The overview written as its readings are made, and to the spill file others may follow. */
+function computedOverview(
+  deps: AppDeps,
+  spill: SpillCache,
+  goals: Goal[],
+  problems: unknown[],
+  options: { asOf?: string; currency: string; key: string },
+  version: number | undefined,
+) {
+  // The work stops when this client has left and nobody follows it: its queued forecasts are
+  // dropped then, not when this client alone goes.
+  let left = false;
+  const stop = new AbortController();
+  const idle = () => {
+    if (left && !file?.followers) stop.abort();
+  };
+  const file = version === undefined ? undefined : spill.writer(options.key, version, idle);
+  const { caller } = currentCaller();
+  return textStream(
+    (write) =>
+      callerContext.run({ caller, signal: stop.signal }, async () => {
+        const push = (text: string) => {
+          file?.write(text);
+          return write(text);
+        };
+        try {
+          let n = 0;
+          // One goal a line (JSON allows the line breaks): the CLI beside the server reads them one at a
+          // time (api/cli/remote.ts), never the whole answer as one string.
+          const rest = await headingEach(deps.db, deps.catalog, goals, options, (g) =>
+            push(`${n++ ? ',\n' : `${listHead('goals')}\n`}${JSON.stringify(g)}`),
+          );
+          const tail = JSON.stringify({ ...rest, problems }).slice(1);
+          await push(n ? `\n],${tail}` : `${listHead('goals')}],${tail}`);
+          // Kept only if the data did not move on while the answer was made.
+          if (deps.db.dataVersion === version) file?.keep();
+          else file?.discard();
+        } catch (error) {
+          file?.drop(error);
+          throw error;
+        }
+      }),
+    {
+      wanted: () => Boolean(file?.followers),
+      onCancel: () => {
+        left = true;
+        idle();
+      },
+    },
+  );
 }
 
 async function loadGoals(deps: AppDeps) {

@@ -1,7 +1,7 @@
 // An overview past 1,000 goals is too large for the in-memory result cache; it is kept as a file
 // while it streams, and the next request for it is read back instead of forecasting every goal
 // again. Kept only when written whole, never across a data change or a goals-file edit, and the
-// folder goes with the server.
+// folder goes with the server. A request while it is still being written follows it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,6 +58,22 @@ describe('a large overview is kept on disk between requests', () => {
       const whole = await overview('?as_of=2024-11-30');
       expect(whole.kept).toBe('miss');
       expect((JSON.parse(whole.text) as Overview).goals).toHaveLength(1044);
+
+      // Asked again while it is being written: the second request follows the first's file (one
+      // computation), and the first client leaving part way does not cut it.
+      const url = `${server.url}/api/goals?as_of=2024-10-31`;
+      const lead = new AbortController();
+      const first2 = await fetch(url, { signal: lead.signal });
+      expect(first2.headers.get('x-bearing-cache')).toBe('miss');
+      const follower = await fetch(url);
+      expect(follower.headers.get('x-bearing-cache')).toBe('shared');
+      await first2.body!.getReader().read();
+      lead.abort();
+      const followed = await follower.text();
+      expect((JSON.parse(followed) as Overview).goals).toHaveLength(1044);
+      const afterwards = await overview('?as_of=2024-10-31');
+      expect(afterwards.kept).toBe('hit');
+      expect(afterwards.text).toBe(followed);
 
       // New data: the last month of the first series doubled, synced through the API.
       const csv = join(dir, 'sources', 'data', 'series.csv');
