@@ -231,11 +231,21 @@ export async function refreshRollups(
       const key = keyOf(query);
       keys.push(key);
       if (failed.has(key) || oversized(db).has(key)) continue;
-      const have = await db.one<{ n: number }>(
-        `SELECT count(*) AS n FROM rollup_sets WHERE key = $key AND data_version = $version`,
+      const have = await db.one<{ rows: number }>(
+        `SELECT (SELECT count(*) FROM rollup_rows r WHERE r.key = s.key AND r.data_version = s.data_version) AS rows
+         FROM rollup_sets s WHERE s.key = $key AND s.data_version = $version`,
         { key, version: facts.data_version },
       );
-      if (have?.n) continue;
+      if (have && have.rows <= MAX_ROWS) continue;
+      if (have) {
+        // Stored under a higher answer limit (BEARING_MAX_ROWS since lowered): not kept beyond it.
+        await db.write(async (s) => {
+          await s.run(`DELETE FROM rollup_rows WHERE key = $key`, { key });
+          await s.run(`DELETE FROM rollup_sets WHERE key = $key`, { key });
+        }, false);
+        oversized(db).set(key, { metric: metric.definition.name, dimension: dimension ?? null });
+        continue;
+      }
       try {
         await storeSet(db, metric.definition.name, dimension ?? null, key, query);
         computed++;
