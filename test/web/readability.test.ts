@@ -1,11 +1,14 @@
 // Figures a reader can trust at a glance, in a real browser at desktop and phone size: each goal
 // card says how the latest period moved against the one before (in words, not colour alone), and
 // lifts follow the reader's locale like the money beside them.
-import { describe, expect, it } from 'vitest';
-import { browserAndServer, seriousA11yViolations } from '../helpers/browser.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserAndServer, seriousA11yViolations, Tabs } from '../helpers/browser.ts';
 import { TEST_TOKENS } from '../helpers/server.ts';
 
 const live = browserAndServer();
+// One kept tab per size for the tests that only visit (test/helpers/browser.ts).
+const tabs = new Tabs(() => live.browser);
+afterAll(() => tabs.close());
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 900 },
@@ -120,67 +123,55 @@ describe('the definition editor', () => {
 describe('unfinished periods', () => {
   for (const size of SIZES)
     it(`${size.name}: a breakdown leaves the unfinished quarter out and says so`, async () => {
-      const page = await (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
-      try {
-        await page.goto(`${live.server.url}/metrics/revenue?grain=quarter&by=segment`);
-        await page.waitForSelector('[data-testid="breakdown-caption"]');
-        expect(await page.textContent('[data-testid="breakdown-caption"]')).toMatch(
-          /Oct 2026 is not finished yet and left out until complete\.$/,
-        );
-      } finally {
-        await page.context().close();
-      }
+      const { page } = await tabs.get({ viewport: size });
+      await page.goto(`${live.server.url}/metrics/revenue?grain=quarter&by=segment`);
+      await page.waitForSelector('[data-testid="breakdown-caption"]');
+      expect(await page.textContent('[data-testid="breakdown-caption"]')).toMatch(
+        /Oct 2026 is not finished yet and left out until complete\.$/,
+      );
     }, 60_000);
 });
 
 describe('sign-in prompts on write forms', () => {
   for (const size of SIZES)
     it(`${size.name}: saving a definition without a token says how to sign in, not "401"`, async () => {
-      const page = await (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
-      try {
-        await page.goto(`${live.server.url}/metrics/new`);
-        await page.waitForSelector('[data-testid="problems"] .ok-text');
-        await page.click('button:has-text("Save my_metric.yaml")');
-        const alert = await page.waitForSelector('.editor [role="alert"]');
-        expect(await alert.textContent()).toBe(
-          'This needs an analyst token: sign in (top right) with one and try again.',
-        );
-      } finally {
-        await page.context().close();
-      }
+      const { page } = await tabs.get({ viewport: size });
+      await page.goto(`${live.server.url}/metrics/new`);
+      await page.waitForSelector('[data-testid="problems"] .ok-text');
+      await page.click('button:has-text("Save my_metric.yaml")');
+      const alert = await page.waitForSelector('.editor [role="alert"]');
+      expect(await alert.textContent()).toBe(
+        'This needs an analyst token: sign in (top right) with one and try again.',
+      );
     }, 60_000);
 });
 
 describe('axis titles', () => {
   for (const size of SIZES)
     it(`${size.name}: no axis title overlaps a tick label on the series and goal charts`, async () => {
-      const page = await (await live.browser.newContext({ viewport: size, bypassCSP: true })).newPage();
-      try {
-        for (const path of ['/metrics/revenue?grain=quarter', '/metrics/revenue?grain=week', '/goals/retention-90d']) {
-          await page.goto(`${live.server.url}${path}`);
-          await page.waitForSelector('figure.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
-          const found = await page.$$eval('figure.chart svg.recharts-surface', (charts) =>
-            charts.map((chart) => {
-              const titles = [...chart.querySelectorAll('.recharts-label')].map((t) => t.getBoundingClientRect());
-              const ticks = [...chart.querySelectorAll('.recharts-cartesian-axis-tick-value')].map((t) =>
-                t.getBoundingClientRect(),
-              );
-              const hit = (a: DOMRect, b: DOMRect) =>
-                a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-              return { titles: titles.length, overlaps: titles.filter((t) => ticks.some((k) => hit(t, k))).length };
-            }),
-          );
-          expect(
-            found.some((f) => f.titles > 0),
-            path,
-          ).toBe(true);
-          expect(
-            found.map((f) => f.overlaps),
-            path,
-          ).toEqual(found.map(() => 0));
-        }
-      } finally {
-        await page.context().close();
+      const { page } = await tabs.get({ viewport: size });
+      for (const path of ['/metrics/revenue?grain=quarter', '/metrics/revenue?grain=week', '/goals/retention-90d']) {
+        await page.goto(`${live.server.url}${path}`);
+        await page.waitForSelector('figure.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+        const found = await page.$$eval('figure.chart svg.recharts-surface', (charts) =>
+          charts.map((chart) => {
+            const titles = [...chart.querySelectorAll('.recharts-label')].map((t) => t.getBoundingClientRect());
+            const ticks = [...chart.querySelectorAll('.recharts-cartesian-axis-tick-value')].map((t) =>
+              t.getBoundingClientRect(),
+            );
+            const hit = (a: DOMRect, b: DOMRect) =>
+              a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            return { titles: titles.length, overlaps: titles.filter((t) => ticks.some((k) => hit(t, k))).length };
+          }),
+        );
+        expect(
+          found.some((f) => f.titles > 0),
+          path,
+        ).toBe(true);
+        expect(
+          found.map((f) => f.overlaps),
+          path,
+        ).toEqual(found.map(() => 0));
       }
     }, 60_000);
 });
