@@ -1,5 +1,5 @@
 // The real `bearing` binary, run as a user would.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const BIN = resolve('api/bin/bearing.js');
@@ -30,4 +30,16 @@ export function startServe(
     child.stderr.on('data', onData);
     void exited.then((code) => fail(new Error(`serve exited with ${code}: ${output}`)));
   });
+}
+
+/** What a spawned process has written so far, on each stream. */
+export function outputOf(child: ChildProcess): { readonly stdout: string; readonly stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (d: Buffer) => {
+    out.stdout += d;
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out.stderr += d;
+  });
+  return out;
 }

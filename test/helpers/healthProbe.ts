@@ -3,6 +3,7 @@
 // held its event loop up to 230 ms (measured with monitorEventLoopDelay), while the server answered
 // in time. The probe still shares the machine's cores with the server, as any client does.
 import { spawn } from 'node:child_process';
+import { outputOf } from './cli.ts';
 
 const SCRIPT = `
 const url = process.argv[1];
@@ -36,22 +37,15 @@ export function probeHealth(url: string, pauseMs = 25): HealthProbe {
   const child = spawn(process.execPath, ['-e', SCRIPT, `${url}/api/health`, String(pauseMs)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d;
-  });
+  const out = outputOf(child);
   const exited = new Promise<number | null>((done) => child.once('exit', done));
   return {
     async stop() {
       child.stdin.end('stop\n');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exited.finally(() => clearTimeout(timer));
-      if (code !== 0) throw new Error(`the health probe exited with ${code}: ${stderr}`);
-      return JSON.parse(stdout) as number[];
+      if (code !== 0) throw new Error(`the health probe exited with ${code}: ${out.stderr}`);
+      return JSON.parse(out.stdout) as number[];
     },
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

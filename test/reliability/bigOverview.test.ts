@@ -4,7 +4,7 @@
 // and /api/health stays prompt while it is written (timed: run alone, as the other freeze tests).
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, startServe } from '../helpers/cli.ts';
+import { BIN, outputOf, startServe } from '../helpers/cli.ts';
 import { type HealthProbe, p99 as percentile99, probeHealth } from '../helpers/healthProbe.ts';
 import { writeRealSeriesWorkspace } from '../helpers/realSeriesWorkspace.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -27,15 +27,8 @@ describe('a large overview is streamed', () => {
       await (await fetch(`${server.url}/api/health`)).arrayBuffer(); // warm
       const viaCli = new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
         const child = spawn(process.execPath, [BIN, 'heading', '--json', '--as-of', '2024-12-31'], { cwd: dir, env });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d;
-        });
-        child.once('exit', (code) => done({ code, stdout, stderr }));
+        const out = outputOf(child);
+        child.once('close', (code) => done({ code, ...out }));
       });
       // Timed from a process of its own: this one reads the 15-MB answer and the CLI's output.
       probe = probeHealth(server.url, 10);
