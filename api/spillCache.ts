@@ -82,7 +82,6 @@ export class SpillCache {
   writer(key: string, version: number, onFollowerLeft?: () => void): SpillWriter {
     let fd: number | undefined;
     let file: string | undefined;
-    let failed = false;
     const id = hashOf(key);
     const run: Run = { version, size: 0, state: 'writing', followers: 0, waiting: [], onFollowerLeft };
     // A newer writer for the same key (the first one's client left) takes over its followers' place.
@@ -102,7 +101,8 @@ export class SpillCache {
         return run.followers;
       },
       write: (text) => {
-        if (failed) return;
+        // Nothing more once the answer ended, or once writing it failed.
+        if (run.state !== 'writing') return;
         try {
           if (fd === undefined) {
             this.dir ??= makeDir();
@@ -115,7 +115,6 @@ export class SpillCache {
         } catch (error) {
           // A full disk costs the next request a recomputation, never this answer (its followers
           // are cut: they read the file).
-          failed = true;
           close();
           end('dropped', error);
           if (file) rmSync(file, { force: true });
@@ -123,9 +122,9 @@ export class SpillCache {
       },
       keep: () => {
         close();
-        end(failed ? 'dropped' : 'whole', new Error('the answer could not be written'));
-        if (failed || !file) return;
-        const id = hashOf(key);
+        const written = run.state === 'writing';
+        end('whole');
+        if (!written || !file) return;
         const old = this.files.get(id);
         this.files.delete(id);
         this.files.set(id, { file, version });
@@ -138,7 +137,7 @@ export class SpillCache {
       },
       discard: () => {
         close();
-        end(failed ? 'dropped' : 'whole', new Error('the answer could not be written'));
+        end('whole');
         // Its followers hold the file open, and read it to its end.
         if (file) rmSync(file, { force: true });
       },

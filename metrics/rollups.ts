@@ -11,7 +11,7 @@
 // Anything else (week grain, two filters, a past as-of) runs its SQL as before. The heading and
 // every default chart hit the stored sets, so they cost a few dozen stored rows at any data size.
 import { createHash } from 'node:crypto';
-import { type Database, duckdbReason, numberOrNull } from '../data/db.ts';
+import { type Database, duckdbReason, numberOrNull, type Session } from '../data/db.ts';
 import { BearingError } from '../data/errors.ts';
 import { currentFacts } from '../data/schema.ts';
 import { asOfFor, tablesOf } from './asOf.ts';
@@ -239,10 +239,7 @@ export async function refreshRollups(
       if (have && have.rows <= MAX_ROWS) continue;
       if (have) {
         // Stored under a higher answer limit (BEARING_MAX_ROWS since lowered): not kept beyond it.
-        await db.write(async (s) => {
-          await s.run(`DELETE FROM rollup_rows WHERE key = $key`, { key });
-          await s.run(`DELETE FROM rollup_sets WHERE key = $key`, { key });
-        }, false);
+        await db.write((s) => deleteSet(s, key), false);
         oversized(db).set(key, { metric: metric.definition.name, dimension: dimension ?? null });
         continue;
       }
@@ -272,6 +269,12 @@ export async function refreshRollups(
     await s.run(`DELETE FROM rollup_sets WHERE data_version <> (SELECT max(data_version) FROM bearing_meta)`);
   }, false);
   return report();
+}
+
+/** One stored set and its rows, whatever data version they are of. */
+async function deleteSet(s: Session, key: string): Promise<void> {
+  await s.run(`DELETE FROM rollup_rows WHERE key = $key`, { key });
+  await s.run(`DELETE FROM rollup_sets WHERE key = $key`, { key });
 }
 
 async function storeSet(
@@ -305,8 +308,7 @@ async function storeSet(
   }));
   await db.write(async (s) => {
     const params = { key, version, metric, dimension, rows: JSON.stringify(stored), ms: performance.now() - started };
-    await s.run(`DELETE FROM rollup_rows WHERE key = $key`, params);
-    await s.run(`DELETE FROM rollup_sets WHERE key = $key`, params);
+    await deleteSet(s, key);
     await s.run(
       `INSERT INTO rollup_rows SELECT $key, $version, r.period, r."group", r.value, r.n, r.complete
        FROM (SELECT unnest(from_json($rows, '${STORED_ROW_TYPE}'), recursive := true)) r`,
