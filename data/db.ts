@@ -12,7 +12,9 @@ import {
 import { CommitLock } from './commitLock.ts';
 import { BearingError } from './errors.ts';
 import { Lane } from './lane.ts';
+import { codeVersion } from './codeVersion.ts';
 import { ResultCache } from './resultCache.ts';
+import { loadStored, saveStored, storedKey } from './storedResults.ts';
 
 export type SqlValue = string | number | boolean | null;
 export type Params = SqlValue[] | Record<string, SqlValue>;
@@ -37,6 +39,11 @@ export interface DatabaseOptions {
   cacheBytes?: number;
   /** Keep query results until the next committed write (default true). */
   cache?: boolean;
+  /**
+   * Keep the heaviest answers (those cached with `stored`) in the database too, for the next
+   * process on the same data (default: as `cache`; data/storedResults.ts).
+   */
+  store?: boolean;
   /** Answer series from stored rollups when they hold the exact answer (default true). */
   rollups?: boolean;
   /**
@@ -205,6 +212,8 @@ export class Database {
     caching: boolean,
     /** Whether series may be read from stored rollups (metrics/rollups.ts). */
     readonly useRollups: boolean,
+    /** What a stored answer also depends on besides its key, code and data (the time zone), or null: none stored. */
+    private readonly storing: string | null,
     private readonly limits: {
       backgroundTimeoutMs: number;
       analystSlots: number;
@@ -233,8 +242,32 @@ export class Database {
    * A result computed once per data version. Keys must hold everything the answer depends on
    * besides the data (metrics/cacheKeys.ts): a definition change is a different key.
    */
-  cached<T>(key: string, compute: () => Promise<T>, options: { evenWhenCachingIsOff?: boolean } = {}): Promise<T> {
-    return this.results.get(key, compute, options);
+  cached<T>(
+    key: string,
+    compute: () => Promise<T>,
+    options: { evenWhenCachingIsOff?: boolean; stored?: boolean } = {},
+  ): Promise<T> {
+    const code = options.stored && this.storing !== null ? codeVersion() : null;
+    if (code === null || this.results.dataVersion === undefined) return this.results.get(key, compute, options);
+    return this.results.get(key, () => this.storedOr(storedKey(key, this.storing!), code, compute), options);
+  }
+
+  /**
+   * The answer stored by an earlier process for the same key, code and data, else computed and
+   * stored. Storing is bookkeeping: a failure to read or write the store only costs the time.
+   */
+  private async storedOr<T>(key: string, code: string, compute: () => Promise<T>): Promise<T> {
+    const found = await this.read((s) => loadStored(s, key, code)).catch(() => null);
+    if (found) return found.value as T;
+    const version = this.results.dataVersion;
+    const started = performance.now();
+    const value = await compute();
+    // Data committed meanwhile: the answer may mix versions, and is kept nowhere (as in memory).
+    if (this.results.dataVersion === version) {
+      const entry = { key, code, value, computeMs: performance.now() - started };
+      await this.write((s) => saveStored(s, entry, this.limits.cacheBytes), false).catch(() => false);
+    }
+    return value;
   }
 
   static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -275,7 +308,8 @@ export class Database {
     await setup.run(`SET lock_configuration = true`);
     setup.closeSync();
     const timeout = options.queryTimeoutMs ?? 0;
-    return new Database(file, instance, loader, timeout, options.cache ?? true, options.rollups ?? true, {
+    const storing = (options.store ?? options.cache ?? true) && file !== ':memory:' ? `tz=${timezone}` : null;
+    return new Database(file, instance, loader, timeout, options.cache ?? true, options.rollups ?? true, storing, {
       backgroundTimeoutMs: options.backgroundTimeoutMs ?? timeout,
       analystSlots: Math.max(1, options.analystSlots ?? 2),
       analystPerCaller: Math.max(1, options.analystPerCaller ?? 1),

@@ -7,6 +7,7 @@ import { ensureAlertTables } from './alerts.ts';
 import { BearingError } from './errors.ts';
 import { ensureHistoryTable } from './history.ts';
 import { ensureLifecycleTables } from './lifecycle.ts';
+import { STORED_RESULTS_SQL } from './storedResults.ts';
 
 /** DDL for a contract table's layout under a given name (the table itself, or an import's copy). */
 export function tableDdl(table: ContractTable, name: string = table, extras: string[] = []): string {
@@ -82,6 +83,8 @@ export async function ensureSchema(session: Session): Promise<void> {
     `CREATE TABLE IF NOT EXISTS rollup_rows (key VARCHAR NOT NULL, data_version BIGINT NOT NULL, period VARCHAR NOT ` +
       `NULL, "group" VARCHAR, value DOUBLE, n BIGINT NOT NULL, complete BOOLEAN NOT NULL)`,
   );
+  // Heavy answers kept for the next process on the same data and code (data/storedResults.ts).
+  await session.run(STORED_RESULTS_SQL);
 }
 
 /** Tables whose dates may each stand for a whole week (Robyn's and Meridian's weekly exports). */
@@ -249,7 +252,7 @@ export async function removeSampleData(session: Session): Promise<void> {
     await session.run(`DELETE FROM ${table} WHERE ${ofSample}`);
   for (const [table, key] of Object.entries(SAMPLE_KEY))
     await session.run(`DELETE FROM ${table} WHERE ${key} IN (SELECT k FROM sample_keys WHERE t = '${table}')`);
-  for (const t of ['lifecycle_rule', 'sample_world', 'rollup_rows', 'rollup_sets'])
+  for (const t of ['lifecycle_rule', 'sample_world', 'rollup_rows', 'rollup_sets', 'stored_results'])
     await session.run(`DELETE FROM ${t}`);
   await session.run('DROP TABLE sample_customers');
   await session.run('DROP TABLE sample_keys');

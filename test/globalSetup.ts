@@ -7,6 +7,8 @@ import { Database } from '../data/db.ts';
 import { generateSample } from '../data/sample/generate.ts';
 import { ensureSchema } from '../data/schema.ts';
 import { Catalog, SHIPPED_METRICS_DIR } from '../metrics/catalog.ts';
+import { compareChannels, OUTCOMES } from '../metrics/channels/compare.ts';
+import { fittedMix } from '../metrics/mix/index.ts';
 import { refreshRollups } from '../metrics/rollups.ts';
 import { buildWebIfStale } from '../api/webBuild.ts';
 import { freshBundle } from '../api/bin/bundle.js';
@@ -52,7 +54,16 @@ export default async function setup(): Promise<void> {
     // refresh itself is tested on databases of its own (test/metrics/rollups.test.ts). Nothing is
     // computed here when they are already current.
     await db.write(ensureSchema);
-    await refreshRollups(db, await Catalog.load(db, SHIPPED_METRICS_DIR));
+    const catalog = await Catalog.load(db, SHIPPED_METRICS_DIR);
+    await refreshRollups(db, catalog);
+    // Likewise each outcome's channel comparison with the pages' defaults and the store revenue's
+    // mix fit, stored as a server keeps them (data/storedResults.ts): 1–4 s of CPU each, asked for
+    // by every test server that shows the channels, the mix, the budget or the evidence (the
+    // suite's trace: 9 fits and some 70 comparisons). Read back at once when already stored.
+    await Promise.all([
+      ...OUTCOMES.map((outcome) => compareChannels(db, { outcome })),
+      fittedMix(db, catalog, { kpi: 'store_revenue' }),
+    ]);
   } finally {
     db.close();
   }

@@ -3,7 +3,7 @@
 import type { ContractTable } from '../contract.ts';
 import { quoteIdent, type Session } from '../db.ts';
 import { inferLifecycle } from '../lifecycle.ts';
-import { type CoverageChange, refreshMeta } from '../schema.ts';
+import { type CoverageChange, readKeptTypes, refreshMeta } from '../schema.ts';
 import type { ImportOptions, ImportReport, TableSummary } from './report.ts';
 
 /** The tables an import wrote, and the complete-through date it declared for them, if any. */
@@ -22,8 +22,17 @@ export function coverageChange(tables: ContractTable[], options: ImportOptions):
 /**
  * Each kept column's declared type as a comment on the column ('bearing:number', 'bearing:text';
  * none when undeclared), read by readKeptTypes: the data outlives the sources file that said it.
+ * Whether any type changed: a column read by its values instead of its quantiles changes answers
+ * (the channel comparison's), so it moves the data version on like new rows do.
  */
-async function markKeptTypes(tx: Session, options: ImportOptions): Promise<void> {
+async function markKeptTypes(tx: Session, options: ImportOptions): Promise<boolean> {
+  const typesNow = async () =>
+    JSON.stringify(
+      Object.entries(await readKeptTypes(tx))
+        .map(([table, columns]) => [table, Object.entries(columns ?? {}).sort()])
+        .sort(),
+    );
+  const before = await typesNow();
   for (const [table, layout] of Object.entries(options.layouts ?? {})) {
     for (const column of layout?.extras ?? []) {
       const type = layout?.types?.[column];
@@ -32,6 +41,7 @@ async function markKeptTypes(tx: Session, options: ImportOptions): Promise<void>
       );
     }
   }
+  return (await typesNow()) !== before;
 }
 
 /** A declared complete-through date changes answers too, so it is a change of its own. */
@@ -43,10 +53,11 @@ export async function finishImport(
   options: ImportOptions,
   method: NonNullable<ImportReport['method']>,
 ): Promise<ImportReport> {
-  await markKeptTypes(tx, options);
+  const retyped = await markKeptTypes(tx, options);
   const inferred = await inferLifecycle(tx, options.lifecycle);
   const changed =
     summaries.some((s) => s.inserted + s.updated + (s.deleted ?? 0) > 0) ||
+    retyped ||
     options.completeThrough !== undefined ||
     Object.keys(options.completeThroughByTable ?? {}).length > 0 ||
     inferred;

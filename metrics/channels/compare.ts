@@ -71,7 +71,7 @@ export function compareChannels(db: Database, options: ChannelOptions = {}): Pro
     to: options.to ?? null,
     asOf: options.asOf ?? null,
   });
-  return db.cached(key, () => computeComparison(db, options));
+  return db.cached(key, () => computeComparison(db, options), { stored: true });
 }
 
 /**

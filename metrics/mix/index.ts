@@ -88,7 +88,7 @@ export function fittedMix(
     catalog.resolve,
     request.priors ?? {},
   );
-  return db.cached(key, () => computeMix(db, catalog, request, progress));
+  return db.cached(key, () => computeMix(db, catalog, request, progress), { stored: true });
 }
 
 export async function runMix(
