@@ -58,8 +58,8 @@ export default async function setup(): Promise<void> {
     await refreshRollups(db, catalog);
     // Likewise each outcome's channel comparison with the pages' defaults and the store revenue's
     // mix fit, stored as a server keeps them (data/storedResults.ts): 1–4 s of CPU each, asked for
-    // by every test server that shows the channels, the mix, the budget or the evidence (the
-    // suite's trace: 9 fits and some 70 comparisons). Read back at once when already stored.
+    // by every test server that shows the channels, the mix, the budget or the evidence (a trace
+    // of one run of the suite: 9 fits of the store revenue alone). Read back at once when stored.
     await Promise.all([
       ...OUTCOMES.map((outcome) => compareChannels(db, { outcome })),
       fittedMix(db, catalog, { kpi: 'store_revenue' }),
