@@ -4,10 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { describe, expect, it } from 'vitest';
-import { browserAndServer, openPage, SCREENSHOTS, seriousA11yViolations } from '../helpers/browser.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserAndServer, SCREENSHOTS, seriousA11yViolations, Tabs } from '../helpers/browser.ts';
 
 const live = browserAndServer();
+// One kept tab for the file, each visit a full load with storage cleared (test/helpers/browser.ts).
+const tabs = new Tabs(() => live.browser);
+afterAll(() => tabs.close());
 
 /** Every page's text of a PDF, and how many pages it has. */
 async function pdfText(data: Buffer): Promise<{ pages: number; text: string }> {
@@ -22,7 +25,7 @@ async function pdfText(data: Buffer): Promise<{ pages: number; text: string }> {
 
 describe('Budget page', () => {
   it('answers "move 20% of tv to paid_search" in money with a range, exports it and prints one page', async () => {
-    const { page, errors } = await openPage(live.browser);
+    const { page, errors } = await tabs.get();
     await page.goto(`${live.server.url}/budget`);
     await page.waitForSelector('[data-testid="budget-table"] tbody tr', { timeout: 90_000 });
     expect(await page.$$eval('[data-testid="budget-table"] tbody tr', (r) => r.length)).toBe(9);
@@ -78,7 +81,7 @@ describe('Budget page', () => {
   }, 180_000);
 
   it('reaches a KPI target for the least spend, or says it is out of reach', async () => {
-    const { page, errors } = await openPage(live.browser);
+    const { page, errors } = await tabs.get();
     await page.goto(`${live.server.url}/budget`);
     await page.waitForSelector('[data-testid="budget-table"] tbody tr', { timeout: 90_000 });
     await page.getByLabel('Reach a target for the least spend').check();
@@ -105,7 +108,7 @@ describe('Budget page', () => {
   }, 120_000);
 
   it('on a 390 px phone nothing scrolls sideways and the plan reads as cards', async () => {
-    const { page, errors } = await openPage(live.browser);
+    const { page, errors } = await tabs.get();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${live.server.url}/budget`);
     await page.waitForSelector('[data-testid="budget-table"] tbody tr', { timeout: 90_000 });
@@ -117,7 +120,7 @@ describe('Budget page', () => {
   }, 120_000);
 
   it('the Channels what-if answers in money for revenue, and says why it is absent for a score', async () => {
-    const { page, errors } = await openPage(live.browser);
+    const { page, errors } = await tabs.get();
     await page.goto(`${live.server.url}/channels?outcome=revenue`);
     await page.waitForSelector('[data-testid="whatif-result"][data-stale="false"]', { timeout: 90_000 });
     expect(await page.textContent('[data-testid="whatif-result"]')).toMatch(

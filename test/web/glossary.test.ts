@@ -1,14 +1,17 @@
 // Statistical words explained where they appear: focusing "q-value" on the Channels page shows its
 // one line, the Mix table's mROI header carries its own, and /glossary lists every word.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GLOSSARY } from '../../web/src/lib/glossary.ts';
-import { browserAndServer, openPage, seriousA11yViolations } from '../helpers/browser.ts';
+import { browserAndServer, seriousA11yViolations, Tabs } from '../helpers/browser.ts';
 
 const live = browserAndServer();
+// One kept tab for the file, each visit a full load with storage cleared (test/helpers/browser.ts).
+const tabs = new Tabs(() => live.browser);
+afterAll(() => tabs.close());
 
 describe('words explained', () => {
   it('a word shows its meaning on focus, and the glossary lists every word', async () => {
-    const { page, errors } = await openPage(live.browser);
+    const { page, errors } = await tabs.get();
     await page.goto(`${live.server.url}/channels`);
     await page.waitForSelector('[data-testid="term-list"]', { timeout: 90_000 });
     const word = page.locator('[data-testid="term-list"] .term-word', { hasText: 'q-value' });
@@ -36,7 +39,7 @@ describe('words explained', () => {
   }, 120_000);
 
   it('each page opens with what it is for in a decision', async () => {
-    const { page, errors } = await openPage(live.browser);
+    const { page, errors } = await tabs.get();
     const opening: Record<string, RegExp> = {
       '/channels': /^Which channels change what customers do, and what each change costs/,
       '/mix': /^Where the next dollar of TV, OOH, print or search returns most/,
