@@ -41,7 +41,7 @@ export interface DatabaseOptions {
   cache?: boolean;
   /**
    * Keep the heaviest answers (those cached with `stored`) in the database too, for the next
-   * process on the same data (default: as `cache`; data/storedResults.ts).
+   * process on the same data (default true; never with `cache` off; data/storedResults.ts).
    */
   store?: boolean;
   /** Answer series from stored rollups when they hold the exact answer (default true). */
@@ -248,7 +248,7 @@ export class Database {
     options: { evenWhenCachingIsOff?: boolean; stored?: boolean } = {},
   ): Promise<T> {
     const code = options.stored && this.storing !== null ? codeVersion() : null;
-    if (code === null || this.results.dataVersion === undefined) return this.results.get(key, compute, options);
+    if (code === null) return this.results.get(key, compute, options);
     return this.results.get(key, () => this.storedOr(storedKey(key, this.storing!), code, compute), options);
   }
 
@@ -308,7 +308,8 @@ export class Database {
     await setup.run(`SET lock_configuration = true`);
     setup.closeSync();
     const timeout = options.queryTimeoutMs ?? 0;
-    const storing = (options.store ?? options.cache ?? true) && file !== ':memory:' ? `tz=${timezone}` : null;
+    // Only with the result cache on: its data version is what tells a stored answer's data apart.
+    const storing = (options.cache ?? true) && (options.store ?? true) && file !== ':memory:' ? `tz=${timezone}` : null;
     return new Database(file, instance, loader, timeout, options.cache ?? true, options.rollups ?? true, storing, {
       backgroundTimeoutMs: options.backgroundTimeoutMs ?? timeout,
       analystSlots: Math.max(1, options.analystSlots ?? 2),

@@ -26,22 +26,19 @@ export function coverageChange(tables: ContractTable[], options: ImportOptions):
  * (the channel comparison's), so it moves the data version on like new rows do.
  */
 async function markKeptTypes(tx: Session, options: ImportOptions): Promise<boolean> {
-  const typesNow = async () =>
-    JSON.stringify(
-      Object.entries(await readKeptTypes(tx))
-        .map(([table, columns]) => [table, Object.entries(columns ?? {}).sort()])
-        .sort(),
-    );
-  const before = await typesNow();
+  const kept = await readKeptTypes(tx);
+  let changed = false;
   for (const [table, layout] of Object.entries(options.layouts ?? {})) {
     for (const column of layout?.extras ?? []) {
       const type = layout?.types?.[column];
+      if (kept[table as ContractTable]?.[column] === type) continue;
+      changed = true;
       await tx.run(
         `COMMENT ON COLUMN ${quoteIdent(table)}.${quoteIdent(column)} IS ${type ? `'bearing:${type}'` : 'NULL'}`,
       );
     }
   }
-  return (await typesNow()) !== before;
+  return changed;
 }
 
 /** A declared complete-through date changes answers too, so it is a change of its own. */
