@@ -35,7 +35,11 @@ const TIMED = [
 
 // Each file gets its own DuckDB files and servers; two workers match CI's two cores.
 // Generous: a test is about behaviour, and a busy 2-core machine runs it several times slower.
-const shared = { root: '.', maxWorkers: 2, testTimeout: 180_000, hookTimeout: 300_000 };
+// Not isolated: the files a worker runs share its loaded modules (and its offload pool, whose
+// worker threads took about a second each to start per file). Loading modules again for every
+// file was 102 s of the suite's 1,300 file-seconds (docs/performance.md); no test relies on a
+// module's state being fresh, and every file opens its own database and servers.
+const shared = { root: '.', maxWorkers: 2, isolate: false, testTimeout: 180_000, hookTimeout: 300_000 };
 
 export default defineConfig({
   root: 'web',
