@@ -283,13 +283,26 @@ interface Solved {
 /** ROI priors as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend. */
 /** Σ_g size_g Σ_t∈[from, to] feature: what one unit of a channel's pooled β adds nationally over those weeks. */
 export function windowEffect(prep: GeoPrepared, c: number, shape: number, from = 0, to = prep.T - 1): number {
-  let effect = 0;
-  for (let g = 0; g < prep.G; g++) {
-    const at = (g * prep.P + c * prep.S + shape) * prep.T;
-    for (let t = from; t <= to; t++) effect += prep.size[g]! * prep.raw[at + t]!;
+  // Read for every channel by every trial solve (tens of thousands in a fit), and the same for any
+  // draw's weights: kept per prepared input.
+  let kept = windowEffects.get(prep);
+  if (!kept) {
+    kept = new Map();
+    windowEffects.set(prep, kept);
+  }
+  const key = `${c},${shape},${from},${to}`;
+  let effect = kept.get(key);
+  if (effect === undefined) {
+    effect = 0;
+    for (let g = 0; g < prep.G; g++) {
+      const at = (g * prep.P + c * prep.S + shape) * prep.T;
+      for (let t = from; t <= to; t++) effect += prep.size[g]! * prep.raw[at + t]!;
+    }
+    kept.set(key, effect);
   }
   return effect;
 }
+const windowEffects = new WeakMap<GeoPrepared, Map<string, number>>();
 
 /**
  * ROI priors and lift tests as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend, and a test's
@@ -408,22 +421,37 @@ export function fitShapes(
 function poolGeos(prep: GeoPrepared, fit: Solved, noise: number) {
   const { G, T, C, K, P, S } = prep;
   const weekMean = unweightedMeans(prep);
-  const cols = (g: number) => fit.shapes.map((s, c) => (g * P + c * S + s) * T);
+  const dot = (a: Float64Array, b: Float64Array) => {
+    let v = 0;
+    for (let t = 0; t < T; t++) v += a[t]! * b[t]!;
+    return v;
+  };
+  // Typed arrays and loops: read twice per refit, for every geo (arrays of T made per pair were
+  // a quarter of a geo fit's time).
   const own = Array.from({ length: G }, (_, g) => {
-    const at = cols(g);
     // What the geo's KPI does beyond the week effects and the controls: u = y − ȳ_t − γ·(z − z̄_t).
-    const u = Array.from({ length: T }, (_, t) => {
+    const u = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
       let v = prep.y[g * T + t]! - weekMean[P * T + t]!;
       for (let j = 0; j < K; j++)
         v -= fit.gamma[j]! * (prep.centred[(g * P + C * S + j) * T + t]! - weekMean[(C * S + j) * T + t]!);
-      return v;
+      u[t] = v;
+    }
+    const x = fit.shapes.map((s, c) => {
+      const at = (g * P + c * S + s) * T;
+      const mean = (c * S + s) * T;
+      const col = new Float64Array(T);
+      for (let t = 0; t < T; t++) col[t] = prep.centred[at + t]! - weekMean[mean + t]!;
+      return col;
     });
-    const x = fit.shapes.map((s, c) =>
-      Array.from({ length: T }, (_, t) => prep.centred[at[c]! + t]! - weekMean[(c * S + s) * T + t]!),
-    );
     const xx = new Matrix(C, C);
-    for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) xx.set(a, b, sum(x[a]!.map((v, t) => v * x[b]![t]!)));
-    const xu = x.map((col) => sum(col.map((v, t) => v * u[t]!)));
+    for (let a = 0; a < C; a++)
+      for (let b = a; b < C; b++) {
+        const v = dot(x[a]!, x[b]!);
+        xx.set(a, b, v);
+        xx.set(b, a, v);
+      }
+    const xu = x.map((col) => dot(col, u));
     return { xx, xu };
   });
   const tau2 = spreadAcross(own, fit.beta, noise);
@@ -471,8 +499,13 @@ function spreadAcross(own: Array<{ xx: Matrix; xu: number[] }>, beta: number[], 
 }
 
 /** A fit read on every geo: contributions from each geo's pooled effect (never below 0). */
-function readGeo(prep: GeoPrepared, fit: Solved, noise: number, rand?: () => number): GeoRead {
-  const pooled = poolGeos(prep, fit, noise);
+function readGeo(
+  prep: GeoPrepared,
+  fit: Solved,
+  noise: number,
+  rand?: () => number,
+  pooled = poolGeos(prep, fit, noise),
+): GeoRead {
   const geoBeta = pooled.map((p) => p.mean.map((m, c) => Math.max(0, rand ? m + p.sd[c]! * normal(rand) : m)));
   const contribution = geoBeta.map((b, g) =>
     b.map((bc, c) => {
@@ -637,8 +670,9 @@ export function fitGeo(input: GeoMixInput, options: GeoOptions = {}): GeoModelFi
       experiments: input.experiments?.map((e) => ({ ...e, lift: e.lift + e.se * normal(rand) })),
     };
     const refit = fitShapes(prep, drawn, weighted(prep, w), fit.shapes, 1, noise, true);
-    out.push(readGeo(prep, refit, noise));
-    geoOut.push(readGeo(prep, refit, noise, rand));
+    const pooled = poolGeos(prep, refit, noise);
+    out.push(readGeo(prep, refit, noise, undefined, pooled));
+    geoOut.push(readGeo(prep, refit, noise, rand, pooled));
     options.progress?.((d + 1) / draws);
   }
   const residuals = residualsOf(prep, fit);
