@@ -280,7 +280,9 @@ interface Solved {
   objective: number;
 }
 
-/** ROI priors as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend. */
+/** Each prepared input's window effects, by channel, shape and weeks: computed once (see windowEffect). */
+const windowEffects = new WeakMap<GeoPrepared, Map<string, number>>();
+
 /** Σ_g size_g Σ_t∈[from, to] feature: what one unit of a channel's pooled β adds nationally over those weeks. */
 export function windowEffect(prep: GeoPrepared, c: number, shape: number, from = 0, to = prep.T - 1): number {
   // Read for every channel by every trial solve (tens of thousands in a fit), and the same for any
@@ -302,7 +304,6 @@ export function windowEffect(prep: GeoPrepared, c: number, shape: number, from =
   }
   return effect;
 }
-const windowEffects = new WeakMap<GeoPrepared, Map<string, number>>();
 
 /**
  * ROI priors and lift tests as ridge terms on β: ROI = β · Σ_g size_g Σ_t f ÷ spend, and a test's
