@@ -60,9 +60,29 @@ export const cacheKey = {
       priors,
       definitionsOf(r.kpi, resolve),
     ]),
-  /** The heading of every goal: the definitions (their version), the goals, failed stored series, the as-of date. */
-  overview: (o: { currency: string; definitions: number; goals: unknown; failedSeries: number; asOf: string | null }) =>
-    key('overview', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goals]),
+  /**
+   * The heading of every goal: the goals, the definitions of their metrics (by content, so the answer
+   * can be kept across processes: data/storedResults.ts), failed stored series, the as-of date asked
+   * for, and today's date (the reading's date when the data hold none).
+   */
+  overview: (
+    o: {
+      currency: string;
+      goals: ReadonlyArray<{ metric: string }>;
+      failedSeries: number;
+      asOf: string | null;
+      today: string;
+    },
+    resolve: Resolve,
+  ) =>
+    key('overview', [
+      o.currency,
+      o.failedSeries,
+      o.asOf,
+      o.today,
+      o.goals,
+      [...new Set(o.goals.map((g) => g.metric))].sort().map((name) => definitionsOf(name, resolve)),
+    ]),
   /** One goal's page: the same for one goal. */
   goal: (o: { currency: string; definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
     key('goal', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goal]),

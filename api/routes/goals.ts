@@ -167,6 +167,29 @@ function checked(deps: AppDeps, goal: Goal): Goal {
 const goalPage = (deps: AppDeps, goal: Goal, asOf?: string, currency = settingsOf(deps).currency) =>
   goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true, currency });
 
+/** Everything the overview's reading depends on besides the data (see cacheKey.overview). */
+export async function overviewKey(
+  deps: Pick<AppDeps, 'db' | 'catalog'>,
+  goals: Goal[],
+  asOf: string | undefined,
+  currency: string,
+): Promise<string> {
+  const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+  const today = new Date().toISOString().slice(0, 10);
+  return cacheKey.overview({ currency, goals, failedSeries: failed, asOf: asOf ?? null, today }, deps.catalog.resolve);
+}
+
+/**
+ * The overview's reading under its key: cached, and kept in the database too, so a restarted server
+ * (or a test server on a copy of the sample) shows the heading without forecasting every goal again.
+ */
+export const keptOverview = (
+  deps: Pick<AppDeps, 'db' | 'catalog'>,
+  goals: Goal[],
+  key: string,
+  options: { asOf?: string; currency: string },
+) => deps.db.cached(key, () => headingOverview(deps.db, deps.catalog, goals, options), { stored: true });
+
 export function goalRoutes(deps: AppDeps) {
   // Overviews past WHOLE_UP_TO goals, kept on disk (this app's own: its data versions are its own).
   const spill = new SpillCache();
@@ -177,23 +200,14 @@ export function goalRoutes(deps: AppDeps) {
       const currency = settingsOf(deps).currency;
       // The first screen of every dashboard: computed once per data version, definitions, goals, failed
       // stored series and as-of date (the goals file is still read on every request, so edits show at once).
-      const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-      const key = cacheKey.overview({
-        currency,
-        definitions: deps.catalog.version,
-        goals,
-        failedSeries: failed,
-        asOf: asOf ?? null,
-      });
+      const key = await overviewKey(deps, goals, asOf, currency);
       // The answer as text also depends on the goals file's problems (the reading does not).
       const textKey = `${key}\u0000json\u0000${JSON.stringify(problems)}`;
       if (goals.length > WHOLE_UP_TO)
         return streamedOverview(c, deps, spill, goals, problems, { asOf, currency, key: textKey });
       // The answer is kept as its JSON text: encoding ~50 KB was most of a warm request's time.
       const text = await deps.db.cached(textKey, async () => {
-        const result = await deps.db.cached(key, () =>
-          headingOverview(deps.db, deps.catalog, goals, { asOf, currency }),
-        );
+        const result = await keptOverview(deps, goals, key, { asOf, currency });
         return JSON.stringify({ ...result, problems });
       });
       return jsonText<z.infer<typeof OverviewSchema>>(c, text);
