@@ -198,8 +198,8 @@ export function goalRoutes(deps: AppDeps) {
       const { goals, problems } = await loadGoals(deps);
       const asOf = c.req.valid('query').as_of;
       const currency = settingsOf(deps).currency;
-      // The first screen of every dashboard: computed once per data version, definitions, goals, failed
-      // stored series and as-of date (the goals file is still read on every request, so edits show at once).
+      // The first screen of every dashboard: computed once for everything `overviewKey` names, and kept
+      // across restarts (the goals file is still read on every request, so edits show at once).
       const key = await overviewKey(deps, goals, asOf, currency);
       // The answer as text also depends on the goals file's problems (the reading does not).
       const textKey = `${key}\u0000json\u0000${JSON.stringify(problems)}`;
