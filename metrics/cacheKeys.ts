@@ -83,13 +83,54 @@ export const cacheKey = {
       o.goals,
       [...new Set(o.goals.map((g) => g.metric))].sort().map((name) => definitionsOf(name, resolve)),
     ]),
-  /** One goal's page: the same for one goal. */
-  goal: (o: { currency: string; definitions: number; goal: unknown; failedSeries: number; asOf: string | null }) =>
-    key('goal', [o.currency, o.definitions, o.failedSeries, o.asOf, o.goal]),
+  /**
+   * One goal's reading as its page shows it (the backtest included, its notes not: they are read on
+   * every request), named by content like the overview, so it is kept across processes.
+   */
+  goal: (
+    o: { currency: string; goal: { metric: string }; failedSeries: number; asOf: string | null; today: string },
+    resolve: Resolve,
+  ) => key('goal', [o.currency, o.failedSeries, o.asOf, o.today, o.goal, definitionsOf(o.goal.metric, resolve)]),
+  /**
+   * What drove a metric's change: the request, spelled once (filters in name order), and the
+   * definitions of the metric and its parts by content.
+   */
+  drivers: (
+    name: string,
+    r: {
+      from?: string;
+      to?: string;
+      compareFrom?: string;
+      compareTo?: string;
+      window?: number;
+      where?: Record<string, string>;
+      asOf?: string;
+      currency?: string;
+    },
+    resolve: Resolve,
+  ) =>
+    key('drivers', [
+      name,
+      r.from ?? null,
+      r.to ?? null,
+      r.compareFrom ?? null,
+      r.compareTo ?? null,
+      r.window ?? 1,
+      Object.entries(r.where ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      r.asOf ?? null,
+      r.currency ?? null,
+      definitionsOf(name, resolve),
+    ]),
   /** A budget: its KPI's definitions, the period, the currency of its sentences and the mix priors. */
   budget: (r: { kpi: string; from?: string; to?: string; currency: string; priors?: unknown }, resolve: Resolve) =>
     key('budget', [r.kpi, r.from, r.to, r.currency, r.priors ?? {}, definitionsOf(r.kpi, resolve)]),
-  /** A goal's route back: the goal, the definitions' version and the spend limit asked for. */
-  route: (o: { definitions: number; goal: unknown; maxExtra: number | null }) =>
-    key('route', [o.definitions, o.maxExtra, o.goal]),
+  /**
+   * A goal's route back: the goal, the spend limit asked for, and what its reading depends on (as
+   * `goal`), by content, so it is kept across processes. Its levers are channel comparisons and mix
+   * fits of these data.
+   */
+  route: (
+    o: { goal: { metric: string }; maxExtra: number | null; failedSeries: number; today: string },
+    resolve: Resolve,
+  ) => key('route', [o.maxExtra, o.failedSeries, o.today, o.goal, definitionsOf(o.goal.metric, resolve)]),
 } as const;

@@ -11,7 +11,9 @@ import { compareChannels, OUTCOMES } from '../metrics/channels/compare.ts';
 import { fittedMix } from '../metrics/mix/index.ts';
 import { refreshRollups } from '../metrics/rollups.ts';
 import { buildWebIfStale } from '../api/webBuild.ts';
-import { keptOverview, overviewKey } from '../api/routes/goals.ts';
+import { goalKey, keptGoalReading, keptOverview, overviewKey } from '../api/routes/goals.ts';
+import { metricDrivers } from '../metrics/drivers/drivers.ts';
+import { keptRoute, routeKey } from '../api/routes/route.ts';
 import { DEFAULT_SETTINGS } from '../data/workspace.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { freshBundle } from '../api/bin/bundle.js';
@@ -74,6 +76,13 @@ export default async function setup(): Promise<void> {
     const deps = { db, catalog };
     const currency = DEFAULT_SETTINGS.currency;
     await keptOverview(deps, goals, await overviewKey(deps, goals, undefined, currency), { currency });
+    // Each goal's page reading, its route back, and the drivers its card asks for (the last quarter,
+    // then the last month): 0.1–3 s of CPU each, for every test server that shows the heading or a goal.
+    for (const goal of goals) {
+      await keptGoalReading(deps, goal, await goalKey(deps, goal, undefined, currency), { currency });
+      for (const window of [3, 1]) await metricDrivers(deps, goal.metric, { window, where: goal.where, currency });
+      await keptRoute(deps, goal, await routeKey(deps, goal, null));
+    }
   } finally {
     db.close();
   }

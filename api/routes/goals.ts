@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, TypedResponse } from 'hono';
+import { listAnnotations } from '../../data/annotations.ts';
 import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../../metrics/cacheKeys.ts';
 import { deleteGoal, goalProblems, upsertGoal, type Goal } from '../../metrics/goals.ts';
@@ -163,9 +164,35 @@ function checked(deps: AppDeps, goal: Goal): Goal {
   return goal;
 }
 
-/** One goal's page as the API answers it: annotations, backtest, and money in the workspace's currency. */
-const goalPage = (deps: AppDeps, goal: Goal, asOf?: string, currency = settingsOf(deps).currency) =>
-  goalHeading(deps.db, deps.catalog, goal, { asOf, withAnnotations: true, withBacktest: true, currency });
+/** Everything one goal's page reading depends on besides the data and its notes (see cacheKey.goal). */
+export async function goalKey(
+  deps: Pick<AppDeps, 'db' | 'catalog'>,
+  goal: Goal,
+  asOf: string | undefined,
+  currency: string,
+): Promise<string> {
+  const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+  const today = new Date().toISOString().slice(0, 10);
+  return cacheKey.goal({ currency, goal, failedSeries: failed, asOf: asOf ?? null, today }, deps.catalog.resolve);
+}
+
+/**
+ * One goal's reading with its backtest (about 30 forecasts) under its key: cached, and kept in the
+ * database like the overview. Its notes are not part of it: a note is a write that leaves the data
+ * version where it is, so a kept reading that carried them would show them stale.
+ */
+export const keptGoalReading = (
+  deps: Pick<AppDeps, 'db' | 'catalog'>,
+  goal: Goal,
+  key: string,
+  options: { asOf?: string; currency: string },
+) =>
+  deps.db.cached(
+    key,
+    () =>
+      goalHeading(deps.db, deps.catalog, goal, { asOf: options.asOf, withBacktest: true, currency: options.currency }),
+    { stored: true },
+  );
 
 /** Everything the overview's reading depends on besides the data (see cacheKey.overview). */
 export async function overviewKey(
@@ -217,18 +244,14 @@ export function goalRoutes(deps: AppDeps) {
       const goal = (await loadGoals(deps)).goals.find((g) => g.id === id);
       if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
       const asOf = c.req.valid('query').as_of;
-      // Kept like the overview (notes are writes, so a new note shows at once): its backtest alone
-      // is ~30 forecasts.
-      const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
       const currency = settingsOf(deps).currency;
-      const key = cacheKey.goal({
-        currency,
-        definitions: deps.catalog.version,
-        goal,
-        failedSeries: failed,
-        asOf: asOf ?? null,
+      const key = await goalKey(deps, goal, asOf, currency);
+      // The page as text, computed again after a note (data/db.ts writeNotes); its reading is kept.
+      const text = await deps.db.cached(`${key}\u0000json`, async () => {
+        const reading = await keptGoalReading(deps, goal, key, { asOf, currency });
+        const annotations = await listAnnotations(deps.db, { metric: goal.metric, goal: goal.id });
+        return JSON.stringify({ ...reading, annotations });
       });
-      const text = await deps.db.cached(key, async () => JSON.stringify(await goalPage(deps, goal, asOf, currency)));
       return jsonText<z.infer<typeof GoalHeadingSchema>>(c, text);
     })
     .openapi(create, async (c) => {

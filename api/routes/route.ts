@@ -2,6 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../../metrics/cacheKeys.ts';
+import type { Goal } from '../../metrics/goals.ts';
+import { failures } from '../../metrics/rollups.ts';
 import { goalRoute } from '../../metrics/route/goalRoute.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
@@ -71,9 +73,17 @@ export const routeRoutes = (deps: AppDeps) =>
     const goal = (await serverGoals(deps)).goals.find((g) => g.id === id);
     if (!goal) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
     const maxExtra = c.req.valid('query').max_extra;
-    const key = cacheKey.route({ definitions: deps.catalog.version, goal, maxExtra: maxExtra ?? null });
-    const answer = await deps.db.cached(key, () =>
-      goalRoute(deps.db, deps.catalog, goal, { maxExtraPerMonth: maxExtra }),
-    );
+    const answer = await keptRoute(deps, goal, await routeKey(deps, goal, maxExtra ?? null), maxExtra);
     return c.json(answer, 200);
   });
+
+/** Everything a goal's route back depends on besides the data (see cacheKey.route). */
+export async function routeKey(deps: Pick<AppDeps, 'db' | 'catalog'>, goal: Goal, maxExtra: number | null) {
+  const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
+  const today = new Date().toISOString().slice(0, 10);
+  return cacheKey.route({ goal, maxExtra, failedSeries: failed, today }, deps.catalog.resolve);
+}
+
+/** A goal's route back under its key: cached, and kept in the database like the goal's page. */
+export const keptRoute = (deps: Pick<AppDeps, 'db' | 'catalog'>, goal: Goal, key: string, maxExtra?: number) =>
+  deps.db.cached(key, () => goalRoute(deps.db, deps.catalog, goal, { maxExtraPerMonth: maxExtra }), { stored: true });

@@ -3,6 +3,7 @@
 import type { Database } from '../../data/db.ts';
 import { BearingError } from '../../data/errors.ts';
 import type { Catalog } from '../catalog.ts';
+import { cacheKey } from '../cacheKeys.ts';
 import type { CheckedMetric } from '../check.ts';
 import { referencedMetrics } from '../compile.ts';
 import { isDerived } from '../definition.ts';
@@ -115,12 +116,17 @@ export interface DriversContext {
   catalog: Catalog;
 }
 
-/** The drivers of a metric's change between two windows of months. */
-export async function metricDrivers(
-  ctx: DriversContext,
-  name: string,
-  request: DriversRequest,
-): Promise<DriversAnswer> {
+/**
+ * The drivers of a metric's change between two windows of months. Kept like a channel comparison
+ * (data/storedResults.ts): every drifting card of the heading asks for its goal's, and a metric
+ * with several dimensions reads a series per dimension and month (0.1–3 s of CPU on the sample).
+ */
+export function metricDrivers(ctx: DriversContext, name: string, request: DriversRequest): Promise<DriversAnswer> {
+  const key = cacheKey.drivers(name, request, ctx.catalog.resolve);
+  return ctx.db.cached(key, () => computeDrivers(ctx, name, request), { stored: true });
+}
+
+async function computeDrivers(ctx: DriversContext, name: string, request: DriversRequest): Promise<DriversAnswer> {
   const metric = ctx.catalog.get(name);
   if (!metric) throw new BearingError('unknown-metric', `no metric named "${name}"`);
   const where = request.where ?? {};
