@@ -83,14 +83,25 @@ const getHealth = createRoute({
   responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: Health } } } },
 });
 
-export const healthRoutes = (deps: AppDeps) =>
-  router().openapi(getHealth, async (c) => {
-    const [facts, ranges, lifecycle, extras] = await deps.db.cached('health', () =>
-      deps.db.read(
+/**
+ * What the health answer says of the data (row counts, date ranges, lifecycle rules, kept columns):
+ * read once per data version, and kept in the database (the date ranges scan every table: about
+ * 0.3 s on the 50,000-customer sample), so a restarted server's first health check is prompt.
+ */
+export const dataFacts = (db: AppDeps['db']) =>
+  db.cached(
+    'health',
+    () =>
+      db.read(
         async (s) =>
           [await readFacts(s), await readTableRanges(s), await readLifecycle(s), await readExtras(s)] as const,
       ),
-    );
+    { stored: true },
+  );
+
+export const healthRoutes = (deps: AppDeps) =>
+  router().openapi(getHealth, async (c) => {
+    const [facts, ranges, lifecycle, extras] = await dataFacts(deps.db);
     const settings = settingsOf(deps);
     const r = deps.rollups;
     const failed = deps.db.useRollups

@@ -44,7 +44,8 @@ interface WithCurves {
 
 function budgetWithCurves(db: Database, catalog: Catalog, request: BudgetRequest): Promise<WithCurves> {
   const key = cacheKey.budget(request, catalog.resolve);
-  return db.cached(key, () => computeBudget(db, catalog, request));
+  // Kept in the database like the mix fit inside it: a restarted server plans without fitting again.
+  return db.cached(key, () => computeBudget(db, catalog, request), { stored: true });
 }
 
 /** The stated period: the one asked for, else the KPI's last twelve complete months. */

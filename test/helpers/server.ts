@@ -42,6 +42,11 @@ export async function startTestServer(
     data?: 'sample' | 'empty';
     web?: boolean;
     readsNeedToken?: boolean;
+    /**
+     * Stored month series: read where current, as a server does (the fixture carries the shipped
+     * metrics' own: test/globalSetup.ts); `true` also refreshes them after every write, `false`
+     * computes every series from the rows.
+     */
     rollups?: boolean;
     queryTimeoutMs?: number;
     backgroundTimeoutMs?: number;
@@ -60,7 +65,7 @@ export async function startTestServer(
     allowedDirectories: [dir],
     queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
     backgroundTimeoutMs: options.backgroundTimeoutMs,
-    rollups: options.rollups ?? false,
+    rollups: options.rollups !== false,
   });
   await db.write(ensureSchema);
   const catalog = await Catalog.load(db, metricsDir);
