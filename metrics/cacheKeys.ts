@@ -3,6 +3,7 @@
 // left out the KPI's definition, so an edited definition kept serving the mix fitted on the old one.
 import { referencedMetrics } from './compile.ts';
 import { type Definition, isDerived } from './definition.ts';
+import type { DriversRequest } from './drivers/types.ts';
 
 type Resolve = (name: string) => Definition | undefined;
 
@@ -95,20 +96,7 @@ export const cacheKey = {
    * What drove a metric's change: the request, spelled once (filters in name order), and the
    * definitions of the metric and its parts by content.
    */
-  drivers: (
-    name: string,
-    r: {
-      from?: string;
-      to?: string;
-      compareFrom?: string;
-      compareTo?: string;
-      window?: number;
-      where?: Record<string, string>;
-      asOf?: string;
-      currency?: string;
-    },
-    resolve: Resolve,
-  ) =>
+  drivers: (name: string, r: DriversRequest, resolve: Resolve) =>
     key('drivers', [
       name,
       r.from ?? null,

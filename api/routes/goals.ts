@@ -164,6 +164,15 @@ function checked(deps: AppDeps, goal: Goal): Goal {
   return goal;
 }
 
+/**
+ * What a reading depends on besides the data, its goals and definitions: stored series that failed
+ * (a reading names them) and today's date (the reading's date when the data hold none).
+ */
+export async function readingDay(db: AppDeps['db']): Promise<{ failedSeries: number; today: string }> {
+  const failedSeries = db.useRollups ? (await failures(db)).size : 0;
+  return { failedSeries, today: new Date().toISOString().slice(0, 10) };
+}
+
 /** Everything one goal's page reading depends on besides the data and its notes (see cacheKey.goal). */
 export async function goalKey(
   deps: Pick<AppDeps, 'db' | 'catalog'>,
@@ -171,9 +180,7 @@ export async function goalKey(
   asOf: string | undefined,
   currency: string,
 ): Promise<string> {
-  const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-  const today = new Date().toISOString().slice(0, 10);
-  return cacheKey.goal({ currency, goal, failedSeries: failed, asOf: asOf ?? null, today }, deps.catalog.resolve);
+  return cacheKey.goal({ currency, goal, asOf: asOf ?? null, ...(await readingDay(deps.db)) }, deps.catalog.resolve);
 }
 
 /**
@@ -201,9 +208,10 @@ export async function overviewKey(
   asOf: string | undefined,
   currency: string,
 ): Promise<string> {
-  const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-  const today = new Date().toISOString().slice(0, 10);
-  return cacheKey.overview({ currency, goals, failedSeries: failed, asOf: asOf ?? null, today }, deps.catalog.resolve);
+  return cacheKey.overview(
+    { currency, goals, asOf: asOf ?? null, ...(await readingDay(deps.db)) },
+    deps.catalog.resolve,
+  );
 }
 
 /**

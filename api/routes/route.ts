@@ -3,12 +3,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BearingError } from '../../data/errors.ts';
 import { cacheKey } from '../../metrics/cacheKeys.ts';
 import type { Goal } from '../../metrics/goals.ts';
-import { failures } from '../../metrics/rollups.ts';
 import { goalRoute } from '../../metrics/route/goalRoute.ts';
 import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, Interval, json } from '../schemas.ts';
 import { serverGoals } from '../goalsFile.ts';
+import { readingDay } from './goals.ts';
 
 const PlanSchema = z.object({
   moves: z.array(z.object({ channel: z.string(), extra_per_month: z.number() })),
@@ -79,9 +79,7 @@ export const routeRoutes = (deps: AppDeps) =>
 
 /** Everything a goal's route back depends on besides the data (see cacheKey.route). */
 export async function routeKey(deps: Pick<AppDeps, 'db' | 'catalog'>, goal: Goal, maxExtra: number | null) {
-  const failed = deps.db.useRollups ? (await failures(deps.db)).size : 0;
-  const today = new Date().toISOString().slice(0, 10);
-  return cacheKey.route({ goal, maxExtra, failedSeries: failed, today }, deps.catalog.resolve);
+  return cacheKey.route({ goal, maxExtra, ...(await readingDay(deps.db)) }, deps.catalog.resolve);
 }
 
 /** A goal's route back under its key: cached, and kept in the database like the goal's page. */

@@ -21,24 +21,9 @@ import {
 } from './decompose.ts';
 import { driversSentence, leadOf } from '../words/drivers.ts';
 import { withCurrency } from '../words/current.ts';
-import type { DriversAnswer } from './types.ts';
+import type { DriversAnswer, DriversRequest } from './types.ts';
 
-export type { Driver, DriversAnswer } from './types.ts';
-
-export interface DriversRequest {
-  /** The window examined (first and last day); default: the latest complete `window` months. */
-  from?: string;
-  to?: string;
-  /** The window it is compared with; default: the `window` months before. */
-  compareFrom?: string;
-  compareTo?: string;
-  /** Months per window when the windows are not given (default 1). */
-  window?: number;
-  where?: Record<string, string>;
-  asOf?: string;
-  /** The workspace's currency: money in the sentence carries its symbol (R$, not a bare number). */
-  currency?: string;
-}
+export type { Driver, DriversAnswer, DriversRequest } from './types.ts';
 
 const MAX_LISTED = 20;
 /** The longest default window (months): the API takes window 1–12. */

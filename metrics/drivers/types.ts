@@ -42,3 +42,19 @@ export interface DriversAnswer {
   lead: string | null;
   warnings: string[];
 }
+
+/** What a drivers answer is asked for: the windows compared, the filters, the as-of date, the currency. */
+export interface DriversRequest {
+  /** The window examined (first and last day); default: the latest complete `window` months. */
+  from?: string;
+  to?: string;
+  /** The window it is compared with; default: the `window` months before. */
+  compareFrom?: string;
+  compareTo?: string;
+  /** Months per window when the windows are not given (default 1). */
+  window?: number;
+  where?: Record<string, string>;
+  asOf?: string;
+  /** The workspace's currency: money in the sentence carries its symbol (R$, not a bare number). */
+  currency?: string;
+}
