@@ -72,6 +72,32 @@ describe('Mix page', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('at 390 × 844: nothing scrolls sideways, curves stack', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${s.url}${PAGE}`);
+    await page.waitForSelector('[data-testid="mix-curves"] svg.recharts-surface', { timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phone-mix.png'), fullPage: true });
+    await context.close();
+  }, 120_000);
+
+  it('a KPI without data or an unknown one says why; with none tagged mix it asks for one', async () => {
+    const { page } = await openPage(browser);
+    // The shipped store_revenue (tagged mix, so the page opens on it) has no rows here: it says so.
+    await page.goto(`${s.url}/mix`);
+    await page.waitForSelector('text=needs at least 52 complete weeks of store_revenue', { timeout: 30_000 });
+    // With no definition tagged mix, the page asks for a KPI.
+    for (const shipped of ['store_revenue', 'store_signups'])
+      expect((await s.call('DELETE', `/api/metrics/${shipped}`, { role: 'analyst' })).status).toBe(200);
+    await page.goto(`${s.url}/mix`);
+    await page.waitForSelector('text=Choose the KPI the media should explain');
+    await page.goto(`${s.url}/mix?kpi=nope`);
+    await page.waitForSelector('text=no metric named "nope"', { timeout: 30_000 });
+  }, 60_000);
+
+  // Last: adding and deleting a lift test are writes, and the fit the other tests read would be
+  // computed again after each.
   it('an analyst adds a lift test from the page; it is listed beside what the model says, then deleted', async () => {
     const { page, errors } = await openPage(browser);
     await page.addInitScript((token) => localStorage.setItem('bearing-token', token), TEST_TOKENS.analyst);
@@ -99,28 +125,4 @@ describe('Mix page', () => {
     await page.waitForSelector('text=No lift tests on weekly_revenue yet', { timeout: 60_000 });
     expect(errors).toEqual([]);
   }, 180_000);
-
-  it('at 390 × 844: nothing scrolls sideways, curves stack', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    await page.goto(`${s.url}${PAGE}`);
-    await page.waitForSelector('[data-testid="mix-curves"] svg.recharts-surface', { timeout: 60_000 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(SCREENSHOTS, 'phone-mix.png'), fullPage: true });
-    await context.close();
-  }, 120_000);
-
-  it('a KPI without data or an unknown one says why; with none tagged mix it asks for one', async () => {
-    const { page } = await openPage(browser);
-    // The shipped store_revenue (tagged mix, so the page opens on it) has no rows here: it says so.
-    await page.goto(`${s.url}/mix`);
-    await page.waitForSelector('text=needs at least 52 complete weeks of store_revenue', { timeout: 30_000 });
-    // With no definition tagged mix, the page asks for a KPI.
-    for (const shipped of ['store_revenue', 'store_signups'])
-      expect((await s.call('DELETE', `/api/metrics/${shipped}`, { role: 'analyst' })).status).toBe(200);
-    await page.goto(`${s.url}/mix`);
-    await page.waitForSelector('text=Choose the KPI the media should explain');
-    await page.goto(`${s.url}/mix?kpi=nope`);
-    await page.waitForSelector('text=no metric named "nope"', { timeout: 30_000 });
-  }, 60_000);
 });
