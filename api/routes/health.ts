@@ -88,7 +88,7 @@ const getHealth = createRoute({
  * read once per data version. Not kept in the database: storing waits for the writer, and a health
  * check must never wait behind a sync.
  */
-export const dataFacts = (db: AppDeps['db']) =>
+const dataFacts = (db: AppDeps['db']) =>
   db.cached('health', () =>
     db.read(
       async (s) => [await readFacts(s), await readTableRanges(s), await readLifecycle(s), await readExtras(s)] as const,
