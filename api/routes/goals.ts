@@ -168,7 +168,7 @@ function checked(deps: AppDeps, goal: Goal): Goal {
  * What a reading depends on besides the data, its goals and definitions: stored series that failed
  * (a reading names them) and today's date (the reading's date when the data hold none).
  */
-export async function readingDay(db: AppDeps['db']): Promise<{ failedSeries: number; today: string }> {
+export async function readingContext(db: AppDeps['db']): Promise<{ failedSeries: number; today: string }> {
   const failedSeries = db.useRollups ? (await failures(db)).size : 0;
   return { failedSeries, today: new Date().toISOString().slice(0, 10) };
 }
@@ -180,7 +180,10 @@ export async function goalKey(
   asOf: string | undefined,
   currency: string,
 ): Promise<string> {
-  return cacheKey.goal({ currency, goal, asOf: asOf ?? null, ...(await readingDay(deps.db)) }, deps.catalog.resolve);
+  return cacheKey.goal(
+    { currency, goal, asOf: asOf ?? null, ...(await readingContext(deps.db)) },
+    deps.catalog.resolve,
+  );
 }
 
 /**
@@ -209,7 +212,7 @@ export async function overviewKey(
   currency: string,
 ): Promise<string> {
   return cacheKey.overview(
-    { currency, goals, asOf: asOf ?? null, ...(await readingDay(deps.db)) },
+    { currency, goals, asOf: asOf ?? null, ...(await readingContext(deps.db)) },
     deps.catalog.resolve,
   );
 }

@@ -83,21 +83,16 @@ const getHealth = createRoute({
   responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: Health } } } },
 });
 
-/**
- * What the health answer says of the data (row counts, date ranges, lifecycle rules, kept columns),
- * read once per data version. Not kept in the database: storing waits for the writer, and a health
- * check must never wait behind a sync.
- */
-const dataFacts = (db: AppDeps['db']) =>
-  db.cached('health', () =>
-    db.read(
-      async (s) => [await readFacts(s), await readTableRanges(s), await readLifecycle(s), await readExtras(s)] as const,
-    ),
-  );
-
 export const healthRoutes = (deps: AppDeps) =>
   router().openapi(getHealth, async (c) => {
-    const [facts, ranges, lifecycle, extras] = await dataFacts(deps.db);
+    // Once per data version, in memory only: storing an answer waits for the writer, and a health
+    // check must never wait behind a sync.
+    const [facts, ranges, lifecycle, extras] = await deps.db.cached('health', () =>
+      deps.db.read(
+        async (s) =>
+          [await readFacts(s), await readTableRanges(s), await readLifecycle(s), await readExtras(s)] as const,
+      ),
+    );
     const settings = settingsOf(deps);
     const r = deps.rollups;
     const failed = deps.db.useRollups

@@ -8,7 +8,7 @@ import type { AppDeps } from '../context.ts';
 import { router } from '../router.ts';
 import { ErrorBody, Interval, json } from '../schemas.ts';
 import { serverGoals } from '../goalsFile.ts';
-import { readingDay } from './goals.ts';
+import { readingContext } from './goals.ts';
 
 const PlanSchema = z.object({
   moves: z.array(z.object({ channel: z.string(), extra_per_month: z.number() })),
@@ -79,7 +79,7 @@ export const routeRoutes = (deps: AppDeps) =>
 
 /** Everything a goal's route back depends on besides the data (see cacheKey.route). */
 export async function routeKey(deps: Pick<AppDeps, 'db' | 'catalog'>, goal: Goal, maxExtra: number | null) {
-  return cacheKey.route({ goal, maxExtra, ...(await readingDay(deps.db)) }, deps.catalog.resolve);
+  return cacheKey.route({ goal, maxExtra, ...(await readingContext(deps.db)) }, deps.catalog.resolve);
 }
 
 /** A goal's route back under its key: cached, and kept in the database like the goal's page. */
