@@ -37,6 +37,10 @@ function generatorHash(): string {
 
 export default async function setup(): Promise<void> {
   mkdirSync(FIXTURE_DIR, { recursive: true });
+  // One DuckDB thread per database, in this process and in every test process, command and server
+  // (they inherit it): two workers on two cores, each spreading its queries over both, spent more on
+  // contention than they gained (DuckDB-heavy files 10–17% faster with one; docs/performance.md).
+  process.env.BEARING_THREADS ??= '1';
   await buildWebIfStale(() => undefined);
   // The offload workers of the servers tests start in their own process load their tasks from the
   // bundle the `bearing` binary runs, as in production: built here once, not by the first commands

@@ -129,7 +129,6 @@ async function openServerDatabase(dbPath: string, readable: string[], timezone: 
   const db = await Database.open(dbPath, {
     allowedDirectories: readable,
     timezone,
-    threads: envNumber('BEARING_THREADS'),
     // DuckDB spills to its temp folder beyond this, keeping the server's RSS under 1 GB.
     memoryLimit: process.env.BEARING_MEMORY_LIMIT ?? DEFAULT_SERVER_MEMORY_LIMIT,
     cache: process.env.BEARING_CACHE !== 'off',
