@@ -89,12 +89,17 @@ function monthIndex(text: string): number | undefined {
   return Number(m[1]) * 12 + Number(m[2]) - 1;
 }
 
+/** A period number (1, 2, …): M4's long form (`unique_id,ds,y`) numbers its months, with no calendar. */
+const PERIOD_NUMBER = /^[1-9]\d{0,5}$/;
+
 /**
  * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, or a date in it) with an
  * optional `category` column, or statsforecast's `unique_id,ds,y`; each series' last 18 months are its
- * future. How a set Bearing has never seen (for example M1's 617 monthly series) is scored the same
- * way as the two above. A month missing inside a series or given twice is an error: the forecast
- * reads values by position, so either would shift the calendar.
+ * future. Months may also be period numbers (1, 2, …, as in M4's long form): period 1 is then read as
+ * a January, which moves no forecast (the yearly cycle is read by position). How a set Bearing has
+ * never seen (for example M1's 617 monthly series) is scored the same way as the two above. A month
+ * missing inside a series or given twice is an error: the forecast reads values by position, so
+ * either would shift the calendar.
  */
 export function csvMonthly(file: string): RealSeries[] {
   const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
@@ -104,14 +109,25 @@ export function csvMonthly(file: string): RealSeries[] {
   if (si < 0 || mi < 0 || vi < 0)
     throw new Error(`${file}:1: expected columns series, month, value (or unique_id, ds, y); got ${cols.join(', ')}`);
   const bySeries = new Map<string, { category?: string; rows: Array<[number, number, number]> }>();
+  // Months or period numbers, one kind for the whole file: a number beside dates is a mistake.
+  let numbered: boolean | undefined;
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const cells = line.split(',');
-    const month = monthIndex(cell(cells[mi]));
+    const when = cell(cells[mi]);
+    const isNumber = PERIOD_NUMBER.test(when);
+    numbered ??= isNumber;
+    if (isNumber !== numbered)
+      throw new Error(
+        `${file}:${i + 2}: "${when}" is ${isNumber ? 'a period number among months' : 'a month among period numbers'}` +
+          ' (expected one kind in the whole file)',
+      );
+    const month = isNumber ? Number(when) - 1 : monthIndex(when);
     const value = cell(cells[vi]) === '' ? Number.NaN : Number(cell(cells[vi]));
     if (month === undefined || !Number.isFinite(value))
       throw new Error(
-        `${file}:${i + 2}: expected a YYYY-MM month and a number (got "${cell(cells[mi])}", "${cell(cells[vi])}")`,
+        `${file}:${i + 2}: expected a YYYY-MM month (or a period number) and a number (got "${when}", ` +
+          `"${cell(cells[vi])}")`,
       );
     const id = cell(cells[si]);
     const entry = bySeries.get(id) ?? { category: ci >= 0 ? cell(cells[ci]) : undefined, rows: [] };
@@ -124,7 +140,8 @@ export function csvMonthly(file: string): RealSeries[] {
       const [month, , line] = rows[k]!;
       const gap = month - rows[k - 1]![0];
       if (gap !== 1) {
-        const name = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+        const name = (m: number) =>
+          numbered ? `period ${m + 1}` : `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
         const what = gap === 0 ? `${name(month)} given twice` : `no value for ${name(rows[k - 1]![0] + 1)}`;
         throw new Error(`${file}:${line}: series "${id}": ${what} (expected one value a month, no gaps)`);
       }

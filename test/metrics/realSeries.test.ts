@@ -97,6 +97,20 @@ describe('the forecast on real series with a known future', () => {
       expect(csvMonthly(file).map((s) => [s.id, s.history, s.future])).toEqual([
         ['h0', real[0]!.history, real[0]!.future],
       ]);
+      // M4's long form numbers its months (1, 2, …): the same series, and the same chances as when
+      // read with a calendar that starts in May (the yearly cycle is read by position).
+      const numbered = [...real[0]!.history, ...real[0]!.future].map((v, i) => `h0,${i + 1},${v}`);
+      writeFileSync(file, `unique_id,ds,y\n${numbered.join('\n')}\n`);
+      const byNumber = csvMonthly(file);
+      expect(byNumber.map((s) => [s.id, s.history, s.future, s.startMonth])).toEqual([
+        ['h0', real[0]!.history, real[0]!.future, 1],
+      ]);
+      const may = scoreMethod([{ ...byNumber[0]!, startMonth: 5 }], methods.bearing!);
+      expect(scoreMethod(byNumber, methods.bearing!).brier).toBeCloseTo(may.brier, 12);
+      writeFileSync(file, 'unique_id,ds,y\nh0,1,5\nh0,2,6\nh0,2000-03,7\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:4: "2000-03" is a month among period numbers/);
+      writeFileSync(file, 'unique_id,ds,y\nh0,1,5\nh0,3,6\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: series "h0": no value for period 2/);
       // A month left out or given twice would shift the calendar: named, with the line it shows at.
       writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000-02,2\na,2000-04,3\n');
       expect(() => csvMonthly(file)).toThrow(/set\.csv:4: series "a": no value for 2000-03/);
