@@ -90,7 +90,7 @@ function monthIndex(text: string): number | undefined {
 }
 
 /** A period number (1, 2, …): M4's long form (`unique_id,ds,y`) numbers its months, with no calendar. */
-const PERIOD_NUMBER = /^[1-9]\d{0,5}$/;
+const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month written without its dash
 
 /**
  * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, or a date in it) with an
