@@ -1,12 +1,13 @@
 // npm run bench:forecast — Bearing's forecast beside Theta, a damped trend and the seasonal naive
-// on the tourism competition's 366 and the hospital set's 767 monthly series, or any CSV of monthly
-// series (`--data file.csv`; goals due 6, 12, 18 months on). Prints a table and writes
-// bench/forecast-results.json.
+// on the tourism competition's 366 and the hospital set's 767 monthly series, or any file of monthly
+// series (`--data file.csv`, or a Monash archive `.tsf`; goals due 6, 12, 18 months on). Prints a
+// table and writes bench/forecast-results.json.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { peers } from './forecastPeers.ts';
+import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
 import { sharedShift } from './forecastShift.ts';
@@ -43,8 +44,8 @@ const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
     });
 const backs = args.back!.split(',').map(Number);
 for (const key of args.data!.split(',')) {
-  // Any other key is a CSV file of monthly series (see csvMonthly).
-  DATA[key] ??= { label: basename(key), load: () => csvMonthly(key) };
+  // Any other key is a file of monthly series: a Monash archive .tsf (tsfMonthly) or a CSV (csvMonthly).
+  DATA[key] ??= { label: basename(key), load: () => (/\.tsf$/i.test(key) ? tsfMonthly(key) : csvMonthly(key)) };
   const loaded = DATA[key]!.load();
   const series = backs.flatMap((b) => cutBack(loaded, b));
   if (backs.length > 1 || backs[0] !== 0) console.log(`cut-offs moved back ${backs.join(', ')} months`);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvMonthly, hospitalMonthly, tourismMonthly } from '../../bench/forecastData.ts';
+import { tsfMonthly } from '../../bench/forecastTsf.ts';
 import { peers } from '../../bench/forecastPeers.ts';
 import { type Score, scoreMethod } from '../../bench/forecastScore.ts';
 import { sharedShift } from '../../bench/forecastShift.ts';
@@ -118,6 +119,50 @@ describe('the forecast on real series with a known future', () => {
       expect(() => csvMonthly(file)).toThrow(/series "a": 2000-01 given twice/);
       writeFileSync(file, 'when,amount\n2000-01,1\n');
       expect(() => csvMonthly(file)).toThrow(/set\.csv:1: expected columns series, month, value/);
+    } finally {
+      cleanup();
+    }
+  });
+  // The Monash archive's .tsf files (M1, M3, M4, tourism, … as published there) hold each series
+  // whole, the last @horizon values being its future; written here from the two shipped sets.
+  it('a Monash .tsf file reads as the same series, its future at least 18 months, and a bad line is named', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = join(dir, 'set.tsf');
+      const header = (horizon: number, date = true) =>
+        ['# written by the test', '@relation t', '@attribute series_name string']
+          .concat(date ? ['@attribute start_timestamp date'] : [])
+          .concat(['@frequency monthly', `@horizon ${horizon}`, '@missing false', '@equallength false', '@data']);
+      // Tourism: its own 24-month future; the first month from each series' start date (stamped here
+      // from March to October, the set's own being January throughout).
+      const tourism = tourismMonthly().slice(0, 40);
+      const month = (k: number) => (k % 8) + 3;
+      const stamp = (k: number) => `1990-${String(month(k)).padStart(2, '0')}-01 00-00-00`;
+      const lines = tourism.map((s, k) => `${s.id}:${stamp(k)}:${[...s.history, ...s.future].join(',')}`);
+      writeFileSync(file, `${[...header(24), ...lines].join('\n')}\n`);
+      expect(tsfMonthly(file).map((s) => [s.id, s.startMonth, s.history, s.future])).toEqual(
+        tourism.map((s, k) => [s.id, month(k), s.history, s.future]),
+      );
+      // The archive's hospital set has a 12-month horizon: the cut-off moves back to leave 18.
+      const hospital = hospitalMonthly().slice(0, 5);
+      const rows = hospital.map((s, k) => `h${k}:${[...s.history, ...s.future].join(',')}`);
+      writeFileSync(file, `${[...header(12, false), ...rows].join('\n')}\n`);
+      expect(tsfMonthly(file).map((s) => [s.id, s.startMonth, s.history, s.future])).toEqual(
+        hospital.map((s, k) => [`h${k}`, 1, s.history, s.future]),
+      );
+      const score = scoreMethod(tsfMonthly(file), methods.bearing!);
+      expect(score.goals).toBe(5 * 15);
+      // What the bench cannot score is refused by line.
+      writeFileSync(file, `${[...header(18), 'a:1990-01-01 00-00-00:1,2,?,4'].join('\n')}\n`);
+      expect(() => tsfMonthly(file)).toThrow(/set\.tsf:10: series "a": value 3 is "\?"/);
+      writeFileSync(file, `${header(18).join('\n').replace('monthly', 'quarterly')}\n`);
+      expect(() => tsfMonthly(file)).toThrow(/set\.tsf:5: frequency "quarterly"/);
+      writeFileSync(file, `${[...header(18), 'a:1,2,3'].join('\n')}\n`);
+      expect(() => tsfMonthly(file)).toThrow(/set\.tsf:10: expected 2 attribute values and the series/);
+      writeFileSync(file, `${[...header(18), `a:1990-01-01 00-00-00:${'5,'.repeat(17)}5`].join('\n')}\n`);
+      expect(() => tsfMonthly(file)).toThrow(/series "a": 18 values, not more than its future of 18 months/);
+      writeFileSync(file, 'series,month,value\na,2000-01,1\n');
+      expect(() => tsfMonthly(file)).toThrow(/set\.tsf:1: expected a header line starting with @/);
     } finally {
       cleanup();
     }
