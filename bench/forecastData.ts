@@ -4,6 +4,7 @@
 // then the values); see test/fixtures/tourism/README.md for source and licence.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isWide, wideMonthly } from './forecastWide.ts';
 
 export interface RealSeries {
   id: string;
@@ -95,8 +96,9 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
 /**
  * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, or a date in it) with an
  * optional `category` column, or statsforecast's `unique_id,ds,y`; each series' last 18 months are its
- * future. Months may also be period numbers (1, 2, …, as in M4's long form): period 1 is then read as
- * a January, which moves no forecast (the yearly cycle is read by position). How a set Bearing has
+ * future. One series a row, as M3's published file (`Series,N,NF,…`), reads too (forecastWide.ts).
+ * Months may also be period numbers (1, 2, …, as in M4's long form): period 1 is then read as a
+ * January, which moves no forecast (the yearly cycle is read by position). How a set Bearing has
  * never seen (for example M1's 617 monthly series) is scored the same way as the two above. A month
  * missing inside a series or given twice is an error: the forecast reads values by position, so
  * either would shift the calendar.
@@ -104,6 +106,7 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
 export function csvMonthly(file: string): RealSeries[] {
   const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
   const cols = head!.split(',').map((c) => cell(c).toLowerCase());
+  if (isWide(cols)) return wideMonthly(file, cols, lines);
   const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));
   const [si, mi, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
   if (si < 0 || mi < 0 || vi < 0)

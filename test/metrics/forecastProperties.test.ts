@@ -31,7 +31,7 @@ const series = fc.record({
 const HORIZONS = [1, 6, 12, 18, 30];
 
 describe('the forecast on any series (properties)', () => {
-  it('keeps every figure finite and in its domain, the band around the median, the chance falling with the target', () => {
+  it('keeps figures finite and in their domain, the band around the median, the chance falling with the target', () => {
     const units = ['ratio', 'percent', 'score', 'currency', 'count', 'number'] as const;
     fc.assert(
       fc.property(series, fc.constantFrom(...units), ({ values, shape, startMonth }, unit) => {

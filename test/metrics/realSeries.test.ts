@@ -167,4 +167,39 @@ describe('the forecast on real series with a known future', () => {
       cleanup();
     }
   });
+  // M3's published file (M3C.xls) saved as CSV: one series a row, N values, the last NF the future.
+  it('one series a row (Series, N, NF, …) reads as the same series; a gap in a row is named', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = join(dir, 'wide.csv');
+      // Rows of unequal length, padded with empty cells as a spreadsheet saves them.
+      const real = hospitalMonthly()
+        .slice(0, 4)
+        .map((s, k) => ({ ...s, history: s.history.slice(k * 5) }));
+      const width = Math.max(...real.map((s) => s.history.length + s.future.length));
+      const row = (s: (typeof real)[number], k: number, nf: number) => {
+        const values = [...s.history, ...s.future];
+        const pad = Array.from({ length: width - values.length }, () => '');
+        return [`"N${k}"`, values.length, nf, 'MICRO', 1990, k + 3, ...values, ...pad].join(',');
+      };
+      const head = ['Series', 'N', 'NF', 'Category', 'Starting Year', 'Starting Month'];
+      const header = [...head, ...Array.from({ length: width }, (_, i) => `${i + 1}`)].join(',');
+      writeFileSync(file, `${[header, ...real.map((s, k) => row(s, k, 18))].join('\n')}\n`);
+      expect(csvMonthly(file).map((s) => [s.id, s.category, s.startMonth, s.history, s.future])).toEqual(
+        real.map((s, k) => [`N${k}`, 'MICRO', k + 3, s.history, s.future]),
+      );
+      // A 12-month NF moves the cut-off back to leave the 18 months the goals reach.
+      writeFileSync(file, `${[header, ...real.map((s, k) => row(s, k, 12))].join('\n')}\n`);
+      expect(csvMonthly(file)[0]!.future).toEqual(real[0]!.future);
+      writeFileSync(
+        file,
+        `${header}\n${row(real[0]!, 0, 18).replace(/^("N0",84,18,MICRO,1990,3,[^,]+,)[^,]+/, '$1')}\n`,
+      );
+      expect(() => csvMonthly(file)).toThrow(/wide\.csv:2: series "N0": N is 84 but the row holds 83 values/);
+      writeFileSync(file, `${header}\n${row(real[0]!, 0, 18).replace(',3,', ',13,')}\n`);
+      expect(() => csvMonthly(file)).toThrow(/Starting Month is 13/);
+    } finally {
+      cleanup();
+    }
+  });
 });
