@@ -80,7 +80,7 @@ export function tsfMonthly(file: string): RealSeries[] {
       .at(-1)!
       .split(',')
       .map((text, k) => {
-        const v = text.trim() === '?' ? Number.NaN : Number(text);
+        const v = ['?', ''].includes(text.trim()) ? Number.NaN : Number(text);
         if (!Number.isFinite(v))
           fail(
             at,

@@ -155,6 +155,8 @@ describe('the forecast on real series with a known future', () => {
       // What the bench cannot score is refused by line.
       writeFileSync(file, `${[...header(18), 'a:1990-01-01 00-00-00:1,2,?,4'].join('\n')}\n`);
       expect(() => tsfMonthly(file)).toThrow(/set\.tsf:10: series "a": value 3 is "\?"/);
+      writeFileSync(file, `${[...header(18), 'a:1990-01-01 00-00-00:1,2,,4'].join('\n')}\n`);
+      expect(() => tsfMonthly(file)).toThrow(/set\.tsf:10: series "a": value 3 is ""/);
       writeFileSync(file, `${header(18).join('\n').replace('monthly', 'quarterly')}\n`);
       expect(() => tsfMonthly(file)).toThrow(/set\.tsf:5: frequency "quarterly"/);
       writeFileSync(file, `${[...header(18), 'a:1,2,3'].join('\n')}\n`);
