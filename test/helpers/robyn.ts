@@ -1,6 +1,6 @@
 // Meta Robyn's weekly demo file (MIT) and the sources file that maps it: spend per channel into
 // `media` (unpivoted), revenue, competitor sales and events into `observations`. One copy for
-// the sources, mix and browser tests; README "Sources" shows the same file.
+// the sources, mix and browser tests; docs/mix.md shows the same file.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetsDir } from './datasets.ts';
