@@ -4,19 +4,10 @@
 // then the values); see test/fixtures/tourism/README.md for source and licence.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cell, type RealSeries, splitSeries } from './forecastSeries.ts';
 import { isWide, wideMonthly } from './forecastWide.ts';
 
-export interface RealSeries {
-  id: string;
-  /** Month of the year (1–12) of the first value. */
-  startMonth: number;
-  history: number[];
-  future: number[];
-  /** The set's own category (M-competition style: micro, industry, …), when the file names one. */
-  category?: string;
-  /** Months the cut-off was moved back from the set's own (`--back`); 0 or absent at the set's own. */
-  back?: number;
-}
+export type { RealSeries };
 
 const DIR = fileURLToPath(new URL('../test/fixtures/tourism/', import.meta.url));
 
@@ -50,9 +41,6 @@ export function tourismMonthly(): RealSeries[] {
   }));
 }
 
-/** Months held out as each series' future (the hospital and CSV sets; tourism's come apart). */
-const FUTURE_MONTHS = 18;
-
 /**
  * 767 monthly series of patient counts at US hospitals, Jan 2000–Dec 2006 (Hyndman et al.,
  * "Forecasting with exponential smoothing", 2008): noisy counts, seven years each; the last 18
@@ -63,12 +51,7 @@ export function hospitalMonthly(): RealSeries[] {
   return lines.map((line) => {
     const cells = line.split(',');
     const values = cells.slice(2).map(Number);
-    return {
-      id: `${cells[0]}/${cells[1]}`,
-      startMonth: 1,
-      history: values.slice(0, -FUTURE_MONTHS),
-      future: values.slice(-FUTURE_MONTHS),
-    };
+    return splitSeries({ id: `${cells[0]}/${cells[1]}`, startMonth: 1, values });
   });
 }
 
@@ -79,9 +62,6 @@ const ALIASES = {
   value: ['value', 'y', 'target'],
   category: ['category', 'type'],
 } as const;
-
-/** One CSV cell, its surrounding quotes and spaces taken off (the sets read here quote no commas). */
-const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(.*)"$/, '$1');
 
 /** A YYYY-MM month as a count of months, from `2001-05`, `2001-05-31` or `2001-05-31 00:00:00`. */
 function monthIndex(text: string): number | undefined {
@@ -149,13 +129,6 @@ export function csvMonthly(file: string): RealSeries[] {
         throw new Error(`${file}:${line}: series "${id}": ${what} (expected one value a month, no gaps)`);
       }
     }
-    const values = rows.map((r) => r[1]);
-    return {
-      id,
-      category,
-      startMonth: (rows[0]![0] % 12) + 1,
-      history: values.slice(0, -FUTURE_MONTHS),
-      future: values.slice(-FUTURE_MONTHS),
-    };
+    return splitSeries({ id, category, startMonth: (rows[0]![0] % 12) + 1, values: rows.map((r) => r[1]) });
   });
 }

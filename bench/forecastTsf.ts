@@ -4,10 +4,7 @@
 // series a line: its attribute values and its values, separated by colons, values by commas.
 // The archive's files hold each series whole; its last `@horizon` values are the future.
 import { readFileSync } from 'node:fs';
-import type { RealSeries } from './forecastData.ts';
-
-/** Months the goals reach (due 6, 12 and 18 months on): a shorter future leaves goals unscored. */
-const GOALS_REACH = 18;
+import { FUTURE_MONTHS, futureOf, type RealSeries, splitSeries } from './forecastSeries.ts';
 
 interface Attribute {
   name: string;
@@ -33,7 +30,7 @@ function monthOf(text: string): number | undefined {
 export function tsfMonthly(file: string): RealSeries[] {
   const lines = readFileSync(file, 'latin1').split(/\r?\n/);
   const attributes: Attribute[] = [];
-  let horizon = GOALS_REACH;
+  let horizon = FUTURE_MONTHS;
   let inData = false;
   const out: RealSeries[] = [];
   const fail = (line: number, what: string): never => {
@@ -60,7 +57,7 @@ export function tsfMonthly(file: string): RealSeries[] {
         const h = Number(rest[0]);
         if (!Number.isInteger(h) || h < 1)
           fail(at, `expected a whole number of periods after @horizon (got "${rest[0] ?? ''}")`);
-        horizon = Math.max(h, GOALS_REACH);
+        horizon = futureOf(h);
       }
       return;
     }
@@ -90,13 +87,9 @@ export function tsfMonthly(file: string): RealSeries[] {
       });
     if (values.length <= horizon)
       fail(at, `series "${id}": ${values.length} values, not more than its future of ${horizon} months`);
-    out.push({
-      id,
-      category: named('category') ?? named('type'),
-      startMonth: startMonth!,
-      history: values.slice(0, -horizon),
-      future: values.slice(-horizon),
-    });
+    out.push(
+      splitSeries({ id, category: named('category') ?? named('type'), startMonth: startMonth!, values }, horizon),
+    );
   });
   if (!inData) throw new Error(`${file}: no @data line (expected a .tsf file of the Monash forecasting archive)`);
   return out;

@@ -2,10 +2,7 @@
 // NF, Category, Starting Year, Starting Month`, then the values across the row), read for
 // `npm run bench:forecast -- --data file.csv`. The rows hold each series whole; its last NF values
 // are the future.
-import type { RealSeries } from './forecastData.ts';
-
-/** Months the goals reach (due 6, 12 and 18 months on): a shorter future leaves goals unscored. */
-const GOALS_REACH = 18;
+import { cell, futureOf, type RealSeries, splitSeries } from './forecastSeries.ts';
 
 /** Header names of the leading columns; every column after the last of them holds values. */
 const LEADING = {
@@ -16,8 +13,6 @@ const LEADING = {
   year: ['starting year', 'start year'],
   month: ['starting month', 'start month'],
 } as const;
-
-const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(.*)"$/, '$1');
 
 /** A header that names the rows' length (`N`) or future (`NF`) and no month column: one series a row. */
 export function isWide(cols: string[]): boolean {
@@ -55,7 +50,7 @@ export function wideMonthly(file: string, cols: string[], lines: string[]): Real
       return v;
     };
     const n = whole(index.n, 'N', 1);
-    const future = Math.max(whole(index.nf, 'NF', 1) ?? GOALS_REACH, GOALS_REACH);
+    const future = futureOf(whole(index.nf, 'NF', 1));
     const startMonth = whole(index.month, 'Starting Month', 1) ?? 1;
     if (startMonth > 12) throw new Error(`${file}:${where}: series "${id}": Starting Month is ${startMonth} (1–12)`);
     let raw = cells.slice(first);
@@ -80,13 +75,8 @@ export function wideMonthly(file: string, cols: string[], lines: string[]): Real
       throw new Error(
         `${file}:${where}: series "${id}": ${values.length} values, not more than its future of ${future}`,
       );
-    out.push({
-      id,
-      category: index.category >= 0 ? cells[index.category] : undefined,
-      startMonth,
-      history: values.slice(0, -future),
-      future: values.slice(-future),
-    });
+    const category = index.category >= 0 ? cells[index.category] : undefined;
+    out.push(splitSeries({ id, category, startMonth, values }, future));
   });
   return out;
 }

@@ -1,0 +1,39 @@
+// A real series with a known future, as every reader of the bench's sets makes it: the shape, the
+// months the goals reach, and the split of a whole series into history and future. A leaf module,
+// so the readers (forecastData.ts, forecastTsf.ts, forecastWide.ts) share it without importing
+// one another.
+
+export interface RealSeries {
+  id: string;
+  /** Month of the year (1–12) of the first value. */
+  startMonth: number;
+  history: number[];
+  future: number[];
+  /** The set's own category (M-competition style: micro, industry, …), when the file names one. */
+  category?: string;
+  /** Months the cut-off was moved back from the set's own (`--back`); 0 or absent at the set's own. */
+  back?: number;
+}
+
+/** Months the goals reach (due 6, 12 and 18 months on): held out as the future, at least. */
+export const FUTURE_MONTHS = 18;
+
+/** A file's own future length (a .tsf `@horizon`, a row's NF), never shorter than the goals reach. */
+export const futureOf = (declared?: number) => Math.max(declared ?? FUTURE_MONTHS, FUTURE_MONTHS);
+
+/** One CSV cell, its surrounding quotes and spaces taken off (the sets read here quote no commas). */
+export const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(.*)"$/, '$1');
+
+/** A whole series split into its history and its last `future` values. */
+export function splitSeries(
+  s: { id: string; startMonth: number; category?: string; values: number[] },
+  future = FUTURE_MONTHS,
+): RealSeries {
+  return {
+    id: s.id,
+    category: s.category,
+    startMonth: s.startMonth,
+    history: s.values.slice(0, -future),
+    future: s.values.slice(-future),
+  };
+}
