@@ -424,8 +424,9 @@ const RECENT_HALF_LIFE = 4;
  * same month running high where a smoothed cycle ran low); a future that breaks the pattern leaves
  * a band sized on those errors short. Where the seasonal naive held most of the weight on PBS's
  * prescriptions, the band was half as wide as Theta's and held 89% of months to its 93%. With the
- * floor, PBS's band 91.6% → 93.4% (three cut-offs 91.2% → 94.0%), M1's over three cut-offs 93.3% →
- * 93.7%, TSDL's Brier 0.1331 → 0.1325; retail's, already wide, 97.5% → 97.7% (docs/heading.md).
+ * floor (36 origins then), PBS's band 91.6% → 93.4% (three cut-offs 91.2% → 94.0%), M1's over
+ * three cut-offs 93.3% → 93.7%, TSDL's Brier 0.1331 → 0.1325; retail's, already wide, 97.5% → 97.7%
+ * (docs/heading.md).
  */
 const DISAGREEMENT_FLOOR = 2;
 const BODY_RANGE = [0.5, 1] as const;

@@ -23,7 +23,7 @@ function tightest(e: Ensemble): number {
 
 /**
  * Growth slowing down, with a yearly cycle: the two-year trend runs ahead of the series, last
- * year's same month behind it, and the combination's past errors are smaller than the forecasters'
+ * year's same month behind it, and the combination's past errors are small beside the forecasters'
  * disagreement (without the floor the band's 97.5% point sat 3.1 disagreements out).
  */
 function slowingGrowth(seed: number): number[] {
