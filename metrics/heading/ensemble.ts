@@ -39,12 +39,6 @@ export interface Ensemble {
   cdf(h: number, x: number): number;
   /** P(value h months ahead ≥ x): for a series with no variance, 1 at its own value (a certainty, not ½). */
   atLeast(h: number, x: number): number;
-  /**
-   * The forecasters' usual disagreement h months ahead, on the model's scale: the root of their
-   * weighted variance about the combination, averaged over the past origins (the band is never
-   * narrower than DISAGREEMENT_FLOOR times it).
-   */
-  disagreement(h: number): number;
 }
 
 const SEASON = 12;
@@ -56,8 +50,9 @@ const CYCLE_SPAN = 9 * SEASON;
  * Past origins scored: the last five years of them. The weights are read from these origins'
  * errors, which overlap from one origin to the next; read from three years they were noisier:
  * with five, Brier lower on six of seven sets of real series (livestock 0.1669 → 0.1641, TSDL
- * 0.1325 → 0.1307, hospital 0.1679 → 0.1666 at the end cut-off), PBS +0.0003; seven years did no
- * better (docs/heading.md). Recent errors still size today's band (HALF_LIFE).
+ * 0.1331 → 0.1310, hospital 0.1680 → 0.1665 at the end cut-off), PBS +0.0003, and on US
+ * employment, scored only after, equal or lower; seven years did no better (docs/heading.md).
+ * Recent errors still size today's band (HALF_LIFE).
  */
 const MAX_ORIGINS = 60;
 const MAX_HORIZON = 24;
@@ -417,18 +412,6 @@ const BODY = 0.85;
  * retail 0.017 → 0.019; Brier lower on five of seven sets, bands unchanged (docs/heading.md).
  */
 const RECENT_HALF_LIFE = 4;
-/**
- * The band's scale is never below this many times the forecasters' usual disagreement at that
- * horizon (the root of their weighted variance about the combination, averaged over the origins).
- * A combination's past errors can be small because its forecasters' errors cancelled (last year's
- * same month running high where a smoothed cycle ran low); a future that breaks the pattern leaves
- * a band sized on those errors short. Where the seasonal naive held most of the weight on PBS's
- * prescriptions, the band was half as wide as Theta's and held 89% of months to its 93%. With the
- * floor (36 origins then), PBS's band 91.6% → 93.4% (three cut-offs 91.2% → 94.0%), M1's over
- * three cut-offs 93.3% → 93.7%, TSDL's Brier 0.1331 → 0.1325; retail's, already wide, 97.5% → 97.7%
- * (docs/heading.md).
- */
-const DISAGREEMENT_FLOOR = 2;
 const BODY_RANGE = [0.5, 1] as const;
 /** Lowered degrees of freedom, by the band's own (tenths) and the body's share (hundredths): filled as needed. */
 const loweredGrid = new Map<number, number>();
@@ -472,8 +455,6 @@ interface Band {
   dfAt(h: number): number;
   /** No variance at all: a certainty. */
   flat: boolean;
-  /** The forecasters' usual disagreement at horizon h (see DISAGREEMENT_FLOOR). */
-  disagreementAt(h: number): number;
 }
 
 /** The band's scale at each horizon, from the combination's own errors (see `scales`). */
@@ -519,12 +500,10 @@ function bandOf(
       const i = Math.min(h, H) - 1;
       const base = (h > H ? sd[i]! * Math.sqrt(h / H) : sd[i]!) * inflate;
       const extra = Math.max(0, spread(n1, h) - usualSpread[i]!);
-      const floor = DISAGREEMENT_FLOOR * inflate * Math.sqrt(usualSpread[i]!);
-      return body[i]! * Math.max(Math.sqrt(base * base + extra), floor, 1e-9 * level);
+      return body[i]! * Math.max(Math.sqrt(base * base + extra), 1e-9 * level);
     },
     // A series that never moved is a certainty, not a coin toss at its own value.
     flat: y.every((v) => v === y[0]),
-    disagreementAt: (h) => Math.sqrt(usualSpread[Math.min(Math.max(1, h), H) - 1] ?? 0),
   };
 }
 
@@ -569,7 +548,6 @@ export function buildEnsemble(values: number[], months: number[], options: Ensem
       if (hh <= 0 || band.flat) return v >= centre(hh) - tie(hh) ? 1 : 0;
       return below(hh, v);
     },
-    disagreement: (h) => band.disagreementAt(Math.round(h)),
     atLeast(h, x) {
       const hh = Math.round(h);
       if (log && x <= 0) return 1;

@@ -106,8 +106,8 @@ export const forecastWords = {
     'a combination of simple forecasters (the recent level, Theta, a damped trend, a two-year trend and, from ' +
     'two years of history, the same month a year before), each weighted by its own errors forecasting 1–24 ' +
     'months ahead from up to 60 past months, Theta’s counted at 60% (the M3 competition’s winner); ' +
-    'the band is sized from the combination’s own errors at each horizon, never narrower than twice the ' +
-    'forecasters’ usual disagreement, a Student t narrowed in the middle with its 95% range kept',
+    'the band is sized from the combination’s own errors at each horizon, a Student t narrowed in the middle ' +
+    'with its 95% range kept',
   logScale: 'modelled on the log scale: changes are read as proportions of the level',
   seasonal: (years: number) => `month-of-year indices from the last ${years} years of history, in the forecast`,
   tooShortForSteps: (months: number) =>
