@@ -86,8 +86,9 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
 export function csvMonthly(file: string): RealSeries[] {
   const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
   const cols = head!.split(',').map((c) => cell(c).toLowerCase());
-  if (isWide(cols)) return wideMonthly(file, cols, lines);
   const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));
+  // No month column (any of its names): one series a row, when the header says so.
+  if (at(ALIASES.month) < 0 && isWide(cols)) return wideMonthly(file, cols, lines);
   const [si, mi, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
   if (si < 0 || mi < 0 || vi < 0)
     throw new Error(`${file}:1: expected columns series, month, value (or unique_id, ds, y); got ${cols.join(', ')}`);

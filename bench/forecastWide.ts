@@ -14,9 +14,10 @@ const LEADING = {
   month: ['starting month', 'start month'],
 } as const;
 
-/** A header that names the rows' length (`N`) or future (`NF`) and no month column: one series a row. */
+/** A header that names the rows' length (`N`) or future (`NF`): one series a row (asked of headers with no month). */
 export function isWide(cols: string[]): boolean {
-  return cols.some((c) => c === 'n' || c === 'nf') && !cols.some((c) => ['month', 'ds', 'date'].includes(c));
+  const counts: readonly string[] = [...LEADING.n, ...LEADING.nf];
+  return cols.some((c) => counts.includes(c));
 }
 
 /**
