@@ -1,12 +1,14 @@
 // npm run bench:forecast — Bearing's forecast beside Theta, a damped trend and the seasonal naive
 // on the tourism competition's 366 and the hospital set's 767 monthly series, or any file of monthly
-// series (`--data file.csv`, or a Monash archive `.tsf`; goals due 6, 12, 18 months on). Prints a
-// table and writes bench/forecast-results.json.
-import { writeFileSync } from 'node:fs';
+// series (`--data file.csv`, a Monash archive `.tsf`, or M4's own `Monthly-train.csv`; goals due 6,
+// 12, 18 months on). Prints a table and writes bench/forecast-results.json.
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
+import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
+import { drawn } from './forecastSeries.ts';
 import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
@@ -22,6 +24,12 @@ const { values: args } = parseArgs({
     // so a shock common to every series after one cut-off weighs as one period among several.
     back: { type: 'string', default: '0' },
     out: { type: 'string', default: 'bench/forecast-results.json' },
+    // M4's own files: the rows that followed each train row, and each series' category (found beside
+    // the train file, as M4 lays them out, when not given).
+    future: { type: 'string' },
+    info: { type: 'string' },
+    // Score this many series drawn from each set (the same ones every run): M4 has 48,000 monthly.
+    sample: { type: 'string' },
   },
 });
 
@@ -43,10 +51,27 @@ const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
       return { ...s, history: all.slice(0, end), future: all.slice(end, end + 18), back };
     });
 const backs = args.back!.split(',').map(Number);
+const m4Given = { future: args.future, info: args.info };
+const sample = args.sample === undefined ? undefined : Number(args.sample);
+if (sample !== undefined && !(Number.isInteger(sample) && sample > 0))
+  throw new Error(`--sample is "${args.sample}" (expected a whole number of series above 0)`);
 for (const key of args.data!.split(',')) {
   // Any other key is a file of monthly series: a Monash archive .tsf (tsfMonthly) or a CSV (csvMonthly).
-  DATA[key] ??= { label: basename(key), load: () => (/\.tsf$/i.test(key) ? tsfMonthly(key) : csvMonthly(key)) };
-  const loaded = DATA[key]!.load();
+  DATA[key] ??= {
+    label: basename(key),
+    load: () => (/\.tsf$/i.test(key) ? tsfMonthly(key) : csvMonthly(key, m4Given)),
+  };
+  if (!DATA[key]!.label.includes('series') && isM4(headerOf(key))) {
+    const { future, info } = m4Files(key, m4Given);
+    console.log(
+      `${basename(key)} is M4's layout: futures from ${future ? basename(future) : "each row's last 18 values"}` +
+        `, categories from ${info ? basename(info) : 'nowhere (no M4-info.csv beside it)'}`,
+    );
+  }
+  const whole = DATA[key]!.load();
+  const loaded = drawn(whole, sample);
+  if (loaded.length < whole.length)
+    console.log(`${loaded.length} of ${whole.length} series drawn (--sample; the same ones every run)`);
   const series = backs.flatMap((b) => cutBack(loaded, b));
   if (backs.length > 1 || backs[0] !== 0) console.log(`cut-offs moved back ${backs.join(', ')} months`);
   const kept = new Set(series.map((s) => s.id)).size;
@@ -65,6 +90,27 @@ console.log(
 );
 all.speed = speed;
 writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
+
+/** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names). */
+function headerOf(file: string): string[] {
+  if (/\.tsf$/i.test(file)) return [];
+  const buf = Buffer.alloc(65_536);
+  const fd = openSync(file, 'r');
+  try {
+    const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    return text
+      .split(/\r?\n/)[0]!
+      .split(',')
+      .map((c) =>
+        c
+          .trim()
+          .replace(/^"(.*)"$/, '$1')
+          .toLowerCase(),
+      );
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function run(series: RealSeries[]) {
   const results: Record<string, Omit<Score, 'detail'> & { seconds: number }> = {};

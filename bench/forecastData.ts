@@ -4,6 +4,7 @@
 // then the values); see test/fixtures/tourism/README.md for source and licence.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isM4, type M4Files, m4Files, m4Monthly } from './forecastM4.ts';
 import { cell, type RealSeries, splitSeries } from './forecastSeries.ts';
 import { isWide, wideMonthly } from './forecastWide.ts';
 
@@ -76,16 +77,18 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
 /**
  * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, or a date in it) with an
  * optional `category` column, or statsforecast's `unique_id,ds,y`; each series' last 18 months are its
- * future. One series a row, as M3's published file (`Series,N,NF,…`), reads too (forecastWide.ts).
+ * future. One series a row, as M3's published file (`Series,N,NF,…`), reads too (forecastWide.ts),
+ * and so do M4's own files (`V1,V2,…`, with its test and info files: forecastM4.ts).
  * Months may also be period numbers (1, 2, …, as in M4's long form): period 1 is then read as a
  * January, which moves no forecast (the yearly cycle is read by position). How a set Bearing has
  * never seen (for example M1's 617 monthly series) is scored the same way as the two above. A month
  * missing inside a series or given twice is an error: the forecast reads values by position, so
  * either would shift the calendar.
  */
-export function csvMonthly(file: string): RealSeries[] {
+export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
   const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
   const cols = head!.split(',').map((c) => cell(c).toLowerCase());
+  if (isM4(cols)) return m4Monthly(file, lines, m4Files(file, m4));
   const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));
   // No month column (any of its names): one series a row, when the header says so.
   if (at(ALIASES.month) < 0 && isWide(cols)) return wideMonthly(file, cols, lines);

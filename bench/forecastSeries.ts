@@ -2,6 +2,7 @@
 // months the goals reach, and the split of a whole series into history and future. A leaf module,
 // so the readers (forecastData.ts, forecastTsf.ts, forecastWide.ts) share it without importing
 // one another.
+import { mulberry32 } from '../metrics/heading/random.ts';
 
 export interface RealSeries {
   id: string;
@@ -36,4 +37,17 @@ export function splitSeries(
     history: s.values.slice(0, -future),
     future: s.values.slice(-future),
   };
+}
+
+/** `n` series drawn without replacement by a fixed seed: the same ones every run, in the file's order. */
+export function drawn(series: RealSeries[], n: number | undefined): RealSeries[] {
+  if (n === undefined || n >= series.length) return series;
+  const next = mulberry32(20_261_207);
+  const order = series.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const keep = new Set(order.slice(0, n));
+  return series.filter((_, i) => keep.has(i));
 }

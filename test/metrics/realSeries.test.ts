@@ -5,9 +5,10 @@
 // on the same series (bench/forecastPeers.ts). Figures are in the README and
 // docs/heading.md; `npm run bench:forecast` prints the whole table.
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvMonthly, hospitalMonthly, tourismMonthly } from '../../bench/forecastData.ts';
+import { drawn } from '../../bench/forecastSeries.ts';
 import { tsfMonthly } from '../../bench/forecastTsf.ts';
 import { peers } from '../../bench/forecastPeers.ts';
 import { type Score, scoreMethod } from '../../bench/forecastScore.ts';
@@ -203,5 +204,74 @@ describe('the forecast on real series with a known future', () => {
     } finally {
       cleanup();
     }
+  });
+  // M4's own files (Mcompetitions/M4-methods, Dataset/): `V1, V2, …` rows, the future in a second
+  // file by the same ids, the category in M4-info.csv; found beside the train file as M4 lays them out.
+  it("M4's train, test and info files read as the same series; a bad row names its file and line", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const real = hospitalMonthly()
+        .slice(0, 5)
+        .map((s, k) => ({ ...s, history: s.history.slice(k * 4) }));
+      const width = Math.max(...real.map((s) => s.history.length));
+      const q = (v: string | number) => `"${v}"`;
+      const header = (n: number) => Array.from({ length: n }, (_, i) => q(`V${i + 1}`)).join(',');
+      const kinds = ['Micro', 'Macro', 'Industry', 'Finance', 'Other'];
+      const trainRow = (s: (typeof real)[number], k: number) =>
+        [q(`M${k + 1}`), ...s.history.map(q), ...Array(width - s.history.length).fill('""')].join(',');
+      const testRows = real.map((s, k) => [q(`M${k + 1}`), ...s.future.map(q)].join(','));
+      mkdirSync(join(dir, 'Dataset', 'Train'), { recursive: true });
+      mkdirSync(join(dir, 'Dataset', 'Test'));
+      const train = join(dir, 'Dataset', 'Train', 'Monthly-train.csv');
+      const test = join(dir, 'Dataset', 'Test', 'Monthly-test.csv');
+      writeFileSync(train, `${[header(width + 1), ...real.map(trainRow)].join('\n')}\n`);
+      writeFileSync(test, `${[header(19), ...testRows].join('\n')}\n`);
+      writeFileSync(
+        join(dir, 'Dataset', 'M4-info.csv'),
+        `"M4id","category","Frequency","Horizon","SP","StartingDate"\n${real
+          .map((_, k) => [q(`M${k + 1}`), q(kinds[k]!), 12, 18, q('Monthly'), q('01-01-90 12:00')].join(','))
+          .join('\n')}\n`,
+      );
+      const read = () => csvMonthly(train).map((s) => [s.id, s.category, s.history, s.future]);
+      const expected = real.map((s, k) => [`M${k + 1}`, kinds[k], s.history, s.future]);
+      expect(read()).toEqual(expected);
+      // Side by side, or named with --future / --info, reads the same.
+      const beside = join(dir, 'Dataset', 'Train', 'Monthly-test.csv');
+      renameSync(test, beside);
+      expect(read()).toEqual(expected);
+      renameSync(beside, join(dir, 'future.csv'));
+      expect(csvMonthly(train, { future: join(dir, 'future.csv') })[3]!.future).toEqual(real[3]!.future);
+      // With no test file, each train row's last 18 values are its future.
+      const own = csvMonthly(train);
+      expect(own.map((s) => [s.history, s.future])).toEqual(
+        real.map((s) => [s.history.slice(0, -18), s.history.slice(-18)]),
+      );
+      const bad = (rows: string[], file = train) => writeFileSync(file, `${[header(width + 1), ...rows].join('\n')}\n`);
+      writeFileSync(join(dir, 'future.csv'), `${[header(19), ...testRows.slice(0, 4)].join('\n')}\n`);
+      expect(() => csvMonthly(train, { future: join(dir, 'future.csv') })).toThrow(
+        /Monthly-train\.csv:6: series "M5" has no row in .*future\.csv/,
+      );
+      writeFileSync(join(dir, 'future.csv'), `${[header(19), testRows[0]!.replace(/,"[^"]*"$/, '')].join('\n')}\n`);
+      expect(() => csvMonthly(train, { future: join(dir, 'future.csv') })).toThrow(
+        /future\.csv:2: series "M1": 17 values \(expected the 18 months/,
+      );
+      bad([trainRow(real[0]!, 0).replace(/^("M1","[^"]*",)"[^"]*"/, '$1""')]);
+      expect(() => csvMonthly(train)).toThrow(/Monthly-train\.csv:2: series "M1": column 3 is "" \(expected a number/);
+      bad([trainRow(real[0]!, 0).replace('"M1"', '"Q7"')]);
+      expect(() => csvMonthly(train)).toThrow(/Monthly-train\.csv:2: series "Q7" is not monthly/);
+    } finally {
+      cleanup();
+    }
+  });
+  it('--sample draws the same series every run, in the file order, and all of them when asked for more', () => {
+    const all = hospitalMonthly();
+    const a = drawn(all, 50);
+    expect(a).toHaveLength(50);
+    expect(drawn(all, 50)).toEqual(a);
+    const at = a.map((s) => all.indexOf(s));
+    expect(at).toEqual([...at].sort((x, y) => x - y));
+    // Spread over the file, not its first rows.
+    expect(Math.max(...at)).toBeGreaterThan(all.length / 2);
+    expect(drawn(all, 10_000)).toBe(all);
   });
 });
