@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
-import { drawn } from './forecastSeries.ts';
+import { cell, drawn } from './forecastSeries.ts';
 import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
@@ -56,12 +56,19 @@ const sample = args.sample === undefined ? undefined : Number(args.sample);
 if (sample !== undefined && !(Number.isInteger(sample) && sample > 0))
   throw new Error(`--sample is "${args.sample}" (expected a whole number of series above 0)`);
 for (const key of args.data!.split(',')) {
-  // Any other key is a file of monthly series: a Monash archive .tsf (tsfMonthly) or a CSV (csvMonthly).
+  // Any other key is a file of monthly series: a Monash archive .tsf (tsfMonthly) or a CSV (csvMonthly,
+  // which also reads M4's own layout with its test and info files).
+  const file = !(key in DATA);
   DATA[key] ??= {
     label: basename(key),
     load: () => (/\.tsf$/i.test(key) ? tsfMonthly(key) : csvMonthly(key, m4Given)),
   };
-  if (!DATA[key]!.label.includes('series') && isM4(headerOf(key))) {
+  const m4 = file && isM4(headerOf(key));
+  if ((args.future || args.info) && !m4)
+    throw new Error(
+      `--future and --info go with M4's own train file (a header V1, V2, …); ${basename(key)} is not one`,
+    );
+  if (m4) {
     const { future, info } = m4Files(key, m4Given);
     console.log(
       `${basename(key)} is M4's layout: futures from ${future ? basename(future) : "each row's last 18 values"}` +
@@ -101,12 +108,7 @@ function headerOf(file: string): string[] {
     return text
       .split(/\r?\n/)[0]!
       .split(',')
-      .map((c) =>
-        c
-          .trim()
-          .replace(/^"(.*)"$/, '$1')
-          .toLowerCase(),
-      );
+      .map((c) => cell(c).toLowerCase());
   } finally {
     closeSync(fd);
   }
