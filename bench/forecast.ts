@@ -2,9 +2,9 @@
 // on the tourism competition's 366 and the hospital set's 767 monthly series, or any file of monthly
 // series (`--data file.csv`, a Monash archive `.tsf`, or M4's own `Monthly-train.csv`; goals due 6,
 // 12, 18 months on). Prints a table and writes bench/forecast-results.json.
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
@@ -15,22 +15,37 @@ import { forecastSpeed } from './forecastSpeed.ts';
 import { sharedShift } from './forecastShift.ts';
 import { uncertainty } from './forecastUncertainty.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    bins: { type: 'boolean', default: false },
-    data: { type: 'string', default: 'tourism,hospital' },
-    // Cut-offs moved back this many months (comma-separated): the same goals from earlier origins,
-    // so a shock common to every series after one cut-off weighs as one period among several.
-    back: { type: 'string', default: '0' },
-    out: { type: 'string', default: 'bench/forecast-results.json' },
-    // M4's own files: the rows that followed each train row, and each series' category (found beside
-    // the train file, as M4 lays them out, when not given).
-    future: { type: 'string' },
-    info: { type: 'string' },
-    // Score this many series drawn from each set (the same ones every run): M4 has 48,000 monthly.
-    sample: { type: 'string' },
-  },
+const USAGE = `npm run bench:forecast -- [options]
+
+Bearing's forecast beside Theta, textbook Theta, a damped trend and the seasonal naive on monthly
+series whose future is known: goals due 6, 12 and 18 months after each history, targets 0.9–1.2 ×
+the last value, scored against what happened (ECE, Brier, sMAPE, 95% band held, on course met).
+
+  --data SETS      comma-separated: tourism, hospital (shipped), or files of monthly series: a long
+                   CSV (series,month,value or unique_id,ds,y), one series a row (Series,N,NF,…), a
+                   Monash .tsf, or M4's own Monthly-train.csv (default: tourism,hospital)
+  --future FILE    M4's Monthly-test.csv (default: found beside the train file, or Test/ beside it)
+  --info FILE      M4's M4-info.csv, for each series' category (default: found beside the train file)
+  --sample N       score N series of each set, drawn by a fixed seed (the same ones every run)
+  --back MONTHS    cut-offs moved back, comma-separated, e.g. 0,12,24 (default: 0)
+  --only METHODS   comma-separated: bearing, theta, thetaf, damped, seasonal-naive
+  --bins           print each method's calibration bins
+  --out FILE       where to write the figures (default: bench/forecast-results.json)
+  -h, --help       this text`;
+const { values: args, fail } = benchArgs(USAGE, {
+  only: { type: 'string' },
+  bins: { type: 'boolean', default: false },
+  data: { type: 'string', default: 'tourism,hospital' },
+  // Cut-offs moved back this many months (comma-separated): the same goals from earlier origins,
+  // so a shock common to every series after one cut-off weighs as one period among several.
+  back: { type: 'string', default: '0' },
+  out: { type: 'string', default: 'bench/forecast-results.json' },
+  // M4's own files: the rows that followed each train row, and each series' category (found beside
+  // the train file, as M4 lays them out, when not given).
+  future: { type: 'string' },
+  info: { type: 'string' },
+  // Score this many series drawn from each set (the same ones every run): M4 has 48,000 monthly.
+  sample: { type: 'string' },
 });
 
 const DATA: Record<string, { label: string; load: () => RealSeries[] }> = {
@@ -51,10 +66,14 @@ const cutBack = (series: RealSeries[], back: number): RealSeries[] =>
       return { ...s, history: all.slice(0, end), future: all.slice(end, end + 18), back };
     });
 const backs = args.back!.split(',').map(Number);
+if (!backs.every((b) => Number.isInteger(b) && b >= 0))
+  fail(`--back is "${args.back}" (expected whole numbers of months ≥ 0, comma-separated)`);
+const unknown = (args.only ?? '').split(',').filter((n) => n && !(n in methods));
+if (unknown.length) fail(`--only names ${unknown.join(', ')} (the methods are ${Object.keys(methods).join(', ')})`);
 const m4Given = { future: args.future, info: args.info };
 const sample = args.sample === undefined ? undefined : Number(args.sample);
 if (sample !== undefined && !(Number.isInteger(sample) && sample > 0))
-  throw new Error(`--sample is "${args.sample}" (expected a whole number of series above 0)`);
+  fail(`--sample is "${args.sample}" (expected a whole number of series above 0)`);
 for (const key of args.data!.split(',')) {
   // Any other key is a file of monthly series: a Monash archive .tsf (tsfMonthly) or a CSV (csvMonthly,
   // which also reads M4's own layout with its test and info files).
@@ -65,9 +84,7 @@ for (const key of args.data!.split(',')) {
   };
   const m4 = file && isM4(headerOf(key));
   if ((args.future || args.info) && !m4)
-    throw new Error(
-      `--future and --info go with M4's own train file (a header V1, V2, …); ${basename(key)} is not one`,
-    );
+    fail(`--future and --info go with M4's own train file (a header V1, V2, …); ${basename(key)} is not one`);
   if (m4) {
     const { future, info } = m4Files(key, m4Given);
     console.log(
@@ -75,7 +92,7 @@ for (const key of args.data!.split(',')) {
         `, categories from ${info ? basename(info) : 'nowhere (no M4-info.csv beside it)'}`,
     );
   }
-  const whole = DATA[key]!.load();
+  const whole = readSet(key);
   const loaded = drawn(whole, sample);
   if (loaded.length < whole.length)
     console.log(`${loaded.length} of ${whole.length} series drawn (--sample; the same ones every run)`);
@@ -98,9 +115,19 @@ console.log(
 all.speed = speed;
 writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
 
+/** A set's series; a file that cannot be read stops the run with its own message (file and line). */
+function readSet(key: string): RealSeries[] {
+  try {
+    return DATA[key]!.load();
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
+
 /** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names). */
 function headerOf(file: string): string[] {
-  if (/\.tsf$/i.test(file)) return [];
+  if (/\.tsf$/i.test(file) || !existsSync(file)) return []; // a missing file is reported when read
   const buf = Buffer.alloc(65_536);
   const fd = openSync(file, 'r');
   try {

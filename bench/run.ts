@@ -1,9 +1,8 @@
-// npm run bench [-- --max 10k|100k|1m] [--import-max 10k|100k|1m] [--runs 5] [--load-seconds 20] [--no-load]
+// npm run bench [-- --max 10k|100k|1m] [--import-max …] [--runs 5] [--load-seconds 20] [--no-load] [--help]
 // Figures are ratios against raw DuckDB doing the same work, on worlds that grow ×10.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 // @ts-expect-error autocannon ships no types; its result shape is used as documented in its README
 import autocannon from 'autocannon';
 import { buildWebIfStale, WEB_DIST } from '../api/webBuild.ts';
@@ -23,26 +22,40 @@ import { fitGeoMixModel } from '../metrics/mix/geoModel.ts';
 import { plantGeo } from '../test/mix/geoWorld.ts';
 import { readGoals, SHIPPED_GOALS_FILE } from '../metrics/goals.ts';
 import { buildSeriesQuery } from '../metrics/series.ts';
+import { benchArgs } from './args.ts';
 import { bundleSizes } from './bundle.ts';
 import { firstChart } from './firstChart.ts';
 import { log, median, round, timeMedian, timePairs } from './measure.ts';
 import { startServerChild, type ServerChild } from './serverProcess.ts';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
-const { values: args } = parseArgs({
-  options: {
-    max: { type: 'string', default: '1m' },
-    'import-max': { type: 'string' },
-    runs: { type: 'string', default: '5' },
-    'load-seconds': { type: 'string', default: '20' },
-    'no-load': { type: 'boolean', default: false },
-    // The geo model at Meridian's size (6 s): the suite's run of the bench leaves it to test/mix/geo.test.ts.
-    'no-geo': { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench/results.json' },
-  },
+const USAGE = `npm run bench -- [options]
+
+Bearing's speed on sample worlds that grow ×10 (10k, 100k, 1m customers): import and sync against
+bare read_csv, each metric's series, the heading, channels and rollups against their raw SQL,
+server start, memory and load, the first chart in a fresh browser, the mix models and the bundle.
+Prints one table and writes the figures as JSON.
+
+  --max SIZE            largest world: 10k, 100k or 1m (default: 1m)
+  --import-max SIZE     largest world the import and sync are timed on (default: --max)
+  --runs N              runs per figure, the median reported (default: 5; 1 is a quick check)
+  --load-seconds N      seconds of the load test (default: 20)
+  --no-load             skip the load test
+  --no-geo              skip the geo mix model at Meridian's size
+  --out FILE            where to write the figures (default: bench/results.json)
+  -h, --help            this text`;
+const { values: args, fail } = benchArgs(USAGE, {
+  max: { type: 'string', default: '1m' },
+  'import-max': { type: 'string' },
+  runs: { type: 'string', default: '5' },
+  'load-seconds': { type: 'string', default: '20' },
+  'no-load': { type: 'boolean', default: false },
+  // The geo model at Meridian's size (6 s): the suite's run of the bench leaves it to test/mix/geo.test.ts.
+  'no-geo': { type: 'boolean', default: false },
+  out: { type: 'string', default: 'bench/results.json' },
 });
 const maxSize = SIZES[String(args.max).toLowerCase()] ?? 0;
-if (!maxSize) throw new Error(`--max must be one of ${Object.keys(SIZES).join(', ')}`);
+if (!maxSize) fail(`--max is "${args.max}" (expected one of ${Object.keys(SIZES).join(', ')})`);
 // The README's figures are medians of 5 runs (the default). `--runs 1` is the quick check that every
 // part still runs (npm test does that): its figures are single readings, not to be quoted.
 const RUNS = Math.max(1, Math.floor(Number(args.runs)) || 5);
