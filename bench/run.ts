@@ -58,7 +58,12 @@ const maxSize = SIZES[String(args.max).toLowerCase()] ?? 0;
 if (!maxSize) fail(`--max is "${args.max}" (expected one of ${Object.keys(SIZES).join(', ')})`);
 // The README's figures are medians of 5 runs (the default). `--runs 1` is the quick check that every
 // part still runs (npm test does that): its figures are single readings, not to be quoted.
-const RUNS = Math.max(1, Math.floor(Number(args.runs)) || 5);
+const whole = (name: 'runs' | 'load-seconds') => {
+  const n = Number(args[name]);
+  return Number.isInteger(n) && n >= 1 ? n : fail(`--${name} is "${args[name]}" (expected a whole number ≥ 1)`);
+};
+const RUNS = whole('runs');
+const LOAD_SECONDS = whole('load-seconds');
 const CHART_RUNS = RUNS === 1 ? 1 : Math.max(5, RUNS);
 // Import runs dominate the bench at 1M (10 loads of 42M rows); this caps the sizes they run at.
 const importMax = args['import-max'] ? (SIZES[String(args['import-max']).toLowerCase()] ?? maxSize) : maxSize;
@@ -416,7 +421,7 @@ async function benchSize(label: string, customers: number) {
       `rollups, ${round(headingCold)} ms uncached (raw SQL of its series, one after another: ${round(goalsDirect)} ms)`,
   );
   // The first screen of every dashboard, served warm to many at once (autocannon, 30 connections).
-  const overviewSeconds = Math.min(8, Math.max(1, Number(args['load-seconds'])));
+  const overviewSeconds = Math.min(8, LOAD_SECONDS);
   const overview = await autocannon({ url: `${server.url}/api/goals`, connections: 30, duration: overviewSeconds });
   const overviewRps = Math.round(overview.requests.average);
   log(
@@ -449,7 +454,7 @@ async function benchSize(label: string, customers: number) {
 
   let load: unknown = null;
   if (!args['no-load'] && customers === Math.min(maxSize, 100_000)) {
-    const seconds = Number(args['load-seconds']);
+    const seconds = LOAD_SECONDS;
     log(`  load test: 50 connections, ${seconds} s, mixed reads…`);
     const idle = await loadTest(server, seconds, null);
     log(`    ${idle.rps} req/s, p50 ${idle.p50_ms} ms, p99 ${idle.p99_ms} ms, ${idle.errors} errors`);

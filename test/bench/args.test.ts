@@ -47,5 +47,10 @@ describe("the benches' command lines", () => {
     const r = run('bench/run.ts', ['--max', '5k']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^error: --max is "5k" \(expected one of 10k, 100k, 1m\)/);
+    const runs = run('bench/run.ts', ['--runs', 'three']);
+    expect([runs.code, runs.err]).toEqual([
+      2,
+      expect.stringMatching(/^error: --runs is "three" \(expected a whole number/),
+    ]);
   });
 });
