@@ -115,6 +115,22 @@ console.log(
 all.speed = speed;
 writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
 
+/**
+ * A large set (M4's 48,000) takes minutes a method: after the first 2 s, where it has got to, on
+ * stderr every 2 s (on a terminal, one line rewritten), cleared when the method's figures print.
+ */
+function progressOf(name: string, started: number) {
+  let shown = started;
+  const tty = process.stderr.isTTY;
+  return (done: number, of: number) => {
+    const now = performance.now();
+    if (now - shown < 2000) return;
+    shown = now;
+    const line = `${name}: ${done.toLocaleString('en')} of ${of.toLocaleString('en')} series`;
+    process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+  };
+}
+
 /** A set's series; a file that cannot be read stops the run with its own message (file and line). */
 function readSet(key: string): RealSeries[] {
   try {
@@ -147,7 +163,8 @@ function run(series: RealSeries[]) {
   for (const [name, method] of Object.entries(methods)) {
     if (args.only && !args.only.split(',').includes(name)) continue;
     const t0 = performance.now();
-    const { detail: goals, ...score } = scoreMethod(series, method);
+    const { detail: goals, ...score } = scoreMethod(series, method, progressOf(name, t0));
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     detail[name] = goals;
     results[name] = { ...score, seconds: (performance.now() - t0) / 1000 };
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -91,13 +91,18 @@ export function groupOf(s: RealSeries): string {
   return acf(diffs, 12) > 0.3 ? 'seasonal' : 'no clear yearly cycle';
 }
 
-export function scoreMethod(series: RealSeries[], method: Method): Score {
+export function scoreMethod(
+  series: RealSeries[],
+  method: Method,
+  progress?: (done: number, of: number) => void,
+): Score {
   const probs: GoalScore[] = [];
   let smapeSum = 0;
   let smapeN = 0;
   let belowZero = 0;
   const held: Record<string, { n: number; k: number }> = {};
-  for (const s of series) {
+  for (const [i, s] of series.entries()) {
+    progress?.(i, series.length);
     const f = method(s.history, monthsOf(s));
     const last = s.history.at(-1)!;
     const groups = [groupOf(s), ...(s.category ? [s.category] : [])];
