@@ -119,14 +119,14 @@ writeFileSync(args.out!, `${JSON.stringify(all, null, 2)}\n`);
  * A large set (M4's 48,000) takes minutes a method: after the first 2 s, where it has got to, on
  * stderr every 2 s (on a terminal, one line rewritten), cleared when the method's figures print.
  */
-function progressOf(name: string, started: number) {
+function progressOf(name: string, started: number, what = 'series') {
   let shown = started;
   const tty = process.stderr.isTTY;
   return (done: number, of: number) => {
     const now = performance.now();
     if (now - shown < 2000) return;
     shown = now;
-    const line = `${name}: ${done.toLocaleString('en')} of ${of.toLocaleString('en')} series`;
+    const line = `${name}: ${done.toLocaleString('en')} of ${of.toLocaleString('en')} ${what}`;
     process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   };
 }
@@ -180,11 +180,12 @@ function run(series: RealSeries[]) {
   }
   if (!detail.bearing) return { results };
   // 95% intervals, whole series resampled (bench/forecastUncertainty.ts).
-  const u = uncertainty(detail, 'bearing');
+  const u = uncertainty(detail, 'bearing', progressOf('intervals', performance.now(), 'resamples'));
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const i3 = (x: { low: number; high: number }) => `${x.low.toFixed(3)}–${x.high.toFixed(3)}`;
   const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
   console.log(
-    `  95% intervals, series resampled: ${Object.keys(detail)
+    `  95% intervals, whole series resampled ${u.resamples} times: ${Object.keys(detail)
       .map((n) => `${n} ECE ${i3(u.ece[n]!)} Brier ${i3(u.brier[n]!)}`)
       .join('; ')}`,
   );

@@ -2,7 +2,7 @@
 // outcomes drawn with exactly the stated chance, or with a chance 15 points higher.
 import { describe, expect, it } from 'vitest';
 import { brierOf, eceOf, type GoalScore } from '../../bench/forecastScore.ts';
-import { uncertainty } from '../../bench/forecastUncertainty.ts';
+import { repsFor, uncertainty } from '../../bench/forecastUncertainty.ts';
 import { mulberry32 } from '../../metrics/heading/random.ts';
 
 /** `series` series × 3 due dates × 5 targets; a shared draw per series and due date, as a real future is. */
@@ -55,5 +55,18 @@ describe('intervals for the forecast bench', () => {
     expect(u.brierDifference.sharp!.value).toBeCloseTo(brierOf(stated) - brierOf(sharp), 12);
     expect(u.brierDifference.sharp!.low).toBeGreaterThan(0);
     expect(u.brier.sharp!.high).toBeLessThan(u.brier.bearing!.high);
+  });
+
+  it("a set of M4's size is resampled fewer times (never under 200), and says how many", () => {
+    // The shipped sets (11,505 and 5,490 goals) keep 1,000; M4's 48,000 series × 15 goals get 200.
+    expect([repsFor(11_505), repsFor(100_000), repsFor(250_000), repsFor(720_000)]).toEqual([1000, 1000, 400, 200]);
+    const { stated } = planted(40, 5);
+    const seen: number[] = [];
+    const u = uncertainty({ bearing: stated }, 'bearing', (done, of) => {
+      expect(of).toBe(2000);
+      seen.push(done);
+    });
+    expect(u.resamples).toBe(1000);
+    expect(seen).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   });
 });
