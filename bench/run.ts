@@ -66,7 +66,10 @@ const RUNS = whole('runs');
 const LOAD_SECONDS = whole('load-seconds');
 const CHART_RUNS = RUNS === 1 ? 1 : Math.max(5, RUNS);
 // Import runs dominate the bench at 1M (10 loads of 42M rows); this caps the sizes they run at.
-const importMax = args['import-max'] ? (SIZES[String(args['import-max']).toLowerCase()] ?? maxSize) : maxSize;
+const importMax = args['import-max']
+  ? (SIZES[String(args['import-max']).toLowerCase()] ??
+    fail(`--import-max is "${args['import-max']}" (expected one of ${Object.keys(SIZES).join(', ')})`))
+  : maxSize;
 const TOKEN = `bench-${Date.now()}-analyst-token`;
 const END = '2026-10-31';
 
