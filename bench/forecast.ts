@@ -8,7 +8,7 @@ import { benchArgs } from './args.ts';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
-import { cell, drawn } from './forecastSeries.ts';
+import { cell, drawn, readText } from './forecastSeries.ts';
 import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
@@ -80,7 +80,7 @@ for (const key of args.data!.split(',')) {
   const file = !(key in DATA);
   DATA[key] ??= {
     label: basename(key),
-    load: () => (/\.tsf$/i.test(key) ? tsfMonthly(key) : csvMonthly(key, m4Given)),
+    load: () => (/\.tsf(\.gz)?$/i.test(key) ? tsfMonthly(key) : csvMonthly(key, m4Given)),
   };
   const m4 = file && isM4(headerOf(key));
   if ((args.future || args.info) && !m4)
@@ -141,17 +141,21 @@ function readSet(key: string): RealSeries[] {
   }
 }
 
-/** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names). */
+/** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names; a .gz whole). */
 function headerOf(file: string): string[] {
-  if (/\.tsf$/i.test(file) || !existsSync(file)) return []; // a missing file is reported when read
-  const buf = Buffer.alloc(65_536);
+  if (/\.tsf(\.gz)?$/i.test(file) || !existsSync(file)) return []; // a missing file is reported when read
+  const text = /\.gz$/i.test(file) ? readText(file) : firstBytes(file, 65_536);
+  return text
+    .split(/\r?\n/)[0]!
+    .split(',')
+    .map((c) => cell(c).toLowerCase());
+}
+
+function firstBytes(file: string, n: number): string {
+  const buf = Buffer.alloc(n);
   const fd = openSync(file, 'r');
   try {
-    const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    return text
-      .split(/\r?\n/)[0]!
-      .split(',')
-      .map((c) => cell(c).toLowerCase());
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0)).toString('utf8');
   } finally {
     closeSync(fd);
   }

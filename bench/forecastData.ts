@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isM4, type M4Files, m4Files, m4Monthly } from './forecastM4.ts';
-import { cell, type RealSeries, splitSeries } from './forecastSeries.ts';
+import { cell, type RealSeries, readText, splitSeries } from './forecastSeries.ts';
 import { isWide, wideMonthly } from './forecastWide.ts';
 
 export type { RealSeries };
@@ -86,7 +86,7 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
  * either would shift the calendar.
  */
 export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
-  const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const [head, ...lines] = readText(file).trim().split(/\r?\n/);
   const cols = head!.split(',').map((c) => cell(c).toLowerCase());
   if (isM4(cols)) return m4Monthly(file, lines, m4Files(file, m4));
   const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));

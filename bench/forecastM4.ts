@@ -4,9 +4,9 @@
 // `Test/Monthly-test.csv` the 18 months that followed each, and `M4-info.csv` each series' category
 // (Micro, Industry, Macro, Finance, Demographic, Other). Read for
 // `npm run bench:forecast -- --data Monthly-train.csv`.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cell, FUTURE_MONTHS, type RealSeries } from './forecastSeries.ts';
+import { cell, FUTURE_MONTHS, type RealSeries, readText } from './forecastSeries.ts';
 
 /** M4's header: `V1, V2, …, Vk` and nothing else (the id, then the values). */
 export function isM4(cols: string[]): boolean {
@@ -65,7 +65,7 @@ function rows(file: string, lines: string[]): Array<{ id: string; values: number
 
 /** M4-info.csv's category per series id (its columns `M4id` and `category`). */
 function categories(file: string): Map<string, string> {
-  const [head, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const [head, ...lines] = readText(file).trim().split(/\r?\n/);
   const cols = head!.split(',').map((c) => cell(c).toLowerCase());
   const [ii, ci] = [cols.indexOf('m4id'), cols.indexOf('category')];
   if (ii < 0 || ci < 0) throw new Error(`${file}:1: expected columns M4id and category; got ${cols.join(', ')}`);
@@ -86,7 +86,7 @@ export function m4Monthly(file: string, lines: string[], files: M4Files): RealSe
   const train = rows(file, lines);
   const byId = new Map<string, number[]>();
   if (files.future) {
-    const [, ...testLines] = readFileSync(files.future, 'utf8').trim().split(/\r?\n/);
+    const [, ...testLines] = readText(files.future).trim().split(/\r?\n/);
     for (const r of rows(files.future, testLines)) {
       if (r.values.length !== FUTURE_MONTHS)
         throw new Error(

@@ -2,6 +2,8 @@
 // months the goals reach, and the split of a whole series into history and future. A leaf module,
 // so the readers (forecastData.ts, forecastTsf.ts, forecastWide.ts) share it without importing
 // one another.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { mulberry32 } from '../metrics/heading/random.ts';
 
 export interface RealSeries {
@@ -24,6 +26,11 @@ export const futureOf = (declared?: number) => Math.max(declared ?? FUTURE_MONTH
 
 /** One CSV cell, its surrounding quotes and spaces taken off (the sets read here quote no commas). */
 export const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(.*)"$/, '$1');
+
+/** A file of series as text, gunzipped first when its name ends in `.gz` (sets are often shipped so). */
+export function readText(file: string, encoding: BufferEncoding = 'utf8'): string {
+  return /\.gz$/i.test(file) ? gunzipSync(readFileSync(file)).toString(encoding) : readFileSync(file, encoding);
+}
 
 /** A whole series split into its history and its last `future` values. */
 export function splitSeries(

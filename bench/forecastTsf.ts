@@ -3,8 +3,7 @@
 // header of `@` lines (attributes, `@frequency`, `@horizon`, `@missing`), then `@data`, then one
 // series a line: its attribute values and its values, separated by colons, values by commas.
 // The archive's files hold each series whole; its last `@horizon` values are the future.
-import { readFileSync } from 'node:fs';
-import { FUTURE_MONTHS, futureOf, type RealSeries, splitSeries } from './forecastSeries.ts';
+import { FUTURE_MONTHS, futureOf, type RealSeries, readText, splitSeries } from './forecastSeries.ts';
 
 interface Attribute {
   name: string;
@@ -28,7 +27,7 @@ function monthOf(text: string): number | undefined {
  * values by position, so a gap would shift every later month's calendar.
  */
 export function tsfMonthly(file: string): RealSeries[] {
-  const lines = readFileSync(file, 'latin1').split(/\r?\n/);
+  const lines = readText(file, 'latin1').split(/\r?\n/);
   const attributes: Attribute[] = [];
   let horizon = FUTURE_MONTHS;
   let inData = false;

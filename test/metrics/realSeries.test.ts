@@ -5,7 +5,8 @@
 // on the same series (bench/forecastPeers.ts). Figures are in the README and
 // docs/heading.md; `npm run bench:forecast` prints the whole table.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { csvMonthly, hospitalMonthly, tourismMonthly } from '../../bench/forecastData.ts';
 import { drawn } from '../../bench/forecastSeries.ts';
@@ -144,6 +145,9 @@ describe('the forecast on real series with a known future', () => {
       expect(tsfMonthly(file).map((s) => [s.id, s.startMonth, s.history, s.future])).toEqual(
         tourism.map((s, k) => [s.id, month(k), s.history, s.future]),
       );
+      // Gzipped, as sets are often shipped: the same series.
+      writeFileSync(`${file}.gz`, gzipSync(readFileSync(file)));
+      expect(tsfMonthly(`${file}.gz`)).toEqual(tsfMonthly(file));
       // The archive's hospital set has a 12-month horizon: the cut-off moves back to leave 18.
       const hospital = hospitalMonthly().slice(0, 5);
       const rows = hospital.map((s, k) => `h${k}:${[...s.history, ...s.future].join(',')}`);
@@ -235,6 +239,10 @@ describe('the forecast on real series with a known future', () => {
       const read = () => csvMonthly(train).map((s) => [s.id, s.category, s.history, s.future]);
       const expected = real.map((s, k) => [`M${k + 1}`, kinds[k], s.history, s.future]);
       expect(read()).toEqual(expected);
+      // Gzipped beside the same folders: the test file found by the same name with .gz.
+      writeFileSync(`${train}.gz`, gzipSync(readFileSync(train)));
+      writeFileSync(`${test}.gz`, gzipSync(readFileSync(test)));
+      expect(csvMonthly(`${train}.gz`).map((s) => [s.id, s.category, s.history, s.future])).toEqual(expected);
       // Side by side, or named with --future / --info, reads the same.
       const beside = join(dir, 'Dataset', 'Train', 'Monthly-test.csv');
       renameSync(test, beside);
