@@ -1,7 +1,7 @@
 // A real series with a known future, as every reader of the bench's sets makes it: the shape, the
-// months the goals reach, and the split of a whole series into history and future. A leaf module,
-// so the readers (forecastData.ts, forecastTsf.ts, forecastWide.ts) share it without importing
-// one another.
+// months the goals reach, a file's text (gzipped or not), the split of a whole series into history
+// and future, and a fixed draw of a set's series. A leaf module, so the readers (forecastData.ts,
+// forecastTsf.ts, forecastWide.ts, forecastM4.ts) share it without importing one another.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { mulberry32 } from '../metrics/heading/random.ts';
