@@ -2,13 +2,13 @@
 // on the tourism competition's 366 and the hospital set's 767 monthly series, or any file of monthly
 // series (`--data file.csv`, a Monash archive `.tsf`, or M4's own `Monthly-train.csv`; goals due 6,
 // 12, 18 months on). Prints a table and writes bench/forecast-results.json.
-import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { benchArgs } from './args.ts';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
-import { cell, drawn, readText } from './forecastSeries.ts';
+import { cell, drawn, readHead } from './forecastSeries.ts';
 import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
@@ -53,6 +53,8 @@ const DATA: Record<string, { label: string; load: () => RealSeries[] }> = {
   hospital: { label: 'hospital patient counts, 767 monthly series', load: hospitalMonthly },
 };
 const methods: Record<string, Method> = peers();
+/** A Monash archive file, gzipped or not (tsfMonthly); any other file is read as a CSV. */
+const TSF = /\.tsf(\.gz)?$/i;
 const all: Record<string, unknown> = {};
 /** Months of history a series needs to be scored (three years: a yearly cycle can be tested). */
 const MIN_HISTORY = 36;
@@ -80,7 +82,7 @@ for (const key of args.data!.split(',')) {
   const file = !(key in DATA);
   DATA[key] ??= {
     label: basename(key),
-    load: () => (/\.tsf(\.gz)?$/i.test(key) ? tsfMonthly(key) : csvMonthly(key, m4Given)),
+    load: () => (TSF.test(key) ? tsfMonthly(key) : csvMonthly(key, m4Given)),
   };
   const m4 = file && isM4(headerOf(key));
   if ((args.future || args.info) && !m4)
@@ -141,24 +143,13 @@ function readSet(key: string): RealSeries[] {
   }
 }
 
-/** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names; a .gz whole). */
+/** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names). */
 function headerOf(file: string): string[] {
-  if (/\.tsf(\.gz)?$/i.test(file) || !existsSync(file)) return []; // a missing file is reported when read
-  const text = /\.gz$/i.test(file) ? readText(file) : firstBytes(file, 65_536);
-  return text
+  if (TSF.test(file) || !existsSync(file)) return []; // a missing file is reported when read
+  return readHead(file, 65_536)
     .split(/\r?\n/)[0]!
     .split(',')
     .map((c) => cell(c).toLowerCase());
-}
-
-function firstBytes(file: string, n: number): string {
-  const buf = Buffer.alloc(n);
-  const fd = openSync(file, 'r');
-  try {
-    return buf.subarray(0, readSync(fd, buf, 0, n, 0)).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function run(series: RealSeries[]) {

@@ -6,7 +6,7 @@
 // `npm run bench:forecast -- --data Monthly-train.csv`.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cell, FUTURE_MONTHS, type RealSeries, readText } from './forecastSeries.ts';
+import { cell, FUTURE_MONTHS, numbersOf, type RealSeries, readText } from './forecastSeries.ts';
 
 /** M4's header: `V1, V2, …, Vk` and nothing else (the id, then the values). */
 export function isM4(cols: string[]): boolean {
@@ -52,13 +52,7 @@ function rows(file: string, lines: string[]): Array<{ id: string; values: number
       throw new Error(`${file}:${line}: series "${id}" is not monthly (M4's monthly series are M1, M2, …)`);
     const raw = cells.slice(1);
     while (raw.length && PAD.has(raw.at(-1)!)) raw.pop();
-    const values = raw.map((c, k) => {
-      const v = PAD.has(c) ? Number.NaN : Number(c);
-      if (!Number.isFinite(v))
-        throw new Error(`${file}:${line}: series "${id}": column ${k + 2} is "${c}" (expected a number; no gaps)`);
-      return v;
-    });
-    out.push({ id, values, line });
+    out.push({ id, values: numbersOf(raw, 2, `${file}:${line}: series "${id}"`), line });
   });
   return out;
 }

@@ -2,8 +2,8 @@
 // months the goals reach, a file's text (gzipped or not), the split of a whole series into history
 // and future, and a fixed draw of a set's series. A leaf module, so the readers (forecastData.ts,
 // forecastTsf.ts, forecastWide.ts, forecastM4.ts) share it without importing one another.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { constants, gunzipSync } from 'node:zlib';
 import { mulberry32 } from '../metrics/heading/random.ts';
 
 export interface RealSeries {
@@ -30,6 +30,34 @@ export const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(
 /** A file of series as text, gunzipped first when its name ends in `.gz` (sets are often shipped so). */
 export function readText(file: string, encoding: BufferEncoding = 'utf8'): string {
   return /\.gz$/i.test(file) ? gunzipSync(readFileSync(file)).toString(encoding) : readFileSync(file, encoding);
+}
+
+/**
+ * A file's first `bytes` bytes as text (of a `.gz`, what they inflate to): enough for a header
+ * without reading, or unzipping, the whole set.
+ */
+export function readHead(file: string, bytes: number): string {
+  const buf = Buffer.alloc(bytes);
+  const fd = openSync(file, 'r');
+  try {
+    const head = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
+    // A cut-off stream inflates as far as it goes (Node's documented way to read truncated gzip).
+    return (/\.gz$/i.test(file) ? gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }) : head).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A row's values from its cells, each a number: an empty or other cell stops the run, named by
+ * `where` (file, line, series) and its column (`first` is the column of the first value, from 1).
+ */
+export function numbersOf(cells: string[], first: number, where: string): number[] {
+  return cells.map((c, k) => {
+    const v = c === '' ? Number.NaN : Number(c);
+    if (!Number.isFinite(v)) throw new Error(`${where}: column ${first + k} is "${c}" (expected a number; no gaps)`);
+    return v;
+  });
 }
 
 /** A whole series split into its history and its last `future` values. */

@@ -2,7 +2,7 @@
 // NF, Category, Starting Year, Starting Month`, then the values across the row), read for
 // `npm run bench:forecast -- --data file.csv`. The rows hold each series whole; its last NF values
 // are the future.
-import { cell, futureOf, type RealSeries, splitSeries } from './forecastSeries.ts';
+import { cell, futureOf, numbersOf, type RealSeries, splitSeries } from './forecastSeries.ts';
 
 /** Header names of the leading columns; every column after the last of them holds values. */
 const LEADING = {
@@ -64,14 +64,7 @@ export function wideMonthly(file: string, cols: string[], lines: string[]): Real
     } else {
       while (raw.length && raw.at(-1) === '') raw.pop();
     }
-    const values = raw.map((c, k) => {
-      const v = c === '' ? Number.NaN : Number(c);
-      if (!Number.isFinite(v))
-        throw new Error(
-          `${file}:${where}: series "${id}": column ${first + k + 1} is "${c}" (expected a number; no gaps)`,
-        );
-      return v;
-    });
+    const values = numbersOf(raw, first + 1, `${file}:${where}: series "${id}"`);
     if (values.length <= future)
       throw new Error(
         `${file}:${where}: series "${id}": ${values.length} values, not more than its future of ${future}`,
