@@ -63,6 +63,35 @@ describe('pages in a real browser', () => {
     expect(await page.textContent('[data-testid="balance-community"]')).toMatch(
       /1 community goal: 1 on course or arrived/,
     );
+    // "Doing" is the forecast's own course, the figure the chance and status come from (issue #26):
+    // the last 12 months' slope beside "off course" read as a contradiction (+0.1 done, +0.062 needed).
+    const api = (await s.call('GET', '/api/goals')).body.goals as Array<{
+      id: string;
+      status: string;
+      direction: 'up' | 'down';
+      pace_needed_per_month: number | null;
+      course: { per_month: number } | null;
+      rates: { heading: string; pace: string | null; course?: string | null };
+    }>;
+    const paces = Object.fromEntries(
+      await page.$$eval('[data-testid="goal-card"]', (els) =>
+        els.map((e) => [e.getAttribute('data-goal'), e.querySelector('[data-testid="pace"]')?.textContent ?? '']),
+      ),
+    );
+    let compared = 0;
+    for (const g of api) {
+      expect(paces[g.id], g.id).toContain(`Doing ${g.rates.course}/month on its forecast`);
+      if (g.rates.heading !== g.rates.course) expect(paces[g.id], g.id).not.toContain(`Doing ${g.rates.heading}/`);
+      if (g.status === 'arrived' || g.pace_needed_per_month === null || !g.course) continue;
+      const sign = g.direction === 'up' ? 1 : -1;
+      if (sign * g.pace_needed_per_month <= 0) continue;
+      expect(paces[g.id], g.id).toContain(`needs ${g.rates.pace}/month`);
+      const keepsPace = sign * g.course.per_month >= sign * g.pace_needed_per_month;
+      if (g.status === 'on_course') expect(keepsPace, g.id).toBe(true);
+      if (g.status === 'off_course') expect(keepsPace, g.id).toBe(false);
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(5);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

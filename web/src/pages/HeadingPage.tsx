@@ -18,15 +18,21 @@ const ARROW = (slope: number | undefined, direction: string) => {
 
 type Goal = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof goalsQuery>['queryFn']>>>>['goals'][number];
 
-/** Heading against the pace needed; a goal already at its target needs no pace. */
+/**
+ * The forecast's own course against the pace needed: the two that decide the chance and the status,
+ * so the card cannot say "doing more than needed" beside "off course". The last 12 months' slope
+ * (the heading) is context on the goal's page; a recent surge the forecast does not carry forward
+ * would read as a contradiction here. Without a forecast course (the due date passed), the heading.
+ */
 function paceText(g: Goal): string {
-  const doing = `Doing ${g.rates!.heading}/month`;
+  const rates = g.rates!;
+  const doing = rates.course ? `Doing ${rates.course}/month on its forecast` : `Doing ${rates.heading}/month`;
   if (
     g.status === 'arrived' ||
     (g.pace_needed_per_month !== null && g.pace_needed_per_month * (g.direction === 'up' ? 1 : -1) <= 0)
   )
     return `${doing}; already at the target's level`;
-  return `${doing}, needs ${g.rates!.pace ? `${g.rates!.pace}/month` : '—'}`;
+  return `${doing}, needs ${rates.pace ? `${rates.pace}/month` : '—'}`;
 }
 
 /** The latest complete period against the one before it, said as better or worse (never colour alone). */
@@ -134,9 +140,9 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
           Owner: {checkin.confidence}% confident: {checkin.text}
         </p>
       )}
-      <p className="pace">
+      <p className="pace" data-testid="pace">
         <span aria-hidden="true" className="arrow">
-          {ARROW(g.heading?.slope_per_month, g.direction)}
+          {ARROW(g.course?.per_month ?? g.heading?.slope_per_month, g.direction)}
         </span>{' '}
         {g.rates ? paceText(g) : g.status_reason}
       </p>
