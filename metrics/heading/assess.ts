@@ -12,6 +12,7 @@ import {
   noSignalWords,
   planWords,
   rateWords,
+  pastTheLineWords,
   readingOf,
   sentence,
   shiftWords,
@@ -438,6 +439,11 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     probability: (months, target) => fm.probability(months, target, goal.direction),
   });
   const plan = { ...planned, words: planWords(goal.unit, planned) };
+  const sign = goal.direction === 'up' ? 1 : -1;
+  const pastTheLine =
+    status !== 'arrived' && sign * (position.value - goal.target) >= 0 && sign * (fm.level - goal.target) < 0
+      ? ` ${pastTheLineWords(goal.unit, position.period, position.value, fm.level)}`
+      : '';
   return {
     plan,
     status,
@@ -471,6 +477,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     band,
     reading:
       `${summaryOf(goal, status, probability, forecast)}. ` +
-      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length, forecastCourse)} ${plan.words}`,
+      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length, forecastCourse)}${pastTheLine} ` +
+      plan.words,
   };
 }

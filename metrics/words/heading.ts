@@ -55,6 +55,14 @@ export const arrivalWords = {
   beyond: (years: number) => `its forecast does not reach the target within ${years} years`,
 };
 
+/**
+ * The latest month meets the target while the forecast's level now does not (a month above the
+ * line on a noisy series): why the progress reads past 100% beside a pace still needed.
+ */
+export const pastTheLineWords = (unit: Unit, period: string, value: number, level: number) =>
+  `${month(period)} (${formatValue(unit, value)}) is at or past the target, but the forecast puts the level now ` +
+  `at ${formatValue(unit, level)}: one month past the line is not yet arrival.`;
+
 /** The latest value is older than the data's own date says it should be. */
 export const staleWords = (latest: string, asOf: string, expected: string) =>
   `Stale data: the latest value is for ${month(latest)}, though the metric's data runs to ${asOf} (a value for ` +
