@@ -138,6 +138,10 @@ export function parseGoalsText(file: string, text: string): GoalsFile {
   const ids = new Set<string>();
   raw.forEach((item, i) => {
     const parsed = GoalSchema.safeParse(item);
+    const id = (item as { id?: unknown } | null)?.id;
+    const repeated = typeof id === 'string' && ids.has(id);
+    if (repeated) report.atPath([i, 'id'], 'duplicate-id', `goal id "${id}" is used twice`);
+    if (typeof id === 'string') ids.add(id);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         report.atPath(
@@ -146,20 +150,16 @@ export function parseGoalsText(file: string, text: string): GoalsFile {
           issue.message,
         );
       }
-    } else if (ids.has(parsed.data.id)) {
-      report.atPath([i, 'id'], 'duplicate-id', `goal id "${parsed.data.id}" is used twice`);
-    } else {
-      ids.add(parsed.data.id);
-      goals.push(parsed.data);
-    }
+    } else if (!repeated) goals.push(parsed.data);
   });
   return { file, goals, problems: reporter.problems };
 }
 
 /**
  * The goals file checked like code (`bearing check`): its own problems (YAML, fields, dates,
- * milestones after `due`), then per goal what needs the catalog, at the goal's line and column:
- * an unknown metric, a dimension the metric does not offer, a target outside the metric's domain.
+ * milestones after `due`, repeated ids), then per item what needs the catalog, at the item's line
+ * and column: an unknown metric, a dimension the metric does not offer, a target outside the
+ * metric's domain. Every problem at once, in the file's order.
  */
 export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
   if (!existsSync(file)) return [];
@@ -167,10 +167,10 @@ export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
   const reporter = new ProblemReporter();
   const report = reporter.forFile(new YamlSource(basename(file), readFileSync(file, 'utf8')));
   const raw = report.source.syntaxErrors().length ? [] : (report.source.value() ?? []);
-  const byId = new Map(parsed.goals.map((g) => [g.id, g]));
+  // Each item by its own fields, also when another field of it failed the schema (a bad date does
+  // not hide an unknown metric: every problem of the file at once, as dbt's parse does).
   (Array.isArray(raw) ? raw : []).forEach((item, i) => {
-    const id = (item as { id?: unknown } | null)?.id;
-    const goal = typeof id === 'string' ? byId.get(id) : undefined;
+    const goal = catalogFieldsOf(item);
     if (!goal) return;
     const metric = catalog.get(goal.metric);
     if (!metric) {
@@ -191,13 +191,34 @@ export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
     const outside = targetOutsideDomain(goal, metric.definition.unit);
     if (outside) report.atPath([i, 'target'], 'invalid-field', outside);
   });
-  return [...parsed.problems, ...reporter.problems];
+  // In the file's order, as an editor lists them.
+  return [...parsed.problems, ...reporter.problems].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/**
+ * The fields the catalog checks (metric, where, target and milestone targets), read from one item
+ * of the file as written: those of the wrong type are left to the schema's own problems.
+ */
+function catalogFieldsOf(item: unknown): Pick<Goal, 'metric' | 'target' | 'where' | 'milestones'> | null {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return null;
+  const { metric, target, where, milestones } = item as Record<string, unknown>;
+  if (typeof metric !== 'string' || !metric) return null;
+  const number = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  const targets = (Array.isArray(milestones) ? milestones : [])
+    .map((m) => number((m as { target?: unknown } | null)?.target))
+    .filter((t): t is number => t !== null);
+  return {
+    metric,
+    target: number(target) ?? Number.NaN,
+    where: where && typeof where === 'object' && !Array.isArray(where) ? (where as Goal['where']) : undefined,
+    milestones: targets.map((t) => ({ date: '', target: t })),
+  };
 }
 
 /** A target (or milestone target) the metric can never take, in words; null when all can be reached. */
-function targetOutsideDomain(goal: Goal, unit: Unit): string | null {
+function targetOutsideDomain(goal: Pick<Goal, 'target' | 'milestones'>, unit: Unit): string | null {
   const { min, max } = domainOf(unit);
-  const targets = [goal.target, ...(goal.milestones ?? []).map((m) => m.target)];
+  const targets = [goal.target, ...(goal.milestones ?? []).map((m) => m.target)].filter(Number.isFinite);
   if (!targets.some((t) => (min !== undefined && t < min) || (max !== undefined && t > max))) return null;
   return (
     `a ${unit} metric takes values from ${min ?? '−∞'} to ${max ?? '∞'} (got ${targets.join(', ')}); ` +

@@ -29,6 +29,10 @@ const BROKEN = `- id: retention-goal
   metric: nps
   target: 40
   due: 31/12/2027
+- id: bad-date
+  metric: vanity_views
+  target: 400
+  due: 2027-13-01
 `;
 
 describe('bearing check on goals.yaml', () => {
@@ -49,6 +53,14 @@ describe('bearing check on goals.yaml', () => {
       expect(out).toMatch(/goals\.yaml:13:\d+: 2\.where\.shoe_size: "shoe_size" is not a dimension of revenue/);
       expect(out).toMatch(/goals\.yaml:\d+:\d+: 3\.milestones: .*due/);
       expect(out).toMatch(/goals\.yaml:23:\d+: 4\.due: expected a date/);
+      // A bad date does not hide the same goal's unknown metric, nor a repeated id: all at once.
+      expect(out).toMatch(/goals\.yaml:24:\d+: 5\.id: goal id "bad-date" is used twice/);
+      expect(out).toMatch(/goals\.yaml:25:\d+: 5\.metric: metric "vanity_views" does not exist/);
+      expect(out).toMatch(/goals\.yaml:27:\d+: 5\.due: expected a date/);
+      // In the file's order, as an editor lists them.
+      const lines = [...out.matchAll(/goals\.yaml:(\d+):/g)].map((m) => Number(m[1]));
+      expect(lines).toEqual([...lines].sort((a, b) => a - b));
+      expect(lines.length).toBeGreaterThanOrEqual(8);
       ws.write('metrics/goals.yaml', '- { id: fine, metric: retention_90d, target: 0.9, due: 2027-06-30 }\n');
       const ok = ws.bearing('check', '--metrics', defs);
       expect(ok.status, ok.stdout + ok.stderr).toBe(0);
