@@ -143,6 +143,13 @@ export const GoalHeadingSchema = z
     owner: z.string().nullable(),
     objective: z.enum(['business', 'community']),
     note: z.string().nullable(),
+    milestones: z
+      .array(z.object({ date: z.string(), target: z.number() }))
+      .openapi({ description: 'The goal’s milestones as written in goals.yaml (date order)' }),
+    min_n: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Rows a month needs to count, as the goal sets it (null: default)' }),
     as_of: z.string(),
     status: StatusEnum.openapi({
       description:

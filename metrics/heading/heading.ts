@@ -32,6 +32,9 @@ export interface GoalHeading extends Assessment {
   owner: string | null;
   objective: 'business' | 'community';
   note: string | null;
+  /** The goal's milestones and min_n as written (the plan reads them; an edit in the app keeps them). */
+  milestones: Array<{ date: string; target: number }>;
+  min_n: number | null;
   as_of: string;
   problems: string[];
   series: SeriesRow[];
@@ -70,6 +73,8 @@ function baseOf(goal: Goal, dimensions: readonly string[], asOf: string) {
     owner: goal.owner ?? null,
     objective: goal.objective,
     note: goal.note ?? null,
+    milestones: goal.milestones ?? [],
+    min_n: goal.min_n ?? null,
     as_of: asOf,
     // What the goal can be broken down by: its metric's dimensions not already fixed by `where`.
     dimensions: dimensions.filter((d) => !(d in (goal.where ?? {}))),

@@ -36,6 +36,11 @@ describe('goals in the app', () => {
       expect(await page.textContent('[data-testid="goal-form-error"]')).toMatch(/write a share as 0\.9, not 90/);
       expect(goalsInFile()).toHaveLength(before);
       await page.fill('form[aria-label="New goal"] label:has-text("Target") input', '0.85');
+      // A milestone on the way, and the goal's own least rows a month.
+      await page.click('form[aria-label="New goal"] button:has-text("Add a milestone")');
+      await page.fill('[data-testid="milestones"] label:has-text("Milestone 1 date") input', '2027-03-31');
+      await page.fill('[data-testid="milestones"] .milestone-row label:has-text("Target") input', '0.8');
+      await page.fill('form[aria-label="New goal"] label:has-text("Fewest rows") input', '40');
       await page.click('button:has-text("Add the goal")');
       await page.waitForURL('**/goals/csat-smb');
       await page.waitForSelector('h1:has-text("Customer satisfaction")');
@@ -44,12 +49,42 @@ describe('goals in the app', () => {
         target: 0.85,
         due: '2027-09-30',
         where: { segment: 'smb' },
+        milestones: [{ date: '2027-03-31', target: 0.8 }],
+        min_n: 40,
       });
       await page.click('button:has-text("Edit goal")');
-      await page.fill('form[aria-label="Edit the goal"] label:has-text("Target") input', '0.82');
+      const edit = 'form[aria-label="Edit the goal"]';
+      await page.fill(`${edit} label:has-text("Target") input`, '0.82');
+      // A milestone after the due date is refused with the checker's words, and nothing is written.
+      await page.click(`${edit} button:has-text("Add a milestone")`);
+      await page.fill('[data-testid="milestones"] label:has-text("Milestone 2 date") input', '2027-12-31');
+      await page.fill('[data-testid="milestones"] .milestone-row:nth-of-type(2) label:has-text("Target") input', '0.9');
       await page.click('button:has-text("Save the goal")');
-      await page.waitForSelector('form[aria-label="Edit the goal"]', { state: 'detached' });
-      expect(goalsInFile().find((g) => g.id === 'csat-smb')?.target).toBe(0.82);
+      await page.waitForSelector('[data-testid="goal-form-error"]');
+      expect(await page.textContent('[data-testid="goal-form-error"]')).toMatch(/on or before the due date/);
+      expect(goalsInFile().find((g) => g.id === 'csat-smb')?.target).toBe(0.85);
+      // Moved before the first: written in date order; the first milestone and min_n are kept.
+      await page.fill('[data-testid="milestones"] label:has-text("Milestone 2 date") input', '2027-01-31');
+      await page.click('button:has-text("Save the goal")');
+      await page.waitForSelector(`${edit}`, { state: 'detached' });
+      expect(goalsInFile().find((g) => g.id === 'csat-smb')).toMatchObject({
+        target: 0.82,
+        milestones: [
+          { date: '2027-01-31', target: 0.9 },
+          { date: '2027-03-31', target: 0.8 },
+        ],
+        min_n: 40,
+      });
+      // Removing one in the app removes it from the file; nothing else changes.
+      await page.click('button:has-text("Edit goal")');
+      await page.click(`${edit} button:has-text("Remove milestone 1")`);
+      await page.click('button:has-text("Save the goal")');
+      await page.waitForSelector(`${edit}`, { state: 'detached' });
+      expect(goalsInFile().find((g) => g.id === 'csat-smb')).toMatchObject({
+        target: 0.82,
+        milestones: [{ date: '2027-03-31', target: 0.8 }],
+        min_n: 40,
+      });
       page.once('dialog', (d) => void d.accept());
       await page.click('button:has-text("Delete goal")');
       await page.waitForURL(`${live.server.url}/`);

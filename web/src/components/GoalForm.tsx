@@ -1,6 +1,6 @@
 // Make, edit and delete a goal from the app (an analyst token): the same checks as the goals file
 // (the server writes metrics/goals.yaml atomically after checking), each problem shown as the server
-// words it. Milestones made by hand are kept as they are on an edit.
+// words it. Every field of a goal is here (milestones and min_n too), so an edit keeps what the file had.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
@@ -19,6 +19,7 @@ export interface GoalFields {
   objective?: 'business' | 'community';
   note?: string | null;
   milestones?: Array<{ date: string; target: number }> | null;
+  min_n?: number | null;
 }
 
 const UNIT_HINT: Record<string, string> = {
@@ -42,7 +43,11 @@ function bodyOf_(f: GoalFields, filter: { dimension: string; value: string }) {
     ...(f.owner ? { owner: f.owner } : {}),
     objective: f.objective ?? 'business',
     ...(f.note ? { note: f.note } : {}),
-    ...(f.milestones?.length ? { milestones: f.milestones } : {}),
+    // The file wants them in date order; the server checks each is on or before the due date.
+    ...(f.milestones?.length
+      ? { milestones: [...f.milestones].sort((a, b) => a.date.localeCompare(b.date)).map((m) => ({ ...m })) }
+      : {}),
+    ...(f.min_n !== null && f.min_n !== undefined && Number.isFinite(f.min_n) ? { min_n: f.min_n } : {}),
   };
 }
 
@@ -139,6 +144,21 @@ export function GoalForm({ initial, onDone }: { initial?: GoalFields; onDone: ()
           <option value="community">Community</option>
         </select>
       </label>
+      <Milestones rows={f.milestones ?? []} onChange={(milestones) => set({ milestones })} unitHint={metric?.unit} />
+      <label>
+        Fewest rows in a month (optional){' '}
+        <input
+          type="number"
+          min={0}
+          step={1}
+          value={f.min_n ?? ''}
+          onChange={(e) => set({ min_n: e.target.value === '' ? null : Number(e.target.value) })}
+          aria-describedby="min-n-help"
+        />
+        <span id="min-n-help" className="muted">
+          a month with fewer is drawn but left out of the reading (default: 30, or a fifth of a usual month)
+        </span>
+      </label>
       <label className="grow">
         Note <input value={f.note ?? ''} onChange={(e) => set({ note: e.target.value || null })} maxLength={2000} />
       </label>
@@ -156,6 +176,50 @@ export function GoalForm({ initial, onDone }: { initial?: GoalFields; onDone: ()
         </p>
       )}
     </form>
+  );
+}
+
+/** Phased targets on the way to the target: the planned path runs from the baseline through them. */
+function Milestones({
+  rows,
+  onChange,
+  unitHint,
+}: {
+  rows: Array<{ date: string; target: number }>;
+  onChange: (rows: Array<{ date: string; target: number }>) => void;
+  unitHint?: string;
+}) {
+  const put = (i: number, patch: Partial<{ date: string; target: number }>) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <fieldset className="milestones grow" data-testid="milestones">
+      <legend>Milestones (optional): targets on the way, which the planned path passes through</legend>
+      {rows.map((m, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
+        <div className="milestone-row" key={i}>
+          <label>
+            Milestone {i + 1} date{' '}
+            <input type="date" value={m.date} onChange={(e) => put(i, { date: e.target.value })} required />
+          </label>
+          <label>
+            Target{unitHint ? ` (${UNIT_HINT[unitHint] ?? unitHint})` : ''}{' '}
+            <input
+              type="number"
+              step="any"
+              value={Number.isFinite(m.target) ? m.target : ''}
+              onChange={(e) => put(i, { target: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+              required
+            />
+          </label>
+          <button type="button" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+            Remove milestone {i + 1}
+          </button>
+        </div>
+      ))}
+      <button type="button" onClick={() => onChange([...rows, { date: '', target: Number.NaN }])}>
+        Add a milestone
+      </button>
+    </fieldset>
   );
 }
 

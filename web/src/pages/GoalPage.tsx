@@ -50,7 +50,8 @@ function GoalEdit({ g }: { g: GoalFields & { plan: { milestones: Array<{ date: s
             owner: g.owner,
             objective: g.objective,
             note: g.note,
-            milestones: g.plan?.milestones.map((m) => ({ date: m.date, target: m.target })) ?? null,
+            milestones: g.milestones,
+            min_n: g.min_n,
           }}
           onDone={() => setEditing(false)}
         />
