@@ -68,9 +68,15 @@ export const staleWords = (latest: string, asOf: string, expected: string) =>
   `Stale data: the latest value is for ${month(latest)}, though the metric's data runs to ${asOf} (a value for ` +
   `${month(expected)} was expected); this reading describes ${month(latest)}.`;
 
-/** Months too thin to count, named in the reading. */
+/** Months too thin to count, named in the reading (more than three as a span: `left_out` lists each). */
 export function thinWords(thin: Array<{ period: string; n: number }>, threshold: number, byMinN: boolean): string {
-  const named = thin.map((h) => `${month(h.period)} holds ${h.n} row${h.n === 1 ? '' : 's'}`).join(', ');
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  const ns = thin.map((h) => h.n);
+  const named =
+    thin.length <= 3
+      ? thin.map((h) => `${month(h.period)} holds ${rows(h.n)}`).join(', ')
+      : `${thin.length} months between ${month(thin[0]!.period)} and ${month(thin.at(-1)!.period)} hold ` +
+        `${Math.min(...ns)} to ${rows(Math.max(...ns))} each`;
   const why = byMinN ? 'its min_n' : 'a fifth of a usual month';
   return `${named}: left out of the reading (fewer than ${Math.ceil(threshold)}, ${why})`;
 }

@@ -119,6 +119,8 @@ describe('a thin period', () => {
     const strict = assessGoal({ ...goal, minN: 205 }, history, '2018-12-31');
     expect(strict.left_out?.map((l) => l.period)).toEqual(months.slice(0, 5).concat('2018-12-01'));
     expect(strict.reading).toMatch(/left out of the reading \(fewer than 205, its min_n\)/);
+    // More than three are said as a span (27 months named one by one made a paragraph); left_out lists each.
+    expect(strict.reading).toContain('6 months between Jan 2018 and Dec 2018 hold 16 to 204 rows each: left out');
   });
 });
 
