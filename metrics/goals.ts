@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { writeFileAtomic } from '../data/atomicFile.ts';
-import { stringify } from 'yaml';
+import { type Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { isIsoDate, ISO_DATE_EXPECTED } from '../data/dates.ts';
 import { BearingError } from '../data/errors.ts';
@@ -243,17 +243,36 @@ export function goalProblems(goal: Goal, catalog: Catalog): string[] {
   ];
 }
 
-/** Write the whole list atomically, so a crash leaves the old file or the new one, never half. */
-export function writeGoals(file: string, goals: Goal[]): void {
-  const header = '# Goals read by `bearing heading` and the Heading page. Edited by hand or through the API.\n';
-  writeFileAtomic(
-    file,
-    header +
-      stringify(
-        goals.map((g) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined))),
-        { lineWidth: 0 },
-      ),
-  );
+const HEADER = '# Goals read by `bearing heading` and the Heading page. Edited by hand or through the API.\n';
+const plain = (g: Goal) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined));
+
+/**
+ * Change the goals file as a YAML document, atomically (a crash leaves the old file or the new one,
+ * never half): what the change does not touch stays as written (comments, the other goals' order
+ * and layout, a goal being fixed by hand), so an edit in the app reads in git as the one change it
+ * was. A file that is not a YAML list is refused.
+ */
+function editGoalsFile(file: string, change: (items: YAMLSeq<unknown>, doc: Document) => void): void {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const doc = parseDocument(text.trim() ? text : HEADER);
+  if (doc.errors.length || (doc.contents !== null && !isSeq(doc.contents)))
+    throw new BearingError('goals-file-invalid', `${basename(file)} is not a YAML list of goals; fix it by hand first`);
+  if (doc.contents === null) doc.contents = doc.createNode([]) as never;
+  change(doc.contents as unknown as YAMLSeq<unknown>, doc);
+  writeFileAtomic(file, doc.toString({ lineWidth: 0 }));
+}
+
+const idOf = (item: unknown) => (isMap(item) ? item.get('id') : undefined);
+
+/** One goal's fields set in place: its comments and the order of its keys kept, unchanged values untouched. */
+function updateInPlace(node: YAMLMap, goal: Goal, doc: Document): void {
+  const before = node.toJSON() as Record<string, unknown>;
+  const after = plain(goal);
+  for (const key of Object.keys(before)) if (!(key in after)) node.delete(key);
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify(before[key]) === JSON.stringify(value)) continue;
+    node.set(key, typeof value === 'object' && value !== null ? doc.createNode(value) : value);
+  }
 }
 
 export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace'): Goal[] {
@@ -269,16 +288,19 @@ export function upsertGoal(file: string, goal: Goal, mode: 'create' | 'replace')
   const exists = current.goals.some((g) => g.id === goal.id);
   if (mode === 'create' && exists) throw new BearingError('goal-exists', `a goal with id "${goal.id}" already exists`);
   if (mode === 'replace' && !exists) throw new BearingError('unknown-goal', `no goal with id "${goal.id}"`);
-  const goals = exists ? current.goals.map((g) => (g.id === goal.id ? goal : g)) : [...current.goals, goal];
-  writeGoals(file, goals);
-  return goals;
+  editGoalsFile(file, (items, doc) => {
+    const node = items.items.find((item) => idOf(item) === goal.id);
+    if (isMap(node)) updateInPlace(node, goal, doc);
+    else items.items.push(doc.createNode(plain(goal)));
+  });
+  return exists ? current.goals.map((g) => (g.id === goal.id ? goal : g)) : [...current.goals, goal];
 }
 
+/** Remove the one goal named, and nothing else (a goal elsewhere in the file that does not check stays). */
 export function deleteGoal(file: string, id: string): void {
   const current = readGoals(file);
   if (!current.goals.some((g) => g.id === id)) throw new BearingError('unknown-goal', `no goal with id "${id}"`);
-  writeGoals(
-    file,
-    current.goals.filter((g) => g.id !== id),
-  );
+  editGoalsFile(file, (items) => {
+    items.items = items.items.filter((item) => idOf(item) !== id);
+  });
 }
