@@ -11,6 +11,7 @@ import type { BacktestRow } from './backtest.ts';
 import { type Domain, domainOf } from './forecast.ts';
 import { offload, offloadWhenFree } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
+import { sentence, unmatchedWords } from '../words/heading.ts';
 
 /** Monthly values as the forecast takes them: months counted back from the last (0). */
 function monthlyPoints(history: Array<{ period: string; value: number }>) {
@@ -109,7 +110,8 @@ async function prepareHeading(
     const empty = assessGoal({ target: goal.target, due: goal.due, ...look }, [], asOf);
     const label = d?.label ?? goal.metric;
     const rest = { problems, series: [], annotations: [], backtest: null };
-    return { done: { ...base, ...empty, ...look, label, status_reason: reason, reading, ...rest } };
+    // The card's sentence says the same as the reading ("no signal yet: 0 periods" hid the reason).
+    return { done: { ...base, ...empty, ...look, label, status_reason: reason, summary: reading, reading, ...rest } };
   };
   if (problems.length || !metric)
     return unread(`This goal cannot be read: ${problems.join('; ')}`, problems.join('; '), problems);
@@ -132,6 +134,10 @@ async function prepareHeading(
   const history = series.rows
     .filter((r) => r.complete && r.value !== null)
     .map((r) => ({ period: r.period, value: r.value!, n: r.n }));
+  if (goal.where && !series.rows.some((r) => r.n > 0)) {
+    const unmatched = await unmatchedFilter(db, metric, goal.where, options.asOf, catalog);
+    if (unmatched) return unread(sentence(unmatched), unmatched, []);
+  }
   const unfinished = unfinishedOf(series.rows, series.as_of);
   const matureAfterDays = 'mature_after_days' in d ? (d.mature_after_days ?? 0) : 0;
   const input = {
@@ -162,6 +168,39 @@ async function prepareHeading(
       backtest: backtested,
     }),
   };
+}
+
+/**
+ * The first of a goal's filters whose value no row of the metric holds (the other filters kept), in
+ * words with the values it does hold; null when each value is there (the data are simply thin).
+ * Asked only when the goal's series is empty, so a reading that has data never pays for it.
+ */
+async function unmatchedFilter(
+  db: Database,
+  metric: NonNullable<ReturnType<Catalog['get']>>,
+  where: Record<string, string>,
+  asOf: string | undefined,
+  catalog: Catalog,
+): Promise<string | null> {
+  for (const [dimension, value] of Object.entries(where)) {
+    const others = Object.fromEntries(Object.entries(where).filter(([k]) => k !== dimension));
+    const request = { grain: 'month' as const, asOf, where: others, by: dimension };
+    let rows: SeriesRow[];
+    try {
+      rows = (await runSeries(db, metric, request, catalog.resolve)).rows;
+    } catch (error) {
+      // Too many values to list in one answer: the reading stays "no signal", without the hint.
+      if (error instanceof BearingError) return null;
+      throw error;
+    }
+    const counts = new Map<string, number>();
+    for (const r of rows) if (r.group !== undefined) counts.set(r.group, (counts.get(r.group) ?? 0) + r.n);
+    const held = [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    if (held.some(([g]) => g === value)) continue;
+    const shown = held.slice(0, 8).map(([g]) => g);
+    return unmatchedWords(dimension, value, shown, held.length - shown.length);
+  }
+  return null;
 }
 
 /**

@@ -63,6 +63,14 @@ export const pastTheLineWords = (unit: Unit, period: string, value: number, leve
   `${month(period)} (${formatValue(unit, value)}) is at or past the target, but the forecast puts the level now ` +
   `at ${formatValue(unit, level)}: one month past the line is not yet arrival.`;
 
+/** A goal's filter that matches no row of its metric, with the values that do (a typo, most often). */
+export const unmatchedWords = (dimension: string, value: string, known: string[], more: number) =>
+  `no data where ${dimension} is "${value}": ${dimension} holds ` +
+  (known.length
+    ? `${known.map((k) => `"${k}"`).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+    : 'no values in this data') +
+  ' (check the goal’s filter)';
+
 /** The latest value is older than the data's own date says it should be. */
 export const staleWords = (latest: string, asOf: string, expected: string) =>
   `Stale data: the latest value is for ${month(latest)}, though the metric's data runs to ${asOf} (a value for ` +

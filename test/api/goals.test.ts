@@ -83,6 +83,24 @@ describe('goals are files, editable through the API', () => {
     expect((await call('DELETE', '/api/goals/latam-retention')).status).toBe(404);
   });
 
+  it('a filter value no row holds reads no_signal naming the values that do, on the card too', async () => {
+    const typo = { id: 'typo-region', metric: 'csat', target: 0.8, due: '2027-06-30', where: { region: 'Europe' } };
+    expect((await call('POST', '/api/goals', typo)).status).toBe(201);
+    try {
+      const { body } = await call('GET', '/api/goals/typo-region');
+      expect(body.status).toBe('no_signal');
+      // The sample's regions, whichever order their sizes put them in.
+      expect(body.reading).toMatch(/^No data where region is "Europe": region holds "\w+"(, "\w+")+ \(check/);
+      for (const region of ['na', 'emea', 'apac', 'latam']) expect(body.reading).toContain(`"${region}"`);
+      expect(body.summary).toBe(body.reading);
+      // A value that is there keeps the usual reading.
+      const there = await call('GET', '/api/goals/enterprise-nps');
+      expect(there.body.reading).not.toMatch(/No data where/);
+    } finally {
+      await call('DELETE', '/api/goals/typo-region');
+    }
+  });
+
   it('an invalid goal is never written', async () => {
     const before = readFileSync(s.goalsFile, 'utf8');
     const unknownMetric = await call('POST', '/api/goals', { ...goal, metric: 'vanity_clicks' });
