@@ -193,6 +193,9 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
     status_reason: words,
     summary: dueWords.verdict(met, words),
     position: due,
+    // The due period is known now: what it closed at, not a forecast made from today's level.
+    forecast: { period: duePeriod, value: due.value, interval: [due.value, due.value] },
+    projection: { date: goal.due, value: due.value, interval: [due.value, due.value] },
     arrival: met ? { date: due.period, reason: arrivalWords.metByDue } : { date: null, reason: arrivalWords.duePassed },
     reading: dueWords.verdict(met, words, goal.due),
   };

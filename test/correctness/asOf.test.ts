@@ -127,6 +127,9 @@ describe('after the due date a goal is met or missed', () => {
     expect(a.reading).not.toMatch(/needs|months left/);
     expect(a.pace_needed_per_month).toBeNull();
     expect(a.position).toMatchObject({ period: '2026-06-01', value: 0.91 });
+    // What the due period closed at, not a forecast from today's level (0.93 in August) with no width.
+    expect(a.projection).toEqual({ date: '2026-06-30', value: 0.91, interval: [0.91, 0.91] });
+    expect(a.forecast).toEqual({ period: '2026-06-01', value: 0.91, interval: [0.91, 0.91] });
   });
 
   it('before the due date the same history reads on its course; with no value for the due month it says so', () => {

@@ -95,3 +95,38 @@ describe('goals in the app', () => {
     }
   }, 90_000);
 });
+
+describe('a goal past its due date', () => {
+  it('reads as closed: its due month’s value, no pace, no chance, no plan; beside an unread one', async () => {
+    const goal = { id: 'csat-closed', metric: 'csat', target: 0.95, due: '2026-06-30' };
+    const made = await live.server.call('POST', '/api/goals', { body: goal, role: 'analyst' });
+    expect(made.status).toBe(201);
+    const typo = { id: 'typo-region', metric: 'csat', target: 0.8, due: '2027-06-30', where: { region: 'Europe' } };
+    expect((await live.server.call('POST', '/api/goals', { body: typo, role: 'analyst' })).status).toBe(201);
+    const page = await signedIn();
+    try {
+      const api = (await live.server.call('GET', '/api/goals/csat-closed')).body;
+      expect(api.status).toBe('missed');
+      expect(api.projection.interval).toEqual([api.position.value, api.position.value]);
+      await page.goto(`${live.server.url}/`);
+      const card = '[data-goal="csat-closed"]';
+      await page.waitForSelector(`${card} [data-status]`);
+      expect(await page.textContent(card)).toMatch(/Missed: Jun 2026, the due period, closed at/);
+      expect(await page.$(`${card} [data-testid="pace"]`)).toBeNull();
+      // A goal that cannot be read says why once on its card (the sentence and the pace line said it twice).
+      const typo = '[data-goal="typo-region"]';
+      expect(await page.textContent(typo)).toMatch(/No data where region is "Europe": region holds/);
+      expect((await page.textContent(typo))!.match(/no data where/gi)).toHaveLength(1);
+      await page.goto(`${live.server.url}/goals/csat-closed`);
+      await page.waitForSelector('[data-testid="at-due"]');
+      const closedAt = (api.position.value * 100).toFixed(1);
+      expect(await page.textContent('[data-testid="at-due"]')).toBe(`${closedAt}% (closed)`);
+      expect(await page.textContent('[data-testid="probability"]')).toMatch(/the due period closed \(missed\)/);
+      expect(await page.$('[data-testid="plan"]')).toBeNull();
+    } finally {
+      await page.context().close();
+      await live.server.call('DELETE', '/api/goals/csat-closed', { role: 'analyst' });
+      await live.server.call('DELETE', '/api/goals/typo-region', { role: 'analyst' });
+    }
+  }, 60_000);
+});

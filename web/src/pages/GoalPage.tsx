@@ -64,6 +64,8 @@ type GoalAnswer = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof g
 
 /** Position, progress, heading, pace needed, the forecast's course and the chance, side by side. */
 function GoalFacts({ g }: { g: GoalAnswer }) {
+  // After the due date the goal is judged on what its due period closed at: no chance, no plan ahead.
+  const closed = g.status === 'met' || g.status === 'missed';
   return (
     <dl className="facts">
       <div>
@@ -113,11 +115,17 @@ function GoalFacts({ g }: { g: GoalAnswer }) {
       <div>
         <dt>Chance of meeting it</dt>
         <dd data-testid="probability">
-          {g.arrival_probability === null ? '—' : `${Math.round(g.arrival_probability * 100)}%`}{' '}
-          <span className="muted">(on course at 70% or more, off course at 30% or less)</span>
+          {closed ? (
+            `none left to reckon: the due period closed (${g.status})`
+          ) : (
+            <>
+              {g.arrival_probability === null ? '—' : `${Math.round(g.arrival_probability * 100)}%`}{' '}
+              <span className="muted">(on course at 70% or more, off course at 30% or less)</span>
+            </>
+          )}
         </dd>
       </div>
-      {g.plan && (
+      {g.plan && !closed && (
         <div>
           <dt>Against plan</dt>
           <dd data-testid="plan">{g.plan.words}</dd>
@@ -125,11 +133,13 @@ function GoalFacts({ g }: { g: GoalAnswer }) {
       )}
       <div>
         <dt>At the due date</dt>
-        <dd>
-          {g.projection
-            ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ` +
-              `${formatValue(g.unit, g.projection.interval[1])})`
-            : '—'}
+        <dd data-testid="at-due">
+          {closed && g.projection
+            ? `${formatValue(g.unit, g.projection.value)} (closed)`
+            : g.projection
+              ? `${formatValue(g.unit, g.projection.value)} (${formatValue(g.unit, g.projection.interval[0])} – ` +
+                `${formatValue(g.unit, g.projection.interval[1])})`
+              : '—'}
         </dd>
       </div>
       <div>

@@ -35,6 +35,18 @@ function paceText(g: Goal): string {
   return `${doing}, needs ${rates.pace ? `${rates.pace}/month` : '—'}`;
 }
 
+/**
+ * The card's pace line: the course against the pace needed while the goal is open; nothing once its
+ * due period has closed (met or missed: no pace is needed any more); without a reading, the reason,
+ * unless the card's sentence already says it.
+ */
+function paceLine(g: Goal): string | null {
+  if (g.status === 'met' || g.status === 'missed') return null;
+  if (g.rates) return paceText(g);
+  const said = (t: string) => t.toLowerCase().replace(/\.$/, '');
+  return said(g.status_reason) === said(g.summary) ? null : g.status_reason;
+}
+
 /** The latest complete period against the one before it, said as better or worse (never colour alone). */
 function sinceLast(g: Goal): { text: string; better: boolean | null } | null {
   const done = g.series.filter((p) => p.complete && p.value !== null);
@@ -140,12 +152,14 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
           Owner: {checkin.confidence}% confident: {checkin.text}
         </p>
       )}
-      <p className="pace" data-testid="pace">
-        <span aria-hidden="true" className="arrow">
-          {ARROW(g.course?.per_month ?? g.heading?.slope_per_month, g.direction)}
-        </span>{' '}
-        {g.rates ? paceText(g) : g.status_reason}
-      </p>
+      {paceLine(g) && (
+        <p className="pace" data-testid="pace">
+          <span aria-hidden="true" className="arrow">
+            {ARROW(g.course?.per_month ?? g.heading?.slope_per_month, g.direction)}
+          </span>{' '}
+          {paceLine(g)}
+        </p>
+      )}
       <p className="muted arrival">
         {g.status === 'arrived'
           ? 'At or past the target.'
