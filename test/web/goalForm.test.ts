@@ -123,6 +123,13 @@ describe('a goal past its due date', () => {
       expect(await page.textContent('[data-testid="at-due"]')).toBe(`${closedAt}% (closed)`);
       expect(await page.textContent('[data-testid="probability"]')).toMatch(/the due period closed \(missed\)/);
       expect(await page.$('[data-testid="plan"]')).toBeNull();
+      // The unread goal's page says why once, and shows no empty figures ("— (—, n = )").
+      await page.goto(`${live.server.url}/goals/typo-region`);
+      await page.waitForSelector('[data-testid="reading"]');
+      expect(await page.textContent('[data-testid="reading"]')).toMatch(/^No data where region is "Europe"/);
+      const muted = await page.$$eval('p.muted', (ps) => ps.map((p) => p.textContent ?? ''));
+      expect(muted.filter((t) => /no data where/i.test(t))).toEqual([]);
+      expect(await page.textContent('dl.facts')).not.toMatch(/n = \)|\(—\)/);
     } finally {
       await page.context().close();
       await live.server.call('DELETE', '/api/goals/csat-closed', { role: 'analyst' });

@@ -62,6 +62,10 @@ function GoalEdit({ g }: { g: GoalFields & { plan: { milestones: Array<{ date: s
 
 type GoalAnswer = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof goalQuery>['queryFn']>>>>;
 
+/** Whether a reason is already the reading itself (a goal that cannot be read says why once). */
+const saidIn = (reason: string, reading: string) =>
+  reading.toLowerCase().replace(/\.$/, '') === reason.toLowerCase().replace(/\.$/, '');
+
 /** Position, progress, heading, pace needed, the forecast's course and the chance, side by side. */
 function GoalFacts({ g }: { g: GoalAnswer }) {
   // After the due date the goal is judged on what its due period closed at: no chance, no plan ahead.
@@ -71,17 +75,29 @@ function GoalFacts({ g }: { g: GoalAnswer }) {
       <div>
         <dt>Position</dt>
         <dd>
-          {formatValue(g.unit, g.position?.value)}{' '}
-          <span className="muted">
-            ({formatDate(g.position?.period, 'month')}, n = {g.position?.n.toLocaleString()})
-          </span>
+          {g.position ? (
+            <>
+              {formatValue(g.unit, g.position.value)}{' '}
+              <span className="muted">
+                ({formatDate(g.position.period, 'month')}, n = {g.position.n.toLocaleString()})
+              </span>
+            </>
+          ) : (
+            '—'
+          )}
         </dd>
       </div>
       <div>
         <dt>Baseline</dt>
         <dd>
-          {formatValue(g.unit, g.baseline?.value)}{' '}
-          <span className="muted">({formatDate(g.baseline?.period, 'month')})</span>
+          {g.baseline ? (
+            <>
+              {formatValue(g.unit, g.baseline.value)}{' '}
+              <span className="muted">({formatDate(g.baseline.period, 'month')})</span>
+            </>
+          ) : (
+            '—'
+          )}
         </dd>
       </div>
       <div>
@@ -195,9 +211,13 @@ export default function GoalPage({ id }: { id: string }) {
         {g.reading}
       </p>
       <DriversLead goal={g.id} />
-      <p className="muted">
-        {g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.{g.note ? ` ${g.note}` : ''}
-      </p>
+      {(!saidIn(g.status_reason, g.reading) || g.note) && (
+        <p className="muted">
+          {saidIn(g.status_reason, g.reading)
+            ? g.note
+            : `${g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.${g.note ? ` ${g.note}` : ''}`}
+        </p>
+      )}
       {g.forecast_method && (
         <details className="method" data-testid="forecast-method">
           <summary>How the forecast was made</summary>
