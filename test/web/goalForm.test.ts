@@ -129,6 +129,7 @@ describe('a goal past its due date', () => {
       expect(await page.textContent('[data-testid="reading"]')).toMatch(/^No data where region is "Europe"/);
       const muted = await page.$$eval('p.muted', (ps) => ps.map((p) => p.textContent ?? ''));
       expect(muted.filter((t) => /no data where/i.test(t))).toEqual([]);
+      expect(await page.textContent('[data-testid="chart-empty"]')).toMatch(/Nothing to draw yet/);
       expect(await page.textContent('dl.facts')).not.toMatch(/n = \)|\(—\)/);
     } finally {
       await page.context().close();

@@ -4,7 +4,7 @@ import { GoalChart } from '../components/GoalChart.tsx';
 import { RangeComparison } from '../components/RangeComparison.tsx';
 import { BreakdownChart } from '../components/BreakdownChart.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
-import { ErrorState, Loading } from '../components/States.tsx';
+import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { formatDate, formatValue } from '../lib/format.ts';
 import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
 import { BREAKDOWN_TOP, goalQuery, seriesQuery } from '../lib/queries.ts';
@@ -241,20 +241,29 @@ export default function GoalPage({ id }: { id: string }) {
       )}
       <GoalFacts g={g} />
       <RangeBar range={range} note="the forecast always reads the whole history" />
-      <GoalChart
-        from={range.span?.from}
-        unit={g.unit}
-        label={g.label}
-        target={g.target}
-        due={g.due}
-        series={g.series}
-        trend={g.trend}
-        band={g.band}
-        plan={g.plan?.path}
-        annotations={g.annotations}
-        summary={summary}
-        unfinishedNamed={g.unfinished !== undefined}
-      />
+      {!g.series.some((p) => p.value !== null) ? (
+        <Empty>
+          <span data-testid="chart-empty">
+            Nothing to draw yet: {g.label} has no value
+            {Object.keys(g.where).length ? ' within this goal’s filter' : ''} (see the reading above).
+          </span>
+        </Empty>
+      ) : (
+        <GoalChart
+          from={range.span?.from}
+          unit={g.unit}
+          label={g.label}
+          target={g.target}
+          due={g.due}
+          series={g.series}
+          trend={g.trend}
+          band={g.band}
+          plan={g.plan?.path}
+          annotations={g.annotations}
+          summary={summary}
+          unfinishedNamed={g.unfinished !== undefined}
+        />
+      )}
       <RangeComparison points={g.series} unit={g.unit} direction={g.direction} range={range} />
       <Drivers goal={g.id} />
       {(g.status === 'drifting' || g.status === 'off_course') && <RouteBack goal={g.id} unit={g.unit} />}
