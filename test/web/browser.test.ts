@@ -430,6 +430,17 @@ describe('pages in a real browser', () => {
     for (const g of metAtStart) expect(g.progress, g.id).toBeNull();
     const { page } = await visit('/goals/enterprise-nps', 'goal-enterprise-nps', '[data-testid="progress"]');
     expect(await page.textContent('[data-testid="progress"]')).toBe('past the target from the start');
+    // Its level is past the target: no pace is needed (a "pace needed" of −0.7 a month read as a need to fall).
+    expect(await page.textContent('[data-testid="pace-needed"]')).toMatch(
+      /^none: its level is past the target \(it could fall \d+(\.\d+)? pts a month and still meet it\)$/,
+    );
+    // Its first three months hold 2–17 rows: named in the reading, and drawn as marks of their own.
+    const left = (metAtStart[0] as unknown as { left_out: Array<{ period: string }> }).left_out;
+    expect(left.length).toBeGreaterThanOrEqual(1);
+    const dots = 'circle.recharts-dot[name="Left out: too few rows"]';
+    await page.waitForSelector(dots, { state: 'attached' });
+    expect(await page.$$eval(dots, (d) => d.length)).toBe(left.length);
+    expect(await page.textContent('.recharts-legend-wrapper')).toContain('Left out: too few rows');
   });
 
   it('mix: opens on the KPI tagged mix (the shops’ revenue), finds TV and podcasts, adds a control', async () => {

@@ -35,3 +35,24 @@ describe('the chart’s months', () => {
     expect(chartPoints({ series: rows.slice(0, 2), trend: [], band: [] })).toHaveLength(2);
   });
 });
+
+// A month too thin to count is drawn apart from the line: Olist's last month of 16 orders read 37.5%
+// against a 3% history, a spike the reading leaves out but the line drew as the latest value.
+describe('thin months', () => {
+  it('are their own marks, off the line, and still start the chart', () => {
+    const rows = [0.03, 0.031, 0.375].map((value, i) => ({
+      period: `2018-${String(i + 7).padStart(2, '0')}-01`,
+      value,
+      complete: true,
+    }));
+    const points = chartPoints({ series: rows, trend: [], band: [], leftOut: [{ period: '2018-09-01' }] });
+    expect(points.map((p) => [p.value, p.thin])).toEqual([
+      [0.03, undefined],
+      [0.031, undefined],
+      [undefined, 0.375],
+    ]);
+    const early = chartPoints({ series: rows, trend: [], band: [], leftOut: [{ period: '2018-07-01' }] });
+    expect(early).toHaveLength(3);
+    expect(early[0]).toMatchObject({ thin: 0.03 });
+  });
+});

@@ -24,6 +24,8 @@ export interface ChartPoint {
   projection?: number;
   band?: [number, number];
   plan?: number;
+  /** A month too thin to count (the heading's `left_out`): drawn apart, off the line. */
+  thin?: number;
 }
 
 interface Props {
@@ -37,6 +39,8 @@ interface Props {
   /** The planned path (pace line): baseline → milestones → target. */
   plan?: Array<{ period: string; value: number }>;
   annotations: Array<{ id: number; date: string; text: string }>;
+  /** Months with too few rows to count (the reading names them): a hollow mark off the line. */
+  leftOut?: Array<{ period: string }>;
   summary: string;
   /** The shared range's start: months before it are left off the chart (the forecast still reads them). */
   from?: string;
@@ -45,14 +49,22 @@ interface Props {
 }
 
 /** Shapes the goal's data for the chart: one row per month, keyed by epoch milliseconds. */
-export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'plan' | 'from'>): ChartPoint[] {
+export function chartPoints(
+  props: Pick<Props, 'series' | 'trend' | 'band' | 'plan' | 'from' | 'leftOut'>,
+): ChartPoint[] {
   const rows = new Map<number, ChartPoint>();
   const at = (period: string) => {
     const t = toEpoch(period);
     if (!rows.has(t)) rows.set(t, { t });
     return rows.get(t)!;
   };
-  for (const s of props.series) if (s.complete) at(s.period).value = s.value;
+  // A thin month is not on the line (16 orders read 37.5% once, a spike the reading ignores): its own mark.
+  const thin = new Set((props.leftOut ?? []).map((l) => l.period));
+  for (const s of props.series) {
+    if (!s.complete) continue;
+    if (thin.has(s.period) && s.value !== null) at(s.period).thin = s.value;
+    else at(s.period).value = s.value;
+  }
   for (const p of props.trend) at(p.period).trend = p.value;
   for (const p of props.plan ?? []) at(p.period).plan = p.value;
   for (const b of props.band) {
@@ -65,7 +77,12 @@ export function chartPoints(props: Pick<Props, 'series' | 'trend' | 'band' | 'pl
   // Months before the goal's own series begins are blank (a goal filtered to one product listed from
   // the metric's first month drew years of empty axis): the chart starts where something is drawn.
   const first = sorted.findIndex(
-    (r) => typeof r.value === 'number' || r.trend !== undefined || r.plan !== undefined || r.band !== undefined,
+    (r) =>
+      typeof r.value === 'number' ||
+      r.thin !== undefined ||
+      r.trend !== undefined ||
+      r.plan !== undefined ||
+      r.band !== undefined,
   );
   return first < 0 ? sorted : sorted.slice(first);
 }
@@ -147,6 +164,18 @@ export function GoalChart(props: Props) {
               isAnimationActive={false}
               connectNulls
             />
+            {data.some((d) => d.thin !== undefined) && (
+              <Line
+                dataKey="thin"
+                name="Left out: too few rows"
+                stroke="#5f6b76"
+                strokeWidth={0}
+                dot={{ r: 4, fill: '#ffffff', stroke: '#5f6b76', strokeWidth: 2 }}
+                legendType="circle"
+                isAnimationActive={false}
+                className="thin-months"
+              />
+            )}
             <Line
               dataKey="trend"
               name="Heading (trend)"

@@ -118,7 +118,15 @@ function GoalFacts({ g }: { g: GoalAnswer }) {
       </div>
       <div>
         <dt>Pace needed</dt>
-        <dd>{g.rates?.pace ? `${g.rates.pace}/month` : '—'}</dd>
+        <dd data-testid="pace-needed">
+          {!g.rates?.pace || g.pace_needed_per_month === null
+            ? '—'
+            : g.pace_needed_per_month * (g.direction === 'up' ? 1 : -1) <= 0
+              ? // The forecast's level is past the target: a "pace" of −0.7 a month read as a need to fall.
+                `none: its level is past the target (it could ${g.direction === 'up' ? 'fall' : 'rise'} ` +
+                `${g.rates.pace.replace(/^[+−-]\u2060?/, '')} a month and still meet it)`
+              : `${g.rates.pace}/month`}
+        </dd>
       </div>
       <div>
         <dt>Forecast course</dt>
@@ -262,6 +270,7 @@ export default function GoalPage({ id }: { id: string }) {
           annotations={g.annotations}
           summary={summary}
           unfinishedNamed={g.unfinished !== undefined}
+          leftOut={g.left_out}
         />
       )}
       <RangeComparison points={g.series} unit={g.unit} direction={g.direction} range={range} />
