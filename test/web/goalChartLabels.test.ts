@@ -2,6 +2,7 @@
 // low ("Goal 95%" sat on "Due Jun 2019" for a churn goal below every month).
 import { describe, expect, it } from 'vitest';
 import { chartPoints, dueLabelPosition } from '../../web/src/components/GoalChart.tsx';
+import { sparkPath, sparkPoints } from '../../web/src/components/Sparkline.tsx';
 
 const series = (values: number[]) =>
   values.map((value, i) => ({ period: `2026-${String(i + 1).padStart(2, '0')}-01`, value, n: 100, complete: true }));
@@ -54,5 +55,26 @@ describe('thin months', () => {
     const early = chartPoints({ series: rows, trend: [], band: [], leftOut: [{ period: '2018-07-01' }] });
     expect(early).toHaveLength(3);
     expect(early[0]).toMatchObject({ thin: 0.03 });
+  });
+});
+
+describe('a card’s sparkline', () => {
+  it('leaves a thin month as a gap and keeps the last 18 complete months', () => {
+    const rows = Array.from({ length: 22 }, (_, i) => ({
+      period: `20${17 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+      value: i === 20 ? 0.375 : 0.03,
+      complete: i < 21,
+    }));
+    const points = sparkPoints(rows, [{ period: rows[20]!.period }]);
+    expect(points).toHaveLength(18);
+    expect(points.at(-1)).toMatchObject({ period: rows[20]!.period, value: null });
+    expect(points.slice(0, -1).every((p) => p.value === 0.03)).toBe(true);
+    // 17 months drawn, the thin one not.
+    const drawn = sparkPath(
+      points.map((p) => p.value),
+      0,
+      0.4,
+    ).match(/[ML][\d.]+ [\d.]+/g);
+    expect(drawn).toHaveLength(17);
   });
 });

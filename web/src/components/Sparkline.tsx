@@ -11,6 +11,22 @@ const W = 100;
 const H = 56;
 const PAD = 4;
 
+/**
+ * A card's points: the last `count` complete months, a month too thin to count (the heading's
+ * `left_out`) as a gap, as the reading treats it (a 16-order month drew the card's last spike).
+ */
+export function sparkPoints<P extends { period: string; value: number | null; complete: boolean }>(
+  series: P[],
+  leftOut: ReadonlyArray<{ period: string }> = [],
+  count = 18,
+): P[] {
+  const thin = new Set(leftOut.map((l) => l.period));
+  return series
+    .filter((s) => s.complete)
+    .slice(-count)
+    .map((s) => (thin.has(s.period) ? { ...s, value: null } : s));
+}
+
 /** The path through the points (a gap where a value is missing), in a W × H box. */
 export function sparkPath(values: Array<number | null>, lo: number, hi: number): string {
   const x = (i: number) => (values.length > 1 ? (i / (values.length - 1)) * W : W / 2);

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { Sparkline } from '../components/Sparkline.tsx';
+import { Sparkline, sparkPoints } from '../components/Sparkline.tsx';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
 import { formatChange, formatDate, formatValue } from '../lib/format.ts';
@@ -180,7 +180,7 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
         </p>
       )}
       <Sparkline
-        points={g.series.filter((s) => s.complete).slice(-18)}
+        points={sparkPoints(g.series, g.left_out)}
         target={g.target}
         label={
           `${g.label}: last ${Math.min(18, g.series.length)} months, latest ` +
