@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartPoints, dueLabelPosition } from '../../web/src/components/GoalChart.tsx';
 import { sparkPath, sparkPoints } from '../../web/src/components/Sparkline.tsx';
+import { sinceLast } from '../../web/src/lib/sinceLast.ts';
 
 const series = (values: number[]) =>
   values.map((value, i) => ({ period: `2026-${String(i + 1).padStart(2, '0')}-01`, value, n: 100, complete: true }));
@@ -76,5 +77,20 @@ describe('a card’s sparkline', () => {
       0.4,
     ).match(/[ML][\d.]+ [\d.]+/g);
     expect(drawn).toHaveLength(17);
+  });
+});
+
+describe('a card’s change since the period before', () => {
+  it('compares the last two months that count: a thin month is neither', () => {
+    const series = [0.03, 0.031, 0.375].map((value, i) => ({
+      period: `2018-${String(i + 7).padStart(2, '0')}-01`,
+      value,
+      complete: true,
+    }));
+    const reading = { unit: 'ratio', direction: 'up' as const, series };
+    expect(sinceLast(reading)?.text).toMatch(/^\+34\.4 pts since Aug 2018 \(better\)$/);
+    expect(sinceLast({ ...reading, left_out: [{ period: '2018-09-01' }] })?.text).toBe(
+      '+0.1 pts since Jul 2018 (better)',
+    );
   });
 });

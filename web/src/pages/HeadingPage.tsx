@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { Sparkline, sparkPoints } from '../components/Sparkline.tsx';
+import { sinceLast } from '../lib/sinceLast.ts';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
-import { formatChange, formatDate, formatValue } from '../lib/format.ts';
+import { formatDate, formatValue } from '../lib/format.ts';
 import { goalDriversQuery, goalsQuery, latestCheckinsQuery } from '../lib/queries.ts';
 import { GoalForm } from '../components/GoalForm.tsx';
 import { useState } from 'react';
@@ -45,20 +46,6 @@ function paceLine(g: Goal): string | null {
   if (g.rates) return paceText(g);
   const said = (t: string) => t.toLowerCase().replace(/\.$/, '');
   return said(g.status_reason) === said(g.summary) ? null : g.status_reason;
-}
-
-/** The latest complete period against the one before it, said as better or worse (never colour alone). */
-function sinceLast(g: Goal): { text: string; better: boolean | null } | null {
-  const done = g.series.filter((p) => p.complete && p.value !== null);
-  if (done.length < 2) return null;
-  const [prev, last] = done.slice(-2) as [(typeof done)[number], (typeof done)[number]];
-  const delta = last.value! - prev.value!;
-  const better = delta === 0 ? null : delta > 0 === (g.direction === 'up');
-  const word = better === null ? 'unchanged' : better ? 'better' : 'worse';
-  return {
-    text: `${formatChange(g.unit, prev.value!, last.value!)} since ${formatDate(prev.period, 'month')} (${word})`,
-    better,
-  };
 }
 
 const TRIAGE = ['off_course', 'missed', 'drifting', 'no_signal', 'on_course', 'arrived', 'met'];
