@@ -30,6 +30,7 @@ import type { Database } from '../../data/db.ts';
 import type { Settings } from '../../data/workspace.ts';
 import { buildDigest, changedGoals, type Digest, withWhy } from '../../metrics/alerts/digest.ts';
 import { changesOf, readingOf } from '../../metrics/alerts/evaluate.ts';
+import { goalName } from '../../metrics/words/heading.ts';
 import type { Catalog } from '../../metrics/catalog.ts';
 import { readGoals } from '../../metrics/goals.ts';
 import { headingEach } from '../../metrics/heading/heading.ts';
@@ -60,7 +61,8 @@ export interface AlertContext {
 async function currentReadings(ctx: AlertContext) {
   const out: Array<GoalReading & { label: string; summary: string }> = [];
   await headingEach(ctx.db, ctx.catalog, readGoals(ctx.goalsFile).goals, { currency: ctx.settings.currency }, (g) => {
-    out.push({ ...readingOf(g), label: g.label, summary: g.summary });
+    // Two goals on one metric (all customers, and one segment) are told apart in every message.
+    out.push({ ...readingOf(g), label: goalName(g.label, g.where), summary: g.summary });
   });
   return out;
 }

@@ -71,6 +71,14 @@ export const unmatchedWords = (dimension: string, value: string, known: string[]
     : 'no values in this data') +
   ' (check the goal’s filter)';
 
+/** A goal's name for people: its metric's label and its filter, "Net Promoter Score (segment enterprise)". */
+export function goalName(label: string, where: Record<string, string>): string {
+  const filter = Object.entries(where)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return filter ? `${label} (${filter})` : label;
+}
+
 /** The latest value is older than the data's own date says it should be. */
 export const staleWords = (latest: string, asOf: string, expected: string) =>
   `Stale data: the latest value is for ${month(latest)}, though the metric's data runs to ${asOf} (a value for ` +

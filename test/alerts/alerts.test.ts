@@ -149,5 +149,9 @@ describe('digest', () => {
     expect(formatDigest(digest, 'html')).toMatch(/^<h1>Bearing digest/);
     expect(JSON.parse(formatDigest(digest, 'json')).goals).toHaveLength(8);
     expect(formatDigest(digest, 'text')).toContain('Every goal now:');
+    // Two goals on NPS (everyone, and the enterprise segment) are told apart by their filter.
+    const labels = digest.goals.map((g) => g.label);
+    expect(labels).toContain('Net Promoter Score (segment enterprise)');
+    expect(new Set(labels).size).toBe(labels.length);
   });
 });
