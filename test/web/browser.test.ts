@@ -92,6 +92,9 @@ describe('pages in a real browser', () => {
       compared++;
     }
     expect(compared).toBeGreaterThanOrEqual(5);
+    // The words the cards use are explained under them.
+    const words = await page.textContent('[data-testid="term-list"]');
+    for (const w of ['chance of arriving', 'forecast course', 'pace needed']) expect(words).toContain(w);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -86,6 +86,30 @@ export const GLOSSARY = {
       'How often, across the forecast’s range of futures, the due period meets the target; on course at 70% or ' +
       'more, off course at 30% or less.',
   },
+  'forecast-course': {
+    term: 'forecast course',
+    short:
+      'The change a month the forecast expects from the level now to the due date (its middle path, with its 95% ' +
+      'range): the “doing” on a goal card, and what the chance of arriving is read from.',
+  },
+  'pace-needed': {
+    term: 'pace needed',
+    short:
+      'The change a month that would bring the forecast’s level now to the target by the due date. A course at ' +
+      'or past it means the forecast’s middle path meets the target.',
+  },
+  heading: {
+    term: 'heading (last 12 months)',
+    short:
+      'The trend of the last 12 months: the median of the slopes between every two of them, so one odd month ' +
+      'barely moves it. Context for the reader; the forecast weighs the whole history.',
+  },
+  'left-out': {
+    term: 'left out (too few rows)',
+    short:
+      'A month holding fewer rows than 30, or a fifth of a usual month (the goal’s min_n if set): drawn apart, ' +
+      'but it neither sets the position nor feeds the forecast.',
+  },
   backtest: {
     term: 'backtest',
     short:

@@ -10,6 +10,7 @@ import { NoteForm, NoteList } from '../components/notes/Notes.tsx';
 import { BREAKDOWN_TOP, goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useDateRange } from '../lib/useDateRange.ts';
 import { TermList } from '../components/Term.tsx';
+import type { TermId } from '../lib/glossary.ts';
 import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
 import { Drivers, DriversLead } from '../components/Drivers.tsx';
@@ -61,6 +62,17 @@ function GoalEdit({ g }: { g: GoalFields & { plan: { milestones: Array<{ date: s
 }
 
 type GoalAnswer = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof goalQuery>['queryFn']>>>>;
+
+/** The statistical words this page uses, explained under it. */
+const GOAL_TERMS: TermId[] = [
+  'arrival-probability',
+  'forecast-course',
+  'pace-needed',
+  'heading',
+  'interval',
+  'left-out',
+  'backtest',
+];
 
 /** Whether a reason is already the reading itself (a goal that cannot be read says why once). */
 const saidIn = (reason: string, reading: string) =>
@@ -307,7 +319,7 @@ export default function GoalPage({ id }: { id: string }) {
           </table>
         </div>
       )}
-      <TermList ids={['arrival-probability', 'interval', 'backtest']} />
+      <TermList ids={GOAL_TERMS} />
       <Checkins goal={g.id} probability={g.arrival_probability} />
       <h2>Notes</h2>
       <NoteList notes={g.annotations} />

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { Sparkline, sparkPoints } from '../components/Sparkline.tsx';
+import { TermList } from '../components/Term.tsx';
 import { sinceLast } from '../lib/sinceLast.ts';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
@@ -278,6 +279,7 @@ export default function HeadingPage() {
           ))}
         </ul>
       )}
+      {shown.length > 0 && <TermList ids={['arrival-probability', 'forecast-course', 'pace-needed', 'interval']} />}
     </section>
   );
 }
