@@ -441,7 +441,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     history: points,
     probability: (months, target) => fm.probability(months, target, goal.direction),
   });
-  const plan = { ...planned, words: planWords(goal.unit, planned) };
+  const plan = { ...planned, words: planWords(goal.unit, planned, status) };
   const sign = goal.direction === 'up' ? 1 : -1;
   const pastTheLine =
     status !== 'arrived' && sign * (position.value - goal.target) >= 0 && sign * (fm.level - goal.target) < 0

@@ -236,12 +236,20 @@ export function readingOf(
 }
 
 /** Ahead of or behind the planned path, and the next milestone's chance, in words. */
-export function planWords(unit: Unit, plan: PlanReading): string {
+export function planWords(unit: Unit, plan: PlanReading, status?: Status): string {
   const gap = formatRate(unit, Math.abs(plan.ahead_by)).replace(/^[+−±]/, '');
+  // The plan is a straight path; the status is the forecast's. Where they part, the words say which
+  // decides ("12,216 behind plan" beside "on course, 85%" read as a contradiction).
+  const but =
+    plan.ahead_by < 0 && (status === 'on_course' || status === 'arrived')
+      ? ', though its forecast still meets the target by the due date'
+      : plan.ahead_by > 0 && status === 'off_course'
+        ? ', but its forecast falls short of the target by the due date'
+        : '';
   const where =
     Math.abs(plan.ahead_by) < 1e-12
       ? 'On the planned path'
-      : `${gap} ${plan.ahead_by > 0 ? 'ahead of' : 'behind'} plan`;
+      : `${gap} ${plan.ahead_by > 0 ? 'ahead of' : 'behind'} plan${but}`;
   const next = plan.next;
   const chance = next?.probability === null || !next ? '' : `${Math.round(next.probability * 100)}% likely`;
   const milestone = next

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assessGoal } from '../../metrics/heading/assess.ts';
 import { backtest } from '../../metrics/heading/backtest.ts';
 import { planOf } from '../../metrics/heading/plan.ts';
+import { planWords } from '../../metrics/words/heading.ts';
 import { GoalSchema } from '../../metrics/goals.ts';
 import { mulberry32 } from '../../metrics/heading/random.ts';
 
@@ -128,5 +129,21 @@ describe('backtest', () => {
     }
     // The 95% interval held the value that came in about 95% of forecasts (1,080 of them).
     expect(held / scored).toBeGreaterThan(0.88);
+  });
+});
+
+describe('the plan beside the status', () => {
+  const plan = (ahead_by: number) => ({ path: [], planned_now: 0, ahead_by, milestones: [], next: null, words: '' });
+  it('says which decides where they part: the forecast, not the straight path', () => {
+    expect(planWords('count', plan(-12216), 'on_course')).toBe(
+      '12,216 behind plan, though its forecast still meets the target by the due date.',
+    );
+    expect(planWords('ratio', plan(0.012), 'off_course')).toBe(
+      '1.2 pts ahead of plan, but its forecast falls short of the target by the due date.',
+    );
+    // Where they agree, or the status sits between, the plan alone.
+    expect(planWords('ratio', plan(-0.012), 'off_course')).toBe('1.2 pts behind plan.');
+    expect(planWords('ratio', plan(0.012), 'on_course')).toBe('1.2 pts ahead of plan.');
+    expect(planWords('ratio', plan(-0.012), 'drifting')).toBe('1.2 pts behind plan.');
   });
 });
