@@ -11,6 +11,7 @@ import { BREAKDOWN_TOP, goalQuery, seriesQuery } from '../lib/queries.ts';
 import { useDateRange } from '../lib/useDateRange.ts';
 import { TermList } from '../components/Term.tsx';
 import type { TermId } from '../lib/glossary.ts';
+import { sameWords } from '../lib/sameWords.ts';
 import { useUrlState } from '../lib/urlState.ts';
 import { RangeBar } from '../components/RangeBar.tsx';
 import { Drivers, DriversLead } from '../components/Drivers.tsx';
@@ -73,10 +74,6 @@ const GOAL_TERMS: TermId[] = [
   'left-out',
   'backtest',
 ];
-
-/** Whether a reason is already the reading itself (a goal that cannot be read says why once). */
-const saidIn = (reason: string, reading: string) =>
-  reading.toLowerCase().replace(/\.$/, '') === reason.toLowerCase().replace(/\.$/, '');
 
 /** Position, progress, heading, pace needed, the forecast's course and the chance, side by side. */
 function GoalFacts({ g }: { g: GoalAnswer }) {
@@ -231,9 +228,9 @@ export default function GoalPage({ id }: { id: string }) {
         {g.reading}
       </p>
       <DriversLead goal={g.id} />
-      {(!saidIn(g.status_reason, g.reading) || g.note) && (
+      {(!sameWords(g.status_reason, g.reading) || g.note) && (
         <p className="muted">
-          {saidIn(g.status_reason, g.reading)
+          {sameWords(g.status_reason, g.reading)
             ? g.note
             : `${g.status_reason.charAt(0).toUpperCase() + g.status_reason.slice(1)}.${g.note ? ` ${g.note}` : ''}`}
         </p>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { Sparkline, sparkPoints } from '../components/Sparkline.tsx';
 import { TermList } from '../components/Term.tsx';
+import { sameWords } from '../lib/sameWords.ts';
 import { sinceLast } from '../lib/sinceLast.ts';
 import { StatusBadge, statusWords } from '../components/StatusBadge.tsx';
 import { Empty, ErrorState, Loading } from '../components/States.tsx';
@@ -45,8 +46,7 @@ function paceText(g: Goal): string {
 function paceLine(g: Goal): string | null {
   if (g.status === 'met' || g.status === 'missed') return null;
   if (g.rates) return paceText(g);
-  const said = (t: string) => t.toLowerCase().replace(/\.$/, '');
-  return said(g.status_reason) === said(g.summary) ? null : g.status_reason;
+  return sameWords(g.status_reason, g.summary) ? null : g.status_reason;
 }
 
 const TRIAGE = ['off_course', 'missed', 'drifting', 'no_signal', 'on_course', 'arrived', 'met'];
@@ -99,6 +99,7 @@ function CardWhy({ goal }: { goal: string }) {
 /** One goal's card: status, position against the goal, change since last period, odds, pace, owner's word. */
 function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
   const change = sinceLast(g);
+  const pace = paceLine(g);
   const whereText = Object.entries(g.where)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
@@ -140,12 +141,12 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
           Owner: {checkin.confidence}% confident: {checkin.text}
         </p>
       )}
-      {paceLine(g) && (
+      {pace && (
         <p className="pace" data-testid="pace">
           <span aria-hidden="true" className="arrow">
             {ARROW(g.course?.per_month ?? g.heading?.slope_per_month, g.direction)}
           </span>{' '}
-          {paceLine(g)}
+          {pace}
         </p>
       )}
       <p className="muted arrival">
