@@ -154,8 +154,8 @@ function GoalCard({ g, checkin }: { g: Goal; checkin: Checkin | undefined }) {
           ? 'At or past the target.'
           : g.arrival.date
             ? g.position && g.arrival.date.slice(0, 7) <= g.position.period.slice(0, 7)
-              ? 'Reaching the target about now, at this pace.'
-              : `Arrives around ${formatDate(g.arrival.date, 'month')} at this pace.`
+              ? 'Reaching the target about now, on its forecast.'
+              : `Arrives around ${formatDate(g.arrival.date, 'month')} on its forecast.`
             : `No arrival date: ${g.arrival.reason}.`}
       </p>
       {g.shift.kind !== 'none' && (
