@@ -113,6 +113,14 @@ describe('a goal past its due date', () => {
       await page.waitForSelector(`${card} [data-status]`);
       expect(await page.textContent(card)).toMatch(/Missed: Jun 2026, the due period, closed at/);
       expect(await page.$(`${card} [data-testid="pace"]`)).toBeNull();
+      // The balance's parts add up to its whole: the closed goal and the unread one are counted.
+      const balance = (await page.textContent('[data-testid="balance-business"]'))!;
+      const total = Number(balance.match(/^(\d+) business goals/)![1]);
+      const parts = [
+        ...balance.matchAll(/(\d+) (?:on course or arrived|drifting|off course|without signal|met|missed)/g),
+      ];
+      expect(parts.reduce((a, m) => a + Number(m[1]), 0)).toBe(total);
+      expect(balance).toMatch(/1 missed/);
       // A goal that cannot be read says why once on its card (the sentence and the pace line said it twice).
       const typo = '[data-goal="typo-region"]';
       expect(await page.textContent(typo)).toMatch(/No data where region is "Europe": region holds/);

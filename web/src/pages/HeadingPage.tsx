@@ -218,6 +218,9 @@ export default function HeadingPage() {
             <strong>{balance[k].goals}</strong> {k} goal{balance[k].goals === 1 ? '' : 's'}: {good(balance[k])} on
             course or arrived, {balance[k].drifting} drifting, {balance[k].off_course} off course
             {balance[k].no_signal ? `, ${balance[k].no_signal} without signal` : ''}
+            {/* Closed goals too, so the parts add up to the whole. */}
+            {balance[k].met ? `, ${balance[k].met} met` : ''}
+            {balance[k].missed ? `, ${balance[k].missed} missed` : ''}
           </div>
         ))}
       </section>
