@@ -11,6 +11,7 @@ import type { Catalog } from './catalog.ts';
 import { domainOf } from './heading/forecast.ts';
 import type { Problem, Unit } from './definition.ts';
 import { ProblemReporter } from '../data/problems.ts';
+import type { ProblemCode } from '../data/codes.ts';
 import { YamlSource } from '../data/yamlSource.ts';
 import { settingPath } from '../data/settingPath.ts';
 
@@ -172,24 +173,7 @@ export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
   (Array.isArray(raw) ? raw : []).forEach((item, i) => {
     const goal = catalogFieldsOf(item);
     if (!goal) return;
-    const metric = catalog.get(goal.metric);
-    if (!metric) {
-      const known = catalog.metrics.map((m) => m.definition.name).join(', ');
-      report.atPath(
-        [i, 'metric'],
-        'unknown-metric',
-        `metric "${goal.metric}" does not exist or has problems (known: ${known})`,
-      );
-      return;
-    }
-    for (const d of Object.keys(goal.where ?? {}).filter((d) => !metric.dimensions.includes(d)))
-      report.atPath(
-        [i, 'where', d],
-        'unknown-dimension',
-        `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`,
-      );
-    const outside = targetOutsideDomain(goal, metric.definition.unit);
-    if (outside) report.atPath([i, 'target'], 'invalid-field', outside);
+    for (const p of catalogProblems(goal, catalog)) report.atPath([i, ...p.path], p.code, p.message);
   });
   // In the file's order, as an editor lists them.
   return [...parsed.problems, ...reporter.problems].sort((a, b) => a.line - b.line || a.col - b.col);
@@ -199,7 +183,7 @@ export function checkGoalsFile(file: string, catalog: Catalog): Problem[] {
  * The fields the catalog checks (metric, where, target and milestone targets), read from one item
  * of the file as written: those of the wrong type are left to the schema's own problems.
  */
-function catalogFieldsOf(item: unknown): Pick<Goal, 'metric' | 'target' | 'where' | 'milestones'> | null {
+function catalogFieldsOf(item: unknown): CatalogFields | null {
   if (!item || typeof item !== 'object' || Array.isArray(item)) return null;
   const { metric, target, where, milestones } = item as Record<string, unknown>;
   if (typeof metric !== 'string' || !metric) return null;
@@ -226,21 +210,40 @@ function targetOutsideDomain(goal: Pick<Goal, 'target' | 'milestones'>, unit: Un
   );
 }
 
-/** Problems that need the catalog: unknown metric, dimension not offered by it, a target out of its range. */
-export function goalProblems(goal: Goal, catalog: Catalog): string[] {
+/** What the catalog checks of a goal: its metric, filter, target and milestone targets. */
+type CatalogFields = Pick<Goal, 'metric' | 'target' | 'where' | 'milestones'>;
+
+/**
+ * Problems that need the catalog, each at its field: an unknown metric, a dimension the metric does
+ * not offer, a target out of its range. One list for `bearing check` (at the file's line and column)
+ * and for the API's writes (goalProblems).
+ */
+function catalogProblems(
+  goal: CatalogFields,
+  catalog: Catalog,
+): Array<{ path: string[]; code: ProblemCode; message: string }> {
   const metric = catalog.get(goal.metric);
-  if (!metric)
-    return [
-      `metric "${goal.metric}" does not exist or has problems (known: ` +
-        `${catalog.metrics.map((m) => m.definition.name).join(', ')})`,
-    ];
+  if (!metric) {
+    const known = catalog.metrics.map((m) => m.definition.name).join(', ');
+    const message = `metric "${goal.metric}" does not exist or has problems (known: ${known})`;
+    return [{ path: ['metric'], code: 'unknown-metric', message }];
+  }
   const outside = targetOutsideDomain(goal, metric.definition.unit);
   return [
     ...Object.keys(goal.where ?? {})
       .filter((d) => !metric.dimensions.includes(d))
-      .map((d) => `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`),
-    ...(outside ? [`target: ${outside}`] : []),
+      .map((d) => ({
+        path: ['where', d],
+        code: 'unknown-dimension' as const,
+        message: `"${d}" is not a dimension of ${goal.metric} (expected one of ${metric.dimensions.join(', ')})`,
+      })),
+    ...(outside ? [{ path: ['target'], code: 'invalid-field' as const, message: outside }] : []),
   ];
+}
+
+/** The same problems in words, for a goal written through the API ("target: …" names its field). */
+export function goalProblems(goal: Goal, catalog: Catalog): string[] {
+  return catalogProblems(goal, catalog).map((p) => (p.path[0] === 'target' ? `target: ${p.message}` : p.message));
 }
 
 const HEADER = '# Goals read by `bearing heading` and the Heading page. Edited by hand or through the API.\n';

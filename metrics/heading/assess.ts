@@ -185,7 +185,7 @@ function afterDue(goal: GoalInput, points: HistoryPoint[], course: Assessment): 
       reading: sentence(reason),
     };
   }
-  const met = (goal.direction === 'up' ? 1 : -1) * (due.value - goal.target) >= 0;
+  const met = meetsTarget(goal, due.value);
   const words = dueWords.closed(goal.unit, duePeriod, due.value, goal.target);
   return {
     ...closed,
@@ -288,6 +288,11 @@ export function projectAt(course: Course, t: number): { value: number; low: numb
   };
 }
 
+/** Whether a value meets the goal's target: at or above it for `up`, at or below for `down`. */
+function meetsTarget(goal: Pick<GoalInput, 'target' | 'direction'>, v: number): boolean {
+  return (goal.direction === 'up' ? 1 : -1) * (v - goal.target) >= 0;
+}
+
 /**
  * When the forecast first meets the target: the first month its median does (the month its chance
  * passes 50%), within five years; or why there is no date. Read from the same distribution as the
@@ -300,10 +305,9 @@ export function arrivalOf(
   position: HistoryPoint,
 ): Assessment['arrival'] {
   const sign = goal.direction === 'up' ? 1 : -1;
-  const meets = (v: number) => sign * (v - goal.target) >= 0;
-  if (meets(forecast.level)) return { date: position.period, reason: arrivalWords.there };
+  if (meetsTarget(goal, forecast.level)) return { date: position.period, reason: arrivalWords.there };
   for (let h = 1; h <= ARRIVAL_HORIZON_MONTHS; h++)
-    if (meets(forecast.median(h))) return { date: monthStart(lastIndex + h), reason: arrivalWords.first };
+    if (meetsTarget(goal, forecast.median(h))) return { date: monthStart(lastIndex + h), reason: arrivalWords.first };
   const far = forecast.median(ARRIVAL_HORIZON_MONTHS);
   if (Math.abs(far - forecast.level) <= 1e-12 * Math.max(1, Math.abs(forecast.level)))
     return { date: null, reason: arrivalWords.flat };
@@ -321,9 +325,8 @@ export function statusOf(
   position: HistoryPoint,
   probability: number,
 ): { status: Status; reason: string } {
-  const reaches = (v: number) => (goal.direction === 'up' ? 1 : -1) * (v - goal.target) >= 0;
   const status: Status =
-    reaches(position.value) && probability >= ARRIVED_NEEDS
+    meetsTarget(goal, position.value) && probability >= ARRIVED_NEEDS
       ? 'arrived'
       : probability >= ON_COURSE_AT
         ? 'on_course'
@@ -442,9 +445,8 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     probability: (months, target) => fm.probability(months, target, goal.direction),
   });
   const plan = { ...planned, words: planWords(goal.unit, planned, status) };
-  const sign = goal.direction === 'up' ? 1 : -1;
   const pastTheLine =
-    status !== 'arrived' && sign * (position.value - goal.target) >= 0 && sign * (fm.level - goal.target) < 0
+    status !== 'arrived' && meetsTarget(goal, position.value) && !meetsTarget(goal, fm.level)
       ? ` ${pastTheLineWords(goal.unit, position.period, position.value, fm.level)}`
       : '';
   return {

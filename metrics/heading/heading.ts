@@ -2,6 +2,7 @@
 import { listAnnotations, type Annotation } from '../../data/annotations.ts';
 import type { Database } from '../../data/db.ts';
 import type { Catalog } from '../catalog.ts';
+import type { CheckedMetric } from '../check.ts';
 import { goalProblems, type Goal } from '../goals.ts';
 import { BearingError } from '../../data/errors.ts';
 import { currentFacts } from '../../data/schema.ts';
@@ -177,7 +178,7 @@ async function prepareHeading(
  */
 async function unmatchedFilter(
   db: Database,
-  metric: NonNullable<ReturnType<Catalog['get']>>,
+  metric: CheckedMetric,
   where: Record<string, string>,
   asOf: string | undefined,
   catalog: Catalog,

@@ -44,9 +44,7 @@ function bodyOf_(f: GoalFields, filter: { dimension: string; value: string }) {
     objective: f.objective ?? 'business',
     ...(f.note ? { note: f.note } : {}),
     // The file wants them in date order; the server checks each is on or before the due date.
-    ...(f.milestones?.length
-      ? { milestones: [...f.milestones].sort((a, b) => a.date.localeCompare(b.date)).map((m) => ({ ...m })) }
-      : {}),
+    ...(f.milestones?.length ? { milestones: [...f.milestones].sort((a, b) => a.date.localeCompare(b.date)) } : {}),
     ...(f.min_n !== null && f.min_n !== undefined && Number.isFinite(f.min_n) ? { min_n: f.min_n } : {}),
   };
 }
