@@ -1,5 +1,6 @@
 // One predictive distribution per series, built the way forecasting competitions found robust:
-// positive quantities on a log scale; month-of-year indices from the last nine years when a yearly
+// positive quantities on a log scale (scales.ts decides, and mixes in the raw scale for a series
+// spanning more than a hundredfold); month-of-year indices from the last nine years when a yearly
 // cycle is there (classical decomposition, tested by the autocorrelation at lag 12 as the M4
 // benchmarks do); a few simple forecasters (smoothing.ts, plus the seasonal naive) combined with
 // weights from their own rolling-origin errors, leaning toward Theta; and bands sized from the
@@ -22,7 +23,8 @@ export interface EnsembleOptions {
 export type ModelKey = 'level' | 'theta' | 'damped' | 'trend' | 'seasonal-naive';
 
 export interface Ensemble {
-  scale: 'log' | 'raw';
+  /** 'mixed': the log scale with a share from the series' own scale (scales.ts). */
+  scale: 'log' | 'raw' | 'mixed';
   /** Month-of-year index on the model's scale, by month (1–12; [0] unused), null when no yearly cycle was found. */
   seasonal: number[] | null;
   /** Months of history the indices were read from (the last nine years at most), null without a cycle. */

@@ -1,11 +1,12 @@
 // Where a goal's metric will be in its due month, as one predictive distribution: the combination
 // of simple forecasters in ensemble.ts, fitted on the whole monthly history, weighted and sized
-// by its own rolling-origin errors, on the log scale for quantities that cannot go below zero,
+// by its own rolling-origin errors, on the log scale for quantities that cannot go below zero
+// (with a tenth from the series' own scale when it spans more than a hundredfold: scales.ts),
 // and kept inside the metric's domain. Every figure of a reading (chance, forecast, band, course,
 // milestones) is read from this one distribution. The level-step search stays here: the reading
 // names a step, and the heading's 12-month slope is measured after it. Pure; calibration is
 // measured on planted worlds (test/metrics/forecast.test.ts) and on real series (bench/forecast.ts).
-import { buildEnsemble } from './ensemble.ts';
+import { OWN_SCALE_SHARE, rangeOf, scaledEnsemble } from './scales.ts';
 import { solveLinear } from './solve.ts';
 import { MIN_SEASONAL_PERIODS, testSeasonality } from './seasonality.ts';
 import type { Seasonality } from './types.ts';
@@ -201,12 +202,14 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain)
   const stepFree = (p: SeriesPoint) => (shift && p.t < shift.t ? p.v + shift.magnitude : p.v);
   const seasonality = testSeasonality(recent.map((p) => ({ ...p, v: stepFree(p) })));
   const positive = domain.min !== undefined && domain.min >= 0;
-  const ens = buildEnsemble(
-    all.map((p) => p.v),
+  const values = all.map((p) => p.v);
+  const ens = scaledEnsemble(
+    values,
     all.map((p) => p.month),
-    { log: positive, horizons: HORIZONS },
+    { positive, horizons: HORIZONS },
   );
   if (ens.scale === 'log') notes.push(forecastWords.logScale);
+  if (ens.scale === 'mixed') notes.push(forecastWords.mixedScale(rangeOf(values), OWN_SCALE_SHARE));
   if (ens.cycleMonths) notes.push(forecastWords.seasonal(Math.floor(ens.cycleMonths / 12)));
   else if (all.length < MIN_SEASONAL_PERIODS) notes.push(forecastWords.tooShortForSteps(all.length));
   else if (!ens.seasonalTest) notes.push(forecastWords.tooShortForCycle(all.length));

@@ -139,6 +139,11 @@ export const forecastWords = {
     'the band is sized from the combination’s own errors at each horizon, a Student t narrowed in the middle ' +
     'with its 95% range kept',
   logScale: 'modelled on the log scale: changes are read as proportions of the level',
+  mixedScale: (range: number, share: number) =>
+    `modelled on the log scale, with ${Math.round(share * 100)}% of the chance from its own scale: it spans ` +
+    `${Math.round(range).toLocaleString('en-US')} times from its lowest month to its highest, and on the log ` +
+    'scale alone its smallest months would size the band',
+  onOwnScale: (name: string) => `${name}, on its own scale`,
   seasonal: (years: number) => `month-of-year indices from the last ${years} years of history, in the forecast`,
   tooShortForSteps: (months: number) =>
     `${months} months of history: under 24, neither a level step nor a yearly cycle can be told apart from a ` +
