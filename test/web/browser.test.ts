@@ -444,6 +444,9 @@ describe('pages in a real browser', () => {
     await page.waitForSelector(dots, { state: 'attached' });
     expect(await page.$$eval(dots, (d) => d.length)).toBe(left.length);
     expect(await page.textContent('.recharts-legend-wrapper')).toContain('Left out: too few rows');
+    // Its legend mark is hollow too, as the marks are: a filled dot would read as a month drawn on the line.
+    const icon = 'svg[aria-label="Left out: too few rows legend icon"] path';
+    expect(await page.$eval(icon, (p) => getComputedStyle(p).fill)).toBe('rgb(255, 255, 255)');
   });
 
   it('mix: opens on the KPI tagged mix (the shops’ revenue), finds TV and podcasts, adds a control', async () => {
