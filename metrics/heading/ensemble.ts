@@ -25,6 +25,8 @@ export type ModelKey = 'level' | 'theta' | 'damped' | 'trend' | 'seasonal-naive'
 export interface Ensemble {
   /** 'mixed': the log scale with a share from the series' own scale (scales.ts). */
   scale: 'log' | 'raw' | 'mixed';
+  /** When mixed: the own scale's share of the chance and how many times the series spans (highest ÷ lowest). */
+  ownScale?: { share: number; range: number };
   /** Month-of-year index on the model's scale, by month (1–12; [0] unused), null when no yearly cycle was found. */
   seasonal: number[] | null;
   /** Months of history the indices were read from (the last nine years at most), null without a cycle. */

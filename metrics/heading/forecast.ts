@@ -6,7 +6,7 @@
 // milestones) is read from this one distribution. The level-step search stays here: the reading
 // names a step, and the heading's 12-month slope is measured after it. Pure; calibration is
 // measured on planted worlds (test/metrics/forecast.test.ts) and on real series (bench/forecast.ts).
-import { OWN_SCALE_SHARE, rangeOf, scaledEnsemble } from './scales.ts';
+import { scaledEnsemble } from './scales.ts';
 import { solveLinear } from './solve.ts';
 import { MIN_SEASONAL_PERIODS, testSeasonality } from './seasonality.ts';
 import type { Seasonality } from './types.ts';
@@ -202,14 +202,13 @@ export function forecastModel(history: SeriesPoint[], bounded: boolean | Domain)
   const stepFree = (p: SeriesPoint) => (shift && p.t < shift.t ? p.v + shift.magnitude : p.v);
   const seasonality = testSeasonality(recent.map((p) => ({ ...p, v: stepFree(p) })));
   const positive = domain.min !== undefined && domain.min >= 0;
-  const values = all.map((p) => p.v);
   const ens = scaledEnsemble(
-    values,
+    all.map((p) => p.v),
     all.map((p) => p.month),
     { positive, horizons: HORIZONS },
   );
   if (ens.scale === 'log') notes.push(forecastWords.logScale);
-  if (ens.scale === 'mixed') notes.push(forecastWords.mixedScale(rangeOf(values), OWN_SCALE_SHARE));
+  if (ens.ownScale) notes.push(forecastWords.mixedScale(ens.ownScale.range, ens.ownScale.share));
   if (ens.cycleMonths) notes.push(forecastWords.seasonal(Math.floor(ens.cycleMonths / 12)));
   else if (all.length < MIN_SEASONAL_PERIODS) notes.push(forecastWords.tooShortForSteps(all.length));
   else if (!ens.seasonalTest) notes.push(forecastWords.tooShortForCycle(all.length));

@@ -25,13 +25,14 @@ export interface ScaleOptions {
 /** The series' predictive distribution on the scale (or the mixture of scales) it is read on. */
 export function scaledEnsemble(values: number[], months: number[], options: ScaleOptions): Ensemble {
   const onLog = buildEnsemble(values, months, { log: options.positive, horizons: options.horizons });
-  if (onLog.scale !== 'log' || rangeOf(values) <= WIDE_RANGE) return onLog;
+  const range = rangeOf(values);
+  if (onLog.scale !== 'log' || range <= WIDE_RANGE) return onLog;
   const own = buildEnsemble(values, months, { log: false, horizons: options.horizons });
-  return mixture(onLog, own, OWN_SCALE_SHARE);
+  return { ...mixture(onLog, own, OWN_SCALE_SHARE), ownScale: { share: OWN_SCALE_SHARE, range } };
 }
 
 /** Highest over lowest value (every value is above zero when the log scale was used). */
-export function rangeOf(values: number[]): number {
+function rangeOf(values: number[]): number {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const v of values) {

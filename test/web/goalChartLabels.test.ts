@@ -38,15 +38,15 @@ describe('the chart’s months', () => {
   });
 });
 
+/** Complete months from July 2018 holding these values. */
+const fromJuly2018 = (values: number[]) =>
+  values.map((value, i) => ({ period: `2018-${String(i + 7).padStart(2, '0')}-01`, value, complete: true }));
+
 // A month too thin to count is drawn apart from the line: Olist's last month of 16 orders read 37.5%
 // against a 3% history, a spike the reading leaves out but the line drew as the latest value.
 describe('thin months', () => {
   it('are their own marks, off the line, and still start the chart', () => {
-    const rows = [0.03, 0.031, 0.375].map((value, i) => ({
-      period: `2018-${String(i + 7).padStart(2, '0')}-01`,
-      value,
-      complete: true,
-    }));
+    const rows = fromJuly2018([0.03, 0.031, 0.375]);
     const points = chartPoints({ series: rows, trend: [], band: [], leftOut: [{ period: '2018-09-01' }] });
     expect(points.map((p) => [p.value, p.thin])).toEqual([
       [0.03, undefined],
@@ -82,11 +82,7 @@ describe('a card’s sparkline', () => {
 
 describe('a card’s change since the period before', () => {
   it('compares the last two months that count: a thin month is neither', () => {
-    const series = [0.03, 0.031, 0.375].map((value, i) => ({
-      period: `2018-${String(i + 7).padStart(2, '0')}-01`,
-      value,
-      complete: true,
-    }));
+    const series = fromJuly2018([0.03, 0.031, 0.375]);
     const reading = { unit: 'ratio', direction: 'up' as const, series };
     expect(sinceLast(reading)?.text).toMatch(/^\+34\.4 pts since Aug 2018 \(better\)$/);
     expect(sinceLast({ ...reading, left_out: [{ period: '2018-09-01' }] })?.text).toBe(
