@@ -119,7 +119,9 @@ interface Candidate {
 }
 
 function candidates(y: number[], months: number[], seasonal: number[] | null, only?: ModelKey[]): Candidate[] {
-  const monthAt = (i: number) => ((((months.at(-1)! - 1 + i - (y.length - 1)) % 12) + 12) % 12) + 1;
+  // Month (1–12) of index i, from the last month's (read for every origin and horizon).
+  const base = months.at(-1)! - 1 - (y.length - 1);
+  const monthAt = (i: number) => ((((base + i) % 12) + 12) % 12) + 1;
   const idx = (i: number) => (seasonal ? seasonal[monthAt(i)]! : 0);
   const z = y.map((v, i) => v - idx(i));
   const smoothers: Array<[ModelKey, Smoother]> = [
@@ -229,14 +231,27 @@ function rollingErrors(y: number[], at: (o: number, h: number) => number, H: num
 /** The band leans on recent errors: an error a year older counts half (the errors are oldest first). */
 const HALF_LIFE = 12;
 function recentSquare(e: number[], halfLife = HALF_LIFE): number {
+  const decay = decays(halfLife, e.length);
   let s = 0;
   let w = 0;
   e.forEach((x, i) => {
-    const k = 0.5 ** ((e.length - 1 - i) / halfLife);
+    const k = decay[e.length - 1 - i]!;
     s += k * x * x;
     w += k;
   });
   return w ? s / w : Number.NaN;
+}
+
+/** 0.5^(age / halfLife) by age in months, kept per half-life (the band reads them for every horizon). */
+const decayTables = new Map<number, number[]>();
+function decays(halfLife: number, length: number): number[] {
+  let table = decayTables.get(halfLife);
+  if (!table) {
+    table = [];
+    decayTables.set(halfLife, table);
+  }
+  for (let age = table.length; age < length; age++) table.push(0.5 ** (age / halfLife));
+  return table;
 }
 
 const meanSquare = (e: number[]) => (e.length ? e.reduce((s, x) => s + x * x, 0) / e.length : Number.NaN);
@@ -254,31 +269,34 @@ const THETA_LEAN = 0.6;
 
 /** Weights ∝ 1 / (each model's squared errors relative to the models' average, over the horizons). */
 function weightsOf(errors: Errors[], theta: number): number[] {
-  return weightsFrom(
-    errors.map((e) => e.byHorizon.map(meanSquare)),
-    theta,
-  );
+  const ms = errors.map((e) => e.byHorizon.map(meanSquare));
+  return weightsFrom(ms.length, ms[0]!.length, (c, h) => ms[c]![h]!, theta);
 }
 
 /**
- * The same weights from each model's mean squared error at each horizon (ms[model][h − 1]); the
- * candidate at index `theta` (−1: none, as for the bench's single peers) leaned toward (THETA_LEAN).
+ * The same weights from each model's mean squared error at each horizon (`ms(model, h − 1)`, for
+ * `models` models and `H` horizons); the candidate at index `theta` (−1: none, as for the bench's
+ * single peers) leaned toward (THETA_LEAN). Read through a function, not arrays: the held-out errors
+ * ask for these weights at every origin.
  */
-function weightsFrom(ms: number[][], theta: number): number[] {
-  const H = ms[0]!.length;
-  const score = ms.map(() => 0);
+function weightsFrom(models: number, H: number, ms: (c: number, h: number) => number, theta: number): number[] {
+  const score = new Array<number>(models).fill(0);
   let used = 0;
   for (let h = 0; h < H; h++) {
-    const at = ms.map((m) => m[h]!);
-    if (at.some((m) => !Number.isFinite(m))) continue;
-    const avg = at.reduce((a, b) => a + b, 0) / at.length;
+    let finite = true;
+    let sum = 0;
+    for (let c = 0; c < models && finite; c++) {
+      const m = ms(c, h);
+      finite = Number.isFinite(m);
+      sum += m;
+    }
+    if (!finite) continue;
+    const avg = sum / models;
     if (avg <= 0) continue;
-    at.forEach((m, i) => {
-      score[i] = score[i]! + m / avg;
-    });
+    for (let c = 0; c < models; c++) score[c] = score[c]! + ms(c, h) / avg;
     used++;
   }
-  if (!used) return ms.map(() => 1 / ms.length);
+  if (!used) return score.map(() => 1 / models);
   // Squared: a forecaster twice as wrong gets a quarter of the weight (plain inverse errors spread
   // weight too evenly: on planted straight trends the Brier score was 0.117 against 0.109).
   const inv = score.map((s, i) => 1 / Math.max((s / used) * (i === theta ? THETA_LEAN : 1), 1e-6) ** 2);
@@ -310,19 +328,22 @@ function heldOutErrors(
   const total = sq.map((m) => m.map((hs) => hs.reduce((a, b) => a + b, 0)));
   const byHorizon: number[][] = Array.from({ length: H }, () => []);
   const gap = Math.min(HELD_OUT, Math.floor((y.length - 1 - first) / 4));
+  // Each origin's mean squared errors by model and horizon, written over for the next origin.
+  const ms = new Float64Array(sq.length * H);
+  const at = (c: number, h: number) => ms[c * H + h]!;
   for (let o = first; o < y.length - 1; o++) {
     // Each horizon's k-th error is from origin first + k: those from origins within `gap` of o go.
     const lo = Math.max(0, o - gap - first);
-    const ms = sq.map((m, c) =>
-      m.map((hs, hi) => {
+    sq.forEach((m, c) => {
+      m.forEach((hs, hi) => {
         const top = Math.min(hs.length - 1, o + gap - first);
         let sum = total[c]![hi]!;
         for (let k = lo; k <= top; k++) sum -= hs[k]!;
         const n = hs.length - Math.max(0, top - lo + 1);
-        return n > 0 ? Math.max(0, sum) / n : Number.NaN;
-      }),
-    );
-    const wo = weightsFrom(ms, theta);
+        ms[c * H + hi] = n > 0 ? Math.max(0, sum) / n : Number.NaN;
+      });
+    });
+    const wo = weightsFrom(sq.length, H, at, theta);
     for (let h = 1; h <= H && o + h < y.length; h++)
       byHorizon[h - 1]!.push(y[o + h]! - cands.reduce((s, c, i) => s + wo[i]! * c.past(o, h), 0));
   }

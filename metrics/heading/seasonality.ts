@@ -10,16 +10,22 @@ import type { Seasonality } from './types.ts';
 export const MIN_SEASONAL_PERIODS = 24;
 const PERMUTATIONS = 199;
 
-function betweenMonthVariance(residuals: number[], months: number[]): number {
-  const sums = new Map<number, { s: number; n: number }>();
-  residuals.forEach((r, i) => {
-    const m = sums.get(months[i]!) ?? { s: 0, n: 0 };
-    m.s += r;
-    m.n += 1;
-    sums.set(months[i]!, m);
-  });
+/** Σ over months of (sum of the month's residuals)² / its count: months 1–12, in that order. */
+function betweenMonthVariance(
+  residuals: number[],
+  months: ArrayLike<number>,
+  sums: Float64Array,
+  counts: Float64Array,
+): number {
+  sums.fill(0);
+  counts.fill(0);
+  for (let i = 0; i < residuals.length; i++) {
+    const m = months[i]!;
+    sums[m]! += residuals[i]!;
+    counts[m]!++;
+  }
   let total = 0;
-  for (const { s, n } of sums.values()) total += (s * s) / n;
+  for (let m = 0; m < sums.length; m++) if (counts[m]) total += (sums[m]! * sums[m]!) / counts[m]!;
   return total;
 }
 
@@ -36,16 +42,23 @@ export function testSeasonality(points: Array<Point & { month: number }>): Seaso
   const trend = seasonalTheilSen(points);
   const residuals = points.map((p) => p.v - (trend.intercept + trend.slope * p.t));
   const months = points.map((p) => p.month);
-  const observed = betweenMonthVariance(residuals, months);
+  // Scratch for the 199 permutations (months are 1–12).
+  const sums = new Float64Array(13);
+  const counts = new Float64Array(13);
+  const observed = betweenMonthVariance(residuals, months, sums, counts);
   const rand = mulberry32(points.length * 7919);
   let atLeast = 0;
-  const shuffled = [...months];
+  const shuffled = Int32Array.from(months);
   for (let k = 0; k < PERMUTATIONS; k++) {
     for (let i = shuffled.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      const swap = shuffled[i]!;
+      shuffled[i] = shuffled[j]!;
+      shuffled[j] = swap;
     }
-    if (betweenMonthVariance(residuals, shuffled) >= observed) atLeast++;
+    // A tie counts as at least as large: a shuffle that swaps two whole months gives the same value,
+    // up to the order its terms were added in.
+    if (betweenMonthVariance(residuals, shuffled, sums, counts) >= observed * (1 - 1e-12)) atLeast++;
   }
   const p = (atLeast + 1) / (PERMUTATIONS + 1);
   if (p >= 0.05) {

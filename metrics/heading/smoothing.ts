@@ -11,7 +11,11 @@ export interface Smoother {
   forecast(o: number, h: number): number;
   /** The months a straight trend is fitted over (named in `forecast_method`). */
   window?: number;
-  /** The same model (its smoothing weights kept) run through another series of the same length or shorter. */
+  /**
+   * The same model (its smoothing weights kept) run through another series of the same length or
+   * shorter, forecasting from that series' last point only (a past origin's view: only its end
+   * state is kept, not every month's).
+   */
   rerun(z: number[]): Smoother;
 }
 
@@ -76,9 +80,21 @@ function bestAlpha(y: number[]): number {
   return best;
 }
 
+/** The level of simple exponential smoothing after the last point (sesLevels' last value). */
+function sesLast(y: number[], alpha: number): number {
+  let l = startLevel(y, alpha);
+  for (let i = 0; i < y.length; i++) l += alpha * (y[i]! - l);
+  return l;
+}
+
 export function ses(y: number[], alpha = bestAlpha(y)): Smoother {
   const level = sesLevels(y, alpha);
-  return { forecast: (o) => level[o]!, rerun: (z) => ses(z, alpha) };
+  return { forecast: (o) => level[o]!, rerun: (z) => sesFromLast(z, alpha) };
+}
+
+function sesFromLast(z: number[], alpha: number): Smoother {
+  const level = sesLast(z, alpha);
+  return { forecast: () => level, rerun: (w) => sesFromLast(w, alpha) };
 }
 
 /** Running least-squares slope of y on its index over points 0…o. */
@@ -100,17 +116,52 @@ function runningSlopes(y: number[]): Float64Array {
   return out;
 }
 
+/** runningSlopes' last value: the least-squares slope over every point. */
+function lastSlope(y: number[]): number {
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < y.length; i++) {
+    sx += i;
+    sy += y[i]!;
+    sxx += i * i;
+    sxy += i * y[i]!;
+  }
+  const n = y.length;
+  const d = n * sxx - sx * sx;
+  return d > 0 ? (n * sxy - sx * sy) / d : 0;
+}
+
+/** Theta's forecast h months ahead from a level and running slope after n points. */
+const thetaAt = (level: number, slope: number, alpha: number, fade: number, h: number) =>
+  level + (slope / 2) * (h - 1 + 1 / alpha - fade / alpha);
+
+function thetaFromLast(z: number[], alpha: number): Smoother {
+  const [level, slope, fade] = [sesLast(z, alpha), lastSlope(z), (1 - alpha) ** z.length];
+  return {
+    forecast: (_o, h) => thetaAt(level, slope, alpha, fade, h),
+    rerun: (w) => thetaFromLast(w, alpha),
+  };
+}
+
 /** Theta (Assimakopoulos & Nikolopoulos; Hyndman & Billah's form): the smoothed level plus half the drift. */
 export function theta(y: number[], alpha = bestAlpha(y)): Smoother {
   const level = sesLevels(y, alpha);
   const slopes = runningSlopes(y);
+  // (1 − α)^n for the last origin asked: a past origin's forecasts are read for every horizon in turn.
+  let lastN = -1;
+  let fade = 1;
   return {
     forecast(o, h) {
       const n = o + 1;
-      const drift = slopes[o]! / 2;
-      return level[o]! + drift * (h - 1 + 1 / alpha - (1 - alpha) ** n / alpha);
+      if (n !== lastN) {
+        lastN = n;
+        fade = (1 - alpha) ** n;
+      }
+      return thetaAt(level[o]!, slopes[o]!, alpha, fade, h);
     },
-    rerun: (z) => theta(z, alpha),
+    rerun: (z) => thetaFromLast(z, alpha),
   };
 }
 
@@ -169,55 +220,122 @@ interface HoltState {
   trend: Float64Array;
 }
 
-function holtRun(y: number[], alpha: number, beta: number, phi: number, keep: boolean): { sse: number; s?: HoltState } {
-  // Level and slope after the first point from a line through the first ten (the starting values
-  // exponential smoothing fits take by default): y[1] − y[0] alone makes a noise step a slope that
-  // a damped trend carries for years.
-  const start = leastSquaresLine(y.slice(0, 10));
+/** Level and slope after the first point: a line through the first ten points. */
+function holtStart(y: number[]): { intercept: number; slope: number } {
+  // The starting values exponential smoothing fits take by default: y[1] − y[0] alone makes a
+  // noise step a slope that a damped trend carries for years.
+  return leastSquaresLine(y.slice(0, 10));
+}
+
+/**
+ * One-step squared error of Holt's damped trend through y, stopping early once it passes `stop`
+ * (the grid search only needs to know it is not the best; the errors only add up).
+ */
+function holtSse(
+  y: number[],
+  start: { intercept: number; slope: number },
+  alpha: number,
+  beta: number,
+  phi: number,
+  stop: number,
+): number {
   let l = start.intercept;
   let b = start.slope;
   let sse = 0;
-  const level = new Float64Array(keep ? y.length : 0);
-  const trend = new Float64Array(keep ? y.length : 0);
-  if (keep) {
-    level[0] = l;
-    trend[0] = b;
-  }
   for (let i = 1; i < y.length; i++) {
     const f = l + phi * b;
     const e = y[i]! - f;
     sse += e * e;
+    if (sse > stop) return sse;
+    l = f + alpha * e;
+    b = phi * b + alpha * beta * e;
+  }
+  return sse;
+}
+
+/** holtRun's last level and slope. */
+function holtLast(y: number[], alpha: number, beta: number, phi: number): { level: number; trend: number } {
+  const start = holtStart(y);
+  let l = start.intercept;
+  let b = start.slope;
+  for (let i = 1; i < y.length; i++) {
+    const f = l + phi * b;
+    const e = y[i]! - f;
     const nl = f + alpha * e;
     b = phi * b + alpha * beta * e;
     l = nl;
-    if (keep) {
-      level[i] = l;
-      trend[i] = b;
-    }
   }
-  return keep ? { sse, s: { level, trend } } : { sse };
+  return { level: l, trend: b };
+}
+
+function holtRun(y: number[], alpha: number, beta: number, phi: number): HoltState {
+  const start = holtStart(y);
+  let l = start.intercept;
+  let b = start.slope;
+  const level = new Float64Array(y.length);
+  const trend = new Float64Array(y.length);
+  level[0] = l;
+  trend[0] = b;
+  for (let i = 1; i < y.length; i++) {
+    const f = l + phi * b;
+    const e = y[i]! - f;
+    const nl = f + alpha * e;
+    b = phi * b + alpha * beta * e;
+    l = nl;
+    level[i] = l;
+    trend[i] = b;
+  }
+  return { level, trend };
 }
 
 /** Holt's trend, damped (Gardner & McKenzie): the slope fades by φ each month ahead. */
 export function dampedTrend(y: number[]): Smoother {
   let best = { alpha: 0.5, beta: 0.1, phi: 0.9, sse: Number.POSITIVE_INFINITY };
+  const start = holtStart(y);
   for (const alpha of ALPHAS)
     for (const beta of BETAS)
       for (const phi of PHIS) {
-        const { sse } = holtRun(y, alpha, beta, phi, false);
+        const sse = holtSse(y, start, alpha, beta, phi, best.sse);
         if (sse < best.sse) best = { alpha, beta, phi, sse };
       }
   return holtWith(y, best.alpha, best.beta, best.phi);
 }
 
+/** φ + φ² + … + φ^h by h, kept per φ: every forecast of every origin asks for them. */
+const dampingTables = new Map<number, number[]>();
+function dampings(phi: number): (h: number) => number {
+  let table = dampingTables.get(phi);
+  if (!table) {
+    table = [];
+    if (dampingTables.size < 64) dampingTables.set(phi, table);
+  }
+  const known = table;
+  return (h) => {
+    let d = known[h];
+    if (d === undefined) {
+      d = (phi * (1 - phi ** h)) / (1 - phi);
+      if (Number.isInteger(h) && h >= 0 && h < 1000) known[h] = d;
+    }
+    return d;
+  };
+}
+
 function holtWith(y: number[], alpha: number, beta: number, phi: number): Smoother {
-  const { s } = holtRun(y, alpha, beta, phi, true);
+  const s = holtRun(y, alpha, beta, phi);
+  const damp = dampings(phi);
   return {
     forecast(o, h) {
-      // φ + φ² + … + φ^h
-      const damp = (phi * (1 - phi ** h)) / (1 - phi);
-      return s!.level[o]! + damp * s!.trend[o]!;
+      return s.level[o]! + damp(h) * s.trend[o]!;
     },
-    rerun: (z) => holtWith(z, alpha, beta, phi),
+    rerun: (z) => holtFromLast(z, alpha, beta, phi),
+  };
+}
+
+function holtFromLast(z: number[], alpha: number, beta: number, phi: number): Smoother {
+  const { level, trend } = holtLast(z, alpha, beta, phi);
+  const damp = dampings(phi);
+  return {
+    forecast: (_o, h) => level + damp(h) * trend,
+    rerun: (w) => holtFromLast(w, alpha, beta, phi),
   };
 }
