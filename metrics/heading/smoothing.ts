@@ -253,39 +253,30 @@ function holtSse(
   return sse;
 }
 
-/** holtRun's last level and slope. */
-function holtLast(y: number[], alpha: number, beta: number, phi: number): { level: number; trend: number } {
+/**
+ * Holt's damped trend run through y from a line through its first ten points: its last level and
+ * slope, and every month's in `into` when given.
+ */
+function holtThrough(y: number[], alpha: number, beta: number, phi: number, into?: HoltState) {
   const start = holtStart(y);
   let l = start.intercept;
   let b = start.slope;
+  if (into) {
+    into.level[0] = l;
+    into.trend[0] = b;
+  }
   for (let i = 1; i < y.length; i++) {
     const f = l + phi * b;
     const e = y[i]! - f;
     const nl = f + alpha * e;
     b = phi * b + alpha * beta * e;
     l = nl;
+    if (into) {
+      into.level[i] = l;
+      into.trend[i] = b;
+    }
   }
   return { level: l, trend: b };
-}
-
-function holtRun(y: number[], alpha: number, beta: number, phi: number): HoltState {
-  const start = holtStart(y);
-  let l = start.intercept;
-  let b = start.slope;
-  const level = new Float64Array(y.length);
-  const trend = new Float64Array(y.length);
-  level[0] = l;
-  trend[0] = b;
-  for (let i = 1; i < y.length; i++) {
-    const f = l + phi * b;
-    const e = y[i]! - f;
-    const nl = f + alpha * e;
-    b = phi * b + alpha * beta * e;
-    l = nl;
-    level[i] = l;
-    trend[i] = b;
-  }
-  return { level, trend };
 }
 
 /** Holt's trend, damped (Gardner & McKenzie): the slope fades by φ each month ahead. */
@@ -321,7 +312,8 @@ function dampings(phi: number): (h: number) => number {
 }
 
 function holtWith(y: number[], alpha: number, beta: number, phi: number): Smoother {
-  const s = holtRun(y, alpha, beta, phi);
+  const s: HoltState = { level: new Float64Array(y.length), trend: new Float64Array(y.length) };
+  holtThrough(y, alpha, beta, phi, s);
   const damp = dampings(phi);
   return {
     forecast(o, h) {
@@ -332,7 +324,7 @@ function holtWith(y: number[], alpha: number, beta: number, phi: number): Smooth
 }
 
 function holtFromLast(z: number[], alpha: number, beta: number, phi: number): Smoother {
-  const { level, trend } = holtLast(z, alpha, beta, phi);
+  const { level, trend } = holtThrough(z, alpha, beta, phi);
   const damp = dampings(phi);
   return {
     forecast: (_o, h) => level + damp(h) * trend,
