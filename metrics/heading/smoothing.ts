@@ -97,40 +97,29 @@ function sesFromLast(z: number[], alpha: number): Smoother {
   return { forecast: () => level, rerun: (w) => sesFromLast(w, alpha) };
 }
 
-/** Running least-squares slope of y on its index over points 0…o. */
-function runningSlopes(y: number[]): Float64Array {
-  const out = new Float64Array(y.length);
+/**
+ * The least-squares slope of y on its index over every point, and over points 0…o for every o in
+ * `running` when given.
+ */
+function slopeThrough(y: number[], running?: Float64Array): number {
   let sx = 0;
   let sy = 0;
   let sxx = 0;
   let sxy = 0;
+  let slope = 0;
   for (let i = 0; i < y.length; i++) {
     sx += i;
     sy += y[i]!;
     sxx += i * i;
     sxy += i * y[i]!;
-    const n = i + 1;
-    const d = n * sxx - sx * sx;
-    out[i] = d > 0 ? (n * sxy - sx * sy) / d : 0;
+    if (running || i === y.length - 1) {
+      const n = i + 1;
+      const d = n * sxx - sx * sx;
+      slope = d > 0 ? (n * sxy - sx * sy) / d : 0;
+      if (running) running[i] = slope;
+    }
   }
-  return out;
-}
-
-/** runningSlopes' last value: the least-squares slope over every point. */
-function lastSlope(y: number[]): number {
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < y.length; i++) {
-    sx += i;
-    sy += y[i]!;
-    sxx += i * i;
-    sxy += i * y[i]!;
-  }
-  const n = y.length;
-  const d = n * sxx - sx * sx;
-  return d > 0 ? (n * sxy - sx * sy) / d : 0;
+  return slope;
 }
 
 /** Theta's forecast h months ahead from a level and running slope after n points. */
@@ -138,7 +127,7 @@ const thetaAt = (level: number, slope: number, alpha: number, fade: number, h: n
   level + (slope / 2) * (h - 1 + 1 / alpha - fade / alpha);
 
 function thetaFromLast(z: number[], alpha: number): Smoother {
-  const [level, slope, fade] = [sesLast(z, alpha), lastSlope(z), (1 - alpha) ** z.length];
+  const [level, slope, fade] = [sesLast(z, alpha), slopeThrough(z), (1 - alpha) ** z.length];
   return {
     forecast: (_o, h) => thetaAt(level, slope, alpha, fade, h),
     rerun: (w) => thetaFromLast(w, alpha),
@@ -148,7 +137,8 @@ function thetaFromLast(z: number[], alpha: number): Smoother {
 /** Theta (Assimakopoulos & Nikolopoulos; Hyndman & Billah's form): the smoothed level plus half the drift. */
 export function theta(y: number[], alpha = bestAlpha(y)): Smoother {
   const level = sesLevels(y, alpha);
-  const slopes = runningSlopes(y);
+  const slopes = new Float64Array(y.length);
+  slopeThrough(y, slopes);
   // (1 − α)^n for the last origin asked: a past origin's forecasts are read for every horizon in turn.
   let lastN = -1;
   let fade = 1;
