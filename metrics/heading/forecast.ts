@@ -70,16 +70,31 @@ interface Ols {
   resid: number[];
 }
 
+/** Least squares of y on the rows of x (plain loops: a level-shift search runs this for every month). */
 function ols(x: number[][], y: number[]): Ols | null {
   const p = x[0]!.length;
-  const xtx = Array.from({ length: p }, (_, i) =>
-    Array.from({ length: p }, (_, j) => x.reduce((s, r) => s + r[i]! * r[j]!, 0)),
-  );
-  const xty = Array.from({ length: p }, (_, i) => x.reduce((s, r, k) => s + r[i]! * y[k]!, 0));
+  const xtx: number[][] = [];
+  const xty: number[] = [];
+  for (let i = 0; i < p; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (const r of x) s += r[i]! * r[j]!;
+      row.push(s);
+    }
+    xtx.push(row);
+    let s = 0;
+    for (let k = 0; k < x.length; k++) s += x[k]![i]! * y[k]!;
+    xty.push(s);
+  }
   const xtxInv = inverse(xtx);
   const coef = solveLinear(xtx, xty);
   if (!coef || !xtxInv) return null;
-  const resid = y.map((v, k) => v - x[k]!.reduce((s, xi, i) => s + xi * coef[i]!, 0));
+  const resid = y.map((v, k) => {
+    let fitted = 0;
+    for (let i = 0; i < p; i++) fitted += x[k]![i]! * coef[i]!;
+    return v - fitted;
+  });
   return { coef, xtxInv, resid };
 }
 
@@ -121,19 +136,22 @@ export function findLevelShift(points: SeriesPoint[]): LevelShift | null {
   if (!base) return null;
   const trim = Math.max(3, Math.ceil(0.15 * n));
   let best: (LevelShift & { sd: number }) | null = null;
+  const values = points.map((p) => p.v);
+  const baseRss = rss(base.resid);
   for (let k = trim; k <= n - trim; k++) {
     const at = points[k]!.t;
     const fit = ols(
       points.map((p) => stepped(at)(p.t)),
-      points.map((p) => p.v),
+      values,
     );
     if (!fit) continue;
     // Autocorrelation left once the step is in the model (an unmodelled step looks like autocorrelation).
     // Lag-1 autocorrelation is biased low in short series; Kendall's correction adds (1 + 3ρ) / n.
     const raw = lag1(fit.resid);
     const rho = Math.min(0.9, raw + (1 + 3 * raw) / n);
-    const f = ((rss(base.resid) - rss(fit.resid)) / (rss(fit.resid) / (n - 3))) * ((1 - rho) / (1 + rho));
-    const sd = Math.sqrt(rss(fit.resid) / (n - 3));
+    const fitRss = rss(fit.resid);
+    const f = ((baseRss - fitRss) / (fitRss / (n - 3))) * ((1 - rho) / (1 + rho));
+    const sd = Math.sqrt(fitRss / (n - 3));
     if (!best || f > best.f) best = { t: at, magnitude: fit.coef[2]!, f, sd };
   }
   // Autocorrelated noise wanders in long excursions that pass the F test; a step must also be
