@@ -101,6 +101,7 @@ for (const key of args.data!.split(',')) {
   const series = backs.flatMap((b) => cutBack(loaded, b));
   if (backs.length > 1 || backs[0] !== 0) console.log(`cut-offs moved back ${backs.join(', ')} months`);
   const kept = new Set(series.map((s) => s.id)).size;
+  if (!kept) nothingToScore(DATA[key]!.label, loaded, Math.max(...backs));
   const left = loaded.length - kept;
   console.log(
     `\n${DATA[key]!.label}: ${kept} of ${loaded.length} series scored` +
@@ -131,6 +132,22 @@ function progressOf(name: string, started: number, what = 'series') {
     const line = `${name}: ${done.toLocaleString('en')} of ${of.toLocaleString('en')} ${what}`;
     process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   };
+}
+
+/**
+ * A set none of whose series is long enough stops the run (exit 1, nothing written) rather than print
+ * a table of NaN: each series needs MIN_HISTORY months before its cut-off and 18 after it.
+ */
+function nothingToScore(label: string, loaded: RealSeries[], back: number): never {
+  const longest = loaded.reduce((m, s) => Math.max(m, s.history.length), 0);
+  console.error(
+    `error: ${label}: no series to score. Each needs ${MIN_HISTORY} months of history before the cut-off` +
+      `${back ? ` (moved back up to ${back} months)` : ''} and 18 after it; ` +
+      (loaded.length
+        ? `the longest of its ${loaded.length} series has ${longest} months before its last 18`
+        : 'it holds none'),
+  );
+  process.exit(1);
 }
 
 /** A set's series; a file that cannot be read stops the run with its own message (file and line). */

@@ -1,6 +1,7 @@
 // The benches' command lines as a user types them: --help, a mistyped option, a bad value and a file
 // that is not there each answer in a line or a page of text with the right exit code, never a stack.
 import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.ts';
@@ -34,6 +35,21 @@ describe("the benches' command lines", () => {
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/^error: ENOENT: no such file or directory, open '.*absent\.csv'/);
       expect(r.err).not.toMatch(/\n\s+at /);
+      // Too short to score (20 months of history before the last 18): named, no table of NaN, nothing written.
+      const rows = Array.from(
+        { length: 38 },
+        (_, i) => `A,${2001 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i + 5}`,
+      );
+      writeFileSync(join(dir, 'short.csv'), `series,month,value\n${rows.join('\n')}\n`);
+      const short = run('bench/forecast.ts', ['--data', join(dir, 'short.csv'), '--out', join(dir, 'out.json')]);
+      expect([short.code, short.err]).toEqual([
+        1,
+        expect.stringMatching(
+          /^error: short\.csv: no series to score\. Each needs 36 months .* the longest of its 1 series has 20 months /,
+        ),
+      ]);
+      expect(short.out).not.toMatch(/NaN/);
+      expect(existsSync(join(dir, 'out.json'))).toBe(false);
     } finally {
       cleanup();
     }
