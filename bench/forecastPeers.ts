@@ -5,7 +5,7 @@
 // rolling-origin errors, the way the baseline was run; and the textbook Theta as R's
 // forecast::thetaf runs it, raw scale and its own model's band (thetaClassic.ts).
 import { buildEnsemble, type ModelKey } from '../metrics/heading/ensemble.ts';
-import { forecastModel } from '../metrics/heading/forecast.ts';
+import { forecastModel, observedDomain } from '../metrics/heading/forecast.ts';
 import type { Method, Predictive } from './forecastScore.ts';
 import { thetaClassic } from './thetaClassic.ts';
 
@@ -17,7 +17,8 @@ function single(key: ModelKey): Method {
 
 const bearing: Method = (history, months): Predictive => {
   const points = history.map((v, i) => ({ t: i - (history.length - 1), v, month: months[i]! }));
-  const fm = forecastModel(points, { min: 0 });
+  // Read as a count, the way the product reads one: never below zero, unless the series has been.
+  const fm = forecastModel(points, observedDomain('count', points));
   return {
     median: (h) => fm.at(h).value,
     quantile: (h, q) => (q < 0.5 ? fm.at(h).low : q > 0.5 ? fm.at(h).high : fm.at(h).value),

@@ -1,7 +1,7 @@
 // Reads one goal like a GPS: where it is, its heading with an interval, the pace it needs, where
 // the trend puts it at the due date, when it arrives, and whether it is on course. Pure.
 import { Z95 } from '../normal.ts';
-import { domainOf, type ForecastModel, sharedForecastModel } from './forecast.ts';
+import { type ForecastModel, observedDomain, sharedForecastModel } from './forecast.ts';
 import { monthIndex, monthStart } from './months.ts';
 import { planOf } from './plan.ts';
 import { median, theilSen, type Trend } from './trend.ts';
@@ -402,7 +402,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     month: (monthIndex(p.period) % 12) + 1,
     period: p.period,
   }));
-  const fm = sharedForecastModel(all, domainOf(goal.unit));
+  const fm = sharedForecastModel(all, observedDomain(goal.unit, all));
   const seasonality = fm.seasonality;
   const adjusted = all.map((p) => ({ ...p, v: p.v - (seasonality.effects?.[p.month] ?? 0) }));
   const window = headingWindow(adjusted, fm);

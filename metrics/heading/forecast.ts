@@ -193,6 +193,18 @@ export function domainOf(unit: string): Domain {
   }
 }
 
+/**
+ * The unit's domain, less any edge the metric's own history has already crossed: a currency metric
+ * that went below zero (net of refunds, a margin) is not forecast as if it could not.
+ */
+export function observedDomain(unit: string, history: ReadonlyArray<{ v: number }>): Domain {
+  const { min, max } = domainOf(unit);
+  return {
+    ...(min !== undefined && history.every((p) => p.v >= min) ? { min } : {}),
+    ...(max !== undefined && history.every((p) => p.v <= max) ? { max } : {}),
+  };
+}
+
 const HORIZONS = 24;
 
 function probabilityIn(domain: Domain, target: number, direction: 'up' | 'down', chance: () => number): number {

@@ -9,7 +9,7 @@ import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status, usualRows } from './assess.ts';
 import type { BacktestRow } from './backtest.ts';
-import { type Domain, domainOf } from './forecast.ts';
+import { type Domain, observedDomain } from './forecast.ts';
 import { offload, offloadWhenFree } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
 import { sentence, unmatchedWords } from '../words/heading.ts';
@@ -157,7 +157,7 @@ async function prepareHeading(
   return {
     args: [input, history, series.as_of],
     points: monthlyPoints(history),
-    domain: domainOf(d.unit),
+    domain: observedDomain(d.unit, monthlyPoints(history)),
     finish: (assessment, backtested) => ({
       ...base,
       as_of: series.as_of,
