@@ -25,6 +25,9 @@ describe('words explained', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     // On a phone, no open tip widens the page, whichever word it belongs to.
     await page.setViewportSize({ width: 390, height: 844 });
+    // The charts follow a new width when their resize observers fire, a frame or more later (on a busy
+    // machine the page still read 1,155 px wide just after the resize): wait until the page itself fits.
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= 390, null, { timeout: 30_000 });
     const words = page.locator('[data-testid="term-list"] .term-word');
     for (let i = 0; i < (await words.count()); i++) {
       await words.nth(i).focus();
