@@ -2,7 +2,8 @@
 // due 6, 12 and 18 months after its last month with targets 0.9–1.2 × its last value; each
 // method's chance of meeting the target against what then happened (ECE over 10 bins, Brier),
 // its median forecast for months 1–18 (sMAPE), how often its 95% band held those months, the
-// share of goals read "on course" (chance ≥ 70%) that were met, and bounds below zero.
+// share of goals read "on course" (chance ≥ 70%) that were met, and bounds below zero on series
+// that never went below it.
 import { acf } from '../metrics/heading/ensemble.ts';
 import type { RealSeries } from './forecastData.ts';
 
@@ -28,6 +29,7 @@ export interface Score {
   coverageByGroup: Record<string, number>;
   onCourse: number;
   onCourseMet: number;
+  /** Share of months whose 95% band reaches below zero, on the series that never went below zero. */
   belowZero: number;
   /** Reliability: per tenth of chance, goals, mean chance, share met. */
   bins: Array<{ n: number; p: number; met: number }>;
@@ -99,13 +101,16 @@ export function scoreMethod(
   const probs: GoalScore[] = [];
   let smapeSum = 0;
   let smapeN = 0;
+  // Lower bounds below zero, counted on the series that never went below zero (their domain).
   let belowZero = 0;
+  let nonNegativeMonths = 0;
   const held: Record<string, { n: number; k: number }> = {};
   for (const [i, s] of series.entries()) {
     progress?.(i, series.length);
     const f = method(s.history, monthsOf(s));
     const last = s.history.at(-1)!;
     const groups = [groupOf(s), ...(s.category ? [s.category] : [])];
+    const nonNegative = s.history.every((v) => v >= 0);
     for (const group of groups) held[group] = held[group] ?? { n: 0, k: 0 };
     for (let h = 1; h <= MONTHS_SCORED; h++) {
       const a = s.future[h - 1]!;
@@ -115,7 +120,10 @@ export function scoreMethod(
       smapeN++;
       const lo = f.quantile(h, 0.025);
       const hi = f.quantile(h, 0.975);
-      if (lo < 0) belowZero++;
+      if (nonNegative) {
+        nonNegativeMonths++;
+        if (lo < 0) belowZero++;
+      }
       for (const group of groups) {
         held[group]!.n++;
         if (a >= lo && a <= hi) held[group]!.k++;
@@ -154,7 +162,7 @@ export function scoreMethod(
     coverageByGroup: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, v.k / v.n])),
     onCourse: on.length,
     onCourseMet: on.length ? on.filter((x) => x.met).length / on.length : Number.NaN,
-    belowZero: belowZero / (series.length * MONTHS_SCORED),
+    belowZero: nonNegativeMonths ? belowZero / nonNegativeMonths : 0,
     bins: bins.map((b) => ({ n: b.n, p: b.n ? b.p / b.n : 0, met: b.n ? b.y / b.n : 0 })),
     detail: probs,
   };

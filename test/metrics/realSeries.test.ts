@@ -17,6 +17,7 @@ import { sharedShift } from '../../bench/forecastShift.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const methods = peers();
+const months48 = Array.from({ length: 48 }, (_, i) => (i % 12) + 1);
 
 /** The methods the assertions read (each scored over a whole set, so none is scored for nothing). */
 function scores(series: ReturnType<typeof tourismMonthly>, names = ['bearing', 'theta', 'thetaf']) {
@@ -271,6 +272,27 @@ describe('the forecast on real series with a known future', () => {
       cleanup();
     }
   });
+  // A series that has been below zero (a margin, a balance) has no zero floor: its band reaching below
+  // zero is not out of its domain, and Bearing reads it without one (observedDomain).
+  it('bounds below zero are counted on series that never went below zero, and only there', () => {
+    const wave = (level: number, k: number) =>
+      Array.from({ length: 66 }, (_, i) => level + 8 * Math.sin(i + k) + i / 10);
+    const set = [-40, 3, 30].map((level, k) => {
+      const all = wave(level, k);
+      return { id: `s${k}`, startMonth: 1, history: all.slice(0, 48), future: all.slice(48) };
+    });
+    // The series at 3 swings below zero; the one at −40 never leaves it: neither is counted.
+    expect(set.map((x) => x.history.every((v) => v >= 0))).toEqual([false, false, true]);
+    const theta = scoreMethod(set, methods.theta!);
+    expect(theta.belowZero).toBe(0);
+    const ours = scoreMethod(set, methods.bearing!);
+    expect(ours.belowZero).toBe(0);
+    // Unfloored, Bearing's band reaches below zero on the series that live there.
+    expect(
+      Math.min(...[1, 18].map((h) => peers().bearing!(set[0]!.history, months48).quantile(h, 0.025))),
+    ).toBeLessThan(0);
+  });
+
   it('--sample draws the same series every run, in the file order, all of them when asked for more', () => {
     const all = hospitalMonthly();
     const a = drawn(all, 50);
