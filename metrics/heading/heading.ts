@@ -9,7 +9,7 @@ import { currentFacts } from '../../data/schema.ts';
 import { runSeries, type SeriesRow } from '../series.ts';
 import { assessGoal, type Assessment, type Status, usualRows } from './assess.ts';
 import type { BacktestRow } from './backtest.ts';
-import { type Domain, observedDomain } from './forecast.ts';
+import { observedDomain } from './forecast.ts';
 import { offload, offloadWhenFree } from '../offload/pool.ts';
 import { monthIndex } from './months.ts';
 import { sentence, unmatchedWords } from '../words/heading.ts';
@@ -90,7 +90,6 @@ type Prepared =
       args: Parameters<typeof assessGoal>;
       finish: (assessment: Assessment, backtest: BacktestRow[] | null) => GoalHeading;
       points: ReturnType<typeof monthlyPoints>;
-      domain: Domain;
     };
 
 async function prepareHeading(
@@ -157,7 +156,6 @@ async function prepareHeading(
   return {
     args: [input, history, series.as_of],
     points: monthlyPoints(history),
-    domain: observedDomain(d.unit, monthlyPoints(history)),
     finish: (assessment, backtested) => ({
       ...base,
       as_of: series.as_of,
@@ -232,7 +230,9 @@ export async function goalHeading(
   // The forecast and its backtest run off the event loop (metrics/offload/).
   const [assessed, backtested] = await Promise.all([
     offload('assess', [prepared.args]),
-    options.withBacktest ? offload('backtest', [prepared.points, prepared.domain]) : null,
+    options.withBacktest
+      ? offload('backtest', [prepared.points, observedDomain(prepared.args[0].unit, prepared.points)])
+      : null,
   ]);
   return { ...prepared.finish(assessed[0]!, backtested), annotations };
 }
