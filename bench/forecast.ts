@@ -8,7 +8,7 @@ import { benchArgs } from './args.ts';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
-import { cell, drawn, readHead } from './forecastSeries.ts';
+import { cells, drawn, readHead, separatorOf } from './forecastSeries.ts';
 import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
 import { forecastSpeed } from './forecastSpeed.ts';
@@ -22,8 +22,10 @@ series whose future is known: goals due 6, 12 and 18 months after each history, 
 the last value, scored against what happened (ECE, Brier, sMAPE, 95% band held, on course met).
 
   --data SETS      comma-separated: tourism, hospital (shipped), or files of monthly series: a long
-                   CSV (series,month,value or unique_id,ds,y), one series a row (Series,N,NF,…), a
-                   Monash .tsf, or M4's own Monthly-train.csv (default: tourism,hospital)
+                   CSV (series,month,value or unique_id,ds,y), a month column and one column a
+                   series, one series a row (Series,N,NF,…), a Monash .tsf, or M4's own
+                   Monthly-train.csv (default: tourism,hospital). Months as 2001-05, 2001-05-31,
+                   2001/5, 2001M05, 2001 May or May 2001; commas, semicolons or tabs
   --future FILE    M4's Monthly-test.csv (default: found beside the train file, or Test/ beside it)
   --info FILE      M4's M4-info.csv, for each series' category (default: found beside the train file)
   --sample N       score N series of each set, drawn by a fixed seed (the same ones every run)
@@ -163,10 +165,10 @@ function readSet(key: string): RealSeries[] {
 /** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names). */
 function headerOf(file: string): string[] {
   if (TSF.test(file) || !existsSync(file)) return []; // a missing file is reported when read
-  return readHead(file, 65_536)
-    .split(/\r?\n/)[0]!
-    .split(',')
-    .map((c) => cell(c).toLowerCase());
+  const head = readHead(file, 65_536)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)[0]!;
+  return cells(head, separatorOf(head)).map((c) => c.toLowerCase());
 }
 
 function run(series: RealSeries[]) {

@@ -3,9 +3,11 @@
 // future is known. Files as published (one column per series: length, start year, start month,
 // then the values); see test/fixtures/tourism/README.md for source and licence.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isM4, type M4Files, m4Files, m4Monthly } from './forecastM4.ts';
-import { cell, type RealSeries, readText, splitSeries } from './forecastSeries.ts';
+import { columnsMonthly } from './forecastColumns.ts';
+import { cells, monthIndex, NO_VALUE, type RealSeries, readText, separatorOf, splitSeries } from './forecastSeries.ts';
 import { isWide, wideMonthly } from './forecastWide.ts';
 
 export type { RealSeries };
@@ -64,21 +66,17 @@ const ALIASES = {
   category: ['category', 'type'],
 } as const;
 
-/** A YYYY-MM month as a count of months, from `2001-05`, `2001-05-31` or `2001-05-31 00:00:00`. */
-function monthIndex(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})(?:-\d{2}(?:[ T][\d:.]+Z?)?)?$/.exec(text);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return undefined;
-  return Number(m[1]) * 12 + Number(m[2]) - 1;
-}
-
 /** A period number (1, 2, …): M4's long form (`unique_id,ds,y`) numbers its months, with no calendar. */
 const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month written without its dash
 
 /**
- * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, or a date in it) with an
- * optional `category` column, or statsforecast's `unique_id,ds,y`; each series' last 18 months are its
- * future. One series a row, as M3's published file (`Series,N,NF,…`), reads too (forecastWide.ts),
- * and so do M4's own files (`V1,V2,…`, with its test and info files: forecastM4.ts).
+ * Any monthly series as a long CSV, `series,month,value` (month as YYYY-MM, a date in it, or any form
+ * `monthIndex` reads) with an optional `category` column, or statsforecast's `unique_id,ds,y`; each
+ * series' last 18 months are its future. Without a series column, the file is one series (named by
+ * the file); without a value column either, every column beside the month is a series
+ * (forecastColumns.ts). One series a row, as M3's published file (`Series,N,NF,…`), reads too
+ * (forecastWide.ts), and so do M4's own files (`V1,V2,…`, with its test and info files:
+ * forecastM4.ts). Cells may be quoted, and the separator may be a semicolon or a tab.
  * Months may also be period numbers (1, 2, …, as in M4's long form): period 1 is then read as a
  * January, which moves no forecast (the yearly cycle is read by position). How a set Bearing has
  * never seen (for example M1's 617 monthly series) is scored the same way as the two above. A month
@@ -86,53 +84,81 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
  * either would shift the calendar.
  */
 export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
-  const [head, ...lines] = readText(file).trim().split(/\r?\n/);
-  const cols = head!.split(',').map((c) => cell(c).toLowerCase());
+  const [head, ...lines] = readText(file)
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
+  const sep = separatorOf(head!);
+  const names = cells(head!, sep);
+  const cols = names.map((c) => c.toLowerCase());
   if (isM4(cols)) return m4Monthly(file, lines, m4Files(file, m4));
-  const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));
+  const at = (aliases: readonly string[]) => cols.findIndex((c) => aliases.includes(c));
   // No month column (any of its names): one series a row, when the header says so.
-  if (at(ALIASES.month) < 0 && isWide(cols)) return wideMonthly(file, cols, lines);
+  if (at(ALIASES.month) < 0 && isWide(cols)) return wideMonthly(file, cols, lines, sep);
   const [si, mi, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
-  if (si < 0 || mi < 0 || vi < 0)
-    throw new Error(`${file}:1: expected columns series, month, value (or unique_id, ds, y); got ${cols.join(', ')}`);
+  const rows = lines.flatMap((line, i) => (line.trim() ? [{ cells: cells(line, sep), line: i + 2 }] : []));
+  const when = monthReader(file, rows, mi);
+  if (mi >= 0 && si < 0 && vi < 0 && cols.length > 1) return columnsMonthly(file, names, rows, mi, when);
+  if (mi < 0 || vi < 0)
+    throw new Error(
+      `${file}:1: expected columns series, month, value (or unique_id, ds, y), or a month column and one ` +
+        `column a series; got ${cols.join(', ')}`,
+    );
+  const single = basename(file).replace(/\.csv(\.gz)?$/i, '');
   const bySeries = new Map<string, { category?: string; rows: Array<[number, number, number]> }>();
-  // Months or period numbers, one kind for the whole file: a number beside dates is a mistake.
-  let numbered: boolean | undefined;
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    const cells = line.split(',');
-    const when = cell(cells[mi]);
-    const isNumber = PERIOD_NUMBER.test(when);
-    numbered ??= isNumber;
-    if (isNumber !== numbered)
-      throw new Error(
-        `${file}:${i + 2}: "${when}" is ${isNumber ? 'a period number among months' : 'a month among period numbers'}` +
-          ' (expected one kind in the whole file)',
-      );
-    const month = isNumber ? Number(when) - 1 : monthIndex(when);
-    const value = cell(cells[vi]) === '' ? Number.NaN : Number(cell(cells[vi]));
-    if (month === undefined || !Number.isFinite(value))
-      throw new Error(
-        `${file}:${i + 2}: expected a YYYY-MM month (or a period number) and a number (got "${when}", ` +
-          `"${cell(cells[vi])}")`,
-      );
-    const id = cell(cells[si]);
-    const entry = bySeries.get(id) ?? { category: ci >= 0 ? cell(cells[ci]) : undefined, rows: [] };
-    entry.rows.push([month, value, i + 2]);
+  for (const { cells: row, line } of rows) {
+    const month = when(row[mi] ?? '', line);
+    const text = row[vi] ?? '';
+    // No value (R's NA, an empty cell) is allowed before a series starts or after it ends.
+    const value = NO_VALUE.has(text) ? Number.NaN : Number(text);
+    if (!NO_VALUE.has(text) && !Number.isFinite(value))
+      throw new Error(`${file}:${line}: expected a number in column ${vi + 1} (got "${text}")`);
+    const id = si < 0 ? single : (row[si] ?? '');
+    const entry = bySeries.get(id) ?? { category: ci >= 0 ? row[ci] : undefined, rows: [] };
+    entry.rows.push([month, value, line]);
     bySeries.set(id, entry);
-  });
-  return [...bySeries].map(([id, { category, rows }]) => {
-    rows.sort((a, b) => a[0] - b[0]);
-    for (let k = 1; k < rows.length; k++) {
-      const [month, , line] = rows[k]!;
-      const gap = month - rows[k - 1]![0];
+  }
+  const numbered = rows.length > 0 && PERIOD_NUMBER.test(rows[0]!.cells[mi] ?? '');
+  return [...bySeries].flatMap(([id, { category, rows: all }]) => {
+    all.sort((a, b) => a[0] - b[0]);
+    const kept = all.slice(
+      all.findIndex((r) => !Number.isNaN(r[1])),
+      all.findLastIndex((r) => !Number.isNaN(r[1])) + 1,
+    );
+    if (all.every((r) => Number.isNaN(r[1]))) return [];
+    for (let k = 1; k < kept.length; k++) {
+      const [month, value, line] = kept[k]!;
+      const gap = Number.isNaN(value) ? 2 : month - kept[k - 1]![0];
       if (gap !== 1) {
         const name = (m: number) =>
           numbered ? `period ${m + 1}` : `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
-        const what = gap === 0 ? `${name(month)} given twice` : `no value for ${name(rows[k - 1]![0] + 1)}`;
+        const what = gap === 0 ? `${name(month)} given twice` : `no value for ${name(kept[k - 1]![0] + 1)}`;
         throw new Error(`${file}:${line}: series "${id}": ${what} (expected one value a month, no gaps)`);
       }
     }
-    return splitSeries({ id, category, startMonth: (rows[0]![0] % 12) + 1, values: rows.map((r) => r[1]) });
+    return splitSeries({ id, category, startMonth: (kept[0]![0] % 12) + 1, values: kept.map((r) => r[1]) });
   });
+}
+
+/**
+ * The month column's reader: months or period numbers, one kind for the whole file (a number beside
+ * dates is a mistake), each bad cell named by its line.
+ */
+function monthReader(file: string, rows: Array<{ cells: string[] }>, mi: number) {
+  const numbered = rows.length > 0 && PERIOD_NUMBER.test(rows[0]!.cells[mi] ?? '');
+  return (text: string, line: number): number => {
+    const isNumber = PERIOD_NUMBER.test(text);
+    if (isNumber !== numbered)
+      throw new Error(
+        `${file}:${line}: "${text}" is ${isNumber ? 'a period number among months' : 'a month among period numbers'}` +
+          ' (expected one kind in the whole file)',
+      );
+    const month = isNumber ? Number(text) - 1 : monthIndex(text);
+    if (month === undefined)
+      throw new Error(
+        `${file}:${line}: expected a month such as 2001-05, 2001-05-31, 2001M05 or May 2001 (or a period ` +
+          `number) in column ${mi + 1} (got "${text}")`,
+      );
+    return month;
+  };
 }

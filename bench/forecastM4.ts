@@ -6,7 +6,7 @@
 // `npm run bench:forecast -- --data Monthly-train.csv`.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cell, FUTURE_MONTHS, numbersOf, type RealSeries, readText } from './forecastSeries.ts';
+import { cells as split, FUTURE_MONTHS, numbersOf, type RealSeries, readText } from './forecastSeries.ts';
 
 /** M4's header: `V1, V2, …, Vk` and nothing else (the id, then the values). */
 export function isM4(cols: string[]): boolean {
@@ -45,7 +45,7 @@ function rows(file: string, lines: string[]): Array<{ id: string; values: number
   lines.forEach((text, i) => {
     if (!text.trim()) return;
     const line = i + 2;
-    const cells = text.split(',').map(cell);
+    const cells = split(text);
     const id = cells[0]!;
     // M4 numbers every frequency's series by a letter: Y, Q, M, W, D, H. Only months are scored.
     if (/^[YQWDH]\d+$/.test(id))
@@ -60,12 +60,12 @@ function rows(file: string, lines: string[]): Array<{ id: string; values: number
 /** M4-info.csv's category per series id (its columns `M4id` and `category`). */
 function categories(file: string): Map<string, string> {
   const [head, ...lines] = readText(file).trim().split(/\r?\n/);
-  const cols = head!.split(',').map((c) => cell(c).toLowerCase());
+  const cols = split(head!).map((c) => c.toLowerCase());
   const [ii, ci] = [cols.indexOf('m4id'), cols.indexOf('category')];
   if (ii < 0 || ci < 0) throw new Error(`${file}:1: expected columns M4id and category; got ${cols.join(', ')}`);
   return new Map(
     lines.map((l) => {
-      const cells = l.split(',').map(cell);
+      const cells = split(l);
       return [cells[ii]!, cells[ci]!];
     }),
   );

@@ -24,8 +24,96 @@ export const FUTURE_MONTHS = 18;
 /** A file's own future length (a .tsf `@horizon`, a row's NF), never shorter than the goals reach. */
 export const futureOf = (declared?: number) => Math.max(declared ?? FUTURE_MONTHS, FUTURE_MONTHS);
 
-/** One CSV cell, its surrounding quotes and spaces taken off (the sets read here quote no commas). */
-export const cell = (raw: string | undefined) => (raw ?? '').trim().replace(/^"(.*)"$/, '$1');
+/** Cells that hold no value (R writes NA, pandas nothing): allowed before a series starts or after it ends. */
+export const NO_VALUE = new Set(['', 'NA', 'NaN', 'nan', 'null']);
+
+/**
+ * The separator a CSV's header line uses: a comma, or a semicolon or tab when the header has no
+ * comma (spreadsheets in much of Europe save with semicolons, as their decimal mark is the comma).
+ */
+export function separatorOf(header: string): string {
+  if (header.includes(',')) return ',';
+  return header.includes(';') ? ';' : header.includes('\t') ? '\t' : ',';
+}
+
+/**
+ * A CSV line's cells, unquoted and trimmed: a quoted cell may hold the separator and doubled quotes
+ * (RFC 4180), so a category written "Retail, food" stays one cell.
+ */
+export function cells(line: string, sep = ','): string[] {
+  if (!line.includes('"')) return line.split(sep).map((c) => c.trim());
+  const out: string[] = [];
+  let at = 0;
+  while (at <= line.length) {
+    let text = '';
+    while (line[at] === ' ') at++;
+    if (line[at] === '"') {
+      at++;
+      for (;;) {
+        const q = line.indexOf('"', at);
+        if (q < 0) {
+          text += line.slice(at);
+          at = line.length;
+          break;
+        }
+        text += line.slice(at, q);
+        at = q + 1;
+        if (line[at] !== '"') break;
+        text += '"';
+        at++;
+      }
+      const next = line.indexOf(sep, at);
+      at = next < 0 ? line.length + 1 : next + sep.length;
+    } else {
+      const next = line.indexOf(sep, at);
+      text = line.slice(at, next < 0 ? line.length : next);
+      at = next < 0 ? line.length + 1 : next + sep.length;
+    }
+    out.push(text.trim());
+  }
+  return out;
+}
+
+const MONTH_NAMES = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+/** A month's English name, its first three letters or `Sept`, as a number 1–12. */
+function monthNamed(name: string): number | undefined {
+  const n = name.toLowerCase();
+  const i = MONTH_NAMES.findIndex((m) => m === n || m.slice(0, 3) === n || (n === 'sept' && m === 'september'));
+  return i < 0 ? undefined : i + 1;
+}
+
+/**
+ * A month as a count of months (year × 12 + month − 1), from the ways sets write one:
+ * `2001-05`, `2001-5`, `2001/05`, a date in it (`2001-05-31`, `2001-05-31 00:00:00`, ISO with a
+ * time zone), `2001M05` (statistics offices), `2001 May` (R's tsibble), `May 2001`, `May-2001`.
+ * Day-first and month-first dates (`05/31/2001`) are not read: `01/02/2001` would be a guess.
+ */
+export function monthIndex(text: string): number | undefined {
+  const numeric = /^(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2}(?:[ T][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)?$/.exec(text);
+  const coded = /^(\d{4})-?[Mm](\d{1,2})$/.exec(text);
+  const yearFirst = /^(\d{4})[ -]([A-Za-z]{3,9})\.?$/.exec(text);
+  const nameFirst = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/.exec(text);
+  let year: number | undefined;
+  let month: number | undefined;
+  if (numeric ?? coded) [year, month] = [Number((numeric ?? coded)![1]), Number((numeric ?? coded)![2])];
+  else if (yearFirst) [year, month] = [Number(yearFirst[1]), monthNamed(yearFirst[2]!)];
+  else if (nameFirst) [year, month] = [Number(nameFirst[2]), monthNamed(nameFirst[1]!)];
+  if (year === undefined || month === undefined || month < 1 || month > 12) return undefined;
+  return year * 12 + month - 1;
+}
 
 /** A file of series as text, gunzipped first when its name ends in `.gz` (sets are often shipped so). */
 export function readText(file: string, encoding: BufferEncoding = 'utf8'): string {

@@ -2,7 +2,7 @@
 // NF, Category, Starting Year, Starting Month`, then the values across the row), read for
 // `npm run bench:forecast -- --data file.csv`. The rows hold each series whole; its last NF values
 // are the future.
-import { cell, futureOf, numbersOf, type RealSeries, splitSeries } from './forecastSeries.ts';
+import { cells as split, futureOf, NO_VALUE, numbersOf, type RealSeries, splitSeries } from './forecastSeries.ts';
 
 /** Header names of the leading columns; every column after the last of them holds values. */
 const LEADING = {
@@ -26,7 +26,7 @@ export function isWide(cols: string[]): boolean {
  * the first month is `Starting Month` (1 without it). An empty or non-numeric cell among the values
  * stops the run with its line and column: the forecast reads values by position.
  */
-export function wideMonthly(file: string, cols: string[], lines: string[]): RealSeries[] {
+export function wideMonthly(file: string, cols: string[], lines: string[], sep = ','): RealSeries[] {
   const at = (names: readonly string[]) => cols.findIndex((c) => names.includes(c));
   const index = Object.fromEntries(Object.entries(LEADING).map(([k, names]) => [k, at(names)])) as Record<
     keyof typeof LEADING,
@@ -39,7 +39,7 @@ export function wideMonthly(file: string, cols: string[], lines: string[]): Real
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const where = i + 2;
-    const cells = line.split(',').map(cell);
+    const cells = split(line, sep);
     const id = cells[index.series]!;
     const whole = (k: number, what: string, min: number) => {
       if (k < 0) return undefined;
@@ -62,7 +62,7 @@ export function wideMonthly(file: string, cols: string[], lines: string[]): Real
         );
       raw = raw.slice(0, n);
     } else {
-      while (raw.length && raw.at(-1) === '') raw.pop();
+      while (raw.length && NO_VALUE.has(raw.at(-1)!)) raw.pop();
     }
     const values = numbersOf(raw, first + 1, `${file}:${where}: series "${id}"`);
     if (values.length <= future)

@@ -91,8 +91,11 @@ describe('the forecast on real series with a known future', () => {
       expect(read.every((s) => s.category === 'counts')).toBe(true);
       const score = scoreMethod(read, methods.bearing!);
       expect(score.coverageByGroup.counts).toBe(score.coverage95);
-      writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000/02,2\n');
-      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a YYYY-MM month/);
+      // A day-first or month-first date would be a guess (01/02/2000): named with the forms read.
+      writeFileSync(file, 'series,month,value\na,2000-01,1\na,02/01/2000,2\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a month such as 2001-05, .* \(got "02\/01\/2000"\)/);
+      writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000-02,x\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a number in column 3 \(got "x"\)/);
       // statsforecast's long form, quoted, with dates: the same series as the first one above.
       const nixtla = [...real[0]!.history, ...real[0]!.future].map(
         (v, i) => `"h0","${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01",${v}`,
@@ -126,6 +129,72 @@ describe('the forecast on real series with a known future', () => {
       cleanup();
     }
   });
+  it('the other ways a table of monthly series is written read as the same series', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const real = hospitalMonthly().slice(0, 2);
+      const whole = real.map((s) => [...s.history, ...s.future]);
+      const file = join(dir, 'set.csv');
+      const same = (read: ReturnType<typeof csvMonthly>, ids: string[], startMonth = 1) =>
+        expect(read.map((s) => [s.id, s.history, s.future, s.startMonth])).toEqual(
+          real.map((s, k) => [ids[k], s.history, s.future, startMonth]),
+        );
+      // Months as statistics offices, R's tsibble and spreadsheets write them; quoted cells holding
+      // the separator; a semicolon-separated file with a byte-order mark; a month column beside one
+      // column a series (pandas' to_csv), the second series starting two months later.
+      const full = 'January February March April May June July August September October November December'.split(' ');
+      const year = (i: number) => 2000 + Math.floor(i / 12);
+      const forms: Array<(i: number) => string> = [
+        (i) => `${year(i)}M${String((i % 12) + 1).padStart(2, '0')}`,
+        (i) => `${year(i)} ${full[i % 12]!.slice(0, 3)}`,
+        (i) => `${full[i % 12]} ${year(i)}`,
+        (i) => `${2000 + Math.floor(i / 12)}/${(i % 12) + 1}`,
+        (i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01T00:00:00Z`,
+      ];
+      for (const form of forms) {
+        const rows = whole.flatMap((v, k) => v.map((x, i) => `"h${k}","Retail, food","${form(i)}",${x}`));
+        writeFileSync(file, `series,category,month,value\n${rows.join('\n')}\n`);
+        const read = csvMonthly(file);
+        same(read, ['h0', 'h1']);
+        expect(read.map((s) => s.category)).toEqual(['Retail, food', 'Retail, food']);
+      }
+      const semi = whole.flatMap((v, k) => v.map((x, i) => `h${k};${2000 + Math.floor(i / 12)}-${(i % 12) + 1};${x}`));
+      writeFileSync(file, `\uFEFFunique_id;ds;y\n${semi.join('\n')}\n`);
+      same(csvMonthly(file), ['h0', 'h1']);
+      const table = whole[0]!.map(
+        (x, i) => `${2000 + Math.floor(i / 12)}-${(i % 12) + 1},${x},${i < 2 ? '' : whole[1]![i - 2]}`,
+      );
+      writeFileSync(file, `Month,Ward A,Ward B\n${table.join('\n')}\n`);
+      const columns = csvMonthly(file);
+      expect(columns.map((s) => [s.id, s.startMonth])).toEqual([
+        ['Ward A', 1],
+        ['Ward B', 3],
+      ]);
+      expect([...columns[1]!.history, ...columns[1]!.future]).toEqual(whole[1]!.slice(0, -2));
+      // One series alone (month, value): named by its file.
+      writeFileSync(
+        file,
+        `month,value\n${whole[0]!.map((x, i) => `${2000 + Math.floor(i / 12)}-${(i % 12) + 1},${x}`).join('\n')}\n`,
+      );
+      expect(csvMonthly(file).map((s) => [s.id, s.history])).toEqual([['set', real[0]!.history]]);
+      // NA before a series starts or after it ends is no value; inside, a gap named with its line.
+      const na = whole[0]!.map((x, i) => `a,${2000 + Math.floor(i / 12)}-${(i % 12) + 1},${x}`);
+      writeFileSync(file, `series,month,value\na,1999-11,NA\na,1999-12,\n${na.join('\n')}\na,2007-01,NA\n`);
+      expect(csvMonthly(file).map((s) => [s.startMonth, s.history, s.future])).toEqual([
+        [1, real[0]!.history, real[0]!.future],
+      ]);
+      writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000-02,NA\na,2000-03,3\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: series "a": no value for 2000-02/);
+      // A gap inside a column, or a month out of order, is named with its line.
+      writeFileSync(file, 'month,a,b\n2000-01,1,2\n2000-02,,3\n2000-03,4,5\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: series "a" \(column 2\) is ""/);
+      writeFileSync(file, 'month,a\n2000-01,1\n2000-03,2\n');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: months out of order or one missing/);
+    } finally {
+      cleanup();
+    }
+  });
+
   // The Monash archive's .tsf files (M1, M3, M4, tourism, … as published there) hold each series
   // whole, the last @horizon values being its future; written here from the two shipped sets.
   it('a Monash .tsf file reads as the same series, its future at least 18 months, and a bad line is named', () => {
