@@ -1,7 +1,7 @@
 // One series a column beside a month column (`month, Sydney, Melbourne, …`), as a spreadsheet, a
 // statistics office or pandas' `DataFrame.to_csv` writes a table of series, read for
 // `npm run bench:forecast -- --data file.csv`. Each series' last 18 months are its future.
-import { NO_VALUE, type RealSeries, splitSeries } from './forecastSeries.ts';
+import { NO_VALUE, numberOf, type RealSeries, splitSeries } from './forecastSeries.ts';
 
 /**
  * Every column but the month's is a series. A column may start later or end earlier than the table
@@ -15,6 +15,7 @@ export function columnsMonthly(
   monthCol: number,
   /** The month a cell names (a count of months), or an error naming the line. */
   monthOf: (text: string, line: number) => number,
+  sep = ',',
 ): RealSeries[] {
   const months = rows.map(({ cells, line }) => monthOf(cells[monthCol] ?? '', line));
   months.forEach((m, i) => {
@@ -31,7 +32,7 @@ export function columnsMonthly(
     let last = texts.length - 1;
     while (NO_VALUE.has(texts[last]!)) last--;
     const values = texts.slice(first, last + 1).map((t, k) => {
-      const v = NO_VALUE.has(t) ? Number.NaN : Number(t);
+      const v = NO_VALUE.has(t) ? Number.NaN : numberOf(t, sep);
       if (!Number.isFinite(v))
         throw new Error(
           `${file}:${rows[first + k]!.line}: series "${id}" (column ${c + 1}) is "${t}" ` +

@@ -7,7 +7,17 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isM4, type M4Files, m4Files, m4Monthly } from './forecastM4.ts';
 import { columnsMonthly } from './forecastColumns.ts';
-import { cells, monthIndex, NO_VALUE, type RealSeries, readText, separatorOf, splitSeries } from './forecastSeries.ts';
+import {
+  cells,
+  monthIndex,
+  NO_VALUE,
+  numberOf,
+  type RealSeries,
+  shownHeader,
+  readText,
+  separatorOf,
+  splitSeries,
+} from './forecastSeries.ts';
 import { isWide, wideMonthly } from './forecastWide.ts';
 
 export type { RealSeries };
@@ -98,11 +108,11 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
   const [si, mi, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
   const rows = lines.flatMap((line, i) => (line.trim() ? [{ cells: cells(line, sep), line: i + 2 }] : []));
   const when = monthReader(file, rows, mi);
-  if (mi >= 0 && si < 0 && vi < 0 && cols.length > 1) return columnsMonthly(file, names, rows, mi, when);
+  if (mi >= 0 && si < 0 && vi < 0 && cols.length > 1) return columnsMonthly(file, names, rows, mi, when, sep);
   if (mi < 0 || vi < 0)
     throw new Error(
       `${file}:1: expected columns series, month, value (or unique_id, ds, y), or a month column and one ` +
-        `column a series; got ${cols.join(', ')}`,
+        `column a series; got ${shownHeader(cols)}`,
     );
   const single = basename(file).replace(/\.csv(\.gz)?$/i, '');
   const bySeries = new Map<string, { category?: string; rows: Array<[number, number, number]> }>();
@@ -110,7 +120,7 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
     const month = when(row[mi] ?? '', line);
     const text = row[vi] ?? '';
     // No value (R's NA, an empty cell) is allowed before a series starts or after it ends.
-    const value = NO_VALUE.has(text) ? Number.NaN : Number(text);
+    const value = NO_VALUE.has(text) ? Number.NaN : numberOf(text, sep);
     if (!NO_VALUE.has(text) && !Number.isFinite(value))
       throw new Error(`${file}:${line}: expected a number in column ${vi + 1} (got "${text}")`);
     const id = si < 0 ? single : (row[si] ?? '');

@@ -6,7 +6,7 @@
 // `npm run bench:forecast -- --data Monthly-train.csv`.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cells as split, FUTURE_MONTHS, numbersOf, type RealSeries, readText } from './forecastSeries.ts';
+import { cells as split, FUTURE_MONTHS, numbersOf, type RealSeries, shownHeader, readText } from './forecastSeries.ts';
 
 /** M4's header: `V1, V2, …, Vk` and nothing else (the id, then the values). */
 export function isM4(cols: string[]): boolean {
@@ -62,7 +62,7 @@ function categories(file: string): Map<string, string> {
   const [head, ...lines] = readText(file).trim().split(/\r?\n/);
   const cols = split(head!).map((c) => c.toLowerCase());
   const [ii, ci] = [cols.indexOf('m4id'), cols.indexOf('category')];
-  if (ii < 0 || ci < 0) throw new Error(`${file}:1: expected columns M4id and category; got ${cols.join(', ')}`);
+  if (ii < 0 || ci < 0) throw new Error(`${file}:1: expected columns M4id and category; got ${shownHeader(cols)}`);
   return new Map(
     lines.map((l) => {
       const cells = split(l);

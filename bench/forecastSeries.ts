@@ -36,6 +36,26 @@ export function separatorOf(header: string): string {
   return header.includes(';') ? ';' : header.includes('\t') ? '\t' : ',';
 }
 
+/** A header as an error shows it: control characters out, cut at 120 characters (a binary file has no header). */
+export function shownHeader(cols: string[]): string {
+  const text = cols
+    .join(', ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ')
+    .trim();
+  if (!text) return 'nothing (the file is empty)';
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/**
+ * A cell's number. In a file separated by semicolons or tabs a decimal comma is read as a point
+ * (`1234,5`: such files come from spreadsheets where the comma is the decimal mark); a comma in a
+ * comma-separated file is a separator, never a decimal.
+ */
+export function numberOf(text: string, sep = ','): number {
+  if (text === '') return Number.NaN;
+  return sep !== ',' && /^[+-]?\d*,\d+$/.test(text) ? Number(text.replace(',', '.')) : Number(text);
+}
+
 /**
  * A CSV line's cells, unquoted and trimmed: a quoted cell may hold the separator and doubled quotes
  * (RFC 4180), so a category written "Retail, food" stays one cell.
@@ -140,9 +160,9 @@ export function readHead(file: string, bytes: number): string {
  * A row's values from its cells, each a number: an empty or other cell stops the run, named by
  * `where` (file, line, series) and its column (`first` is the column of the first value, from 1).
  */
-export function numbersOf(cells: string[], first: number, where: string): number[] {
+export function numbersOf(cells: string[], first: number, where: string, sep = ','): number[] {
   return cells.map((c, k) => {
-    const v = c === '' ? Number.NaN : Number(c);
+    const v = numberOf(c, sep);
     if (!Number.isFinite(v)) throw new Error(`${where}: column ${first + k} is "${c}" (expected a number; no gaps)`);
     return v;
   });

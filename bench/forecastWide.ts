@@ -2,7 +2,15 @@
 // NF, Category, Starting Year, Starting Month`, then the values across the row), read for
 // `npm run bench:forecast -- --data file.csv`. The rows hold each series whole; its last NF values
 // are the future.
-import { cells as split, futureOf, NO_VALUE, numbersOf, type RealSeries, splitSeries } from './forecastSeries.ts';
+import {
+  cells as split,
+  futureOf,
+  NO_VALUE,
+  numbersOf,
+  type RealSeries,
+  shownHeader,
+  splitSeries,
+} from './forecastSeries.ts';
 
 /** Header names of the leading columns; every column after the last of them holds values. */
 const LEADING = {
@@ -33,7 +41,7 @@ export function wideMonthly(file: string, cols: string[], lines: string[], sep =
     number
   >;
   if (index.series < 0)
-    throw new Error(`${file}:1: expected a Series column before the values; got ${cols.join(', ')}`);
+    throw new Error(`${file}:1: expected a Series column before the values; got ${shownHeader(cols)}`);
   const first = Math.max(...Object.values(index)) + 1;
   const out: RealSeries[] = [];
   lines.forEach((line, i) => {
@@ -64,7 +72,7 @@ export function wideMonthly(file: string, cols: string[], lines: string[], sep =
     } else {
       while (raw.length && NO_VALUE.has(raw.at(-1)!)) raw.pop();
     }
-    const values = numbersOf(raw, first + 1, `${file}:${where}: series "${id}"`);
+    const values = numbersOf(raw, first + 1, `${file}:${where}: series "${id}"`, sep);
     if (values.length <= future)
       throw new Error(
         `${file}:${where}: series "${id}": ${values.length} values, not more than its future of ${future}`,

@@ -158,6 +158,11 @@ describe('the forecast on real series with a known future', () => {
         same(read, ['h0', 'h1']);
         expect(read.map((s) => s.category)).toEqual(['Retail, food', 'Retail, food']);
       }
+      // A spreadsheet separated by semicolons writes its decimals with a comma: 1234,5 is 1234.5.
+      writeFileSync(file, 'Month;a\n2000-01;1234,5\n2000-02;-0,25\n');
+      expect(csvMonthly(file).map((s) => [...s.history, ...s.future])).toEqual([[1234.5, -0.25]]);
+      writeFileSync(file, '');
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:1: expected columns .*; got nothing \(the file is empty\)/);
       const semi = whole.flatMap((v, k) => v.map((x, i) => `h${k};${2000 + Math.floor(i / 12)}-${(i % 12) + 1};${x}`));
       writeFileSync(file, `\uFEFFunique_id;ds;y\n${semi.join('\n')}\n`);
       same(csvMonthly(file), ['h0', 'h1']);
