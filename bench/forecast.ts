@@ -25,7 +25,8 @@ the last value, scored against what happened (ECE, Brier, sMAPE, 95% band held, 
                    CSV (series,month,value or unique_id,ds,y), a month column and one column a
                    series, one series a row (Series,N,NF,…), a Monash .tsf, or M4's own
                    Monthly-train.csv (default: tourism,hospital). Months as 2001-05, 2001-05-31,
-                   2001/5, 2001M05, 2001 May or May 2001; commas, semicolons or tabs
+                   2001/5, 2001M05, 2001 May, May 2001 or 1/31/2001 (when the column tells
+                   the day from the month); commas, semicolons or tabs
   --future FILE    M4's Monthly-test.csv (default: found beside the train file, or Test/ beside it)
   --info FILE      M4's M4-info.csv, for each series' category (default: found beside the train file)
   --sample N       score N series of each set, drawn by a fixed seed (the same ones every run)

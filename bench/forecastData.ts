@@ -10,6 +10,7 @@ import { columnsMonthly } from './forecastColumns.ts';
 import {
   cells,
   monthIndex,
+  slashedOrder,
   NO_VALUE,
   numberOf,
   type RealSeries,
@@ -156,6 +157,7 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
  */
 function monthReader(file: string, rows: Array<{ cells: string[] }>, mi: number) {
   const numbered = rows.length > 0 && PERIOD_NUMBER.test(rows[0]!.cells[mi] ?? '');
+  const order = slashedOrder(rows.map((r) => r.cells[mi] ?? ''));
   return (text: string, line: number): number => {
     const isNumber = PERIOD_NUMBER.test(text);
     if (isNumber !== numbered)
@@ -163,12 +165,15 @@ function monthReader(file: string, rows: Array<{ cells: string[] }>, mi: number)
         `${file}:${line}: "${text}" is ${isNumber ? 'a period number among months' : 'a month among period numbers'}` +
           ' (expected one kind in the whole file)',
       );
-    const month = isNumber ? Number(text) - 1 : monthIndex(text);
-    if (month === undefined)
+    const month = isNumber ? Number(text) - 1 : monthIndex(text, order);
+    if (month === undefined) {
+      // A date with its day and month first, in a column that does not tell which comes first: say so.
+      const guess = /^\d{1,2}[/.]\d{1,2}[/.]\d{4}/.test(text) ? '; the column does not tell day from month' : '';
       throw new Error(
         `${file}:${line}: expected a month such as 2001-05, 2001-05-31, 2001M05 or May 2001 (or a period ` +
-          `number) in column ${mi + 1} (got "${text}")`,
+          `number) in column ${mi + 1} (got "${text}"${guess})`,
       );
+    }
     return month;
   };
 }

@@ -115,22 +115,52 @@ function monthNamed(name: string): number | undefined {
   return i < 0 ? undefined : i + 1;
 }
 
+/** A date written with its day and month before the year (`5/31/2001`, `31.05.2001`). */
+const SLASHED = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T][\d:.]+)?$/;
+
+export type SlashedOrder = 'month-first' | 'day-first';
+
+/**
+ * Whether a column's `a/b/yyyy` dates lead with the month or the day, read from all of them at once
+ * (a spreadsheet writes one order for a whole column): a first number above 12 anywhere means day
+ * first, a second above 12 month first; otherwise the number that never changes is the day
+ * (monthly data dated the 1st). Undefined when the column holds none, or the order cannot be told.
+ */
+export function slashedOrder(texts: Iterable<string>): SlashedOrder | undefined {
+  const firsts = new Set<number>();
+  const seconds = new Set<number>();
+  for (const text of texts) {
+    const m = SLASHED.exec(text);
+    if (!m) continue;
+    firsts.add(Number(m[1]));
+    seconds.add(Number(m[2]));
+  }
+  const over = (set: Set<number>) => [...set].some((v) => v > 12);
+  if (over(firsts) !== over(seconds)) return over(firsts) ? 'day-first' : 'month-first';
+  if (over(firsts) || firsts.size === 0) return undefined;
+  if ((seconds.size === 1) !== (firsts.size === 1)) return seconds.size === 1 ? 'month-first' : 'day-first';
+  return undefined;
+}
+
 /**
  * A month as a count of months (year × 12 + month − 1), from the ways sets write one:
  * `2001-05`, `2001-5`, `2001/05`, a date in it (`2001-05-31`, `2001-05-31 00:00:00`, ISO with a
  * time zone), `2001M05` (statistics offices), `2001 May` (R's tsibble), `May 2001`, `May-2001`.
- * Day-first and month-first dates (`05/31/2001`) are not read: `01/02/2001` would be a guess.
+ * Dates with the day and month first (`05/31/2001`) only with their column's order (slashedOrder):
+ * alone, `01/02/2001` would be a guess.
  */
-export function monthIndex(text: string): number | undefined {
+export function monthIndex(text: string, order?: SlashedOrder): number | undefined {
   const numeric = /^(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2}(?:[ T][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)?$/.exec(text);
   const coded = /^(\d{4})-?[Mm](\d{1,2})$/.exec(text);
   const yearFirst = /^(\d{4})[ -]([A-Za-z]{3,9})\.?$/.exec(text);
   const nameFirst = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/.exec(text);
+  const slashed = order ? SLASHED.exec(text) : null;
   let year: number | undefined;
   let month: number | undefined;
   if (numeric ?? coded) [year, month] = [Number((numeric ?? coded)![1]), Number((numeric ?? coded)![2])];
   else if (yearFirst) [year, month] = [Number(yearFirst[1]), monthNamed(yearFirst[2]!)];
   else if (nameFirst) [year, month] = [Number(nameFirst[2]), monthNamed(nameFirst[1]!)];
+  else if (slashed) [year, month] = [Number(slashed[3]), Number(slashed[order === 'month-first' ? 1 : 2])];
   if (year === undefined || month === undefined || month < 1 || month > 12) return undefined;
   return year * 12 + month - 1;
 }

@@ -91,9 +91,12 @@ describe('the forecast on real series with a known future', () => {
       expect(read.every((s) => s.category === 'counts')).toBe(true);
       const score = scoreMethod(read, methods.bearing!);
       expect(score.coverageByGroup.counts).toBe(score.coverage95);
-      // A day-first or month-first date would be a guess (01/02/2000): named with the forms read.
+      // A date with its day and month first, where the column does not tell which is which, would be
+      // a guess (02/01/2000): named with the forms read.
       writeFileSync(file, 'series,month,value\na,2000-01,1\na,02/01/2000,2\n');
-      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a month such as 2001-05, .* \(got "02\/01\/2000"\)/);
+      expect(() => csvMonthly(file)).toThrow(
+        /set\.csv:3: expected a month such as 2001-05, .* \(got "02\/01\/2000"; the column/,
+      );
       writeFileSync(file, 'series,month,value\na,2000-01,1\na,2000-02,x\n');
       expect(() => csvMonthly(file)).toThrow(/set\.csv:3: expected a number in column 3 \(got "x"\)/);
       // statsforecast's long form, quoted, with dates: the same series as the first one above.
@@ -144,12 +147,18 @@ describe('the forecast on real series with a known future', () => {
       // column a series (pandas' to_csv), the second series starting two months later.
       const full = 'January February March April May June July August September October November December'.split(' ');
       const year = (i: number) => 2000 + Math.floor(i / 12);
+      const monthEnd = (i: number) => new Date(Date.UTC(year(i), (i % 12) + 1, 0)).getUTCDate();
       const forms: Array<(i: number) => string> = [
         (i) => `${year(i)}M${String((i % 12) + 1).padStart(2, '0')}`,
         (i) => `${year(i)} ${full[i % 12]!.slice(0, 3)}`,
         (i) => `${full[i % 12]} ${year(i)}`,
         (i) => `${2000 + Math.floor(i / 12)}/${(i % 12) + 1}`,
-        (i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01T00:00:00Z`,
+        (i) => `${year(i)}-${String((i % 12) + 1).padStart(2, '0')}-01T00:00:00Z`,
+        // Day and month first, the column telling which: FRED-MD's 1/1/1959 (the day never changes),
+        // month ends (the day passes 12), and Europe's day-first 31.01.2001.
+        (i) => `${(i % 12) + 1}/1/${year(i)}`,
+        (i) => `${(i % 12) + 1}/${monthEnd(i)}/${year(i)}`,
+        (i) => `${monthEnd(i)}.${String((i % 12) + 1).padStart(2, '0')}.${year(i)}`,
       ];
       for (const form of forms) {
         const rows = whole.flatMap((v, k) => v.map((x, i) => `"h${k}","Retail, food","${form(i)}",${x}`));
