@@ -8,6 +8,7 @@ import { benchArgs } from './args.ts';
 import { csvMonthly, hospitalMonthly, type RealSeries, tourismMonthly } from './forecastData.ts';
 import { isM4, m4Files } from './forecastM4.ts';
 import { peers } from './forecastPeers.ts';
+import { aimsOf } from './forecastAims.ts';
 import { cells, drawn, readHead, separatorOf } from './forecastSeries.ts';
 import { tsfMonthly } from './forecastTsf.ts';
 import { type Method, type Score, scoreMethod } from './forecastScore.ts';
@@ -194,6 +195,10 @@ function run(series: RealSeries[]) {
     if (args.bins) console.log(`   ${score.bins.map((b) => `${b.n}:${b.p.toFixed(2)}/${b.met.toFixed(2)}`).join(' ')}`);
   }
   if (!detail.bearing) return { results };
+  const aims = aimsOf(results.bearing!, results.theta);
+  console.log(
+    `  issue #26's aims for bearing: ${aims.map((a) => `${a.aim}: ${a.met ? 'yes' : 'NO'} (${a.value})`).join('; ')}`,
+  );
   // 95% intervals, whole series resampled (bench/forecastUncertainty.ts).
   const u = uncertainty(detail, 'bearing', progressOf('intervals', performance.now(), 'resamples'));
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
@@ -229,5 +234,5 @@ function run(series: RealSeries[]) {
       .join(', ')} (a calibrated forecaster ${u.calibratedEceWithin.mean.toFixed(3)}, ` +
       `95th percentile ${u.calibratedEceWithin.p95.toFixed(3)})`,
   );
-  return { results, uncertainty: u, sharedShift: shift };
+  return { results, aims, uncertainty: u, sharedShift: shift };
 }
