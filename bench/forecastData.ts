@@ -106,7 +106,9 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
   const at = (aliases: readonly string[]) => cols.findIndex((c) => aliases.includes(c));
   // No month column (any of its names): one series a row, when the header says so.
   if (at(ALIASES.month) < 0 && isWide(cols)) return wideMonthly(file, cols, lines, sep);
-  const [si, mi, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
+  const [si, named, vi, ci] = [at(ALIASES.series), at(ALIASES.month), at(ALIASES.value), at(ALIASES.category)];
+  // pandas writes a frame's date index as a first column with no name (`,Sydney,Melbourne`).
+  const mi = named < 0 && cols[0] === '' && cols.length > 1 ? 0 : named;
   const rows = lines.flatMap((line, i) => (line.trim() ? [{ cells: cells(line, sep), line: i + 2 }] : []));
   const when = monthReader(file, rows, mi);
   if (mi >= 0 && si < 0 && vi < 0 && cols.length > 1) return columnsMonthly(file, names, rows, mi, when, sep);

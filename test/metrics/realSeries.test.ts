@@ -185,6 +185,11 @@ describe('the forecast on real series with a known future', () => {
         ['Ward B', 3],
       ]);
       expect([...columns[1]!.history, ...columns[1]!.future]).toEqual(whole[1]!.slice(0, -2));
+      // pandas' to_csv of a frame indexed by date: the month column has no name.
+      writeFileSync(file, ',Ward A\n2000-01-31,5\n2000-02-29,6\n');
+      expect(csvMonthly(file).map((s) => [s.id, s.startMonth, [...s.history, ...s.future]])).toEqual([
+        ['Ward A', 1, [5, 6]],
+      ]);
       // One series alone (month, value): named by its file.
       writeFileSync(
         file,
