@@ -110,7 +110,7 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
   // pandas writes a frame's date index as a first column with no name (`,Sydney,Melbourne`).
   const mi = named < 0 && cols[0] === '' && cols.length > 1 ? 0 : named;
   const rows = lines.flatMap((line, i) => (line.trim() ? [{ cells: cells(line, sep), line: i + 2 }] : []));
-  const when = monthReader(file, rows, mi);
+  const { read: when, numbered } = monthReader(file, rows, mi);
   if (mi >= 0 && si < 0 && vi < 0 && cols.length > 1) return columnsMonthly(file, names, rows, mi, when, sep);
   if (mi < 0 || vi < 0)
     throw new Error(
@@ -131,14 +131,13 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
     entry.rows.push([month, value, line]);
     bySeries.set(id, entry);
   }
-  const numbered = rows.length > 0 && PERIOD_NUMBER.test(rows[0]!.cells[mi] ?? '');
   return [...bySeries].flatMap(([id, { category, rows: all }]) => {
+    if (all.every((r) => Number.isNaN(r[1]))) return []; // a series with no value at all
     all.sort((a, b) => a[0] - b[0]);
     const kept = all.slice(
       all.findIndex((r) => !Number.isNaN(r[1])),
       all.findLastIndex((r) => !Number.isNaN(r[1])) + 1,
     );
-    if (all.every((r) => Number.isNaN(r[1]))) return [];
     for (let k = 1; k < kept.length; k++) {
       const [month, value, line] = kept[k]!;
       const gap = Number.isNaN(value) ? 2 : month - kept[k - 1]![0];
@@ -160,7 +159,7 @@ export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
 function monthReader(file: string, rows: Array<{ cells: string[] }>, mi: number) {
   const numbered = rows.length > 0 && PERIOD_NUMBER.test(rows[0]!.cells[mi] ?? '');
   const order = slashedOrder(rows.map((r) => r.cells[mi] ?? ''));
-  return (text: string, line: number): number => {
+  const read = (text: string, line: number): number => {
     const isNumber = PERIOD_NUMBER.test(text);
     if (isNumber !== numbered)
       throw new Error(
@@ -178,4 +177,5 @@ function monthReader(file: string, rows: Array<{ cells: string[] }>, mi: number)
     }
     return month;
   };
+  return { read, numbered };
 }
