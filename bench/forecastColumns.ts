@@ -6,22 +6,28 @@ import { NO_VALUE, numberOf, type RealSeries, splitSeries } from './forecastSeri
 /**
  * Every column but the month's is a series. A column may start later or end earlier than the table
  * (empty cells before its first value and after its last); an empty or other cell between its values
- * stops the run with its line and column. Months must follow one another, one a row.
+ * stops the run with its line and column. Rows may come in any order; every month between the first
+ * and the last needs its row.
  */
 export function columnsMonthly(
   file: string,
   cols: string[],
-  rows: Array<{ cells: string[]; line: number }>,
+  given: Array<{ cells: string[]; line: number }>,
   monthCol: number,
   /** The month a cell names (a count of months), or an error naming the line. */
   monthOf: (text: string, line: number) => number,
   sep = ',',
 ): RealSeries[] {
-  const months = rows.map(({ cells, line }) => monthOf(cells[monthCol] ?? '', line));
+  // Rows in any order (exports often list the newest month first), put in month order.
+  const byMonth = given
+    .map((row) => ({ row, month: monthOf(row.cells[monthCol] ?? '', row.line) }))
+    .sort((a, b) => a.month - b.month);
+  const rows = byMonth.map((r) => r.row);
+  const months = byMonth.map((r) => r.month);
   months.forEach((m, i) => {
     if (i === 0 || m === months[i - 1]! + 1) return;
-    const what = m === months[i - 1] ? 'a month given twice' : 'months out of order or one missing';
-    throw new Error(`${file}:${rows[i]!.line}: ${what} (expected one row a month, in order)`);
+    const what = m === months[i - 1] ? 'a month given twice' : 'no row for the month before it';
+    throw new Error(`${file}:${rows[i]!.line}: ${what} (expected one row a month)`);
   });
   const out: RealSeries[] = [];
   cols.forEach((id, c) => {

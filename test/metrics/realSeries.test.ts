@@ -208,7 +208,10 @@ describe('the forecast on real series with a known future', () => {
       writeFileSync(file, 'month,a,b\n2000-01,1,2\n2000-02,,3\n2000-03,4,5\n');
       expect(() => csvMonthly(file)).toThrow(/set\.csv:3: series "a" \(column 2\) is ""/);
       writeFileSync(file, 'month,a\n2000-01,1\n2000-03,2\n');
-      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: months out of order or one missing/);
+      expect(() => csvMonthly(file)).toThrow(/set\.csv:3: no row for the month before it/);
+      // Newest month first, as many exports list them: read in month order.
+      writeFileSync(file, 'month,a\n2000-03,3\n2000-02,2\n2000-01,1\n');
+      expect(csvMonthly(file).map((s) => [s.startMonth, [...s.history, ...s.future]])).toEqual([[1, [1, 2, 3]]]);
     } finally {
       cleanup();
     }
