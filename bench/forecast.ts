@@ -167,9 +167,7 @@ function readSet(key: string): RealSeries[] {
 /** A CSV's header, lower-cased and unquoted (the first 64 kB: M4's header is 2,795 names). */
 function headerOf(file: string): string[] {
   if (TSF.test(file) || !existsSync(file)) return []; // a missing file is reported when read
-  const head = readHead(file, 65_536)
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)[0]!;
+  const head = readHead(file, 65_536).split(/\r?\n/)[0]!;
   return cells(head, separatorOf(head)).map((c) => c.toLowerCase());
 }
 

@@ -95,10 +95,7 @@ const PERIOD_NUMBER = /^[1-9]\d{0,4}$/; // not six digits: 200105 is a month wri
  * either would shift the calendar.
  */
 export function csvMonthly(file: string, m4: M4Files = {}): RealSeries[] {
-  const [head, ...lines] = readText(file)
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .split(/\r?\n/);
+  const [head, ...lines] = readText(file).trim().split(/\r?\n/);
   const sep = separatorOf(head!);
   const names = cells(head!, sep);
   const cols = names.map((c) => c.toLowerCase());

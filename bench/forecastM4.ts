@@ -6,7 +6,15 @@
 // `npm run bench:forecast -- --data Monthly-train.csv`.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { cells as split, FUTURE_MONTHS, numbersOf, type RealSeries, shownHeader, readText } from './forecastSeries.ts';
+import {
+  cells as split,
+  FUTURE_MONTHS,
+  NO_VALUE,
+  numbersOf,
+  type RealSeries,
+  shownHeader,
+  readText,
+} from './forecastSeries.ts';
 
 /** M4's header: `V1, V2, …, Vk` and nothing else (the id, then the values). */
 export function isM4(cols: string[]): boolean {
@@ -36,9 +44,6 @@ export function m4Files(train: string, given: M4Files = {}): M4Files {
   };
 }
 
-/** Padding at a row's end: M4's files leave cells empty; R's write.csv writes NA. */
-const PAD = new Set(['', 'NA', 'NaN']);
-
 /** Each row's id and values, its padding taken off; a gap inside a row names its line and column. */
 function rows(file: string, lines: string[]): Array<{ id: string; values: number[]; line: number }> {
   const out: Array<{ id: string; values: number[]; line: number }> = [];
@@ -51,7 +56,8 @@ function rows(file: string, lines: string[]): Array<{ id: string; values: number
     if (/^[YQWDH]\d+$/.test(id))
       throw new Error(`${file}:${line}: series "${id}" is not monthly (M4's monthly series are M1, M2, …)`);
     const raw = cells.slice(1);
-    while (raw.length && PAD.has(raw.at(-1)!)) raw.pop();
+    // Padding at a row's end: M4's files leave cells empty; R's write.csv writes NA.
+    while (raw.length && NO_VALUE.has(raw.at(-1)!)) raw.pop();
     out.push({ id, values: numbersOf(raw, 2, `${file}:${line}: series "${id}"`), line });
   });
   return out;

@@ -157,7 +157,8 @@ export function monthIndex(text: string, order?: SlashedOrder): number | undefin
   const slashed = order ? SLASHED.exec(text) : null;
   let year: number | undefined;
   let month: number | undefined;
-  if (numeric ?? coded) [year, month] = [Number((numeric ?? coded)![1]), Number((numeric ?? coded)![2])];
+  const yearMonth = numeric ?? coded;
+  if (yearMonth) [year, month] = [Number(yearMonth[1]), Number(yearMonth[2])];
   else if (yearFirst) [year, month] = [Number(yearFirst[1]), monthNamed(yearFirst[2]!)];
   else if (nameFirst) [year, month] = [Number(nameFirst[2]), monthNamed(nameFirst[1]!)];
   else if (slashed) [year, month] = [Number(slashed[3]), Number(slashed[order === 'month-first' ? 1 : 2])];
@@ -167,8 +168,12 @@ export function monthIndex(text: string, order?: SlashedOrder): number | undefin
 
 /** A file of series as text, gunzipped first when its name ends in `.gz` (sets are often shipped so). */
 export function readText(file: string, encoding: BufferEncoding = 'utf8'): string {
-  return /\.gz$/i.test(file) ? gunzipSync(readFileSync(file)).toString(encoding) : readFileSync(file, encoding);
+  const text = /\.gz$/i.test(file) ? gunzipSync(readFileSync(file)).toString(encoding) : readFileSync(file, encoding);
+  return withoutBom(text);
 }
+
+/** Text without the byte-order mark spreadsheets put before a UTF-8 file's first header name. */
+const withoutBom = (text: string) => text.replace(/^\uFEFF/, '');
 
 /**
  * A file's first `bytes` bytes as text (of a `.gz`, what they inflate to): enough for a header
@@ -180,7 +185,9 @@ export function readHead(file: string, bytes: number): string {
   try {
     const head = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
     // A cut-off stream inflates as far as it goes (Node's documented way to read truncated gzip).
-    return (/\.gz$/i.test(file) ? gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }) : head).toString('utf8');
+    return withoutBom(
+      (/\.gz$/i.test(file) ? gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }) : head).toString('utf8'),
+    );
   } finally {
     closeSync(fd);
   }
