@@ -13,6 +13,7 @@ import {
   planWords,
   rateWords,
   pastTheLineWords,
+  shortOfTheLineWords,
   readingOf,
   sentence,
   shiftWords,
@@ -385,6 +386,13 @@ function shiftOf(fm: ForecastModel, window: Array<{ t: number; v: number; period
   };
 }
 
+/** Where the latest month and the forecast's level fall on opposite sides of the target, which one the reading uses. */
+function lineWords(goal: GoalInput, status: Status, position: HistoryPoint, level: number): string {
+  if (status === 'arrived' || meetsTarget(goal, position.value) === meetsTarget(goal, level)) return '';
+  const words = meetsTarget(goal, position.value) ? pastTheLineWords : shortOfTheLineWords;
+  return ` ${words(goal.unit, position.period, position.value, level)}`;
+}
+
 // Reads the course of a goal before its due date (or no signal); assessGoal adds what comes after.
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: one reading assembled from its named parts, in order
 function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Assessment {
@@ -445,10 +453,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     probability: (months, target) => fm.probability(months, target, goal.direction),
   });
   const plan = { ...planned, words: planWords(goal.unit, planned, status) };
-  const pastTheLine =
-    status !== 'arrived' && meetsTarget(goal, position.value) && !meetsTarget(goal, fm.level)
-      ? ` ${pastTheLineWords(goal.unit, position.period, position.value, fm.level)}`
-      : '';
+  const pastTheLine = lineWords(goal, status, position, fm.level);
   return {
     plan,
     status,

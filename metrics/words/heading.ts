@@ -63,6 +63,15 @@ export const pastTheLineWords = (unit: Unit, period: string, value: number, leve
   `${month(period)} (${formatValue(unit, value)}) is at or past the target, but the forecast puts the level now ` +
   `at ${formatValue(unit, level)}: one month past the line is not yet arrival.`;
 
+/**
+ * The mirror case: the forecast's level meets the target and the latest month does not (a spike in the
+ * months before it, a low month). Without the level's value, "needs −27 a month" beside a latest month
+ * below the target read as a contradiction.
+ */
+export const shortOfTheLineWords = (unit: Unit, period: string, value: number, level: number) =>
+  `${month(period)} (${formatValue(unit, value)}) is short of the target, but the forecast, weighing the months ` +
+  `before it too, puts the level now at ${formatValue(unit, level)}: the pace needed is measured from there.`;
+
 /** A goal's filter that matches no row of its metric, with the values that do (a typo, most often). */
 export const unmatchedWords = (dimension: string, value: string, known: string[], more: number) =>
   `no data where ${dimension} is "${value}": ${dimension} holds ` +

@@ -48,6 +48,31 @@ describe('the latest month past the target, the level not', () => {
       historyOf([...noisy, 0.9]),
       '2026-10-31',
     );
-    for (const r of [above, below]) expect(r.reading).not.toMatch(/past the line|is at or past the target, but/);
+    for (const r of [above, below])
+      expect(r.reading).not.toMatch(/past the line|is (at or past|short of) the target, but/);
+  });
+
+  it('the mirror: the latest month short of the target, the level past it: says which the pace is read from', () => {
+    // Around 93%, one low month last: the level still meets a 92.5% target, Oct 2026 (92.0%) does not.
+    const reading = assessGoal(
+      { target: 0.925, due: '2027-06-30', direction: 'up', unit: 'ratio' },
+      historyOf([...noisy.map((v) => v + 0.03), 0.92]),
+      '2026-10-31',
+    );
+    expect(reading.position!.value).toBeLessThan(0.925);
+    expect(reading.status).not.toBe('arrived');
+    expect(reading.reading).toMatch(/already there: its level now meets the target/);
+    const level = reading.reading.match(/Oct 2026 \(92\.0%\) is short of the target, but .* level now at (\d+\.\d)%/);
+    expect(Number(level?.[1])).toBeGreaterThanOrEqual(92.5);
+    expect(Number(level?.[1])).toBeLessThan(94);
+    // The pace needed is read from that level: below zero, toward a target under it.
+    expect(reading.pace_needed_per_month).toBeLessThan(0);
+    const down = assessGoal(
+      { target: 0.875, due: '2027-06-30', direction: 'down', unit: 'ratio' },
+      historyOf([...noisy.map((v) => v - 0.03), 0.88]),
+      '2026-10-31',
+    );
+    expect(down.reading).toMatch(/Oct 2026 \(88\.0%\) is short of the target, but the forecast/);
+    expect(down.reading).not.toMatch(/is at or past the target, but/);
   });
 });
