@@ -453,7 +453,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     probability: (months, target) => fm.probability(months, target, goal.direction),
   });
   const plan = { ...planned, words: planWords(goal.unit, planned, status) };
-  const pastTheLine = lineWords(goal, status, position, fm.level);
+  const lineNote = lineWords(goal, status, position, fm.level);
   return {
     plan,
     status,
@@ -487,7 +487,7 @@ function readCourse(goal: GoalInput, points: HistoryPoint[], asOf: string): Asse
     band,
     reading:
       `${summaryOf(goal, status, probability, forecast)}. ` +
-      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length, forecastCourse)}${pastTheLine} ` +
+      `${readingOf(goal.unit, status, trend, pace, arrival, shift, window.length, forecastCourse)}${lineNote} ` +
       plan.words,
   };
 }

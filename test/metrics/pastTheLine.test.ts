@@ -1,5 +1,5 @@
 // A month above the line is not arrival: when the latest month meets the target and the forecast's
-// level now does not, the reading says why progress reads past 100% beside a pace still needed.
+// level now does not (or the other way round), the reading says which one the pace needed is read from.
 import { describe, expect, it } from 'vitest';
 import { assessGoal } from '../../metrics/heading/assess.ts';
 
@@ -11,7 +11,7 @@ const historyOf = (values: number[]) =>
 // A fixed, noisy ratio around 90% (no trend): 30 months.
 const noisy = Array.from({ length: 30 }, (_, i) => 0.9 + 0.006 * Math.sin(i * 2.3) + 0.004 * Math.cos(i * 5.1));
 
-describe('the latest month past the target, the level not', () => {
+describe('the latest month and the forecast level on opposite sides of the target', () => {
   it('says so, with the level, and is not arrived', () => {
     const reading = assessGoal(
       { target: 0.925, due: '2027-06-30', direction: 'up', unit: 'ratio' },
