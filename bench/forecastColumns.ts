@@ -38,7 +38,7 @@ export function columnsMonthly(
     let last = texts.length - 1;
     while (NO_VALUE.has(texts[last]!)) last--;
     const values = texts.slice(first, last + 1).map((t, k) => {
-      const v = NO_VALUE.has(t) ? Number.NaN : numberOf(t, sep);
+      const v = numberOf(t, sep); // NaN for every NO_VALUE cell, so a gap inside the column is named below
       if (!Number.isFinite(v))
         throw new Error(
           `${file}:${rows[first + k]!.line}: series "${id}" (column ${c + 1}) is "${t}" ` +
